@@ -1,0 +1,180 @@
+package io.portcullis;
+
+import io.portcullis.catalog.Catalog;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.UpstreamConfig;
+import io.portcullis.pipeline.CallHandler;
+import io.portcullis.pipeline.GatewayException;
+import io.portcullis.pipeline.Pipeline;
+import io.portcullis.pipeline.Stages;
+import io.portcullis.upstream.Upstream;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The running gateway, independent of transports: the current config, the upstreams, the
+ * aggregated catalog and the pipeline. A config reload builds the new pieces and swaps them in
+ * atomically; upstreams whose definition did not change keep running.
+ */
+public final class Gateway implements AutoCloseable, Upstream.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    /** Current state, swapped as one value so a call never sees half of a reload. */
+    private record Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline) {}
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+            .build();
+    private final List<BiConsumer<String, ObjectNode>> listeners = new CopyOnWriteArrayList<>();
+    private final Object reloadLock = new Object();
+    private volatile Snapshot snapshot;
+
+    public Gateway(GatewayConfig config) {
+        Map<String, Upstream> ups = new LinkedHashMap<>();
+        for (UpstreamConfig uc : config.upstreams().values()) {
+            ups.put(uc.name(), new Upstream(uc, this, http));
+        }
+        snapshot = new Snapshot(config, ups, Catalog.EMPTY, buildPipeline());
+    }
+
+    public void start() {
+        snapshot.upstreams().values().forEach(Upstream::start);
+    }
+
+    /** Waits until every upstream is ready or the time is up; returns the names not ready. */
+    public List<String> awaitUpstreams(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        List<String> notReady = new ArrayList<>();
+        for (Upstream u : snapshot.upstreams().values()) {
+            long left = Math.max(0, end - System.nanoTime());
+            if (!u.awaitReady(Duration.ofNanos(left))) {
+                notReady.add(u.name());
+            }
+        }
+        return notReady;
+    }
+
+    public GatewayConfig config() {
+        return snapshot.config();
+    }
+
+    public Catalog catalog() {
+        return snapshot.catalog();
+    }
+
+    public Pipeline pipeline() {
+        return snapshot.pipeline();
+    }
+
+    public Optional<Upstream> upstream(String name) {
+        return Optional.ofNullable(snapshot.upstreams().get(name));
+    }
+
+    public List<Upstream> upstreams() {
+        return List.copyOf(snapshot.upstreams().values());
+    }
+
+    /** Registers a listener for list changes ({@code tools}, {@code prompts}, {@code resources}) and upstream notifications. */
+    public void onEvent(BiConsumer<String, ObjectNode> listener) {
+        listeners.add(listener);
+    }
+
+    private Pipeline buildPipeline() {
+        CallHandler terminal = this::invoke;
+        return new Pipeline(Stages.standard(this::catalog), terminal);
+    }
+
+    /** The terminal handler: the call goes to its upstream under the tool's (or upstream's) timeout (C6.1). */
+    private ObjectNode invoke(io.portcullis.pipeline.CallContext call) throws GatewayException {
+        var tool = call.requireTool();
+        Upstream u = snapshot.upstreams().get(tool.upstream());
+        if (u == null) {
+            throw new GatewayException.UpstreamFailure("upstream", tool.upstream(), "upstream " + tool.upstream() + " is not configured");
+        }
+        Duration timeout = tool.settings().timeout() != null ? tool.settings().timeout() : u.config().timeout();
+        ObjectNode params = call.params().deepCopy();
+        params.put("name", tool.upstreamName());
+        return u.request("tools/call", params, timeout, call.relay());
+    }
+
+    /**
+     * Swaps in a new config: new upstreams start, removed ones stop, changed ones restart, the
+     * rest keep running. The catalog is rebuilt against the new config at once.
+     */
+    public void apply(GatewayConfig next) {
+        synchronized (reloadLock) {
+            Snapshot old = snapshot;
+            Map<String, Upstream> ups = new LinkedHashMap<>();
+            List<Upstream> toStart = new ArrayList<>();
+            for (UpstreamConfig uc : next.upstreams().values()) {
+                Upstream existing = old.upstreams().get(uc.name());
+                if (existing != null && Objects.equals(existing.config(), uc)) {
+                    ups.put(uc.name(), existing);
+                } else {
+                    Upstream fresh = new Upstream(uc, this, http);
+                    ups.put(uc.name(), fresh);
+                    toStart.add(fresh);
+                }
+            }
+            snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline());
+            for (Upstream u : old.upstreams().values()) {
+                if (ups.get(u.name()) != u) {
+                    u.close();
+                }
+            }
+            toStart.forEach(Upstream::start);
+            LOG.info("config applied: {} upstreams ({} started), {} environments", ups.size(), toStart.size(), next.environments().size());
+        }
+        fire("tools", null);
+        fire("prompts", null);
+        fire("resources", null);
+    }
+
+    @Override
+    public void listingChanged(Upstream upstream) {
+        synchronized (reloadLock) {
+            Snapshot s = snapshot;
+            if (s.upstreams().get(upstream.name()) != upstream) {
+                return; // a replaced upstream reporting late
+            }
+            snapshot = new Snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.pipeline());
+        }
+        fire("tools", null);
+        fire("prompts", null);
+        fire("resources", null);
+    }
+
+    @Override
+    public void notification(Upstream upstream, ObjectNode message) {
+        fire("notification", message);
+    }
+
+    private void fire(String kind, ObjectNode message) {
+        for (BiConsumer<String, ObjectNode> l : listeners) {
+            try {
+                l.accept(kind, message);
+            } catch (RuntimeException e) {
+                LOG.warn("event listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        snapshot.upstreams().values().forEach(Upstream::close);
+        http.close();
+    }
+}

@@ -1,0 +1,153 @@
+package io.portcullis.catalog;
+
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.upstream.Upstream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The aggregated, immutable view of what every upstream offers: tools and prompts under
+ * namespaced names, resources and templates under their own URIs with the upstream that owns
+ * each. Rebuilt (never edited) when an upstream's listing or the config changes.
+ */
+public final class Catalog {
+    private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+    /** The spec's alphabet for tool names. */
+    public static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+
+    /** A prompt, resource or template and the upstream that owns it. */
+    public record Item(String name, String upstream, String upstreamName, ObjectNode definition) {}
+
+    private final Map<String, ToolEntry> tools;
+    private final Map<String, Item> prompts;
+    private final Map<String, Item> resources;
+    private final List<Item> templates;
+    private final List<String> problems;
+
+    private Catalog(Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
+                    List<Item> templates, List<String> problems) {
+        this.tools = tools;
+        this.prompts = prompts;
+        this.resources = resources;
+        this.templates = templates;
+        this.problems = problems;
+    }
+
+    public static final Catalog EMPTY = new Catalog(Map.of(), Map.of(), Map.of(), List.of(), List.of());
+
+    /** Builds the catalog from the upstreams' latest listings, in config order. */
+    public static Catalog build(GatewayConfig config, Collection<Upstream> upstreams) {
+        Map<String, ToolEntry> tools = new LinkedHashMap<>();
+        Map<String, Item> prompts = new LinkedHashMap<>();
+        Map<String, Item> resources = new LinkedHashMap<>();
+        List<Item> templates = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        String sep = config.server().toolSeparator();
+        for (Upstream u : upstreams) {
+            String prefix = u.config().prefix();
+            Upstream.Listing l = u.listing();
+            for (JsonNode t : l.tools()) {
+                String original = t.path("name").asString("");
+                String exposed = prefix.isEmpty() ? original : prefix + sep + original;
+                if (!TOOL_NAME.matcher(exposed).matches()) {
+                    problems.add("upstream " + u.name() + ": tool '" + original + "' would be exposed as '" + exposed
+                            + "', which is not a valid MCP tool name; hidden");
+                    continue;
+                }
+                if (tools.containsKey(exposed)) {
+                    problems.add("upstream " + u.name() + ": tool name '" + exposed + "' is already taken by upstream "
+                            + tools.get(exposed).upstream() + "; hidden");
+                    continue;
+                }
+                ObjectNode def = ((ObjectNode) t).deepCopy();
+                def.put("name", exposed);
+                tools.put(exposed, new ToolEntry(exposed, u.name(), original, def, config.tool(exposed)));
+            }
+            for (JsonNode p : l.prompts()) {
+                String original = p.path("name").asString("");
+                String exposed = prefix.isEmpty() ? original : prefix + sep + original;
+                ObjectNode def = ((ObjectNode) p).deepCopy();
+                def.put("name", exposed);
+                prompts.putIfAbsent(exposed, new Item(exposed, u.name(), original, def));
+            }
+            for (JsonNode r : l.resources()) {
+                String uri = r.path("uri").asString("");
+                if (resources.containsKey(uri)) {
+                    problems.add("upstream " + u.name() + ": resource " + uri + " is already offered by "
+                            + resources.get(uri).upstream() + "; hidden");
+                    continue;
+                }
+                resources.put(uri, new Item(uri, u.name(), uri, (ObjectNode) r));
+            }
+            for (JsonNode r : l.templates()) {
+                String tpl = r.path("uriTemplate").asString("");
+                templates.add(new Item(tpl, u.name(), tpl, (ObjectNode) r));
+            }
+        }
+        problems.forEach(p -> LOG.warn("catalog: {}", p));
+        return new Catalog(Map.copyOf(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems));
+    }
+
+    public Optional<ToolEntry> tool(String exposedName) {
+        return Optional.ofNullable(tools.get(exposedName));
+    }
+
+    /** Every tool, in upstream and listing order. */
+    public List<ToolEntry> tools() {
+        return tools.values().stream().sorted(java.util.Comparator.comparing(ToolEntry::upstream)
+                .thenComparing(ToolEntry::name)).toList();
+    }
+
+    public Optional<Item> prompt(String exposedName) {
+        return Optional.ofNullable(prompts.get(exposedName));
+    }
+
+    public Collection<Item> prompts() {
+        return prompts.values();
+    }
+
+    public Collection<Item> resources() {
+        return resources.values();
+    }
+
+    public List<Item> templates() {
+        return templates;
+    }
+
+    /**
+     * The upstream that serves a resource URI: the one that listed it, else the one whose
+     * template's fixed prefix (the part before the first '{') is the longest match.
+     */
+    public Optional<String> resourceOwner(String uri) {
+        Item direct = resources.get(uri);
+        if (direct != null) {
+            return Optional.of(direct.upstream());
+        }
+        Item best = null;
+        int bestLen = -1;
+        for (Item t : templates) {
+            String tpl = t.name();
+            int brace = tpl.indexOf('{');
+            String fixed = brace < 0 ? tpl : tpl.substring(0, brace);
+            if (uri.startsWith(fixed) && fixed.length() > bestLen) {
+                best = t;
+                bestLen = fixed.length();
+            }
+        }
+        return Optional.ofNullable(best).map(Item::upstream);
+    }
+
+    /** What was hidden while building, and why. */
+    public List<String> problems() {
+        return problems;
+    }
+}

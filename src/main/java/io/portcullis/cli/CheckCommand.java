@@ -1,0 +1,29 @@
+package io.portcullis.cli;
+
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigReader;
+import io.portcullis.config.GatewayConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "check", description = "Validates a config file; prints every problem with file:line and exits 1 if there is any.")
+final class CheckCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "the config file")
+    Path config;
+
+    @Override
+    public Integer call() {
+        try {
+            GatewayConfig c = ConfigReader.read(config);
+            System.out.printf("%s: OK (%d upstreams, %d environments, %d tool settings)%n",
+                    config, c.upstreams().size(), c.environments().size(), c.tools().size());
+            return 0;
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> System.out.println(p));
+            System.out.println(e.problems().size() + " problem(s) found");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.portcullis.cli;
+
+import io.portcullis.Gateway;
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.ingress.StdioServer;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "stdio", description = "Serves one local client over stdin/stdout (the client launches the gateway).")
+final class StdioCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "the config file (default: the built-in demo)")
+    Path config;
+
+    @Option(names = "--env", description = "the environment to serve (default: the config's first)")
+    String env;
+
+    @Override
+    public Integer call() throws Exception {
+        OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true)); // stdout is for MCP only
+        GatewayConfig cfg;
+        try {
+            cfg = Configs.load(config);
+        } catch (ConfigException e) {
+            System.err.println("portcullis: the config has problems:");
+            e.problems().forEach(p -> System.err.println("  " + p));
+            return 1;
+        }
+        String environment = env == null ? cfg.defaultEnvironment().name() : env;
+        if (cfg.environment(environment).isEmpty()) {
+            System.err.println("portcullis: environment '" + environment + "' is not declared in the config");
+            return 1;
+        }
+        Files.createDirectories(cfg.server().dataDir());
+        try (Gateway gateway = new Gateway(cfg)) {
+            gateway.start();
+            gateway.apply(cfg);
+            gateway.awaitUpstreams(Duration.ofSeconds(20));
+            new StdioServer(gateway, environment, System.in, protocolOut).run();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,249 @@
+package io.portcullis.config;
+
+import io.portcullis.protocol.ProtocolVersion;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Translates a YAML file into one validated {@link GatewayConfig}. Every problem is collected with
+ * its file and line; nothing half-valid is ever returned.
+ */
+public final class ConfigReader {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]{0,64}");
+    private static final Pattern SEPARATOR = Pattern.compile("[A-Za-z0-9_.-]{1,8}");
+
+    private ConfigReader() {}
+
+    /** Reads and validates a config file. */
+    public static GatewayConfig read(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "cannot read: " + e.getMessage())));
+        }
+        return parse(text, file.toString(), file.toAbsolutePath().getParent(), file);
+    }
+
+    /**
+     * Validates config text. Relative paths in it are resolved against {@code baseDir}.
+     *
+     * @param source the file to record as the config's source, or null for a built-in config
+     */
+    public static GatewayConfig parse(String text, String fileName, Path baseDir, Path source) throws ConfigException {
+        LocatedTree tree;
+        try {
+            tree = LocatedTree.parse(text);
+        } catch (JacksonException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new ConfigException(List.of(new ConfigProblem(fileName, line, "not valid YAML: " + e.getOriginalMessage())));
+        }
+        Fields f = new Fields(tree, fileName);
+        JsonNode root = tree.root();
+        if (!root.isObject()) {
+            f.problem("", "the config must be a mapping with keys server, environments, upstreams, tools");
+            throw new ConfigException(f.problems);
+        }
+        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools"));
+        ServerSettings server = server(f, root.get("server"), baseDir);
+        List<EnvironmentConfig> envs = environments(f, root.get("environments"));
+        Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir);
+        Map<String, ToolSettings> tools = tools(f, root.get("tools"), envs);
+        if (!f.problems.isEmpty()) {
+            throw new ConfigException(f.problems);
+        }
+        return new GatewayConfig(source, server, envs, upstreams, tools);
+    }
+
+    private static ServerSettings server(Fields f, JsonNode n, Path base) {
+        String p = "/server";
+        f.isObject(n, p, "'server'");
+        f.onlyKeys(n, p, Set.of("host", "port", "allowed_origins", "allowed_hosts", "max_body_bytes", "data_dir",
+                "tool_separator", "page_size", "session_idle_timeout"));
+        String host = f.string(n, "host", p, "127.0.0.1");
+        int port = (int) f.integer(n, "port", p, 8080, 0, 65535);
+        long maxBody = f.integer(n, "max_body_bytes", p, ServerSettings.DEFAULT_MAX_BODY, 1024, 1L << 30);
+        String sep = f.string(n, "tool_separator", p, "__");
+        if (!SEPARATOR.matcher(sep).matches()) {
+            f.problem(p + "/tool_separator", "'tool_separator' must be 1-8 characters of [A-Za-z0-9_.-] (tool names must stay within the spec's alphabet)");
+        }
+        int pageSize = (int) f.integer(n, "page_size", p, 100, 1, 10_000);
+        Duration idle = f.duration(n, "session_idle_timeout", p, Duration.ofMinutes(30));
+        Path dataDir = base.resolve(f.string(n, "data_dir", p, "data")).normalize();
+        return new ServerSettings(host, port, f.strings(n, "allowed_origins", p), f.strings(n, "allowed_hosts", p),
+                maxBody, dataDir, sep, pageSize, idle);
+    }
+
+    private static List<EnvironmentConfig> environments(Fields f, JsonNode n) {
+        List<EnvironmentConfig> out = new ArrayList<>();
+        if (n == null || n.isNull()) {
+            out.add(new EnvironmentConfig("default", false));
+            return out;
+        }
+        if (!n.isArray() || n.isEmpty()) {
+            f.problem("/environments", "'environments' must be a non-empty list; the first is served at /mcp");
+            out.add(new EnvironmentConfig("default", false));
+            return out;
+        }
+        for (int i = 0; i < n.size(); i++) {
+            String p = "/environments/" + i;
+            JsonNode e = n.get(i);
+            String name;
+            boolean production = false;
+            if (e.isString()) {
+                name = e.asString();
+            } else if (f.isObject(e, p, "an environment")) {
+                f.onlyKeys(e, p, Set.of("name", "production"));
+                name = f.string(e, "name", p, null);
+                production = f.bool(e, "production", p, false);
+            } else {
+                continue;
+            }
+            if (name == null || !NAME.matcher(name).matches()) {
+                f.problem(p, "an environment needs a 'name' of lowercase letters, digits, '-' or '_'");
+                continue;
+            }
+            if (out.stream().anyMatch(x -> x.name().equals(name))) {
+                f.problem(p, "environment '" + name + "' is declared twice");
+                continue;
+            }
+            out.add(new EnvironmentConfig(name, production));
+        }
+        if (out.isEmpty()) {
+            out.add(new EnvironmentConfig("default", false));
+        }
+        return out;
+    }
+
+    private static Map<String, UpstreamConfig> upstreams(Fields f, JsonNode n, Path base) {
+        Map<String, UpstreamConfig> out = new LinkedHashMap<>();
+        if (!f.isObject(n, "/upstreams", "'upstreams'")) {
+            return out;
+        }
+        Map<String, String> prefixes = new HashMap<>();
+        for (String name : n.propertyNames()) {
+            String p = "/upstreams/" + LocatedTree.escape(name);
+            JsonNode u = n.get(name);
+            if (!NAME.matcher(name).matches()) {
+                f.problem(p, "upstream name '" + name + "' must be lowercase letters, digits, '-' or '_' (1-63)");
+            }
+            if (!f.isObject(u, p, "upstream '" + name + "'")) {
+                f.problem(p, "upstream '" + name + "' needs 'command' (stdio) or 'url' (Streamable HTTP)");
+                continue;
+            }
+            f.onlyKeys(u, p, Set.of("command", "args", "env", "cwd", "url", "headers", "prefix", "timeout", "protocol_version"));
+            List<String> command = new ArrayList<>(f.strings(u, "command", p));
+            command.addAll(f.strings(u, "args", p));
+            String url = f.string(u, "url", p, null);
+            UpstreamConfig.Transport transport;
+            if (!command.isEmpty() && url == null) {
+                transport = UpstreamConfig.Transport.STDIO;
+            } else if (command.isEmpty() && url != null) {
+                transport = UpstreamConfig.Transport.HTTP;
+            } else {
+                f.problem(p, "upstream '" + name + "' needs exactly one of 'command' (stdio) and 'url' (Streamable HTTP)");
+                continue;
+            }
+            URI uri = null;
+            if (url != null) {
+                try {
+                    uri = URI.create(url);
+                    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                        throw new IllegalArgumentException("not http(s)");
+                    }
+                } catch (IllegalArgumentException e) {
+                    f.problem(p + "/url", "'url' must be an http:// or https:// URL; got '" + url + "'");
+                }
+            }
+            Map<String, String> env = new LinkedHashMap<>();
+            JsonNode envNode = u.get("env");
+            if (f.isObject(envNode, p + "/env", "'env'")) {
+                for (String k : envNode.propertyNames()) {
+                    env.put(k, f.string(envNode, k, p + "/env", ""));
+                }
+            }
+            String cwd = f.string(u, "cwd", p, null);
+            Map<String, UpstreamConfig.HeaderSource> headers = headers(f, u.get("headers"), p + "/headers", base);
+            if (!headers.isEmpty() && transport == UpstreamConfig.Transport.STDIO) {
+                f.problem(p + "/headers", "'headers' apply to url upstreams only");
+            }
+            String prefix = f.string(u, "prefix", p, name);
+            if (!PREFIX.matcher(prefix).matches()) {
+                f.problem(p + "/prefix", "'prefix' must be up to 64 characters of [A-Za-z0-9_.-]");
+            } else if (prefixes.containsKey(prefix)) {
+                f.problem(p + "/prefix", "prefix '" + prefix + "' is already used by upstream '" + prefixes.get(prefix) + "'");
+            } else {
+                prefixes.put(prefix, name);
+            }
+            Duration timeout = f.duration(u, "timeout", p, UpstreamConfig.DEFAULT_TIMEOUT);
+            String version = f.string(u, "protocol_version", p, ProtocolVersion.LATEST_LEGACY.id());
+            if (ProtocolVersion.of(version).isEmpty()) {
+                f.problem(p + "/protocol_version", "'protocol_version' must be one of " + ProtocolVersion.ids());
+            }
+            out.put(name, new UpstreamConfig(name, transport, command, env, cwd == null ? null : base.resolve(cwd).normalize(),
+                    uri, headers, prefix, timeout, version));
+        }
+        return out;
+    }
+
+    private static Map<String, UpstreamConfig.HeaderSource> headers(Fields f, JsonNode n, String p, Path base) {
+        Map<String, UpstreamConfig.HeaderSource> out = new LinkedHashMap<>();
+        if (!f.isObject(n, p, "'headers'")) {
+            return out;
+        }
+        for (String h : n.propertyNames()) {
+            String hp = p + "/" + LocatedTree.escape(h);
+            JsonNode v = n.get(h);
+            if (!f.isObject(v, hp, "header '" + h + "'")) {
+                f.problem(hp, "header '" + h + "' must be {env: VAR} or {file: path} (static values in the file are not allowed: keep secrets out of config)");
+                continue;
+            }
+            f.onlyKeys(v, hp, Set.of("env", "file", "prefix"));
+            String env = f.string(v, "env", hp, null);
+            String file = f.string(v, "file", hp, null);
+            if ((env == null) == (file == null)) {
+                f.problem(hp, "header '" + h + "' needs exactly one of 'env' and 'file'");
+                continue;
+            }
+            out.put(h, new UpstreamConfig.HeaderSource(env, file == null ? null : base.resolve(file), f.string(v, "prefix", hp, "")));
+        }
+        return out;
+    }
+
+    private static Map<String, ToolSettings> tools(Fields f, JsonNode n, List<EnvironmentConfig> envs) {
+        Map<String, ToolSettings> out = new HashMap<>();
+        if (!f.isObject(n, "/tools", "'tools'")) {
+            return out;
+        }
+        for (String name : n.propertyNames()) {
+            String p = "/tools/" + LocatedTree.escape(name);
+            JsonNode t = n.get(name);
+            if (!f.isObject(t, p, "tool '" + name + "'")) {
+                f.problem(p, "tool '" + name + "' must be a mapping (enabled, environments, timeout)");
+                continue;
+            }
+            f.onlyKeys(t, p, Set.of("enabled", "environments", "timeout"));
+            List<String> in = f.strings(t, "environments", p);
+            for (String e : in) {
+                if (envs.stream().noneMatch(x -> x.name().equals(e))) {
+                    f.problem(p + "/environments", "tool '" + name + "' names environment '" + e + "', which is not declared");
+                }
+            }
+            out.put(name, new ToolSettings(f.bool(t, "enabled", p, true), in, f.duration(t, "timeout", p, null)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,43 @@
+package io.portcullis.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole validated configuration: what the runtime reads. Built only by {@link ConfigReader},
+ * never mutated; a reload builds a new one and swaps it in atomically.
+ *
+ * @param source       the file it came from (null for the built-in demo)
+ * @param server       listener, limits and aggregation settings
+ * @param environments the environments served, the default one first
+ * @param upstreams    upstream MCP servers by name, in file order
+ * @param tools        per-tool settings by exposed (namespaced) tool name
+ */
+public record GatewayConfig(
+        Path source,
+        ServerSettings server,
+        List<EnvironmentConfig> environments,
+        Map<String, UpstreamConfig> upstreams,
+        Map<String, ToolSettings> tools) {
+
+    public GatewayConfig {
+        environments = List.copyOf(environments);
+        upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
+        tools = Map.copyOf(tools);
+    }
+
+    /** The environment served at {@code /mcp}. */
+    public EnvironmentConfig defaultEnvironment() {
+        return environments.getFirst();
+    }
+
+    public Optional<EnvironmentConfig> environment(String name) {
+        return environments.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
+    public ToolSettings tool(String exposedName) {
+        return tools.getOrDefault(exposedName, ToolSettings.DEFAULT);
+    }
+}

@@ -1,0 +1,71 @@
+package io.portcullis.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One upstream MCP server.
+ *
+ * @param name            unique name, also the default tool prefix
+ * @param transport       how the gateway reaches it
+ * @param command         stdio: the program and its arguments
+ * @param env             stdio: extra environment variables for the child
+ * @param cwd             stdio: working directory, or null for the gateway's
+ * @param url             http: the MCP endpoint
+ * @param headers         http: static headers, each from an environment variable or a file, never from the client
+ * @param prefix          prefix of exposed tool and prompt names; "" exposes them unprefixed
+ * @param timeout         how long a call may take before the client gets a timeout error
+ * @param protocolVersion the version to ask for in {@code initialize}
+ */
+public record UpstreamConfig(
+        String name,
+        Transport transport,
+        List<String> command,
+        Map<String, String> env,
+        Path cwd,
+        URI url,
+        Map<String, HeaderSource> headers,
+        String prefix,
+        Duration timeout,
+        String protocolVersion) {
+
+    public enum Transport { STDIO, HTTP }
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    public UpstreamConfig {
+        command = List.copyOf(command);
+        env = Map.copyOf(env);
+        headers = Map.copyOf(headers);
+    }
+
+    /**
+     * Where a static header's value comes from.
+     *
+     * @param envVar  the environment variable holding it, or null
+     * @param file    the file holding it (trimmed), or null
+     * @param prefix  text put before the value, e.g. "Bearer "
+     */
+    public record HeaderSource(String envVar, Path file, String prefix) {
+        /** Reads the value now; throws {@link IllegalStateException} naming the source when it is missing. */
+        public String resolve() {
+            String v;
+            if (envVar != null) {
+                v = System.getenv(envVar);
+                if (v == null) {
+                    throw new IllegalStateException("environment variable " + envVar + " is not set");
+                }
+            } else {
+                try {
+                    v = java.nio.file.Files.readString(file).trim();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("cannot read header file " + file + ": " + e.getMessage());
+                }
+            }
+            return (prefix == null ? "" : prefix) + v;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.portcullis.demo;
+
+import io.portcullis.protocol.ErrorCodes;
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.Message;
+import io.portcullis.protocol.ProtocolException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The bundled demo upstream, a small MCP server of the project's own. {@code demo-upstream}
+ * serves the ticketing tools; {@code demo-upstream --echo} only {@code echo} (the benchmark's
+ * fast upstream). stdio by default, Streamable HTTP with {@code --http PORT} (loopback only).
+ */
+public final class DemoServer {
+    private final DemoTools tools = new DemoTools();
+    private final boolean echoOnly;
+
+    public DemoServer(boolean echoOnly) {
+        this.echoOnly = echoOnly;
+    }
+
+    /** Answers one message; null for notifications and responses. */
+    public ObjectNode answer(ObjectNode raw) {
+        Message msg;
+        try {
+            msg = Message.of(raw);
+        } catch (ProtocolException e) {
+            return Message.error(raw.get("id"), e.code(), e.getMessage(), null);
+        }
+        if (!msg.isRequest()) {
+            return null;
+        }
+        ObjectNode result = switch (msg.method()) {
+            case "initialize" -> {
+                ObjectNode r = Json.object().put("protocolVersion", msg.params().path("protocolVersion").asString("2025-11-25"));
+                r.putObject("capabilities").putObject("tools").put("listChanged", false);
+                r.putObject("serverInfo").put("name", echoOnly ? "portcullis-echo" : "portcullis-demo").put("version", "1.0.0");
+                yield r;
+            }
+            case "ping" -> Json.object();
+            case "tools/list" -> {
+                ObjectNode r = Json.object();
+                r.set("tools", tools.list(echoOnly));
+                yield r;
+            }
+            case "tools/call" -> tools.call(msg.params().path("name").asString(""), msg.params().path("arguments"));
+            default -> null;
+        };
+        if (result == null) {
+            return Message.error(msg.id(), ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + msg.method(), null);
+        }
+        return Message.result(msg.id(), result);
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean echo = false;
+        int httpPort = -1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--echo" -> echo = true;
+                case "--http" -> httpPort = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("usage: demo-upstream [--echo] [--http PORT]");
+                    System.exit(2);
+                }
+            }
+        }
+        DemoServer server = new DemoServer(echo);
+        if (httpPort >= 0) {
+            DemoHttp.serve(server, httpPort);
+            return;
+        }
+        serveStdio(server);
+    }
+
+    static void serveStdio(DemoServer server) throws IOException {
+        PrintStream realOut = System.out;
+        System.setOut(System.err); // nothing but protocol on stdout
+        OutputStream out = realOut;
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            ObjectNode answer;
+            try {
+                answer = Json.parse(line) instanceof ObjectNode o ? server.answer(o)
+                        : Message.error(null, ErrorCodes.INVALID_REQUEST, "not a message", null);
+            } catch (JacksonException e) {
+                answer = Message.error(null, ErrorCodes.PARSE_ERROR, "Parse error", null);
+            }
+            if (answer != null) {
+                out.write(Json.bytes(answer));
+                out.write('\n');
+                out.flush();
+            }
+        }
+    }
+}

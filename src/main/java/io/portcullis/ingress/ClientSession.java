@@ -1,0 +1,110 @@
+package io.portcullis.ingress;
+
+import io.portcullis.identity.Principal;
+import io.portcullis.protocol.ProtocolVersion;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One client's MCP session (legacy eras), or the one-request stand-in for a stateless
+ * 2026-07-28 request. Holds what the gateway must remember between messages: the negotiated
+ * version, the client's capabilities, its calls in flight (for cancellation), its requests to
+ * the client awaiting answers, its tasks and subscriptions, and its GET stream.
+ */
+public final class ClientSession {
+    private final String id;
+    private final String environment;
+    private final ProtocolVersion version;
+    private final ObjectNode clientCapabilities;
+    private final ObjectNode clientInfo;
+    private final Principal principal;
+    private final Instant created = Instant.now();
+    private volatile Instant lastSeen = Instant.now();
+    private volatile boolean closed;
+    private volatile String logLevel;
+
+    final ConcurrentMap<String, Runnable> inFlight = new ConcurrentHashMap<>();
+    final ConcurrentMap<String, CompletableFuture<ObjectNode>> awaitingClient = new ConcurrentHashMap<>();
+    final Set<String> tasks = ConcurrentHashMap.newKeySet();
+    final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+    final AtomicLong outgoingIds = new AtomicLong();
+    final EventLog events = new EventLog(256);
+
+    public ClientSession(String id, String environment, ProtocolVersion version, ObjectNode clientCapabilities,
+                         ObjectNode clientInfo, Principal principal) {
+        this.id = id;
+        this.environment = environment;
+        this.version = version;
+        this.clientCapabilities = clientCapabilities;
+        this.clientInfo = clientInfo;
+        this.principal = principal;
+    }
+
+    /** The session id, or null for a stateless request. */
+    public String id() {
+        return id;
+    }
+
+    public String environment() {
+        return environment;
+    }
+
+    public ProtocolVersion version() {
+        return version;
+    }
+
+    public ObjectNode clientCapabilities() {
+        return clientCapabilities;
+    }
+
+    public ObjectNode clientInfo() {
+        return clientInfo;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public Instant created() {
+        return created;
+    }
+
+    public Instant lastSeen() {
+        return lastSeen;
+    }
+
+    void touch() {
+        lastSeen = Instant.now();
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    void close() {
+        closed = true;
+        inFlight.values().forEach(Runnable::run);
+        awaitingClient.values().forEach(f -> f.cancel(true));
+        events.close();
+    }
+
+    String logLevel() {
+        return logLevel;
+    }
+
+    void logLevel(String level) {
+        logLevel = level;
+    }
+
+    /** Whether the client declared a capability (sampling, elicitation, roots). */
+    boolean can(String capability) {
+        JsonNode c = clientCapabilities == null ? null : clientCapabilities.get(capability);
+        return c != null && c.isObject();
+    }
+}

@@ -1,0 +1,341 @@
+package io.portcullis.ingress;
+
+import io.portcullis.Gateway;
+import io.portcullis.catalog.Catalog;
+import io.portcullis.catalog.ToolEntry;
+import io.portcullis.pipeline.CallContext;
+import io.portcullis.pipeline.GatewayException;
+import io.portcullis.protocol.ErrorCodes;
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.Message;
+import io.portcullis.protocol.ProtocolException;
+import io.portcullis.protocol.ProtocolVersion;
+import io.portcullis.upstream.Upstream;
+import io.portcullis.upstream.Version;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Serves the MCP methods of one client message, whatever transport brought it. {@code tools/call}
+ * goes through the pipeline; lists are aggregated from the catalog; prompts, resources,
+ * completions and tasks are routed to the upstream that owns them.
+ */
+public final class Dispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** Methods that no longer exist in the stateless era. */
+    private static final Set<String> REMOVED_IN_MODERN = Set.of("initialize", "ping", "logging/setLevel",
+            "resources/subscribe", "resources/unsubscribe", "tasks/get", "tasks/result", "tasks/list", "tasks/cancel");
+
+    private final Gateway gateway;
+    /** Which upstream created each task (2025-11-25 tasks pass through), so that tasks/* reach it. */
+    private final java.util.Map<String, String> taskOwners = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public Dispatcher(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    /** The {@code initialize} result for a session that negotiated {@code version}. */
+    public ObjectNode initializeResult(ProtocolVersion version) {
+        ObjectNode r = Json.object().put("protocolVersion", version.id());
+        r.set("capabilities", capabilities(version));
+        r.set("serverInfo", serverInfo());
+        r.put("instructions", "Portcullis MCP gateway: tools of several upstream servers, each call checked by policy and recorded.");
+        return r;
+    }
+
+    private ObjectNode serverInfo() {
+        return Json.object().put("name", "portcullis").put("version", Version.current());
+    }
+
+    private ObjectNode capabilities(ProtocolVersion version) {
+        ObjectNode c = Json.object();
+        c.putObject("tools").put("listChanged", true);
+        c.putObject("prompts").put("listChanged", true);
+        c.putObject("resources").put("subscribe", !version.isModern()).put("listChanged", true);
+        c.putObject("logging");
+        c.putObject("completions");
+        if (version == ProtocolVersion.V2025_11_25) {
+            for (Upstream u : gateway.upstreams()) {
+                if (u.capabilities().get("tasks") instanceof ObjectNode tasks) {
+                    c.set("tasks", tasks.deepCopy());
+                    break;
+                }
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Handles a request and returns its response message; handles a notification and returns null.
+     * Never throws: every failure becomes a JSON-RPC error or an {@code isError} result.
+     */
+    public ObjectNode handle(ClientSession session, Message msg, Outbound out) {
+        session.touch();
+        if (msg.isNotification()) {
+            notification(session, msg);
+            return null;
+        }
+        JsonNode id = msg.id();
+        try {
+            ObjectNode result = request(session, msg, out);
+            if (session.version().isModern()) {
+                stampModern(msg.method(), result);
+            }
+            return Message.result(id, result);
+        } catch (ProtocolException e) {
+            return Message.error(id, e.code(), e.getMessage(), e.data());
+        } catch (GatewayException e) {
+            return "tools/call".equals(msg.method()) ? Responses.forToolCall(id, e) : Responses.forRequest(id, e);
+        } catch (RuntimeException e) {
+            LOG.error("internal error serving {}", msg.method(), e);
+            return Message.error(id, ErrorCodes.INTERNAL_ERROR, "internal error in the gateway", null);
+        }
+    }
+
+    private ObjectNode request(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {
+        String method = msg.method();
+        ObjectNode params = msg.params();
+        if (s.version().isModern() && REMOVED_IN_MODERN.contains(method)) {
+            throw new ProtocolException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + method + " (removed in 2026-07-28)");
+        }
+        return switch (method) {
+            case "ping" -> Json.object();
+            case "server/discover" -> discover();
+            case "tools/list" -> toolsList(s, params);
+            case "tools/call" -> toolsCall(s, msg, out);
+            case "prompts/list" -> list(params, "prompts", gateway.catalog().prompts().stream().map(Catalog.Item::definition).toList());
+            case "prompts/get" -> promptsGet(s, msg, out);
+            case "resources/list" -> list(params, "resources", gateway.catalog().resources().stream().map(Catalog.Item::definition).toList());
+            case "resources/templates/list" -> list(params, "resourceTemplates", gateway.catalog().templates().stream().map(Catalog.Item::definition).toList());
+            case "resources/read" -> byResource(s, msg, out, "resources/read");
+            case "resources/subscribe" -> {
+                ObjectNode r = byResource(s, msg, out, "resources/subscribe");
+                s.subscriptions.add(params.path("uri").asString(""));
+                yield r;
+            }
+            case "resources/unsubscribe" -> {
+                s.subscriptions.remove(params.path("uri").asString(""));
+                yield byResource(s, msg, out, "resources/unsubscribe");
+            }
+            case "completion/complete" -> complete(s, msg, out);
+            case "logging/setLevel" -> setLevel(s, params);
+            case "tasks/get", "tasks/result", "tasks/cancel" -> task(s, msg, out);
+            case "tasks/list" -> tasksList(s, msg, out);
+            case "initialize" -> throw new ProtocolException(ErrorCodes.INVALID_REQUEST, "the session is already initialized");
+            default -> throw new ProtocolException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + method);
+        };
+    }
+
+    private ObjectNode discover() {
+        ObjectNode r = Json.object();
+        r.putArray("supportedVersions").add(ProtocolVersion.V2026_07_28.id());
+        r.set("capabilities", capabilities(ProtocolVersion.V2026_07_28));
+        r.put("instructions", "Portcullis MCP gateway: tools of several upstream servers, each call checked by policy and recorded.");
+        return r;
+    }
+
+    /** 2026-07-28 results carry resultType, cache hints on cacheable methods, and serverInfo in _meta. */
+    private void stampModern(String method, ObjectNode result) {
+        if (!result.has("resultType")) {
+            result.put("resultType", "complete");
+        }
+        if (Set.of("tools/list", "prompts/list", "resources/list", "resources/templates/list", "resources/read",
+                "server/discover").contains(method)) {
+            if (!result.has("ttlMs")) {
+                result.put("ttlMs", 0);
+            }
+            if (!result.has("cacheScope")) {
+                result.put("cacheScope", "private");
+            }
+        }
+        ObjectNode meta = result.get("_meta") instanceof ObjectNode m ? m : result.putObject("_meta");
+        meta.set("io.modelcontextprotocol/serverInfo", serverInfo());
+    }
+
+    /** The tools this session's caller may see in its environment (the same rule the pipeline enforces). */
+    List<ToolEntry> visibleTools(ClientSession s) {
+        List<ToolEntry> out = new ArrayList<>();
+        for (ToolEntry t : gateway.catalog().tools()) {
+            if (t.settings().enabledIn(s.environment())) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private ObjectNode toolsList(ClientSession s, ObjectNode params) throws ProtocolException {
+        List<ObjectNode> defs = new ArrayList<>();
+        for (ToolEntry t : visibleTools(s)) {
+            ObjectNode d = t.definition();
+            if (s.version().isModern() && d.has("execution")) {
+                d = d.deepCopy();
+                d.remove("execution");
+            }
+            defs.add(d);
+        }
+        return list(params, "tools", defs);
+    }
+
+    private ObjectNode list(ObjectNode params, String key, List<ObjectNode> items) throws ProtocolException {
+        ObjectNode r = Json.object();
+        Paging.page(r, key, items, Paging.offset(params), gateway.config().server().pageSize());
+        return r;
+    }
+
+    private ObjectNode toolsCall(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {
+        ObjectNode params = msg.params();
+        JsonNode name = params.get("name");
+        if (name == null || !name.isString()) {
+            throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "tools/call needs params.name (a string)");
+        }
+        JsonNode args = params.get("arguments");
+        if (args != null && !args.isObject() && !args.isNull()) {
+            throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "tools/call params.arguments must be an object");
+        }
+        SessionRelay relay = new SessionRelay(s, out, msg.id());
+        CallContext call = new CallContext(UUID.randomUUID().toString(), s.principal(), s.environment(), s.id(),
+                s.version().id(), name.asString(), params, null, relay, Instant.now());
+        try {
+            ObjectNode result = gateway.pipeline().call(call);
+            if (result.get("task") instanceof ObjectNode task && task.get("taskId") instanceof JsonNode tid && tid.isString()) {
+                s.tasks.add(tid.asString());
+                gateway.catalog().tool(call.toolName()).ifPresent(t -> taskOwners.put(tid.asString(), t.upstream()));
+            }
+            return result;
+        } finally {
+            relay.done();
+        }
+    }
+
+    private ObjectNode forward(ClientSession s, Message msg, Outbound out, String upstreamName, ObjectNode params)
+            throws GatewayException {
+        Upstream u = gateway.upstream(upstreamName).orElseThrow(() -> new GatewayException.UpstreamFailure(
+                "upstream", upstreamName, "upstream " + upstreamName + " is not configured"));
+        SessionRelay relay = new SessionRelay(s, out, msg.id());
+        try {
+            return u.request(msg.method(), params, u.config().timeout(), relay);
+        } finally {
+            relay.done();
+        }
+    }
+
+    private ObjectNode promptsGet(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {
+        String name = msg.params().path("name").asString("");
+        Catalog.Item p = gateway.catalog().prompt(name)
+                .orElseThrow(() -> new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown prompt: " + name));
+        ObjectNode params = msg.params().deepCopy();
+        params.put("name", p.upstreamName());
+        return forward(s, msg, out, p.upstream(), params);
+    }
+
+    private ObjectNode byResource(ClientSession s, Message msg, Outbound out, String method) throws ProtocolException, GatewayException {
+        String uri = msg.params().path("uri").asString("");
+        String owner = gateway.catalog().resourceOwner(uri).orElseThrow(() -> new ProtocolException(
+                s.version().isModern() ? ErrorCodes.INVALID_PARAMS : -32002, "Resource not found: " + uri,
+                Json.object().put("uri", uri)));
+        return forward(s, msg, out, owner, msg.params());
+    }
+
+    private ObjectNode complete(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {
+        JsonNode ref = msg.params().path("ref");
+        String type = ref.path("type").asString("");
+        if ("ref/prompt".equals(type)) {
+            String name = ref.path("name").asString("");
+            Catalog.Item p = gateway.catalog().prompt(name)
+                    .orElseThrow(() -> new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown prompt: " + name));
+            ObjectNode params = msg.params().deepCopy();
+            ((ObjectNode) params.get("ref")).put("name", p.upstreamName());
+            return forward(s, msg, out, p.upstream(), params);
+        }
+        if ("ref/resource".equals(type)) {
+            String uri = ref.path("uri").asString("");
+            String owner = gateway.catalog().resourceOwner(uri)
+                    .orElseThrow(() -> new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown resource template: " + uri));
+            return forward(s, msg, out, owner, msg.params());
+        }
+        throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "completion/complete needs ref.type ref/prompt or ref/resource");
+    }
+
+    private ObjectNode setLevel(ClientSession s, ObjectNode params) throws ProtocolException {
+        String level = params.path("level").asString("");
+        if (!Set.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency").contains(level)) {
+            throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "invalid log level: " + level);
+        }
+        s.logLevel(level);
+        // Upstream connections are shared, so the upstream is asked for everything down to the most
+        // verbose level any session wants; each session then gets only what it asked for.
+        for (Upstream u : gateway.upstreams()) {
+            if (u.capabilities().has("logging") && u.state() == Upstream.State.READY) {
+                try {
+                    u.request("logging/setLevel", Json.object().put("level", "debug"), u.config().timeout(), io.portcullis.pipeline.Relay.NONE);
+                } catch (GatewayException e) {
+                    LOG.debug("upstream {} refused logging/setLevel: {}", u.name(), e.getMessage());
+                }
+            }
+        }
+        return Json.object();
+    }
+
+    private ObjectNode task(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {
+        String taskId = msg.params().path("taskId").asString("");
+        // A session sees only the tasks it created: upstream connections are shared between sessions.
+        if (!s.tasks.contains(taskId)) {
+            throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown task: " + taskId);
+        }
+        String owner = java.util.Optional.ofNullable(taskOwners.get(taskId))
+                .orElseThrow(() -> new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown task: " + taskId));
+        return forward(s, msg, out, owner, msg.params());
+    }
+
+    private ObjectNode tasksList(ClientSession s, Message msg, Outbound out) throws GatewayException {
+        ObjectNode result = Json.object();
+        var all = result.putArray("tasks");
+        for (Upstream u : gateway.upstreams()) {
+            if (!u.capabilities().has("tasks") || u.state() != Upstream.State.READY) {
+                continue;
+            }
+            ObjectNode r = forward(s, msg, out, u.name(), Json.object());
+            for (JsonNode t : r.path("tasks")) {
+                if (s.tasks.contains(t.path("taskId").asString(""))) {
+                    all.add(t);
+                }
+            }
+        }
+        return result;
+    }
+
+    private void notification(ClientSession s, Message msg) {
+        switch (msg.method()) {
+            case "notifications/cancelled" -> {
+                String requestId = msg.params().path("requestId").toString();
+                Runnable cancel = s.inFlight.remove(requestId);
+                if (cancel != null) {
+                    cancel.run();
+                }
+            }
+            case "notifications/roots/list_changed" -> gateway.upstreams().forEach(u -> u.notify(msg.method(), msg.params()));
+            default -> { } // initialized, progress from the client, unknown: nothing to do
+        }
+    }
+
+    /** A response from the client to a request the gateway relayed to it. */
+    public void clientResponse(ClientSession s, Message msg) {
+        var waiting = s.awaitingClient.get(msg.id().isString() ? msg.id().asString() : msg.id().toString());
+        if (waiting != null) {
+            waiting.complete(msg.node());
+        } else {
+            LOG.debug("session {} answered unknown request {}", s.id(), msg.id());
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.portcullis.ingress;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The SSE events a session was sent, for resumption with {@code Last-Event-ID}, and the queue of
+ * the session's GET stream. Event ids are {@code <stream>.<seq>}; only the last {@code capacity}
+ * events are kept, so a client that comes back too late gets what is left (documented).
+ */
+final class EventLog {
+    record Event(String stream, long seq, ObjectNode message) {
+        String id() {
+            return stream + "." + seq;
+        }
+    }
+
+    private final int capacity;
+    private final ArrayDeque<Event> events = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition added = lock.newCondition();
+    private long seq;
+    private boolean closed;
+
+    EventLog(int capacity) {
+        this.capacity = capacity;
+    }
+
+    Event append(String stream, ObjectNode message) {
+        lock.lock();
+        try {
+            Event e = new Event(stream, ++seq, message);
+            events.addLast(e);
+            if (events.size() > capacity) {
+                events.removeFirst();
+            }
+            added.signalAll();
+            return e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Events of {@code stream} after sequence {@code afterSeq}, oldest first. */
+    List<Event> after(String stream, long afterSeq) {
+        lock.lock();
+        try {
+            List<Event> out = new ArrayList<>();
+            for (Event e : events) {
+                if (e.stream().equals(stream) && e.seq() > afterSeq) {
+                    out.add(e);
+                }
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to {@code millis} for an event of {@code stream} after {@code afterSeq}; empty list on time-out. */
+    List<Event> await(String stream, long afterSeq, long millis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        lock.lock();
+        try {
+            while (true) {
+                List<Event> out = after(stream, afterSeq);
+                long left = end - System.nanoTime();
+                if (!out.isEmpty() || closed || left <= 0) {
+                    return out;
+                }
+                added.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            added.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.portcullis.ingress;
+
+import io.portcullis.protocol.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Response;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The answer to one HTTP request. It starts as a plain JSON answer and turns into an SSE stream
+ * the moment anything must reach the client before the final response (progress, logging, a
+ * relayed request). In a legacy session every SSE event gets an id and is kept for resumption.
+ */
+final class HttpReply implements Outbound {
+    private final Response response;
+    private final ClientSession session;
+    private final String stream;
+    private OutputStream out;
+    private boolean sse;
+    private boolean gone;
+
+    HttpReply(Response response, ClientSession session, String stream) {
+        this.response = response;
+        this.session = session;
+        this.stream = stream;
+    }
+
+    @Override
+    public synchronized void send(ObjectNode message) {
+        if (gone) {
+            return;
+        }
+        try {
+            startSse();
+            event(message);
+        } catch (IOException e) {
+            gone = true; // the client went away; relayed requests then time out, the call's outcome is still recorded
+        }
+    }
+
+    /** Writes the final response: an SSE event when streaming, else a JSON body with {@code status}. */
+    synchronized void finish(int status, JsonNode body) throws IOException {
+        if (sse) {
+            if (!gone) {
+                event((ObjectNode) body);
+                out.close();
+            }
+            return;
+        }
+        json(response, status, body);
+    }
+
+    private void startSse() throws IOException {
+        if (sse) {
+            return;
+        }
+        sse = true;
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, no-transform");
+        response.getHeaders().put("X-Accel-Buffering", "no");
+        out = Content.Sink.asOutputStream(response);
+    }
+
+    private void event(ObjectNode message) throws IOException {
+        StringBuilder b = new StringBuilder("event: message\n");
+        if (session != null && session.id() != null && stream != null) {
+            b.append("id: ").append(session.events.append(stream, message).id()).append('\n');
+        }
+        b.append("data: ").append(Json.write(message)).append("\n\n");
+        out.write(b.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    static void json(Response response, int status, JsonNode body) throws IOException {
+        byte[] bytes = Json.bytes(body);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        try (OutputStream o = Content.Sink.asOutputStream(response)) {
+            o.write(bytes);
+        }
+    }
+
+    static void empty(Response response, int status) throws IOException {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
+        Content.Sink.asOutputStream(response).close();
+    }
+}

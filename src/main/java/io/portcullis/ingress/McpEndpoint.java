@@ -1,0 +1,293 @@
+package io.portcullis.ingress;
+
+import io.portcullis.config.EnvironmentConfig;
+import io.portcullis.config.ServerSettings;
+import io.portcullis.identity.Principal;
+import io.portcullis.protocol.ErrorCodes;
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.Message;
+import io.portcullis.protocol.ProtocolException;
+import io.portcullis.protocol.ProtocolVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Streamable HTTP endpoint: {@code /mcp} for the default environment and {@code /mcp/{env}}
+ * for the others. Each request is served on its own virtual thread in straight-line code.
+ * Legacy eras (2025-03-26 … 2025-11-25) use sessions; a POST whose {@code _meta} names
+ * 2026-07-28 is served statelessly.
+ */
+public final class McpEndpoint extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
+
+    private final Dispatcher dispatcher;
+    private final Sessions sessions;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+    public McpEndpoint(Dispatcher dispatcher, Sessions sessions) {
+        this.dispatcher = dispatcher;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        if (!path.equals("/mcp") && !path.startsWith("/mcp/")) {
+            return false;
+        }
+        threads.execute(() -> {
+            try {
+                serve(path, request, response);
+                callback.succeeded();
+            } catch (Throwable t) {
+                LOG.debug("request ended: {}", t.toString());
+                callback.failed(t);
+            }
+        });
+        return true;
+    }
+
+    private ServerSettings settings() {
+        return dispatcher.gateway().config().server();
+    }
+
+    private void serve(String path, Request req, Response res) throws IOException {
+        Optional<EnvironmentConfig> env = environment(path);
+        if (env.isEmpty()) {
+            error(res, 404, null, ErrorCodes.INVALID_REQUEST, "No such MCP endpoint: " + path, null);
+            return;
+        }
+        String refusal = Origins.check(req, settings());
+        if (refusal != null) {
+            error(res, 403, null, -32000, refusal, null);
+            return;
+        }
+        switch (req.getMethod()) {
+            case "POST" -> post(env.get().name(), req, res);
+            case "GET" -> LegacyStreams.get(sessions, env.get().name(), req, res);
+            case "DELETE" -> delete(env.get().name(), req, res);
+            default -> {
+                res.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE");
+                error(res, 405, null, -32000, "Method not allowed.", null);
+            }
+        }
+    }
+
+    private Optional<EnvironmentConfig> environment(String path) {
+        var config = dispatcher.gateway().config();
+        if (path.equals("/mcp") || path.equals("/mcp/")) {
+            return Optional.of(config.defaultEnvironment());
+        }
+        String name = path.substring("/mcp/".length());
+        if (name.endsWith("/")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        return config.environment(name);
+    }
+
+    private void post(String env, Request req, Response res) throws IOException {
+        String type = req.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type == null || !type.toLowerCase().startsWith("application/json")) {
+            error(res, 415, null, -32000, "Unsupported Media Type: Content-Type must be application/json", null);
+            return;
+        }
+        String accept = req.getHeaders().get(HttpHeader.ACCEPT);
+        if (accept != null && !(accept.contains("application/json") || accept.contains("text/event-stream") || accept.contains("*/*"))) {
+            error(res, 406, null, -32000, "Not Acceptable: Client must accept application/json and text/event-stream", null);
+            return;
+        }
+        long max = settings().maxBodyBytes();
+        if (req.getLength() > max) {
+            error(res, 413, null, -32000, "Request body too large (limit " + max + " bytes)", null);
+            return;
+        }
+        byte[] body = readLimited(req, max);
+        if (body == null) {
+            error(res, 413, null, -32000, "Request body too large (limit " + max + " bytes)", null);
+            return;
+        }
+        JsonNode json;
+        try {
+            json = Json.parse(body);
+        } catch (JacksonException e) {
+            error(res, 400, null, ErrorCodes.PARSE_ERROR, "Parse error: the request body is not valid JSON", null);
+            return;
+        }
+        if (json == null || json.isMissingNode()) {
+            error(res, 400, null, ErrorCodes.PARSE_ERROR, "Parse error: empty request body", null);
+            return;
+        }
+        if (json instanceof ArrayNode batch) {
+            batch(env, batch, req, res);
+            return;
+        }
+        Message msg;
+        try {
+            msg = Message.of(json);
+        } catch (ProtocolException e) {
+            error(res, 400, json.get("id"), e.code(), "Invalid Request: " + e.getMessage(), null);
+            return;
+        }
+        if (Modern.claims(msg)) {
+            Modern.serve(dispatcher, env, msg, req, res);
+        } else {
+            legacy(env, msg, req, res);
+        }
+    }
+
+    private static byte[] readLimited(Request req, long max) throws IOException {
+        try (InputStream in = Content.Source.asInputStream(req)) {
+            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            return data.length > max ? null : data;
+        }
+    }
+
+    private void legacy(String env, Message msg, Request req, Response res) throws IOException {
+        if (msg.isRequest() && "initialize".equals(msg.method())) {
+            initialize(env, msg, req, res);
+            return;
+        }
+        ClientSession s = session(env, req, res);
+        if (s == null) {
+            return;
+        }
+        if (!protocolHeaderOk(s, req, res)) {
+            return;
+        }
+        res.getHeaders().put("Mcp-Session-Id", s.id());
+        switch (msg.kind()) {
+            case NOTIFICATION -> {
+                dispatcher.handle(s, msg, Outbound.DROP);
+                HttpReply.empty(res, 202);
+            }
+            case RESPONSE -> {
+                dispatcher.clientResponse(s, msg);
+                HttpReply.empty(res, 202);
+            }
+            case REQUEST -> {
+                HttpReply reply = new HttpReply(res, s, "post-" + Sessions.newId().substring(0, 8));
+                reply.finish(200, dispatcher.handle(s, msg, reply));
+            }
+        }
+    }
+
+    private void initialize(String env, Message msg, Request req, Response res) throws IOException {
+        ObjectNode params = msg.params();
+        ProtocolVersion version = ProtocolVersion.negotiateLegacy(params.path("protocolVersion").asString(""));
+        ObjectNode caps = params.get("capabilities") instanceof ObjectNode c ? c : Json.object();
+        ObjectNode info = params.get("clientInfo") instanceof ObjectNode i ? i : Json.object();
+        Principal principal = Principal.anonymous(env, info.path("name").asString(null));
+        ClientSession s = new ClientSession(Sessions.newId(), env, version, caps, info, principal);
+        sessions.add(s);
+        LOG.info("session {} opened: env={} protocol={} client={}", s.id(), env, version.id(), info.path("name").asString("?"));
+        res.getHeaders().put("Mcp-Session-Id", s.id());
+        HttpReply.json(res, 200, Message.result(msg.id(), dispatcher.initializeResult(version)));
+    }
+
+    /** The session named by the request's header, or null after answering 400 (missing) or 404 (unknown). */
+    ClientSession session(String env, Request req, Response res) throws IOException {
+        String id = req.getHeaders().get("Mcp-Session-Id");
+        if (id == null || id.isBlank()) {
+            error(res, 400, null, -32000, "Bad Request: Mcp-Session-Id header is required", null);
+            return null;
+        }
+        ClientSession s = sessions.get(id.trim());
+        if (s == null || s.closed() || !s.environment().equals(env)) {
+            error(res, 404, null, -32001, "Session not found", null);
+            return null;
+        }
+        return s;
+    }
+
+    private boolean protocolHeaderOk(ClientSession s, Request req, Response res) throws IOException {
+        String v = req.getHeaders().get("MCP-Protocol-Version");
+        if (v == null) {
+            return true; // older clients omit it; the session's negotiated version applies
+        }
+        Optional<ProtocolVersion> pv = ProtocolVersion.of(v.trim());
+        if (pv.isEmpty() || pv.get().isModern()) {
+            error(res, 400, null, -32000, "Bad Request: Unsupported protocol version: " + v
+                    + " (supported versions: " + String.join(", ", ProtocolVersion.ids().subList(0, 3)) + ")", null);
+            return false;
+        }
+        return true;
+    }
+
+    private void batch(String env, ArrayNode batch, Request req, Response res) throws IOException {
+        if (batch.isEmpty()) {
+            error(res, 400, null, ErrorCodes.INVALID_REQUEST, "Bad Request: empty JSON-RPC batch", null);
+            return;
+        }
+        ClientSession s = session(env, req, res);
+        if (s == null) {
+            return;
+        }
+        if (!s.version().allowsBatches()) {
+            error(res, 400, null, ErrorCodes.INVALID_REQUEST, "Bad Request: JSON-RPC batches are not supported in protocol version "
+                    + s.version().id() + " (only 2025-03-26 has them)", null);
+            return;
+        }
+        res.getHeaders().put("Mcp-Session-Id", s.id());
+        List<Message> messages = new ArrayList<>();
+        ArrayNode answers = Json.array();
+        for (JsonNode item : batch) {
+            try {
+                Message m = Message.of(item);
+                if ("initialize".equals(m.method()) || Modern.claims(m)) {
+                    answers.add(Message.error(m.id(), ErrorCodes.INVALID_REQUEST, "initialize and 2026-07-28 requests cannot be batched", null));
+                } else {
+                    messages.add(m);
+                }
+            } catch (ProtocolException e) {
+                answers.add(Message.error(item.get("id"), e.code(), e.getMessage(), null));
+            }
+        }
+        for (Message m : messages) {
+            switch (m.kind()) {
+                case RESPONSE -> dispatcher.clientResponse(s, m);
+                case NOTIFICATION -> dispatcher.handle(s, m, Outbound.DROP);
+                case REQUEST -> answers.add(dispatcher.handle(s, m, Outbound.DROP));
+            }
+        }
+        if (answers.isEmpty()) {
+            HttpReply.empty(res, 202);
+        } else {
+            HttpReply.json(res, 200, answers);
+        }
+    }
+
+    private void delete(String env, Request req, Response res) throws IOException {
+        ClientSession s = session(env, req, res);
+        if (s == null) {
+            return;
+        }
+        sessions.remove(s.id());
+        LOG.info("session {} ended by the client", s.id());
+        HttpReply.empty(res, 200);
+    }
+
+    static void error(Response res, int status, JsonNode id, int code, String message, JsonNode data) throws IOException {
+        HttpReply.json(res, status, Message.error(id, code, message, data));
+    }
+
+    public void close() {
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,60 @@
+package io.portcullis.ingress;
+
+import io.portcullis.config.ServerSettings;
+import java.net.URI;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * DNS-rebinding and cross-site guard: the Host must be a loopback name or one the config allows,
+ * and a browser's Origin, when sent, must be a loopback origin or one the config allows.
+ */
+final class Origins {
+    private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+
+    private Origins() {}
+
+    /** Returns why the request is refused (answered 403), or null when it may proceed. */
+    static String check(Request req, ServerSettings settings) {
+        String host = req.getHeaders().get(HttpHeader.HOST);
+        if (host != null && !hostAllowed(stripPort(host), settings)) {
+            return "Invalid Host header: " + host;
+        }
+        String origin = req.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin == null) {
+            return null;
+        }
+        if (settings.allowedOrigins().contains(origin)) {
+            return null;
+        }
+        try {
+            URI u = URI.create(origin);
+            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null
+                    && LOOPBACK.contains(u.getHost())) {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the refusal
+        }
+        return "Invalid Origin header: " + origin;
+    }
+
+    private static boolean hostAllowed(String name, ServerSettings settings) {
+        return LOOPBACK.contains(name) || settings.allowedHosts().contains(name)
+                || (!isLoopbackBind(settings.host()) && name.equals(settings.host()));
+    }
+
+    private static boolean isLoopbackBind(String bind) {
+        return LOOPBACK.contains(bind) || bind.startsWith("127.");
+    }
+
+    private static String stripPort(String host) {
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end < 0 ? host : host.substring(0, end + 1);
+        }
+        int colon = host.lastIndexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
+    }
+}

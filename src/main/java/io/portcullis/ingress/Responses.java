@@ -1,0 +1,56 @@
+package io.portcullis.ingress;
+
+import io.portcullis.pipeline.GatewayException;
+import io.portcullis.protocol.ErrorCodes;
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.Message;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The one place where a {@link GatewayException} becomes what the client sees.
+ * <ul>
+ *   <li>a control's refusal of a {@code tools/call}: an {@code isError} result naming the control,
+ *       so the model learns why (and {@code _meta["io.portcullis/refusal"]} for programs);</li>
+ *   <li>an unknown tool: JSON-RPC -32602, as the spec asks;</li>
+ *   <li>the upstream's own JSON-RPC error: passed on unchanged;</li>
+ *   <li>an upstream failure (down, crashed, timeout, garbage): JSON-RPC -32003 naming the upstream and the control.</li>
+ * </ul>
+ * No stack trace or exception class ever reaches the client.
+ */
+public final class Responses {
+    private Responses() {}
+
+    public static ObjectNode forToolCall(JsonNode id, GatewayException e) {
+        return switch (e) {
+            case GatewayException.Refused r -> Message.result(id, refusalResult(r));
+            default -> forRequest(id, e);
+        };
+    }
+
+    public static ObjectNode forRequest(JsonNode id, GatewayException e) {
+        return switch (e) {
+            case GatewayException.UnknownTool u -> Message.error(id, ErrorCodes.INVALID_PARAMS, u.getMessage(), null);
+            case GatewayException.UpstreamError u -> {
+                ObjectNode msg = Message.result(id, Json.object());
+                msg.remove("result");
+                msg.set("error", u.error());
+                yield msg;
+            }
+            case GatewayException.UpstreamFailure u -> Message.error(id, ErrorCodes.UPSTREAM_FAILED, u.getMessage(),
+                    Json.object().put("control", u.control()).put("upstream", u.upstream()));
+            case GatewayException.Refused r -> Message.error(id, ErrorCodes.REFUSED, r.getMessage(),
+                    Json.object().put("control", r.control()));
+        };
+    }
+
+    static ObjectNode refusalResult(GatewayException.Refused r) {
+        ObjectNode result = Json.object();
+        result.putArray("content").addObject().put("type", "text")
+                .put("text", "Refused by Portcullis (" + r.control() + "): " + r.getMessage());
+        result.put("isError", true);
+        result.putObject("_meta").putObject("io.portcullis/refusal")
+                .put("control", r.control()).put("reason", r.getMessage());
+        return result;
+    }
+}

@@ -1,0 +1,89 @@
+package io.portcullis.ingress;
+
+import io.portcullis.pipeline.GatewayException;
+import io.portcullis.pipeline.Relay;
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.Message;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The relay of one client request: notifications go out on the request's own stream, requests
+ * to the client get a gateway id ({@code pc-N}) and wait for the client's answer, and the
+ * upstream's cancel handle is kept under the client's request id.
+ */
+final class SessionRelay implements Relay {
+    private static final Duration CLIENT_ANSWER_TIMEOUT = Duration.ofMinutes(10);
+    private static final Map<String, Integer> LEVELS = Map.of("debug", 0, "info", 1, "notice", 2, "warning", 3,
+            "error", 4, "critical", 5, "alert", 6, "emergency", 7);
+    private static final Map<String, String> NEEDS = Map.of("sampling/createMessage", "sampling",
+            "elicitation/create", "elicitation", "roots/list", "roots");
+
+    private final ClientSession session;
+    private final Outbound out;
+    private final String clientRequestId;
+
+    SessionRelay(ClientSession session, Outbound out, JsonNode clientRequestId) {
+        this.session = session;
+        this.out = out;
+        this.clientRequestId = clientRequestId == null ? null : clientRequestId.toString();
+    }
+
+    @Override
+    public void notify(ObjectNode notification) {
+        if ("notifications/message".equals(notification.path("method").asString(""))) {
+            String level = notification.path("params").path("level").asString("info");
+            String min = session.logLevel();
+            if (min == null || LEVELS.getOrDefault(level, 1) < LEVELS.getOrDefault(min, 1)) {
+                return; // the client did not ask for logs, or not at this level
+            }
+        }
+        out.send(notification);
+    }
+
+    @Override
+    public ObjectNode request(String method, ObjectNode params) throws GatewayException {
+        String capability = NEEDS.get(method);
+        if (session.version().isModern()) {
+            throw new GatewayException.Refused("relay", method + " cannot be relayed to a 2026-07-28 client (input_required is not supported yet)");
+        }
+        if (capability != null && !session.can(capability)) {
+            throw new GatewayException.Refused("relay", "the client did not declare the " + capability + " capability");
+        }
+        String id = "pc-" + session.outgoingIds.incrementAndGet();
+        CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
+        session.awaitingClient.put(id, answer);
+        try {
+            out.send(Message.request(Json.object().stringNode(id), method, params));
+            return answer.get(CLIENT_ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new GatewayException.UpstreamFailure("relay", null, "the client did not answer " + method + " in time");
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            throw new GatewayException.UpstreamFailure("relay", null, "the client session ended before answering " + method);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException.UpstreamFailure("relay", null, "interrupted");
+        } finally {
+            session.awaitingClient.remove(id);
+        }
+    }
+
+    @Override
+    public void attach(Runnable canceller) {
+        if (clientRequestId != null) {
+            session.inFlight.put(clientRequestId, canceller);
+        }
+    }
+
+    void done() {
+        if (clientRequestId != null) {
+            session.inFlight.remove(clientRequestId);
+        }
+    }
+}

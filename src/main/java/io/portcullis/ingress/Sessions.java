@@ -1,0 +1,102 @@
+package io.portcullis.ingress;
+
+import io.portcullis.protocol.Message;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The live legacy-era client sessions, their expiry, and server-initiated pushes to them. */
+public final class Sessions implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final Thread sweeper;
+
+    public Sessions(java.util.function.Supplier<Duration> idleTimeout) {
+        sweeper = Thread.ofVirtual().name("session-sweeper").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(30_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                Instant cutoff = Instant.now().minus(idleTimeout.get());
+                sessions.values().removeIf(s -> {
+                    boolean idle = s.lastSeen().isBefore(cutoff) && s.inFlight.isEmpty();
+                    if (idle) {
+                        LOG.info("session {} expired after being idle", s.id());
+                        s.close();
+                    }
+                    return idle;
+                });
+            }
+        });
+    }
+
+    /** A new unguessable session id: 128 random bits, hex. */
+    public static String newId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    public void add(ClientSession s) {
+        sessions.put(s.id(), s);
+    }
+
+    public ClientSession get(String id) {
+        return id == null ? null : sessions.get(id);
+    }
+
+    public boolean remove(String id) {
+        ClientSession s = sessions.remove(id);
+        if (s != null) {
+            s.close();
+        }
+        return s != null;
+    }
+
+    public Collection<ClientSession> all() {
+        return sessions.values();
+    }
+
+    /** Queues a notification on every session's GET stream (delivered now, or on resumption). */
+    public void broadcast(String method, ObjectNode params) {
+        ObjectNode msg = Message.notification(method, params);
+        sessions.values().forEach(s -> s.events.append("get", msg));
+    }
+
+    /** Gateway events → pushes: list changes to everyone, resource updates to subscribers. */
+    public void onGatewayEvent(String kind, ObjectNode message) {
+        switch (kind) {
+            case "tools", "prompts", "resources" -> broadcast("notifications/" + kind + "/list_changed", null);
+            case "notification" -> {
+                if (message != null && "notifications/resources/updated".equals(message.path("method").asString(""))) {
+                    String uri = message.path("params").path("uri").asString("");
+                    sessions.values().stream().filter(s -> s.subscriptions.contains(uri))
+                            .forEach(s -> s.events.append("get", message));
+                }
+            }
+            default -> { }
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeper.interrupt();
+        sessions.values().forEach(ClientSession::close);
+        sessions.clear();
+    }
+
+    static boolean isListKind(String kind) {
+        return "tools".equals(kind) || "prompts".equals(kind) || "resources".equals(kind);
+    }
+}

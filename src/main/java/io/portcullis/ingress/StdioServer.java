@@ -1,0 +1,125 @@
+package io.portcullis.ingress;
+
+import io.portcullis.Gateway;
+import io.portcullis.identity.Principal;
+import io.portcullis.protocol.ErrorCodes;
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.Message;
+import io.portcullis.protocol.ProtocolException;
+import io.portcullis.protocol.ProtocolVersion;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * stdio ingress: a local client launches {@code portcullis stdio} and speaks newline-delimited
+ * JSON-RPC on its stdin/stdout. One implicit session; each request is served on its own virtual
+ * thread so that a long call never blocks cancellations or answers to relayed requests.
+ * Nothing but MCP messages is ever written to stdout (logs go to stderr).
+ */
+public final class StdioServer {
+    private static final Logger LOG = LoggerFactory.getLogger(StdioServer.class);
+
+    private final Dispatcher dispatcher;
+    private final String environment;
+    private final OutputStream out;
+    private final InputStream in;
+    private volatile ClientSession session;
+
+    public StdioServer(Gateway gateway, String environment, InputStream in, OutputStream out) {
+        this.dispatcher = new Dispatcher(gateway);
+        this.environment = environment;
+        this.in = in;
+        this.out = out;
+        gateway.onEvent((kind, message) -> {
+            ClientSession s = session;
+            if (s != null && Sessions.isListKind(kind)) {
+                write(Message.notification("notifications/" + kind + "/list_changed", null));
+            }
+        });
+    }
+
+    /** Serves until stdin closes. */
+    public void run() throws IOException {
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String text = line;
+                threads.execute(() -> serveLine(text));
+            }
+        }
+        ClientSession s = session;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    private void serveLine(String line) {
+        JsonNode json;
+        try {
+            json = Json.parse(line);
+        } catch (JacksonException e) {
+            write(Message.error(null, ErrorCodes.PARSE_ERROR, "Parse error: not valid JSON", null));
+            return;
+        }
+        Message msg;
+        try {
+            msg = Message.of(json);
+        } catch (ProtocolException e) {
+            write(Message.error(json.get("id"), e.code(), "Invalid Request: " + e.getMessage(), null));
+            return;
+        }
+        if (msg.isRequest() && "initialize".equals(msg.method())) {
+            ObjectNode p = msg.params();
+            ProtocolVersion v = ProtocolVersion.negotiateLegacy(p.path("protocolVersion").asString(""));
+            ObjectNode caps = p.get("capabilities") instanceof ObjectNode c ? c : Json.object();
+            ObjectNode info = p.get("clientInfo") instanceof ObjectNode i ? i : Json.object();
+            session = new ClientSession("stdio", environment, v, caps, info,
+                    Principal.anonymous(environment, info.path("name").asString(null)));
+            write(Message.result(msg.id(), dispatcher.initializeResult(v)));
+            return;
+        }
+        ClientSession s = session;
+        if (s == null) {
+            if (msg.isRequest()) {
+                write(Message.error(msg.id(), ErrorCodes.INVALID_REQUEST, "the session is not initialized: send initialize first", null));
+            }
+            return;
+        }
+        if (msg.isResponse()) {
+            dispatcher.clientResponse(s, msg);
+            return;
+        }
+        ObjectNode answer = dispatcher.handle(s, msg, this::write);
+        if (answer != null) {
+            write(answer);
+        }
+    }
+
+    private void write(ObjectNode message) {
+        byte[] bytes = Json.bytes(message);
+        synchronized (out) {
+            try {
+                out.write(bytes);
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                LOG.debug("stdout closed: {}", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.portcullis.pipeline;
+
+import io.portcullis.catalog.ToolEntry;
+import io.portcullis.identity.Principal;
+import java.time.Instant;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Everything known about one {@code tools/call} as it passes the stages. Immutable: a stage that
+ * learns something (the catalog entry) passes a new context on with {@code with...}.
+ *
+ * @param callId      gateway-unique id of this call, in every log line and audit record
+ * @param principal   the effective identity (C1.1)
+ * @param environment the environment from the route
+ * @param sessionId   the client's MCP session, or null (stateless era, stdio)
+ * @param protocol    the protocol version the client speaks
+ * @param toolName    the tool name as the client asked for it
+ * @param params      the client's raw {@code params}: unknown fields (e.g. {@code task}) are forwarded
+ * @param tool        the catalog entry, set by the catalog stage; null before it
+ * @param relay       the way back to the client for progress and server-to-client requests
+ * @param started     when the gateway received the call
+ */
+public record CallContext(
+        String callId,
+        Principal principal,
+        String environment,
+        String sessionId,
+        String protocol,
+        String toolName,
+        ObjectNode params,
+        ToolEntry tool,
+        Relay relay,
+        Instant started) {
+
+    /** The call's arguments object (empty when the client sent none). */
+    public ObjectNode arguments() {
+        return params.get("arguments") instanceof ObjectNode args ? args : params.objectNode();
+    }
+
+    /** The client's {@code _meta}, or null. */
+    public ObjectNode meta() {
+        return params.get("_meta") instanceof ObjectNode m ? m : null;
+    }
+
+    public CallContext withTool(ToolEntry entry) {
+        return new CallContext(callId, principal, environment, sessionId, protocol, toolName, params, entry, relay, started);
+    }
+
+    /** The catalog entry; only valid after the catalog stage. */
+    public ToolEntry requireTool() {
+        if (tool == null) {
+            throw new IllegalStateException("catalog stage has not run");
+        }
+        return tool;
+    }
+}

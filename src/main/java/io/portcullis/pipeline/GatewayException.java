@@ -1,0 +1,65 @@
+package io.portcullis.pipeline;
+
+/**
+ * The one error type of the gateway. Every refusal names the control that fired; transports map
+ * it to JSON-RPC and HTTP in exactly one place ({@code ingress.Responses}).
+ */
+public sealed abstract class GatewayException extends Exception
+        permits GatewayException.Refused, GatewayException.UnknownTool, GatewayException.UpstreamFailure,
+                GatewayException.UpstreamError {
+
+    private final String control;
+
+    protected GatewayException(String control, String message) {
+        super(message, null, false, false);
+        this.control = control;
+    }
+
+    /** The control (stage or component) that produced this error, e.g. {@code catalog}, {@code timeout}. */
+    public String control() {
+        return control;
+    }
+
+    /** A control refused the call; the model sees the reason as an {@code isError} tool result. */
+    public static final class Refused extends GatewayException {
+        public Refused(String control, String message) {
+            super(control, message);
+        }
+    }
+
+    /** The tool is not in the catalog (or not visible here): JSON-RPC invalid params, as the spec asks. */
+    public static final class UnknownTool extends GatewayException {
+        public UnknownTool(String tool) {
+            super("catalog", "Unknown tool: " + tool);
+        }
+    }
+
+    /** The upstream could not answer: down, crashed, timed out, or answered garbage. */
+    public static final class UpstreamFailure extends GatewayException {
+        private final String upstream;
+
+        public UpstreamFailure(String control, String upstream, String message) {
+            super(control, message);
+            this.upstream = upstream;
+        }
+
+        public String upstream() {
+            return upstream;
+        }
+    }
+
+    /** The upstream answered with a JSON-RPC error; it is passed to the client as it came. */
+    public static final class UpstreamError extends GatewayException {
+        private final transient tools.jackson.databind.JsonNode error;
+
+        public UpstreamError(String upstream, tools.jackson.databind.JsonNode error) {
+            super("upstream", "upstream " + upstream + " returned an error");
+            this.error = error;
+        }
+
+        /** The upstream's {@code error} object, unchanged. */
+        public tools.jackson.databind.JsonNode error() {
+            return error;
+        }
+    }
+}

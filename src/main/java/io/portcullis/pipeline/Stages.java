@@ -1,0 +1,35 @@
+package io.portcullis.pipeline;
+
+import io.portcullis.catalog.Catalog;
+import io.portcullis.pipeline.stages.CallLog;
+import io.portcullis.pipeline.stages.CatalogLookup;
+import io.portcullis.pipeline.stages.ToolSwitch;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The order of the controls: the one place it is written down. */
+public final class Stages {
+    private Stages() {}
+
+    /**
+     * The standard order for {@code tools/call}. Why this order:
+     * <ol>
+     *   <li>{@code call-log} wraps everything, so that every call, refused or not, leaves one
+     *       structured line (and, with the audit issue, a durable record).</li>
+     *   <li>kill switches and rate limits (C6.2, C6.3) come next: cheap, and they must act even
+     *       when later controls are broken.</li>
+     *   <li>{@code catalog}: a tool that is not in the catalog is refused before anything looks
+     *       at its arguments (C2.1).</li>
+     *   <li>{@code tool-switch}: the per-tool, per-environment enable switch (C6.2).</li>
+     *   <li>later: readiness gate (G1), argument constraints (C2.3), policy (C3.2, C3.4), chain
+     *       rules, approval, credentials: each one file plus one line here.</li>
+     *   <li>the terminal handler calls the upstream under its timeout (C6.1).</li>
+     * </ol>
+     */
+    public static List<Stage> standard(Supplier<Catalog> catalog) {
+        return List.of(
+                new CallLog(),
+                new CatalogLookup(catalog),
+                new ToolSwitch());
+    }
+}

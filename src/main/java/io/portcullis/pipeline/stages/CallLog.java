@@ -1,0 +1,67 @@
+package io.portcullis.pipeline.stages;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.portcullis.identity.Principal;
+import io.portcullis.pipeline.CallContext;
+import io.portcullis.pipeline.CallHandler;
+import io.portcullis.pipeline.GatewayException;
+import io.portcullis.pipeline.Stage;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One structured line per call, allowed or refused: who (the principal's fields), where, which
+ * tool, the outcome, the control that refused, and how long it took. Logger {@code portcullis.calls}.
+ */
+public final class CallLog implements Stage {
+    private static final Logger LOG = LoggerFactory.getLogger("portcullis.calls");
+
+    @Override
+    public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
+        String outcome = "ok";
+        String control = null;
+        String error = null;
+        try {
+            ObjectNode result = next.handle(call);
+            if (result.path("isError").asBoolean(false)) {
+                outcome = "tool_error";
+            }
+            return result;
+        } catch (GatewayException e) {
+            outcome = e instanceof GatewayException.Refused || e instanceof GatewayException.UnknownTool ? "refused" : "failed";
+            control = e.control();
+            error = e.getMessage();
+            throw e;
+        } catch (RuntimeException e) {
+            outcome = "failed";
+            control = "gateway";
+            error = e.toString();
+            throw e;
+        } finally {
+            Principal p = call.principal();
+            LOG.info("call {} {} {} {} {} {} {} {} {} {} {} {}",
+                    kv("call_id", call.callId()),
+                    kv("tool", call.toolName()),
+                    kv("upstream", call.tool() == null ? null : call.tool().upstream()),
+                    kv("env", call.environment()),
+                    kv("subject", p.subject()),
+                    kv("principal_kind", p.kind().name().toLowerCase()),
+                    kv("client", p.clientId()),
+                    kv("auth", p.authMethod()),
+                    kv("session", call.sessionId()),
+                    kv("outcome", outcome),
+                    kv("control", control),
+                    kv("ms", Duration.between(call.started(), Instant.now()).toMillis()),
+                    error == null ? kv("error", null) : kv("error", error));
+        }
+    }
+
+    @Override
+    public String name() {
+        return "call-log";
+    }
+}

@@ -1,0 +1,119 @@
+package io.portcullis.upstream;
+
+import io.portcullis.pipeline.GatewayException;
+import io.portcullis.pipeline.Relay;
+import io.portcullis.protocol.Message;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The requests in flight to one upstream: our request id → the waiting caller, and our progress
+ * token → the client's own token, so that answers and progress reach the right client session.
+ */
+final class Calls {
+    private static final Logger LOG = LoggerFactory.getLogger(Calls.class);
+
+    record Pending(CompletableFuture<JsonNode> response, Relay relay, JsonNode clientToken) {}
+
+    private final ConcurrentSkipListMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
+
+    Pending open(long id, Relay relay, ObjectNode params) {
+        JsonNode token = params != null && params.get("_meta") instanceof ObjectNode meta ? meta.get("progressToken") : null;
+        Pending p = new Pending(new CompletableFuture<>(), relay, token);
+        pending.put(id, p);
+        return p;
+    }
+
+    boolean isOpen(long id) {
+        return pending.containsKey(id);
+    }
+
+    void close(long id, Pending p) {
+        pending.remove(id, p);
+    }
+
+    /**
+     * Returns params with the client's progress token replaced by ours ({@code "pc-<id>"}), which
+     * is unique across client sessions. The client's object is never mutated.
+     */
+    static ObjectNode withOurToken(ObjectNode params, long id) {
+        if (params == null || !(params.get("_meta") instanceof ObjectNode meta) || !meta.has("progressToken")) {
+            return params;
+        }
+        ObjectNode copy = params.deepCopy();
+        ((ObjectNode) copy.get("_meta")).put("progressToken", "pc-" + id);
+        return copy;
+    }
+
+    void answer(Message response, String upstream) {
+        JsonNode id = response.id();
+        Pending p = id != null && id.canConvertToLong() ? pending.get(id.asLong()) : null;
+        if (p == null) {
+            LOG.debug("upstream {} answered unknown request {}", upstream, id);
+            return;
+        }
+        p.response().complete(response.node());
+    }
+
+    void fail(long id, GatewayException e) {
+        Pending p = pending.get(id);
+        if (p != null) {
+            p.response().completeExceptionally(e);
+        }
+    }
+
+    void cancelled(long id, String upstream) {
+        fail(id, new GatewayException.UpstreamFailure("cancel", upstream, "the request was cancelled"));
+    }
+
+    void failAll(String upstream, String why) {
+        pending.values().forEach(p -> p.response().completeExceptionally(
+                new GatewayException.UpstreamFailure("upstream", upstream, why)));
+    }
+
+    /** Forwards a progress notification to the client that owns the token, with the client's token. */
+    void progress(Message msg) {
+        String token = msg.params().path("progressToken").asString("");
+        if (!token.startsWith("pc-")) {
+            return;
+        }
+        long id;
+        try {
+            id = Long.parseLong(token.substring(3));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Pending p = pending.get(id);
+        if (p == null || p.clientToken() == null) {
+            return;
+        }
+        ObjectNode params = msg.params().deepCopy();
+        params.set("progressToken", p.clientToken());
+        p.relay().notify(Message.notification("notifications/progress", params));
+    }
+
+    /**
+     * The relay for a message from the upstream: the call whose response stream carried it when
+     * known (HTTP), else the most recent call in flight that has a client to talk to (stdio has no
+     * other way to tell; documented in docs/architecture.md).
+     */
+    Relay relayFor(Long relatedId) {
+        if (relatedId != null) {
+            Pending p = pending.get(relatedId);
+            if (p != null && p.relay() != Relay.NONE) {
+                return p.relay();
+            }
+        }
+        for (Pending p : pending.descendingMap().values()) {
+            if (p.relay() != Relay.NONE) {
+                return p.relay();
+            }
+        }
+        return null;
+    }
+
+}

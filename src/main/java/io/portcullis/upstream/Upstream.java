@@ -1,0 +1,410 @@
+package io.portcullis.upstream;
+
+import io.portcullis.config.UpstreamConfig;
+import io.portcullis.pipeline.GatewayException;
+import io.portcullis.pipeline.Relay;
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.Message;
+import io.portcullis.protocol.ProtocolException;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One upstream MCP server, as the gateway's client of it. It keeps one connection (a supervised
+ * child process, or an HTTP session), restarts it with backoff when it dies, and multiplexes the
+ * calls of every client session over it: our own request ids, our own progress tokens, and
+ * server-to-client requests routed back to the session whose call they serve.
+ */
+public final class Upstream implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    public enum State { STARTING, READY, DOWN, CLOSED }
+
+    /** What the rest of the gateway hears from an upstream. */
+    public interface Listener {
+        /** The upstream's tools, prompts or resources listing changed (or it came up). */
+        void listingChanged(Upstream upstream);
+
+        /** A notification not tied to any call, e.g. {@code notifications/resources/updated}. */
+        default void notification(Upstream upstream, ObjectNode message) {}
+    }
+
+    private final UpstreamConfig config;
+    private final Listener listener;
+    private final HttpClient http;
+    private final Calls calls = new Calls();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile Connection connection;
+    private volatile State state = State.STARTING;
+    private volatile String lastError = "starting";
+    private volatile Listing listing = Listing.EMPTY;
+    private volatile String negotiatedVersion;
+    private volatile ObjectNode serverInfo = Json.object();
+    private volatile ObjectNode capabilities = Json.object();
+    private volatile Thread supervisor;
+    private volatile CountDownLatch down = new CountDownLatch(1);
+
+    public Upstream(UpstreamConfig config, Listener listener, HttpClient http) {
+        this.config = config;
+        this.listener = listener;
+        this.http = http;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public UpstreamConfig config() {
+        return config;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** The latest tools/prompts/resources listings (kept while the upstream restarts). */
+    public Listing listing() {
+        return listing;
+    }
+
+    public String negotiatedVersion() {
+        return negotiatedVersion;
+    }
+
+    public ObjectNode serverInfo() {
+        return serverInfo;
+    }
+
+    public ObjectNode capabilities() {
+        return capabilities;
+    }
+
+    /** Starts the supervisor, which connects now and reconnects with backoff whenever the connection dies. */
+    public void start() {
+        supervisor = Thread.ofVirtual().name("upstream-" + name()).start(this::supervise);
+    }
+
+    /** Waits until the upstream is ready or {@code timeout} passes; returns whether it is ready. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (state != State.READY && state != State.CLOSED && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        return state == State.READY;
+    }
+
+    private void supervise() {
+        long backoffMs = 250;
+        while (state != State.CLOSED) {
+            long startedAt = System.nanoTime();
+            try {
+                connect();
+                backoffMs = 250;
+                down.await();
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+                LOG.warn("upstream {} failed to start: {}", name(), lastError);
+            }
+            disconnect();
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.DOWN;
+            calls.failAll(name(), "upstream " + name() + " is down: " + lastError);
+            if (Duration.ofNanos(System.nanoTime() - startedAt).toSeconds() > 60) {
+                backoffMs = 250; // it ran a good while: this is a fresh failure, not a crash loop
+            }
+            LOG.info("upstream {} restarting in {} ms", name(), backoffMs);
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
+        }
+    }
+
+    private void connect() throws IOException, GatewayException {
+        down = new CountDownLatch(1);
+        Connection c = config.transport() == UpstreamConfig.Transport.STDIO
+                ? new StdioConnection(config)
+                : new HttpConnection(config, http);
+        connection = c;
+        c.open(new Sink());
+        ObjectNode params = Json.object().put("protocolVersion", config.protocolVersion());
+        ObjectNode caps = params.putObject("capabilities");
+        caps.putObject("sampling");
+        caps.putObject("elicitation");
+        caps.putObject("roots").put("listChanged", true);
+        params.putObject("clientInfo").put("name", "portcullis").put("version", Version.current());
+        ObjectNode init = send("initialize", params, HANDSHAKE_TIMEOUT, Relay.NONE);
+        negotiatedVersion = init.path("protocolVersion").asString(config.protocolVersion());
+        capabilities = init.get("capabilities") instanceof ObjectNode o ? o : Json.object();
+        serverInfo = init.get("serverInfo") instanceof ObjectNode o ? o : Json.object();
+        c.negotiated(negotiatedVersion);
+        c.send(Message.notification("notifications/initialized", null), null);
+        listing = Listing.fetch(this::internal, capabilities);
+        state = State.READY;
+        lastError = null;
+        LOG.info("upstream {} ready: {} {} (protocol {}), {} tools", name(), serverInfo.path("name").asString(""),
+                serverInfo.path("version").asString(""), negotiatedVersion, listing.tools().size());
+        listener.listingChanged(this);
+    }
+
+    private void disconnect() {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private ObjectNode internal(String method, ObjectNode params) throws GatewayException {
+        return send(method, params, HANDSHAKE_TIMEOUT, Relay.NONE);
+    }
+
+    /**
+     * Sends a request on behalf of a client and waits for the result.
+     *
+     * @throws GatewayException.UpstreamFailure when the upstream is down, does not answer within
+     *         {@code timeout} (control {@code timeout}; the upstream is told to cancel), or answers garbage
+     * @throws GatewayException.UpstreamError   when the upstream answers with a JSON-RPC error
+     */
+    public ObjectNode request(String method, ObjectNode params, Duration timeout, Relay relay) throws GatewayException {
+        if (state != State.READY) {
+            throw new GatewayException.UpstreamFailure("upstream", name(),
+                    "upstream " + name() + " is not available (" + state.name().toLowerCase() + (lastError == null ? "" : ": " + lastError) + ")");
+        }
+        return send(method, params, timeout, relay);
+    }
+
+    private ObjectNode send(String method, ObjectNode params, Duration timeout, Relay relay) throws GatewayException {
+        Connection c = connection;
+        long id = ids.incrementAndGet();
+        Calls.Pending pending = calls.open(id, relay, params);
+        ObjectNode outgoing = Calls.withOurToken(params, id);
+        try {
+            if (c == null) {
+                throw new IOException("not connected");
+            }
+            c.send(Message.request(Json.object().numberNode(id), method, outgoing), id);
+            relay.attach(() -> cancel(id, "cancelled by the client"));
+            JsonNode response = pending.response().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return result(method, response);
+        } catch (TimeoutException e) {
+            cancel(id, "timed out in the gateway");
+            throw new GatewayException.UpstreamFailure("timeout", name(),
+                    "upstream " + name() + " did not answer " + method + " within " + timeout.toMillis() + " ms");
+        } catch (IOException e) {
+            throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " is unreachable: " + e.getMessage());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GatewayException g) {
+                throw g;
+            }
+            throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException.UpstreamFailure("upstream", name(), "interrupted");
+        } finally {
+            calls.close(id, pending);
+        }
+    }
+
+    private ObjectNode result(String method, JsonNode response) throws GatewayException {
+        if (response.get("error") instanceof ObjectNode err) {
+            throw new GatewayException.UpstreamError(name(), err);
+        }
+        if (response.get("result") instanceof ObjectNode r) {
+            return r;
+        }
+        throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " answered " + method + " with a result that is not an object");
+    }
+
+    private void cancel(long id, String reason) {
+        if (!calls.isOpen(id)) {
+            return;
+        }
+        calls.cancelled(id, name());
+        try {
+            Connection c = connection;
+            if (c != null) {
+                c.send(Message.notification("notifications/cancelled",
+                        Json.object().put("requestId", id).put("reason", reason)), null);
+            }
+        } catch (IOException e) {
+            LOG.debug("could not tell upstream {} to cancel {}: {}", name(), id, e.getMessage());
+        }
+    }
+
+    /** Sends a notification from a client (e.g. roots list changed) to the upstream; dropped while it is down. */
+    public void notify(String method, ObjectNode params) {
+        Connection c = connection;
+        if (c == null || state != State.READY) {
+            return;
+        }
+        try {
+            c.send(Message.notification(method, params), null);
+        } catch (IOException e) {
+            LOG.debug("could not notify upstream {}: {}", name(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        state = State.CLOSED;
+        Thread s = supervisor;
+        if (s != null) {
+            s.interrupt();
+        }
+        disconnect();
+        calls.failAll(name(), "upstream " + name() + " was stopped");
+    }
+
+    /** Receives everything the connection reads. */
+    private final class Sink implements Connection.Sink {
+        @Override
+        public void receive(ObjectNode raw, Long relatedId) {
+            Message msg;
+            try {
+                msg = Message.of(raw);
+            } catch (ProtocolException e) {
+                LOG.warn("upstream {} sent an invalid message ({}); ignored", name(), e.getMessage());
+                return;
+            }
+            switch (msg.kind()) {
+                case RESPONSE -> calls.answer(msg, name());
+                case REQUEST -> Thread.ofVirtual().start(() -> serveRequest(msg, relatedId));
+                case NOTIFICATION -> notification(msg, relatedId);
+            }
+        }
+
+        @Override
+        public void requestFailed(long requestId, String why) {
+            calls.fail(requestId, new GatewayException.UpstreamFailure("upstream", name(), why));
+        }
+
+        @Override
+        public void closed(String why) {
+            lastError = why;
+            LOG.warn("upstream {} connection lost: {}", name(), why);
+            down.countDown();
+        }
+    }
+
+    private void serveRequest(Message msg, Long relatedId) {
+        ObjectNode answer;
+        if ("ping".equals(msg.method())) {
+            answer = Message.result(msg.id(), Json.object());
+        } else {
+            Relay relay = calls.relayFor(relatedId);
+            if (relay == null && "roots/list".equals(msg.method())) {
+                answer = Message.result(msg.id(), Json.object().set("roots", Json.array()));
+            } else if (relay == null) {
+                answer = Message.error(msg.id(), io.portcullis.protocol.ErrorCodes.INVALID_REQUEST,
+                        "portcullis: " + msg.method() + " can only be relayed while a client call is in flight", null);
+            } else {
+                try {
+                    ObjectNode response = relay.request(msg.method(), msg.params());
+                    answer = response.deepCopy();
+                    answer.set("id", msg.id());
+                } catch (GatewayException e) {
+                    answer = Message.error(msg.id(), io.portcullis.protocol.ErrorCodes.INTERNAL_ERROR, e.getMessage(), null);
+                }
+            }
+        }
+        try {
+            Connection c = connection;
+            if (c != null) {
+                c.send(answer, null);
+            }
+        } catch (IOException e) {
+            LOG.debug("could not answer upstream {}: {}", name(), e.getMessage());
+        }
+    }
+
+    private void notification(Message msg, Long relatedId) {
+        String method = msg.method();
+        switch (method) {
+            case "notifications/progress" -> calls.progress(msg);
+            case "notifications/message" -> {
+                Relay relay = calls.relayFor(relatedId);
+                if (relay != null) {
+                    relay.notify(msg.node());
+                } else {
+                    LOG.info("upstream {} log (not tied to a call, not relayed): {}", name(), msg.params());
+                }
+            }
+            case "notifications/tools/list_changed", "notifications/prompts/list_changed",
+                 "notifications/resources/list_changed" -> Thread.ofVirtual().start(this::refreshListing);
+            case "notifications/cancelled" -> { }
+            default -> listener.notification(this, msg.node());
+        }
+    }
+
+    private void refreshListing() {
+        try {
+            listing = Listing.fetch(this::internal, capabilities);
+            listener.listingChanged(this);
+        } catch (GatewayException e) {
+            LOG.warn("upstream {}: could not refresh listings: {}", name(), e.getMessage());
+        }
+    }
+
+    /** The tools, prompts, resources and templates an upstream offers, as it listed them. */
+    public record Listing(ArrayNode tools, ArrayNode prompts, ArrayNode resources, ArrayNode templates) {
+        static final Listing EMPTY = new Listing(Json.array(), Json.array(), Json.array(), Json.array());
+
+        interface Requester {
+            ObjectNode request(String method, ObjectNode params) throws GatewayException;
+        }
+
+        static Listing fetch(Requester r, ObjectNode caps) throws GatewayException {
+            return new Listing(
+                    caps.has("tools") ? all(r, "tools/list", "tools") : Json.array(),
+                    caps.has("prompts") ? all(r, "prompts/list", "prompts") : Json.array(),
+                    caps.has("resources") ? all(r, "resources/list", "resources") : Json.array(),
+                    caps.has("resources") ? all(r, "resources/templates/list", "resourceTemplates") : Json.array());
+        }
+
+        private static ArrayNode all(Requester r, String method, String key) throws GatewayException {
+            ArrayNode out = Json.array();
+            String cursor = null;
+            for (int page = 0; page < 1000; page++) {
+                ObjectNode params = Json.object();
+                if (cursor != null) {
+                    params.put("cursor", cursor);
+                }
+                ObjectNode result = r.request(method, params);
+                if (result.get(key) instanceof ArrayNode items) {
+                    items.forEach(out::add);
+                }
+                JsonNode next = result.get("nextCursor");
+                if (next == null || !next.isString() || next.asString().isEmpty()) {
+                    break;
+                }
+                cursor = next.asString();
+            }
+            return out;
+        }
+    }
+}
