@@ -205,7 +205,7 @@ public final class Dispatcher {
         }
         SessionRelay relay = new SessionRelay(s, out, msg.id());
         CallContext call = new CallContext(UUID.randomUUID().toString(), s.principal(), s.environment(), s.id(),
-                s.version().id(), name.asString(), params, null, relay, Instant.now());
+                s.version().id(), name.asString(), params, null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail());
         try {
             ObjectNode result = gateway.pipeline().call(call);
             if (result.get("task") instanceof ObjectNode task && task.get("taskId") instanceof JsonNode tid && tid.isString()) {

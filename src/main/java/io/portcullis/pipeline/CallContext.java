@@ -19,6 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param tool        the catalog entry, set by the catalog stage; null before it
  * @param relay       the way back to the client for progress and server-to-client requests
  * @param started     when the gateway received the call
+ * @param trail       what the stages learned, for the log and the audit record
  */
 public record CallContext(
         String callId,
@@ -30,7 +31,8 @@ public record CallContext(
         ObjectNode params,
         ToolEntry tool,
         Relay relay,
-        Instant started) {
+        Instant started,
+        CallTrail trail) {
 
     /** The call's arguments object (empty when the client sent none). */
     public ObjectNode arguments() {
@@ -43,7 +45,8 @@ public record CallContext(
     }
 
     public CallContext withTool(ToolEntry entry) {
-        return new CallContext(callId, principal, environment, sessionId, protocol, toolName, params, entry, relay, started);
+        trail.tool(entry);
+        return new CallContext(callId, principal, environment, sessionId, protocol, toolName, params, entry, relay, started, trail);
     }
 
     /** The catalog entry; only valid after the catalog stage. */

@@ -1,0 +1,53 @@
+package io.portcullis.pipeline;
+
+import io.portcullis.catalog.ToolEntry;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What the stages learned about one call, for the stages that report on it afterwards (the call
+ * log, the audit record). The one mutable part of a call: each stage adds facts, none removes.
+ * Typed fields, never an attribute map.
+ */
+public final class CallTrail {
+    private volatile ToolEntry tool;
+    private final List<String> ruleIds = new CopyOnWriteArrayList<>();
+    private final List<String> approvalIds = new CopyOnWriteArrayList<>();
+    private final List<String> notes = new CopyOnWriteArrayList<>();
+
+    /** The catalog entry, once the catalog stage found it; null for an unknown tool. */
+    public ToolEntry tool() {
+        return tool;
+    }
+
+    public void tool(ToolEntry entry) {
+        this.tool = entry;
+    }
+
+    /** Ids of the policy rules that decided the call. */
+    public List<String> ruleIds() {
+        return List.copyOf(ruleIds);
+    }
+
+    public void ruleIds(List<String> ids) {
+        ruleIds.addAll(ids);
+    }
+
+    /** Ids of the approvals the call used or created. */
+    public List<String> approvalIds() {
+        return List.copyOf(approvalIds);
+    }
+
+    public void approvalId(String id) {
+        approvalIds.add(id);
+    }
+
+    /** Free-text facts a stage wants in the record (e.g. "result truncated to 65536 bytes"). */
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    public void note(String note) {
+        notes.add(note);
+    }
+}
