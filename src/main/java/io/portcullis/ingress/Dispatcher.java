@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -204,7 +203,7 @@ public final class Dispatcher {
             throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "tools/call params.arguments must be an object");
         }
         SessionRelay relay = new SessionRelay(s, out, msg.id());
-        CallContext call = new CallContext(UUID.randomUUID().toString(), s.principal(), s.environment(), s.id(),
+        CallContext call = new CallContext(CallContext.newCallId(), s.principal(), s.environment(), s.id(),
                 s.version().id(), name.asString(), params, null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail());
         try {
             ObjectNode result = gateway.pipeline().call(call);
