@@ -8,7 +8,6 @@ import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Pipeline;
 import io.portcullis.pipeline.Stages;
 import io.portcullis.upstream.Upstream;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -33,11 +33,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     /** Current state, swapped as one value so a call never sees half of a reload. */
     private record Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline) {}
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    private final HttpClient http = Upstream.httpClient();
     private final List<BiConsumer<String, ObjectNode>> listeners = new CopyOnWriteArrayList<>();
     private final Object reloadLock = new Object();
     private volatile Snapshot snapshot;
@@ -175,6 +171,10 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     @Override
     public void close() {
         snapshot.upstreams().values().forEach(Upstream::close);
-        http.close();
+        try {
+            http.stop();
+        } catch (Exception e) {
+            LOG.debug("upstream HTTP client did not stop cleanly: {}", e.toString());
+        }
     }
 }
