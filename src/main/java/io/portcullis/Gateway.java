@@ -101,7 +101,10 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             throw new GatewayException.UpstreamFailure("upstream", tool.upstream(), "upstream " + tool.upstream() + " is not configured");
         }
         Duration timeout = tool.settings().timeout() != null ? tool.settings().timeout() : u.config().timeout();
-        ObjectNode params = call.params().deepCopy();
+        // A shallow copy is enough: only "name" changes, and nothing downstream mutates the
+        // client's arguments (a progress token is rewritten on a deep copy, in Calls).
+        ObjectNode params = call.params().objectNode();
+        params.setAll(call.params());
         params.put("name", tool.upstreamName());
         return u.request("tools/call", params, timeout, call.relay());
     }

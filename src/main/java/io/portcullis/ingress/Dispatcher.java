@@ -32,6 +32,10 @@ public final class Dispatcher {
     private static final Set<String> REMOVED_IN_MODERN = Set.of("initialize", "ping", "logging/setLevel",
             "resources/subscribe", "resources/unsubscribe", "tasks/get", "tasks/result", "tasks/list", "tasks/cancel");
 
+    /** Methods whose 2026-07-28 results carry cache hints. */
+    private static final Set<String> CACHEABLE_IN_MODERN = Set.of("tools/list", "prompts/list", "resources/list",
+            "resources/templates/list", "resources/read", "server/discover");
+
     private final Gateway gateway;
     /** Which upstream created each task (2025-11-25 tasks pass through), so that tasks/* reach it. */
     private final java.util.Map<String, String> taskOwners = new java.util.concurrent.ConcurrentHashMap<>();
@@ -149,8 +153,7 @@ public final class Dispatcher {
         if (!result.has("resultType")) {
             result.put("resultType", "complete");
         }
-        if (Set.of("tools/list", "prompts/list", "resources/list", "resources/templates/list", "resources/read",
-                "server/discover").contains(method)) {
+        if (CACHEABLE_IN_MODERN.contains(method)) {
             if (!result.has("ttlMs")) {
                 result.put("ttlMs", 0);
             }
