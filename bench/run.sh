@@ -74,6 +74,7 @@ echo_cmd=("$java" -cp "$jar" io.portcullis.demo.DemoServer --echo)
 say "echo upstream over HTTP on 127.0.0.1:$p_echo"
 "${echo_cmd[@]}" --http "$p_echo" 2>"$work/echo-http.log" &
 pids+=($!)
+pid_echo=$!
 wait_for "$work/echo-http.log" "listening on" "the echo upstream"
 
 cat >"$work/gateway.yaml" <<EOF
@@ -100,6 +101,7 @@ EOF
 say "Portcullis on 127.0.0.1:$p_gw (upstreams: echo over HTTP, echo over stdio)"
 "$java" --enable-native-access=ALL-UNNAMED ${PORTCULLIS_JAVA_OPTS:-} -jar "$jar" serve --config "$work/gateway.yaml" 2>"$work/portcullis.log" &
 pids+=($!)
+pid_gw=$!
 wait_for "$work/portcullis.log" "Portcullis is listening" "Portcullis"
 if grep -q "Upstreams not ready" "$work/portcullis.log"; then say "an upstream is not ready:"; cat "$work/portcullis.log" >&2; exit 1; fi
 
@@ -107,22 +109,25 @@ say "mcp-proxy on 127.0.0.1:$p_proxy (echo upstream over stdio)"
 PATH="$root/node_modules/.bin:$PATH" node_modules/.bin/mcp-proxy --host 127.0.0.1 --port "$p_proxy" --server stream \
   -- "${echo_cmd[@]}" >"$work/mcp-proxy.log" 2>&1 &
 pids+=($!)
+pid_proxy=$!
 wait_for "$work/mcp-proxy.log" "starting server on port" "mcp-proxy"
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$p_proxy/mcp" && break; sleep 0.1; done
 
-# --- the targets (tab-separated: name role baseline peer kind tool address...) -------------
-T=$'\t'
-join_tabs() { local IFS=$'\t'; echo "$*"; }
+# --- the targets ----------------------------------------------------------------------------
+# Tab-separated: name, role, baseline, peer, kind, tool, the pids whose CPU (with descendants)
+# counts for the target ("-": the stdio targets the load generator launches itself), address.
+row() { local IFS=$'\t'; echo "$*"; }
 {
-  echo "http-direct${T}direct${T}-${T}-${T}http-plain${T}echo${T}http://127.0.0.1:$p_echo/mcp"
-  echo "portcullis-http-legacy${T}portcullis${T}http-direct${T}-${T}http-legacy${T}http__echo${T}http://127.0.0.1:$p_gw/mcp"
-  echo "portcullis-http-modern${T}portcullis${T}http-direct${T}-${T}http-modern${T}http__echo${T}http://127.0.0.1:$p_gw/mcp"
-  echo "stdio-direct${T}direct${T}-${T}-${T}stdio${T}echo${T}$(join_tabs "${echo_cmd[@]}")"
-  echo "portcullis-stdio-stdio${T}portcullis${T}stdio-direct${T}-${T}stdio${T}stdio__echo${T}$(join_tabs "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" stdio --config "$work/gateway-stdio.yaml")"
-  echo "portcullis-http-stdio-legacy${T}portcullis${T}stdio-direct${T}mcp-proxy-legacy${T}http-legacy${T}stdio__echo${T}http://127.0.0.1:$p_gw/mcp"
-  echo "portcullis-http-stdio-modern${T}portcullis${T}stdio-direct${T}mcp-proxy-modern${T}http-modern${T}stdio__echo${T}http://127.0.0.1:$p_gw/mcp"
-  echo "mcp-proxy-legacy${T}peer${T}stdio-direct${T}-${T}http-legacy${T}echo${T}http://127.0.0.1:$p_proxy/mcp"
-  echo "mcp-proxy-modern${T}peer${T}stdio-direct${T}-${T}http-modern${T}echo${T}http://127.0.0.1:$p_proxy/mcp"
+  row http-direct direct - - http-plain echo "$pid_echo" "http://127.0.0.1:$p_echo/mcp"
+  row portcullis-http-legacy portcullis http-direct - http-legacy http__echo "$pid_gw,$pid_echo" "http://127.0.0.1:$p_gw/mcp"
+  row portcullis-http-modern portcullis http-direct - http-modern http__echo "$pid_gw,$pid_echo" "http://127.0.0.1:$p_gw/mcp"
+  row stdio-direct direct - - stdio echo - "${echo_cmd[@]}"
+  row portcullis-stdio-stdio portcullis stdio-direct - stdio stdio__echo - \
+    "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" stdio --config "$work/gateway-stdio.yaml"
+  row portcullis-http-stdio-legacy portcullis stdio-direct mcp-proxy-legacy http-legacy stdio__echo "$pid_gw" "http://127.0.0.1:$p_gw/mcp"
+  row portcullis-http-stdio-modern portcullis stdio-direct mcp-proxy-modern http-modern stdio__echo "$pid_gw" "http://127.0.0.1:$p_gw/mcp"
+  row mcp-proxy-legacy peer stdio-direct - http-legacy echo "$pid_proxy" "http://127.0.0.1:$p_proxy/mcp"
+  row mcp-proxy-modern peer stdio-direct - http-modern echo "$pid_proxy" "http://127.0.0.1:$p_proxy/mcp"
 } >"$work/targets.tsv"
 
 {

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The load generator of bench/run.sh. It reads the targets (one per line, tab-separated: name,
- * role, baseline, peer, kind, tool, then the URL or the stdio command's words), warms each up,
+ * role, baseline, peer, kind, tool, the pids of the processes serving it (comma-separated, or
+ * "-"), then the URL or the stdio command's words), warms each up,
  * measures every target at each fixed offered rate (in rounds: every target once per round),
  * then the peak of each in a closed loop, and prints one Markdown report.
  *
@@ -22,7 +23,8 @@ import java.util.Map;
  */
 public final class Bench {
     /** One line of the targets file. */
-    record Spec(String name, String role, String baseline, String peer, String kind, String tool, List<String> address) {}
+    record Spec(String name, String role, String baseline, String peer, String kind, String tool, List<Long> pids,
+                List<String> address) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new LinkedHashMap<>(Map.of(
@@ -67,20 +69,29 @@ public final class Bench {
             for (double rate : rates) {
                 for (int round = 0; round < rounds; round++) {
                     for (Spec s : specs) {
-                        Samples m = targets.get(s.name()).fixedRate(rate, seconds / rounds);
+                        Target t = targets.get(s.name());
+                        List<Long> serving = serving(s, t);
+                        double cpu0 = Cpu.seconds(serving);
+                        Samples m = t.fixedRate(rate, seconds / rounds);
+                        m = m.withCpu(Cpu.seconds(serving) - cpu0);
                         report.fixed(s.name(), rate, m);
-                        log("%-30s %5.0f/s round %d: achieved %7.1f/s  p50 %7.3f ms  p99 %8.3f ms  errors %d%s", s.name(), rate,
-                                round + 1, m.achieved(), m.percentileMs(50), m.percentileMs(99), m.errors() + m.unfinished(),
-                                m.saturated() ? "  SATURATED" : "");
+                        log("%-30s %5.0f/s round %d: achieved %7.1f/s  p50 %7.3f ms  p99 %8.3f ms  cpu %4.0f us/call  errors %d%s",
+                                s.name(), rate, round + 1, m.achieved(), m.percentileMs(50), m.percentileMs(99),
+                                m.cpuMicrosPerCall(), m.errors() + m.unfinished(), m.saturated() ? "  SATURATED" : "");
                     }
                 }
             }
             for (Spec s : specs) {
-                Samples m = targets.get(s.name()).closedLoop(concurrency,
-                        Double.parseDouble(opt.get("peak-warmup")), Double.parseDouble(opt.get("peak-seconds")));
+                Target t = targets.get(s.name());
+                List<Long> serving = serving(s, t);
+                double peakWarmup = Double.parseDouble(opt.get("peak-warmup"));
+                t.closedLoop(concurrency, 0, peakWarmup);
+                double cpu0 = Cpu.seconds(serving);
+                Samples m = t.closedLoop(concurrency, 0, Double.parseDouble(opt.get("peak-seconds")));
+                m = m.withCpu(Cpu.seconds(serving) - cpu0);
                 report.peak(s.name(), m);
-                log("%-34s peak: %8.0f calls/s  p50 %7.3f ms  p99 %8.3f ms  errors %d", s.name(), m.achieved(),
-                        m.percentileMs(50), m.percentileMs(99), m.errors());
+                log("%-34s peak: %8.0f calls/s  p50 %7.3f ms  p99 %8.3f ms  errors %d  cpu %.0f us/call", s.name(), m.achieved(),
+                        m.percentileMs(50), m.percentileMs(99), m.errors(), m.cpuMicrosPerCall());
             }
         } finally {
             targets.values().forEach(Target::close);
@@ -90,6 +101,13 @@ public final class Bench {
         if (opt.containsKey("out")) {
             Files.writeString(Path.of(opt.get("out")), text);
         }
+    }
+
+    /** The processes whose CPU counts for a target: those named in its spec and those it launched. */
+    private static List<Long> serving(Spec s, Target t) {
+        List<Long> all = new ArrayList<>(s.pids());
+        all.addAll(t.processes());
+        return all;
     }
 
     private static Target open(Spec s, File log) throws Exception {
@@ -109,10 +127,11 @@ public final class Bench {
                 continue;
             }
             String[] f = line.split("\t");
-            if (f.length < 7) {
-                throw new IllegalArgumentException(file + ": needs 7+ tab-separated fields: " + line);
+            if (f.length < 8) {
+                throw new IllegalArgumentException(file + ": needs 8+ tab-separated fields: " + line);
             }
-            out.add(new Spec(f[0], f[1], f[2], f[3], f[4], f[5], List.of(Arrays.copyOfRange(f, 6, f.length))));
+            List<Long> pids = "-".equals(f[6]) ? List.of() : Arrays.stream(f[6].split(",")).map(Long::valueOf).toList();
+            out.add(new Spec(f[0], f[1], f[2], f[3], f[4], f[5], pids, List.of(Arrays.copyOfRange(f, 7, f.length))));
         }
         return out;
     }

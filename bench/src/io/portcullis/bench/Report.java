@@ -45,7 +45,7 @@ final class Report {
 
     /** One row of the latency table. */
     private record Row(double p50, double p99, double worstP99, double achieved, boolean saturated, int failed,
-                       double added50, double added99) {}
+                       double added50, double added99, double cpuMicros) {}
 
     private Row row(Bench.Spec s, double rate) {
         List<Samples> mine = fixed.get(s.name() + "@" + rate);
@@ -59,6 +59,7 @@ final class Report {
         double[] d99 = new double[d50.length];
         double calls = 0;
         double seconds = 0;
+        double cpu = 0;
         boolean saturated = false;
         int failed = 0;
         for (int r = 0; r < mine.size(); r++) {
@@ -67,6 +68,7 @@ final class Report {
             p99[r] = m.percentileMs(99);
             calls += m.latenciesNs().length;
             seconds += m.seconds();
+            cpu += m.cpuSeconds();
             saturated |= m.saturated();
             failed += m.errors() + m.unfinished();
             if (r < d50.length) {
@@ -75,7 +77,8 @@ final class Report {
             }
         }
         return new Row(median(p50), median(p99), Arrays.stream(p99).max().orElse(Double.NaN), calls / seconds,
-                saturated, failed, d50.length == 0 ? Double.NaN : median(d50), d99.length == 0 ? Double.NaN : median(d99));
+                saturated, failed, d50.length == 0 ? Double.NaN : median(d50), d99.length == 0 ? Double.NaN : median(d99),
+                calls == 0 ? Double.NaN : cpu * 1e6 / calls);
     }
 
     private static double median(double[] values) {
@@ -93,8 +96,8 @@ final class Report {
         StringBuilder b = new StringBuilder();
         b.append("### Latency at fixed offered loads (open loop, from the intended send time; medians of ")
                 .append(rounds).append(" rounds)\n\n")
-                .append("| target | offered/s | achieved/s | p50 ms | p99 ms | added p50 ms | added p99 ms | vs | worst p99 ms | errors |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
+                .append("| target | offered/s | achieved/s | p50 ms | p99 ms | added p50 ms | added p99 ms | vs | worst p99 ms | CPU µs/call | errors |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
         for (double rate : rates) {
             for (Bench.Spec s : specs) {
                 Row r = row(s, rate);
@@ -107,12 +110,13 @@ final class Report {
                         .append(Double.isNaN(r.added50()) ? "" : signed(r.added50())).append(" | ")
                         .append(Double.isNaN(r.added99()) ? "" : signed(r.added99())).append(" | ")
                         .append(Double.isNaN(r.added50()) ? "" : s.baseline()).append(" | ")
-                        .append(f3(r.worstP99())).append(" | ").append(r.failed()).append(" |\n");
+                        .append(f3(r.worstP99())).append(" | ").append(f0(r.cpuMicros())).append(" | ")
+                        .append(r.failed()).append(" |\n");
             }
         }
         b.append("\n### Peak throughput (closed loop, ").append(concurrency).append(" concurrent callers)\n\n")
-                .append("| target | peak calls/s | p50 ms | p99 ms | errors | vs peer |\n")
-                .append("|---|---:|---:|---:|---:|---|\n");
+                .append("| target | peak calls/s | p50 ms | p99 ms | CPU µs/call | errors | vs peer |\n")
+                .append("|---|---:|---:|---:|---:|---:|---|\n");
         for (Bench.Spec s : specs) {
             Samples m = peaks.get(s.name());
             if (m == null) {
@@ -121,7 +125,7 @@ final class Report {
             Samples peer = has(s.peer()) ? peaks.get(s.peer()) : null;
             b.append("| ").append(s.name()).append(" | ").append(f0(m.achieved())).append(" | ")
                     .append(f3(m.percentileMs(50))).append(" | ").append(f3(m.percentileMs(99))).append(" | ")
-                    .append(m.errors()).append(" | ")
+                    .append(f0(m.cpuMicrosPerCall())).append(" | ").append(m.errors()).append(" | ")
                     .append(peer == null ? "" : f2(m.achieved() / peer.achieved()) + "x " + s.peer()).append(" |\n");
         }
         b.append("\n### Targets\n\n");
@@ -160,7 +164,7 @@ final class Report {
     }
 
     private static String f0(double v) {
-        return String.format(Locale.ROOT, "%.0f", v);
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.0f", v);
     }
 
     private static String f1(double v) {

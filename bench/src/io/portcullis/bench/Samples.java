@@ -13,12 +13,22 @@ import java.util.Arrays;
  * @param seconds     the measured window: the schedule's length, or longer when the last answer came
  *                    later than that (a target that falls behind is not credited with the offered rate)
  * @param offered     the offered rate in calls/s, or 0 for a closed-loop phase
+ * @param cpuSeconds  CPU time the serving processes used during the phase (see {@link Cpu})
  */
-record Samples(long[] latenciesNs, int errors, int unfinished, double seconds, double offered) {
+record Samples(long[] latenciesNs, int errors, int unfinished, double seconds, double offered, double cpuSeconds) {
 
     static Samples of(long[] raw, int errors, int unfinished, double seconds, double offered) {
         long[] ok = Arrays.stream(raw).filter(v -> v >= 0).sorted().toArray();
-        return new Samples(ok, errors, unfinished, seconds, offered);
+        return new Samples(ok, errors, unfinished, seconds, offered, 0);
+    }
+
+    Samples withCpu(double cpu) {
+        return new Samples(latenciesNs, errors, unfinished, seconds, offered, cpu);
+    }
+
+    /** Server CPU microseconds per successful call. */
+    double cpuMicrosPerCall() {
+        return latenciesNs.length == 0 ? Double.NaN : cpuSeconds * 1e6 / latenciesNs.length;
     }
 
     /** Successful calls per second over the window. */

@@ -71,6 +71,11 @@ final class StdioTarget implements Target {
         stdin.flush();
     }
 
+    @Override
+    public List<Long> processes() {
+        return List.of(process.pid());
+    }
+
     private String call(long id) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
                 + "\",\"arguments\":{\"message\":\"" + MESSAGE + "\"}}}";

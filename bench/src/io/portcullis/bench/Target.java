@@ -1,5 +1,6 @@
 package io.portcullis.bench;
 
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /** Something the benchmark calls {@code tools/call echo} on: an HTTP endpoint or a stdio child. */
@@ -13,6 +14,11 @@ interface Target extends AutoCloseable {
 
     /** {@code concurrency} callers call back to back; the first {@code warmup} seconds are not counted. */
     Samples closedLoop(int concurrency, double warmup, double seconds) throws Exception;
+
+    /** Processes this target launched itself (their CPU counts for it), e.g. a stdio server. */
+    default List<Long> processes() {
+        return List.of();
+    }
 
     @Override
     void close();
