@@ -41,8 +41,15 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final List<BiConsumer<String, ObjectNode>> listeners = new CopyOnWriteArrayList<>();
     private final Object reloadLock = new Object();
     private volatile Snapshot snapshot;
+    private final io.portcullis.store.Store store;
 
+    /**
+     * Builds the gateway and opens its store (created on first start).
+     *
+     * @throws io.portcullis.store.StoreException when the store cannot be opened: the gateway does not start without it
+     */
     public Gateway(GatewayConfig config) {
+        this.store = io.portcullis.store.Store.open(config.store());
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), new Upstream(uc, this, http));
@@ -65,6 +72,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             }
         }
         return notReady;
+    }
+
+    /** The durable store; its location is fixed at start (a reload that changes it needs a restart). */
+    public io.portcullis.store.Store store() {
+        return store;
     }
 
     public GatewayConfig config() {
@@ -176,5 +188,6 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     public void close() {
         snapshot.upstreams().values().forEach(Upstream::close);
         http.close();
+        store.close();
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.portcullis.store.StoreConfig;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -57,15 +58,16 @@ public final class ConfigReader {
             f.problem("", "the config must be a mapping with keys server, environments, upstreams, tools");
             throw new ConfigException(f.problems);
         }
-        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools"));
+        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir);
         Map<String, ToolSettings> tools = tools(f, root.get("tools"), envs);
+        StoreConfig store = store(f, root.get("store"), server);
         if (!f.problems.isEmpty()) {
             throw new ConfigException(f.problems);
         }
-        return new GatewayConfig(source, server, envs, upstreams, tools);
+        return new GatewayConfig(source, server, envs, upstreams, tools, store);
     }
 
     private static ServerSettings server(Fields f, JsonNode n, Path base) {
@@ -85,6 +87,19 @@ public final class ConfigReader {
         Path dataDir = base.resolve(f.string(n, "data_dir", p, "data")).normalize();
         return new ServerSettings(host, port, f.strings(n, "allowed_origins", p), f.strings(n, "allowed_hosts", p),
                 maxBody, dataDir, sep, pageSize, idle);
+    }
+
+    private static StoreConfig store(Fields f, JsonNode n, ServerSettings server) {
+        String p = "/store";
+        f.isObject(n, p, "'store'");
+        f.onlyKeys(n, p, Set.of("url", "pool_size"));
+        String url = f.string(n, "url", p, null);
+        if (url != null && !url.startsWith("jdbc:postgresql:")) {
+            f.problem(p + "/url", "'url' must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db?user=...); "
+                    + "leave it out for the embedded store in the data directory");
+        }
+        int pool = (int) f.integer(n, "pool_size", p, 8, 1, 200);
+        return new StoreConfig(url, server.dataDir(), pool);
     }
 
     private static List<EnvironmentConfig> environments(Fields f, JsonNode n) {

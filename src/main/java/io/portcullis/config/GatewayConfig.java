@@ -14,13 +14,15 @@ import java.util.Optional;
  * @param environments the environments served, the default one first
  * @param upstreams    upstream MCP servers by name, in file order
  * @param tools        per-tool settings by exposed (namespaced) tool name
+ * @param store        where durable state lives (embedded SQLite by default)
  */
 public record GatewayConfig(
         Path source,
         ServerSettings server,
         List<EnvironmentConfig> environments,
         Map<String, UpstreamConfig> upstreams,
-        Map<String, ToolSettings> tools) {
+        Map<String, ToolSettings> tools,
+        io.portcullis.store.StoreConfig store) {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
