@@ -32,9 +32,11 @@ public final class Catalog {
     private final Map<String, Item> resources;
     private final List<Item> templates;
     private final List<String> problems;
+    private final List<Hidden> hidden;
 
     private Catalog(Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
-                    List<Item> templates, List<String> problems) {
+                    List<Item> templates, List<String> problems, List<Hidden> hidden) {
+        this.hidden = hidden;
         this.tools = tools;
         this.prompts = prompts;
         this.resources = resources;
@@ -42,7 +44,10 @@ public final class Catalog {
         this.problems = problems;
     }
 
-    public static final Catalog EMPTY = new Catalog(Map.of(), Map.of(), Map.of(), List.of(), List.of());
+    public static final Catalog EMPTY = new Catalog(Map.of(), Map.of(), Map.of(), List.of(), List.of(), List.of());
+
+    /** A tool an upstream offers that is not exposed, and why (for {@code catalog list}, so an owner can adopt it). */
+    public record Hidden(String name, String upstream, RiskClass derivedRisk, String why) {}
 
     /** Builds the catalog from the upstreams' latest listings, in config order. */
     public static Catalog build(GatewayConfig config, Collection<Upstream> upstreams) {
@@ -51,6 +56,8 @@ public final class Catalog {
         Map<String, Item> resources = new LinkedHashMap<>();
         List<Item> templates = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<Hidden> hidden = new ArrayList<>();
+        CatalogConfig cc = config.catalog();
         String sep = config.server().toolSeparator();
         for (Upstream u : upstreams) {
             String prefix = u.config().prefix();
@@ -70,7 +77,12 @@ public final class Catalog {
                 }
                 ObjectNode def = ((ObjectNode) t).deepCopy();
                 def.put("name", exposed);
-                tools.put(exposed, new ToolEntry(exposed, u.name(), original, def, config.tool(exposed)));
+                Entries.entry(config, cc, u.name(), original, exposed, def).ifPresentOrElse(
+                        e -> tools.put(exposed, e),
+                        () -> hidden.add(new Hidden(exposed, u.name(), RiskClass.derive(annotations(def)),
+                                Entries.unlisted(cc, u.name()) == Unlisted.HIDE
+                                        ? "not in the catalog (unlisted tools are hidden)"
+                                        : "not in the catalog and not read-only by its annotations")));
             }
             for (JsonNode p : l.prompts()) {
                 String original = p.path("name").asString("");
@@ -94,14 +106,23 @@ public final class Catalog {
             }
         }
         problems.forEach(p -> LOG.warn("catalog: {}", p));
-        return new Catalog(Map.copyOf(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems));
+        return new Catalog(Map.copyOf(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems), List.copyOf(hidden));
+    }
+
+    private static ObjectNode annotations(ObjectNode def) {
+        return def.get("annotations") instanceof ObjectNode a ? a : def.objectNode();
+    }
+
+    /** Tools offered by upstreams but not exposed, and why. */
+    public List<Hidden> hidden() {
+        return hidden;
     }
 
     public Optional<ToolEntry> tool(String exposedName) {
         return Optional.ofNullable(tools.get(exposedName));
     }
 
-    /** Every tool, in upstream and listing order. */
+    /** Every exposed tool, ordered by upstream name, then tool name (stable pages). */
     public List<ToolEntry> tools() {
         return tools.values().stream().sorted(java.util.Comparator.comparing(ToolEntry::upstream)
                 .thenComparing(ToolEntry::name)).toList();

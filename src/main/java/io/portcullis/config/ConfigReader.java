@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import io.portcullis.store.StoreConfig;
+import io.portcullis.catalog.CatalogConfig;
+import io.portcullis.catalog.CatalogReader;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -58,16 +60,22 @@ public final class ConfigReader {
             f.problem("", "the config must be a mapping with keys server, environments, upstreams, tools");
             throw new ConfigException(f.problems);
         }
-        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store"));
+        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir);
         Map<String, ToolSettings> tools = tools(f, root.get("tools"), envs);
         StoreConfig store = store(f, root.get("store"), server);
+        List<Path> files = new ArrayList<>();
+        if (source != null) {
+            files.add(source);
+        }
+        CatalogConfig catalog = CatalogReader.read(f, root.get("catalog"), baseDir,
+                envs.stream().map(EnvironmentConfig::name).collect(java.util.stream.Collectors.toSet()), upstreams.keySet(), files);
         if (!f.problems.isEmpty()) {
             throw new ConfigException(f.problems);
         }
-        return new GatewayConfig(source, server, envs, upstreams, tools, store);
+        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files);
     }
 
     private static ServerSettings server(Fields f, JsonNode n, Path base) {

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param upstreams    upstream MCP servers by name, in file order
  * @param tools        per-tool settings by exposed (namespaced) tool name
  * @param store        where durable state lives (embedded SQLite by default)
+ * @param catalog      the tool inventory (C2.1-C2.4)
+ * @param files        every file this config was read from (the config and the catalog), watched for reloads
  */
 public record GatewayConfig(
         Path source,
@@ -22,12 +24,20 @@ public record GatewayConfig(
         List<EnvironmentConfig> environments,
         Map<String, UpstreamConfig> upstreams,
         Map<String, ToolSettings> tools,
-        io.portcullis.store.StoreConfig store) {
+        io.portcullis.store.StoreConfig store,
+        io.portcullis.catalog.CatalogConfig catalog,
+        List<Path> files) {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
         upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
         tools = Map.copyOf(tools);
+        files = List.copyOf(files);
+    }
+
+    /** The same config with another port (the --port option). */
+    public GatewayConfig withPort(int port) {
+        return new GatewayConfig(source, server.withPort(port), environments, upstreams, tools, store, catalog, files);
     }
 
     /** The environment served at {@code /mcp}. */

@@ -19,12 +19,12 @@ import tools.jackson.dataformat.yaml.YAMLFactory;
  * A YAML document as a JSON tree plus the line of every value, keyed by JSON pointer, so that
  * config errors can say "file:line: what was expected".
  */
-record LocatedTree(JsonNode root, Map<String, Integer> lines) {
+public record LocatedTree(JsonNode root, Map<String, Integer> lines) {
 
     private static final YAMLFactory YAML = YAMLFactory.builder().build();
 
     /** Parses YAML text; throws {@link tools.jackson.core.JacksonException} with a location on bad syntax. */
-    static LocatedTree parse(String text) {
+    public static LocatedTree parse(String text) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         Map<String, Integer> lines = new HashMap<>();
         Deque<ContainerNode<?>> stack = new ArrayDeque<>();
@@ -93,7 +93,7 @@ record LocatedTree(JsonNode root, Map<String, Integer> lines) {
         }
     }
 
-    static String escape(String key) {
+    public static String escape(String key) {
         return key.replace("~", "~0").replace("/", "~1");
     }
 }

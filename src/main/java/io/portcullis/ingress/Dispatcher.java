@@ -167,7 +167,7 @@ public final class Dispatcher {
     List<ToolEntry> visibleTools(ClientSession s) {
         List<ToolEntry> out = new ArrayList<>();
         for (ToolEntry t : gateway.catalog().tools()) {
-            if (t.settings().enabledIn(s.environment())) {
+            if (t.enabledIn(s.environment())) {
                 out.add(t);
             }
         }

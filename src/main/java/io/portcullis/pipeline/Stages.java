@@ -1,8 +1,10 @@
 package io.portcullis.pipeline;
 
 import io.portcullis.catalog.Catalog;
+import io.portcullis.pipeline.stages.Arguments;
 import io.portcullis.pipeline.stages.CallLog;
 import io.portcullis.pipeline.stages.CatalogLookup;
+import io.portcullis.pipeline.stages.ResultLimit;
 import io.portcullis.pipeline.stages.ToolSwitch;
 import java.util.List;
 import java.util.function.Supplier;
@@ -20,9 +22,14 @@ public final class Stages {
      *       when later controls are broken.</li>
      *   <li>{@code catalog}: a tool that is not in the catalog is refused before anything looks
      *       at its arguments (C2.1).</li>
-     *   <li>{@code tool-switch}: the per-tool, per-environment enable switch (C6.2).</li>
-     *   <li>later: readiness gate (G1), argument constraints (C2.3), policy (C3.2, C3.4), chain
-     *       rules, approval, credentials: each one file plus one line here.</li>
+     *   <li>{@code tool-switch}: raw export without a documented need (C2.4), the catalog's
+     *       environments, and the per-tool operational switch (C6.2).</li>
+     *   <li>{@code result-limit} wraps everything after it, so that whatever comes back is held
+     *       to the tool's size limit (C2.3, C5.3) before it reaches the client.</li>
+     *   <li>{@code arguments}: schema and catalog overlay (C2.3), before any decision that could
+     *       depend on argument values, and before anything reaches the upstream.</li>
+     *   <li>later: readiness gate (G1), policy (C3.2, C3.4), chain rules, approval, credentials:
+     *       each one file plus one line here.</li>
      *   <li>the terminal handler calls the upstream under its timeout (C6.1).</li>
      * </ol>
      */
@@ -30,6 +37,8 @@ public final class Stages {
         return List.of(
                 new CallLog(),
                 new CatalogLookup(catalog),
-                new ToolSwitch());
+                new ToolSwitch(),
+                new ResultLimit(),
+                new Arguments());
     }
 }
