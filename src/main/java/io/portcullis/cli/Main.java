@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code portcullis} command. */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "MCP control plane: one gateway for every assistant tool call.",
-        subcommands = {ServeCommand.class, StdioCommand.class, CheckCommand.class, VersionCommand.class,
+        subcommands = {ServeCommand.class, StdioCommand.class, CheckCommand.class, VersionCommand.class, CatalogCommand.class,
                 DemoUpstreamCommand.class})
 public final class Main implements Runnable {
 
