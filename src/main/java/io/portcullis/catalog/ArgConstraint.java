@@ -45,7 +45,7 @@ public record ArgConstraint(List<String> allow, Pattern pattern, String format, 
             }
             return Optional.empty();
         }
-        if (value.isNumber()) {
+        if (value.isNumber() && !hasStringRules()) {
             double d = value.asDouble();
             if (minimum != null && d < minimum) {
                 return Optional.of("argument '" + name + "' must be at least " + minimum);
