@@ -18,12 +18,22 @@ public final class ConfigWatcher implements AutoCloseable {
 
     private final Path file;
     private final Consumer<GatewayConfig> apply;
+    private final Consumer<ConfigException> refused;
     private final Thread thread;
     private byte[] lastHash;
 
     public ConfigWatcher(Path file, Consumer<GatewayConfig> apply) {
+        this(file, apply, problems -> { });
+    }
+
+    /**
+     * @param apply   gets each good new config
+     * @param refused hears each broken edit (after it is logged); the last good config stays in force
+     */
+    public ConfigWatcher(Path file, Consumer<GatewayConfig> apply, Consumer<ConfigException> refused) {
         this.file = file;
         this.apply = apply;
+        this.refused = refused;
         this.lastHash = hash();
         this.thread = Thread.ofVirtual().name("config-watcher").start(this::loop);
     }
@@ -46,6 +56,7 @@ public final class ConfigWatcher implements AutoCloseable {
                 LOG.info("config reloaded from {}", file);
             } catch (ConfigException e) {
                 LOG.error("config change refused, still running on the last good config:\n{}", e.getMessage());
+                refused.accept(e);
             } catch (RuntimeException e) {
                 LOG.error("config change could not be applied, still running on the last good config: {}", e.toString());
             }
