@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -35,6 +36,9 @@ public final class ClientSession {
     final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     final AtomicLong outgoingIds = new AtomicLong();
     final EventLog events = new EventLog(256);
+    /** One GET stream per session at a time (a second one gets 409). */
+    final AtomicBoolean getStreamOpen = new AtomicBoolean();
+    private volatile long getStreamDelivered;
 
     public ClientSession(String id, String environment, ProtocolVersion version, ObjectNode clientCapabilities,
                          ObjectNode clientInfo, Principal principal) {
@@ -92,6 +96,15 @@ public final class ClientSession {
         inFlight.values().forEach(Runnable::run);
         awaitingClient.values().forEach(f -> f.cancel(true));
         events.close();
+    }
+
+    /** The sequence number of the last event a GET stream of this session delivered. */
+    long getStreamDelivered() {
+        return getStreamDelivered;
+    }
+
+    void getStreamDelivered(long seq) {
+        getStreamDelivered = Math.max(getStreamDelivered, seq);
     }
 
     String logLevel() {
