@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -36,8 +35,8 @@ public final class ClientSession {
     final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     final AtomicLong outgoingIds = new AtomicLong();
     final EventLog events = new EventLog(256);
-    /** One GET stream per session at a time (a second one gets 409). */
-    final AtomicBoolean getStreamOpen = new AtomicBoolean();
+    /** The generation of the session's live GET stream: a newer stream replaces an older one. */
+    final AtomicLong getStreamGeneration = new AtomicLong();
     private volatile long getStreamDelivered;
 
     public ClientSession(String id, String environment, ProtocolVersion version, ObjectNode clientCapabilities,

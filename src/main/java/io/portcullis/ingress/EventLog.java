@@ -28,6 +28,7 @@ final class EventLog {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition added = lock.newCondition();
     private long seq;
+    private long wakes;
     private boolean closed;
 
     EventLog(int capacity) {
@@ -96,20 +97,32 @@ final class EventLog {
 
     /**
      * Waits up to {@code millis} for an event of {@code stream} after {@code afterSeq}; returns
-     * early, possibly empty, when the stream has ended or the log is closed.
+     * early, possibly empty, when the stream has ended, the log is closed or {@link #wake} is called.
      */
     List<Event> await(String stream, long afterSeq, long millis) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         lock.lock();
         try {
+            long wakesBefore = wakes;
             while (true) {
                 List<Event> out = after(stream, afterSeq);
                 long left = end - System.nanoTime();
-                if (!out.isEmpty() || closed || ended(stream) || left <= 0) {
+                if (!out.isEmpty() || closed || ended(stream) || wakes != wakesBefore || left <= 0) {
                     return out;
                 }
                 added.awaitNanos(left);
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes every waiter return now (e.g. a GET stream that has been replaced). */
+    void wake() {
+        lock.lock();
+        try {
+            wakes++;
+            added.signalAll();
         } finally {
             lock.unlock();
         }

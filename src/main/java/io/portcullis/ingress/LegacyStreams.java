@@ -54,9 +54,12 @@ final class LegacyStreams {
             }
         }
         boolean live = stream.equals(GET);
-        if (live && !s.getStreamOpen.compareAndSet(false, true)) {
-            McpEndpoint.error(res, 409, null, -32000, "Conflict: Only one SSE stream is allowed per session", null);
-            return;
+        // One live GET stream per session, and the newest one wins: the server cannot see that a
+        // client's old stream died until it next writes to it (up to a keepalive later), so
+        // refusing the new one (409, as the SDK does) would lock out a client that reconnects.
+        long generation = live ? s.getStreamGeneration.incrementAndGet() : 0;
+        if (live) {
+            s.events.wake();
         }
         try {
             res.setStatus(200);
@@ -70,8 +73,11 @@ final class LegacyStreams {
             // a list change queued before the client opened its first stream is not lost. A
             // resumed POST stream replays what the client missed and goes on until the POST's
             // response, then ends as the original would have.
-            while (!s.closed()) {
+            while (!s.closed() && (!live || s.getStreamGeneration.get() == generation)) {
                 List<EventLog.Event> events = s.events.await(stream, after, KEEPALIVE_MS);
+                if (live && s.getStreamGeneration.get() != generation) {
+                    break; // replaced: what came in is the newer stream's to deliver
+                }
                 if (events.isEmpty()) {
                     if (!live && s.events.ended(stream)) {
                         break;
@@ -89,10 +95,6 @@ final class LegacyStreams {
             out.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            if (live) {
-                s.getStreamOpen.set(false);
-            }
         }
     }
 
