@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -127,6 +128,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
      * rest keep running. The catalog is rebuilt against the new config at once.
      */
     public void apply(GatewayConfig next) {
+        Set<String> changed;
         synchronized (reloadLock) {
             Snapshot old = snapshot;
             Map<String, Upstream> ups = new LinkedHashMap<>();
@@ -142,6 +144,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
                 }
             }
             snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline());
+            changed = snapshot.catalog().changedSince(old.catalog());
             for (Upstream u : old.upstreams().values()) {
                 if (ups.get(u.name()) != u) {
                     u.close();
@@ -150,23 +153,22 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             toStart.forEach(Upstream::start);
             LOG.info("config applied: {} upstreams ({} started), {} environments", ups.size(), toStart.size(), next.environments().size());
         }
-        fire("tools", null);
-        fire("prompts", null);
-        fire("resources", null);
+        changed.forEach(kind -> fire(kind, null));
     }
 
     @Override
     public void listingChanged(Upstream upstream) {
+        Set<String> changed;
         synchronized (reloadLock) {
             Snapshot s = snapshot;
             if (s.upstreams().get(upstream.name()) != upstream) {
                 return; // a replaced upstream reporting late
             }
             snapshot = new Snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.pipeline());
+            changed = snapshot.catalog().changedSince(s.catalog());
         }
-        fire("tools", null);
-        fire("prompts", null);
-        fire("resources", null);
+        // only real changes reach clients: a restarted upstream that lists the same tools is no news
+        changed.forEach(kind -> fire(kind, null));
     }
 
     @Override

@@ -20,8 +20,10 @@ public final class ArgumentCheck {
     private final Schema schema;
     private final String schemaProblem;
     private final Map<String, ArgConstraint> overlay;
+    private final JsonNode source;
 
-    private ArgumentCheck(Schema schema, String schemaProblem, Map<String, ArgConstraint> overlay) {
+    private ArgumentCheck(JsonNode source, Schema schema, String schemaProblem, Map<String, ArgConstraint> overlay) {
+        this.source = source;
         this.schema = schema;
         this.schemaProblem = schemaProblem;
         this.overlay = overlay;
@@ -31,19 +33,19 @@ public final class ArgumentCheck {
     public static ArgumentCheck compile(ObjectNode definition, Map<String, ArgConstraint> overlay) {
         JsonNode input = definition.get("inputSchema");
         if (input == null || input.isNull()) {
-            return new ArgumentCheck(null, null, overlay);
+            return new ArgumentCheck(null, null, null, overlay);
         }
         if (!input.isObject()) {
-            return new ArgumentCheck(null, "the upstream's inputSchema is not an object", overlay);
+            return new ArgumentCheck(input, null, "the upstream's inputSchema is not an object", overlay);
         }
         if (hasRemoteRef(input)) {
             // The gateway never fetches schemas from the network on behalf of an upstream.
-            return new ArgumentCheck(null, "the upstream's inputSchema refers to a remote $ref", overlay);
+            return new ArgumentCheck(input, null, "the upstream's inputSchema refers to a remote $ref", overlay);
         }
         try {
-            return new ArgumentCheck(REGISTRY.getSchema(input.toString()), null, overlay);
+            return new ArgumentCheck(input, REGISTRY.getSchema(input.toString()), null, overlay);
         } catch (RuntimeException e) {
-            return new ArgumentCheck(null, "the upstream's inputSchema cannot be compiled: " + e.getMessage(), overlay);
+            return new ArgumentCheck(input, null, "the upstream's inputSchema cannot be compiled: " + e.getMessage(), overlay);
         }
     }
 
@@ -66,6 +68,17 @@ public final class ArgumentCheck {
             }
         }
         return false;
+    }
+
+    /** Equal when built from the same schema and overlay (so an unchanged catalog compares equal). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ArgumentCheck a && java.util.Objects.equals(source, a.source) && overlay.equals(a.overlay);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(source, overlay);
     }
 
     /** Returns the first violation in words (naming the argument and the constraint), or empty. */

@@ -1,13 +1,16 @@
 package io.portcullis.catalog;
 
 import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.UpstreamConfig;
 import io.portcullis.upstream.Upstream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +52,15 @@ public final class Catalog {
     /** A tool an upstream offers that is not exposed, and why (for {@code catalog list}, so an owner can adopt it). */
     public record Hidden(String name, String upstream, RiskClass derivedRisk, String why) {}
 
+    /** What one upstream offers: its config (name, prefix) and its latest listing. */
+    record Source(UpstreamConfig upstream, Upstream.Listing listing) {}
+
     /** Builds the catalog from the upstreams' latest listings, in config order. */
     public static Catalog build(GatewayConfig config, Collection<Upstream> upstreams) {
+        return build(config, upstreams.stream().map(u -> new Source(u.config(), u.listing())).toList());
+    }
+
+    static Catalog build(GatewayConfig config, List<Source> sources) {
         Map<String, ToolEntry> tools = new LinkedHashMap<>();
         Map<String, Item> prompts = new LinkedHashMap<>();
         Map<String, Item> resources = new LinkedHashMap<>();
@@ -59,11 +69,16 @@ public final class Catalog {
         List<Hidden> hidden = new ArrayList<>();
         CatalogConfig cc = config.catalog();
         String sep = config.server().toolSeparator();
-        for (Upstream u : upstreams) {
-            String prefix = u.config().prefix();
-            Upstream.Listing l = u.listing();
+        for (Source src : sources) {
+            UpstreamConfig u = src.upstream();
+            String prefix = u.prefix();
+            Upstream.Listing l = src.listing();
             for (JsonNode t : l.tools()) {
                 String original = t.path("name").asString("");
+                if (!t.isObject() || original.isEmpty()) {
+                    problems.add("upstream " + u.name() + ": a listed tool has no name; hidden");
+                    continue;
+                }
                 String exposed = prefix.isEmpty() ? original : prefix + sep + original;
                 if (!TOOL_NAME.matcher(exposed).matches()) {
                     problems.add("upstream " + u.name() + ": tool '" + original + "' would be exposed as '" + exposed
@@ -86,13 +101,26 @@ public final class Catalog {
             }
             for (JsonNode p : l.prompts()) {
                 String original = p.path("name").asString("");
+                if (!p.isObject() || original.isEmpty()) {
+                    problems.add("upstream " + u.name() + ": a listed prompt has no name; hidden");
+                    continue;
+                }
                 String exposed = prefix.isEmpty() ? original : prefix + sep + original;
+                if (prompts.containsKey(exposed)) {
+                    problems.add("upstream " + u.name() + ": prompt name '" + exposed + "' is already taken by upstream "
+                            + prompts.get(exposed).upstream() + "; hidden");
+                    continue;
+                }
                 ObjectNode def = ((ObjectNode) p).deepCopy();
                 def.put("name", exposed);
-                prompts.putIfAbsent(exposed, new Item(exposed, u.name(), original, def));
+                prompts.put(exposed, new Item(exposed, u.name(), original, def));
             }
             for (JsonNode r : l.resources()) {
                 String uri = r.path("uri").asString("");
+                if (!r.isObject() || uri.isEmpty()) {
+                    problems.add("upstream " + u.name() + ": a listed resource has no uri; hidden");
+                    continue;
+                }
                 if (resources.containsKey(uri)) {
                     problems.add("upstream " + u.name() + ": resource " + uri + " is already offered by "
                             + resources.get(uri).upstream() + "; hidden");
@@ -102,6 +130,10 @@ public final class Catalog {
             }
             for (JsonNode r : l.templates()) {
                 String tpl = r.path("uriTemplate").asString("");
+                if (!r.isObject() || tpl.isEmpty()) {
+                    problems.add("upstream " + u.name() + ": a listed resource template has no uriTemplate; hidden");
+                    continue;
+                }
                 templates.add(new Item(tpl, u.name(), tpl, (ObjectNode) r));
             }
         }
@@ -165,6 +197,25 @@ public final class Catalog {
             }
         }
         return Optional.ofNullable(best).map(Item::upstream);
+    }
+
+    /**
+     * The kinds of listing ({@code tools}, {@code prompts}, {@code resources}) that differ from
+     * {@code before}: what connected clients must be told changed. Tool settings count, since
+     * they decide what each environment sees.
+     */
+    public Set<String> changedSince(Catalog before) {
+        Set<String> out = new LinkedHashSet<>();
+        if (!tools.equals(before.tools)) {
+            out.add("tools");
+        }
+        if (!prompts.equals(before.prompts)) {
+            out.add("prompts");
+        }
+        if (!resources.equals(before.resources) || !templates.equals(before.templates)) {
+            out.add("resources");
+        }
+        return out;
     }
 
     /** What was hidden while building, and why. */

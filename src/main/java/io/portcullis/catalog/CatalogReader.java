@@ -214,8 +214,9 @@ public final class CatalogReader {
         return switch (s) {
             case "hide" -> Unlisted.HIDE;
             case "allow_read_only" -> Unlisted.ALLOW_READ_ONLY;
+            case "allow" -> Unlisted.ALLOW;
             default -> {
-                f.problem(p + "/unlisted", "'unlisted' must be hide or allow_read_only; got '" + s + "'");
+                f.problem(p + "/unlisted", "'unlisted' must be hide, allow_read_only or allow; got '" + s + "'");
                 yield fallback;
             }
         };

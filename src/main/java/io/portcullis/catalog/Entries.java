@@ -18,7 +18,8 @@ final class Entries {
         CatalogConfig.UpstreamDefaults ud = cc.upstreams().get(upstream);
         ObjectNode annotations = def.get("annotations") instanceof ObjectNode a ? a : def.objectNode();
         RiskClass derived = RiskClass.derive(annotations);
-        if (spec == null && (unlisted(cc, upstream) == Unlisted.HIDE || derived != RiskClass.READ_ONLY)) {
+        Unlisted rule = unlisted(cc, upstream);
+        if (spec == null && (rule == Unlisted.HIDE || (rule == Unlisted.ALLOW_READ_ONLY && derived != RiskClass.READ_ONLY))) {
             return Optional.empty();
         }
         RiskClass risk = spec != null && spec.risk() != null ? spec.risk() : derived;

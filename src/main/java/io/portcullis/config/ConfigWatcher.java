@@ -19,17 +19,30 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Path file;
     private volatile java.util.List<Path> watched;
     private final Consumer<GatewayConfig> apply;
+    private final Consumer<ConfigException> refused;
     private final Thread thread;
     private byte[] lastHash;
 
     /**
      * @param file    the config file to reload
      * @param watched every file the config was read from (the config and its catalog file)
+     * @param apply   gets each good new config
      */
     public ConfigWatcher(Path file, java.util.List<Path> watched, Consumer<GatewayConfig> apply) {
+        this(file, watched, apply, problems -> { });
+    }
+
+    /**
+     * @param file    the config file to reload
+     * @param watched every file the config was read from (the config and its catalog file)
+     * @param apply   gets each good new config
+     * @param refused hears each broken edit (after it is logged); the last good config stays in force
+     */
+    public ConfigWatcher(Path file, java.util.List<Path> watched, Consumer<GatewayConfig> apply, Consumer<ConfigException> refused) {
         this.file = file;
         this.watched = watched.isEmpty() ? java.util.List.of(file) : watched;
         this.apply = apply;
+        this.refused = refused;
         this.lastHash = hash();
         this.thread = Thread.ofVirtual().name("config-watcher").start(this::loop);
     }
@@ -54,6 +67,7 @@ public final class ConfigWatcher implements AutoCloseable {
                 LOG.info("config reloaded from {}", file);
             } catch (ConfigException e) {
                 LOG.error("config change refused, still running on the last good config:\n{}", e.getMessage());
+                refused.accept(e);
             } catch (RuntimeException e) {
                 LOG.error("config change could not be applied, still running on the last good config: {}", e.toString());
             }

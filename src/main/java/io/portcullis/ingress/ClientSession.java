@@ -35,6 +35,9 @@ public final class ClientSession {
     final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     final AtomicLong outgoingIds = new AtomicLong();
     final EventLog events = new EventLog(256);
+    /** The generation of the session's live GET stream: a newer stream replaces an older one. */
+    final AtomicLong getStreamGeneration = new AtomicLong();
+    private volatile long getStreamDelivered;
 
     public ClientSession(String id, String environment, ProtocolVersion version, ObjectNode clientCapabilities,
                          ObjectNode clientInfo, Principal principal) {
@@ -92,6 +95,15 @@ public final class ClientSession {
         inFlight.values().forEach(Runnable::run);
         awaitingClient.values().forEach(f -> f.cancel(true));
         events.close();
+    }
+
+    /** The sequence number of the last event a GET stream of this session delivered. */
+    long getStreamDelivered() {
+        return getStreamDelivered;
+    }
+
+    void getStreamDelivered(long seq) {
+        getStreamDelivered = Math.max(getStreamDelivered, seq);
     }
 
     String logLevel() {

@@ -79,6 +79,12 @@ public final class McpEndpoint extends Handler.Abstract {
             error(res, 403, null, -32000, refusal, null);
             return;
         }
+        if (!"POST".equals(req.getMethod()) && isModernHeader(req)) {
+            // 2026-07-28 is POST-only: no GET stream, no session to DELETE
+            res.getHeaders().put(HttpHeader.ALLOW, "POST");
+            error(res, 405, null, -32000, "Method not allowed.", null);
+            return;
+        }
         switch (req.getMethod()) {
             case "POST" -> post(env.get().name(), req, res);
             case "GET" -> LegacyStreams.get(sessions, env.get().name(), req, res);
@@ -88,6 +94,29 @@ public final class McpEndpoint extends Handler.Abstract {
                 error(res, 405, null, -32000, "Method not allowed.", null);
             }
         }
+    }
+
+    /** A request without the 2026 envelope but with a 2026 header: the client is confused about its era. */
+    private static void envelopeMissing(Message msg, Response res) throws IOException {
+        if ("initialize".equals(msg.method())) {
+            error(res, 400, msg.id(), ErrorCodes.HEADER_MISMATCH, "Bad Request: the request headers and body disagree: "
+                    + "initialize belongs to the 2025 eras but the MCP-Protocol-Version header names 2026-07-28", null);
+            return;
+        }
+        ObjectNode data = Json.object();
+        var missing = data.putObject("envelope").putArray("missing");
+        missing.add(Modern.VERSION_KEY);
+        if (!(msg.meta() != null && msg.meta().has(Modern.CAPS_KEY))) {
+            missing.add(Modern.CAPS_KEY);
+        }
+        error(res, 400, msg.id(), ErrorCodes.INVALID_PARAMS, "Invalid params: the MCP-Protocol-Version header names protocol "
+                + "revision 2026-07-28, but the request is missing the required per-request envelope key(s): "
+                + String.join(", ", missing.valueStream().map(JsonNode::asString).toList()), data);
+    }
+
+    private static boolean isModernHeader(Request req) {
+        String v = req.getHeaders().get("MCP-Protocol-Version");
+        return v != null && ProtocolVersion.of(v.strip()).filter(ProtocolVersion::isModern).isPresent();
     }
 
     private Optional<EnvironmentConfig> environment(String path) {
@@ -160,7 +189,17 @@ public final class McpEndpoint extends Handler.Abstract {
     }
 
     private void legacy(String env, Message msg, Request req, Response res) throws IOException {
+        if (msg.isRequest() && isModernHeader(req)) {
+            envelopeMissing(msg, res);
+            return;
+        }
         if (msg.isRequest() && "initialize".equals(msg.method())) {
+            String current = req.getHeaders().get("Mcp-Session-Id");
+            if (current != null && sessions.get(current.trim()) != null) {
+                // as the SDK's transport does: a live session cannot be initialized again
+                error(res, 400, msg.id(), ErrorCodes.INVALID_REQUEST, "Invalid Request: Server already initialized", null);
+                return;
+            }
             initialize(env, msg, req, res);
             return;
         }
@@ -234,6 +273,13 @@ public final class McpEndpoint extends Handler.Abstract {
         if (batch.isEmpty()) {
             error(res, 400, null, ErrorCodes.INVALID_REQUEST, "Bad Request: empty JSON-RPC batch", null);
             return;
+        }
+        for (JsonNode item : batch) {
+            if (item.path("params").path("_meta").has(Modern.VERSION_KEY)) {
+                error(res, 400, null, ErrorCodes.INVALID_REQUEST,
+                        "Bad Request: JSON-RPC batches may not contain requests for protocol revision 2026-07-28 or later", null);
+                return;
+            }
         }
         ClientSession s = session(env, req, res);
         if (s == null) {

@@ -71,7 +71,7 @@ public final class Sessions implements AutoCloseable {
     /** Queues a notification on every session's GET stream (delivered now, or on resumption). */
     public void broadcast(String method, ObjectNode params) {
         ObjectNode msg = Message.notification(method, params);
-        sessions.values().forEach(s -> s.events.append("get", msg));
+        sessions.values().forEach(s -> s.events.append(LegacyStreams.GET, msg));
     }
 
     /** Gateway events → pushes: list changes to everyone, resource updates to subscribers. */
@@ -82,7 +82,7 @@ public final class Sessions implements AutoCloseable {
                 if (message != null && "notifications/resources/updated".equals(message.path("method").asString(""))) {
                     String uri = message.path("params").path("uri").asString("");
                     sessions.values().stream().filter(s -> s.subscriptions.contains(uri))
-                            .forEach(s -> s.events.append("get", message));
+                            .forEach(s -> s.events.append(LegacyStreams.GET, message));
                 }
             }
             default -> { }
