@@ -60,7 +60,7 @@ public final class ConfigReader {
             f.problem("", "the config must be a mapping with keys server, environments, upstreams, tools");
             throw new ConfigException(f.problems);
         }
-        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog"));
+        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir);
@@ -72,10 +72,11 @@ public final class ConfigReader {
         }
         CatalogConfig catalog = CatalogReader.read(f, root.get("catalog"), baseDir,
                 envs.stream().map(EnvironmentConfig::name).collect(java.util.stream.Collectors.toSet()), upstreams.keySet(), files);
+        io.portcullis.policy.PolicyConfig policy = io.portcullis.policy.PolicyConfigReader.read(f, root.get("policy"), envs);
         if (!f.problems.isEmpty()) {
             throw new ConfigException(f.problems);
         }
-        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files);
+        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy);
     }
 
     private static ServerSettings server(Fields f, JsonNode n, Path base) {

@@ -33,6 +33,11 @@ public final class Fields {
         problems.add(new ConfigProblem(file, tree.line(pointer), message));
     }
 
+    /** {@code file:line} of the value at {@code pointer}, for messages that outlive the config check. */
+    public String where(String pointer) {
+        return file + ":" + tree.line(pointer);
+    }
+
     /** Flags keys of the object at {@code pointer} that are not in {@code known}. */
     public void onlyKeys(JsonNode obj, String pointer, Set<String> known) {
         if (obj == null || !obj.isObject()) {

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param store        where durable state lives (embedded SQLite by default)
  * @param catalog      the tool inventory (C2.1-C2.4)
  * @param files        every file this config was read from (the config and the catalog), watched for reloads
+ * @param policy       the policy rules (C3.1); the shipped defaults when the file has no {@code policy:}
  */
 public record GatewayConfig(
         Path source,
@@ -26,7 +27,8 @@ public record GatewayConfig(
         Map<String, ToolSettings> tools,
         io.portcullis.store.StoreConfig store,
         io.portcullis.catalog.CatalogConfig catalog,
-        List<Path> files) {
+        List<Path> files,
+        io.portcullis.policy.PolicyConfig policy) {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
@@ -37,7 +39,7 @@ public record GatewayConfig(
 
     /** The same config with another port (the --port option). */
     public GatewayConfig withPort(int port) {
-        return new GatewayConfig(source, server.withPort(port), environments, upstreams, tools, store, catalog, files);
+        return new GatewayConfig(source, server.withPort(port), environments, upstreams, tools, store, catalog, files, policy);
     }
 
     /** The environment served at {@code /mcp}. */
