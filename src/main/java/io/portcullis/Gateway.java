@@ -7,6 +7,8 @@ import io.portcullis.pipeline.CallHandler;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Pipeline;
 import io.portcullis.pipeline.Stages;
+import io.portcullis.policy.Policy;
+import io.portcullis.policy.PolicyException;
 import io.portcullis.upstream.Upstream;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -32,7 +34,8 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     /** Current state, swapped as one value so a call never sees half of a reload. */
-    private record Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline) {}
+    private record Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline,
+                            Policy policy) {}
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -55,7 +58,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), new Upstream(uc, this, http));
         }
-        snapshot = new Snapshot(config, ups, Catalog.EMPTY, buildPipeline());
+        snapshot = new Snapshot(config, ups, Catalog.EMPTY, buildPipeline(), compile(config));
     }
 
     public void start() {
@@ -88,6 +91,23 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         return snapshot.catalog();
     }
 
+    /** The compiled policy of the current config (C3.1). */
+    public Policy policy() {
+        return snapshot.policy();
+    }
+
+    /**
+     * Compiles the config's policy. The config reader already compiled every rule, so this does
+     * not fail for a config that passed {@code check}; if it does, the gateway refuses to run on it.
+     */
+    private static Policy compile(GatewayConfig config) {
+        try {
+            return Policy.compile(config.policy());
+        } catch (PolicyException e) {
+            throw new IllegalStateException("policy does not compile: " + e.getMessage(), e);
+        }
+    }
+
     public Pipeline pipeline() {
         return snapshot.pipeline();
     }
@@ -107,7 +127,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     private Pipeline buildPipeline() {
         CallHandler terminal = this::invoke;
-        return new Pipeline(Stages.standard(this::catalog), terminal);
+        return new Pipeline(Stages.standard(this::catalog, this::policy), terminal);
     }
 
     /** The terminal handler: the call goes to its upstream under the tool's (or upstream's) timeout (C6.1). */
@@ -143,7 +163,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
                     toStart.add(fresh);
                 }
             }
-            snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline());
+            snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline(), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
             for (Upstream u : old.upstreams().values()) {
                 if (ups.get(u.name()) != u) {
@@ -164,7 +184,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             if (s.upstreams().get(upstream.name()) != upstream) {
                 return; // a replaced upstream reporting late
             }
-            snapshot = new Snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.pipeline());
+            snapshot = new Snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.pipeline(), s.policy());
             changed = snapshot.catalog().changedSince(s.catalog());
         }
         // only real changes reach clients: a restarted upstream that lists the same tools is no news

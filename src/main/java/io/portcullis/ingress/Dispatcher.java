@@ -5,6 +5,8 @@ import io.portcullis.catalog.Catalog;
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.pipeline.CallContext;
 import io.portcullis.pipeline.GatewayException;
+import io.portcullis.pipeline.stages.PolicyCheck;
+import io.portcullis.policy.PolicyRequest;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
@@ -167,7 +169,9 @@ public final class Dispatcher {
     List<ToolEntry> visibleTools(ClientSession s) {
         List<ToolEntry> out = new ArrayList<>();
         for (ToolEntry t : gateway.catalog().tools()) {
-            if (t.enabledIn(s.environment())) {
+            // the same rules the pipeline enforces: enabled here, and policy could allow it (C3.1)
+            if (t.enabledIn(s.environment()) && gateway.policy().visible(
+                    new PolicyRequest(s.principal(), s.environment(), PolicyCheck.facts(t), null, Set.of()))) {
                 out.add(t);
             }
         }

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class CallTrail {
     private volatile ToolEntry tool;
+    private volatile String decision;
     private final List<String> ruleIds = new CopyOnWriteArrayList<>();
     private final List<String> approvalIds = new CopyOnWriteArrayList<>();
     private final List<String> notes = new CopyOnWriteArrayList<>();
@@ -22,6 +23,15 @@ public final class CallTrail {
 
     public void tool(ToolEntry entry) {
         this.tool = entry;
+    }
+
+    /** The policy decision ({@code allow}, {@code deny}, {@code require_approval}), or null before policy ran. */
+    public String decision() {
+        return decision;
+    }
+
+    public void decision(String effect) {
+        this.decision = effect;
     }
 
     /** Ids of the policy rules that decided the call. */

@@ -4,8 +4,10 @@ import io.portcullis.catalog.Catalog;
 import io.portcullis.pipeline.stages.Arguments;
 import io.portcullis.pipeline.stages.CallLog;
 import io.portcullis.pipeline.stages.CatalogLookup;
+import io.portcullis.pipeline.stages.PolicyCheck;
 import io.portcullis.pipeline.stages.ResultLimit;
 import io.portcullis.pipeline.stages.ToolSwitch;
+import io.portcullis.policy.Policy;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -28,17 +30,20 @@ public final class Stages {
      *       to the tool's size limit (C2.3, C5.3) before it reaches the client.</li>
      *   <li>{@code arguments}: schema and catalog overlay (C2.3), before any decision that could
      *       depend on argument values, and before anything reaches the upstream.</li>
-     *   <li>later: readiness gate (G1), policy (C3.2, C3.4), chain rules, approval, credentials:
+     *   <li>{@code policy}: the decision on principal, environment, tool and (now valid)
+     *       arguments; deny by default (C3.2, C3.4). Its rule ids go into the trail.</li>
+     *   <li>later: readiness gate (G1, before arguments), chain rules, approval, credentials:
      *       each one file plus one line here.</li>
      *   <li>the terminal handler calls the upstream under its timeout (C6.1).</li>
      * </ol>
      */
-    public static List<Stage> standard(Supplier<Catalog> catalog) {
+    public static List<Stage> standard(Supplier<Catalog> catalog, Supplier<Policy> policy) {
         return List.of(
                 new CallLog(),
                 new CatalogLookup(catalog),
                 new ToolSwitch(),
                 new ResultLimit(),
-                new Arguments());
+                new Arguments(),
+                new PolicyCheck(policy));
     }
 }
