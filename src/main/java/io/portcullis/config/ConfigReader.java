@@ -63,7 +63,7 @@ public final class ConfigReader {
         f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
-        Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir);
+        Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir());
         Map<String, ToolSettings> tools = tools(f, root.get("tools"), envs);
         StoreConfig store = store(f, root.get("store"), server);
         List<Path> files = new ArrayList<>();
@@ -152,7 +152,7 @@ public final class ConfigReader {
         return out;
     }
 
-    private static Map<String, UpstreamConfig> upstreams(Fields f, JsonNode n, Path base) {
+    private static Map<String, UpstreamConfig> upstreams(Fields f, JsonNode n, Path base, Path dataDir) {
         Map<String, UpstreamConfig> out = new LinkedHashMap<>();
         if (!f.isObject(n, "/upstreams", "'upstreams'")) {
             return out;
@@ -196,7 +196,8 @@ public final class ConfigReader {
             JsonNode envNode = u.get("env");
             if (f.isObject(envNode, p + "/env", "'env'")) {
                 for (String k : envNode.propertyNames()) {
-                    env.put(k, f.string(envNode, k, p + "/env", ""));
+                    // ${data_dir} lets a child keep its state beside the gateway's (e.g. server-memory's file).
+                    env.put(k, f.string(envNode, k, p + "/env", "").replace("${data_dir}", dataDir.toAbsolutePath().toString()));
                 }
             }
             String cwd = f.string(u, "cwd", p, null);

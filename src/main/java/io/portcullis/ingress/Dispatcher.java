@@ -245,10 +245,22 @@ public final class Dispatcher {
 
     private ObjectNode byResource(ClientSession s, Message msg, Outbound out, String method) throws ProtocolException, GatewayException {
         String uri = msg.params().path("uri").asString("");
-        String owner = gateway.catalog().resourceOwner(uri).orElseThrow(() -> new ProtocolException(
-                s.version().isModern() ? ErrorCodes.INVALID_PARAMS : -32002, "Resource not found: " + uri,
-                Json.object().put("uri", uri)));
+        String owner = gateway.catalog().resourceOwner(uri)
+                .or(() -> method.equals("resources/read") ? java.util.Optional.empty() : soleSubscribable())
+                .orElseThrow(() -> new ProtocolException(s.version().isModern() ? ErrorCodes.INVALID_PARAMS : -32002,
+                        "Resource not found: " + uri, Json.object().put("uri", uri)));
         return forward(s, msg, out, owner, msg.params());
+    }
+
+    /**
+     * A client may subscribe to a resource that is not listed (yet); when exactly one upstream
+     * offers subscriptions there is no doubt whose it is, and it answers as it would directly.
+     */
+    private java.util.Optional<String> soleSubscribable() {
+        List<String> able = gateway.upstreams().stream()
+                .filter(u -> u.state() == Upstream.State.READY && u.capabilities().path("resources").path("subscribe").asBoolean(false))
+                .map(Upstream::name).toList();
+        return able.size() == 1 ? java.util.Optional.of(able.getFirst()) : java.util.Optional.empty();
     }
 
     private ObjectNode complete(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {

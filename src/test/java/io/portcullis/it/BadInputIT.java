@@ -84,11 +84,20 @@ class BadInputIT {
     void badParamsAre32602() {
         LegacySession s = LegacySession.open(client, "2025-11-25");
         assertThat(seen(s.post(s.message("tools/call", Json.object()))).errorCode()).isEqualTo(-32602);
-        assertThat(seen(s.post(s.message("tools/call", Json.object().put("name", "demo__nope")))).errorCode()).isEqualTo(-32602);
         assertThat(seen(s.post(s.message("tools/call", Json.object().put("name", "demo__echo").put("arguments", 3)))).errorCode())
                 .isEqualTo(-32602);
         assertThat(seen(s.post(s.message("tools/list", Json.object().put("cursor", "garbage!")))).errorCode()).isEqualTo(-32602);
         assertThat(seen(s.post(s.message("logging/setLevel", Json.object().put("level", "loud")))).errorCode()).isEqualTo(-32602);
+    }
+
+    @Test
+    void anUnknownToolIsRefusedByTheCatalogAsAToolError() {
+        // As the reference servers answer it (docs/conformance.md: tools-call-simple-text, tools-call-error).
+        LegacySession s = LegacySession.open(client, "2025-11-25");
+        WireReply r = seen(s.post(s.message("tools/call", Json.object().put("name", "demo__nope"))));
+        assertThat(r.errorCode()).isNull();
+        assertThat(r.message().path("result").path("isError").asBoolean()).isTrue();
+        assertThat(r.message().path("result").path("_meta").path("io.portcullis/refusal").path("control").asString()).isEqualTo("catalog");
     }
 
     @ParameterizedTest

@@ -160,11 +160,13 @@ class ModernIT {
     }
 
     @Test
-    void anUnknownToolIsAnError() {
+    void anUnknownToolIsRefusedByTheCatalogAsAToolError() {
         ObjectNode p = Json.object().put("name", "demo__nope");
         WireReply r = ModernRequests.post(client, ModernRequests.request(5, "tools/call", p));
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.errorCode()).isEqualTo(-32602);
+        assertThat(r.errorCode()).isNull();
+        assertThat(r.message().path("result").path("isError").asBoolean()).isTrue();
+        assertThat(r.message().path("result").path("_meta").path("io.portcullis/refusal").path("control").asString()).isEqualTo("catalog");
     }
 
     @Test
