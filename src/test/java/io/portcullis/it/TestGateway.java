@@ -78,7 +78,7 @@ public final class TestGateway implements AutoCloseable {
      * Protocol tests are about the wire, not the inventory: a config without a catalog gets one
      * that offers every tool ({@code unlisted: allow}). Tests of the catalog bring their own.
      */
-    static String openCatalog(String yaml) {
+    public static String openCatalog(String yaml) {
         boolean hasCatalog = yaml.startsWith("catalog:") || yaml.contains("\ncatalog:");
         return hasCatalog ? yaml : yaml + "\ncatalog: {unlisted: allow}\n";
     }

@@ -62,7 +62,7 @@ public final class GatewayProcess implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             Path config = workDir.resolve("portcullis.yaml");
-            Files.writeString(config, yaml);
+            Files.writeString(config, io.portcullis.it.TestGateway.openCatalog(yaml));
             return start(config, workDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
