@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.portcullis.identity.IdentityConfig;
+import io.portcullis.identity.IdentityConfigReader;
 import io.portcullis.store.StoreConfig;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -58,16 +60,18 @@ public final class ConfigReader {
             f.problem("", "the config must be a mapping with keys server, environments, upstreams, tools");
             throw new ConfigException(f.problems);
         }
-        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store"));
+        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "identity"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir);
         Map<String, ToolSettings> tools = tools(f, root.get("tools"), envs);
         StoreConfig store = store(f, root.get("store"), server);
+        IdentityConfig identity = IdentityConfigReader.read(f, root.get("identity"), baseDir,
+                envs.stream().map(EnvironmentConfig::name).toList());
         if (!f.problems.isEmpty()) {
             throw new ConfigException(f.problems);
         }
-        return new GatewayConfig(source, server, envs, upstreams, tools, store);
+        return new GatewayConfig(source, server, envs, upstreams, tools, store, identity);
     }
 
     private static ServerSettings server(Fields f, JsonNode n, Path base) {

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param upstreams    upstream MCP servers by name, in file order
  * @param tools        per-tool settings by exposed (namespaced) tool name
  * @param store        where durable state lives (embedded SQLite by default)
+ * @param identity     who may call, and how they prove it (C1.1-C1.4); {@code IdentityConfig.OPEN} without the section
  */
 public record GatewayConfig(
         Path source,
@@ -22,12 +23,19 @@ public record GatewayConfig(
         List<EnvironmentConfig> environments,
         Map<String, UpstreamConfig> upstreams,
         Map<String, ToolSettings> tools,
-        io.portcullis.store.StoreConfig store) {
+        io.portcullis.store.StoreConfig store,
+        io.portcullis.identity.IdentityConfig identity) {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
         upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
         tools = Map.copyOf(tools);
+        java.util.Objects.requireNonNull(identity, "identity");
+    }
+
+    /** The same config with other listener settings (e.g. the port given on the command line). */
+    public GatewayConfig withServer(ServerSettings other) {
+        return new GatewayConfig(source, other, environments, upstreams, tools, store, identity);
     }
 
     /** The environment served at {@code /mcp}. */
