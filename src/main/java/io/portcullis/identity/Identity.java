@@ -186,7 +186,7 @@ public final class Identity implements Authenticator, AutoCloseable {
             return Optional.of(metadata(b.environments().getFirst(), base()));
         }
         for (String env : b.environments()) {
-            for (String route : Set.of(resource(env), routeResource(env))) {
+            for (String route : List.of(resource(env), routeResource(env))) {
                 if (java.net.URI.create(metadataUrl(route)).getRawPath().equals(path)) {
                     return Optional.of(metadata(env, route));
                 }
