@@ -285,10 +285,16 @@ public final class IdentityConfigReader {
     private static Duration bounded(Fields f, JsonNode n, String key, Duration fallback, Duration min, Duration max) {
         Duration d = f.duration(n, key, P, fallback);
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            f.problem(P + "/" + key, "'" + key + "' must be between " + min + " and " + max);
+            f.problem(P + "/" + key, "'" + key + "' must be between " + human(min) + " and " + human(max));
             return fallback;
         }
         return d;
+    }
+
+    private static String human(Duration d) {
+        long ms = d.toMillis();
+        return ms % 86_400_000 == 0 && ms > 0 ? ms / 86_400_000 + "d" : ms % 3_600_000 == 0 && ms > 0 ? ms / 3_600_000 + "h"
+                : ms % 60_000 == 0 && ms > 0 ? ms / 60_000 + "m" : ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
     private static URI url(Fields f, JsonNode n, String key, String p) {
