@@ -46,6 +46,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final Object reloadLock = new Object();
     private volatile Snapshot snapshot;
     private final io.portcullis.store.Store store;
+    private final io.portcullis.identity.Identity identity;
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -54,6 +55,8 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
      */
     public Gateway(GatewayConfig config) {
         this.store = io.portcullis.store.Store.open(config.store());
+        this.identity = new io.portcullis.identity.Identity(store, java.time.Clock.systemUTC());
+        identity.apply(config.identity(), environmentNames(config));
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), new Upstream(uc, this, http));
@@ -81,6 +84,15 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     /** The durable store; its location is fixed at start (a reload that changes it needs a restart). */
     public io.portcullis.store.Store store() {
         return store;
+    }
+
+    /** Who may call (C1.1-C1.4): the authenticator of the current config, revocations, API keys. */
+    public io.portcullis.identity.Identity identity() {
+        return identity;
+    }
+
+    private static List<String> environmentNames(GatewayConfig c) {
+        return c.environments().stream().map(io.portcullis.config.EnvironmentConfig::name).toList();
     }
 
     public GatewayConfig config() {
@@ -163,6 +175,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
                     toStart.add(fresh);
                 }
             }
+            identity.apply(next.identity(), environmentNames(next));
             snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline(), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
             for (Upstream u : old.upstreams().values()) {
@@ -210,6 +223,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     public void close() {
         snapshot.upstreams().values().forEach(Upstream::close);
         http.close();
+        identity.close();
         store.close();
     }
 }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.portcullis.identity.IdentityConfig;
+import io.portcullis.identity.IdentityConfigReader;
 import io.portcullis.store.StoreConfig;
 import io.portcullis.catalog.CatalogConfig;
 import io.portcullis.catalog.CatalogReader;
@@ -60,7 +62,7 @@ public final class ConfigReader {
             f.problem("", "the config must be a mapping with keys server, environments, upstreams, tools");
             throw new ConfigException(f.problems);
         }
-        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy"));
+        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir());
@@ -73,10 +75,12 @@ public final class ConfigReader {
         CatalogConfig catalog = CatalogReader.read(f, root.get("catalog"), baseDir,
                 envs.stream().map(EnvironmentConfig::name).collect(java.util.stream.Collectors.toSet()), upstreams.keySet(), files);
         io.portcullis.policy.PolicyConfig policy = io.portcullis.policy.PolicyConfigReader.read(f, root.get("policy"), envs);
+        IdentityConfig identity = IdentityConfigReader.read(f, root.get("identity"), baseDir,
+                envs.stream().map(EnvironmentConfig::name).toList());
         if (!f.problems.isEmpty()) {
             throw new ConfigException(f.problems);
         }
-        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy);
+        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity);
     }
 
     private static ServerSettings server(Fields f, JsonNode n, Path base) {

@@ -29,6 +29,11 @@ public final class Fields {
         this.file = file;
     }
 
+    /** A JSON-pointer-safe form of a mapping key (for building the pointer of a nested value). */
+    public static String escape(String key) {
+        return LocatedTree.escape(key);
+    }
+
     public void problem(String pointer, String message) {
         problems.add(new ConfigProblem(file, tree.line(pointer), message));
     }

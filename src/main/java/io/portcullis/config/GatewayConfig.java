@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param catalog      the tool inventory (C2.1-C2.4)
  * @param files        every file this config was read from (the config and the catalog), watched for reloads
  * @param policy       the policy rules (C3.1); the shipped defaults when the file has no {@code policy:}
+ * @param identity     who may call, and how they prove it (C1.1-C1.4); {@code IdentityConfig.OPEN} without the section
  */
 public record GatewayConfig(
         Path source,
@@ -28,18 +29,25 @@ public record GatewayConfig(
         io.portcullis.store.StoreConfig store,
         io.portcullis.catalog.CatalogConfig catalog,
         List<Path> files,
-        io.portcullis.policy.PolicyConfig policy) {
+        io.portcullis.policy.PolicyConfig policy,
+        io.portcullis.identity.IdentityConfig identity) {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
         upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
         tools = Map.copyOf(tools);
         files = List.copyOf(files);
+        java.util.Objects.requireNonNull(identity, "identity");
     }
 
     /** The same config with another port (the --port option). */
     public GatewayConfig withPort(int port) {
-        return new GatewayConfig(source, server.withPort(port), environments, upstreams, tools, store, catalog, files, policy);
+        return withServer(server.withPort(port));
+    }
+
+    /** The same config with other listener settings (e.g. the port given on the command line). */
+    public GatewayConfig withServer(ServerSettings other) {
+        return new GatewayConfig(source, other, environments, upstreams, tools, store, catalog, files, policy, identity);
     }
 
     /** The environment served at {@code /mcp}. */

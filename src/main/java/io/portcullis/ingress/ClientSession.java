@@ -23,7 +23,7 @@ public final class ClientSession {
     private final ProtocolVersion version;
     private final ObjectNode clientCapabilities;
     private final ObjectNode clientInfo;
-    private final Principal principal;
+    private volatile Principal principal;
     private final Instant created = Instant.now();
     private volatile Instant lastSeen = Instant.now();
     private volatile boolean closed;
@@ -72,6 +72,14 @@ public final class ClientSession {
 
     public Principal principal() {
         return principal;
+    }
+
+    /**
+     * Records the credential the session's own caller presented last (same issuer, subject and
+     * kind, checked by the transport): a refreshed token's id and expiry then reach the call log.
+     */
+    void principal(Principal latest) {
+        principal = latest;
     }
 
     public Instant created() {

@@ -1,5 +1,6 @@
 package io.portcullis.ingress;
 
+import io.portcullis.identity.Principal;
 import io.portcullis.protocol.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,20 +21,14 @@ final class LegacyStreams {
 
     private LegacyStreams() {}
 
-    static void get(Sessions sessions, String env, Request req, Response res) throws IOException {
+    static void get(McpEndpoint endpoint, String env, Principal caller, Request req, Response res) throws IOException {
         String accept = req.getHeaders().get(HttpHeader.ACCEPT);
         if (accept == null || !(accept.contains("text/event-stream") || accept.contains("*/*"))) {
             McpEndpoint.error(res, 406, null, -32000, "Not Acceptable: Client must accept text/event-stream", null);
             return;
         }
-        String id = req.getHeaders().get("Mcp-Session-Id");
-        if (id == null) {
-            McpEndpoint.error(res, 400, null, -32000, "Bad Request: Mcp-Session-Id header is required", null);
-            return;
-        }
-        ClientSession s = sessions.get(id.trim());
-        if (s == null || s.closed() || !s.environment().equals(env)) {
-            McpEndpoint.error(res, 404, null, -32001, "Session not found", null);
+        ClientSession s = endpoint.session(env, caller, req, res);
+        if (s == null) {
             return;
         }
         String stream = GET;

@@ -85,10 +85,17 @@ public final class McpEndpoint extends Handler.Abstract {
             error(res, 405, null, -32000, "Method not allowed.", null);
             return;
         }
+        // C1.1: every request is authenticated before anything else looks at it (sessions included).
+        String pathEnv = path.equals("/mcp") || path.equals("/mcp/") ? null : env.get().name();
+        var identity = dispatcher.gateway().identity();
+        Principal principal = HttpAuth.authenticate(identity, req, res, env.get().name(), identity.routeResource(pathEnv));
+        if (principal == null) {
+            return;
+        }
         switch (req.getMethod()) {
-            case "POST" -> post(env.get().name(), req, res);
-            case "GET" -> LegacyStreams.get(sessions, env.get().name(), req, res);
-            case "DELETE" -> delete(env.get().name(), req, res);
+            case "POST" -> post(env.get().name(), principal, req, res);
+            case "GET" -> LegacyStreams.get(this, env.get().name(), principal, req, res);
+            case "DELETE" -> delete(env.get().name(), principal, req, res);
             default -> {
                 res.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE");
                 error(res, 405, null, -32000, "Method not allowed.", null);
@@ -131,7 +138,7 @@ public final class McpEndpoint extends Handler.Abstract {
         return config.environment(name);
     }
 
-    private void post(String env, Request req, Response res) throws IOException {
+    private void post(String env, Principal principal, Request req, Response res) throws IOException {
         String type = req.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (type == null || !type.toLowerCase().startsWith("application/json")) {
             error(res, 415, null, -32000, "Unsupported Media Type: Content-Type must be application/json", null);
@@ -164,7 +171,7 @@ public final class McpEndpoint extends Handler.Abstract {
             return;
         }
         if (json instanceof ArrayNode batch) {
-            batch(env, batch, req, res);
+            batch(env, principal, batch, req, res);
             return;
         }
         Message msg;
@@ -175,9 +182,9 @@ public final class McpEndpoint extends Handler.Abstract {
             return;
         }
         if (Modern.claims(msg)) {
-            Modern.serve(dispatcher, env, msg, req, res);
+            Modern.serve(dispatcher, env, principal, msg, req, res);
         } else {
-            legacy(env, msg, req, res);
+            legacy(env, principal, msg, req, res);
         }
     }
 
@@ -188,7 +195,7 @@ public final class McpEndpoint extends Handler.Abstract {
         }
     }
 
-    private void legacy(String env, Message msg, Request req, Response res) throws IOException {
+    private void legacy(String env, Principal principal, Message msg, Request req, Response res) throws IOException {
         if (msg.isRequest() && isModernHeader(req)) {
             envelopeMissing(msg, res);
             return;
@@ -200,10 +207,10 @@ public final class McpEndpoint extends Handler.Abstract {
                 error(res, 400, msg.id(), ErrorCodes.INVALID_REQUEST, "Invalid Request: Server already initialized", null);
                 return;
             }
-            initialize(env, msg, req, res);
+            initialize(env, principal, msg, req, res);
             return;
         }
-        ClientSession s = session(env, req, res);
+        ClientSession s = session(env, principal, req, res);
         if (s == null) {
             return;
         }
@@ -227,21 +234,25 @@ public final class McpEndpoint extends Handler.Abstract {
         }
     }
 
-    private void initialize(String env, Message msg, Request req, Response res) throws IOException {
+    private void initialize(String env, Principal caller, Message msg, Request req, Response res) throws IOException {
         ObjectNode params = msg.params();
         ProtocolVersion version = ProtocolVersion.negotiateLegacy(params.path("protocolVersion").asString(""));
         ObjectNode caps = params.get("capabilities") instanceof ObjectNode c ? c : Json.object();
         ObjectNode info = params.get("clientInfo") instanceof ObjectNode i ? i : Json.object();
-        Principal principal = Principal.anonymous(env, info.path("name").asString(null));
+        Principal principal = withClient(caller, info);
         ClientSession s = new ClientSession(Sessions.newId(), env, version, caps, info, principal);
         sessions.add(s);
-        LOG.info("session {} opened: env={} protocol={} client={}", s.id(), env, version.id(), info.path("name").asString("?"));
+        LOG.info("session {} opened: env={} protocol={} client={} subject={} auth={}", s.id(), env, version.id(),
+                info.path("name").asString("?"), principal.subject(), principal.authMethod());
         res.getHeaders().put("Mcp-Session-Id", s.id());
         HttpReply.json(res, 200, Message.result(msg.id(), dispatcher.initializeResult(version)));
     }
 
-    /** The session named by the request's header, or null after answering 400 (missing) or 404 (unknown). */
-    ClientSession session(String env, Request req, Response res) throws IOException {
+    /**
+     * The session named by the request's header, or null after answering 400 (missing), 404
+     * (unknown) or 403 (opened by another caller: a session is bound to the principal that opened it).
+     */
+    ClientSession session(String env, Principal caller, Request req, Response res) throws IOException {
         String id = req.getHeaders().get("Mcp-Session-Id");
         if (id == null || id.isBlank()) {
             error(res, 400, null, -32000, "Bad Request: Mcp-Session-Id header is required", null);
@@ -252,7 +263,19 @@ public final class McpEndpoint extends Handler.Abstract {
             error(res, 404, null, -32001, "Session not found", null);
             return null;
         }
+        if (!s.principal().sameCaller(caller)) {
+            LOG.warn("session {} of {} refused to {} ({})", s.id(), s.principal().subject(), caller.subject(), caller.authMethod());
+            error(res, 403, null, -32000, "Forbidden: the session belongs to another caller", null);
+            return null;
+        }
+        // The same caller may present a fresh credential (a refreshed token): later calls record it.
+        s.principal(withClient(caller, s.clientInfo()));
         return s;
+    }
+
+    /** The caller's principal; the client id falls back to the MCP client's own name when the credential names none. */
+    static Principal withClient(Principal caller, ObjectNode clientInfo) {
+        return caller.clientId() != null ? caller : caller.withClientId(clientInfo.path("name").asString(null));
     }
 
     private boolean protocolHeaderOk(ClientSession s, Request req, Response res) throws IOException {
@@ -269,7 +292,7 @@ public final class McpEndpoint extends Handler.Abstract {
         return true;
     }
 
-    private void batch(String env, ArrayNode batch, Request req, Response res) throws IOException {
+    private void batch(String env, Principal principal, ArrayNode batch, Request req, Response res) throws IOException {
         if (batch.isEmpty()) {
             error(res, 400, null, ErrorCodes.INVALID_REQUEST, "Bad Request: empty JSON-RPC batch", null);
             return;
@@ -281,7 +304,7 @@ public final class McpEndpoint extends Handler.Abstract {
                 return;
             }
         }
-        ClientSession s = session(env, req, res);
+        ClientSession s = session(env, principal, req, res);
         if (s == null) {
             return;
         }
@@ -319,8 +342,8 @@ public final class McpEndpoint extends Handler.Abstract {
         }
     }
 
-    private void delete(String env, Request req, Response res) throws IOException {
-        ClientSession s = session(env, req, res);
+    private void delete(String env, Principal principal, Request req, Response res) throws IOException {
+        ClientSession s = session(env, principal, req, res);
         if (s == null) {
             return;
         }

@@ -10,13 +10,13 @@ import org.eclipse.jetty.server.Request;
  * DNS-rebinding and cross-site guard: the Host must be a loopback name or one the config allows,
  * and a browser's Origin, when sent, must be a loopback origin or one the config allows.
  */
-final class Origins {
+public final class Origins {
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
     private Origins() {}
 
     /** Returns why the request is refused (answered 403), or null when it may proceed. */
-    static String check(Request req, ServerSettings settings) {
+    public static String check(Request req, ServerSettings settings) {
         String host = req.getHeaders().get(HttpHeader.HOST);
         if (host != null && !hostAllowed(stripPort(host), settings)) {
             return "Invalid Host header: " + host;
