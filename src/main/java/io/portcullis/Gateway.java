@@ -42,14 +42,22 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final Object reloadLock = new Object();
     private volatile Snapshot snapshot;
     private final io.portcullis.store.Store store;
+    private final io.portcullis.audit.AuditLog audit;
 
     /**
      * Builds the gateway and opens its store (created on first start).
      *
-     * @throws io.portcullis.store.StoreException when the store cannot be opened: the gateway does not start without it
+     * @throws io.portcullis.store.StoreException when the store or the audit log (its tables, signing key, node id)
+     *         cannot be opened: the gateway does not start without them
      */
     public Gateway(GatewayConfig config) {
         this.store = io.portcullis.store.Store.open(config.store());
+        try {
+            this.audit = io.portcullis.audit.AuditLog.open(store, config.audit());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), new Upstream(uc, this, http));
@@ -79,6 +87,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         return store;
     }
 
+    /** The audit log (C4.1–C4.3); its store is {@link #store()}. */
+    public io.portcullis.audit.AuditLog audit() {
+        return audit;
+    }
+
     public GatewayConfig config() {
         return snapshot.config();
     }
@@ -106,7 +119,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     private Pipeline buildPipeline() {
         CallHandler terminal = this::invoke;
-        return new Pipeline(Stages.standard(this::catalog), terminal);
+        return new Pipeline(Stages.standard(this::catalog, audit), terminal);
     }
 
     /** The terminal handler: the call goes to its upstream under the tool's (or upstream's) timeout (C6.1). */
@@ -141,6 +154,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
                     toStart.add(fresh);
                 }
             }
+            audit.reconfigure(next.audit());
             snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline());
             for (Upstream u : old.upstreams().values()) {
                 if (ups.get(u.name()) != u) {
@@ -188,6 +202,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     public void close() {
         snapshot.upstreams().values().forEach(Upstream::close);
         http.close();
+        audit.close();
         store.close();
     }
 }

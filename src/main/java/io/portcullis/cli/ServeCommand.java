@@ -69,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private static GatewayConfig withPort(GatewayConfig c, int p) {
-        return new GatewayConfig(c.source(), c.server().withPort(p), c.environments(), c.upstreams(), c.tools(), c.store());
+        return new GatewayConfig(c.source(), c.server().withPort(p), c.environments(), c.upstreams(), c.tools(), c.store(), c.audit());
     }
 
     private static void banner(GatewayConfig cfg, int port, List<String> notReady) {

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  * Reads typed values out of a located YAML tree and collects a problem, with its line, for
  * everything missing or of the wrong kind, so that one run of {@code check} reports them all.
  */
-final class Fields {
+public final class Fields {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private final LocatedTree tree;
@@ -24,12 +24,12 @@ final class Fields {
         this.file = file;
     }
 
-    void problem(String pointer, String message) {
+    public void problem(String pointer, String message) {
         problems.add(new ConfigProblem(file, tree.line(pointer), message));
     }
 
     /** Flags keys of the object at {@code pointer} that are not in {@code known}. */
-    void onlyKeys(JsonNode obj, String pointer, Set<String> known) {
+    public void onlyKeys(JsonNode obj, String pointer, Set<String> known) {
         if (obj == null || !obj.isObject()) {
             return;
         }
@@ -41,7 +41,7 @@ final class Fields {
         }
     }
 
-    boolean isObject(JsonNode node, String pointer, String what) {
+    public boolean isObject(JsonNode node, String pointer, String what) {
         if (node == null || node.isNull()) {
             return false;
         }
@@ -52,7 +52,7 @@ final class Fields {
         return true;
     }
 
-    String string(JsonNode parent, String key, String pointer, String fallback) {
+    public String string(JsonNode parent, String key, String pointer, String fallback) {
         JsonNode n = parent == null ? null : parent.get(key);
         if (n == null || n.isNull()) {
             return fallback;
@@ -64,7 +64,7 @@ final class Fields {
         return n.asString();
     }
 
-    boolean bool(JsonNode parent, String key, String pointer, boolean fallback) {
+    public boolean bool(JsonNode parent, String key, String pointer, boolean fallback) {
         JsonNode n = parent == null ? null : parent.get(key);
         if (n == null || n.isNull()) {
             return fallback;
@@ -76,7 +76,7 @@ final class Fields {
         return n.asBoolean();
     }
 
-    long integer(JsonNode parent, String key, String pointer, long fallback, long min, long max) {
+    public long integer(JsonNode parent, String key, String pointer, long fallback, long min, long max) {
         JsonNode n = parent == null ? null : parent.get(key);
         if (n == null || n.isNull()) {
             return fallback;
@@ -88,7 +88,7 @@ final class Fields {
         return n.asLong();
     }
 
-    Duration duration(JsonNode parent, String key, String pointer, Duration fallback) {
+    public Duration duration(JsonNode parent, String key, String pointer, Duration fallback) {
         String s = string(parent, key, pointer, null);
         if (s == null) {
             return fallback;
@@ -108,7 +108,7 @@ final class Fields {
         };
     }
 
-    List<String> strings(JsonNode parent, String key, String pointer) {
+    public List<String> strings(JsonNode parent, String key, String pointer) {
         JsonNode n = parent == null ? null : parent.get(key);
         List<String> out = new ArrayList<>();
         if (n == null || n.isNull()) {

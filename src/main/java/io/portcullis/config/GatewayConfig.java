@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param upstreams    upstream MCP servers by name, in file order
  * @param tools        per-tool settings by exposed (namespaced) tool name
  * @param store        where durable state lives (embedded SQLite by default)
+ * @param audit        the audit log's settings (C4.1, C4.2)
  */
 public record GatewayConfig(
         Path source,
@@ -22,12 +23,21 @@ public record GatewayConfig(
         List<EnvironmentConfig> environments,
         Map<String, UpstreamConfig> upstreams,
         Map<String, ToolSettings> tools,
-        io.portcullis.store.StoreConfig store) {
+        io.portcullis.store.StoreConfig store,
+        io.portcullis.audit.AuditConfig audit) {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
+        audit = audit == null ? io.portcullis.audit.AuditConfig.defaults(server.dataDir()) : audit;
         upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
         tools = Map.copyOf(tools);
+    }
+
+    /** A config with the default audit settings (for code that builds configs by hand). */
+    public GatewayConfig(Path source, ServerSettings server, List<EnvironmentConfig> environments,
+                         Map<String, UpstreamConfig> upstreams, Map<String, ToolSettings> tools,
+                         io.portcullis.store.StoreConfig store) {
+        this(source, server, environments, upstreams, tools, store, null);
     }
 
     /** The environment served at {@code /mcp}. */
