@@ -114,6 +114,11 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /** Creates the audit tables in {@code store} if they are not there yet (for tools that read the log). */
+    public static void migrate(Store store) {
+        AuditTables.migrate(store);
+    }
+
     /** The public keys whose checkpoints {@code verify} accepts: this config's own key and its trusted keys. */
     public static Map<String, PublicKey> trustedKeys(AuditConfig config) throws IOException {
         Map<String, PublicKey> keys = new LinkedHashMap<>();

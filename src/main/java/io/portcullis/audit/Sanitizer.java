@@ -4,6 +4,7 @@ import io.portcullis.protocol.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +24,9 @@ final class Sanitizer {
     /** Key names (lowercase, without {@code _ - .} and spaces) that always hold secrets. */
     private static final List<String> SECRET_KEY_PARTS = List.of("password", "passwd", "passphrase", "secret",
             "apikey", "accesskey", "authorization", "cookie", "privatekey", "credential");
-    private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9\\-._~+/]{8,}=*");
+    private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer)\\s+[A-Za-z0-9\\-._~+/]{8,}=*");
+    /** Basic credentials: masked only when the token really is base64 of "user:password". */
+    private static final Pattern BASIC = Pattern.compile("(?i)\\b(basic)\\s+([A-Za-z0-9+/]{4,}={0,2})");
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*");
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\\s\\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)");
@@ -112,8 +115,11 @@ final class Sanitizer {
     /** Replaces secrets inside a string; cheap substring checks keep the regexes off ordinary text. */
     static String scrub(String s) {
         String out = s;
-        if (containsIgnoreCase(out, "bearer") || containsIgnoreCase(out, "basic ")) {
+        if (containsIgnoreCase(out, "bearer")) {
             out = BEARER.matcher(out).replaceAll(m -> m.group(1) + " " + MASK);
+        }
+        if (containsIgnoreCase(out, "basic")) {
+            out = BASIC.matcher(out).replaceAll(m -> isUserPassword(m.group(2)) ? m.group(1) + " " + MASK : Matcher.quoteReplacement(m.group()));
         }
         if (out.contains("eyJ")) {
             out = JWT.matcher(out).replaceAll("[masked:jwt]");
@@ -125,6 +131,14 @@ final class Sanitizer {
             out = API_KEY.matcher(out).replaceAll("[masked:api-key]");
         }
         return out;
+    }
+
+    private static boolean isUserPassword(String b64) {
+        try {
+            return new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8).indexOf(':') > 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private String cut(String s) {

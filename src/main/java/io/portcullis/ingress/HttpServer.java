@@ -8,12 +8,13 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-/** The HTTP listener: the MCP endpoint plus {@code /healthz}. Binds loopback unless configured otherwise. */
+/** The HTTP listener: the MCP endpoint, {@code /healthz} and the audit admin API ({@code /admin/api/audit/...}). Binds loopback unless configured otherwise. */
 public final class HttpServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final McpEndpoint endpoint;
     private final Sessions sessions;
+    private final io.portcullis.audit.AuditApi auditApi;
 
     public HttpServer(Gateway gateway, ServerSettings settings) {
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
@@ -37,7 +38,8 @@ public final class HttpServer implements AutoCloseable {
                 return true;
             }
         };
-        server.setHandler(new Handler.Sequence(endpoint, health));
+        auditApi = new io.portcullis.audit.AuditApi(gateway.audit(), () -> gateway.config().audit());
+        server.setHandler(new Handler.Sequence(endpoint, health, auditApi));
         server.setStopTimeout(2000);
     }
 
@@ -58,6 +60,7 @@ public final class HttpServer implements AutoCloseable {
     public void close() throws Exception {
         sessions.close();
         endpoint.close();
+        auditApi.close();
         server.stop();
     }
 }

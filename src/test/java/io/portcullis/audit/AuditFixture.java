@@ -122,9 +122,12 @@ final class AuditFixture implements AutoCloseable {
         }
     }
 
-    String one(String query) throws SQLException {
+    /** The first column of the first row of {@code query}, or null. */
+    String one(String query) {
         try (Connection c = store.connection(); Statement st = c.createStatement(); var rs = st.executeQuery(query)) {
             return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
