@@ -48,6 +48,28 @@ class AuditStagesTest {
     }
 
     @Test
+    void aCallIsNotAnsweredWhileItsRecordIsNotDurable() throws Exception {
+        // another connection holds SQLite's write lock: the writer's commit waits, so must the call
+        try (java.sql.Connection lock = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("portcullis.db"));
+             java.sql.Statement st = lock.createStatement()) {
+            st.execute("BEGIN EXCLUSIVE");
+            CallContext call = AuditFixture.call("dev", "alice", AuditFixture.tool("crm__get", true), Json.object(), Origin.NONE);
+            var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return f.run(call, c -> AuditFixture.text("x"));
+                } catch (GatewayException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(500);
+            assertThat(answer).as("answered before its record was durable").isNotDone();
+            st.execute("ROLLBACK");
+            assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS).path("content").isArray()).isTrue();
+            assertThat(f.one("SELECT kind FROM audit_records WHERE call_id = '" + call.callId() + "'")).isEqualTo("call");
+        }
+    }
+
+    @Test
     void readOnlyCallWritesNoIntent() throws Exception {
         CallContext call = AuditFixture.call("dev", "alice", AuditFixture.tool("crm__get", true), Json.object(), Origin.NONE);
         f.run(call, c -> {
