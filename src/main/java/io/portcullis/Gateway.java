@@ -47,16 +47,24 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private volatile Snapshot snapshot;
     private final io.portcullis.store.Store store;
     private final io.portcullis.identity.Identity identity;
+    private final io.portcullis.audit.AuditLog audit;
 
     /**
      * Builds the gateway and opens its store (created on first start).
      *
-     * @throws io.portcullis.store.StoreException when the store cannot be opened: the gateway does not start without it
+     * @throws io.portcullis.store.StoreException when the store or the audit log (its tables, signing key, node id)
+     *         cannot be opened: the gateway does not start without them
      */
     public Gateway(GatewayConfig config) {
         this.store = io.portcullis.store.Store.open(config.store());
         this.identity = new io.portcullis.identity.Identity(store, java.time.Clock.systemUTC());
         identity.apply(config.identity(), environmentNames(config));
+        try {
+            this.audit = io.portcullis.audit.AuditLog.open(store, config.audit());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), new Upstream(uc, this, http));
@@ -89,6 +97,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     /** Who may call (C1.1-C1.4): the authenticator of the current config, revocations, API keys. */
     public io.portcullis.identity.Identity identity() {
         return identity;
+    }
+
+    /** The audit log (C4.1–C4.3); its store is {@link #store()}. */
+    public io.portcullis.audit.AuditLog audit() {
+        return audit;
     }
 
     private static List<String> environmentNames(GatewayConfig c) {
@@ -139,7 +152,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     private Pipeline buildPipeline() {
         CallHandler terminal = this::invoke;
-        return new Pipeline(Stages.standard(this::catalog, this::policy), terminal);
+        return new Pipeline(Stages.standard(this::catalog, this::policy, audit), terminal);
     }
 
     /** The terminal handler: the call goes to its upstream under the tool's (or upstream's) timeout (C6.1). */
@@ -176,6 +189,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
                 }
             }
             identity.apply(next.identity(), environmentNames(next));
+            audit.reconfigure(next.audit());
             snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline(), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
             for (Upstream u : old.upstreams().values()) {
@@ -224,6 +238,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         snapshot.upstreams().values().forEach(Upstream::close);
         http.close();
         identity.close();
+        audit.close();
         store.close();
     }
 }

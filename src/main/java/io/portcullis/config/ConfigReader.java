@@ -62,7 +62,7 @@ public final class ConfigReader {
             f.problem("", "the config must be a mapping with keys server, environments, upstreams, tools");
             throw new ConfigException(f.problems);
         }
-        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity"));
+        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir());
@@ -77,10 +77,12 @@ public final class ConfigReader {
         io.portcullis.policy.PolicyConfig policy = io.portcullis.policy.PolicyConfigReader.read(f, root.get("policy"), envs);
         IdentityConfig identity = IdentityConfigReader.read(f, root.get("identity"), baseDir,
                 envs.stream().map(EnvironmentConfig::name).toList());
+        io.portcullis.audit.AuditConfig audit = io.portcullis.audit.AuditConfigReader.read(f, root.get("audit"), baseDir,
+                server.dataDir(), envs.stream().map(EnvironmentConfig::name).toList());
         if (!f.problems.isEmpty()) {
             throw new ConfigException(f.problems);
         }
-        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity);
+        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit);
     }
 
     private static ServerSettings server(Fields f, JsonNode n, Path base) {

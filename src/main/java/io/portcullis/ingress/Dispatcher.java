@@ -7,6 +7,7 @@ import io.portcullis.pipeline.CallContext;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.stages.PolicyCheck;
 import io.portcullis.policy.PolicyRequest;
+import io.portcullis.pipeline.Origin;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
@@ -83,6 +84,14 @@ public final class Dispatcher {
      * Never throws: every failure becomes a JSON-RPC error or an {@code isError} result.
      */
     public ObjectNode handle(ClientSession session, Message msg, Outbound out) {
+        return handle(session, msg, out, Origin.NONE);
+    }
+
+    /**
+     * As {@link #handle(ClientSession, Message, Outbound)}, with the transport's facts about the
+     * request (peer address, trace headers) for the call's audit record.
+     */
+    public ObjectNode handle(ClientSession session, Message msg, Outbound out, Origin origin) {
         session.touch();
         if (msg.isNotification()) {
             notification(session, msg);
@@ -90,7 +99,7 @@ public final class Dispatcher {
         }
         JsonNode id = msg.id();
         try {
-            ObjectNode result = request(session, msg, out);
+            ObjectNode result = request(session, msg, out, origin);
             if (session.version().isModern()) {
                 stampModern(msg.method(), result);
             }
@@ -105,7 +114,7 @@ public final class Dispatcher {
         }
     }
 
-    private ObjectNode request(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {
+    private ObjectNode request(ClientSession s, Message msg, Outbound out, Origin origin) throws ProtocolException, GatewayException {
         String method = msg.method();
         ObjectNode params = msg.params();
         if (s.version().isModern() && REMOVED_IN_MODERN.contains(method)) {
@@ -115,7 +124,7 @@ public final class Dispatcher {
             case "ping" -> Json.object();
             case "server/discover" -> discover();
             case "tools/list" -> toolsList(s, params);
-            case "tools/call" -> toolsCall(s, msg, out);
+            case "tools/call" -> toolsCall(s, msg, out, origin);
             case "prompts/list" -> list(params, "prompts", gateway.catalog().prompts().stream().map(Catalog.Item::definition).toList());
             case "prompts/get" -> promptsGet(s, msg, out);
             case "resources/list" -> list(params, "resources", gateway.catalog().resources().stream().map(Catalog.Item::definition).toList());
@@ -197,7 +206,7 @@ public final class Dispatcher {
         return r;
     }
 
-    private ObjectNode toolsCall(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {
+    private ObjectNode toolsCall(ClientSession s, Message msg, Outbound out, Origin origin) throws ProtocolException, GatewayException {
         ObjectNode params = msg.params();
         JsonNode name = params.get("name");
         if (name == null || !name.isString()) {
@@ -209,7 +218,9 @@ public final class Dispatcher {
         }
         SessionRelay relay = new SessionRelay(s, out, msg.id());
         CallContext call = new CallContext(UUID.randomUUID().toString(), s.principal(), s.environment(), s.id(),
-                s.version().id(), name.asString(), params, null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail());
+                s.version().id(), name.asString(), params, null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail(),
+                origin.withClient(s.clientInfo() == null ? null : s.clientInfo().path("name").asString(null),
+                        s.clientInfo() == null ? null : s.clientInfo().path("version").asString(null)));
         try {
             ObjectNode result = gateway.pipeline().call(call);
             if (result.get("task") instanceof ObjectNode task && task.get("taskId") instanceof JsonNode tid && tid.isString()) {

@@ -3,6 +3,7 @@ package io.portcullis.ingress;
 import io.portcullis.config.EnvironmentConfig;
 import io.portcullis.config.ServerSettings;
 import io.portcullis.identity.Principal;
+import io.portcullis.pipeline.Origin;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
@@ -229,7 +230,7 @@ public final class McpEndpoint extends Handler.Abstract {
             }
             case REQUEST -> {
                 HttpReply reply = new HttpReply(res, s, "post-" + Sessions.newId().substring(0, 8));
-                reply.finish(200, dispatcher.handle(s, msg, reply));
+                reply.finish(200, dispatcher.handle(s, msg, reply, origin(req)));
             }
         }
     }
@@ -332,7 +333,7 @@ public final class McpEndpoint extends Handler.Abstract {
             switch (m.kind()) {
                 case RESPONSE -> dispatcher.clientResponse(s, m);
                 case NOTIFICATION -> dispatcher.handle(s, m, Outbound.DROP);
-                case REQUEST -> answers.add(dispatcher.handle(s, m, Outbound.DROP));
+                case REQUEST -> answers.add(dispatcher.handle(s, m, Outbound.DROP, origin(req)));
             }
         }
         if (answers.isEmpty()) {
@@ -350,6 +351,12 @@ public final class McpEndpoint extends Handler.Abstract {
         sessions.remove(s.id());
         LOG.info("session {} ended by the client", s.id());
         HttpReply.empty(res, 200);
+    }
+
+    /** The peer and the W3C trace headers of one HTTP request, for the audit record (C4.1). */
+    static Origin origin(Request req) {
+        return Origin.http(Request.getRemoteAddr(req) + ":" + Request.getRemotePort(req),
+                req.getHeaders().get("traceparent"), req.getHeaders().get("tracestate"));
     }
 
     static void error(Response res, int status, JsonNode id, int code, String message, JsonNode data) throws IOException {
