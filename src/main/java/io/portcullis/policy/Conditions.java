@@ -46,7 +46,6 @@ final class Conditions {
     private static final CelOptions OPTIONS = CelOptions.current()
             // JSON has one number type: let 3 == 3.0 and args.count > 2.5 work as people expect
             .enableHeterogeneousNumericComparisons(true)
-            .enableUnknownTracking(true)
             .comprehensionMaxIterations(MAX_ITERATIONS)
             .build();
 
