@@ -1,6 +1,7 @@
 package io.portcullis.policy;
 
 import io.portcullis.policy.CompiledRule.Verdict;
+import io.portcullis.protocol.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -87,7 +88,7 @@ public final class Policy {
         try {
             if (request.arguments() == null) {
                 request = new PolicyRequest(request.principal(), request.environment(), request.tool(),
-                        io.portcullis.protocol.Json.object(), request.sessionLabels());
+                        Json.object(), request.sessionLabels());
             }
             return decideChecked(request);
         } catch (RuntimeException e) {
