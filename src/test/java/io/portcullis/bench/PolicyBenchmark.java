@@ -43,7 +43,7 @@ import tools.jackson.databind.node.ObjectNode;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = "--sun-misc-unsafe-memory-access=allow")
+@Fork(1)
 public class PolicyBenchmark {
     static final int TOOLS = 1_000;
     static final int UPSTREAMS = 20;
