@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The harness itself: closing a TestGateway leaves no upstream process and no listener behind. */
-class TestGatewayIT {
+class HarnessIT {
 
     private static Set<ProcessHandle> children() {
         return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).collect(Collectors.toSet());
