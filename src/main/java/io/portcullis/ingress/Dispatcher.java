@@ -105,8 +105,13 @@ public final class Dispatcher {
             }
             return Message.result(id, result);
         } catch (ProtocolException e) {
+            LOG.debug("session {}: {} answered {} {}", session.id(), msg.method(), e.code(), e.getMessage());
             return Message.error(id, e.code(), e.getMessage(), e.data());
         } catch (GatewayException e) {
+            if (!"tools/call".equals(msg.method())) {
+                // tools/call has its line from the call-log stage; the other forwarded methods get theirs here
+                LOG.info("session {}: {} failed ({}): {}", session.id(), msg.method(), e.control(), e.getMessage());
+            }
             return "tools/call".equals(msg.method()) ? Responses.forToolCall(id, e) : Responses.forRequest(id, e);
         } catch (RuntimeException e) {
             LOG.error("internal error serving {}", msg.method(), e);
@@ -301,14 +306,19 @@ public final class Dispatcher {
         }
         s.logLevel(level);
         // Upstream connections are shared, so the upstream is asked for everything down to the most
-        // verbose level any session wants; each session then gets only what it asked for.
+        // verbose level any session wants; each session then gets only what it asked for. This runs
+        // in the background: the session's level is set now, and a slow or hung upstream must not
+        // hold up the client's answer for the upstream's whole timeout.
         for (Upstream u : gateway.upstreams()) {
             if (u.capabilities().has("logging") && u.state() == Upstream.State.READY) {
-                try {
-                    u.request("logging/setLevel", Json.object().put("level", "debug"), u.config().timeout(), io.portcullis.pipeline.Relay.NONE);
-                } catch (GatewayException e) {
-                    LOG.debug("upstream {} refused logging/setLevel: {}", u.name(), e.getMessage());
-                }
+                Thread.ofVirtual().name("set-level-" + u.name()).start(() -> {
+                    try {
+                        u.request("logging/setLevel", Json.object().put("level", "debug"), u.config().timeout(),
+                                io.portcullis.pipeline.Relay.NONE);
+                    } catch (GatewayException e) {
+                        LOG.info("upstream {} did not take logging/setLevel: {}", u.name(), e.getMessage());
+                    }
+                });
             }
         }
         return Json.object();

@@ -124,9 +124,14 @@ public final class Upstream implements AutoCloseable {
                     down.await();
                 } catch (InterruptedException e) {
                     return;
-                } catch (Exception e) {
-                    lastError = e.getMessage() == null ? e.toString() : e.getMessage();
-                    LOG.warn("upstream {} failed to start: {}", name(), lastError);
+                    } catch (Exception e) {
+                    // lastError reaches clients ("not available: ..."): a message, never a class name
+                    lastError = e.getMessage() == null ? "unexpected failure while connecting" : e.getMessage();
+                    if (e instanceof GatewayException || e instanceof IOException) {
+                        LOG.warn("upstream {} failed to start: {}", name(), lastError);
+                    } else {
+                        LOG.warn("upstream {} failed to start: {}", name(), lastError, e); // a bug: keep the trace
+                    }
                 }
                 disconnect();
                 if (state == State.CLOSED) {
@@ -226,7 +231,8 @@ public final class Upstream implements AutoCloseable {
             if (e.getCause() instanceof GatewayException g) {
                 throw g;
             }
-            throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " failed: " + e.getCause());
+            LOG.warn("upstream {}: {} failed", name(), method, e.getCause());
+            throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " failed to answer " + method);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GatewayException.UpstreamFailure("upstream", name(), "interrupted");
@@ -365,7 +371,8 @@ public final class Upstream implements AutoCloseable {
                 if (relay != null) {
                     relay.notify(msg.node());
                 } else {
-                    LOG.info("upstream {} log (not tied to a call, not relayed): {}", name(), msg.params());
+                    // debug: upstreams asked for debug-level logs would otherwise flood the gateway's log
+                    LOG.debug("upstream {} log (not tied to a call, not relayed): {}", name(), msg.params());
                 }
             }
             case "notifications/tools/list_changed", "notifications/prompts/list_changed",

@@ -22,17 +22,20 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code cancellations}: lists the requestIds of every notifications/cancelled it got.</li>
  * </ul>
  * With {@code --banner} it first prints a line of plain text on stdout, as some servers do.
+ * With {@code --logging} it offers the logging capability and never answers logging/setLevel.
  */
 public final class FaultServer {
     private static final List<String> TOOLS = List.of("echo", "crash", "hang", "garbage", "cancellations");
     private static final List<JsonNode> CANCELLED = new CopyOnWriteArrayList<>();
     private static PrintStream out;
+    private static boolean logging;
 
     private FaultServer() {}
 
     public static void main(String[] args) throws Exception {
         out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         System.setOut(System.err);
+        logging = List.of(args).contains("--logging");
         if (List.of(args).contains("--banner")) {
             write("FaultServer starting (this line is not JSON)");
         }
@@ -57,7 +60,11 @@ public final class FaultServer {
         switch (method) {
             case "initialize" -> {
                 ObjectNode r = Json.object().put("protocolVersion", msg.path("params").path("protocolVersion").asString());
-                r.putObject("capabilities").putObject("tools");
+                ObjectNode caps = r.putObject("capabilities");
+                caps.putObject("tools");
+                if (logging) {
+                    caps.putObject("logging");
+                }
                 r.putObject("serverInfo").put("name", "fault-server").put("version", "1");
                 answer(id, r);
             }
@@ -72,6 +79,7 @@ public final class FaultServer {
             }
             case "tools/call" -> call(id, msg.path("params"));
             case "ping" -> answer(id, Json.object());
+            case "logging/setLevel" -> { } // never answered
             default -> write(Json.write(Message.error(id, -32601, "Method not found: " + method, null)));
         }
     }
