@@ -92,13 +92,10 @@ final class HttpConnection implements Connection {
                 if (status == 202 || status == 204) {
                     return;
                 }
-                if (status == 404 && sessionId != null) {
-                    sink.closed("upstream session expired (HTTP 404)");
-                    return;
-                }
                 String type = resp.headers().firstValue("Content-Type").orElse("");
-                if (status / 100 != 2 && !type.startsWith("application/json")) {
-                    throw new IOException("HTTP " + status);
+                if (status / 100 != 2) {
+                    refused(status, type.startsWith("application/json") ? body.readAllBytes() : null, requestId);
+                    return;
                 }
                 if (type.startsWith("text/event-stream")) {
                     readEvents(body, requestId);
@@ -106,18 +103,50 @@ final class HttpConnection implements Connection {
                     deliver(Json.MAPPER.readTree(body), requestId);
                 }
             }
+        } catch (java.net.ConnectException e) {
+            failed(requestId, "cannot connect to " + config.url());
         } catch (IOException | JacksonException e) {
-            failed(requestId, e.getMessage());
+            // some exceptions carry no message (java.net.http's); never show the client a "null"
+            failed(requestId, e.getMessage() == null ? "the connection failed" : e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failed(requestId, "interrupted");
         }
     }
 
+    /**
+     * A non-2xx answer. An error naming our request is delivered as the upstream's answer; any
+     * other ends the request now with the status and the upstream's message. Servers built on
+     * the SDK's example app answer 400 "No valid session ID" (not 404) for a session they no
+     * longer know: that, like 404, means the session is gone and the upstream must be reconnected.
+     */
+    private void refused(int status, byte[] json, Long requestId) {
+        JsonNode error = null;
+        if (json != null) {
+            try {
+                error = Json.parse(json);
+            } catch (JacksonException e) {
+                // not JSON after all: only the status is known
+            }
+        }
+        String message = error == null ? "" : error.path("error").path("message").asString("");
+        if (sessionId != null && (status == 404 || (status == 400 && message.toLowerCase(java.util.Locale.ROOT).contains("session")))) {
+            sink.closed("upstream session expired (HTTP " + status + (message.isEmpty() ? "" : ": " + message) + ")");
+            return;
+        }
+        JsonNode id = error == null ? null : error.get("id");
+        if (error instanceof ObjectNode o && o.has("error") && requestId != null && id != null && id.canConvertToLong()
+                && id.asLong() == requestId) {
+            sink.receive(o, requestId);
+            return;
+        }
+        failed(requestId, "HTTP " + status + (message.isEmpty() ? "" : ": " + message));
+    }
+
     private void failed(Long requestId, String why) {
         if (requestId != null && !closed) {
             // End the waiting call now, not at its timeout.
-            sink.requestFailed(requestId, "upstream HTTP request failed: " + why);
+            sink.requestFailed(requestId, "HTTP request failed: " + why);
         }
     }
 

@@ -318,7 +318,7 @@ public final class Upstream implements AutoCloseable {
 
         @Override
         public void requestFailed(long requestId, String why) {
-            calls.fail(requestId, new GatewayException.UpstreamFailure("upstream", name(), why));
+            calls.fail(requestId, new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + ": " + why));
         }
 
         @Override

@@ -40,7 +40,7 @@ class HotReloadIT {
     }
 
     private static List<String> names(LegacySession s) {
-        return s.request("tools/list", null).path("result").path("tools").findValuesAsString("name");
+        return s.toolNames();
     }
 
     private static JsonNode echo(LegacySession s) {

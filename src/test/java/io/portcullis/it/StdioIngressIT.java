@@ -49,7 +49,7 @@ class StdioIngressIT {
             gw.send(request(2, "tools/list", Json.object()));
             ObjectNode list = gw.nextResponse();
             assertThat(list.path("id").asInt()).isEqualTo(2);
-            assertThat(list.path("result").path("tools").findValuesAsString("name")).contains("demo__echo", "demo__delete_project");
+            assertThat(LegacySession.names(list.path("result").path("tools"))).contains("demo__echo", "demo__delete_project");
 
             ObjectNode p = Json.object().put("name", "demo__echo");
             p.putObject("arguments").put("message", "over stdio");
@@ -76,7 +76,7 @@ class StdioIngressIT {
             gw.send(LegacySession.initialize(1, "2025-11-25", Json.object()));
             gw.nextResponse();
             gw.send(request(2, "tools/list", Json.object()));
-            List<String> names = gw.nextResponse().path("result").path("tools").findValuesAsString("name");
+            List<String> names = LegacySession.names(gw.nextResponse().path("result").path("tools"));
             assertThat(names).contains("demo__echo").doesNotContain("demo__delete_project");
             ObjectNode p = Json.object().put("name", "demo__delete_project");
             p.putObject("arguments").put("project", "acme-web");
