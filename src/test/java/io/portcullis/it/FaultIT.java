@@ -34,6 +34,8 @@ class FaultIT {
                     timeout: 10m
                   demo:
                     command: %s
+                tools:
+                  noisy__hang: {timeout: 300ms}
                 """.formatted(TestGateway.list(JvmPeers.testMain(FaultServer.class)),
                 TestGateway.list(JvmPeers.testMain(FaultServer.class, "--banner")),
                 TestGateway.list(JvmPeers.testMain(FaultServer.class, "--logging")),
@@ -109,6 +111,13 @@ class FaultIT {
         assertUpstreamError(r, "upstream");
         assertThat(r.path("error").path("message").asString()).contains("not an object");
         assertThat(echoPid()).isEqualTo(pid);
+    }
+
+    @Test
+    void aToolsOwnTimeoutWinsOverItsUpstreams() {
+        ObjectNode r = call("noisy__hang", "x");
+        assertThat(r.path("error").path("data").path("control").asString()).isEqualTo("timeout");
+        assertThat(r.path("error").path("message").asString()).contains("noisy", "300 ms");
     }
 
     @Test
