@@ -340,8 +340,9 @@ public final class Upstream implements AutoCloseable {
             if (relay == null && "roots/list".equals(msg.method())) {
                 answer = Message.result(msg.id(), Json.object().set("roots", Json.array()));
             } else if (relay == null) {
-                answer = Message.error(msg.id(), io.portcullis.protocol.ErrorCodes.INVALID_REQUEST,
-                        "portcullis: " + msg.method() + " can only be relayed while a client call is in flight", null);
+                LOG.info("upstream {}: {} refused: no single client call it can belong to", name(), msg.method());
+                answer = Message.error(msg.id(), io.portcullis.protocol.ErrorCodes.INVALID_REQUEST, "portcullis: "
+                        + msg.method() + " is relayed only while calls of exactly one client are in flight", null);
             } else {
                 try {
                     ObjectNode response = relay.request(msg.method(), msg.params());

@@ -116,6 +116,29 @@ class RelayIT {
     }
 
     @Test
+    void overStdioARequestIsNeverGuessedOntoAnotherClient() throws Exception {
+        // stdio carries no hint of which call a sampling request is for: with calls of two clients
+        // in flight, the gateway refuses rather than show one client's prompt to the other
+        LegacySession a = LegacySession.open(client, "2025-11-25", sampling());
+        LegacySession b = LegacySession.open(client, "2025-11-25", sampling());
+        try (SseStream sa = a.stream(triggerSampling(a))) {
+            ObjectNode askedA = sa.nextMessage();
+            assertThat(askedA.path("method").asString()).isEqualTo("sampling/createMessage");
+            try (SseStream sb = b.stream(triggerSampling(b))) {
+                ObjectNode first = sb.nextMessage();
+                assertThat(first.has("method")).as("b must not be asked: %s", first).isFalse();
+                JsonNode resultB = first.path("result");
+                assertThat(resultB.path("isError").asBoolean()).isTrue();
+                assertThat(resultB.toString()).contains("exactly one client");
+            }
+            ObjectNode answer = Json.object().put("role", "assistant").put("model", "m");
+            answer.putObject("content").put("type", "text").put("text", "a's answer");
+            a.respond(askedA.path("id"), answer);
+            assertThat(sa.nextMessage().path("result").path("content").get(0).path("text").asString()).contains("a's answer");
+        }
+    }
+
+    @Test
     void aClientWithoutSamplingIsNotAsked() {
         LegacySession s = LegacySession.open(client, "2025-11-25");
         WireReply r = s.post(triggerSampling(s));
