@@ -47,6 +47,10 @@ public final class McpEndpoint extends Handler.Abstract {
         this.sessions = sessions;
     }
 
+    Sessions sessions() {
+        return sessions;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
