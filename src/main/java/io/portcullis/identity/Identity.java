@@ -100,8 +100,9 @@ public final class Identity implements Authenticator, AutoCloseable {
             return Principal.anonymous(environment, null);
         }
         if (in.otherScheme() != null) {
-            throw new AuthException(401, AuthException.Error.INVALID_REQUEST,
-                    "the Authorization scheme " + in.otherScheme() + " is not supported; send Bearer", null);
+            throw new AuthException(401, AuthException.Error.INVALID_REQUEST, in.otherScheme().equalsIgnoreCase("Bearer")
+                    ? "the Authorization header carries an empty Bearer token"
+                    : "the Authorization scheme " + in.otherScheme() + " is not supported; send Bearer", null);
         }
         try {
             return b.chain().authenticate(in, environment);
