@@ -184,6 +184,18 @@ class CredentialsLifecycleIT {
             assertThat(list.body()).contains("\"value\":\"bob\"", "suspicious calls");
             HttpResponse<String> bad = http.send(post(gw, admin, "{\"nothing\":1}"), HttpResponse.BodyHandlers.ofString());
             assertThat(bad.statusCode()).isEqualTo(400);
+
+            var key = gw.gateway.identity().store().createKey("batch", "batch", List.of("dev"),
+                    java.time.Instant.now().plus(Duration.ofDays(1)), "test");
+            assertThat(gw.modernCall("/mcp", key.secret(), "key").status()).isEqualTo(200);
+            HttpResponse<String> keys = http.send(HttpRequest.newBuilder(URI.create(gw.base() + "/admin/api/keys"))
+                    .header("Authorization", "Bearer " + admin).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(keys.body()).contains(key.key().prefix(), "batch").doesNotContain(key.secret());
+            HttpResponse<String> revokeKey = http.send(HttpRequest.newBuilder(URI.create(gw.base() + "/admin/api/keys/"
+                    + key.key().prefix() + "/revoke")).header("Authorization", "Bearer " + admin)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(revokeKey.statusCode()).isEqualTo(200);
+            assertThat(gw.modernCall("/mcp", key.secret(), "revoked key").status()).isEqualTo(401);
         }
     }
 
