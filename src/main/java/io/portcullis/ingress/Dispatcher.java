@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -35,6 +34,10 @@ public final class Dispatcher {
     /** Methods that no longer exist in the stateless era. */
     private static final Set<String> REMOVED_IN_MODERN = Set.of("initialize", "ping", "logging/setLevel",
             "resources/subscribe", "resources/unsubscribe", "tasks/get", "tasks/result", "tasks/list", "tasks/cancel");
+
+    /** Methods whose 2026-07-28 results carry cache hints. */
+    private static final Set<String> CACHEABLE_IN_MODERN = Set.of("tools/list", "prompts/list", "resources/list",
+            "resources/templates/list", "resources/read", "server/discover");
 
     private final Gateway gateway;
     /** Which upstream created each task (2025-11-25 tasks pass through), so that tasks/* reach it. */
@@ -166,8 +169,7 @@ public final class Dispatcher {
         if (!result.has("resultType")) {
             result.put("resultType", "complete");
         }
-        if (Set.of("tools/list", "prompts/list", "resources/list", "resources/templates/list", "resources/read",
-                "server/discover").contains(method)) {
+        if (CACHEABLE_IN_MODERN.contains(method)) {
             if (!result.has("ttlMs")) {
                 result.put("ttlMs", 0);
             }
@@ -222,7 +224,7 @@ public final class Dispatcher {
             throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "tools/call params.arguments must be an object");
         }
         SessionRelay relay = new SessionRelay(s, out, msg.id());
-        CallContext call = new CallContext(UUID.randomUUID().toString(), s.principal(), s.environment(), s.id(),
+        CallContext call = new CallContext(CallContext.newCallId(), s.principal(), s.environment(), s.id(),
                 s.version().id(), name.asString(), params, null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail(),
                 origin.withClient(s.clientInfo() == null ? null : s.clientInfo().path("name").asString(null),
                         s.clientInfo() == null ? null : s.clientInfo().path("version").asString(null)));

@@ -7,7 +7,6 @@ import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import io.portcullis.protocol.ProtocolException;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -60,10 +61,42 @@ public final class Upstream implements AutoCloseable {
     private volatile ObjectNode capabilities = Json.object();
     private volatile Thread supervisor;
 
+    /**
+     * @param http the HTTP client for Streamable HTTP upstreams, shared by all of them (see
+     *             {@link #httpClient()}); unused for stdio upstreams
+     */
     public Upstream(UpstreamConfig config, Listener listener, HttpClient http) {
         this.config = config;
         this.listener = listener;
         this.http = http;
+    }
+
+    /**
+     * A started HTTP client for Streamable HTTP upstreams; the caller stops it. HTTP/1.1 (what MCP
+     * servers speak), no redirects followed, and pooled connections dropped after 4 s idle: Node
+     * servers, most MCP servers, close idle keep-alive connections after 5 s, and a call sent on
+     * a connection the server is closing would fail.
+     *
+     * @throws IllegalStateException when the client cannot start
+     */
+    public static HttpClient httpClient() {
+        QueuedThreadPool threads = new QueuedThreadPool(64, 2);
+        threads.setName("upstream-http");
+        threads.setDaemon(true);
+        HttpClient client = new HttpClient();
+        client.setExecutor(threads);
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(10_000);
+        client.setIdleTimeout(4_000);
+        client.setMaxConnectionsPerDestination(256);
+        client.setMaxRequestsQueuedPerDestination(16_384);
+        client.setUserAgentField(null);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the upstream HTTP client: " + e.getMessage(), e);
+        }
+        return client;
     }
 
     public String name() {
