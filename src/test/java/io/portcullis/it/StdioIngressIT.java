@@ -20,14 +20,15 @@ class StdioIngressIT {
 
     private StdioPeer start(String env) throws Exception {
         Path config = dir.resolve("gw.yaml");
-        Files.writeString(config, TestGateway.openCatalog("""
+        Files.writeString(config, """
                 environments: [dev, prod]
                 upstreams:
                   demo:
                     command: %s
                 tools:
                   demo__delete_project: {environments: [dev]}
-                """.formatted(TestGateway.list(JvmPeers.demo()))));
+                catalog: {unlisted: allow}
+                """.formatted(TestGateway.list(JvmPeers.demo())));
         return env == null ? new StdioPeer(JvmPeers.portcullis("stdio", "--config", config.toString()), dir)
                 : new StdioPeer(JvmPeers.portcullis("stdio", "--config", config.toString(), "--env", env), dir);
     }
