@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 import io.portcullis.identity.IdentityConfig;
 import io.portcullis.identity.IdentityConfigReader;
 import io.portcullis.store.StoreConfig;
+import io.portcullis.catalog.CatalogConfig;
+import io.portcullis.catalog.CatalogReader;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -60,18 +62,27 @@ public final class ConfigReader {
             f.problem("", "the config must be a mapping with keys server, environments, upstreams, tools");
             throw new ConfigException(f.problems);
         }
-        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "identity"));
+        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
-        Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir);
+        Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir());
         Map<String, ToolSettings> tools = tools(f, root.get("tools"), envs);
         StoreConfig store = store(f, root.get("store"), server);
+        List<Path> files = new ArrayList<>();
+        if (source != null) {
+            files.add(source);
+        }
+        CatalogConfig catalog = CatalogReader.read(f, root.get("catalog"), baseDir,
+                envs.stream().map(EnvironmentConfig::name).collect(java.util.stream.Collectors.toSet()), upstreams.keySet(), files);
+        io.portcullis.policy.PolicyConfig policy = io.portcullis.policy.PolicyConfigReader.read(f, root.get("policy"), envs);
         IdentityConfig identity = IdentityConfigReader.read(f, root.get("identity"), baseDir,
                 envs.stream().map(EnvironmentConfig::name).toList());
+        io.portcullis.audit.AuditConfig audit = io.portcullis.audit.AuditConfigReader.read(f, root.get("audit"), baseDir,
+                server.dataDir(), envs.stream().map(EnvironmentConfig::name).toList());
         if (!f.problems.isEmpty()) {
             throw new ConfigException(f.problems);
         }
-        return new GatewayConfig(source, server, envs, upstreams, tools, store, identity);
+        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit);
     }
 
     private static ServerSettings server(Fields f, JsonNode n, Path base) {
@@ -147,7 +158,7 @@ public final class ConfigReader {
         return out;
     }
 
-    private static Map<String, UpstreamConfig> upstreams(Fields f, JsonNode n, Path base) {
+    private static Map<String, UpstreamConfig> upstreams(Fields f, JsonNode n, Path base, Path dataDir) {
         Map<String, UpstreamConfig> out = new LinkedHashMap<>();
         if (!f.isObject(n, "/upstreams", "'upstreams'")) {
             return out;
@@ -159,7 +170,7 @@ public final class ConfigReader {
             if (!NAME.matcher(name).matches()) {
                 f.problem(p, "upstream name '" + name + "' must be lowercase letters, digits, '-' or '_' (1-63)");
             }
-            if (!f.isObject(u, p, "upstream '" + name + "'")) {
+            if (u == null || !u.isObject()) {
                 f.problem(p, "upstream '" + name + "' needs 'command' (stdio) or 'url' (Streamable HTTP)");
                 continue;
             }
@@ -191,7 +202,8 @@ public final class ConfigReader {
             JsonNode envNode = u.get("env");
             if (f.isObject(envNode, p + "/env", "'env'")) {
                 for (String k : envNode.propertyNames()) {
-                    env.put(k, f.string(envNode, k, p + "/env", ""));
+                    // ${data_dir} lets a child keep its state beside the gateway's (e.g. server-memory's file).
+                    env.put(k, f.string(envNode, k, p + "/env", "").replace("${data_dir}", dataDir.toAbsolutePath().toString()));
                 }
             }
             String cwd = f.string(u, "cwd", p, null);
@@ -226,7 +238,7 @@ public final class ConfigReader {
         for (String h : n.propertyNames()) {
             String hp = p + "/" + LocatedTree.escape(h);
             JsonNode v = n.get(h);
-            if (!f.isObject(v, hp, "header '" + h + "'")) {
+            if (v == null || !v.isObject()) {
                 f.problem(hp, "header '" + h + "' must be {env: VAR} or {file: path} (static values in the file are not allowed: keep secrets out of config)");
                 continue;
             }
@@ -250,7 +262,7 @@ public final class ConfigReader {
         for (String name : n.propertyNames()) {
             String p = "/tools/" + LocatedTree.escape(name);
             JsonNode t = n.get(name);
-            if (!f.isObject(t, p, "tool '" + name + "'")) {
+            if (t == null || !t.isObject()) {
                 f.problem(p, "tool '" + name + "' must be a mapping (enabled, environments, timeout)");
                 continue;
             }

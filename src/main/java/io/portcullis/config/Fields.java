@@ -19,7 +19,12 @@ public final class Fields {
     private final String file;
     final List<ConfigProblem> problems = new ArrayList<>();
 
-    Fields(LocatedTree tree, String file) {
+    public List<ConfigProblem> problems() {
+        return problems;
+    }
+
+    /** Reads {@code tree}; problems are reported against {@code file}. */
+    public Fields(LocatedTree tree, String file) {
         this.tree = tree;
         this.file = file;
     }
@@ -31,6 +36,11 @@ public final class Fields {
 
     public void problem(String pointer, String message) {
         problems.add(new ConfigProblem(file, tree.line(pointer), message));
+    }
+
+    /** {@code file:line} of the value at {@code pointer}, for messages that outlive the config check. */
+    public String where(String pointer) {
+        return file + ":" + tree.line(pointer);
     }
 
     /** Flags keys of the object at {@code pointer} that are not in {@code known}. */

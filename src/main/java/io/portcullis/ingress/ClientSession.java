@@ -34,7 +34,12 @@ public final class ClientSession {
     final Set<String> tasks = ConcurrentHashMap.newKeySet();
     final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     final AtomicLong outgoingIds = new AtomicLong();
+    /** Numbers the session's POST streams ({@code post-N}), which event ids and Last-Event-ID name. */
+    final AtomicLong postStreams = new AtomicLong();
     final EventLog events = new EventLog(256);
+    /** The generation of the session's live GET stream: a newer stream replaces an older one. */
+    final AtomicLong getStreamGeneration = new AtomicLong();
+    private volatile long getStreamDelivered;
 
     public ClientSession(String id, String environment, ProtocolVersion version, ObjectNode clientCapabilities,
                          ObjectNode clientInfo, Principal principal) {
@@ -100,6 +105,15 @@ public final class ClientSession {
         inFlight.values().forEach(Runnable::run);
         awaitingClient.values().forEach(f -> f.cancel(true));
         events.close();
+    }
+
+    /** The sequence number of the last event a GET stream of this session delivered. */
+    long getStreamDelivered() {
+        return getStreamDelivered;
+    }
+
+    void getStreamDelivered(long seq) {
+        getStreamDelivered = Math.max(getStreamDelivered, seq);
     }
 
     String logLevel() {

@@ -3,6 +3,7 @@ package io.portcullis.ingress;
 import io.portcullis.config.EnvironmentConfig;
 import io.portcullis.config.ServerSettings;
 import io.portcullis.identity.Principal;
+import io.portcullis.pipeline.Origin;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
@@ -39,11 +40,24 @@ public final class McpEndpoint extends Handler.Abstract {
 
     private final Dispatcher dispatcher;
     private final Sessions sessions;
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService threads = requestThreads();
 
     public McpEndpoint(Dispatcher dispatcher, Sessions sessions) {
         this.dispatcher = dispatcher;
         this.sessions = sessions;
+    }
+
+    Sessions sessions() {
+        return sessions;
+    }
+
+    /**
+     * One new virtual thread per task. Named: logback looks up the thread name of every log
+     * line, and for a nameless virtual thread it falls back to a reflective call, a measurable
+     * cost per tools/call (bench/).
+     */
+    static ExecutorService requestThreads() {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-request").factory());
     }
 
     @Override
@@ -52,7 +66,7 @@ public final class McpEndpoint extends Handler.Abstract {
         if (!path.equals("/mcp") && !path.startsWith("/mcp/")) {
             return false;
         }
-        threads.execute(() -> {
+        Runnable work = () -> {
             try {
                 serve(path, request, response);
                 callback.succeeded();
@@ -60,7 +74,12 @@ public final class McpEndpoint extends Handler.Abstract {
                 LOG.debug("request ended: {}", t.toString());
                 callback.failed(t);
             }
-        });
+        };
+        if (Thread.currentThread().isVirtual()) {
+            work.run(); // Jetty already gave this request its own virtual thread (see HttpServer)
+        } else {
+            threads.execute(work);
+        }
         return true;
     }
 
@@ -79,6 +98,12 @@ public final class McpEndpoint extends Handler.Abstract {
             error(res, 403, null, -32000, refusal, null);
             return;
         }
+        if (!"POST".equals(req.getMethod()) && isModernHeader(req)) {
+            // 2026-07-28 is POST-only: no GET stream, no session to DELETE
+            res.getHeaders().put(HttpHeader.ALLOW, "POST");
+            error(res, 405, null, -32000, "Method not allowed.", null);
+            return;
+        }
         // C1.1: every request is authenticated before anything else looks at it (sessions included).
         String pathEnv = path.equals("/mcp") || path.equals("/mcp/") ? null : env.get().name();
         var identity = dispatcher.gateway().identity();
@@ -95,6 +120,29 @@ public final class McpEndpoint extends Handler.Abstract {
                 error(res, 405, null, -32000, "Method not allowed.", null);
             }
         }
+    }
+
+    /** A request without the 2026 envelope but with a 2026 header: the client is confused about its era. */
+    private static void envelopeMissing(Message msg, Response res) throws IOException {
+        if ("initialize".equals(msg.method())) {
+            error(res, 400, msg.id(), ErrorCodes.HEADER_MISMATCH, "Bad Request: the request headers and body disagree: "
+                    + "initialize belongs to the 2025 eras but the MCP-Protocol-Version header names 2026-07-28", null);
+            return;
+        }
+        ObjectNode data = Json.object();
+        var missing = data.putObject("envelope").putArray("missing");
+        missing.add(Modern.VERSION_KEY);
+        if (!(msg.meta() != null && msg.meta().has(Modern.CAPS_KEY))) {
+            missing.add(Modern.CAPS_KEY);
+        }
+        error(res, 400, msg.id(), ErrorCodes.INVALID_PARAMS, "Invalid params: the MCP-Protocol-Version header names protocol "
+                + "revision 2026-07-28, but the request is missing the required per-request envelope key(s): "
+                + String.join(", ", missing.valueStream().map(JsonNode::asString).toList()), data);
+    }
+
+    private static boolean isModernHeader(Request req) {
+        String v = req.getHeaders().get("MCP-Protocol-Version");
+        return v != null && ProtocolVersion.of(v.strip()).filter(ProtocolVersion::isModern).isPresent();
     }
 
     private Optional<EnvironmentConfig> environment(String path) {
@@ -159,15 +207,32 @@ public final class McpEndpoint extends Handler.Abstract {
         }
     }
 
+    /** The body, or null when it is longer than {@code max}. */
     private static byte[] readLimited(Request req, long max) throws IOException {
+        long declared = req.getLength();
         try (InputStream in = Content.Source.asInputStream(req)) {
+            if (declared >= 0) {
+                // Content-Length known (and already checked against max): read exactly that much,
+                // instead of asking for max + 1 bytes, which allocates a large buffer per request.
+                return in.readNBytes((int) declared);
+            }
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
             return data.length > max ? null : data;
         }
     }
 
     private void legacy(String env, Principal principal, Message msg, Request req, Response res) throws IOException {
+        if (msg.isRequest() && isModernHeader(req)) {
+            envelopeMissing(msg, res);
+            return;
+        }
         if (msg.isRequest() && "initialize".equals(msg.method())) {
+            String current = req.getHeaders().get("Mcp-Session-Id");
+            if (current != null && sessions.get(current.trim()) != null) {
+                // as the SDK's transport does: a live session cannot be initialized again
+                error(res, 400, msg.id(), ErrorCodes.INVALID_REQUEST, "Invalid Request: Server already initialized", null);
+                return;
+            }
             initialize(env, principal, msg, req, res);
             return;
         }
@@ -189,8 +254,8 @@ public final class McpEndpoint extends Handler.Abstract {
                 HttpReply.empty(res, 202);
             }
             case REQUEST -> {
-                HttpReply reply = new HttpReply(res, s, "post-" + Sessions.newId().substring(0, 8));
-                reply.finish(200, dispatcher.handle(s, msg, reply));
+                HttpReply reply = new HttpReply(res, s, "post-" + s.postStreams.incrementAndGet());
+                reply.finish(200, dispatcher.handle(s, msg, reply, origin(req)));
             }
         }
     }
@@ -258,6 +323,13 @@ public final class McpEndpoint extends Handler.Abstract {
             error(res, 400, null, ErrorCodes.INVALID_REQUEST, "Bad Request: empty JSON-RPC batch", null);
             return;
         }
+        for (JsonNode item : batch) {
+            if (item.path("params").path("_meta").has(Modern.VERSION_KEY)) {
+                error(res, 400, null, ErrorCodes.INVALID_REQUEST,
+                        "Bad Request: JSON-RPC batches may not contain requests for protocol revision 2026-07-28 or later", null);
+                return;
+            }
+        }
         ClientSession s = session(env, principal, req, res);
         if (s == null) {
             return;
@@ -286,7 +358,7 @@ public final class McpEndpoint extends Handler.Abstract {
             switch (m.kind()) {
                 case RESPONSE -> dispatcher.clientResponse(s, m);
                 case NOTIFICATION -> dispatcher.handle(s, m, Outbound.DROP);
-                case REQUEST -> answers.add(dispatcher.handle(s, m, Outbound.DROP));
+                case REQUEST -> answers.add(dispatcher.handle(s, m, Outbound.DROP, origin(req)));
             }
         }
         if (answers.isEmpty()) {
@@ -304,6 +376,12 @@ public final class McpEndpoint extends Handler.Abstract {
         sessions.remove(s.id());
         LOG.info("session {} ended by the client", s.id());
         HttpReply.empty(res, 200);
+    }
+
+    /** The peer and the W3C trace headers of one HTTP request, for the audit record (C4.1). */
+    static Origin origin(Request req) {
+        return Origin.http(Request.getRemoteAddr(req) + ":" + Request.getRemotePort(req),
+                req.getHeaders().get("traceparent"), req.getHeaders().get("tracestate"));
     }
 
     static void error(Response res, int status, JsonNode id, int code, String message, JsonNode data) throws IOException {

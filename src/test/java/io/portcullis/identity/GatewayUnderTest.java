@@ -36,7 +36,7 @@ final class GatewayUnderTest implements AutoCloseable {
     }
 
     GatewayUnderTest(String yaml, Path dir, HttpClient client) throws Exception {
-        GatewayConfig cfg = ConfigReader.parse(yaml, "test.yaml", dir, null);
+        GatewayConfig cfg = ConfigReader.parse(io.portcullis.it.TestGateway.openCatalog(yaml), "test.yaml", dir, null);
         this.client = client;
         gateway = new Gateway(cfg);
         http = new HttpServer(gateway, cfg.server());
