@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       check, claim checks, mapping (what the first call of every token costs).</li>
  *   <li>{@code amortised50}: one uncached call per 49 cached ones (a token used for 50 calls).</li>
  * </ul>
- * Run with {@code scripts/jmh.sh TokenVerificationBenchmark}; never part of the test run.
+ * Run with {@code mvn -B -Pjmh clean test-compile exec:exec -Djmh.args="TokenVerificationBenchmark"}; never part of the test run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
