@@ -146,7 +146,7 @@ public final class AuditQuery {
 
     static ObjectNode view(String chain, long seq, String hash, String body) {
         JsonNode b = Json.parse(body);
-        ObjectNode v = b.path("rec") instanceof ObjectNode rec ? rec : Json.object();
+        ObjectNode v = b.path("record") instanceof ObjectNode rec ? rec : Json.object();
         v.putObject("chain").put("id", chain).put("seq", seq).put("hash", hash).put("prev", b.path("prev").asString(null));
         return v;
     }
