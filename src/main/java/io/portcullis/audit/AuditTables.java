@@ -91,7 +91,7 @@ final class AuditTables {
         }
     }
 
-    /** Every chain in the store with its environment, in name order. */
+    /** Every registered chain with its environment, in name order (cheap: for checkpoints and retention). */
     static Map<String, String> chains(Connection c) throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT chain, env FROM audit_chains ORDER BY chain");
@@ -100,7 +100,15 @@ final class AuditTables {
                 out.put(rs.getString(1), rs.getString(2));
             }
         }
-        // records whose chain was never registered (inserted behind the gateway's back) are still verified
+        return out;
+    }
+
+    /**
+     * Every chain that has records or is registered: verify also checks records whose chain was
+     * never registered (inserted behind the gateway's back). Scans the records' key.
+     */
+    static Map<String, String> allChains(Connection c) throws SQLException {
+        Map<String, String> out = chains(c);
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT chain FROM audit_records");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 final class AuditWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("portcullis.audit");
     static final int MAX_BATCH = 2048;
-    private static final int MAX_QUEUE = 200_000;
+    private static final int MAX_QUEUE = 65_536;
 
     /** A record waiting to be written: its environment, canonical content and columns. */
     record Pending(String env, String rec, Columns columns, CompletableFuture<Appended> done) {}

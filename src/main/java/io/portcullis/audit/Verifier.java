@@ -69,7 +69,7 @@ public final class Verifier {
             Map<String, AuditTables.Head> anchors = AuditTables.anchors(c);
             List<ChainReport> chains = new ArrayList<>();
             long total = 0;
-            for (String chain : AuditTables.chains(c).keySet()) {
+            for (String chain : AuditTables.allChains(c).keySet()) {
                 ChainReport r = new ChainScan(c, workers, chain, anchors.get(chain), claims.getOrDefault(chain, List.of())).run();
                 total += r.records();
                 chains.add(r);
