@@ -149,6 +149,10 @@ final class CallRecords {
         if (p.expiresAt() != null) {
             o.put("expires_at", p.expiresAt().toString());
         }
+        putIfSet(o, "issuer", p.issuer());
+        putIfSet(o, "email", p.email());
+        ArrayNode scopes = o.putArray("scopes");
+        p.scopes().forEach(scopes::add);
         return o;
     }
 

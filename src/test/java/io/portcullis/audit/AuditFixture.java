@@ -86,7 +86,8 @@ final class AuditFixture implements AutoCloseable {
     static CallContext call(String env, String subject, ToolEntry tool, ObjectNode args, Origin origin) {
         ObjectNode params = Json.object().put("name", tool == null ? "nope" : tool.name());
         params.set("arguments", args);
-        Principal p = new Principal(subject, Principal.Kind.USER, subject, List.of("dev"), "test-client", env, "test", "jti-1", null);
+        Principal p = new Principal(subject, Principal.Kind.USER, subject, List.of("dev"), "test-client", env, "jwt", "jti-1",
+                Instant.parse("2030-01-01T00:00:00Z"), "https://idp.example", subject + "@example.com", List.of("mcp:tools"));
         CallTrail trail = new CallTrail();
         if (tool != null) {
             trail.tool(tool);
