@@ -132,6 +132,7 @@ final class CallRecords {
     }
 
     private static void ids(ObjectNode decision, CallContext call) {
+        putIfSet(decision, "policy", call.trail().decision());
         ArrayNode rules = decision.putArray("rule_ids");
         call.trail().ruleIds().forEach(rules::add);
         ArrayNode approvals = decision.putArray("approval_ids");
