@@ -60,9 +60,11 @@ final class CallRecords {
         }
         if (failure != null) {
             boolean refused = failure instanceof GatewayException.Refused || failure instanceof GatewayException.UnknownTool;
-            d.put("outcome", refused ? "refused" : "failed").put("control", failure.control()).put("reason", failure.getMessage());
+            // messages can quote argument values: scrubbed like arguments
+            String message = sanitizer.text(failure.getMessage());
+            d.put("outcome", refused ? "refused" : "failed").put("control", failure.control()).put("reason", message);
             ObjectNode e = rec.putObject("error").put("kind", kind(failure)).put("control", failure.control())
-                    .put("message", failure.getMessage());
+                    .put("message", message);
             if (failure instanceof GatewayException.UpstreamFailure u) {
                 e.put("upstream", u.upstream());
             } else if (failure instanceof GatewayException.UpstreamError u) {
@@ -71,7 +73,7 @@ final class CallRecords {
             }
         } else if (crash != null) {
             d.put("outcome", "error").put("control", "gateway").put("reason", "internal error in the gateway");
-            rec.putObject("error").put("kind", "internal").put("control", "gateway").put("message", crash.toString());
+            rec.putObject("error").put("kind", "internal").put("control", "gateway").put("message", sanitizer.text(crash.toString()));
         } else {
             d.put("outcome", "allowed");
         }
