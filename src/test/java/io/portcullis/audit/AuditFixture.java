@@ -62,6 +62,16 @@ final class AuditFixture implements AutoCloseable {
         log = AuditLog.open(store, config);
     }
 
+    /** A second node's view: the same store and schema, another audit log (closed by its owner). */
+    AuditFixture(AuditFixture shared, AuditLog other) {
+        this.kind = shared.kind;
+        this.dir = shared.dir;
+        this.schema = null;
+        this.store = shared.store;
+        this.config = shared.config;
+        this.log = other;
+    }
+
     AuditFixture(Kind kind, Path dir) throws Exception {
         this(kind, dir, c -> c);
     }
