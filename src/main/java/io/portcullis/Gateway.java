@@ -7,6 +7,8 @@ import io.portcullis.pipeline.CallHandler;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Pipeline;
 import io.portcullis.pipeline.Stages;
+import io.portcullis.policy.Policy;
+import io.portcullis.policy.PolicyException;
 import io.portcullis.upstream.Upstream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import org.eclipse.jetty.client.HttpClient;
@@ -31,19 +34,38 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     /** Current state, swapped as one value so a call never sees half of a reload. */
-    private record Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline) {}
+    private record Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline,
+                            Policy policy) {}
 
     private final HttpClient http = Upstream.httpClient();
     private final List<BiConsumer<String, ObjectNode>> listeners = new CopyOnWriteArrayList<>();
     private final Object reloadLock = new Object();
     private volatile Snapshot snapshot;
+    private final io.portcullis.store.Store store;
+    private final io.portcullis.identity.Identity identity;
+    private final io.portcullis.audit.AuditLog audit;
 
+    /**
+     * Builds the gateway and opens its store (created on first start).
+     *
+     * @throws io.portcullis.store.StoreException when the store or the audit log (its tables, signing key, node id)
+     *         cannot be opened: the gateway does not start without them
+     */
     public Gateway(GatewayConfig config) {
+        this.store = io.portcullis.store.Store.open(config.store());
+        this.identity = new io.portcullis.identity.Identity(store, java.time.Clock.systemUTC());
+        identity.apply(config.identity(), environmentNames(config));
+        try {
+            this.audit = io.portcullis.audit.AuditLog.open(store, config.audit());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), new Upstream(uc, this, http));
         }
-        snapshot = new Snapshot(config, ups, Catalog.EMPTY, buildPipeline());
+        snapshot = new Snapshot(config, ups, Catalog.EMPTY, buildPipeline(), compile(config));
     }
 
     public void start() {
@@ -63,12 +85,48 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         return notReady;
     }
 
+    /** The durable store; its location is fixed at start (a reload that changes it needs a restart). */
+    public io.portcullis.store.Store store() {
+        return store;
+    }
+
+    /** Who may call (C1.1-C1.4): the authenticator of the current config, revocations, API keys. */
+    public io.portcullis.identity.Identity identity() {
+        return identity;
+    }
+
+    /** The audit log (C4.1–C4.3); its store is {@link #store()}. */
+    public io.portcullis.audit.AuditLog audit() {
+        return audit;
+    }
+
+    private static List<String> environmentNames(GatewayConfig c) {
+        return c.environments().stream().map(io.portcullis.config.EnvironmentConfig::name).toList();
+    }
+
     public GatewayConfig config() {
         return snapshot.config();
     }
 
     public Catalog catalog() {
         return snapshot.catalog();
+    }
+
+    /** The compiled policy of the current config (C3.1). */
+    public Policy policy() {
+        return snapshot.policy();
+    }
+
+    /**
+     * Compiles the config's policy. The config reader already compiled every rule, so this does
+     * not fail for a config that passed {@code check}; if it does, the gateway refuses to run on it.
+     */
+    private static Policy compile(GatewayConfig config) {
+        try {
+            return Policy.compile(config.policy());
+        } catch (PolicyException e) {
+            throw new IllegalStateException("policy does not compile: " + e.getMessage(), e);
+        }
     }
 
     public Pipeline pipeline() {
@@ -90,7 +148,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     private Pipeline buildPipeline() {
         CallHandler terminal = this::invoke;
-        return new Pipeline(Stages.standard(this::catalog), terminal);
+        return new Pipeline(Stages.standard(this::catalog, this::policy, audit), terminal);
     }
 
     /** The terminal handler: the call goes to its upstream under the tool's (or upstream's) timeout (C6.1). */
@@ -114,6 +172,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
      * rest keep running. The catalog is rebuilt against the new config at once.
      */
     public void apply(GatewayConfig next) {
+        Set<String> changed;
         synchronized (reloadLock) {
             Snapshot old = snapshot;
             Map<String, Upstream> ups = new LinkedHashMap<>();
@@ -128,7 +187,10 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
                     toStart.add(fresh);
                 }
             }
-            snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline());
+            identity.apply(next.identity(), environmentNames(next));
+            audit.reconfigure(next.audit());
+            snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline(), compile(next));
+            changed = snapshot.catalog().changedSince(old.catalog());
             for (Upstream u : old.upstreams().values()) {
                 if (ups.get(u.name()) != u) {
                     u.close();
@@ -137,23 +199,22 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             toStart.forEach(Upstream::start);
             LOG.info("config applied: {} upstreams ({} started), {} environments", ups.size(), toStart.size(), next.environments().size());
         }
-        fire("tools", null);
-        fire("prompts", null);
-        fire("resources", null);
+        changed.forEach(kind -> fire(kind, null));
     }
 
     @Override
     public void listingChanged(Upstream upstream) {
+        Set<String> changed;
         synchronized (reloadLock) {
             Snapshot s = snapshot;
             if (s.upstreams().get(upstream.name()) != upstream) {
                 return; // a replaced upstream reporting late
             }
-            snapshot = new Snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.pipeline());
+            snapshot = new Snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.pipeline(), s.policy());
+            changed = snapshot.catalog().changedSince(s.catalog());
         }
-        fire("tools", null);
-        fire("prompts", null);
-        fire("resources", null);
+        // only real changes reach clients: a restarted upstream that lists the same tools is no news
+        changed.forEach(kind -> fire(kind, null));
     }
 
     @Override
@@ -179,5 +240,8 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         } catch (Exception e) {
             LOG.debug("upstream HTTP client did not stop cleanly: {}", e.toString());
         }
+        identity.close();
+        audit.close();
+        store.close();
     }
 }

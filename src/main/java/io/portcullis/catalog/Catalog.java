@@ -1,13 +1,16 @@
 package io.portcullis.catalog;
 
 import io.portcullis.config.GatewayConfig;
+import io.portcullis.config.UpstreamConfig;
 import io.portcullis.upstream.Upstream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +35,11 @@ public final class Catalog {
     private final Map<String, Item> resources;
     private final List<Item> templates;
     private final List<String> problems;
+    private final List<Hidden> hidden;
 
     private Catalog(Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
-                    List<Item> templates, List<String> problems) {
+                    List<Item> templates, List<String> problems, List<Hidden> hidden) {
+        this.hidden = hidden;
         this.tools = tools;
         this.prompts = prompts;
         this.resources = resources;
@@ -42,21 +47,38 @@ public final class Catalog {
         this.problems = problems;
     }
 
-    public static final Catalog EMPTY = new Catalog(Map.of(), Map.of(), Map.of(), List.of(), List.of());
+    public static final Catalog EMPTY = new Catalog(Map.of(), Map.of(), Map.of(), List.of(), List.of(), List.of());
+
+    /** A tool an upstream offers that is not exposed, and why (for {@code catalog list}, so an owner can adopt it). */
+    public record Hidden(String name, String upstream, RiskClass derivedRisk, String why) {}
+
+    /** What one upstream offers: its config (name, prefix) and its latest listing. */
+    record Source(UpstreamConfig upstream, Upstream.Listing listing) {}
 
     /** Builds the catalog from the upstreams' latest listings, in config order. */
     public static Catalog build(GatewayConfig config, Collection<Upstream> upstreams) {
+        return build(config, upstreams.stream().map(u -> new Source(u.config(), u.listing())).toList());
+    }
+
+    static Catalog build(GatewayConfig config, List<Source> sources) {
         Map<String, ToolEntry> tools = new LinkedHashMap<>();
         Map<String, Item> prompts = new LinkedHashMap<>();
         Map<String, Item> resources = new LinkedHashMap<>();
         List<Item> templates = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<Hidden> hidden = new ArrayList<>();
+        CatalogConfig cc = config.catalog();
         String sep = config.server().toolSeparator();
-        for (Upstream u : upstreams) {
-            String prefix = u.config().prefix();
-            Upstream.Listing l = u.listing();
+        for (Source src : sources) {
+            UpstreamConfig u = src.upstream();
+            String prefix = u.prefix();
+            Upstream.Listing l = src.listing();
             for (JsonNode t : l.tools()) {
                 String original = t.path("name").asString("");
+                if (!t.isObject() || original.isEmpty()) {
+                    problems.add("upstream " + u.name() + ": a listed tool has no name; hidden");
+                    continue;
+                }
                 String exposed = prefix.isEmpty() ? original : prefix + sep + original;
                 if (!TOOL_NAME.matcher(exposed).matches()) {
                     problems.add("upstream " + u.name() + ": tool '" + original + "' would be exposed as '" + exposed
@@ -70,17 +92,35 @@ public final class Catalog {
                 }
                 ObjectNode def = ((ObjectNode) t).deepCopy();
                 def.put("name", exposed);
-                tools.put(exposed, new ToolEntry(exposed, u.name(), original, def, config.tool(exposed)));
+                Entries.entry(config, cc, u.name(), original, exposed, def).ifPresentOrElse(
+                        e -> tools.put(exposed, e),
+                        () -> hidden.add(new Hidden(exposed, u.name(), RiskClass.derive(annotations(def)),
+                                Entries.unlisted(cc, u.name()) == Unlisted.HIDE
+                                        ? "not in the catalog (unlisted tools are hidden)"
+                                        : "not in the catalog and not read-only by its annotations")));
             }
             for (JsonNode p : l.prompts()) {
                 String original = p.path("name").asString("");
+                if (!p.isObject() || original.isEmpty()) {
+                    problems.add("upstream " + u.name() + ": a listed prompt has no name; hidden");
+                    continue;
+                }
                 String exposed = prefix.isEmpty() ? original : prefix + sep + original;
+                if (prompts.containsKey(exposed)) {
+                    problems.add("upstream " + u.name() + ": prompt name '" + exposed + "' is already taken by upstream "
+                            + prompts.get(exposed).upstream() + "; hidden");
+                    continue;
+                }
                 ObjectNode def = ((ObjectNode) p).deepCopy();
                 def.put("name", exposed);
-                prompts.putIfAbsent(exposed, new Item(exposed, u.name(), original, def));
+                prompts.put(exposed, new Item(exposed, u.name(), original, def));
             }
             for (JsonNode r : l.resources()) {
                 String uri = r.path("uri").asString("");
+                if (!r.isObject() || uri.isEmpty()) {
+                    problems.add("upstream " + u.name() + ": a listed resource has no uri; hidden");
+                    continue;
+                }
                 if (resources.containsKey(uri)) {
                     problems.add("upstream " + u.name() + ": resource " + uri + " is already offered by "
                             + resources.get(uri).upstream() + "; hidden");
@@ -90,18 +130,31 @@ public final class Catalog {
             }
             for (JsonNode r : l.templates()) {
                 String tpl = r.path("uriTemplate").asString("");
+                if (!r.isObject() || tpl.isEmpty()) {
+                    problems.add("upstream " + u.name() + ": a listed resource template has no uriTemplate; hidden");
+                    continue;
+                }
                 templates.add(new Item(tpl, u.name(), tpl, (ObjectNode) r));
             }
         }
         problems.forEach(p -> LOG.warn("catalog: {}", p));
-        return new Catalog(Map.copyOf(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems));
+        return new Catalog(Map.copyOf(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems), List.copyOf(hidden));
+    }
+
+    private static ObjectNode annotations(ObjectNode def) {
+        return def.get("annotations") instanceof ObjectNode a ? a : def.objectNode();
+    }
+
+    /** Tools offered by upstreams but not exposed, and why. */
+    public List<Hidden> hidden() {
+        return hidden;
     }
 
     public Optional<ToolEntry> tool(String exposedName) {
         return Optional.ofNullable(tools.get(exposedName));
     }
 
-    /** Every tool, in upstream and listing order. */
+    /** Every exposed tool, ordered by upstream name, then tool name (stable pages). */
     public List<ToolEntry> tools() {
         return tools.values().stream().sorted(java.util.Comparator.comparing(ToolEntry::upstream)
                 .thenComparing(ToolEntry::name)).toList();
@@ -144,6 +197,25 @@ public final class Catalog {
             }
         }
         return Optional.ofNullable(best).map(Item::upstream);
+    }
+
+    /**
+     * The kinds of listing ({@code tools}, {@code prompts}, {@code resources}) that differ from
+     * {@code before}: what connected clients must be told changed. Tool settings count, since
+     * they decide what each environment sees.
+     */
+    public Set<String> changedSince(Catalog before) {
+        Set<String> out = new LinkedHashSet<>();
+        if (!tools.equals(before.tools)) {
+            out.add("tools");
+        }
+        if (!prompts.equals(before.prompts)) {
+            out.add("prompts");
+        }
+        if (!resources.equals(before.resources) || !templates.equals(before.templates)) {
+            out.add("resources");
+        }
+        return out;
     }
 
     /** What was hidden while building, and why. */

@@ -1,21 +1,57 @@
 package io.portcullis.catalog;
 
 import io.portcullis.config.ToolSettings;
+import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One tool as the gateway exposes it.
+ * One tool as the gateway exposes it, with everything the controls need to know about it.
  *
- * @param name         the exposed, namespaced name ({@code <prefix><separator><tool>})
- * @param upstream     the upstream that owns it
- * @param upstreamName the tool's name at the upstream
- * @param definition   the upstream's tool object, unknown fields kept, with {@code name} set to the exposed name
- * @param settings     the per-tool settings from the config
+ * @param name           the exposed, namespaced name ({@code <prefix><separator><tool>})
+ * @param upstream       the upstream that owns it
+ * @param upstreamName   the tool's name at the upstream
+ * @param definition     the upstream's tool object, unknown fields kept, {@code name} set to the exposed name
+ * @param settings       the operational switch and timeout from the gateway config
+ * @param spec           the catalog entry; null for an unlisted tool offered because it is read-only
+ * @param risk           the effective risk class (C2.2)
+ * @param riskSource     {@code catalog}, or {@code annotations} when derived from the upstream's untrusted hints
+ * @param owner          the effective owner (tool, else upstream default), or null
+ * @param environments   where the catalog enables it; empty = every environment
+ * @param labels         labels for policy
+ * @param export         raw-export status (C2.4)
+ * @param maxResultBytes the result size limit (C2.3, C5.3)
+ * @param onOversize     what happens to a bigger result
+ * @param arguments      the compiled argument check (schema + overlay)
  */
-public record ToolEntry(String name, String upstream, String upstreamName, ObjectNode definition, ToolSettings settings) {
+public record ToolEntry(String name, String upstream, String upstreamName, ObjectNode definition, ToolSettings settings,
+                        ToolSpec spec, RiskClass risk, String riskSource, Owner owner, List<String> environments,
+                        List<String> labels, ExportStatus export, long maxResultBytes, Oversize onOversize,
+                        ArgumentCheck arguments) {
+
+    /** Raw-export status of a tool. */
+    public enum ExportStatus { NOT_EXPORT, ALLOWED, DISABLED }
+
+    public ToolEntry {
+        environments = List.copyOf(environments);
+        labels = List.copyOf(labels);
+    }
 
     /** The upstream's {@code annotations} object, or an empty one. Untrusted hints, never a grant. */
     public ObjectNode annotations() {
         return definition.get("annotations") instanceof ObjectNode a ? a : definition.objectNode();
+    }
+
+    public String purpose() {
+        return spec == null ? null : spec.purpose();
+    }
+
+    /** Whether the catalog enables this tool in {@code environment} (the operational switch is checked separately). */
+    public boolean catalogAllows(String environment) {
+        return export != ExportStatus.DISABLED && (environments.isEmpty() || environments.contains(environment));
+    }
+
+    /** Whether it may be offered and called in {@code environment}: operational switch and catalog. */
+    public boolean enabledIn(String environment) {
+        return settings.enabledIn(environment) && catalogAllows(environment);
     }
 }

@@ -33,7 +33,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         if (port != null) {
-            cfg = withPort(cfg, port);
+            cfg = cfg.withPort(port);
         }
         Files.createDirectories(cfg.server().dataDir());
         Gateway gateway = new Gateway(cfg);
@@ -41,8 +41,8 @@ final class ServeCommand implements Callable<Integer> {
         gateway.start();
         gateway.apply(cfg);
         http.start();
-        ConfigWatcher watcher = config == null ? null : new ConfigWatcher(config, next -> {
-            GatewayConfig effective = port == null ? next : withPort(next, port);
+        ConfigWatcher watcher = config == null ? null : new ConfigWatcher(config, cfg.files(), next -> {
+            GatewayConfig effective = port == null ? next : next.withPort(port);
             if (effective.server().port() != gateway.config().server().port()
                     || !effective.server().host().equals(gateway.config().server().host())) {
                 System.err.println("portcullis: server.host/port changes need a restart; the rest is applied");
@@ -68,9 +68,6 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static GatewayConfig withPort(GatewayConfig c, int p) {
-        return new GatewayConfig(c.source(), c.server().withPort(p), c.environments(), c.upstreams(), c.tools());
-    }
 
     private static void banner(GatewayConfig cfg, int port, List<String> notReady) {
         String base = "http://" + (cfg.server().host().contains(":") ? "[" + cfg.server().host() + "]" : cfg.server().host()) + ":" + port;
@@ -85,11 +82,18 @@ final class ServeCommand implements Callable<Integer> {
         if (!notReady.isEmpty()) {
             b.append("Upstreams not ready yet: ").append(notReady).append(" (see the log above)\n");
         }
+        if (cfg.identity().enabled()) {
+            b.append("Callers must authenticate (identity: ").append(cfg.identity().issuers().size()).append(" issuer(s)")
+                    .append(cfg.identity().apiKeysEnabled() ? ", API keys" : "").append("); add --header \"Authorization: Bearer <token>\"")
+                    .append(" to the commands below (docs/identity.md)\n");
+        } else {
+            b.append("WARNING: no identity section: every caller is 'anonymous' (insecure-dev mode; fails C1.1-C1.4)\n");
+        }
         b.append("\nList the tools with the MCP Inspector:\n")
-                .append("  npx @modelcontextprotocol/inspector --cli ").append(base).append("/mcp --method tools/list\n")
+                .append("  npx @modelcontextprotocol/inspector --cli ").append(base).append("/mcp --transport http --method tools/list\n")
                 .append("Call one:\n")
                 .append("  npx @modelcontextprotocol/inspector --cli ").append(base)
-                .append("/mcp --method tools/call --tool-name demo__search_tickets --tool-arg query=login\n")
+                .append("/mcp --transport http --method tools/call --tool-name demo__search_tickets --tool-arg query=login\n")
                 .append("Or open the Inspector UI (npx @modelcontextprotocol/inspector), choose Streamable HTTP and enter ")
                 .append(base).append("/mcp\n");
         System.err.println(b);

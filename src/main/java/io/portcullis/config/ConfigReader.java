@@ -13,6 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.portcullis.identity.IdentityConfig;
+import io.portcullis.identity.IdentityConfigReader;
+import io.portcullis.store.StoreConfig;
+import io.portcullis.catalog.CatalogConfig;
+import io.portcullis.catalog.CatalogReader;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -57,15 +62,27 @@ public final class ConfigReader {
             f.problem("", "the config must be a mapping with keys server, environments, upstreams, tools");
             throw new ConfigException(f.problems);
         }
-        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools"));
+        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
-        Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir);
+        Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir());
         Map<String, ToolSettings> tools = tools(f, root.get("tools"), envs);
+        StoreConfig store = store(f, root.get("store"), server);
+        List<Path> files = new ArrayList<>();
+        if (source != null) {
+            files.add(source);
+        }
+        CatalogConfig catalog = CatalogReader.read(f, root.get("catalog"), baseDir,
+                envs.stream().map(EnvironmentConfig::name).collect(java.util.stream.Collectors.toSet()), upstreams.keySet(), files);
+        io.portcullis.policy.PolicyConfig policy = io.portcullis.policy.PolicyConfigReader.read(f, root.get("policy"), envs);
+        IdentityConfig identity = IdentityConfigReader.read(f, root.get("identity"), baseDir,
+                envs.stream().map(EnvironmentConfig::name).toList());
+        io.portcullis.audit.AuditConfig audit = io.portcullis.audit.AuditConfigReader.read(f, root.get("audit"), baseDir,
+                server.dataDir(), envs.stream().map(EnvironmentConfig::name).toList());
         if (!f.problems.isEmpty()) {
             throw new ConfigException(f.problems);
         }
-        return new GatewayConfig(source, server, envs, upstreams, tools);
+        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit);
     }
 
     private static ServerSettings server(Fields f, JsonNode n, Path base) {
@@ -85,6 +102,19 @@ public final class ConfigReader {
         Path dataDir = base.resolve(f.string(n, "data_dir", p, "data")).normalize();
         return new ServerSettings(host, port, f.strings(n, "allowed_origins", p), f.strings(n, "allowed_hosts", p),
                 maxBody, dataDir, sep, pageSize, idle);
+    }
+
+    private static StoreConfig store(Fields f, JsonNode n, ServerSettings server) {
+        String p = "/store";
+        f.isObject(n, p, "'store'");
+        f.onlyKeys(n, p, Set.of("url", "pool_size"));
+        String url = f.string(n, "url", p, null);
+        if (url != null && !url.startsWith("jdbc:postgresql:")) {
+            f.problem(p + "/url", "'url' must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db?user=...); "
+                    + "leave it out for the embedded store in the data directory");
+        }
+        int pool = (int) f.integer(n, "pool_size", p, 8, 1, 200);
+        return new StoreConfig(url, server.dataDir(), pool);
     }
 
     private static List<EnvironmentConfig> environments(Fields f, JsonNode n) {
@@ -128,7 +158,7 @@ public final class ConfigReader {
         return out;
     }
 
-    private static Map<String, UpstreamConfig> upstreams(Fields f, JsonNode n, Path base) {
+    private static Map<String, UpstreamConfig> upstreams(Fields f, JsonNode n, Path base, Path dataDir) {
         Map<String, UpstreamConfig> out = new LinkedHashMap<>();
         if (!f.isObject(n, "/upstreams", "'upstreams'")) {
             return out;
@@ -140,7 +170,7 @@ public final class ConfigReader {
             if (!NAME.matcher(name).matches()) {
                 f.problem(p, "upstream name '" + name + "' must be lowercase letters, digits, '-' or '_' (1-63)");
             }
-            if (!f.isObject(u, p, "upstream '" + name + "'")) {
+            if (u == null || !u.isObject()) {
                 f.problem(p, "upstream '" + name + "' needs 'command' (stdio) or 'url' (Streamable HTTP)");
                 continue;
             }
@@ -172,7 +202,8 @@ public final class ConfigReader {
             JsonNode envNode = u.get("env");
             if (f.isObject(envNode, p + "/env", "'env'")) {
                 for (String k : envNode.propertyNames()) {
-                    env.put(k, f.string(envNode, k, p + "/env", ""));
+                    // ${data_dir} lets a child keep its state beside the gateway's (e.g. server-memory's file).
+                    env.put(k, f.string(envNode, k, p + "/env", "").replace("${data_dir}", dataDir.toAbsolutePath().toString()));
                 }
             }
             String cwd = f.string(u, "cwd", p, null);
@@ -207,7 +238,7 @@ public final class ConfigReader {
         for (String h : n.propertyNames()) {
             String hp = p + "/" + LocatedTree.escape(h);
             JsonNode v = n.get(h);
-            if (!f.isObject(v, hp, "header '" + h + "'")) {
+            if (v == null || !v.isObject()) {
                 f.problem(hp, "header '" + h + "' must be {env: VAR} or {file: path} (static values in the file are not allowed: keep secrets out of config)");
                 continue;
             }
@@ -231,7 +262,7 @@ public final class ConfigReader {
         for (String name : n.propertyNames()) {
             String p = "/tools/" + LocatedTree.escape(name);
             JsonNode t = n.get(name);
-            if (!f.isObject(t, p, "tool '" + name + "'")) {
+            if (t == null || !t.isObject()) {
                 f.problem(p, "tool '" + name + "' must be a mapping (enabled, environments, timeout)");
                 continue;
             }

@@ -12,24 +12,39 @@ import tools.jackson.databind.JsonNode;
  * Reads typed values out of a located YAML tree and collects a problem, with its line, for
  * everything missing or of the wrong kind, so that one run of {@code check} reports them all.
  */
-final class Fields {
+public final class Fields {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private final LocatedTree tree;
     private final String file;
     final List<ConfigProblem> problems = new ArrayList<>();
 
-    Fields(LocatedTree tree, String file) {
+    public List<ConfigProblem> problems() {
+        return problems;
+    }
+
+    /** Reads {@code tree}; problems are reported against {@code file}. */
+    public Fields(LocatedTree tree, String file) {
         this.tree = tree;
         this.file = file;
     }
 
-    void problem(String pointer, String message) {
+    /** A JSON-pointer-safe form of a mapping key (for building the pointer of a nested value). */
+    public static String escape(String key) {
+        return LocatedTree.escape(key);
+    }
+
+    public void problem(String pointer, String message) {
         problems.add(new ConfigProblem(file, tree.line(pointer), message));
     }
 
+    /** {@code file:line} of the value at {@code pointer}, for messages that outlive the config check. */
+    public String where(String pointer) {
+        return file + ":" + tree.line(pointer);
+    }
+
     /** Flags keys of the object at {@code pointer} that are not in {@code known}. */
-    void onlyKeys(JsonNode obj, String pointer, Set<String> known) {
+    public void onlyKeys(JsonNode obj, String pointer, Set<String> known) {
         if (obj == null || !obj.isObject()) {
             return;
         }
@@ -41,7 +56,7 @@ final class Fields {
         }
     }
 
-    boolean isObject(JsonNode node, String pointer, String what) {
+    public boolean isObject(JsonNode node, String pointer, String what) {
         if (node == null || node.isNull()) {
             return false;
         }
@@ -52,7 +67,7 @@ final class Fields {
         return true;
     }
 
-    String string(JsonNode parent, String key, String pointer, String fallback) {
+    public String string(JsonNode parent, String key, String pointer, String fallback) {
         JsonNode n = parent == null ? null : parent.get(key);
         if (n == null || n.isNull()) {
             return fallback;
@@ -64,7 +79,7 @@ final class Fields {
         return n.asString();
     }
 
-    boolean bool(JsonNode parent, String key, String pointer, boolean fallback) {
+    public boolean bool(JsonNode parent, String key, String pointer, boolean fallback) {
         JsonNode n = parent == null ? null : parent.get(key);
         if (n == null || n.isNull()) {
             return fallback;
@@ -76,7 +91,7 @@ final class Fields {
         return n.asBoolean();
     }
 
-    long integer(JsonNode parent, String key, String pointer, long fallback, long min, long max) {
+    public long integer(JsonNode parent, String key, String pointer, long fallback, long min, long max) {
         JsonNode n = parent == null ? null : parent.get(key);
         if (n == null || n.isNull()) {
             return fallback;
@@ -88,7 +103,7 @@ final class Fields {
         return n.asLong();
     }
 
-    Duration duration(JsonNode parent, String key, String pointer, Duration fallback) {
+    public Duration duration(JsonNode parent, String key, String pointer, Duration fallback) {
         String s = string(parent, key, pointer, null);
         if (s == null) {
             return fallback;
@@ -108,7 +123,7 @@ final class Fields {
         };
     }
 
-    List<String> strings(JsonNode parent, String key, String pointer) {
+    public List<String> strings(JsonNode parent, String key, String pointer) {
         JsonNode n = parent == null ? null : parent.get(key);
         List<String> out = new ArrayList<>();
         if (n == null || n.isNull()) {

@@ -14,18 +14,43 @@ import java.util.Optional;
  * @param environments the environments served, the default one first
  * @param upstreams    upstream MCP servers by name, in file order
  * @param tools        per-tool settings by exposed (namespaced) tool name
+ * @param store        where durable state lives (embedded SQLite by default)
+ * @param catalog      the tool inventory (C2.1-C2.4)
+ * @param files        every file this config was read from (the config and the catalog), watched for reloads
+ * @param policy       the policy rules (C3.1); the shipped defaults when the file has no {@code policy:}
+ * @param identity     who may call, and how they prove it (C1.1-C1.4); {@code IdentityConfig.OPEN} without the section
+ * @param audit        the audit log's settings (C4.1, C4.2)
  */
 public record GatewayConfig(
         Path source,
         ServerSettings server,
         List<EnvironmentConfig> environments,
         Map<String, UpstreamConfig> upstreams,
-        Map<String, ToolSettings> tools) {
+        Map<String, ToolSettings> tools,
+        io.portcullis.store.StoreConfig store,
+        io.portcullis.catalog.CatalogConfig catalog,
+        List<Path> files,
+        io.portcullis.policy.PolicyConfig policy,
+        io.portcullis.identity.IdentityConfig identity,
+        io.portcullis.audit.AuditConfig audit) {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
+        audit = audit == null ? io.portcullis.audit.AuditConfig.defaults(server.dataDir()) : audit;
         upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
         tools = Map.copyOf(tools);
+        files = List.copyOf(files);
+        java.util.Objects.requireNonNull(identity, "identity");
+    }
+
+    /** The same config with another port (the --port option). */
+    public GatewayConfig withPort(int port) {
+        return withServer(server.withPort(port));
+    }
+
+    /** The same config with other listener settings (e.g. the port given on the command line). */
+    public GatewayConfig withServer(ServerSettings other) {
+        return new GatewayConfig(source, other, environments, upstreams, tools, store, catalog, files, policy, identity, audit);
     }
 
     /** The environment served at {@code /mcp}. */

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.Map;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ContainerNode;
@@ -19,23 +18,25 @@ import tools.jackson.dataformat.yaml.YAMLFactory;
  * A YAML document as a JSON tree plus the line of every value, keyed by JSON pointer, so that
  * config errors can say "file:line: what was expected".
  */
-record LocatedTree(JsonNode root, Map<String, Integer> lines) {
+public record LocatedTree(JsonNode root, Map<String, Integer> lines) {
 
     private static final YAMLFactory YAML = YAMLFactory.builder().build();
 
     /** Parses YAML text; throws {@link tools.jackson.core.JacksonException} with a location on bad syntax. */
-    static LocatedTree parse(String text) {
+    public static LocatedTree parse(String text) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         Map<String, Integer> lines = new HashMap<>();
         Deque<ContainerNode<?>> stack = new ArrayDeque<>();
         Deque<String> paths = new ArrayDeque<>();
         JsonNode root = null;
         String field = null;
+        int fieldLine = 0;
         try (JsonParser p = YAML.createParser(tools.jackson.core.ObjectReadContext.empty(), text)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.PROPERTY_NAME) {
                     field = p.currentName();
+                    fieldLine = p.currentTokenLocation().getLineNr();
                     continue;
                 }
                 if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
@@ -54,6 +55,7 @@ record LocatedTree(JsonNode root, Map<String, Integer> lines) {
                     default -> f.nullNode();
                 };
                 String path;
+                int line = p.currentTokenLocation().getLineNr();
                 ContainerNode<?> parent = stack.peek();
                 if (parent == null) {
                     root = value;
@@ -61,13 +63,14 @@ record LocatedTree(JsonNode root, Map<String, Integer> lines) {
                 } else if (parent instanceof ObjectNode o) {
                     o.set(field, value);
                     path = paths.peek() + "/" + escape(field);
+                    // a member is located at its key: a nested mapping's own token starts a line below
+                    line = fieldLine;
                 } else {
                     ArrayNode a = (ArrayNode) parent;
                     a.add(value);
                     path = paths.peek() + "/" + (a.size() - 1);
                 }
-                TokenStreamLocation loc = p.currentTokenLocation();
-                lines.put(path, loc.getLineNr());
+                lines.put(path, line);
                 if (value instanceof ContainerNode<?> c) {
                     stack.push(c);
                     paths.push(path);
@@ -93,7 +96,7 @@ record LocatedTree(JsonNode root, Map<String, Integer> lines) {
         }
     }
 
-    static String escape(String key) {
+    public static String escape(String key) {
         return key.replace("~", "~0").replace("/", "~1");
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param name            unique name, also the default tool prefix
  * @param transport       how the gateway reaches it
  * @param command         stdio: the program and its arguments
- * @param env             stdio: extra environment variables for the child
+ * @param env             stdio: extra environment variables for the child ({@code ${data_dir}} in a value is replaced by the data directory)
  * @param cwd             stdio: working directory, or null for the gateway's
  * @param url             http: the MCP endpoint
  * @param headers         http: static headers, each from an environment variable or a file, never from the client

@@ -23,7 +23,7 @@ public final class ClientSession {
     private final ProtocolVersion version;
     private final ObjectNode clientCapabilities;
     private final ObjectNode clientInfo;
-    private final Principal principal;
+    private volatile Principal principal;
     private final Instant created = Instant.now();
     private volatile Instant lastSeen = Instant.now();
     private volatile boolean closed;
@@ -37,6 +37,9 @@ public final class ClientSession {
     /** Numbers the session's POST streams ({@code post-N}), which event ids and Last-Event-ID name. */
     final AtomicLong postStreams = new AtomicLong();
     final EventLog events = new EventLog(256);
+    /** The generation of the session's live GET stream: a newer stream replaces an older one. */
+    final AtomicLong getStreamGeneration = new AtomicLong();
+    private volatile long getStreamDelivered;
 
     public ClientSession(String id, String environment, ProtocolVersion version, ObjectNode clientCapabilities,
                          ObjectNode clientInfo, Principal principal) {
@@ -73,6 +76,14 @@ public final class ClientSession {
         return principal;
     }
 
+    /**
+     * Records the credential the session's own caller presented last (same issuer, subject and
+     * kind, checked by the transport): a refreshed token's id and expiry then reach the call log.
+     */
+    void principal(Principal latest) {
+        principal = latest;
+    }
+
     public Instant created() {
         return created;
     }
@@ -94,6 +105,15 @@ public final class ClientSession {
         inFlight.values().forEach(Runnable::run);
         awaitingClient.values().forEach(f -> f.cancel(true));
         events.close();
+    }
+
+    /** The sequence number of the last event a GET stream of this session delivered. */
+    long getStreamDelivered() {
+        return getStreamDelivered;
+    }
+
+    void getStreamDelivered(long seq) {
+        getStreamDelivered = Math.max(getStreamDelivered, seq);
     }
 
     String logLevel() {

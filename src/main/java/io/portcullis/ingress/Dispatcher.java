@@ -5,6 +5,9 @@ import io.portcullis.catalog.Catalog;
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.pipeline.CallContext;
 import io.portcullis.pipeline.GatewayException;
+import io.portcullis.pipeline.stages.PolicyCheck;
+import io.portcullis.policy.PolicyRequest;
+import io.portcullis.pipeline.Origin;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
@@ -84,6 +87,14 @@ public final class Dispatcher {
      * Never throws: every failure becomes a JSON-RPC error or an {@code isError} result.
      */
     public ObjectNode handle(ClientSession session, Message msg, Outbound out) {
+        return handle(session, msg, out, Origin.NONE);
+    }
+
+    /**
+     * As {@link #handle(ClientSession, Message, Outbound)}, with the transport's facts about the
+     * request (peer address, trace headers) for the call's audit record.
+     */
+    public ObjectNode handle(ClientSession session, Message msg, Outbound out, Origin origin) {
         session.touch();
         if (msg.isNotification()) {
             notification(session, msg);
@@ -91,14 +102,19 @@ public final class Dispatcher {
         }
         JsonNode id = msg.id();
         try {
-            ObjectNode result = request(session, msg, out);
+            ObjectNode result = request(session, msg, out, origin);
             if (session.version().isModern()) {
                 stampModern(msg.method(), result);
             }
             return Message.result(id, result);
         } catch (ProtocolException e) {
+            LOG.debug("session {}: {} answered {} {}", session.id(), msg.method(), e.code(), e.getMessage());
             return Message.error(id, e.code(), e.getMessage(), e.data());
         } catch (GatewayException e) {
+            if (!"tools/call".equals(msg.method())) {
+                // tools/call has its line from the call-log stage; the other forwarded methods get theirs here
+                LOG.info("session {}: {} failed ({}): {}", session.id(), msg.method(), e.control(), e.getMessage());
+            }
             return "tools/call".equals(msg.method()) ? Responses.forToolCall(id, e) : Responses.forRequest(id, e);
         } catch (RuntimeException e) {
             LOG.error("internal error serving {}", msg.method(), e);
@@ -106,7 +122,7 @@ public final class Dispatcher {
         }
     }
 
-    private ObjectNode request(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {
+    private ObjectNode request(ClientSession s, Message msg, Outbound out, Origin origin) throws ProtocolException, GatewayException {
         String method = msg.method();
         ObjectNode params = msg.params();
         if (s.version().isModern() && REMOVED_IN_MODERN.contains(method)) {
@@ -116,7 +132,7 @@ public final class Dispatcher {
             case "ping" -> Json.object();
             case "server/discover" -> discover();
             case "tools/list" -> toolsList(s, params);
-            case "tools/call" -> toolsCall(s, msg, out);
+            case "tools/call" -> toolsCall(s, msg, out, origin);
             case "prompts/list" -> list(params, "prompts", gateway.catalog().prompts().stream().map(Catalog.Item::definition).toList());
             case "prompts/get" -> promptsGet(s, msg, out);
             case "resources/list" -> list(params, "resources", gateway.catalog().resources().stream().map(Catalog.Item::definition).toList());
@@ -169,7 +185,9 @@ public final class Dispatcher {
     List<ToolEntry> visibleTools(ClientSession s) {
         List<ToolEntry> out = new ArrayList<>();
         for (ToolEntry t : gateway.catalog().tools()) {
-            if (t.settings().enabledIn(s.environment())) {
+            // the same rules the pipeline enforces: enabled here, and policy could allow it (C3.1)
+            if (t.enabledIn(s.environment()) && gateway.policy().visible(
+                    new PolicyRequest(s.principal(), s.environment(), PolicyCheck.facts(t), null, Set.of()))) {
                 out.add(t);
             }
         }
@@ -195,7 +213,7 @@ public final class Dispatcher {
         return r;
     }
 
-    private ObjectNode toolsCall(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {
+    private ObjectNode toolsCall(ClientSession s, Message msg, Outbound out, Origin origin) throws ProtocolException, GatewayException {
         ObjectNode params = msg.params();
         JsonNode name = params.get("name");
         if (name == null || !name.isString()) {
@@ -207,7 +225,9 @@ public final class Dispatcher {
         }
         SessionRelay relay = new SessionRelay(s, out, msg.id());
         CallContext call = new CallContext(CallContext.newCallId(), s.principal(), s.environment(), s.id(),
-                s.version().id(), name.asString(), params, null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail());
+                s.version().id(), name.asString(), params, null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail(),
+                origin.withClient(s.clientInfo() == null ? null : s.clientInfo().path("name").asString(null),
+                        s.clientInfo() == null ? null : s.clientInfo().path("version").asString(null)));
         try {
             ObjectNode result = gateway.pipeline().call(call);
             if (result.get("task") instanceof ObjectNode task && task.get("taskId") instanceof JsonNode tid && tid.isString()) {
@@ -243,10 +263,22 @@ public final class Dispatcher {
 
     private ObjectNode byResource(ClientSession s, Message msg, Outbound out, String method) throws ProtocolException, GatewayException {
         String uri = msg.params().path("uri").asString("");
-        String owner = gateway.catalog().resourceOwner(uri).orElseThrow(() -> new ProtocolException(
-                s.version().isModern() ? ErrorCodes.INVALID_PARAMS : -32002, "Resource not found: " + uri,
-                Json.object().put("uri", uri)));
+        String owner = gateway.catalog().resourceOwner(uri)
+                .or(() -> method.equals("resources/read") ? java.util.Optional.empty() : soleSubscribable())
+                .orElseThrow(() -> new ProtocolException(s.version().isModern() ? ErrorCodes.INVALID_PARAMS : -32002,
+                        "Resource not found: " + uri, Json.object().put("uri", uri)));
         return forward(s, msg, out, owner, msg.params());
+    }
+
+    /**
+     * A client may subscribe to a resource that is not listed (yet); when exactly one upstream
+     * offers subscriptions there is no doubt whose it is, and it answers as it would directly.
+     */
+    private java.util.Optional<String> soleSubscribable() {
+        List<String> able = gateway.upstreams().stream()
+                .filter(u -> u.state() == Upstream.State.READY && u.capabilities().path("resources").path("subscribe").asBoolean(false))
+                .map(Upstream::name).toList();
+        return able.size() == 1 ? java.util.Optional.of(able.getFirst()) : java.util.Optional.empty();
     }
 
     private ObjectNode complete(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {
@@ -276,14 +308,19 @@ public final class Dispatcher {
         }
         s.logLevel(level);
         // Upstream connections are shared, so the upstream is asked for everything down to the most
-        // verbose level any session wants; each session then gets only what it asked for.
+        // verbose level any session wants; each session then gets only what it asked for. This runs
+        // in the background: the session's level is set now, and a slow or hung upstream must not
+        // hold up the client's answer for the upstream's whole timeout.
         for (Upstream u : gateway.upstreams()) {
             if (u.capabilities().has("logging") && u.state() == Upstream.State.READY) {
-                try {
-                    u.request("logging/setLevel", Json.object().put("level", "debug"), u.config().timeout(), io.portcullis.pipeline.Relay.NONE);
-                } catch (GatewayException e) {
-                    LOG.debug("upstream {} refused logging/setLevel: {}", u.name(), e.getMessage());
-                }
+                Thread.ofVirtual().name("set-level-" + u.name()).start(() -> {
+                    try {
+                        u.request("logging/setLevel", Json.object().put("level", "debug"), u.config().timeout(),
+                                io.portcullis.pipeline.Relay.NONE);
+                    } catch (GatewayException e) {
+                        LOG.info("upstream {} did not take logging/setLevel: {}", u.name(), e.getMessage());
+                    }
+                });
             }
         }
         return Json.object();

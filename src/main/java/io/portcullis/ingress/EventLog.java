@@ -10,10 +10,13 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The SSE events a session was sent, for resumption with {@code Last-Event-ID}, and the queue of
- * the session's GET stream. Event ids are {@code <stream>.<seq>}; only the last {@code capacity}
- * events are kept, so a client that comes back too late gets what is left (documented).
+ * the session's GET stream. Event ids are {@code <stream>.<seq>}, with {@code seq} increasing
+ * across all of the session's streams. A POST's stream is marked ended after its response, so a
+ * resumed stream knows when to stop. Only the last {@code capacity} entries are kept, so a
+ * client that comes back too late gets what is left.
  */
 final class EventLog {
+    /** One event; an entry whose message is null marks the end of its stream. */
     record Event(String stream, long seq, ObjectNode message) {
         String id() {
             return stream + "." + seq;
@@ -25,6 +28,7 @@ final class EventLog {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition added = lock.newCondition();
     private long seq;
+    private long wakes;
     private boolean closed;
 
     EventLog(int capacity) {
@@ -32,6 +36,15 @@ final class EventLog {
     }
 
     Event append(String stream, ObjectNode message) {
+        return add(stream, message);
+    }
+
+    /** Marks {@code stream} complete: nothing more will be appended to it. */
+    void end(String stream) {
+        add(stream, null);
+    }
+
+    private Event add(String stream, ObjectNode message) {
         lock.lock();
         try {
             Event e = new Event(stream, ++seq, message);
@@ -52,7 +65,7 @@ final class EventLog {
         try {
             List<Event> out = new ArrayList<>();
             for (Event e : events) {
-                if (e.stream().equals(stream) && e.seq() > afterSeq) {
+                if (e.message() != null && e.stream().equals(stream) && e.seq() > afterSeq) {
                     out.add(e);
                 }
             }
@@ -62,19 +75,54 @@ final class EventLog {
         }
     }
 
-    /** Waits up to {@code millis} for an event of {@code stream} after {@code afterSeq}; empty list on time-out. */
+    /** Whether anything of {@code stream} is still held (an id naming another stream cannot be resumed). */
+    boolean knows(String stream) {
+        lock.lock();
+        try {
+            return events.stream().anyMatch(e -> e.stream().equals(stream));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether {@code stream} was marked ended. */
+    boolean ended(String stream) {
+        lock.lock();
+        try {
+            return events.stream().anyMatch(e -> e.message() == null && e.stream().equals(stream));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits up to {@code millis} for an event of {@code stream} after {@code afterSeq}; returns
+     * early, possibly empty, when the stream has ended, the log is closed or {@link #wake} is called.
+     */
     List<Event> await(String stream, long afterSeq, long millis) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         lock.lock();
         try {
+            long wakesBefore = wakes;
             while (true) {
                 List<Event> out = after(stream, afterSeq);
                 long left = end - System.nanoTime();
-                if (!out.isEmpty() || closed || left <= 0) {
+                if (!out.isEmpty() || closed || ended(stream) || wakes != wakesBefore || left <= 0) {
                     return out;
                 }
                 added.awaitNanos(left);
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes every waiter return now (e.g. a GET stream that has been replaced). */
+    void wake() {
+        lock.lock();
+        try {
+            wakes++;
+            added.signalAll();
         } finally {
             lock.unlock();
         }

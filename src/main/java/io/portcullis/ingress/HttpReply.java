@@ -31,27 +31,39 @@ final class HttpReply implements Outbound {
 
     @Override
     public synchronized void send(ObjectNode message) {
-        if (gone) {
-            return;
-        }
         try {
             startSse();
             event(message);
         } catch (IOException e) {
-            gone = true; // the client went away; relayed requests then time out, the call's outcome is still recorded
+            gone = true; // the client went away; it may resume with Last-Event-ID, the events are kept
         }
     }
 
-    /** Writes the final response: an SSE event when streaming, else a JSON body with {@code status}. */
+    /**
+     * Writes the final response: the last SSE event when streaming (and marks the stream ended
+     * for resumption), else a JSON body with {@code status}.
+     */
     synchronized void finish(int status, JsonNode body) throws IOException {
-        if (sse) {
-            if (!gone) {
-                event((ObjectNode) body);
-                out.close();
-            }
+        if (!sse) {
+            json(response, status, body);
             return;
         }
-        json(response, status, body);
+        try {
+            event((ObjectNode) body);
+            if (!gone) {
+                out.close();
+            }
+        } catch (IOException e) {
+            gone = true;
+        } finally {
+            if (resumable()) {
+                session.events.end(stream);
+            }
+        }
+    }
+
+    private boolean resumable() {
+        return session != null && session.id() != null && stream != null;
     }
 
     private void startSse() throws IOException {
@@ -68,8 +80,12 @@ final class HttpReply implements Outbound {
 
     private void event(ObjectNode message) throws IOException {
         StringBuilder b = new StringBuilder("event: message\n");
-        if (session != null && session.id() != null && stream != null) {
+        if (resumable()) {
+            // logged even when the client is gone: it can come back for it with Last-Event-ID
             b.append("id: ").append(session.events.append(stream, message).id()).append('\n');
+        }
+        if (gone) {
+            return;
         }
         b.append("data: ").append(Json.write(message)).append("\n\n");
         out.write(b.toString().getBytes(StandardCharsets.UTF_8));

@@ -3,17 +3,28 @@ package io.portcullis.ingress;
 import io.portcullis.Gateway;
 import io.portcullis.config.ServerSettings;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-/** The HTTP listener: the MCP endpoint plus {@code /healthz}. Binds loopback unless configured otherwise. */
+/**
+ * The HTTP listener: the MCP endpoint, the RFC 9728 metadata, the admin API (identity and audit)
+ * and {@code /healthz}. Binds loopback unless configured otherwise; speaks HTTPS (with optional
+ * or required client certificates) when {@code identity.tls} is configured (a change to it needs
+ * a restart).
+ */
 public final class HttpServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final McpEndpoint endpoint;
     private final Sessions sessions;
+    private final Gateway gateway;
+    private final String scheme;
+    private final io.portcullis.audit.AuditApi auditApi;
 
     public HttpServer(Gateway gateway, ServerSettings settings) {
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
@@ -23,7 +34,18 @@ public final class HttpServer implements AutoCloseable {
         // our own virtual thread (measured with bench/).
         pool.setVirtualThreadsExecutor(McpEndpoint.requestThreads());
         server = new Server(pool);
-        connector = new ServerConnector(server);
+        var tls = gateway.config().identity().tls();
+        if (tls != null) {
+            HttpConfiguration https = new HttpConfiguration();
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            secure.setSniHostCheck(false); // clients may connect by IP address; the Host check is Origins' job
+            https.addCustomizer(secure);
+            connector = new ServerConnector(server, ServerTls.contextFactory(tls), new HttpConnectionFactory(https));
+        } else {
+            connector = new ServerConnector(server);
+        }
+        this.gateway = gateway;
+        this.scheme = tls != null ? "https" : "http";
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         server.addConnector(connector);
@@ -41,12 +63,15 @@ public final class HttpServer implements AutoCloseable {
                 return true;
             }
         };
-        server.setHandler(new Handler.Sequence(endpoint, health));
+        auditApi = new io.portcullis.audit.AuditApi(gateway.audit(), () -> gateway.config().audit());
+        server.setHandler(new Handler.Sequence(endpoint, new WellKnown(gateway), auditApi, new io.portcullis.admin.AdminApi(gateway), health));
+        server.setErrorHandler(new JsonErrorPage());
         server.setStopTimeout(2000);
     }
 
     public void start() throws Exception {
         server.start();
+        gateway.identity().listening(scheme, connector.getHost(), port());
     }
 
     /** The port actually bound (useful with port 0 in tests). */
@@ -62,6 +87,7 @@ public final class HttpServer implements AutoCloseable {
     public void close() throws Exception {
         sessions.close();
         endpoint.close();
+        auditApi.close();
         server.stop();
     }
 }

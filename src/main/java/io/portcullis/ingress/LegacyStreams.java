@@ -1,12 +1,11 @@
 package io.portcullis.ingress;
 
+import io.portcullis.identity.Principal;
 import io.portcullis.protocol.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -18,28 +17,22 @@ import org.eclipse.jetty.server.Response;
  */
 final class LegacyStreams {
     private static final long KEEPALIVE_MS = 15_000;
-    private static final Set<String> OPEN = ConcurrentHashMap.newKeySet();
+    static final String GET = "get";
 
     private LegacyStreams() {}
 
-    static void get(Sessions sessions, String env, Request req, Response res) throws IOException {
+    static void get(McpEndpoint endpoint, String env, Principal caller, Request req, Response res) throws IOException {
         String accept = req.getHeaders().get(HttpHeader.ACCEPT);
         if (accept == null || !(accept.contains("text/event-stream") || accept.contains("*/*"))) {
             McpEndpoint.error(res, 406, null, -32000, "Not Acceptable: Client must accept text/event-stream", null);
             return;
         }
-        String id = req.getHeaders().get("Mcp-Session-Id");
-        if (id == null) {
-            McpEndpoint.error(res, 400, null, -32000, "Bad Request: Mcp-Session-Id header is required", null);
+        ClientSession s = endpoint.session(env, caller, req, res);
+        if (s == null) {
             return;
         }
-        ClientSession s = sessions.get(id.trim());
-        if (s == null || s.closed() || !s.environment().equals(env)) {
-            McpEndpoint.error(res, 404, null, -32001, "Session not found", null);
-            return;
-        }
-        String stream = "get";
-        long after = 0;
+        String stream = GET;
+        long after = s.getStreamDelivered();
         String last = req.getHeaders().get("Last-Event-ID");
         if (last != null) {
             int dot = last.lastIndexOf('.');
@@ -50,12 +43,21 @@ final class LegacyStreams {
                 McpEndpoint.error(res, 400, null, -32000, "Invalid event ID format", null);
                 return;
             }
+            if (!stream.equals(GET) && !s.events.knows(stream)) {
+                McpEndpoint.error(res, 400, null, -32000, "Invalid event ID: no such stream in this session (or it is too old)", null);
+                return;
+            }
         }
-        boolean live = stream.equals("get");
-        if (live && !OPEN.add(s.id())) {
-            McpEndpoint.error(res, 409, null, -32000, "Conflict: Only one SSE stream is allowed per session", null);
-            return;
+        boolean live = stream.equals(GET);
+        // One live GET stream per session, and the newest one wins: the server cannot see that a
+        // client's old stream died until it next writes to it (up to a keepalive later), so
+        // refusing the new one (409, as the SDK does) would lock out a client that reconnects.
+        long generation = live ? s.getStreamGeneration.incrementAndGet() : 0;
+        if (live) {
+            s.events.wake();
         }
+        // keepalives also keep the session from expiring: at least two per idle timeout
+        long keepalive = Math.clamp(endpoint.sessions().idleTimeout().toMillis() / 2, 100, KEEPALIVE_MS);
         try {
             res.setStatus(200);
             res.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
@@ -64,31 +66,33 @@ final class LegacyStreams {
             OutputStream out = Content.Sink.asOutputStream(res);
             out.write(": stream open\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
-            if (!live) {
-                // Replay of a POST's stream: what was sent after the given event, then the stream ends.
-                write(out, s.events.after(stream, after));
-                out.close();
-                return;
-            }
-            // Without Last-Event-ID, everything still queued for the GET stream is delivered: a
-            // list change that happened before the client opened the stream is not lost.
-            while (!s.closed()) {
-                List<EventLog.Event> events = s.events.await("get", after, KEEPALIVE_MS);
+            // Without Last-Event-ID the GET stream starts after what earlier GET streams delivered:
+            // a list change queued before the client opened its first stream is not lost. A
+            // resumed POST stream replays what the client missed and goes on until the POST's
+            // response, then ends as the original would have.
+            while (!s.closed() && (!live || s.getStreamGeneration.get() == generation)) {
+                s.touch(); // a client listening on its stream is not idle, even if it sends nothing
+                List<EventLog.Event> events = s.events.await(stream, after, keepalive);
+                if (live && s.getStreamGeneration.get() != generation) {
+                    break; // replaced: what came in is the newer stream's to deliver
+                }
                 if (events.isEmpty()) {
+                    if (!live && s.events.ended(stream)) {
+                        break;
+                    }
                     out.write(": keepalive\n\n".getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     continue;
                 }
                 write(out, events);
                 after = events.getLast().seq();
+                if (live) {
+                    s.getStreamDelivered(after);
+                }
             }
             out.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            if (live) {
-                OPEN.remove(s.id());
-            }
         }
     }
 

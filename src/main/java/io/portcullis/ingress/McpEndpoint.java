@@ -3,6 +3,7 @@ package io.portcullis.ingress;
 import io.portcullis.config.EnvironmentConfig;
 import io.portcullis.config.ServerSettings;
 import io.portcullis.identity.Principal;
+import io.portcullis.pipeline.Origin;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
@@ -44,6 +45,10 @@ public final class McpEndpoint extends Handler.Abstract {
     public McpEndpoint(Dispatcher dispatcher, Sessions sessions) {
         this.dispatcher = dispatcher;
         this.sessions = sessions;
+    }
+
+    Sessions sessions() {
+        return sessions;
     }
 
     /**
@@ -93,15 +98,51 @@ public final class McpEndpoint extends Handler.Abstract {
             error(res, 403, null, -32000, refusal, null);
             return;
         }
+        if (!"POST".equals(req.getMethod()) && isModernHeader(req)) {
+            // 2026-07-28 is POST-only: no GET stream, no session to DELETE
+            res.getHeaders().put(HttpHeader.ALLOW, "POST");
+            error(res, 405, null, -32000, "Method not allowed.", null);
+            return;
+        }
+        // C1.1: every request is authenticated before anything else looks at it (sessions included).
+        String pathEnv = path.equals("/mcp") || path.equals("/mcp/") ? null : env.get().name();
+        var identity = dispatcher.gateway().identity();
+        Principal principal = HttpAuth.authenticate(identity, req, res, env.get().name(), identity.routeResource(pathEnv));
+        if (principal == null) {
+            return;
+        }
         switch (req.getMethod()) {
-            case "POST" -> post(env.get().name(), req, res);
-            case "GET" -> LegacyStreams.get(sessions, env.get().name(), req, res);
-            case "DELETE" -> delete(env.get().name(), req, res);
+            case "POST" -> post(env.get().name(), principal, req, res);
+            case "GET" -> LegacyStreams.get(this, env.get().name(), principal, req, res);
+            case "DELETE" -> delete(env.get().name(), principal, req, res);
             default -> {
                 res.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE");
                 error(res, 405, null, -32000, "Method not allowed.", null);
             }
         }
+    }
+
+    /** A request without the 2026 envelope but with a 2026 header: the client is confused about its era. */
+    private static void envelopeMissing(Message msg, Response res) throws IOException {
+        if ("initialize".equals(msg.method())) {
+            error(res, 400, msg.id(), ErrorCodes.HEADER_MISMATCH, "Bad Request: the request headers and body disagree: "
+                    + "initialize belongs to the 2025 eras but the MCP-Protocol-Version header names 2026-07-28", null);
+            return;
+        }
+        ObjectNode data = Json.object();
+        var missing = data.putObject("envelope").putArray("missing");
+        missing.add(Modern.VERSION_KEY);
+        if (!(msg.meta() != null && msg.meta().has(Modern.CAPS_KEY))) {
+            missing.add(Modern.CAPS_KEY);
+        }
+        error(res, 400, msg.id(), ErrorCodes.INVALID_PARAMS, "Invalid params: the MCP-Protocol-Version header names protocol "
+                + "revision 2026-07-28, but the request is missing the required per-request envelope key(s): "
+                + String.join(", ", missing.valueStream().map(JsonNode::asString).toList()), data);
+    }
+
+    private static boolean isModernHeader(Request req) {
+        String v = req.getHeaders().get("MCP-Protocol-Version");
+        return v != null && ProtocolVersion.of(v.strip()).filter(ProtocolVersion::isModern).isPresent();
     }
 
     private Optional<EnvironmentConfig> environment(String path) {
@@ -116,7 +157,7 @@ public final class McpEndpoint extends Handler.Abstract {
         return config.environment(name);
     }
 
-    private void post(String env, Request req, Response res) throws IOException {
+    private void post(String env, Principal principal, Request req, Response res) throws IOException {
         String type = req.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (type == null || !type.toLowerCase().startsWith("application/json")) {
             error(res, 415, null, -32000, "Unsupported Media Type: Content-Type must be application/json", null);
@@ -149,7 +190,7 @@ public final class McpEndpoint extends Handler.Abstract {
             return;
         }
         if (json instanceof ArrayNode batch) {
-            batch(env, batch, req, res);
+            batch(env, principal, batch, req, res);
             return;
         }
         Message msg;
@@ -160,9 +201,9 @@ public final class McpEndpoint extends Handler.Abstract {
             return;
         }
         if (Modern.claims(msg)) {
-            Modern.serve(dispatcher, env, msg, req, res);
+            Modern.serve(dispatcher, env, principal, msg, req, res);
         } else {
-            legacy(env, msg, req, res);
+            legacy(env, principal, msg, req, res);
         }
     }
 
@@ -180,12 +221,22 @@ public final class McpEndpoint extends Handler.Abstract {
         }
     }
 
-    private void legacy(String env, Message msg, Request req, Response res) throws IOException {
-        if (msg.isRequest() && "initialize".equals(msg.method())) {
-            initialize(env, msg, req, res);
+    private void legacy(String env, Principal principal, Message msg, Request req, Response res) throws IOException {
+        if (msg.isRequest() && isModernHeader(req)) {
+            envelopeMissing(msg, res);
             return;
         }
-        ClientSession s = session(env, req, res);
+        if (msg.isRequest() && "initialize".equals(msg.method())) {
+            String current = req.getHeaders().get("Mcp-Session-Id");
+            if (current != null && sessions.get(current.trim()) != null) {
+                // as the SDK's transport does: a live session cannot be initialized again
+                error(res, 400, msg.id(), ErrorCodes.INVALID_REQUEST, "Invalid Request: Server already initialized", null);
+                return;
+            }
+            initialize(env, principal, msg, req, res);
+            return;
+        }
+        ClientSession s = session(env, principal, req, res);
         if (s == null) {
             return;
         }
@@ -204,26 +255,30 @@ public final class McpEndpoint extends Handler.Abstract {
             }
             case REQUEST -> {
                 HttpReply reply = new HttpReply(res, s, "post-" + s.postStreams.incrementAndGet());
-                reply.finish(200, dispatcher.handle(s, msg, reply));
+                reply.finish(200, dispatcher.handle(s, msg, reply, origin(req)));
             }
         }
     }
 
-    private void initialize(String env, Message msg, Request req, Response res) throws IOException {
+    private void initialize(String env, Principal caller, Message msg, Request req, Response res) throws IOException {
         ObjectNode params = msg.params();
         ProtocolVersion version = ProtocolVersion.negotiateLegacy(params.path("protocolVersion").asString(""));
         ObjectNode caps = params.get("capabilities") instanceof ObjectNode c ? c : Json.object();
         ObjectNode info = params.get("clientInfo") instanceof ObjectNode i ? i : Json.object();
-        Principal principal = Principal.anonymous(env, info.path("name").asString(null));
+        Principal principal = withClient(caller, info);
         ClientSession s = new ClientSession(Sessions.newId(), env, version, caps, info, principal);
         sessions.add(s);
-        LOG.info("session {} opened: env={} protocol={} client={}", s.id(), env, version.id(), info.path("name").asString("?"));
+        LOG.info("session {} opened: env={} protocol={} client={} subject={} auth={}", s.id(), env, version.id(),
+                info.path("name").asString("?"), principal.subject(), principal.authMethod());
         res.getHeaders().put("Mcp-Session-Id", s.id());
         HttpReply.json(res, 200, Message.result(msg.id(), dispatcher.initializeResult(version)));
     }
 
-    /** The session named by the request's header, or null after answering 400 (missing) or 404 (unknown). */
-    ClientSession session(String env, Request req, Response res) throws IOException {
+    /**
+     * The session named by the request's header, or null after answering 400 (missing), 404
+     * (unknown) or 403 (opened by another caller: a session is bound to the principal that opened it).
+     */
+    ClientSession session(String env, Principal caller, Request req, Response res) throws IOException {
         String id = req.getHeaders().get("Mcp-Session-Id");
         if (id == null || id.isBlank()) {
             error(res, 400, null, -32000, "Bad Request: Mcp-Session-Id header is required", null);
@@ -234,7 +289,19 @@ public final class McpEndpoint extends Handler.Abstract {
             error(res, 404, null, -32001, "Session not found", null);
             return null;
         }
+        if (!s.principal().sameCaller(caller)) {
+            LOG.warn("session {} of {} refused to {} ({})", s.id(), s.principal().subject(), caller.subject(), caller.authMethod());
+            error(res, 403, null, -32000, "Forbidden: the session belongs to another caller", null);
+            return null;
+        }
+        // The same caller may present a fresh credential (a refreshed token): later calls record it.
+        s.principal(withClient(caller, s.clientInfo()));
         return s;
+    }
+
+    /** The caller's principal; the client id falls back to the MCP client's own name when the credential names none. */
+    static Principal withClient(Principal caller, ObjectNode clientInfo) {
+        return caller.clientId() != null ? caller : caller.withClientId(clientInfo.path("name").asString(null));
     }
 
     private boolean protocolHeaderOk(ClientSession s, Request req, Response res) throws IOException {
@@ -251,12 +318,19 @@ public final class McpEndpoint extends Handler.Abstract {
         return true;
     }
 
-    private void batch(String env, ArrayNode batch, Request req, Response res) throws IOException {
+    private void batch(String env, Principal principal, ArrayNode batch, Request req, Response res) throws IOException {
         if (batch.isEmpty()) {
             error(res, 400, null, ErrorCodes.INVALID_REQUEST, "Bad Request: empty JSON-RPC batch", null);
             return;
         }
-        ClientSession s = session(env, req, res);
+        for (JsonNode item : batch) {
+            if (item.path("params").path("_meta").has(Modern.VERSION_KEY)) {
+                error(res, 400, null, ErrorCodes.INVALID_REQUEST,
+                        "Bad Request: JSON-RPC batches may not contain requests for protocol revision 2026-07-28 or later", null);
+                return;
+            }
+        }
+        ClientSession s = session(env, principal, req, res);
         if (s == null) {
             return;
         }
@@ -284,7 +358,7 @@ public final class McpEndpoint extends Handler.Abstract {
             switch (m.kind()) {
                 case RESPONSE -> dispatcher.clientResponse(s, m);
                 case NOTIFICATION -> dispatcher.handle(s, m, Outbound.DROP);
-                case REQUEST -> answers.add(dispatcher.handle(s, m, Outbound.DROP));
+                case REQUEST -> answers.add(dispatcher.handle(s, m, Outbound.DROP, origin(req)));
             }
         }
         if (answers.isEmpty()) {
@@ -294,14 +368,20 @@ public final class McpEndpoint extends Handler.Abstract {
         }
     }
 
-    private void delete(String env, Request req, Response res) throws IOException {
-        ClientSession s = session(env, req, res);
+    private void delete(String env, Principal principal, Request req, Response res) throws IOException {
+        ClientSession s = session(env, principal, req, res);
         if (s == null) {
             return;
         }
         sessions.remove(s.id());
         LOG.info("session {} ended by the client", s.id());
         HttpReply.empty(res, 200);
+    }
+
+    /** The peer and the W3C trace headers of one HTTP request, for the audit record (C4.1). */
+    static Origin origin(Request req) {
+        return Origin.http(Request.getRemoteAddr(req) + ":" + Request.getRemotePort(req),
+                req.getHeaders().get("traceparent"), req.getHeaders().get("tracestate"));
     }
 
     static void error(Response res, int status, JsonNode id, int code, String message, JsonNode data) throws IOException {

@@ -34,7 +34,7 @@ final class Modern {
         return meta != null && meta.has(VERSION_KEY);
     }
 
-    static void serve(Dispatcher dispatcher, String env, Message msg, Request req, Response res) throws IOException {
+    static void serve(Dispatcher dispatcher, String env, Principal caller, Message msg, Request req, Response res) throws IOException {
         ObjectNode meta = msg.meta();
         String version = meta.path(VERSION_KEY).asString("");
         if (ProtocolVersion.of(version).filter(ProtocolVersion::isModern).isEmpty()) {
@@ -56,7 +56,7 @@ final class Modern {
             return;
         }
         ObjectNode info = meta.get(INFO_KEY) instanceof ObjectNode i ? i : Json.object();
-        Principal principal = Principal.anonymous(env, info.path("name").asString(null));
+        Principal principal = McpEndpoint.withClient(caller, info); // authenticated on this very request: no session to trust
         ClientSession s = new ClientSession(null, env, ProtocolVersion.V2026_07_28, caps, info, principal);
         if (meta.get(LOG_KEY) instanceof JsonNode level && level.isString()) {
             s.logLevel(level.asString());
@@ -67,7 +67,7 @@ final class Modern {
             return;
         }
         HttpReply reply = new HttpReply(res, s, null);
-        ObjectNode answer = dispatcher.handle(s, msg, reply);
+        ObjectNode answer = dispatcher.handle(s, msg, reply, McpEndpoint.origin(req));
         int status = answer.path("error").path("code").asInt(0) == ErrorCodes.METHOD_NOT_FOUND ? 404 : 200;
         reply.finish(status, answer);
     }

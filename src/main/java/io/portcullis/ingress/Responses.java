@@ -12,7 +12,10 @@ import tools.jackson.databind.node.ObjectNode;
  * <ul>
  *   <li>a control's refusal of a {@code tools/call}: an {@code isError} result naming the control,
  *       so the model learns why (and {@code _meta["io.portcullis/refusal"]} for programs);</li>
- *   <li>an unknown tool: JSON-RPC -32602, as the spec asks;</li>
+ *   <li>an unknown tool in {@code tools/call}: an {@code isError} result naming the control {@code catalog},
+ *       which is what the reference SDK servers answer, so a client sees the same thing through the
+ *       gateway as directly (the conformance suite's tools-call-* scenarios rely on it); elsewhere
+ *       JSON-RPC -32602;</li>
  *   <li>the upstream's own JSON-RPC error: passed on unchanged;</li>
  *   <li>an upstream failure (down, crashed, timeout, garbage): JSON-RPC -32003 naming the upstream and the control.</li>
  * </ul>
@@ -24,6 +27,7 @@ public final class Responses {
     public static ObjectNode forToolCall(JsonNode id, GatewayException e) {
         return switch (e) {
             case GatewayException.Refused r -> Message.result(id, refusalResult(r));
+            case GatewayException.UnknownTool u -> Message.result(id, refusalResult(u));
             default -> forRequest(id, e);
         };
     }
@@ -44,7 +48,7 @@ public final class Responses {
         };
     }
 
-    static ObjectNode refusalResult(GatewayException.Refused r) {
+    static ObjectNode refusalResult(GatewayException r) {
         ObjectNode result = Json.object();
         result.putArray("content").addObject().put("type", "text")
                 .put("text", "Refused by Portcullis (" + r.control() + "): " + r.getMessage());

@@ -1,7 +1,6 @@
 package io.portcullis.ingress;
 
 import io.portcullis.Gateway;
-import io.portcullis.identity.Principal;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
@@ -88,8 +87,10 @@ public final class StdioServer {
             ProtocolVersion v = ProtocolVersion.negotiateLegacy(p.path("protocolVersion").asString(""));
             ObjectNode caps = p.get("capabilities") instanceof ObjectNode c ? c : Json.object();
             ObjectNode info = p.get("clientInfo") instanceof ObjectNode i ? i : Json.object();
+            // C1.4, local side: the client launched this process, so the caller is the local OS user
+            // (or the principal identity.stdio names), authenticated by the operating system.
             session = new ClientSession("stdio", environment, v, caps, info,
-                    Principal.anonymous(environment, info.path("name").asString(null)));
+                    dispatcher.gateway().identity().local(environment, info.path("name").asString(null)));
             write(Message.result(msg.id(), dispatcher.initializeResult(v)));
             return;
         }

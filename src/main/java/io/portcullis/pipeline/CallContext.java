@@ -22,6 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param relay       the way back to the client for progress and server-to-client requests
  * @param started     when the gateway received the call
  * @param trail       what the stages learned, for the log and the audit record
+ * @param origin      the client program, peer address and trace headers of the request (never null)
  */
 public record CallContext(
         String callId,
@@ -34,7 +35,18 @@ public record CallContext(
         ToolEntry tool,
         Relay relay,
         Instant started,
-        CallTrail trail) {
+        CallTrail trail,
+        Origin origin) {
+
+    public CallContext {
+        origin = origin == null ? Origin.NONE : origin;
+    }
+
+    /** A context whose origin is unknown (no transport facts). */
+    public CallContext(String callId, Principal principal, String environment, String sessionId, String protocol,
+                       String toolName, ObjectNode params, ToolEntry tool, Relay relay, Instant started, CallTrail trail) {
+        this(callId, principal, environment, sessionId, protocol, toolName, params, tool, relay, started, trail, Origin.NONE);
+    }
 
     /** The call's arguments object (empty when the client sent none). */
     public ObjectNode arguments() {
@@ -48,7 +60,7 @@ public record CallContext(
 
     public CallContext withTool(ToolEntry entry) {
         trail.tool(entry);
-        return new CallContext(callId, principal, environment, sessionId, protocol, toolName, params, entry, relay, started, trail);
+        return new CallContext(callId, principal, environment, sessionId, protocol, toolName, params, entry, relay, started, trail, origin);
     }
 
     /**

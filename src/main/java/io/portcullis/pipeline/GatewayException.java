@@ -27,7 +27,7 @@ public sealed abstract class GatewayException extends Exception
         }
     }
 
-    /** The tool is not in the catalog (or not visible here): JSON-RPC invalid params, as the spec asks. */
+    /** The tool is not in the catalog (or not visible here): an {@code isError} result for tools/call, as the reference servers answer. */
     public static final class UnknownTool extends GatewayException {
         public UnknownTool(String tool) {
             super("catalog", "Unknown tool: " + tool);

@@ -1,9 +1,14 @@
 package io.portcullis.pipeline;
 
+import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.Catalog;
+import io.portcullis.pipeline.stages.Arguments;
 import io.portcullis.pipeline.stages.CallLog;
 import io.portcullis.pipeline.stages.CatalogLookup;
+import io.portcullis.pipeline.stages.PolicyCheck;
+import io.portcullis.pipeline.stages.ResultLimit;
 import io.portcullis.pipeline.stages.ToolSwitch;
+import io.portcullis.policy.Policy;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -15,21 +20,41 @@ public final class Stages {
      * The standard order for {@code tools/call}. Why this order:
      * <ol>
      *   <li>{@code call-log} wraps everything, so that every call, refused or not, leaves one
-     *       structured line (and, with the audit issue, a durable record).</li>
+     *       structured line, even when the audit log itself refuses.</li>
+     *   <li>{@code audit} (C4.1, C4.2) wraps every control after it: each refusal by any later
+     *       stage, each upstream failure and each result becomes one durable record, and the client
+     *       is answered only after that record is durable. If the audit store fails, the call is
+     *       refused (control {@code audit}).</li>
      *   <li>kill switches and rate limits (C6.2, C6.3) come next: cheap, and they must act even
      *       when later controls are broken.</li>
      *   <li>{@code catalog}: a tool that is not in the catalog is refused before anything looks
      *       at its arguments (C2.1).</li>
-     *   <li>{@code tool-switch}: the per-tool, per-environment enable switch (C6.2).</li>
-     *   <li>later: readiness gate (G1), argument constraints (C2.3), policy (C3.2, C3.4), chain
-     *       rules, approval, credentials: each one file plus one line here.</li>
+     *   <li>{@code tool-switch}: raw export without a documented need (C2.4), the catalog's
+     *       environments, and the per-tool operational switch (C6.2).</li>
+     *   <li>{@code result-limit} wraps everything after it, so that whatever comes back is held
+     *       to the tool's size limit (C2.3, C5.3) before it reaches the client.</li>
+     *   <li>{@code arguments}: schema and catalog overlay (C2.3), before any decision that could
+     *       depend on argument values, and before anything reaches the upstream.</li>
+     *   <li>{@code policy}: the decision on principal, environment, tool and (now valid)
+     *       arguments; deny by default (C3.2, C3.4). Its rule ids go into the trail.</li>
+     *   <li>later: readiness gate (G1, before arguments), chain rules, approval, credentials:
+     *       each one file plus one line here, ABOVE audit-intent.</li>
+     *   <li>{@code audit-intent} is always the LAST stage: reaching it means every control allowed
+     *       the call, so for a call that is not read-only it makes the intent durable right before
+     *       the upstream is called (C4.2). Two stages rather than a callback: the order is visible
+     *       here, and nothing can be added between the intent and the upstream call by accident.</li>
      *   <li>the terminal handler calls the upstream under its timeout (C6.1).</li>
      * </ol>
      */
-    public static List<Stage> standard(Supplier<Catalog> catalog) {
+    public static List<Stage> standard(Supplier<Catalog> catalog, Supplier<Policy> policy, AuditLog audit) {
         return List.of(
                 new CallLog(),
+                audit.outcomeStage(),
                 new CatalogLookup(catalog),
-                new ToolSwitch());
+                new ToolSwitch(),
+                new ResultLimit(),
+                new Arguments(),
+                new PolicyCheck(policy),
+                audit.intentStage());
     }
 }

@@ -103,7 +103,10 @@ final class HttpConnection implements Connection {
         r.onResponseContentSource((response, body) -> answer(response, body, requestId));
         r.send(result -> {
             if (result.isFailed()) {
-                failed(requestId, String.valueOf(result.getFailure().getMessage()));
+                Throwable f = result.getFailure();
+                // some failures carry no message; never show the client a "null"
+                failed(requestId, f instanceof java.net.ConnectException ? "cannot connect to " + config.url()
+                        : f.getMessage() == null ? "the connection failed" : f.getMessage());
             }
         });
     }
@@ -119,12 +122,12 @@ final class HttpConnection implements Connection {
         type = type == null ? "" : type;
         if (status == 202 || status == 204) {
             Content.Source.consumeAll(body, Callback.NOOP);
-        } else if (status == 404 && sessionId != null) {
+        } else if (status / 100 != 2 && type.startsWith("application/json")) {
+            Content.Source.asByteArrayAsync(body, MAX_JSON_BYTES)
+                    .whenComplete((bytes, failure) -> refused(status, failure == null ? bytes : null, requestId));
+        } else if (status / 100 != 2) {
             Content.Source.consumeAll(body, Callback.NOOP);
-            sink.closed("upstream session expired (HTTP 404)");
-        } else if (status / 100 != 2 && !type.startsWith("application/json")) {
-            Content.Source.consumeAll(body, Callback.NOOP);
-            failed(requestId, "HTTP " + status);
+            refused(status, null, requestId);
         } else if (type.startsWith("text/event-stream")) {
             Thread.ofVirtual().name("sse-" + config.name()).start(() -> readEvents(Content.Source.asInputStream(body), requestId));
         } else {
@@ -147,6 +150,34 @@ final class HttpConnection implements Connection {
                 }
             });
         }
+    }
+
+    /**
+     * A non-2xx answer. A JSON-RPC error for our request is delivered as the answer. The TS SDK and
+     * the SDK's example app answer 400 "No valid session ID" (not 404) for a session they no
+     * longer know: that, like 404, means the session is gone and the upstream must be reconnected.
+     */
+    private void refused(int status, byte[] json, Long requestId) {
+        JsonNode error = null;
+        if (json != null) {
+            try {
+                error = Json.parse(json);
+            } catch (JacksonException e) {
+                // not JSON after all: only the status is known
+            }
+        }
+        String message = error == null ? "" : error.path("error").path("message").asString("");
+        if (sessionId != null && (status == 404 || (status == 400 && message.toLowerCase(java.util.Locale.ROOT).contains("session")))) {
+            sink.closed("upstream session expired (HTTP " + status + (message.isEmpty() ? "" : ": " + message) + ")");
+            return;
+        }
+        JsonNode id = error == null ? null : error.get("id");
+        if (error instanceof ObjectNode o && o.has("error") && requestId != null && id != null && id.canConvertToLong()
+                && id.asLong() == requestId) {
+            sink.receive(o, requestId);
+            return;
+        }
+        failed(requestId, "HTTP " + status + (message.isEmpty() ? "" : ": " + message));
     }
 
     private void failed(Long requestId, String why) {

@@ -31,7 +31,10 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Upstream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration INITIAL_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** An upstream that ran this long before dying is restarted at the initial backoff again. */
+    private static final Duration STABLE = Duration.ofSeconds(60);
 
     public enum State { STARTING, READY, DOWN, CLOSED }
 
@@ -57,7 +60,6 @@ public final class Upstream implements AutoCloseable {
     private volatile ObjectNode serverInfo = Json.object();
     private volatile ObjectNode capabilities = Json.object();
     private volatile Thread supervisor;
-    private volatile CountDownLatch down = new CountDownLatch(1);
 
     /**
      * @param http the HTTP client for Streamable HTTP upstreams, shared by all of them (see
@@ -145,45 +147,52 @@ public final class Upstream implements AutoCloseable {
     }
 
     private void supervise() {
-        long backoffMs = 250;
-        while (state != State.CLOSED) {
-            long startedAt = System.nanoTime();
-            try {
-                connect();
-                backoffMs = 250;
-                down.await();
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                lastError = e.getMessage() == null ? e.toString() : e.getMessage();
-                LOG.warn("upstream {} failed to start: {}", name(), lastError);
-            }
-            disconnect();
-            if (state == State.CLOSED) {
-                return;
-            }
-            state = State.DOWN;
-            calls.failAll(name(), "upstream " + name() + " is down: " + lastError);
-            if (Duration.ofNanos(System.nanoTime() - startedAt).toSeconds() > 60) {
-                backoffMs = 250; // it ran a good while: this is a fresh failure, not a crash loop
-            }
-            LOG.info("upstream {} restarting in {} ms", name(), backoffMs);
-            try {
+        long backoffMs = INITIAL_BACKOFF.toMillis();
+        try {
+            while (state != State.CLOSED) {
+                long startedAt = System.nanoTime();
+                CountDownLatch down = new CountDownLatch(1);
+                try {
+                    connect(down);
+                    down.await();
+                } catch (InterruptedException e) {
+                    return;
+                    } catch (Exception e) {
+                    // lastError reaches clients ("not available: ..."): a message, never a class name
+                    lastError = e.getMessage() == null ? "unexpected failure while connecting" : e.getMessage();
+                    if (e instanceof GatewayException || e instanceof IOException) {
+                        LOG.warn("upstream {} failed to start: {}", name(), lastError);
+                    } else {
+                        LOG.warn("upstream {} failed to start: {}", name(), lastError, e); // a bug: keep the trace
+                    }
+                }
+                disconnect();
+                if (state == State.CLOSED) {
+                    return;
+                }
+                state = State.DOWN;
+                calls.failAll(name(), "upstream " + name() + " is down: " + lastError);
+                if (Duration.ofNanos(System.nanoTime() - startedAt).compareTo(STABLE) > 0) {
+                    backoffMs = INITIAL_BACKOFF.toMillis(); // it ran a good while: a fresh failure, not a crash loop
+                }
+                LOG.info("upstream {} restarting in {} ms", name(), backoffMs);
                 Thread.sleep(backoffMs);
-            } catch (InterruptedException e) {
-                return;
+                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
             }
-            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
+        } catch (InterruptedException e) {
+            // close() interrupts the supervisor
+        } finally {
+            // whatever the supervisor was doing when close() came, no child process may outlive it
+            disconnect();
         }
     }
 
-    private void connect() throws IOException, GatewayException {
-        down = new CountDownLatch(1);
+    private void connect(CountDownLatch down) throws IOException, GatewayException {
         Connection c = config.transport() == UpstreamConfig.Transport.STDIO
                 ? new StdioConnection(config)
                 : new HttpConnection(config, http);
         connection = c;
-        c.open(new Sink());
+        c.open(new Sink(down));
         ObjectNode params = Json.object().put("protocolVersion", config.protocolVersion());
         ObjectNode caps = params.putObject("capabilities");
         caps.putObject("sampling");
@@ -197,11 +206,12 @@ public final class Upstream implements AutoCloseable {
         c.negotiated(negotiatedVersion);
         c.send(Message.notification("notifications/initialized", null), null);
         listing = Listing.fetch(this::internal, capabilities);
-        state = State.READY;
+        // the catalog has the upstream's tools before anyone is told it is ready
+        listener.listingChanged(this);
         lastError = null;
+        state = State.READY;
         LOG.info("upstream {} ready: {} {} (protocol {}), {} tools", name(), serverInfo.path("name").asString(""),
                 serverInfo.path("version").asString(""), negotiatedVersion, listing.tools().size());
-        listener.listingChanged(this);
     }
 
     private void disconnect() {
@@ -254,7 +264,8 @@ public final class Upstream implements AutoCloseable {
             if (e.getCause() instanceof GatewayException g) {
                 throw g;
             }
-            throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " failed: " + e.getCause());
+            LOG.warn("upstream {}: {} failed", name(), method, e.getCause());
+            throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " failed to answer " + method);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GatewayException.UpstreamFailure("upstream", name(), "interrupted");
@@ -315,6 +326,13 @@ public final class Upstream implements AutoCloseable {
 
     /** Receives everything the connection reads. */
     private final class Sink implements Connection.Sink {
+        /** This connection's own latch: a late report from an earlier connection cannot end a newer one. */
+        private final CountDownLatch down;
+
+        Sink(CountDownLatch down) {
+            this.down = down;
+        }
+
         @Override
         public void receive(ObjectNode raw, Long relatedId) {
             Message msg;
@@ -333,13 +351,15 @@ public final class Upstream implements AutoCloseable {
 
         @Override
         public void requestFailed(long requestId, String why) {
-            calls.fail(requestId, new GatewayException.UpstreamFailure("upstream", name(), why));
+            calls.fail(requestId, new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + ": " + why));
         }
 
         @Override
         public void closed(String why) {
             lastError = why;
             LOG.warn("upstream {} connection lost: {}", name(), why);
+            // calls in flight (the handshake too) end now, not at their timeouts
+            calls.failAll(name(), "upstream " + name() + " connection lost: " + why);
             down.countDown();
         }
     }
@@ -353,8 +373,9 @@ public final class Upstream implements AutoCloseable {
             if (relay == null && "roots/list".equals(msg.method())) {
                 answer = Message.result(msg.id(), Json.object().set("roots", Json.array()));
             } else if (relay == null) {
-                answer = Message.error(msg.id(), io.portcullis.protocol.ErrorCodes.INVALID_REQUEST,
-                        "portcullis: " + msg.method() + " can only be relayed while a client call is in flight", null);
+                LOG.info("upstream {}: {} refused: no single client call it can belong to", name(), msg.method());
+                answer = Message.error(msg.id(), io.portcullis.protocol.ErrorCodes.INVALID_REQUEST, "portcullis: "
+                        + msg.method() + " is relayed only while calls of exactly one client are in flight", null);
             } else {
                 try {
                     ObjectNode response = relay.request(msg.method(), msg.params());
@@ -384,7 +405,8 @@ public final class Upstream implements AutoCloseable {
                 if (relay != null) {
                     relay.notify(msg.node());
                 } else {
-                    LOG.info("upstream {} log (not tied to a call, not relayed): {}", name(), msg.params());
+                    // debug: upstreams asked for debug-level logs would otherwise flood the gateway's log
+                    LOG.debug("upstream {} log (not tied to a call, not relayed): {}", name(), msg.params());
                 }
             }
             case "notifications/tools/list_changed", "notifications/prompts/list_changed",

@@ -43,7 +43,7 @@ public final class CallLog implements Stage {
             throw e;
         } finally {
             Principal p = call.principal();
-            LOG.info("call {} {} {} {} {} {} {} {} {} {} {} {}",
+            LOG.info("call {} {} {} {} {} {} {} {} {} {} {} {} {} {}",
                     kv("call_id", call.callId()),
                     kv("tool", call.toolName()),
                     kv("upstream", call.trail().tool() == null ? null : call.trail().tool().upstream()),
@@ -52,6 +52,8 @@ public final class CallLog implements Stage {
                     kv("principal_kind", p.kind().name().toLowerCase()),
                     kv("client", p.clientId()),
                     kv("auth", p.authMethod()),
+                    kv("token_id", p.tokenId()),
+                    kv("issuer", p.issuer()),
                     kv("session", call.sessionId()),
                     kv("outcome", outcome),
                     kv("control", control),

@@ -1,0 +1,170 @@
+package io.portcullis.admin;
+
+import io.portcullis.Gateway;
+import io.portcullis.identity.AuthException;
+import io.portcullis.identity.Identity;
+import io.portcullis.identity.IdentityStore;
+import io.portcullis.identity.Principal;
+import io.portcullis.ingress.HttpAuth;
+import io.portcullis.ingress.Origins;
+import io.portcullis.protocol.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The admin REST API under {@code /admin/api/}. Every request is authenticated like an MCP request
+ * (same credentials, audience of the default environment) and must come from a principal holding
+ * one of {@code identity.admin_roles}; without an {@code identity:} section the API is closed.
+ * <ul>
+ *   <li>{@code GET  /admin/api/revocations}: the revocations (C1.3)</li>
+ *   <li>{@code POST /admin/api/revocations} {@code {"jti": X}} or {@code {"subject": S, "issuer"?: I}},
+ *       optional {@code "reason"}: takes effect on the next call, and survives a restart</li>
+ *   <li>{@code GET  /admin/api/keys}: the API keys (never the keys themselves)</li>
+ *   <li>{@code POST /admin/api/keys/{prefix}/revoke}</li>
+ * </ul>
+ */
+public final class AdminApi extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger("portcullis.admin");
+    private static final String PREFIX = "/admin/api/";
+    private static final int MAX_BODY = 64 * 1024;
+
+    private final Gateway gateway;
+
+    public AdminApi(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public boolean handle(Request req, Response res, Callback callback) throws Exception {
+        String path = Request.getPathInContext(req);
+        if (!path.startsWith(PREFIX)) {
+            return false;
+        }
+        try {
+            serve(path.substring(PREFIX.length()), req, res);
+            callback.succeeded();
+        } catch (Exception e) {
+            callback.failed(e);
+        }
+        return true;
+    }
+
+    private void serve(String route, Request req, Response res) throws IOException {
+        String refusal = Origins.check(req, gateway.config().server());
+        if (refusal != null) {
+            reply(res, 403, error(refusal));
+            return;
+        }
+        Identity identity = gateway.identity();
+        if (!identity.enabled()) {
+            reply(res, 403, error("the admin API is closed: the gateway runs without an identity section"));
+            return;
+        }
+        String env = gateway.config().defaultEnvironment().name();
+        Principal admin = HttpAuth.authenticate(identity, req, res, env, identity.routeResource(null));
+        if (admin == null) {
+            return;
+        }
+        if (!identity.isAdmin(admin)) {
+            HttpAuth.refuse(identity, res, new AuthException(403, null, admin.subject() + " holds none of the admin roles "
+                    + identity.config().adminRoles(), null), identity.routeResource(null));
+            return;
+        }
+        IdentityStore store = identity.store();
+        String method = req.getMethod();
+        if (route.equals("revocations") && method.equals("GET")) {
+            ArrayNode out = Json.array();
+            store.revocations().forEach(r -> out.add(Json.object().put("kind", r.kind()).put("value", r.value())
+                    .put("issuer", r.issuer()).put("revoked_at", r.revokedAt().toString()).put("revoked_by", r.revokedBy())
+                    .put("reason", r.reason())));
+            reply(res, 200, out);
+        } else if (route.equals("revocations") && method.equals("POST")) {
+            JsonNode body = body(req, res);
+            if (body == null) {
+                return;
+            }
+            String jti = text(body, "jti");
+            String subject = text(body, "subject");
+            if ((jti == null) == (subject == null)) {
+                reply(res, 400, error("send exactly one of 'jti' and 'subject'"));
+                return;
+            }
+            String by = admin.subject();
+            var r = jti != null ? store.revokeJti(jti, by, text(body, "reason"))
+                    : store.revokeSubject(subject, text(body, "issuer"), by, text(body, "reason"));
+            LOG.warn("revoked {} {} (issuer {}) by {}: {}", r.kind(), r.value(), r.issuer(), by, r.reason());
+            reply(res, 201, Json.object().put("kind", r.kind()).put("value", r.value()).put("issuer", r.issuer())
+                    .put("revoked_at", r.revokedAt().toString()).put("revoked_by", by));
+        } else if (route.equals("keys") && method.equals("GET")) {
+            ArrayNode out = Json.array();
+            store.keys().forEach(k -> {
+                ObjectNode o = out.addObject().put("prefix", k.prefix()).put("name", k.name()).put("role", k.role())
+                        .put("created", k.created().toString()).put("expires", k.expires().toString())
+                        .put("revoked", k.revoked() == null ? null : k.revoked().toString());
+                k.environments().forEach(o.withArray("environments")::add);
+            });
+            reply(res, 200, out);
+        } else if (route.startsWith("keys/") && route.endsWith("/revoke") && method.equals("POST")) {
+            String prefix = route.substring("keys/".length(), route.length() - "/revoke".length());
+            if (!store.revokeKey(prefix, admin.subject())) {
+                reply(res, 404, error("no active API key has the prefix " + prefix));
+                return;
+            }
+            LOG.warn("revoked API key {} by {}", prefix, admin.subject());
+            reply(res, 200, Json.object().put("prefix", prefix).put("revoked", true));
+        } else {
+            reply(res, 404, error("no such admin endpoint: " + method + " " + PREFIX + route));
+        }
+    }
+
+    private static JsonNode body(Request req, Response res) throws IOException {
+        try (InputStream in = Content.Source.asInputStream(req)) {
+            byte[] data = in.readNBytes(MAX_BODY + 1);
+            if (data.length > MAX_BODY) {
+                reply(res, 413, error("body too large"));
+                return null;
+            }
+            JsonNode n = Json.parse(data);
+            if (n == null || !n.isObject()) {
+                reply(res, 400, error("the body must be a JSON object"));
+                return null;
+            }
+            return n;
+        } catch (JacksonException e) {
+            reply(res, 400, error("the body is not valid JSON"));
+            return null;
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        return n != null && n.isString() && !n.asString().isBlank() ? n.asString() : null;
+    }
+
+    private static ObjectNode error(String message) {
+        return Json.object().put("error", message);
+    }
+
+    private static void reply(Response res, int status, JsonNode body) throws IOException {
+        byte[] bytes = Json.bytes(body);
+        res.setStatus(status);
+        res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        res.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        try (OutputStream o = Content.Sink.asOutputStream(res)) {
+            o.write(bytes);
+        }
+    }
+}

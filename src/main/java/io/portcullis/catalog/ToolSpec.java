@@ -1,0 +1,30 @@
+package io.portcullis.catalog;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the catalog file says about one tool (C2.1–C2.4). Null fields inherit the upstream's
+ * defaults, then the catalog's.
+ *
+ * @param owner          the owning team/person and on-call contact
+ * @param purpose        why the tool exists
+ * @param risk           the risk class; null to derive it from the upstream's annotations
+ * @param environments   where the owner enables it; empty = inherit
+ * @param labels         free labels for policy ({@code tool.labels})
+ * @param export         true/false marks (or unmarks) it as raw export; null = decided by name patterns
+ * @param businessNeed   the documented need that allows a raw-export tool
+ * @param exportApprover who approved that need
+ * @param constraints    argument overlays by argument name
+ * @param maxResultBytes result size limit, or null to inherit
+ * @param onOversize     what to do with a bigger result, or null to inherit
+ */
+public record ToolSpec(Owner owner, String purpose, RiskClass risk, List<String> environments, List<String> labels,
+                       Boolean export, String businessNeed, String exportApprover, Map<String, ArgConstraint> constraints,
+                       Long maxResultBytes, Oversize onOversize) {
+    public ToolSpec {
+        environments = List.copyOf(environments);
+        labels = List.copyOf(labels);
+        constraints = Map.copyOf(constraints);
+    }
+}

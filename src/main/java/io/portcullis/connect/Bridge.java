@@ -1,0 +1,269 @@
+package io.portcullis.connect;
+
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.SseReader;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code portcullis connect}: a stdio MCP server for desktop clients that only speak stdio, which
+ * forwards every message, unchanged, to a remote Portcullis over Streamable HTTP (C1.4). It keeps
+ * the session id and protocol version, adds the headers the 2026-07-28 era wants, opens the GET
+ * stream for server-initiated messages, and authenticates every request (bearer token and/or the
+ * TLS client certificate of its {@link HttpClient}). Nothing but MCP messages goes to stdout.
+ */
+public final class Bridge {
+    /** Where bearer tokens come from; null for mutual TLS alone. */
+    public interface Bearer {
+        /** A token to send. */
+        String token() throws IOException;
+
+        /** The gateway answered 401 to {@code token}: a renewed one (refresh or sign-in), or an exception. */
+        String rejected(String token) throws IOException;
+    }
+
+    private final URI gateway;
+    private final HttpClient http;
+    private final Bearer bearer;
+    private final InputStream in;
+    private final OutputStream out;
+    private final PrintStream log;
+    private volatile String session;
+    private volatile String protocol;
+    private volatile String lastToken;
+    private final AtomicBoolean streamStarted = new AtomicBoolean();
+    private volatile boolean closed;
+
+    public Bridge(URI gateway, HttpClient http, Bearer bearer, InputStream in, OutputStream out, PrintStream log) {
+        this.gateway = gateway;
+        this.http = http;
+        this.bearer = bearer;
+        this.in = in;
+        this.out = out;
+        this.log = log;
+    }
+
+    /** Forwards until stdin closes, then ends the remote session. */
+    public void run() throws IOException {
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode msg;
+                try {
+                    msg = Json.parse(line);
+                } catch (JacksonException e) {
+                    write(Json.object().put("jsonrpc", "2.0").putNull("id").set("error",
+                            Json.object().put("code", -32700).put("message", "Parse error: not valid JSON")));
+                    continue;
+                }
+                threads.execute(() -> forward(msg));
+            }
+            closed = true;
+        }
+        String s = session;
+        if (s != null) {
+            try {
+                http.send(request(lastToken).header("Mcp-Session-Id", s).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            } catch (IOException | InterruptedException e) {
+                // the gateway expires idle sessions anyway
+            }
+        }
+    }
+
+    private void forward(JsonNode msg) {
+        try {
+            String token = bearer == null ? null : bearer.token();
+            HttpResponse<InputStream> r = http.send(post(msg, token), HttpResponse.BodyHandlers.ofInputStream());
+            if (r.statusCode() == 401 && bearer != null) {
+                r.body().close();
+                token = bearer.rejected(token);
+                r = http.send(post(msg, token), HttpResponse.BodyHandlers.ofInputStream());
+            }
+            answer(msg, r);
+        } catch (IOException e) {
+            fail(msg, -32000, "portcullis connect: the gateway cannot be reached: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void answer(JsonNode msg, HttpResponse<InputStream> r) throws IOException {
+        r.headers().firstValue("Mcp-Session-Id").ifPresent(id -> session = id);
+        int status = r.statusCode();
+        String type = r.headers().firstValue("Content-Type").orElse("");
+        try (InputStream body = r.body()) {
+            if (status == 202) {
+                if ("notifications/initialized".equals(msg.path("method").asString(null)) && streamStarted.compareAndSet(false, true)) {
+                    Thread.ofVirtual().name("connect-get-stream").start(this::stream);
+                }
+                return;
+            }
+            if (status == 200 && type.startsWith("text/event-stream")) {
+                try (SseReader sse = new SseReader(body)) {
+                    SseReader.Event ev;
+                    while ((ev = sse.next()) != null) {
+                        if (!ev.data().isBlank()) {
+                            relay(Json.parse(ev.data()));
+                        }
+                    }
+                }
+                return;
+            }
+            byte[] bytes = body.readAllBytes();
+            if (status == 200) {
+                relay(Json.parse(bytes));
+                return;
+            }
+            if (status == 404 && session != null) {
+                session = null; // the gateway forgot the session: the client must initialize again
+            }
+            JsonNode err = null;
+            try {
+                err = Json.parse(bytes).get("error");
+            } catch (RuntimeException e) {
+                // not JSON: described below
+            }
+            String text = err != null ? err.path("message").asString("") : new String(bytes, StandardCharsets.UTF_8);
+            fail(msg, err != null ? err.path("code").asInt(-32000) : -32000, "gateway answered HTTP " + status + ": " + text);
+        }
+    }
+
+    /** Writes what the gateway sent, noting the negotiated version from an initialize result. */
+    private void relay(JsonNode message) {
+        if (message.path("result").path("protocolVersion").isString() && message.path("result").has("serverInfo")) {
+            protocol = message.path("result").path("protocolVersion").asString();
+        }
+        write(message);
+    }
+
+    /** The GET stream of a legacy session: server-initiated messages, resumed with Last-Event-ID when it drops. */
+    private void stream() {
+        String last = null;
+        int failures = 0;
+        while (!closed && session != null && failures < 5) {
+            try {
+                HttpRequest.Builder b = request(bearer == null ? null : bearer.token()).header("Accept", "text/event-stream")
+                        .header("Mcp-Session-Id", session).timeout(Duration.ofDays(1)).GET();
+                if (last != null) {
+                    b.header("Last-Event-ID", last);
+                }
+                HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                if (r.statusCode() != 200) {
+                    r.body().close();
+                    if (r.statusCode() == 405 || r.statusCode() == 404) {
+                        return; // no stream offered, or the session ended
+                    }
+                    failures++;
+                } else {
+                    failures = 0;
+                    try (SseReader sse = new SseReader(r.body())) {
+                        SseReader.Event ev;
+                        while ((ev = sse.next()) != null) {
+                            if (ev.id() != null) {
+                                last = ev.id();
+                            }
+                            if (!ev.data().isBlank()) {
+                                write(Json.parse(ev.data()));
+                            }
+                        }
+                    }
+                }
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                failures++;
+                log.println("portcullis connect: the server stream dropped: " + e.getMessage());
+            }
+        }
+    }
+
+    private HttpRequest post(JsonNode msg, String token) {
+        HttpRequest.Builder b = request(token).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(msg)));
+        JsonNode meta = msg.path("params").path("_meta");
+        String method = msg.path("method").asString(null);
+        String modern = meta.path("io.modelcontextprotocol/protocolVersion").asString(null);
+        if (modern != null) {
+            // 2026-07-28: every request stands alone and repeats its version, method and name in headers.
+            b.header("MCP-Protocol-Version", modern);
+            if (method != null) {
+                b.header("Mcp-Method", method);
+                JsonNode name = "resources/read".equals(method) ? msg.path("params").path("uri") : msg.path("params").path("name");
+                if (("tools/call".equals(method) || "prompts/get".equals(method) || "resources/read".equals(method)) && name.isString()) {
+                    b.header("Mcp-Name", headerValue(name.asString()));
+                }
+            }
+            return b.build();
+        }
+        if (session != null) {
+            b.header("Mcp-Session-Id", session);
+        }
+        if (protocol != null) {
+            b.header("MCP-Protocol-Version", protocol);
+        }
+        return b.build();
+    }
+
+    private HttpRequest.Builder request(String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(gateway).timeout(Duration.ofMinutes(30));
+        if (token != null) {
+            lastToken = token;
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    /** Header-safe form of a name: as is when plain ASCII, else the {@code =?base64?...?=} sentinel. */
+    static String headerValue(String s) {
+        boolean plain = !s.isEmpty() && s.equals(s.strip()) && !s.startsWith("=?base64?")
+                && s.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c <= 0x7e));
+        return plain ? s : "=?base64?" + Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)) + "?=";
+    }
+
+    /** Answers a request the gateway did not answer with a JSON-RPC error carrying its id; notifications are only logged. */
+    private void fail(JsonNode msg, int code, String message) {
+        log.println("portcullis connect: " + message);
+        if (msg.isObject() && msg.has("id") && msg.has("method")) {
+            ObjectNode e = Json.object().put("jsonrpc", "2.0");
+            e.set("id", msg.get("id"));
+            e.set("error", Json.object().put("code", code).put("message", message));
+            write(e);
+        }
+    }
+
+    private void write(JsonNode message) {
+        byte[] bytes = Json.bytes(message);
+        synchronized (out) {
+            try {
+                out.write(bytes);
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                log.println("portcullis connect: stdout closed: " + e.getMessage());
+            }
+        }
+    }
+}

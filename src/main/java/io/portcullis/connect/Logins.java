@@ -1,0 +1,59 @@
+package io.portcullis.connect;
+
+import java.awt.Desktop;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The ways {@code connect} obtains a bearer token. */
+public final class Logins {
+    private Logins() {}
+
+    /** A token given once (an API key, a CI job's token): a 401 is final. */
+    public static Bridge.Bearer fixed(String token) {
+        return new Bridge.Bearer() {
+            @Override
+            public String token() {
+                return token;
+            }
+
+            @Override
+            public String rejected(String t) throws IOException {
+                throw new IOException("the gateway refused the token (401)");
+            }
+        };
+    }
+
+    /**
+     * Interactive OAuth: authorization code + PKCE with a loopback redirect; tokens cached 0600 in
+     * {@code cache} and refreshed.
+     *
+     * @param browserCommand the command that opens the URL (the URL is appended), or null for the desktop
+     *                       browser when there is one, else the URL is only printed
+     */
+    public static Bridge.Bearer oauth(URI gateway, String clientId, String scope, Path cache, HttpClient http,
+                                      List<String> browserCommand, Duration timeout, PrintStream log) {
+        OAuthLogin.Browser browser = url -> {
+            if (browserCommand != null) {
+                List<String> cmd = new ArrayList<>(browserCommand);
+                cmd.add(url.toString());
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            } else if (!java.awt.GraphicsEnvironment.isHeadless() && Desktop.isDesktopSupported()
+                    && Desktop.getDesktop().isSupported(Desktop.Action.BROWSE)) {
+                Desktop.getDesktop().browse(url);
+            }
+        };
+        return new OAuthLogin(gateway, clientId, scope, cache, http, browser, timeout, log);
+    }
+
+    /** {@code ~/.config/portcullis/tokens/<host>_<port>_<path>.json}. */
+    public static Path defaultCache(URI gateway) {
+        String name = (gateway.getHost() + "_" + gateway.getPort() + gateway.getRawPath()).replaceAll("[^A-Za-z0-9._-]", "_");
+        return Path.of(System.getProperty("user.home"), ".config", "portcullis", "tokens", name + ".json");
+    }
+}

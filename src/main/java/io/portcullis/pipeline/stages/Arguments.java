@@ -1,0 +1,31 @@
+package io.portcullis.pipeline.stages;
+
+import io.portcullis.pipeline.CallContext;
+import io.portcullis.pipeline.CallHandler;
+import io.portcullis.pipeline.GatewayException;
+import io.portcullis.pipeline.Stage;
+import java.util.Optional;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * C2.3: the arguments must satisfy the upstream's inputSchema and the catalog's overlay
+ * (allowlists, patterns, formats, lengths, ranges, path roots). A violation never reaches the
+ * upstream; the client gets an {@code isError} result naming the argument and the constraint.
+ */
+public final class Arguments implements Stage {
+
+    @Override
+    public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
+        Optional<String> violation = call.requireTool().arguments().check(call.arguments());
+        if (violation.isPresent()) {
+            call.trail().note("argument constraint: " + violation.get());
+            throw new GatewayException.Refused(name(), violation.get());
+        }
+        return next.handle(call);
+    }
+
+    @Override
+    public String name() {
+        return "arguments";
+    }
+}

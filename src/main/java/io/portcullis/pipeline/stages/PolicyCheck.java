@@ -1,0 +1,55 @@
+package io.portcullis.pipeline.stages;
+
+import io.portcullis.catalog.ToolEntry;
+import io.portcullis.pipeline.CallContext;
+import io.portcullis.pipeline.CallHandler;
+import io.portcullis.pipeline.GatewayException;
+import io.portcullis.pipeline.Stage;
+import io.portcullis.policy.Decision;
+import io.portcullis.policy.Policy;
+import io.portcullis.policy.PolicyRequest;
+import io.portcullis.policy.ToolFacts;
+import java.util.Set;
+import java.util.function.Supplier;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * C3.1, C3.2, C3.4: the policy decision for this principal, environment, tool and arguments.
+ * Deny by default; a deny names the rules (or says that none allowed it); an approval
+ * requirement refuses with "approval required" until the approval workflow handles it.
+ * The decision's rule ids go into the call's trail for the log and the audit record.
+ */
+public final class PolicyCheck implements Stage {
+    private final Supplier<Policy> policy;
+
+    public PolicyCheck(Supplier<Policy> policy) {
+        this.policy = policy;
+    }
+
+    /** The catalog's facts about a tool, as policy sees them ({@code tool.*} in CEL). */
+    public static ToolFacts facts(ToolEntry t) {
+        return new ToolFacts(t.name(), t.upstream(), t.risk().id(), t.owner() == null ? null : t.owner().label(), t.labels());
+    }
+
+    @Override
+    public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
+        Decision d = policy.get().decide(new PolicyRequest(call.principal(), call.environment(),
+                facts(call.requireTool()), call.arguments(), Set.of()));
+        call.trail().ruleIds(d.ruleIds());
+        call.trail().decision(d.effect().name().toLowerCase());
+        switch (d.effect()) {
+            case ALLOW -> {
+                return next.handle(call);
+            }
+            case REQUIRE_APPROVAL -> throw new GatewayException.Refused("approval",
+                    "approval required (rules " + d.ruleIds() + "): " + d.reason());
+            default -> throw new GatewayException.Refused(name(), d.reason()
+                    + (d.ruleIds().isEmpty() ? "" : " (rules " + d.ruleIds() + ")"));
+        }
+    }
+
+    @Override
+    public String name() {
+        return "policy";
+    }
+}

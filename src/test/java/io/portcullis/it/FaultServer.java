@@ -1,0 +1,132 @@
+package io.portcullis.it;
+
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.Message;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A misbehaving MCP server over stdio, for fault tests. Its tools are its modes:
+ * <ul>
+ *   <li>{@code echo}: answers "pid N: message" (the pid shows whether it was restarted);</li>
+ *   <li>{@code crash}: exits with status 3 in the middle of the call;</li>
+ *   <li>{@code hang}: never answers;</li>
+ *   <li>{@code garbage}: writes lines that are not JSON-RPC, then a response whose result is not an object;</li>
+ *   <li>{@code cancellations}: lists the requestIds of every notifications/cancelled it got;</li>
+ *   <li>{@code params}: answers the params it received, as text, with an unknown field in the result.</li>
+ * </ul>
+ * With {@code --banner} it first prints a line of plain text on stdout, as some servers do.
+ * With {@code --logging} it offers the logging capability and never answers logging/setLevel.
+ */
+public final class FaultServer {
+    private static final List<String> TOOLS = List.of("echo", "crash", "hang", "garbage", "cancellations", "params");
+    private static final List<JsonNode> CANCELLED = new CopyOnWriteArrayList<>();
+    private static PrintStream out;
+    private static boolean logging;
+
+    private FaultServer() {}
+
+    public static void main(String[] args) throws Exception {
+        out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        System.setOut(System.err);
+        logging = List.of(args).contains("--logging");
+        if (List.of(args).contains("--banner")) {
+            write("FaultServer starting (this line is not JSON)");
+        }
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (!line.isBlank()) {
+                serve((ObjectNode) Json.parse(line));
+            }
+        }
+    }
+
+    private static void serve(ObjectNode msg) {
+        String method = msg.path("method").asString("");
+        JsonNode id = msg.get("id");
+        if (id == null) {
+            if (method.equals("notifications/cancelled")) {
+                CANCELLED.add(msg.path("params").path("requestId"));
+            }
+            return;
+        }
+        switch (method) {
+            case "initialize" -> {
+                ObjectNode r = Json.object().put("protocolVersion", msg.path("params").path("protocolVersion").asString());
+                ObjectNode caps = r.putObject("capabilities");
+                caps.putObject("tools");
+                if (logging) {
+                    caps.putObject("logging");
+                }
+                r.putObject("serverInfo").put("name", "fault-server").put("version", "1");
+                answer(id, r);
+            }
+            case "tools/list" -> {
+                ObjectNode r = Json.object();
+                ArrayNode tools = r.putArray("tools");
+                for (String t : TOOLS) {
+                    tools.addObject().put("name", t).put("description", "fault mode " + t)
+                            .putObject("inputSchema").put("type", "object");
+                }
+                answer(id, r);
+            }
+            case "tools/call" -> call(id, msg.path("params"));
+            case "ping" -> answer(id, Json.object());
+            case "logging/setLevel" -> { } // never answered
+            default -> write(Json.write(Message.error(id, -32601, "Method not found: " + method, null)));
+        }
+    }
+
+    private static void call(JsonNode id, JsonNode params) {
+        switch (params.path("name").asString("")) {
+            case "echo" -> answer(id, text("pid " + ProcessHandle.current().pid() + ": "
+                    + params.path("arguments").path("message").asString("")));
+            case "crash" -> {
+                out.flush();
+                Runtime.getRuntime().halt(3);
+            }
+            case "hang" -> { }
+            case "garbage" -> {
+                write("this is not JSON at all");
+                write("[1, 2, 3]");
+                write("{\"no\": \"jsonrpc\"}");
+                write("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":\"not an object\"}");
+            }
+            case "cancellations" -> {
+                ArrayNode ids = Json.array();
+                CANCELLED.forEach(ids::add);
+                answer(id, text(Json.write(ids)));
+            }
+            case "params" -> {
+                ObjectNode r = text(Json.write(params));
+                r.putObject("x-result").put("deep", true);
+                answer(id, r);
+            }
+            default -> answer(id, text("unknown tool").put("isError", true));
+        }
+    }
+
+    private static ObjectNode text(String text) {
+        ObjectNode r = Json.object();
+        r.putArray("content").addObject().put("type", "text").put("text", text);
+        return r;
+    }
+
+    private static void answer(JsonNode id, ObjectNode result) {
+        write(Json.write(Message.result(id, result)));
+    }
+
+    private static synchronized void write(String line) {
+        out.print(line);
+        out.print('\n');
+        out.flush();
+    }
+}

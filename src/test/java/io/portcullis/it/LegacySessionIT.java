@@ -1,0 +1,164 @@
+package io.portcullis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.protocol.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Legacy-era sessions over Streamable HTTP: Mcp-Session-Id, DELETE, MCP-Protocol-Version, negotiation. */
+class LegacySessionIT {
+    private static TestGateway gw;
+    private static WireClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gw = TestGateway.start("""
+                upstreams:
+                  demo:
+                    command: %s
+                """.formatted(TestGateway.list(JvmPeers.demo())));
+        client = gw.client();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gw.close();
+    }
+
+    @ParameterizedTest(name = "asks {0}, gets {1}")
+    @CsvSource({"2025-03-26,2025-03-26", "2025-06-18,2025-06-18", "2025-11-25,2025-11-25",
+            "2024-11-05,2025-11-25", "1999-01-01,2025-11-25", "2026-07-28,2025-11-25"})
+    void negotiatesTheVersion(String asked, String answered) {
+        WireReply r = client.post(Json.write(LegacySession.initialize(1, asked, Json.object())));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Mcp-Session-Id")).matches("[0-9a-f]{32}");
+        ObjectNode result = (ObjectNode) r.message().get("result");
+        assertThat(result.path("protocolVersion").asString()).isEqualTo(answered);
+        assertThat(result.path("serverInfo").path("name").asString()).isEqualTo("portcullis");
+        assertThat(result.path("capabilities").has("tools")).isTrue();
+        assertThat(r.message().path("id").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aSessionServesRequestsWithItsId() {
+        LegacySession s = LegacySession.open(client, "2025-06-18");
+        ObjectNode list = s.request("tools/list", null);
+        assertThat(LegacySession.names(list.path("result").path("tools")))
+                .contains("demo__echo", "demo__search_tickets", "demo__create_ticket", "demo__delete_project");
+        ObjectNode call = s.request("tools/call", Json.object().put("name", "demo__echo")
+                .set("arguments", Json.object().put("message", "hi")));
+        assertThat(call.path("result").path("content").get(0).path("text").asString()).isEqualTo("hi");
+        assertThat(s.post(s.message("ping", null)).header("Mcp-Session-Id")).isEqualTo(s.id());
+    }
+
+    @Test
+    void twoSessionsGetDifferentIds() {
+        assertThat(LegacySession.open(client, "2025-11-25").id()).isNotEqualTo(LegacySession.open(client, "2025-11-25").id());
+    }
+
+    @Test
+    void aMissingSessionIdIs400() {
+        WireReply r = client.post(Json.write(LegacySession.initialize(1, "2025-06-18", Json.object()).put("method", "tools/list")));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.message().path("error").path("message").asString()).contains("Mcp-Session-Id");
+    }
+
+    @Test
+    void anUnknownSessionIdIs404() {
+        WireReply r = client.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
+                "Mcp-Session-Id", "0123456789abcdef0123456789abcdef");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.errorCode()).isEqualTo(-32001);
+        assertThat(client.get("Accept", "text/event-stream", "Mcp-Session-Id", "nope").status()).isEqualTo(404);
+        assertThat(client.delete("Mcp-Session-Id", "nope").status()).isEqualTo(404);
+    }
+
+    @Test
+    void deleteEndsTheSession() {
+        LegacySession s = LegacySession.open(client, "2025-11-25");
+        assertThat(s.delete().status()).isEqualTo(200);
+        WireReply after = s.post(s.message("tools/list", null));
+        assertThat(after.status()).isEqualTo(404);
+        assertThat(s.delete().status()).isEqualTo(404);
+    }
+
+    @Test
+    void aSessionIsBoundToItsEnvironmentsEndpoint() throws Exception {
+        LegacySession s = LegacySession.open(client, "2025-11-25");
+        // the default environment is "default"; another path names no declared environment
+        WireReply other = new WireClient(gw.url("staging")).post(Json.write(s.message("tools/list", null)), s.headers());
+        assertThat(other.status()).isEqualTo(404);
+    }
+
+    @Test
+    void theProtocolVersionHeaderMayBeAbsentButNotWrong() {
+        LegacySession s = LegacySession.open(client, "2025-06-18");
+        assertThat(s.post(s.message("ping", null), "MCP-Protocol-Version", null).status()).isEqualTo(200);
+        WireReply unknown = s.post(s.message("ping", null), "MCP-Protocol-Version", "2030-01-01");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.message().path("error").path("message").asString()).contains("Unsupported protocol version");
+        WireReply modern = s.post(s.message("ping", null), "MCP-Protocol-Version", "2026-07-28");
+        assertThat(modern.status()).isEqualTo(400);
+        assertThat(s.post(s.message("ping", null), "MCP-Protocol-Version", " 2025-06-18 ").status()).isEqualTo(200);
+    }
+
+    @Test
+    void initializeTwiceInASessionIsRefused() {
+        LegacySession s = LegacySession.open(client, "2025-06-18");
+        WireReply r = s.post(LegacySession.initialize(9, "2025-06-18", Json.object()));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.errorCode()).isEqualTo(-32600);
+        assertThat(s.request("ping", null).has("result")).isTrue();
+    }
+
+    @Test
+    void anIdleSessionExpiresAndIsThen404() throws Exception {
+        try (TestGateway idle = TestGateway.start("""
+                server:
+                  session_idle_timeout: 1s
+                upstreams:
+                  demo:
+                    command: %s
+                """.formatted(TestGateway.list(JvmPeers.demo())))) {
+            LegacySession s = LegacySession.open(idle.client(), "2025-11-25");
+            assertThat(s.post(s.message("ping", null)).status()).isEqualTo(200);
+            long end = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            int status = 200;
+            while (status == 200 && System.nanoTime() < end) {
+                Thread.sleep(2500); // longer than the timeout without a request: the session is idle
+                status = s.post(s.message("ping", null)).status();
+            }
+            assertThat(status).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aSessionListeningOnItsStreamDoesNotExpire() throws Exception {
+        try (TestGateway idle = TestGateway.start("""
+                server:
+                  session_idle_timeout: 1s
+                upstreams:
+                  demo:
+                    command: %s
+                """.formatted(TestGateway.list(JvmPeers.demo())))) {
+            LegacySession s = LegacySession.open(idle.client(), "2025-11-25");
+            try (SseStream get = s.get(null)) {
+                assertThat(get.status()).isEqualTo(200);
+                Thread.sleep(3000); // three timeouts without a request, but with the stream open
+                assertThat(s.post(s.message("ping", null)).status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void notificationsAndResponsesAre202() {
+        LegacySession s = LegacySession.open(client, "2025-11-25");
+        assertThat(s.notify("notifications/roots/list_changed", null).status()).isEqualTo(202);
+        assertThat(s.respond(Json.object().stringNode("pc-unknown"), Json.object()).status()).isEqualTo(202);
+    }
+}

@@ -1,0 +1,197 @@
+package io.portcullis.it;
+
+import io.portcullis.Gateway;
+import io.portcullis.catalog.Catalog;
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigReader;
+import io.portcullis.config.ConfigWatcher;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.ingress.HttpServer;
+import io.portcullis.protocol.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * The real gateway in-process, the way {@code serve} runs it: a YAML config written to a temp
+ * dir, {@link Gateway} + {@link HttpServer} on a free loopback port. {@link #close()} stops the
+ * listener, the upstreams (killing their child processes) and the config watcher, and deletes
+ * the temp dir.
+ */
+public final class TestGateway implements AutoCloseable {
+    private final Path dir;
+    private final Path file;
+    private final Gateway gateway;
+    private final HttpServer http;
+    private ConfigWatcher watcher;
+
+    private TestGateway(Path dir, Path file, Gateway gateway, HttpServer http) {
+        this.dir = dir;
+        this.file = file;
+        this.gateway = gateway;
+        this.http = http;
+    }
+
+    /** Starts a gateway on {@code yaml} (its server.port is replaced by 0) and waits for every upstream. */
+    public static TestGateway start(String yaml) throws Exception {
+        return start(yaml, true);
+    }
+
+    /** Starts a gateway on {@code yaml} without waiting for its upstreams (some may never come up). */
+    public static TestGateway startWithoutWaiting(String yaml) throws Exception {
+        return start(yaml, false);
+    }
+
+    private static TestGateway start(String yaml, boolean awaitUpstreams) throws Exception {
+        Path dir = Files.createTempDirectory("portcullis-it");
+        Path file = dir.resolve("portcullis.yaml");
+        Files.writeString(file, openCatalog(yaml));
+        GatewayConfig cfg = onFreePort(ConfigReader.read(file));
+        Gateway gateway = new Gateway(cfg);
+        HttpServer http = new HttpServer(gateway, cfg.server());
+        TestGateway g = new TestGateway(dir, file, gateway, http);
+        try {
+            gateway.start();
+            gateway.apply(cfg);
+            http.start();
+            List<String> notReady = awaitUpstreams ? gateway.awaitUpstreams(Duration.ofSeconds(30)) : List.of();
+            if (!notReady.isEmpty()) {
+                throw new IllegalStateException("upstreams not ready: " + notReady + " "
+                        + notReady.stream().map(n -> gateway.upstream(n).orElseThrow().lastError()).toList());
+            }
+            if (awaitUpstreams) {
+                g.awaitSettledCatalog();
+            }
+        } catch (Exception | Error e) {
+            g.close();
+            throw e;
+        }
+        return g;
+    }
+
+    /**
+     * Protocol tests are about the wire, not the inventory: a config without a catalog gets one
+     * that offers every tool ({@code unlisted: allow}). Tests of the catalog bring their own.
+     */
+    public static String openCatalog(String yaml) {
+        boolean hasCatalog = yaml.startsWith("catalog:") || yaml.contains("\ncatalog:");
+        return hasCatalog ? yaml : yaml + "\ncatalog: {unlisted: allow}\n";
+    }
+
+    private static GatewayConfig onFreePort(GatewayConfig c) {
+        return c.withPort(0);
+    }
+
+    /** A YAML flow list of strings (JSON strings are YAML double-quoted scalars). */
+    public static String list(List<String> items) {
+        var a = Json.array();
+        items.forEach(a::add);
+        return Json.write(a);
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + http.port() + "/mcp");
+    }
+
+    public URI url(String environment) {
+        return URI.create("http://127.0.0.1:" + http.port() + "/mcp/" + environment);
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public WireClient client() {
+        return new WireClient(url());
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public HttpServer http() {
+        return http;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path configFile() {
+        return file;
+    }
+
+    /** Replaces the config file in one step (what an editor's save looks like to the watcher). */
+    public void writeConfig(String yaml) throws IOException {
+        Path tmp = dir.resolve("portcullis.yaml.tmp");
+        Files.writeString(tmp, openCatalog(yaml));
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Writes the config and applies it at once ({@link Gateway#apply}), as a reload does. */
+    public void reload(String yaml) throws IOException, ConfigException {
+        writeConfig(yaml);
+        gateway.apply(onFreePort(ConfigReader.read(file)));
+    }
+
+    /** Watches the config file the way {@code serve} does; {@code refused} hears every broken edit. */
+    public void watch(Consumer<ConfigException> refused) {
+        watcher = new ConfigWatcher(file, List.of(file), next -> gateway.apply(onFreePort(next)), refused);
+    }
+
+    /**
+     * Some upstreams change their listing right after the handshake (server-everything adds the
+     * tools that depend on the client's capabilities and says tools/list_changed): waits until
+     * the catalog has not changed for 500 ms (at most 5 s), so tests see the settled listing.
+     */
+    private void awaitSettledCatalog() throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        Catalog last = gateway.catalog();
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < end && System.nanoTime() - stableSince < Duration.ofMillis(500).toNanos()) {
+            Thread.sleep(50);
+            Catalog now = gateway.catalog();
+            if (now != last) {
+                last = now;
+                stableSince = System.nanoTime();
+            }
+        }
+    }
+
+    /** Waits until the catalog satisfies {@code condition}; fails after 30 s. */
+    public Catalog awaitCatalog(Predicate<Catalog> condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < end) {
+            Catalog c = gateway.catalog();
+            if (condition.test(c)) {
+                return c;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the catalog never got there; tools now: "
+                + gateway.catalog().tools().stream().map(t -> t.name()).toList());
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (watcher != null) {
+            watcher.close();
+        }
+        try {
+            http.close();
+        } finally {
+            gateway.close();
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.portcullis.it.peers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real gateway as its own process: {@code java -jar portcullis.jar serve --config F --port 0}
+ * with the peer environment (node_modules/.bin on PATH). It is ready once the banner names the
+ * bound port (the banner comes after the upstreams are up, or after 20 s if they are not) and
+ * {@code /healthz} answers. {@link #close()} stops it and every process it started.
+ */
+public final class GatewayProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("Portcullis is listening on http://127\\.0\\.0\\.1:(\\d+)/mcp");
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private GatewayProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Starts the gateway on a config file that already exists (e.g. one of examples/). */
+    public static GatewayProcess start(Path config, Path workDir) {
+        try {
+            Files.createDirectories(workDir);
+            Path log = workDir.resolve("gateway-" + System.nanoTime() + ".log");
+            ProcessBuilder pb = new ProcessBuilder(List.of(Peers.java().toString(), "--enable-native-access=ALL-UNNAMED",
+                    "-jar", Peers.jar().toString(), "serve", "--config", config.toString(), "--port", "0"))
+                    .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            Peers.environment(pb.environment(), Files.createDirectories(workDir.resolve("home")));
+            Process p = pb.start();
+            int port;
+            try {
+                port = awaitPort(p, log);
+                awaitHealthy(port);
+            } catch (RuntimeException | Error e) {
+                Peers.killTree(p);
+                throw e;
+            }
+            return new GatewayProcess(p, log, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code yaml} to {@code workDir/portcullis.yaml} and starts the gateway on it. */
+    public static GatewayProcess start(String yaml, Path workDir) {
+        try {
+            Files.createDirectories(workDir);
+            Path config = workDir.resolve("portcullis.yaml");
+            Files.writeString(config, io.portcullis.it.TestGateway.openCatalog(yaml));
+            return start(config, workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int awaitPort(Process p, Path log) {
+        long end = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < end) {
+            String text = read(log);
+            Matcher m = LISTENING.matcher(text);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            if (!p.isAlive()) {
+                throw new AssertionError("the gateway exited with status " + p.exitValue() + " before listening:\n" + text);
+            }
+            sleep(100);
+        }
+        throw new AssertionError("the gateway printed no banner within " + STARTUP + ":\n" + read(log));
+    }
+
+    private static void awaitHealthy(int port) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).timeout(Duration.ofSeconds(5)).build();
+        for (int i = 0; i < 50; i++) {
+            try {
+                if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not accepting yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            sleep(100);
+        }
+        throw new AssertionError("/healthz of the gateway on port " + port + " never answered 200");
+    }
+
+    /** The MCP endpoint of the default environment. */
+    public String url() {
+        return "http://127.0.0.1:" + port + "/mcp";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Everything the gateway has logged so far (its own log lines and its stdio upstreams' stderr). */
+    public String log() {
+        return read(log);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        Peers.killTree(process);
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
