@@ -4,7 +4,7 @@
 # loads and at peak, side by side in one run. Everything listens on 127.0.0.1 and everything it
 # starts is stopped on exit. See bench/README.md.
 #
-#   bench/run.sh                 # ~5 minutes; the report goes to stdout and target/bench/results.md
+#   bench/run.sh                 # ~6 minutes; the report goes to stdout and target/bench/results.md
 #   BENCH_SECONDS=16 BENCH_ROUNDS=8 bench/run.sh
 #   BENCH_ONLY=http-direct,portcullis-http-legacy bench/run.sh   # a subset (keep the baselines)
 set -euo pipefail
