@@ -47,6 +47,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private volatile Snapshot snapshot;
     private final io.portcullis.store.Store store;
     private final io.portcullis.identity.Identity identity;
+    private final io.portcullis.approval.Approvals approvals;
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -57,6 +58,8 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         this.store = io.portcullis.store.Store.open(config.store());
         this.identity = new io.portcullis.identity.Identity(store, java.time.Clock.systemUTC());
         identity.apply(config.identity(), environmentNames(config));
+        this.approvals = new io.portcullis.approval.Approvals(store, java.time.Clock.systemUTC());
+        approvals.apply(config.approvals());
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), new Upstream(uc, this, http));
@@ -89,6 +92,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     /** Who may call (C1.1-C1.4): the authenticator of the current config, revocations, API keys. */
     public io.portcullis.identity.Identity identity() {
         return identity;
+    }
+
+    /** The approval workflow (C3.2, C3.3): requests, decisions, waiting calls. */
+    public io.portcullis.approval.Approvals approvals() {
+        return approvals;
     }
 
     private static List<String> environmentNames(GatewayConfig c) {
@@ -139,7 +147,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     private Pipeline buildPipeline() {
         CallHandler terminal = this::invoke;
-        return new Pipeline(Stages.standard(this::catalog, this::policy), terminal);
+        return new Pipeline(Stages.standard(this::catalog, this::policy, approvals), terminal);
     }
 
     /** The terminal handler: the call goes to its upstream under the tool's (or upstream's) timeout (C6.1). */
@@ -176,6 +184,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
                 }
             }
             identity.apply(next.identity(), environmentNames(next));
+            approvals.apply(next.approvals());
             snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline(), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
             for (Upstream u : old.upstreams().values()) {
@@ -222,6 +231,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     @Override
     public void close() {
         snapshot.upstreams().values().forEach(Upstream::close);
+        approvals.close();
         http.close();
         identity.close();
         store.close();

@@ -62,7 +62,8 @@ public final class ConfigReader {
             f.problem("", "the config must be a mapping with keys server, environments, upstreams, tools");
             throw new ConfigException(f.problems);
         }
-        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity"));
+        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity",
+                "approvals"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir());
@@ -77,10 +78,11 @@ public final class ConfigReader {
         io.portcullis.policy.PolicyConfig policy = io.portcullis.policy.PolicyConfigReader.read(f, root.get("policy"), envs);
         IdentityConfig identity = IdentityConfigReader.read(f, root.get("identity"), baseDir,
                 envs.stream().map(EnvironmentConfig::name).toList());
+        var approvals = io.portcullis.approval.ApprovalsConfigReader.read(f, root.get("approvals"), baseDir);
         if (!f.problems.isEmpty()) {
             throw new ConfigException(f.problems);
         }
-        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity);
+        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, approvals);
     }
 
     private static ServerSettings server(Fields f, JsonNode n, Path base) {
