@@ -57,7 +57,8 @@ public final class HttpServer implements AutoCloseable {
                 return true;
             }
         };
-        server.setHandler(new Handler.Sequence(endpoint, new WellKnown(gateway), new io.portcullis.admin.AdminApi(gateway), health));
+        server.setHandler(new Handler.Sequence(endpoint, new WellKnown(gateway), new io.portcullis.admin.ApprovalPage(gateway),
+                new io.portcullis.admin.AdminApi(gateway), health));
         server.setStopTimeout(2000);
     }
 
