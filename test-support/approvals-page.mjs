@@ -20,7 +20,13 @@ try {
   const page = browser.pages()[0] ?? await browser.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
+  // a resource that fails is reported with its URL below; the browser's own favicon probe is not the page's
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push('console: ' + m.text());
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`HTTP ${r.status()} ${r.url()}`);
+  });
   await page.goto(PAGE_URL);
   await page.fill('#token', TOKEN);
   await page.click('#use-token');
