@@ -240,4 +240,47 @@ class ApprovalsIT {
         // a denied request is not reused: the identical call asks again
         assertThat(approvalId(result(w.session(alice("prod"), "prod").call(TOOL, project("listing"), null)))).isNotEqualTo(id);
     }
+
+    /** Runs {@code portcullis <args>} in-process; returns the exit code and what it printed on stdout. */
+    static String[] cli(String... args) {
+        java.io.PrintStream before = System.out;
+        var buf = new java.io.ByteArrayOutputStream();
+        int code;
+        try (var out = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            System.setOut(out);
+            code = new picocli.CommandLine(new io.portcullis.cli.Main()).execute(args);
+        } finally {
+            System.setOut(before);
+        }
+        return new String[] {String.valueOf(code), buf.toString(java.nio.charset.StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void theCliDecidesAsThePrincipalItsTokenNames(@TempDir Path dir) throws Exception {
+        w.waitFor("1s");
+        String id = approvalId(result(w.session(alice("prod"), "prod").call(TOOL, project("cli"), null)));
+        String base = "http://127.0.0.1:" + w.gw.port();
+        String config = w.gw.configFile().toString();
+        Path bobToken = Files.writeString(dir.resolve("bob.token"), bob());
+        Path aliceToken = Files.writeString(dir.resolve("alice.token"), alice("dev"));
+
+        String[] list = cli("approvals", "list", "--config", config, "--url", base, "--token-file", bobToken.toString());
+        assertThat(list[0]).isEqualTo("0");
+        assertThat(list[1]).contains(id, TOOL, "alice");
+        String[] show = cli("approvals", "show", id, "--config", config, "--url", base, "--token-file", bobToken.toString());
+        assertThat(show[1]).contains("\"arguments_sha256\"", "\"project\" : \"cli\"");
+
+        String[] self = cli("approvals", "approve", id, "--comment", "mine", "--config", config, "--url", base,
+                "--token-file", aliceToken.toString());
+        assertThat(self[0]).isEqualTo("1");
+        String[] ok = cli("approvals", "approve", id, "--comment", "approved from the terminal", "--config", config,
+                "--url", base, "--token-file", bobToken.toString());
+        assertThat(ok[0]).isEqualTo("0");
+        assertThat(ok[1]).contains("approval " + id + " is now approved", "recorded for bob");
+
+        JsonNode after = w.admin("GET", "/admin/api/approvals/" + id, bob(), null).json();
+        assertThat(after.path("decisions").size()).isEqualTo(1);
+        assertThat(after.path("decisions").path(0).path("approver").path("subject").asString()).isEqualTo("bob");
+        assertThat(after.path("decisions").path(0).path("comment").asString()).isEqualTo("approved from the terminal");
+    }
 }
