@@ -155,8 +155,11 @@ public final class Approvals implements AutoCloseable {
             ApprovalRequest now;
             try {
                 Instant t = clock.instant();
-                store.expire(t);
                 now = store.find(id).orElseThrow(() -> new SQLException("approval " + id + " vanished from the store"));
+                if ((now.status() == Status.PENDING || now.status() == Status.APPROVED) && !now.expires().isAfter(t)) {
+                    store.expire(t); // written only when due: a waiting call polls by reading
+                    now = store.find(id).orElseThrow();
+                }
                 if (now.status() == Status.APPROVED) {
                     if (store.consume(id, call.callId(), t)) {
                         used(call, now);
