@@ -283,4 +283,29 @@ class ApprovalsIT {
         assertThat(after.path("decisions").path(0).path("approver").path("subject").asString()).isEqualTo("bob");
         assertThat(after.path("decisions").path(0).path("comment").asString()).isEqualTo("approved from the terminal");
     }
+
+    @Test
+    void aStatelessModernCallWaitsToo() throws Exception {
+        String token = alice("prod");
+        ObjectNode params = Json.object().put("name", TOOL);
+        params.set("arguments", project("modern"));
+        ObjectNode meta = params.putObject("_meta");
+        meta.put("io.modelcontextprotocol/protocolVersion", "2026-07-28");
+        meta.putObject("io.modelcontextprotocol/clientCapabilities");
+        meta.putObject("io.modelcontextprotocol/clientInfo").put("name", "approvals-it-modern").put("version", "1");
+        meta.put("progressToken", 99);
+        String body = Json.write(io.portcullis.protocol.Message.request(Json.object().numberNode(5), "tools/call", params));
+        var client = new io.portcullis.it.WireClient(w.gw.url("prod"));
+        CompletableFuture<io.portcullis.it.WireReply> call = CompletableFuture.supplyAsync(() -> client.post(body,
+                "Authorization", "Bearer " + token, "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call",
+                "Mcp-Name", TOOL), ApprovalWorld.CALLERS);
+        String id = w.awaitPending(bob(), TOOL, "modern").path("id").asString();
+        assertThat(w.awaitPending(bob(), TOOL, "modern").path("session").isNull()).isTrue(); // stateless: no session
+        assertThat(w.decide(id, "approve", bob(), "stateless is fine").status()).isEqualTo(200);
+        io.portcullis.it.WireReply r = call.get(60, TimeUnit.SECONDS);
+        List<JsonNode> messages = r.messages();
+        assertThat(messages.getFirst().path("method").asString()).isEqualTo("notifications/progress");
+        assertThat(messages.getFirst().path("params").path("progressToken").asInt()).isEqualTo(99);
+        assertThat(text(result(messages))).contains("deleted project modern");
+    }
 }
