@@ -10,7 +10,6 @@ import io.portcullis.pipeline.Stages;
 import io.portcullis.policy.Policy;
 import io.portcullis.policy.PolicyException;
 import io.portcullis.upstream.Upstream;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -37,27 +37,31 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private record Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline,
                             Policy policy) {}
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    private final HttpClient http = Upstream.httpClient();
     private final List<BiConsumer<String, ObjectNode>> listeners = new CopyOnWriteArrayList<>();
     private final Object reloadLock = new Object();
     private volatile Snapshot snapshot;
     private final io.portcullis.store.Store store;
     private final io.portcullis.identity.Identity identity;
     private final io.portcullis.approval.Approvals approvals;
+    private final io.portcullis.audit.AuditLog audit;
 
     /**
      * Builds the gateway and opens its store (created on first start).
      *
-     * @throws io.portcullis.store.StoreException when the store cannot be opened: the gateway does not start without it
+     * @throws io.portcullis.store.StoreException when the store or the audit log (its tables, signing key, node id)
+     *         cannot be opened: the gateway does not start without them
      */
     public Gateway(GatewayConfig config) {
         this.store = io.portcullis.store.Store.open(config.store());
         this.identity = new io.portcullis.identity.Identity(store, java.time.Clock.systemUTC());
         identity.apply(config.identity(), environmentNames(config));
+        try {
+            this.audit = io.portcullis.audit.AuditLog.open(store, config.audit());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         this.approvals = new io.portcullis.approval.Approvals(store, java.time.Clock.systemUTC());
         approvals.apply(config.approvals());
         Map<String, Upstream> ups = new LinkedHashMap<>();
@@ -92,6 +96,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     /** Who may call (C1.1-C1.4): the authenticator of the current config, revocations, API keys. */
     public io.portcullis.identity.Identity identity() {
         return identity;
+    }
+
+    /** The audit log (C4.1–C4.3); its store is {@link #store()}. */
+    public io.portcullis.audit.AuditLog audit() {
+        return audit;
     }
 
     /** The approval workflow (C3.2, C3.3): requests, decisions, waiting calls. */
@@ -147,7 +156,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     private Pipeline buildPipeline() {
         CallHandler terminal = this::invoke;
-        return new Pipeline(Stages.standard(this::catalog, this::policy, approvals), terminal);
+        return new Pipeline(Stages.standard(this::catalog, this::policy, audit, approvals), terminal);
     }
 
     /** The terminal handler: the call goes to its upstream under the tool's (or upstream's) timeout (C6.1). */
@@ -158,7 +167,10 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             throw new GatewayException.UpstreamFailure("upstream", tool.upstream(), "upstream " + tool.upstream() + " is not configured");
         }
         Duration timeout = tool.settings().timeout() != null ? tool.settings().timeout() : u.config().timeout();
-        ObjectNode params = call.params().deepCopy();
+        // A shallow copy is enough: only "name" changes, and nothing downstream mutates the
+        // client's arguments (a progress token is rewritten on a deep copy, in Calls).
+        ObjectNode params = call.params().objectNode();
+        params.setAll(call.params());
         params.put("name", tool.upstreamName());
         return u.request("tools/call", params, timeout, call.relay());
     }
@@ -184,6 +196,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
                 }
             }
             identity.apply(next.identity(), environmentNames(next));
+            audit.reconfigure(next.audit());
             approvals.apply(next.approvals());
             snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline(), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
@@ -232,8 +245,13 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     public void close() {
         snapshot.upstreams().values().forEach(Upstream::close);
         approvals.close();
-        http.close();
+        try {
+            http.stop();
+        } catch (Exception e) {
+            LOG.debug("upstream HTTP client did not stop cleanly: {}", e.toString());
+        }
         identity.close();
+        audit.close();
         store.close();
     }
 }

@@ -62,7 +62,7 @@ public final class ConfigReader {
             f.problem("", "the config must be a mapping with keys server, environments, upstreams, tools");
             throw new ConfigException(f.problems);
         }
-        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity",
+        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit",
                 "approvals"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
@@ -78,11 +78,13 @@ public final class ConfigReader {
         io.portcullis.policy.PolicyConfig policy = io.portcullis.policy.PolicyConfigReader.read(f, root.get("policy"), envs);
         IdentityConfig identity = IdentityConfigReader.read(f, root.get("identity"), baseDir,
                 envs.stream().map(EnvironmentConfig::name).toList());
+        io.portcullis.audit.AuditConfig audit = io.portcullis.audit.AuditConfigReader.read(f, root.get("audit"), baseDir,
+                server.dataDir(), envs.stream().map(EnvironmentConfig::name).toList());
         var approvals = io.portcullis.approval.ApprovalsConfigReader.read(f, root.get("approvals"), baseDir);
         if (!f.problems.isEmpty()) {
             throw new ConfigException(f.problems);
         }
-        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, approvals);
+        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit, approvals);
     }
 
     private static ServerSettings server(Fields f, JsonNode n, Path base) {
@@ -170,7 +172,7 @@ public final class ConfigReader {
             if (!NAME.matcher(name).matches()) {
                 f.problem(p, "upstream name '" + name + "' must be lowercase letters, digits, '-' or '_' (1-63)");
             }
-            if (!f.isObject(u, p, "upstream '" + name + "'")) {
+            if (u == null || !u.isObject()) {
                 f.problem(p, "upstream '" + name + "' needs 'command' (stdio) or 'url' (Streamable HTTP)");
                 continue;
             }
@@ -238,7 +240,7 @@ public final class ConfigReader {
         for (String h : n.propertyNames()) {
             String hp = p + "/" + LocatedTree.escape(h);
             JsonNode v = n.get(h);
-            if (!f.isObject(v, hp, "header '" + h + "'")) {
+            if (v == null || !v.isObject()) {
                 f.problem(hp, "header '" + h + "' must be {env: VAR} or {file: path} (static values in the file are not allowed: keep secrets out of config)");
                 continue;
             }
@@ -262,7 +264,7 @@ public final class ConfigReader {
         for (String name : n.propertyNames()) {
             String p = "/tools/" + LocatedTree.escape(name);
             JsonNode t = n.get(name);
-            if (!f.isObject(t, p, "tool '" + name + "'")) {
+            if (t == null || !t.isObject()) {
                 f.problem(p, "tool '" + name + "' must be a mapping (enabled, environments, timeout)");
                 continue;
             }

@@ -67,7 +67,7 @@ final class Modern {
             return;
         }
         HttpReply reply = new HttpReply(res, s, null);
-        ObjectNode answer = dispatcher.handle(s, msg, reply);
+        ObjectNode answer = dispatcher.handle(s, msg, reply, McpEndpoint.origin(req));
         int status = answer.path("error").path("code").asInt(0) == ErrorCodes.METHOD_NOT_FOUND ? 404 : 200;
         reply.finish(status, answer);
     }

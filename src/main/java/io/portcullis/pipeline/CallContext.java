@@ -3,6 +3,8 @@ package io.portcullis.pipeline;
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.identity.Principal;
 import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -20,6 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param relay       the way back to the client for progress and server-to-client requests
  * @param started     when the gateway received the call
  * @param trail       what the stages learned, for the log and the audit record
+ * @param origin      the client program, peer address and trace headers of the request (never null)
  */
 public record CallContext(
         String callId,
@@ -32,7 +35,18 @@ public record CallContext(
         ToolEntry tool,
         Relay relay,
         Instant started,
-        CallTrail trail) {
+        CallTrail trail,
+        Origin origin) {
+
+    public CallContext {
+        origin = origin == null ? Origin.NONE : origin;
+    }
+
+    /** A context whose origin is unknown (no transport facts). */
+    public CallContext(String callId, Principal principal, String environment, String sessionId, String protocol,
+                       String toolName, ObjectNode params, ToolEntry tool, Relay relay, Instant started, CallTrail trail) {
+        this(callId, principal, environment, sessionId, protocol, toolName, params, tool, relay, started, trail, Origin.NONE);
+    }
 
     /** The call's arguments object (empty when the client sent none). */
     public ObjectNode arguments() {
@@ -46,7 +60,19 @@ public record CallContext(
 
     public CallContext withTool(ToolEntry entry) {
         trail.tool(entry);
-        return new CallContext(callId, principal, environment, sessionId, protocol, toolName, params, entry, relay, started, trail);
+        return new CallContext(callId, principal, environment, sessionId, protocol, toolName, params, entry, relay, started, trail, origin);
+    }
+
+    /**
+     * A new call id: a random (version 4) UUID. Call ids correlate log lines and audit records;
+     * they are not secrets, so they come from a fast non-cryptographic generator rather than
+     * {@link UUID#randomUUID()}, whose shared SecureRandom is a lock every call would pass.
+     */
+    public static String newCallId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(hi, lo).toString();
     }
 
     /** The catalog entry; only valid after the catalog stage. */

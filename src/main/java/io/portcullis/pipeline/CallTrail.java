@@ -1,6 +1,7 @@
 package io.portcullis.pipeline;
 
 import io.portcullis.catalog.ToolEntry;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -15,6 +16,8 @@ public final class CallTrail {
     private final List<String> ruleIds = new CopyOnWriteArrayList<>();
     private final List<String> approvalIds = new CopyOnWriteArrayList<>();
     private final List<String> notes = new CopyOnWriteArrayList<>();
+    private final List<String> redactions = new CopyOnWriteArrayList<>();
+    private volatile Duration upstreamTime;
 
     /** The catalog entry, once the catalog stage found it; null for an unknown tool. */
     public ToolEntry tool() {
@@ -59,5 +62,25 @@ public final class CallTrail {
 
     public void note(String note) {
         notes.add(note);
+    }
+
+
+
+    /** What egress redacted from the result, e.g. {@code "email x2"}, {@code "field /token"} (C5.1, C4.1). */
+    public List<String> redactions() {
+        return List.copyOf(redactions);
+    }
+
+    public void redaction(String what) {
+        redactions.add(what);
+    }
+
+    /** How long the upstream took to answer, once it was called; null when it was not called. */
+    public Duration upstreamTime() {
+        return upstreamTime;
+    }
+
+    public void upstreamTime(Duration time) {
+        this.upstreamTime = time;
     }
 }

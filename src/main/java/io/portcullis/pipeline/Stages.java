@@ -1,6 +1,7 @@
 package io.portcullis.pipeline;
 
 import io.portcullis.approval.Approvals;
+import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.pipeline.stages.Arguments;
 import io.portcullis.pipeline.stages.CallLog;
@@ -20,7 +21,11 @@ public final class Stages {
      * The standard order for {@code tools/call}. Why this order:
      * <ol>
      *   <li>{@code call-log} wraps everything, so that every call, refused or not, leaves one
-     *       structured line (and, with the audit issue, a durable record).</li>
+     *       structured line, even when the audit log itself refuses.</li>
+     *   <li>{@code audit} (C4.1, C4.2) wraps every control after it: each refusal by any later
+     *       stage, each upstream failure and each result becomes one durable record, and the client
+     *       is answered only after that record is durable. If the audit store fails, the call is
+     *       refused (control {@code audit}).</li>
      *   <li>kill switches and rate limits (C6.2, C6.3) come next: cheap, and they must act even
      *       when later controls are broken.</li>
      *   <li>{@code catalog}: a tool that is not in the catalog is refused before anything looks
@@ -34,19 +39,27 @@ public final class Stages {
      *   <li>{@code policy}: the decision on principal, environment, tool and (now valid)
      *       arguments; deny by default (C3.2, C3.4). Its rule ids go into the trail. A
      *       {@code require_approval} decision waits there for the approval workflow (C3.2, C3.3),
-     *       after the arguments are final, because the approval is bound to their hash.</li>
+     *       after the arguments are final, because the approval is bound to their hash; the
+     *       approval id goes into the trail (and so into the audit record).</li>
      *   <li>later: readiness gate (G1, before arguments), chain rules, credentials:
-     *       each one file plus one line here.</li>
+     *       each one file plus one line here, ABOVE audit-intent.</li>
+     *   <li>{@code audit-intent} is always the LAST stage: reaching it means every control allowed
+     *       the call, so for a call that is not read-only it makes the intent durable right before
+     *       the upstream is called (C4.2). Two stages rather than a callback: the order is visible
+     *       here, and nothing can be added between the intent and the upstream call by accident.</li>
      *   <li>the terminal handler calls the upstream under its timeout (C6.1).</li>
      * </ol>
      */
-    public static List<Stage> standard(Supplier<Catalog> catalog, Supplier<Policy> policy, Approvals approvals) {
+    public static List<Stage> standard(Supplier<Catalog> catalog, Supplier<Policy> policy, AuditLog audit,
+                                       Approvals approvals) {
         return List.of(
                 new CallLog(),
+                audit.outcomeStage(),
                 new CatalogLookup(catalog),
                 new ToolSwitch(),
                 new ResultLimit(),
                 new Arguments(),
-                new PolicyCheck(policy, approvals));
+                new PolicyCheck(policy, approvals),
+                audit.intentStage());
     }
 }

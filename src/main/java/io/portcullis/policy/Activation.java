@@ -18,9 +18,9 @@ import tools.jackson.databind.JsonNode;
 final class Activation implements CelVariableResolver {
     private final PolicyRequest request;
     private final boolean production;
-    private Map<String, Object> principal;
-    private Map<String, Object> tool;
-    private Map<String, Object> session;
+    private FactsValue principal;
+    private FactsValue tool;
+    private FactsValue session;
     private Object args;
 
     Activation(PolicyRequest request, boolean production) {
@@ -42,28 +42,28 @@ final class Activation implements CelVariableResolver {
         });
     }
 
-    private Map<String, Object> principal() {
+    private FactsValue principal() {
         if (principal == null) {
             Principal p = request.principal();
-            principal = Map.of("subject", p.subject(), "kind", p.kind().name().toLowerCase(Locale.ROOT),
+            principal = new FactsValue(Conditions.PRINCIPAL, Map.of("subject", p.subject(), "kind", p.kind().name().toLowerCase(Locale.ROOT),
                     "display_name", p.displayName(), "roles", p.roles(), "client", orEmpty(p.clientId()),
-                    "auth_method", p.authMethod());
+                    "auth_method", p.authMethod()));
         }
         return principal;
     }
 
-    private Map<String, Object> tool() {
+    private FactsValue tool() {
         if (tool == null) {
             ToolFacts t = request.tool();
-            tool = Map.of("name", t.name(), "upstream", t.upstream(), "risk", t.riskClass(), "owner", orEmpty(t.owner()),
-                    "labels", t.labels());
+            tool = new FactsValue(Conditions.TOOL, Map.of("name", t.name(), "upstream", t.upstream(), "risk", t.riskClass(), "owner", orEmpty(t.owner()),
+                    "labels", t.labels()));
         }
         return tool;
     }
 
-    private Map<String, Object> session() {
+    private FactsValue session() {
         if (session == null) {
-            session = Map.of("labels", List.copyOf(new java.util.TreeSet<>(request.sessionLabels())));
+            session = new FactsValue(Conditions.SESSION, Map.of("labels", List.copyOf(new java.util.TreeSet<>(request.sessionLabels()))));
         }
         return session;
     }

@@ -2,13 +2,8 @@ package io.portcullis.policy;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationException;
-import dev.cel.common.ast.CelExpr;
-import dev.cel.common.navigation.CelNavigableAst;
-import dev.cel.runtime.CelAttributePattern;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
-import dev.cel.runtime.CelUnknownSet;
-import dev.cel.runtime.PartialVars;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,17 +11,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A rule with its condition compiled once: the CEL program, whether it reads {@code args}, and
- * its {@link Target}. Immutable and shared by every thread.
+ * A rule with its condition compiled once: the CEL program, its {@link Target}, and, when it
+ * reads {@code args}, its {@link Skeleton} for deciding visibility without them. Immutable and
+ * shared by every thread.
  */
-record CompiledRule(PolicyRule rule, CelRuntime.Program program, boolean readsArgs, Target target) {
+record CompiledRule(PolicyRule rule, CelRuntime.Program program, Skeleton skeleton, Target target) {
 
     /** How one rule came out for one request. */
     enum Verdict { MATCH, NO_MATCH, MAYBE, ERROR }
 
     static final Set<String> PLACEHOLDERS = Set.of("tool", "upstream", "risk", "env", "subject", "rule");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]*)}");
-    private static final CelAttributePattern UNKNOWN_ARGS = CelAttributePattern.create(Conditions.ARGS);
 
     /** Compiles and checks one rule; every problem names the rule. */
     static CompiledRule compile(PolicyRule rule) throws PolicyException {
@@ -41,10 +36,8 @@ record CompiledRule(PolicyRule rule, CelRuntime.Program program, boolean readsAr
             throw new PolicyException(problems);
         }
         try {
-            boolean readsArgs = CelNavigableAst.fromAst(ast).getRoot().allNodes()
-                    .anyMatch(n -> n.expr().getKind() == CelExpr.ExprKind.Kind.IDENT
-                            && n.expr().ident().name().equals(Conditions.ARGS));
-            return new CompiledRule(rule, Conditions.program(ast), readsArgs, Target.of(ast.getExpr(), rule.environments()));
+            Skeleton skeleton = Skeleton.readsArgs(ast.getExpr()) ? Skeleton.of(ast) : null;
+            return new CompiledRule(rule, Conditions.program(ast), skeleton, Target.of(ast.getExpr(), rule.environments()));
         } catch (CelEvaluationException e) {
             throw new PolicyException(List.of(rule.label() + ": condition cannot be planned: " + e.getMessage()));
         }
@@ -102,17 +95,11 @@ record CompiledRule(PolicyRule rule, CelRuntime.Program program, boolean readsAr
 
     /**
      * Evaluates the condition with {@code args} unknown: MAYBE when the answer depends on them.
-     * CEL's partial evaluation still gives a definite answer when the rest settles it
-     * ({@code "ops" in principal.roles && args.x == 1} is false for a non-operator).
+     * The rest of the condition still settles it where it can ({@code "ops" in principal.roles &&
+     * args.x == 1} is false for a non-operator); see {@link Skeleton}.
      */
     Verdict evaluateWithoutArgs(Activation vars, List<String> errors) {
-        try {
-            Object result = readsArgs ? program.eval(PartialVars.of(vars, UNKNOWN_ARGS)) : program.eval(vars);
-            return result instanceof CelUnknownSet ? Verdict.MAYBE : verdict(result, errors);
-        } catch (CelEvaluationException | RuntimeException e) {
-            errors.add("rule '" + rule.id() + "': " + message(e));
-            return Verdict.ERROR;
-        }
+        return skeleton == null ? evaluate(vars, errors) : Skeleton.verdict(skeleton.evaluate(vars, rule.id(), errors));
     }
 
     String reason(PolicyRequest request) {

@@ -46,18 +46,17 @@ final class Conditions {
     private static final CelOptions OPTIONS = CelOptions.current()
             // JSON has one number type: let 3 == 3.0 and args.count > 2.5 work as people expect
             .enableHeterogeneousNumericComparisons(true)
-            .enableUnknownTracking(true)
             .comprehensionMaxIterations(MAX_ITERATIONS)
             .build();
 
-    private static final StructType PRINCIPAL = struct("portcullis.Principal", fields(
+    static final StructType PRINCIPAL = struct("portcullis.Principal", fields(
             "subject", SimpleType.STRING, "kind", SimpleType.STRING, "display_name", SimpleType.STRING,
             "roles", ListType.create(SimpleType.STRING), "client", SimpleType.STRING,
             "auth_method", SimpleType.STRING));
-    private static final StructType TOOL = struct("portcullis.Tool", fields(
+    static final StructType TOOL = struct("portcullis.Tool", fields(
             "name", SimpleType.STRING, "upstream", SimpleType.STRING, "risk", SimpleType.STRING,
             "owner", SimpleType.STRING, "labels", ListType.create(SimpleType.STRING)));
-    private static final StructType SESSION = struct("portcullis.Session", fields(
+    static final StructType SESSION = struct("portcullis.Session", fields(
             "labels", ListType.create(SimpleType.STRING)));
 
     private static final CelTypeProvider TYPES = new CelTypeProvider() {

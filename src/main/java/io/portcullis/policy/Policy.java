@@ -1,6 +1,7 @@
 package io.portcullis.policy;
 
 import io.portcullis.policy.CompiledRule.Verdict;
+import io.portcullis.protocol.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,12 +47,10 @@ import java.util.Set;
 public final class Policy {
     static final String NO_RULE = "no rule allows this";
 
-    private final List<CompiledRule> rules;
-    private final Set<String> productionEnvironments;
+    private final Candidates candidates;
 
     private Policy(List<CompiledRule> rules, Set<String> productionEnvironments) {
-        this.rules = List.copyOf(rules);
-        this.productionEnvironments = Set.copyOf(productionEnvironments);
+        this.candidates = new Candidates(rules, productionEnvironments);
     }
 
     /**
@@ -89,7 +88,7 @@ public final class Policy {
         try {
             if (request.arguments() == null) {
                 request = new PolicyRequest(request.principal(), request.environment(), request.tool(),
-                        io.portcullis.protocol.Json.object(), request.sessionLabels());
+                        Json.object(), request.sessionLabels());
             }
             return decideChecked(request);
         } catch (RuntimeException e) {
@@ -99,18 +98,14 @@ public final class Policy {
     }
 
     private Decision decideChecked(PolicyRequest request) {
-        boolean production = productionEnvironments.contains(request.environment());
-        Activation vars = new Activation(request, production);
+        Activation vars = new Activation(request, candidates.production(request.environment()));
         List<String> errors = new ArrayList<>(0);
         List<CompiledRule> denies = new ArrayList<>(2);
         List<CompiledRule> approvals = new ArrayList<>(2);
         List<CompiledRule> allows = new ArrayList<>(4);
         List<CompiledRule> denyMatches = new ArrayList<>(2);
         List<String> denyErrors = new ArrayList<>(0);
-        for (CompiledRule r : rules) {
-            if (!r.target().admits(request.tool(), request.environment(), production)) {
-                continue;
-            }
+        for (CompiledRule r : candidates.of(request.tool(), request.environment())) {
             Verdict v = r.evaluate(vars, errors);
             Effect effect = r.rule().effect();
             if (v == Verdict.MATCH && effect == Effect.DENY) {
@@ -146,14 +141,10 @@ public final class Policy {
         }
         try {
             PolicyRequest request = requestWithoutArguments.withoutArguments();
-            boolean production = productionEnvironments.contains(request.environment());
-            Activation vars = new Activation(request, production);
+            Activation vars = new Activation(request, candidates.production(request.environment()));
             List<String> errors = new ArrayList<>(0);
             boolean grant = false;
-            for (CompiledRule r : rules) {
-                if (!r.target().admits(request.tool(), request.environment(), production)) {
-                    continue;
-                }
+            for (CompiledRule r : candidates.of(request.tool(), request.environment())) {
                 Verdict v = r.evaluateWithoutArgs(vars, errors);
                 Effect effect = r.rule().effect();
                 if (effect == Effect.DENY && (v == Verdict.MATCH || v == Verdict.ERROR)) {
@@ -172,7 +163,7 @@ public final class Policy {
 
     /** The ids of the rules, in config order. */
     public List<String> ruleIds() {
-        return rules.stream().map(r -> r.rule().id()).toList();
+        return candidates.all().stream().map(r -> r.rule().id()).toList();
     }
 
     private static Decision approval(List<CompiledRule> approvals, PolicyRequest request, List<String> errors) {

@@ -13,7 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
  * @param environment   the environment of the route the call came in on (CEL: {@code env})
  * @param tool          the catalog's facts about the tool (CEL: {@code tool})
  * @param arguments     the call's arguments (CEL: {@code args}); null means "unknown", which is how
- *                      {@link Policy#visible} asks about {@code tools/list}
+ *                      {@link Policy#visible} asks about {@code tools/list} ({@link Policy#decide}
+ *                      takes null as {@code {}}, a call without arguments)
  * @param sessionLabels data labels seen earlier in the session, e.g. {@code "sensitive"} (CEL:
  *                      {@code session.labels}); null is taken as empty
  */

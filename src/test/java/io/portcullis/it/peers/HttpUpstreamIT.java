@@ -38,6 +38,7 @@ class HttpUpstreamIT {
                   old:
                     url: %s
                     protocol_version: "2025-03-26"
+                catalog: {unlisted: allow}   # a protocol test: every tool the upstream offers
                 """.formatted(upstream.url(), upstream.url()), work);
     }
 

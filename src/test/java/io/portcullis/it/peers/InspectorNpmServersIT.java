@@ -3,9 +3,12 @@ package io.portcullis.it.peers;
 import static io.portcullis.it.peers.InspectorEverythingIT.names;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +17,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * examples/npm-servers.yaml as shipped: server-everything, server-filesystem (confined to the
  * examples' sandbox) and server-memory (its file in the gateway's data directory) behind one
- * endpoint, driven by the MCP Inspector CLI. Each upstream's tools are namespaced and callable.
+ * endpoint, with the example's catalog, driven by the MCP Inspector CLI. Each upstream's tools are
+ * namespaced and callable; what the catalog does not list is hidden and refused.
  */
 class InspectorNpmServersIT {
     private static Path examples;
@@ -37,15 +41,31 @@ class InspectorNpmServersIT {
     }
 
     @Test
-    void aggregatesTheToolsOfAllThreeServers() {
+    void aggregatesTheToolsTheCatalogOffers() {
         List<String> names = names(inspector.listTools());
-        // examples/npm-servers.catalog.yaml lists 6 of filesystem's 14 tools and 7 of memory's 9; the rest stay hidden
+        assertThat(names).doesNotHaveDuplicates();
+        assertThat(names).contains("everything__echo", "everything__get-sum", "filesystem__list_directory",
+                "filesystem__read_text_file", "filesystem__write_file", "memory__create_entities", "memory__read_graph",
+                "memory__delete_entities");
+        // examples/npm-servers.catalog.yaml hides what it does not list (C2.1): of filesystem's 14 tools
+        // and memory's 9, only the listed ones are offered.
         assertThat(names.stream().filter(n -> n.startsWith("filesystem__"))).hasSize(6);
         assertThat(names.stream().filter(n -> n.startsWith("memory__"))).hasSize(7);
-        assertThat(names).doesNotContain("filesystem__move_file", "memory__delete_relations");
-        assertThat(names).contains("everything__echo", "filesystem__read_text_file", "filesystem__list_directory",
-                "memory__create_entities", "memory__read_graph");
-        assertThat(names).doesNotHaveDuplicates();
+        assertThat(names).doesNotContain("filesystem__move_file", "filesystem__edit_file", "filesystem__read_file",
+                "memory__delete_observations", "memory__delete_relations");
+    }
+
+    @Test
+    void aHiddenToolIsRefusedByTheCatalog() {
+        // The Inspector will not call a tool missing from tools/list, so a client that does: the Java SDK.
+        try (McpSyncClient client = JavaSdkIT.connect(gateway.url())) {
+            McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("filesystem__move_file",
+                    Map.of("source", examples.resolve("sandbox/README.txt").toString(),
+                            "destination", examples.resolve("sandbox/moved.txt").toString())));
+            assertThat(r.isError()).isTrue();
+            assertThat(JavaSdkIT.text(r)).startsWith("Refused by Portcullis (catalog)");
+        }
+        assertThat(examples.resolve("sandbox/README.txt")).exists();
     }
 
     @Test
@@ -60,11 +80,25 @@ class InspectorNpmServersIT {
     }
 
     @Test
-    void filesystemRefusesPathsOutsideTheSandboxAsAToolError() {
-        // the catalog's path_roots refuse it in the gateway, before server-filesystem's own check
-        Peers.Result r = inspector.call("filesystem__read_text_file", "path=" + examples.resolve("everything.yaml"));
-        assertThat(r.exit()).as("inspector exit 5 = an isError result").isEqualTo(5);
-        assertThat(r.stdout() + r.stderr()).contains("outside the allowed roots");
+    void pathsOutsideTheSandboxAreRefusedBeforeTheUpstreamSeesThem() {
+        // The catalog's path_roots constraint (C2.3) on the filesystem tools.
+        Peers.Result read = inspector.call("filesystem__read_text_file", "path=" + examples.resolve("everything.yaml"));
+        assertThat(read.exit()).as("inspector exit 5 = tool error").isEqualTo(5);
+        assertThat(read.stdout() + read.stderr()).contains("Refused by Portcullis").contains("path");
+
+        Path outside = examples.resolve("outside.txt");
+        Peers.Result write = inspector.callJson("filesystem__write_file", "{\"path\":\"" + outside + "\",\"content\":\"x\"}");
+        assertThat(write.exit()).isEqualTo(5);
+        assertThat(outside).doesNotExist();
+    }
+
+    @Test
+    void filesystemWritesInTheSandbox() {
+        Path note = examples.resolve("sandbox/note.txt");
+        JsonNode ok = inspector.callJson("filesystem__write_file",
+                "{\"path\":\"" + note + "\",\"content\":\"written through the gateway\"}").ok().path("result");
+        assertThat(ok.path("isError").asBoolean(false)).isFalse();
+        assertThat(note).hasContent("written through the gateway");
     }
 
     @Test

@@ -1,0 +1,232 @@
+package io.portcullis.audit;
+
+import io.portcullis.pipeline.CallContext;
+import io.portcullis.pipeline.GatewayException;
+import io.portcullis.pipeline.Stage;
+import io.portcullis.store.Store;
+import io.portcullis.store.StoreException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The audit log (C4.1–C4.3): a tamper-evident, append-only record of every tool call, in the
+ * gateway's store. This node appends to its own hash chains (one per environment) through a
+ * single group-commit writer, signs checkpoints over every chain's head with its Ed25519 key,
+ * prunes by retention leaving anchors, and serves search, trace, export and verify.
+ *
+ * <p>Failure: {@link #open} throws when the store, the key or the node id cannot be set up (the
+ * gateway does not start without its audit log). At run time a record that cannot be made
+ * durable refuses its call with control {@code audit} and is logged at ERROR.
+ */
+public final class AuditLog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("portcullis.audit");
+    static final String NODE_FILE = "audit-node-id";
+
+    private final Store store;
+    private final AuditWriter writer;
+    private final CallRecords records;
+    private final KeyPair key;
+    private final ScheduledExecutorService retentionTimer;
+    private volatile AuditConfig config;
+
+    private AuditLog(Store store, AuditConfig config, String node, KeyPair key) {
+        this.store = store;
+        this.config = config;
+        this.key = key;
+        this.records = new CallRecords(node, new Sanitizer(config.maskFields(), config.maxValueChars()));
+        this.writer = new AuditWriter(store, node, new Checkpoints(node, key), config.checkpointEvery(), config.checkpointInterval());
+        this.retentionTimer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("audit-retention").daemon(true).unstarted(r));
+        long every = config.pruneInterval().toMillis();
+        retentionTimer.scheduleWithFixedDelay(this::pruneQuietly, Math.min(every, 60_000), every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Opens the audit log on the store: applies its migrations, loads (or on first start, in the
+     * data directory only, creates) the signing key and the node id, and starts the writer.
+     *
+     * @throws StoreException when the tables, the key or the node id cannot be set up
+     */
+    public static AuditLog open(Store store, AuditConfig config) {
+        AuditTables.migrate(store);
+        KeyPair key;
+        try {
+            key = loadOrCreateKey(config);
+        } catch (IOException e) {
+            throw new StoreException("audit signing key: " + e.getMessage(), e);
+        }
+        String node = nodeId(config);
+        LOG.info("audit log: node {}, key {}, checkpoint every {} records or {}", node,
+                SigningKeys.fingerprint(key.getPublic()).substring(0, 16), config.checkpointEvery(), config.checkpointInterval());
+        return new AuditLog(store, config, node, key);
+    }
+
+    static KeyPair loadOrCreateKey(AuditConfig config) throws IOException {
+        Path file = config.signingKey();
+        if (!Files.exists(file)) {
+            if (!config.generateKey()) {
+                throw new IOException(file + " does not exist; create it with: portcullis audit keygen --out " + file);
+            }
+            LOG.warn("audit: no signing key yet; created {} (keep it secret, back it up, export the public key with "
+                    + "`portcullis audit pubkey`)", file);
+            return SigningKeys.generate(file);
+        }
+        return SigningKeys.read(file);
+    }
+
+    /** The configured node id, or the one generated once and kept in the data directory. */
+    static String nodeId(AuditConfig config) {
+        if (config.nodeId() != null) {
+            return config.nodeId();
+        }
+        Path file = config.dataDir().resolve(NODE_FILE);
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            }
+            Files.createDirectories(config.dataDir());
+            byte[] r = new byte[6];
+            ThreadLocalRandom.current().nextBytes(r);
+            String id = "node-" + HexFormat.of().formatHex(r);
+            Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+            return id;
+        } catch (IOException e) {
+            throw new StoreException("cannot read or create the audit node id " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the audit tables in {@code store} if they are not there yet (for tools that read the log). */
+    public static void migrate(Store store) {
+        AuditTables.migrate(store);
+    }
+
+    /** The public keys whose checkpoints {@code verify} accepts: this config's own key and its trusted keys. */
+    public static Map<String, PublicKey> trustedKeys(AuditConfig config) throws IOException {
+        Map<String, PublicKey> keys = new LinkedHashMap<>();
+        if (Files.exists(config.signingKey())) {
+            PublicKey own = SigningKeys.read(config.signingKey()).getPublic();
+            keys.put(SigningKeys.fingerprint(own), own);
+        }
+        for (Path p : config.trustedKeys()) {
+            PublicKey k = SigningKeys.readPublic(p);
+            keys.put(SigningKeys.fingerprint(k), k);
+        }
+        return keys;
+    }
+
+    /** The stage that records every call's outcome; it wraps every control after it. */
+    public Stage outcomeStage() {
+        return new AuditStages.Outcome(this);
+    }
+
+    /** The stage that makes an allowed state-changing call's intent durable; it must be the last stage. */
+    public Stage intentStage() {
+        return new AuditStages.Intent(this);
+    }
+
+    public String node() {
+        return writer.node();
+    }
+
+    public PublicKey publicKey() {
+        return key.getPublic();
+    }
+
+    CallRecords records() {
+        return records;
+    }
+
+    /** Applies a reloaded config: masking, cut length and checkpoint policy take effect at once. */
+    public void reconfigure(AuditConfig next) {
+        config = next;
+        records.sanitizer(new Sanitizer(next.maskFields(), next.maxValueChars()));
+        writer.checkpointPolicy(next.checkpointEvery(), next.checkpointInterval());
+    }
+
+    /** Queues a record; the future completes when it is durable. */
+    CompletableFuture<AuditWriter.Appended> append(ObjectNode rec) {
+        return writer.submit(rec.path("environment").asString(), Canonical.encode(rec), Columns.of(rec));
+    }
+
+    /** Writes the record and waits until it is durable; refuses the call (control {@code audit}) otherwise. */
+    void recordOrRefuse(ObjectNode rec, CallContext call) throws GatewayException.Refused {
+        try {
+            append(rec).get(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw refuse(call, rec, "interrupted while waiting for the audit record");
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            throw refuse(call, rec, e instanceof ExecutionException ? String.valueOf(e.getCause()) : e.toString());
+        }
+    }
+
+    private static GatewayException.Refused refuse(CallContext call, ObjectNode rec, String why) {
+        LOG.error("AUDIT FAILURE: the {} record of call {} ({}) is not durable, the call is refused: {}",
+                rec.path("kind").asString(), call.callId(), call.toolName(), why);
+        return new GatewayException.Refused("audit", "the audit log could not record this call, so it was not "
+                + ("intent".equals(rec.path("kind").asString()) ? "made" : "answered") + "; the operator has been alerted");
+    }
+
+    /** Signs a checkpoint now over every chain's head; waits until it is stored. */
+    public void checkpoint() {
+        writer.run((c, w) -> w.checkpoint()).join();
+    }
+
+    /**
+     * Applies retention now to this node's chains (C4.2): per environment, records older than the
+     * environment's retention are deleted, an anchor keeps the hash of the last one, and a
+     * {@code prune} record is appended, all in one transaction.
+     *
+     * @return one line per pruned chain
+     * @throws java.util.concurrent.CompletionException when the store fails
+     */
+    public List<String> prune(Instant now) {
+        List<String> done = new ArrayList<>();
+        writer.run(Retention.job(config, node(), now, done)).join();
+        return done;
+    }
+
+    private void pruneQuietly() {
+        try {
+            prune(Instant.now()).forEach(l -> LOG.info("audit retention: {}", l));
+        } catch (RuntimeException e) {
+            LOG.error("AUDIT RETENTION FAILURE: {}", e.toString());
+        }
+    }
+
+    /** Search, trace and export over this store. */
+    public AuditQuery query() {
+        return new AuditQuery(store);
+    }
+
+    /** Verifies every chain and checkpoint in the store against this config's keys. */
+    public Verifier.Report verify() throws IOException {
+        return new Verifier(store, trustedKeys(config)).run();
+    }
+
+    /** Writes what is queued, signs a last checkpoint and stops. The store stays open. */
+    @Override
+    public void close() {
+        retentionTimer.shutdownNow();
+        writer.close();
+    }
+}

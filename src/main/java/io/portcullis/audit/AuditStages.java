@@ -1,0 +1,86 @@
+package io.portcullis.audit;
+
+import io.portcullis.pipeline.CallContext;
+import io.portcullis.pipeline.CallHandler;
+import io.portcullis.pipeline.GatewayException;
+import io.portcullis.pipeline.Stage;
+import java.time.Duration;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The two places the audit log sits in the pipeline (C4.1, C4.2); their positions are written in
+ * {@code pipeline.Stages.standard}.
+ * <ul>
+ *   <li>{@link Outcome} wraps every later stage: whatever happens below it (a result, a refusal by
+ *       any control, an upstream failure, a crash) becomes one record, and the client is answered
+ *       only once that record is durable. If it cannot be written the call is refused (control
+ *       {@code audit}).</li>
+ *   <li>{@link Intent} is the last stage before the upstream call: reaching it means every control
+ *       allowed the call. For a call that is not read-only it makes the intent durable first; if
+ *       that fails the upstream is never called.</li>
+ * </ul>
+ */
+final class AuditStages {
+    private AuditStages() {}
+
+    static final class Outcome implements Stage {
+        private final AuditLog log;
+
+        Outcome(AuditLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
+            ObjectNode result = null;
+            GatewayException failure = null;
+            RuntimeException crash = null;
+            try {
+                result = next.handle(call);
+            } catch (GatewayException e) {
+                failure = e;
+            } catch (RuntimeException e) {
+                crash = e;
+            }
+            log.recordOrRefuse(log.records().outcome(call, result, failure, crash), call);
+            if (failure != null) {
+                throw failure;
+            }
+            if (crash != null) {
+                throw crash;
+            }
+            return result;
+        }
+
+        @Override
+        public String name() {
+            return "audit";
+        }
+    }
+
+    static final class Intent implements Stage {
+        private final AuditLog log;
+
+        Intent(AuditLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
+            if (Risk.needsIntent(call)) {
+                log.recordOrRefuse(log.records().intent(call), call);
+            }
+            long t0 = System.nanoTime();
+            try {
+                return next.handle(call);
+            } finally {
+                call.trail().upstreamTime(Duration.ofNanos(System.nanoTime() - t0));
+            }
+        }
+
+        @Override
+        public String name() {
+            return "audit-intent";
+        }
+    }
+}

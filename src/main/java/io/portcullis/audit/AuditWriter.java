@@ -1,0 +1,283 @@
+package io.portcullis.audit;
+
+import io.portcullis.store.Store;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of this node's chains, with group commit (C4.2). Callers enqueue records and
+ * wait on a future; the writer thread takes everything pending (up to {@link #MAX_BATCH}), links
+ * each record to its chain's head (seq + 1, SHA-256 of the previous body), inserts them in one
+ * transaction and completes the futures only after the commit returned: a record is durable
+ * before anyone is told it was written. Jobs that must see the chain heads (checkpoints,
+ * retention) run on the same thread between batches, so nothing else ever appends to the chains.
+ *
+ * <p>If a commit fails, every future of the batch fails, the cached heads of those chains are
+ * dropped (re-read from the store next time) and the failure is logged at ERROR: callers refuse
+ * their calls (fail closed).
+ */
+final class AuditWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("portcullis.audit");
+    static final int MAX_BATCH = 2048;
+    private static final int MAX_QUEUE = 65_536;
+
+    /** A record waiting to be written: its environment, canonical content and columns. */
+    record Pending(String env, String rec, Columns columns, CompletableFuture<Appended> done) {}
+
+    /** Where a record landed. */
+    record Appended(String chain, long seq, String hash) {}
+
+    /** Work that runs on the writer thread inside one transaction, with access to the heads. */
+    interface Job {
+        void run(Connection c, AuditWriter w) throws SQLException;
+    }
+
+    private record Task(Job job, CompletableFuture<Void> done) {}
+
+    private final Store store;
+    private final String node;
+    private final Checkpoints checkpoints;
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(MAX_QUEUE);
+    private final Map<String, AuditTables.Head> heads = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean closing;
+    private volatile int checkpointEvery;
+    private volatile Duration checkpointInterval;
+    private Checkpoints.Last lastCheckpoint;
+    private long sinceCheckpoint;
+    private long lastCheckpointNanos = System.nanoTime();
+
+    AuditWriter(Store store, String node, Checkpoints checkpoints, int checkpointEvery, Duration checkpointInterval) {
+        this.store = store;
+        this.node = node;
+        this.checkpoints = checkpoints;
+        this.checkpointEvery = checkpointEvery;
+        this.checkpointInterval = checkpointInterval;
+        try (Connection c = store.connection()) {
+            lastCheckpoint = Checkpoints.last(c, node);
+        } catch (SQLException e) {
+            throw new io.portcullis.store.StoreException("cannot read the audit checkpoints: " + e.getMessage(), e);
+        }
+        thread = Thread.ofPlatform().name("audit-writer").daemon(true).unstarted(this::loop);
+        thread.start();
+    }
+
+    String node() {
+        return node;
+    }
+
+    static String chain(String node, String env) {
+        return node + "/" + env;
+    }
+
+    void checkpointPolicy(int every, Duration interval) {
+        this.checkpointEvery = every;
+        this.checkpointInterval = interval;
+    }
+
+    /** Queues a record; the future completes once it is durable, or fails. */
+    CompletableFuture<Appended> submit(String env, String rec, Columns columns) {
+        CompletableFuture<Appended> done = new CompletableFuture<>();
+        if (closing) {
+            done.completeExceptionally(new IllegalStateException("the audit log is closed"));
+        } else if (!queue.offer(new Pending(env, rec, columns, done))) {
+            done.completeExceptionally(new IllegalStateException("the audit write queue is full (" + MAX_QUEUE + ")"));
+        }
+        return done;
+    }
+
+    /** Runs a job on the writer thread, in its own transaction. */
+    CompletableFuture<Void> run(Job job) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            queue.put(new Task(job, done));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    private void loop() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (!(closing && queue.isEmpty())) {
+            try {
+                long waitMs = Math.max(1, checkpointInterval.toMillis() - (System.nanoTime() - lastCheckpointNanos) / 1_000_000);
+                Object first = queue.poll(waitMs, TimeUnit.MILLISECONDS);
+                if (first instanceof Task t) {
+                    task(t);
+                } else if (first instanceof Pending p) {
+                    batch.add(p);
+                    while (batch.size() < MAX_BATCH && queue.peek() instanceof Pending) {
+                        batch.add((Pending) queue.poll());
+                    }
+                    write(batch);
+                    batch.clear();
+                }
+                if (sinceCheckpoint > 0 && (sinceCheckpoint >= checkpointEvery
+                        || System.nanoTime() - lastCheckpointNanos >= checkpointInterval.toNanos())) {
+                    checkpoint();
+                }
+            } catch (InterruptedException e) {
+                if (!closing) {
+                    LOG.warn("audit writer interrupted; continuing");
+                }
+            } catch (Throwable t) {
+                LOG.error("AUDIT WRITER FAILURE: {}", t.toString(), t);
+                batch.forEach(p -> p.done().completeExceptionally(t));
+                batch.clear();
+            }
+        }
+        if (sinceCheckpoint > 0) {
+            checkpoint();
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        Map<String, AuditTables.Head> next = new HashMap<>();
+        List<Appended> landed = new ArrayList<>(batch.size());
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(AuditTables.INSERT)) {
+                for (Pending p : batch) {
+                    String chain = chain(node, p.env());
+                    AuditTables.Head h = next.containsKey(chain) ? next.get(chain) : head(c, chain, p.env());
+                    Appended a = link(ps, chain, h, p.rec(), p.columns());
+                    next.put(chain, new AuditTables.Head(a.seq(), a.hash()));
+                    landed.add(a);
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException | RuntimeException e) {
+            next.keySet().forEach(heads::remove);
+            LOG.error("AUDIT STORE FAILURE: {} record(s) could not be written; their calls are refused: {}", batch.size(), e.toString());
+            batch.forEach(p -> p.done().completeExceptionally(e));
+            return;
+        }
+        heads.putAll(next);
+        sinceCheckpoint += batch.size();
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(landed.get(i));
+        }
+    }
+
+    /**
+     * Links one record to the head of its chain and adds its insert to the batch. The body is the
+     * canonical JSON of {@code {chain, index, prev, record}} (keys already in sorted order):
+     * {@code index} holds the row's columns and seq, {@code prev} the previous body's SHA-256, and
+     * the record's hash is the SHA-256 of the body's UTF-8 bytes. Verify reads everything it needs
+     * from the part before {@code record}.
+     */
+    Appended link(PreparedStatement ps, String chain, AuditTables.Head h, String rec, Columns columns) throws SQLException {
+        long seq = h.seq() + 1;
+        StringBuilder b = new StringBuilder(rec.length() + chain.length() + 400);
+        b.append("{\"chain\":");
+        Canonical.string(chain, b);
+        b.append(",\"index\":");
+        columns.encode(seq, b);
+        b.append(",\"prev\":\"").append(h.hash()).append("\",\"record\":").append(rec).append('}');
+        String body = b.toString();
+        String hash = Canonical.sha256(body);
+        AuditTables.insert(ps, chain, seq, columns, hash, body);
+        return new Appended(chain, seq, hash);
+    }
+
+    /** The head of a chain: cached, else read from the store (and the chain registered). */
+    AuditTables.Head head(Connection c, String chain, String env) throws SQLException {
+        AuditTables.Head h = heads.get(chain);
+        if (h == null) {
+            AuditTables.registerChain(c, chain, node, env);
+            h = AuditTables.head(c, chain);
+        }
+        return h;
+    }
+
+    void advanced(String chain, AuditTables.Head h) {
+        heads.put(chain, h);
+        sinceCheckpoint++;
+    }
+
+    private void task(Task t) {
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try {
+                t.job().run(c, this);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                heads.clear();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            t.done().complete(null);
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("AUDIT STORE FAILURE in a maintenance job: {}", e.toString());
+            t.done().completeExceptionally(e);
+        }
+    }
+
+    /** Signs a checkpoint now (also run by {@link #run} callers through {@link AuditLog#checkpoint}). */
+    void checkpoint() {
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try {
+                lastCheckpoint = checkpoints.write(c, lastCheckpoint);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                try {
+                    lastCheckpoint = Checkpoints.last(c, node);
+                } catch (SQLException ignored) {
+                    // keep the old value; the next attempt re-reads
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            sinceCheckpoint = 0;
+            lastCheckpointNanos = System.nanoTime();
+        } catch (SQLException | RuntimeException e) {
+            // records stay durable and chained; only the signature is late. Retried after the next batch.
+            lastCheckpointNanos = System.nanoTime();
+            LOG.error("AUDIT CHECKPOINT FAILURE: the checkpoint could not be signed or stored: {}", e.toString());
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.warn("audit rollback failed: {}", e.toString());
+        }
+    }
+
+    /** Writes what is queued, signs a last checkpoint and stops the thread. */
+    @Override
+    public void close() {
+        closing = true;
+        queue.offer(new Task((c, w) -> { }, new CompletableFuture<>()));
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.portcullis.audit;
+
+import io.portcullis.catalog.ToolEntry;
+import io.portcullis.identity.Principal;
+import io.portcullis.pipeline.CallContext;
+import io.portcullis.pipeline.GatewayException;
+import io.portcullis.protocol.Json;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds the content of the audit record of one call (C4.1): who, from where, for which user
+ * request, which tool and risk class, the sanitized arguments, the decision with its rule and
+ * approval ids, the upstream and durations, the result's metadata and the error. The content is
+ * what is hashed; it never holds the result itself, only facts about it.
+ */
+final class CallRecords {
+    private final String node;
+    private volatile Sanitizer sanitizer;
+
+    CallRecords(String node, Sanitizer sanitizer) {
+        this.node = node;
+        this.sanitizer = sanitizer;
+    }
+
+    void sanitizer(Sanitizer s) {
+        this.sanitizer = s;
+    }
+
+    /** The record written before an allowed state-changing call reaches its upstream. */
+    ObjectNode intent(CallContext call) {
+        ObjectNode rec = common("intent", call);
+        ObjectNode d = rec.putObject("decision").put("outcome", "allowed");
+        ids(d, call);
+        return rec;
+    }
+
+    /**
+     * The record of a call's outcome.
+     *
+     * @param result  the result returned to the client, or null when the call failed
+     * @param failure the refusal or failure, or null
+     * @param crash   an unexpected exception in the gateway, or null
+     */
+    ObjectNode outcome(CallContext call, ObjectNode result, GatewayException failure, RuntimeException crash) {
+        ObjectNode rec = common("call", call);
+        ObjectNode d = rec.putObject("decision");
+        rec.put("duration_us", ChronoUnit.MICROS.between(call.started(), Instant.now()));
+        Duration up = call.trail().upstreamTime();
+        if (up != null) {
+            rec.put("upstream_us", up.toNanos() / 1000);
+        }
+        if (failure != null) {
+            boolean refused = failure instanceof GatewayException.Refused || failure instanceof GatewayException.UnknownTool;
+            // messages can quote argument values: scrubbed like arguments
+            String message = sanitizer.text(failure.getMessage());
+            d.put("outcome", refused ? "refused" : "failed").put("control", failure.control()).put("reason", message);
+            ObjectNode e = rec.putObject("error").put("kind", kind(failure)).put("control", failure.control())
+                    .put("message", message);
+            if (failure instanceof GatewayException.UpstreamFailure u) {
+                e.put("upstream", u.upstream());
+            } else if (failure instanceof GatewayException.UpstreamError u) {
+                e.set("code", u.error().path("code"));
+                e.put("message", sanitizer.text(u.error().path("message").asString("")));
+            }
+        } else if (crash != null) {
+            d.put("outcome", "error").put("control", "gateway").put("reason", "internal error in the gateway");
+            rec.putObject("error").put("kind", "internal").put("control", "gateway").put("message", sanitizer.text(crash.toString()));
+        } else {
+            d.put("outcome", "allowed");
+        }
+        ids(d, call);
+        if (result != null) {
+            rec.set("result", resultMeta(result, call.trail().redactions()));
+        }
+        List<String> notes = call.trail().notes();
+        if (!notes.isEmpty()) {
+            ArrayNode n = rec.putArray("notes");
+            notes.forEach(n::add);
+        }
+        return rec;
+    }
+
+    private ObjectNode common(String kind, CallContext call) {
+        ObjectNode rec = Json.object();
+        rec.put("kind", kind);
+        rec.put("time", Instant.now().truncatedTo(ChronoUnit.MICROS).toString());
+        rec.put("node", node);
+        rec.put("call_id", call.callId());
+        rec.put("started", call.started().truncatedTo(ChronoUnit.MICROS).toString());
+        rec.put("environment", call.environment());
+        putIfSet(rec, "session", call.sessionId());
+        putIfSet(rec, "protocol", call.protocol());
+        rec.set("principal", principal(call.principal()));
+        ObjectNode client = rec.putObject("client");
+        putIfSet(client, "name", call.origin().clientName());
+        putIfSet(client, "version", call.origin().clientVersion());
+        putIfSet(client, "address", call.origin().remoteAddress());
+        RequestContext r = RequestContext.of(call, sanitizer);
+        ObjectNode req = rec.putObject("request");
+        putIfSet(req, "traceparent", r.traceparent());
+        putIfSet(req, "tracestate", r.tracestate());
+        putIfSet(req, "trace_id", r.traceId());
+        putIfSet(req, "parent_id", r.parentId());
+        putIfSet(req, "source", r.source());
+        putIfSet(req, "user_request_id", r.userRequestId());
+        putIfSet(req, "user_request_text", r.userRequestText());
+        ObjectNode tool = rec.putObject("tool").put("name", call.toolName());
+        ToolEntry entry = call.trail().tool();
+        if (entry != null) {
+            tool.put("upstream", entry.upstream()).put("upstream_name", entry.upstreamName());
+        }
+        Risk risk = Risk.of(call);
+        tool.put("risk_class", risk.riskClass()).put("risk_source", risk.source());
+        Sanitizer.Result args = sanitizer.sanitize(call.arguments());
+        rec.set("arguments", args.value());
+        if (!args.masked().isEmpty()) {
+            ArrayNode m = rec.putArray("masked");
+            args.masked().forEach(m::add);
+        }
+        if (!args.truncated().isEmpty()) {
+            ArrayNode t = rec.putArray("truncated");
+            args.truncated().forEach(t::add);
+        }
+        return rec;
+    }
+
+    private static void ids(ObjectNode decision, CallContext call) {
+        putIfSet(decision, "policy", call.trail().decision());
+        ArrayNode rules = decision.putArray("rule_ids");
+        call.trail().ruleIds().forEach(rules::add);
+        ArrayNode approvals = decision.putArray("approval_ids");
+        call.trail().approvalIds().forEach(approvals::add);
+    }
+
+    static ObjectNode principal(Principal p) {
+        ObjectNode o = Json.object().put("subject", p.subject()).put("kind", p.kind().name().toLowerCase())
+                .put("display_name", p.displayName());
+        ArrayNode roles = o.putArray("roles");
+        p.roles().forEach(roles::add);
+        putIfSet(o, "client_id", p.clientId());
+        o.put("environment", p.environment()).put("auth_method", p.authMethod());
+        putIfSet(o, "token_id", p.tokenId());
+        if (p.expiresAt() != null) {
+            o.put("expires_at", p.expiresAt().toString());
+        }
+        putIfSet(o, "issuer", p.issuer());
+        putIfSet(o, "email", p.email());
+        ArrayNode scopes = o.putArray("scopes");
+        p.scopes().forEach(scopes::add);
+        return o;
+    }
+
+    /** Facts about the result, never its content: isError, size, content types, redactions (C4.1). */
+    static ObjectNode resultMeta(ObjectNode result, List<String> redactions) {
+        ObjectNode m = Json.object();
+        m.put("is_error", result.path("isError").asBoolean(false));
+        m.put("bytes", size(result));
+        Set<String> types = new LinkedHashSet<>();
+        Set<String> mimes = new LinkedHashSet<>();
+        JsonNode content = result.path("content");
+        for (JsonNode c : content) {
+            types.add(c.path("type").asString("?"));
+            String mime = c.path("mimeType").asString(c.path("resource").path("mimeType").asString(null));
+            if (mime != null) {
+                mimes.add(mime);
+            }
+        }
+        m.put("content_items", content.size());
+        ArrayNode t = m.putArray("content_types");
+        types.forEach(t::add);
+        if (!mimes.isEmpty()) {
+            ArrayNode mt = m.putArray("mime_types");
+            mimes.forEach(mt::add);
+        }
+        m.put("structured", result.has("structuredContent"));
+        if (result.path("task").path("taskId").isString()) {
+            m.put("task_id", result.path("task").path("taskId").asString());
+        }
+        ArrayNode r = m.putArray("redactions");
+        redactions.forEach(r::add);
+        return m;
+    }
+
+    private static String kind(GatewayException e) {
+        return switch (e) {
+            case GatewayException.Refused r -> "refused";
+            case GatewayException.UnknownTool u -> "unknown_tool";
+            case GatewayException.UpstreamFailure u -> "upstream_failure";
+            case GatewayException.UpstreamError u -> "upstream_error";
+        };
+    }
+
+    private static long size(JsonNode n) {
+        long[] count = {0};
+        OutputStream counter = new OutputStream() {
+            @Override
+            public void write(int b) {
+                count[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                count[0] += len;
+            }
+        };
+        Json.MAPPER.writeValue(counter, n);
+        return count[0];
+    }
+
+    static void putIfSet(ObjectNode o, String key, String value) {
+        if (value != null) {
+            o.put(key, value);
+        }
+    }
+}

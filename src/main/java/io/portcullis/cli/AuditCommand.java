@@ -1,0 +1,232 @@
+package io.portcullis.cli;
+
+import io.portcullis.audit.AuditConfig;
+import io.portcullis.audit.AuditLog;
+import io.portcullis.audit.AuditQuery;
+import io.portcullis.audit.SigningKeys;
+import io.portcullis.audit.Verifier;
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.protocol.Json;
+import io.portcullis.store.Store;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code portcullis audit ...}: the operator's tools for the audit log (C4.2–C4.4). They read the
+ * store named by the config (the same SQLite file or PostgreSQL database the gateway writes; a
+ * running gateway is not needed and is not disturbed). Exit codes: 0 success, 1 verification
+ * failed or nothing found, 2 bad usage or the store/config could not be read.
+ */
+@Command(name = "audit", description = "Audit log: verify, search, trace one user request, export, keys.",
+        mixinStandardHelpOptions = true,
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Search.class, AuditCommand.Trace.class,
+                AuditCommand.Export.class, AuditCommand.Keygen.class, AuditCommand.Pubkey.class})
+final class AuditCommand implements Runnable {
+
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    /** The --config option shared by the commands that read the log. */
+    static final class ConfigOption {
+        @Option(names = "--config", description = "the gateway's config file (default: the built-in demo, data in ./data)")
+        Path config;
+
+        GatewayConfig load() throws ConfigException {
+            return Configs.load(config);
+        }
+    }
+
+    /** Opens the store of the config and runs {@code body}; reports config and store problems as exit 2. */
+    interface WithStore {
+        int run(GatewayConfig cfg, Store store) throws Exception;
+    }
+
+    static int withStore(ConfigOption opt, WithStore body) {
+        GatewayConfig cfg;
+        try {
+            cfg = opt.load();
+        } catch (ConfigException e) {
+            System.err.println("portcullis: the config has problems:");
+            e.problems().forEach(p -> System.err.println("  " + p));
+            return 2;
+        }
+        try (Store store = Store.open(cfg.store())) {
+            AuditLog.migrate(store);
+            return body.run(cfg, store);
+        } catch (IllegalArgumentException e) {
+            System.err.println("portcullis: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            System.err.println("portcullis: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    @Command(name = "verify", description = "Checks every chain and every checkpoint signature; names the first bad record. Exit 0 only when intact.")
+    static final class Verify implements Callable<Integer> {
+        @Mixin ConfigOption opt;
+        @Option(names = "--json", description = "print the report as JSON") boolean json;
+
+        @Override
+        public Integer call() {
+            return withStore(opt, (cfg, store) -> {
+                Verifier.Report r = new Verifier(store, AuditLog.trustedKeys(cfg.audit())).run();
+                if (json) {
+                    ObjectNode out = (ObjectNode) Json.MAPPER.valueToTree(r);
+                    out.put("intact", r.intact());
+                    System.out.println(Json.write(out));
+                } else {
+                    AuditText.verify(r, System.out);
+                }
+                return r.intact() ? 0 : 1;
+            });
+        }
+    }
+
+    /** The search filters, shared by search and export. */
+    static final class Filters {
+        @Option(names = "--principal", description = "the principal's subject") String principal;
+        @Option(names = "--tool", description = "the tool as called (a trailing * matches a prefix)") String tool;
+        @Option(names = "--env", description = "the environment") String env;
+        @Option(names = "--decision", description = "allowed, refused, failed or error") String decision;
+        @Option(names = "--kind", description = "call, intent or prune") String kind;
+        @Option(names = "--call", description = "one call's id (its intent and outcome)") String call;
+        @Option(names = "--since", description = "ISO-8601 time or age (15m, 2h, 7d)") String since;
+        @Option(names = "--until", description = "ISO-8601 time or age (15m, 2h, 7d)") String until;
+
+        AuditQuery.Filter filter(int limit) {
+            Instant now = Instant.now();
+            return new AuditQuery.Filter(principal, tool, env, decision, AuditQuery.time(since, now), AuditQuery.time(until, now), kind, limit, call);
+        }
+    }
+
+    @Command(name = "search", description = "Finds records by principal, tool, environment, decision and time; newest first.")
+    static final class Search implements Callable<Integer> {
+        @Mixin ConfigOption opt;
+        @Mixin Filters filters;
+        @Option(names = "--limit", defaultValue = "100", description = "at most this many records (default 100)") int limit;
+        @Option(names = "--json", description = "JSON (an array of records) instead of a table") boolean json;
+
+        @Override
+        public Integer call() {
+            return withStore(opt, (cfg, store) -> {
+                List<ObjectNode> found = new AuditQuery(store).search(filters.filter(limit));
+                if (json) {
+                    System.out.println(Json.write(Json.MAPPER.valueToTree(found)));
+                } else {
+                    AuditText.table(found, System.out);
+                }
+                return found.isEmpty() ? 1 : 0;
+            });
+        }
+    }
+
+    @Command(name = "trace", description = "Every call made for one user request (W3C trace id or user-request id), in order: the full chain.")
+    static final class Trace implements Callable<Integer> {
+        @Mixin ConfigOption opt;
+        @Parameters(index = "0", paramLabel = "REQUEST-ID", description = "the traceparent's trace id, or the io.portcullis/userRequest id") String id;
+        @Option(names = "--json", description = "JSON (an array of records) instead of text") boolean json;
+
+        @Override
+        public Integer call() {
+            return withStore(opt, (cfg, store) -> {
+                List<ObjectNode> found = new AuditQuery(store).trace(id);
+                if (json) {
+                    System.out.println(Json.write(Json.MAPPER.valueToTree(found)));
+                } else {
+                    AuditText.trace(id, found, System.out);
+                }
+                return found.isEmpty() ? 1 : 0;
+            });
+        }
+    }
+
+    @Command(name = "export", description = "Writes records as JSON Lines (for a SIEM), in chain order.")
+    static final class Export implements Callable<Integer> {
+        @Mixin ConfigOption opt;
+        @Mixin Filters filters;
+        @Option(names = "--out", description = "the file to write (default: standard output)") Path out;
+
+        @Override
+        public Integer call() {
+            return withStore(opt, (cfg, store) -> {
+                try (BufferedWriter w = out == null
+                        ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+                        : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                    long n = new AuditQuery(store).export(filters.filter(Integer.MAX_VALUE), line -> {
+                        try {
+                            w.write(line);
+                            w.write('\n');
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                    w.flush();
+                    if (out != null) {
+                        System.err.println("portcullis: wrote " + n + " record(s) to " + out);
+                    }
+                }
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "keygen", description = "Creates an Ed25519 signing key for checkpoints (PKCS#8 PEM); never overwrites a file.")
+    static final class Keygen implements Callable<Integer> {
+        @Option(names = "--out", required = true, description = "the key file to create") Path out;
+
+        @Override
+        public Integer call() {
+            try {
+                var pair = SigningKeys.generate(out);
+                System.err.println("portcullis: wrote " + out + " (fingerprint " + SigningKeys.fingerprint(pair.getPublic())
+                        + "); set audit.signing_key to it");
+                System.out.print(SigningKeys.publicPem(pair.getPublic()));
+                return 0;
+            } catch (IOException e) {
+                System.err.println("portcullis: " + e.getMessage());
+                return 2;
+            }
+        }
+    }
+
+    @Command(name = "pubkey", description = "Prints the public key of the configured signing key (X.509 PEM), for verifiers and other nodes' audit.trusted_keys.")
+    static final class Pubkey implements Callable<Integer> {
+        @Mixin ConfigOption opt;
+
+        @Override
+        public Integer call() {
+            try {
+                AuditConfig a = opt.load().audit();
+                var pair = SigningKeys.read(a.signingKey());
+                PrintStream o = System.out;
+                o.print(SigningKeys.publicPem(pair.getPublic()));
+                System.err.println("portcullis: fingerprint " + SigningKeys.fingerprint(pair.getPublic()));
+                return 0;
+            } catch (ConfigException e) {
+                e.problems().forEach(p -> System.err.println("  " + p));
+                return 2;
+            } catch (IOException e) {
+                System.err.println("portcullis: " + e.getMessage());
+                return 2;
+            }
+        }
+    }
+}
