@@ -43,6 +43,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private volatile Snapshot snapshot;
     private final io.portcullis.store.Store store;
     private final io.portcullis.identity.Identity identity;
+    private final io.portcullis.approval.Approvals approvals;
     private final io.portcullis.audit.AuditLog audit;
 
     /**
@@ -61,6 +62,8 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             store.close();
             throw e;
         }
+        this.approvals = new io.portcullis.approval.Approvals(store, java.time.Clock.systemUTC());
+        approvals.apply(config.approvals());
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), new Upstream(uc, this, http));
@@ -98,6 +101,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     /** The audit log (C4.1–C4.3); its store is {@link #store()}. */
     public io.portcullis.audit.AuditLog audit() {
         return audit;
+    }
+
+    /** The approval workflow (C3.2, C3.3): requests, decisions, waiting calls. */
+    public io.portcullis.approval.Approvals approvals() {
+        return approvals;
     }
 
     private static List<String> environmentNames(GatewayConfig c) {
@@ -148,7 +156,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     private Pipeline buildPipeline() {
         CallHandler terminal = this::invoke;
-        return new Pipeline(Stages.standard(this::catalog, this::policy, audit), terminal);
+        return new Pipeline(Stages.standard(this::catalog, this::policy, audit, approvals), terminal);
     }
 
     /** The terminal handler: the call goes to its upstream under the tool's (or upstream's) timeout (C6.1). */
@@ -189,6 +197,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             }
             identity.apply(next.identity(), environmentNames(next));
             audit.reconfigure(next.audit());
+            approvals.apply(next.approvals());
             snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline(), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
             for (Upstream u : old.upstreams().values()) {
@@ -235,6 +244,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     @Override
     public void close() {
         snapshot.upstreams().values().forEach(Upstream::close);
+        approvals.close();
         try {
             http.stop();
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package io.portcullis.pipeline;
 
+import io.portcullis.approval.Approvals;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.pipeline.stages.Arguments;
@@ -36,8 +37,11 @@ public final class Stages {
      *   <li>{@code arguments}: schema and catalog overlay (C2.3), before any decision that could
      *       depend on argument values, and before anything reaches the upstream.</li>
      *   <li>{@code policy}: the decision on principal, environment, tool and (now valid)
-     *       arguments; deny by default (C3.2, C3.4). Its rule ids go into the trail.</li>
-     *   <li>later: readiness gate (G1, before arguments), chain rules, approval, credentials:
+     *       arguments; deny by default (C3.2, C3.4). Its rule ids go into the trail. A
+     *       {@code require_approval} decision waits there for the approval workflow (C3.2, C3.3),
+     *       after the arguments are final, because the approval is bound to their hash; the
+     *       approval id goes into the trail (and so into the audit record).</li>
+     *   <li>later: readiness gate (G1, before arguments), chain rules, credentials:
      *       each one file plus one line here, ABOVE audit-intent.</li>
      *   <li>{@code audit-intent} is always the LAST stage: reaching it means every control allowed
      *       the call, so for a call that is not read-only it makes the intent durable right before
@@ -46,7 +50,8 @@ public final class Stages {
      *   <li>the terminal handler calls the upstream under its timeout (C6.1).</li>
      * </ol>
      */
-    public static List<Stage> standard(Supplier<Catalog> catalog, Supplier<Policy> policy, AuditLog audit) {
+    public static List<Stage> standard(Supplier<Catalog> catalog, Supplier<Policy> policy, AuditLog audit,
+                                       Approvals approvals) {
         return List.of(
                 new CallLog(),
                 audit.outcomeStage(),
@@ -54,7 +59,7 @@ public final class Stages {
                 new ToolSwitch(),
                 new ResultLimit(),
                 new Arguments(),
-                new PolicyCheck(policy),
+                new PolicyCheck(policy, approvals),
                 audit.intentStage());
     }
 }
