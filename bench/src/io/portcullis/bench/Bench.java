@@ -28,8 +28,8 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new LinkedHashMap<>(Map.of(
-                "rates", "200,500,1000", "seconds", "10", "warmup", "4", "peak-seconds", "6", "peak-warmup", "2",
-                "concurrency", "32", "rounds", "5", "target-rate", "1000", "logs", System.getProperty("java.io.tmpdir")));
+                "rates", "200,500,1000", "seconds", "8", "warmup", "4", "peak-seconds", "5", "peak-warmup", "1",
+                "concurrency", "32", "rounds", "4", "target-rate", "1000", "logs", System.getProperty("java.io.tmpdir")));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("expected --option value, got " + args[i]);
@@ -37,8 +37,8 @@ public final class Bench {
             opt.put(args[i].substring(2), args[i + 1]);
         }
         if (!opt.containsKey("targets")) {
-            System.err.println("usage: Bench --targets FILE [--rates 200,500,1000] [--seconds 10] [--warmup 4]"
-                    + " [--rounds 5] [--peak-seconds 6] [--peak-warmup 2] [--concurrency 32] [--target-rate 1000] [--logs DIR] [--out FILE]"
+            System.err.println("usage: Bench --targets FILE [--rates 200,500,1000] [--seconds 8] [--warmup 4]"
+                    + " [--rounds 4] [--peak-seconds 5] [--peak-warmup 1] [--concurrency 32] [--target-rate 1000] [--logs DIR] [--out FILE]"
                     + " [--only name,name]");
             System.exit(2);
         }
@@ -60,24 +60,31 @@ public final class Bench {
                 targets.put(s.name(), open(s, new File(opt.get("logs"), "bench-" + s.name() + ".log")));
             }
             for (Spec s : specs) {
-                log("warm-up %s: %.0f s closed loop, then %.0f s at %.0f/s", s.name(), warmup, warmup, rates[rates.length - 1]);
+                log("warm-up %s: %.0f s closed loop", s.name(), warmup);
                 targets.get(s.name()).closedLoop(concurrency, 0, warmup);
-                targets.get(s.name()).fixedRate(rates[rates.length - 1], warmup);
             }
-            // Side by side: each rate is measured in short rounds, every target once per round, so
-            // that a burst of noise from the rest of the machine lands on all targets alike.
+            // Side by side, at the same moments: each target runs at the same time as its baseline,
+            // their calls interleaved half an interval apart, in short rounds. A stall of the shared
+            // machine then hits both alike, and the difference is what the target adds.
+            Map<String, Spec> byName = new LinkedHashMap<>();
+            specs.forEach(s -> byName.put(s.name(), s));
             for (double rate : rates) {
                 for (int round = 0; round < rounds; round++) {
                     for (Spec s : specs) {
+                        Spec b = byName.get(s.baseline());
+                        boolean isBaseline = specs.stream().anyMatch(o -> s.name().equals(o.baseline()));
+                        if (b == null && isBaseline) {
+                            continue; // measured alongside the targets it is the baseline of
+                        }
                         Target t = targets.get(s.name());
-                        List<Long> serving = serving(s, t);
-                        double cpu0 = Cpu.seconds(serving);
-                        Samples m = t.fixedRate(rate, seconds / rounds);
-                        m = m.withCpu(Cpu.seconds(serving) - cpu0);
-                        report.fixed(s.name(), rate, m);
-                        log("%-30s %5.0f/s round %d: achieved %7.1f/s  p50 %7.3f ms  p99 %8.3f ms  cpu %4.0f us/call  errors %d%s",
-                                s.name(), rate, round + 1, m.achieved(), m.percentileMs(50), m.percentileMs(99),
-                                m.cpuMicrosPerCall(), m.errors() + m.unfinished(), m.saturated() ? "  SATURATED" : "");
+                        Samples[] m = b == null
+                                ? new Samples[] {measure(t, serving(s, t), null, List.of(), rate, seconds / rounds)[0]}
+                                : measure(t, serving(s, t), targets.get(b.name()), serving(b, targets.get(b.name())), rate, seconds / rounds);
+                        report.fixed(s.name(), b == null ? null : b.name(), rate, m);
+                        log("%-30s %5.0f/s round %d: p50 %7.3f ms  p99 %8.3f ms  errors %d%s%s", s.name(), rate, round + 1,
+                                m[0].percentileMs(50), m[0].percentileMs(99), m[0].errors() + m[0].unfinished(),
+                                m[0].saturated() ? " SATURATED" : "", b == null ? "" : String.format(
+                                        " | %s p50 %7.3f ms  p99 %8.3f ms", b.name(), m[1].percentileMs(50), m[1].percentileMs(99)));
                     }
                 }
             }
@@ -101,6 +108,36 @@ public final class Bench {
         if (opt.containsKey("out")) {
             Files.writeString(Path.of(opt.get("out")), text);
         }
+    }
+
+    /**
+     * Offers {@code rate} calls/s to {@code t} and, when given, at the same time to its baseline
+     * {@code b}, half an interval later each time; returns the target's samples and the baseline's.
+     */
+    private static Samples[] measure(Target t, List<Long> tProcs, Target b, List<Long> bProcs, double rate, double seconds)
+            throws Exception {
+        long start = System.nanoTime() + 100_000_000L;
+        long half = Math.round(1e9 / rate / 2);
+        double t0 = Cpu.seconds(tProcs);
+        double b0 = Cpu.seconds(bProcs);
+        Samples[] base = new Samples[1];
+        Exception[] failure = new Exception[1];
+        Thread other = b == null ? null : Thread.ofPlatform().name("baseline").start(() -> {
+            try {
+                base[0] = b.fixedRate(rate, seconds, start + half);
+            } catch (Exception e) {
+                failure[0] = e;
+            }
+        });
+        Samples mine = t.fixedRate(rate, seconds, start);
+        if (other != null) {
+            other.join();
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+        }
+        mine = mine.withCpu(Cpu.seconds(tProcs) - t0);
+        return b == null ? new Samples[] {mine} : new Samples[] {mine, base[0].withCpu(Cpu.seconds(bProcs) - b0)};
     }
 
     /** The processes whose CPU counts for a target: those named in its spec and those it launched. */

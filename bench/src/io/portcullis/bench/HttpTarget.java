@@ -65,7 +65,7 @@ final class HttpTarget implements Target {
         }
         // An idle keep-alive connection may have been closed by the server while other targets ran
         // (Jetty's default idle timeout is 30 s): reconnect before that can happen mid-phase.
-        if (System.nanoTime() - lastUsed > 15_000_000_000L) {
+        if (System.nanoTime() - lastUsed > 25_000_000_000L) {
             for (HttpWire w : wires) {
                 w.connect();
             }
@@ -96,13 +96,12 @@ final class HttpTarget implements Target {
     }
 
     @Override
-    public Samples fixedRate(double rate, double seconds) throws Exception {
+    public Samples fixedRate(double rate, double seconds, long start) throws Exception {
         int connections = Integer.getInteger("bench.connections", 32);
         ensure(connections);
         int total = (int) Math.round(rate * seconds);
         long interval = Math.round(1e9 / rate);
-        long start = System.nanoTime() + 50_000_000L;
-        long giveUp = start + (long) (seconds * 1e9) + 5_000_000_000L;
+        long giveUp = start + (long) (seconds * 1e9) + 2_000_000_000L;
         long[] latency = new long[total];
         java.util.Arrays.fill(latency, -1);
         AtomicInteger next = new AtomicInteger();

@@ -12,10 +12,12 @@ import java.util.Map;
  * row's baseline (the same upstream called directly), peak throughput with the ratio against the
  * row's peer proxy, and whether each of the project's targets is met.
  *
- * <p>Each fixed rate is measured in rounds, every target once per round. A row's p50 and p99 are
- * the medians of its per-round values; "added" is the median over rounds of the difference from
- * the baseline in the same round (paired, so that noise from the rest of the machine, which comes
- * in bursts, mostly cancels); "worst p99" is the highest per-round p99, the noise left in.
+ * <p>Each fixed rate is measured in rounds; in every round each target runs at the same time as
+ * its baseline. A row's p50 and p99 are the medians of its per-round values (a baseline row: over
+ * every round it ran in); "added" is the median over rounds of the difference from the baseline
+ * measured at the same time (paired, so that the shared machine's noise, which hits both, mostly
+ * cancels); "worst p99" is the highest per-round p99, the noise left in; "added CPU" is the CPU
+ * the target's processes used beyond the baseline's, per call.
  */
 final class Report {
     private static final double MAX_ADDED_P50_MS = 1.0;
@@ -28,6 +30,8 @@ final class Report {
     private final int concurrency;
     private final double targetRate;
     private final Map<String, List<Samples>> fixed = new HashMap<>();
+    /** Per target and rate: its rounds, each {target samples, baseline samples measured alongside}. */
+    private final Map<String, List<Samples[]>> pairs = new HashMap<>();
     private final Map<String, Samples> peaks = new HashMap<>();
 
     Report(List<Bench.Spec> specs, double[] rates, int rounds, int concurrency, double targetRate) {
@@ -38,29 +42,33 @@ final class Report {
         this.targetRate = targetRate;
     }
 
-    /** Adds one round of {@code target} at {@code rate}; rounds arrive in order. */
-    void fixed(String target, double rate, Samples s) {
-        fixed.computeIfAbsent(target + "@" + rate, k -> new ArrayList<>()).add(s);
+    /**
+     * Adds one round of {@code target} at {@code rate}: {@code m[0]} its samples and, when it has a
+     * {@code baseline}, {@code m[1]} the baseline's, measured at the same time.
+     */
+    void fixed(String target, String baseline, double rate, Samples[] m) {
+        fixed.computeIfAbsent(target + "@" + rate, k -> new ArrayList<>()).add(m[0]);
+        if (baseline != null) {
+            fixed.computeIfAbsent(baseline + "@" + rate, k -> new ArrayList<>()).add(m[1]);
+            pairs.computeIfAbsent(target + "@" + rate, k -> new ArrayList<>()).add(m);
+        }
     }
 
     /** One row of the latency table. */
     private record Row(double p50, double p99, double worstP99, double achieved, boolean saturated, int failed,
-                       double added50, double added99, double cpuMicros) {}
+                       double added50, double added99, double addedCpuMicros) {}
 
     private Row row(Bench.Spec s, double rate) {
         List<Samples> mine = fixed.get(s.name() + "@" + rate);
         if (mine == null) {
             return null;
         }
-        List<Samples> base = has(s.baseline()) ? fixed.get(s.baseline() + "@" + rate) : null;
+        List<Samples[]> paired = pairs.getOrDefault(s.name() + "@" + rate, List.of());
         double[] p50 = new double[mine.size()];
         double[] p99 = new double[mine.size()];
-        double[] d50 = new double[base == null ? 0 : Math.min(mine.size(), base.size())];
-        double[] d99 = new double[d50.length];
         double calls = 0;
         double seconds = 0;
-        double cpu = 0;
-        boolean saturated = false;
+        int unfinished = 0;
         int failed = 0;
         for (int r = 0; r < mine.size(); r++) {
             Samples m = mine.get(r);
@@ -68,17 +76,25 @@ final class Report {
             p99[r] = m.percentileMs(99);
             calls += m.latenciesNs().length;
             seconds += m.seconds();
-            cpu += m.cpuSeconds();
-            saturated |= m.saturated();
             failed += m.errors() + m.unfinished();
-            if (r < d50.length) {
-                d50[r] = p50[r] - base.get(r).percentileMs(50);
-                d99[r] = p99[r] - base.get(r).percentileMs(99);
-            }
+            unfinished += m.unfinished();
         }
+        double[] d50 = new double[paired.size()];
+        double[] d99 = new double[paired.size()];
+        double addedCpu = 0;
+        double pairedCalls = 0;
+        for (int r = 0; r < paired.size(); r++) {
+            Samples m = paired.get(r)[0];
+            Samples base = paired.get(r)[1];
+            d50[r] = m.percentileMs(50) - base.percentileMs(50);
+            d99[r] = m.percentileMs(99) - base.percentileMs(99);
+            addedCpu += m.cpuSeconds() - base.cpuSeconds();
+            pairedCalls += m.latenciesNs().length;
+        }
+        // the same rule as Samples.saturated, over all the rounds
+        boolean saturated = unfinished > 0 || calls / seconds < rate * 0.9;
         return new Row(median(p50), median(p99), Arrays.stream(p99).max().orElse(Double.NaN), calls / seconds,
-                saturated, failed, d50.length == 0 ? Double.NaN : median(d50), d99.length == 0 ? Double.NaN : median(d99),
-                calls == 0 ? Double.NaN : cpu * 1e6 / calls);
+                saturated, failed, median(d50), median(d99), pairedCalls == 0 ? Double.NaN : addedCpu * 1e6 / pairedCalls);
     }
 
     private static double median(double[] values) {
@@ -94,9 +110,9 @@ final class Report {
 
     String markdown() {
         StringBuilder b = new StringBuilder();
-        b.append("### Latency at fixed offered loads (open loop, from the intended send time; medians of ")
-                .append(rounds).append(" rounds)\n\n")
-                .append("| target | offered/s | achieved/s | p50 ms | p99 ms | added p50 ms | added p99 ms | vs | worst p99 ms | CPU µs/call | errors |\n")
+        b.append("### Latency at fixed offered loads (open loop, from the intended send time; each target measured ")
+                .append("at the same time as its baseline; medians of ").append(rounds).append(" rounds)\n\n")
+                .append("| target | offered/s | achieved/s | p50 ms | p99 ms | added p50 ms | added p99 ms | vs | worst p99 ms | added CPU µs/call | errors |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
         for (double rate : rates) {
             for (Bench.Spec s : specs) {
@@ -110,7 +126,8 @@ final class Report {
                         .append(Double.isNaN(r.added50()) ? "" : signed(r.added50())).append(" | ")
                         .append(Double.isNaN(r.added99()) ? "" : signed(r.added99())).append(" | ")
                         .append(Double.isNaN(r.added50()) ? "" : s.baseline()).append(" | ")
-                        .append(f3(r.worstP99())).append(" | ").append(f0(r.cpuMicros())).append(" | ")
+                        .append(f3(r.worstP99())).append(" | ")
+                        .append(Double.isNaN(r.addedCpuMicros()) ? "" : f0(r.addedCpuMicros())).append(" | ")
                         .append(r.failed()).append(" |\n");
             }
         }

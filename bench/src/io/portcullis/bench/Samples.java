@@ -9,7 +9,7 @@ import java.util.Arrays;
  *
  * @param latenciesNs one entry per successful call
  * @param errors      calls that failed (transport error or a reply that is not the echo result)
- * @param unfinished  calls not answered before the phase gave up, 5 s after its end (saturation)
+ * @param unfinished  calls not answered before the phase gave up, 2 s after its end (saturation)
  * @param seconds     the measured window: the schedule's length, or longer when the last answer came
  *                    later than that (a target that falls behind is not credited with the offered rate)
  * @param offered     the offered rate in calls/s, or 0 for a closed-loop phase
@@ -46,10 +46,12 @@ record Samples(long[] latenciesNs, int errors, int unfinished, double seconds, d
     }
 
     /**
-     * Whether the target kept up with the offered rate: every call answered, and no
-     * more than 2% short of the rate. A saturated row's percentiles mostly measure the queue.
+     * Whether the target fell behind the offered rate: calls left unanswered 2 s after the
+     * schedule ended, or fewer than 90% of the offered calls per second answered. (A stall near the
+     * end of a short round can cost a few percent; falling behind costs more.) A saturated row's
+     * latencies mostly measure the queue.
      */
     boolean saturated() {
-        return offered > 0 && (unfinished > 0 || achieved() < offered * 0.98 - 1);
+        return offered > 0 && (unfinished > 0 || achieved() < offered * 0.9);
     }
 }

@@ -7,10 +7,11 @@ import java.util.concurrent.locks.LockSupport;
 interface Target extends AutoCloseable {
 
     /**
-     * Offers {@code rate} calls per second for {@code seconds}, on a fixed schedule that does not
-     * wait for answers (open loop); each latency runs from the call's intended send time.
+     * Offers {@code rate} calls per second for {@code seconds} from {@code start} (a
+     * {@link System#nanoTime()} instant), on a fixed schedule that does not wait for answers (open
+     * loop); each latency runs from the call's intended send time.
      */
-    Samples fixedRate(double rate, double seconds) throws Exception;
+    Samples fixedRate(double rate, double seconds, long start) throws Exception;
 
     /** {@code concurrency} callers call back to back; the first {@code warmup} seconds are not counted. */
     Samples closedLoop(int concurrency, double warmup, double seconds) throws Exception;
