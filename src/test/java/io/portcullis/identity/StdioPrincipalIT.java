@@ -25,11 +25,11 @@ class StdioPrincipalIT {
 
     String callOverStdio(String identity) throws Exception {
         try (CountingUpstream upstream = new CountingUpstream(); CallLines calls = new CallLines("portcullis.calls")) {
-            var cfg = ConfigReader.parse("""
+            var cfg = ConfigReader.parse(io.portcullis.it.TestGateway.openCatalog("""
                     server: {data_dir: data}
                     upstreams:
                       demo: {url: "%s"}
-                    %s""".formatted(upstream.url(), identity), "t.yaml", dir, null);
+                    %s""".formatted(upstream.url(), identity)), "t.yaml", dir, null);
             try (Gateway gw = new Gateway(cfg)) {
                 gw.start();
                 gw.apply(cfg);
