@@ -27,6 +27,7 @@ class StdioIngressIT {
                     command: %s
                 tools:
                   demo__delete_project: {environments: [dev]}
+                catalog: {unlisted: allow}
                 """.formatted(TestGateway.list(JvmPeers.demo())));
         return env == null ? new StdioPeer(JvmPeers.portcullis("stdio", "--config", config.toString()), dir)
                 : new StdioPeer(JvmPeers.portcullis("stdio", "--config", config.toString(), "--env", env), dir);

@@ -11,11 +11,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Upstreams over Streamable HTTP: server-everything (SSE answers, sessions, server-to-client
+ * Upstreams over Streamable HTTP, driven on the raw wire (peers.HttpUpstreamIT does it with SDK
+ * clients): server-everything (SSE answers, sessions, server-to-client
  * requests on the call's own stream) and the bundled demo (--http, plain JSON), each reached
  * by clients of every era.
  */
-class HttpUpstreamIT {
+class HttpUpstreamWireIT {
     private static HttpPeer everything;
     private static HttpPeer demo;
     private static TestGateway gw;
