@@ -28,16 +28,27 @@ public final class AuditBench {
     public static void main(String[] args) throws Exception {
         Kind kind = args.length > 0 && args[0].equals("postgres") ? Kind.POSTGRES : Kind.SQLITE;
         int records = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
-        int writers = args.length > 2 ? Integer.parseInt(args[2]) : 256;
+        int writers = args.length > 2 ? Integer.parseInt(args[2]) : 2048;
         Path dir = AuditFixture.tempDir();
         try (AuditFixture f = new AuditFixture(kind, dir, c -> AuditFixture.with(c, 10_000, Duration.ofSeconds(10), Map.of()))) {
             System.out.printf("store: %s (%s), JDK %s, %d CPUs%n", kind, dir, Runtime.version(), Runtime.getRuntime().availableProcessors());
             appends(f, 20_000, writers, "warm-up");
-            appends(f, records, writers, "measured");
+            List<Double> rates = new ArrayList<>();
+            for (int round = 1; round <= 4; round++) {
+                rates.add(appends(f, records / 4, writers, "round " + round));
+            }
+            summary("appends/s", rates);
             f.log.checkpoint();
-            verify(f);
-            verify(f);
+            List<Double> verifies = new ArrayList<>();
+            for (int round = 1; round <= 5; round++) {
+                verifies.add(verify(f));
+            }
+            summary("verify records/s", verifies);
             latency(f);
+        } finally {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
@@ -52,7 +63,12 @@ public final class AuditBench {
         return f.log.records().outcome(call, AuditFixture.text("[{\"id\":100,\"title\":\"Login page times out\"}]"), null, null);
     }
 
-    static void appends(AuditFixture f, int n, int writers, String label) throws Exception {
+    static void summary(String what, List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        System.out.printf(Locale.ROOT, "%s: median %.0f, best %.0f (of %d)%n", what, sorted.get(sorted.size() / 2), sorted.getLast(), sorted.size());
+    }
+
+    static double appends(AuditFixture f, int n, int writers, String label) throws Exception {
         ToolEntry tool = AuditFixture.tool("demo__search_tickets", true);
         AtomicLong next = new AtomicLong();
         long c0 = cpu();
@@ -75,15 +91,17 @@ public final class AuditBench {
         System.out.printf(Locale.ROOT, "appends (%s): %d durable records from %d concurrent writers in %.2f s = %.0f records/s"
                 + " (mean body %d bytes); process CPU %.2f s = %.1f us/record; load average %.1f%n",
                 label, n, writers, s, n / s, bytes, cpu, cpu * 1e6 / n, load());
+        return n / s;
     }
 
-    static void verify(AuditFixture f) throws Exception {
+    static double verify(AuditFixture f) throws Exception {
         long c0 = cpu();
         Verifier.Report r = f.verify();
         double cpu = (cpu() - c0) / 1e9;
         System.out.printf(Locale.ROOT, "verify: %d records, %d checkpoints, intact=%s, %.2f s = %.0f records/s;"
                         + " process CPU %.2f s = %.1f us/record; load average %.1f%n",
                 r.records(), r.checkpoints(), r.intact(), r.nanos() / 1e9, r.recordsPerSecond(), cpu, cpu * 1e6 / r.records(), load());
+        return r.recordsPerSecond();
     }
 
     static long cpu() {
