@@ -35,7 +35,13 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     /** Current state, swapped as one value so a call never sees half of a reload. */
     private record Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline,
-                            Policy policy) {}
+                            Policy policy, io.portcullis.readiness.Report readiness) {
+        /** The readiness report (G1) is computed here, when config or catalog change, never per call. */
+        Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline, Policy policy) {
+            this(config, upstreams, catalog, pipeline, policy,
+                    io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, false));
+        }
+    }
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -133,6 +139,16 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         }
     }
 
+    /** The readiness report of the current config and catalog, with each environment's G1 gate. */
+    public io.portcullis.readiness.Report readiness() {
+        return snapshot.readiness();
+    }
+
+    /** Whether applied configs are recorded in the store (C7.3); not built in this version. */
+    public boolean changelogRecorded() {
+        return false;
+    }
+
     public Pipeline pipeline() {
         return snapshot.pipeline();
     }
@@ -152,7 +168,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     private Pipeline buildPipeline() {
         CallHandler terminal = this::invoke;
-        return new Pipeline(Stages.standard(this::catalog, this::policy, audit), terminal);
+        return new Pipeline(Stages.standard(this::catalog, this::policy, audit, this::readiness), terminal);
     }
 
     /** The terminal handler: the call goes to its upstream under the tool's (or upstream's) timeout (C6.1). */
@@ -192,6 +208,9 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             audit.reconfigure(next.audit());
             snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline(), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
+            if (!gates(snapshot).equals(gates(old))) {
+                changed.add("tools"); // the readiness gate hides or marks tools (G1): clients must re-list
+            }
             for (Upstream u : old.upstreams().values()) {
                 if (ups.get(u.name()) != u) {
                     u.close();
@@ -201,6 +220,12 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             LOG.info("config applied: {} upstreams ({} started), {} environments", ups.size(), toStart.size(), next.environments().size());
         }
         changed.forEach(kind -> fire(kind, null));
+    }
+
+    private static Map<String, Boolean> gates(Snapshot s) {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        s.readiness().environments().forEach(e -> out.put(e.name(), e.gate().closed()));
+        return out;
     }
 
     @Override
