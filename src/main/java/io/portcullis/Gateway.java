@@ -35,12 +35,13 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     /** Current state, swapped as one value so a call never sees half of a reload. */
     private record Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline,
-                            Policy policy, io.portcullis.readiness.Report readiness) {
-        /** The readiness report (G1) is computed here, when config or catalog change, never per call. */
-        Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline, Policy policy) {
-            this(config, upstreams, catalog, pipeline, policy,
-                    io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, false));
-        }
+                            Policy policy, io.portcullis.readiness.Report readiness) {}
+
+    /** A snapshot with its readiness report (G1): computed when config or catalog change, never per call. */
+    private Snapshot snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline,
+                              Policy policy) {
+        return new Snapshot(config, upstreams, catalog, pipeline, policy,
+                io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded()));
     }
 
     private final HttpClient http = HttpClient.newBuilder()
@@ -54,6 +55,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final io.portcullis.store.Store store;
     private final io.portcullis.identity.Identity identity;
     private final io.portcullis.audit.AuditLog audit;
+    private final io.portcullis.readiness.ConfigChanges changes;
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -75,7 +77,9 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), new Upstream(uc, this, http));
         }
-        snapshot = new Snapshot(config, ups, Catalog.EMPTY, buildPipeline(), compile(config));
+        this.changes = new io.portcullis.readiness.ConfigChanges(store);
+        changes.record(config);
+        snapshot = snapshot(config, ups, Catalog.EMPTY, buildPipeline(), compile(config));
     }
 
     public void start() {
@@ -144,9 +148,14 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         return snapshot.readiness();
     }
 
-    /** Whether applied configs are recorded in the store (C7.3); not built in this version. */
+    /** Whether every applied config has been recorded in the store's {@code config_changes} (C7.3). */
     public boolean changelogRecorded() {
-        return false;
+        return changes.healthy();
+    }
+
+    /** The changelog of applied configs (C7.3). */
+    public io.portcullis.readiness.ConfigChanges configChanges() {
+        return changes;
     }
 
     public Pipeline pipeline() {
@@ -206,7 +215,8 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             }
             identity.apply(next.identity(), environmentNames(next));
             audit.reconfigure(next.audit());
-            snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline(), compile(next));
+            changes.record(next);
+            snapshot = snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline(), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
             if (!gates(snapshot).equals(gates(old))) {
                 changed.add("tools"); // the readiness gate hides or marks tools (G1): clients must re-list
@@ -236,7 +246,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             if (s.upstreams().get(upstream.name()) != upstream) {
                 return; // a replaced upstream reporting late
             }
-            snapshot = new Snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.pipeline(), s.policy());
+            snapshot = snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.pipeline(), s.policy());
             changed = snapshot.catalog().changedSince(s.catalog());
         }
         // only real changes reach clients: a restarted upstream that lists the same tools is no news

@@ -104,10 +104,12 @@ final class OperationChecks {
 
     private static Line c73(Facts f) {
         if (!f.changelog()) {
-            return Checklist.notBuilt("C7.3", "a changelog of applied configs (tool additions, removals, scope changes)",
-                    List.of());
+            return Checklist.fail("C7.3", List.of("applied configs could not be recorded in the store's config_changes "
+                    + "table (see the gateway log)"), "fix the store (data directory permissions, PostgreSQL reachability) "
+                    + "and reload; keep the config itself in version control");
         }
-        return Checklist.pass("C7.3", List.of("each applied config is recorded with its hash and a summary of tool changes "
-                + "in the store's config_changes table"));
+        return Checklist.pass("C7.3", List.of("each applied config is recorded in the store's config_changes table: "
+                + "time, SHA-256 of its files, source, and the tool, upstream and policy-rule additions, removals and "
+                + "changes since the previous one"));
     }
 }

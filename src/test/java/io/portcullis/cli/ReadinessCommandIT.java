@@ -75,6 +75,26 @@ class ReadinessCommandIT {
         assertThat(md.out()).startsWith("# Readiness report").contains("| **C4.2**");
     }
 
+    /** examples/demo-ready.yaml, as the README walks a newcomer to it, opens the gate in dev. */
+    @Test
+    void theReadyDemoExampleOpensTheGate() throws Exception {
+        Path dir = Files.createTempDirectory("readiness-example");
+        Path root = Path.of(System.getProperty("portcullis.root", "."));
+        String text = Files.readString(root.resolve("examples/demo-ready.yaml"));
+        assertThat(text).contains("[\"./portcullis\", \"demo-upstream\"]");
+        text = text.replace("[\"./portcullis\", \"demo-upstream\"]", TestGateway.list(JvmPeers.demo()))
+                .replace("port: 8080", "port: 0");
+        Path config = dir.resolve("demo-ready.yaml");
+        Files.writeString(config, text);
+        assertThat(run("audit", "keygen", "--out", dir.resolve("data/audit.key").toString()).code()).isZero();
+
+        Run json = run("readiness", "--config", config.toString(), "--format", "json", "--env", "dev");
+        JsonNode dev = Json.parse(json.out()).path("environments").get(0);
+        assertThat(dev.path("gate").path("state").asString()).as(json.out()).isEqualTo("open");
+        assertThat(line(dev, "C3.2").path("evidence").toString()).contains("demo__delete_project: require_approval");
+        assertThat(line(dev, "C7.2").path("evidence").toString()).contains("declared in config, not verified");
+    }
+
     private static JsonNode line(JsonNode env, String id) {
         for (JsonNode l : env.path("lines")) {
             if (l.path("id").asString().equals(id)) {
