@@ -10,7 +10,6 @@ import io.portcullis.pipeline.Stages;
 import io.portcullis.policy.Policy;
 import io.portcullis.policy.PolicyException;
 import io.portcullis.upstream.Upstream;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -44,11 +44,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
                 io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded()));
     }
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    private final HttpClient http = Upstream.httpClient();
     private final List<BiConsumer<String, ObjectNode>> listeners = new CopyOnWriteArrayList<>();
     private final Object reloadLock = new Object();
     private volatile Snapshot snapshot;
@@ -188,7 +184,10 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             throw new GatewayException.UpstreamFailure("upstream", tool.upstream(), "upstream " + tool.upstream() + " is not configured");
         }
         Duration timeout = tool.settings().timeout() != null ? tool.settings().timeout() : u.config().timeout();
-        ObjectNode params = call.params().deepCopy();
+        // A shallow copy is enough: only "name" changes, and nothing downstream mutates the
+        // client's arguments (a progress token is rewritten on a deep copy, in Calls).
+        ObjectNode params = call.params().objectNode();
+        params.setAll(call.params());
         params.put("name", tool.upstreamName());
         return u.request("tools/call", params, timeout, call.relay());
     }
@@ -271,7 +270,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     @Override
     public void close() {
         snapshot.upstreams().values().forEach(Upstream::close);
-        http.close();
+        try {
+            http.stop();
+        } catch (Exception e) {
+            LOG.debug("upstream HTTP client did not stop cleanly: {}", e.toString());
+        }
         identity.close();
         audit.close();
         store.close();

@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The admin API of the audit log (C4.3, C4.4), the same operations as {@code portcullis audit}:
  * <ul>
- *   <li>{@code GET /admin/api/audit/records?principal=&tool=&env=&decision=&kind=&since=&until=&limit=}</li>
+ *   <li>{@code GET /admin/api/audit/records?principal=&tool=&env=&decision=&kind=&call=&since=&until=&limit=}</li>
  *   <li>{@code GET /admin/api/audit/trace/{request-id}}</li>
  *   <li>{@code GET /admin/api/audit/export?...} (JSON Lines, {@code application/x-ndjson})</li>
  *   <li>{@code GET /admin/api/audit/verify}</li>
@@ -154,7 +154,7 @@ public final class AuditApi extends Handler.Abstract {
         Instant now = Instant.now();
         return new AuditQuery.Filter(value(q, "principal", null), value(q, "tool", null), value(q, "env", null),
                 value(q, "decision", null), AuditQuery.time(value(q, "since", null), now), AuditQuery.time(value(q, "until", null), now),
-                value(q, "kind", null), limit);
+                value(q, "kind", null), limit, value(q, "call", null));
     }
 
     private static String value(Fields q, String name, String fallback) {

@@ -44,9 +44,14 @@ public final class AuditQuery {
      * @param decision  allowed, refused, failed or error
      * @param kind      call, intent or prune
      * @param limit     at most this many records (newest first in {@link #search})
+     * @param callId    one call's records (its intent and its outcome)
      */
     public record Filter(String principal, String tool, String env, String decision, Instant since, Instant until,
-                         String kind, int limit) {
+                         String kind, int limit, String callId) {
+        public Filter(String principal, String tool, String env, String decision, Instant since, Instant until, String kind, int limit) {
+            this(principal, tool, env, decision, since, until, kind, limit, null);
+        }
+
         public static Filter all() {
             return new Filter(null, null, null, null, null, null, null, Integer.MAX_VALUE);
         }
@@ -103,6 +108,10 @@ public final class AuditQuery {
             sql.append(" AND decision = ?");
             args.add(f.decision());
         }
+        if (f.callId() != null) {
+            sql.append(" AND call_id = ?");
+            args.add(f.callId());
+        }
         if (f.kind() != null) {
             sql.append(" AND kind = ?");
             args.add(f.kind());
@@ -146,7 +155,7 @@ public final class AuditQuery {
 
     static ObjectNode view(String chain, long seq, String hash, String body) {
         JsonNode b = Json.parse(body);
-        ObjectNode v = b.path("rec") instanceof ObjectNode rec ? rec : Json.object();
+        ObjectNode v = b.path("record") instanceof ObjectNode rec ? rec : Json.object();
         v.putObject("chain").put("id", chain).put("seq", seq).put("hash", hash).put("prev", b.path("prev").asString(null));
         return v;
     }

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 final class AuditWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("portcullis.audit");
     static final int MAX_BATCH = 2048;
-    private static final int MAX_QUEUE = 200_000;
+    private static final int MAX_QUEUE = 65_536;
 
     /** A record waiting to be written: its environment, canonical content and columns. */
     record Pending(String env, String rec, Columns columns, CompletableFuture<Appended> done) {}
@@ -178,14 +178,21 @@ final class AuditWriter implements AutoCloseable {
         }
     }
 
-    /** Links one record to the head of its chain and adds its insert to the batch. */
+    /**
+     * Links one record to the head of its chain and adds its insert to the batch. The body is the
+     * canonical JSON of {@code {chain, index, prev, record}} (keys already in sorted order):
+     * {@code index} holds the row's columns and seq, {@code prev} the previous body's SHA-256, and
+     * the record's hash is the SHA-256 of the body's UTF-8 bytes. Verify reads everything it needs
+     * from the part before {@code record}.
+     */
     Appended link(PreparedStatement ps, String chain, AuditTables.Head h, String rec, Columns columns) throws SQLException {
         long seq = h.seq() + 1;
-        StringBuilder b = new StringBuilder(rec.length() + chain.length() + 120);
-        // the canonical encoding of {chain, prev, rec, seq}: keys already in sorted order
+        StringBuilder b = new StringBuilder(rec.length() + chain.length() + 400);
         b.append("{\"chain\":");
         Canonical.string(chain, b);
-        b.append(",\"prev\":\"").append(h.hash()).append("\",\"rec\":").append(rec).append(",\"seq\":").append(seq).append('}');
+        b.append(",\"index\":");
+        columns.encode(seq, b);
+        b.append(",\"prev\":\"").append(h.hash()).append("\",\"record\":").append(rec).append('}');
         String body = b.toString();
         String hash = Canonical.sha256(body);
         AuditTables.insert(ps, chain, seq, columns, hash, body);

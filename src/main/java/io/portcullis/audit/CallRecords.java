@@ -60,9 +60,11 @@ final class CallRecords {
         }
         if (failure != null) {
             boolean refused = failure instanceof GatewayException.Refused || failure instanceof GatewayException.UnknownTool;
-            d.put("outcome", refused ? "refused" : "failed").put("control", failure.control()).put("reason", failure.getMessage());
+            // messages can quote argument values: scrubbed like arguments
+            String message = sanitizer.text(failure.getMessage());
+            d.put("outcome", refused ? "refused" : "failed").put("control", failure.control()).put("reason", message);
             ObjectNode e = rec.putObject("error").put("kind", kind(failure)).put("control", failure.control())
-                    .put("message", failure.getMessage());
+                    .put("message", message);
             if (failure instanceof GatewayException.UpstreamFailure u) {
                 e.put("upstream", u.upstream());
             } else if (failure instanceof GatewayException.UpstreamError u) {
@@ -71,7 +73,7 @@ final class CallRecords {
             }
         } else if (crash != null) {
             d.put("outcome", "error").put("control", "gateway").put("reason", "internal error in the gateway");
-            rec.putObject("error").put("kind", "internal").put("control", "gateway").put("message", crash.toString());
+            rec.putObject("error").put("kind", "internal").put("control", "gateway").put("message", sanitizer.text(crash.toString()));
         } else {
             d.put("outcome", "allowed");
         }
@@ -132,6 +134,7 @@ final class CallRecords {
     }
 
     private static void ids(ObjectNode decision, CallContext call) {
+        putIfSet(decision, "policy", call.trail().decision());
         ArrayNode rules = decision.putArray("rule_ids");
         call.trail().ruleIds().forEach(rules::add);
         ArrayNode approvals = decision.putArray("approval_ids");
@@ -149,6 +152,10 @@ final class CallRecords {
         if (p.expiresAt() != null) {
             o.put("expires_at", p.expiresAt().toString());
         }
+        putIfSet(o, "issuer", p.issuer());
+        putIfSet(o, "email", p.email());
+        ArrayNode scopes = o.putArray("scopes");
+        p.scopes().forEach(scopes::add);
         return o;
     }
 

@@ -3,10 +3,8 @@ package io.portcullis.audit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -38,16 +36,20 @@ public final class Canonical {
         if (n == null || n.isNull() || n.isMissingNode()) {
             b.append("null");
         } else if (n.isObject()) {
-            List<Map.Entry<String, JsonNode>> members = new ArrayList<>(n.properties());
-            members.sort(Map.Entry.comparingByKey());
+            String[] keys = new String[n.size()];
+            int k = 0;
+            for (String name : n.propertyNames()) {
+                keys[k++] = name;
+            }
+            Arrays.sort(keys);
             b.append('{');
-            for (int i = 0; i < members.size(); i++) {
+            for (int i = 0; i < keys.length; i++) {
                 if (i > 0) {
                     b.append(',');
                 }
-                string(members.get(i).getKey(), b);
+                string(keys[i], b);
                 b.append(':');
-                write(members.get(i).getValue(), b);
+                write(n.get(keys[i]), b);
             }
             b.append('}');
         } else if (n.isArray()) {
@@ -74,7 +76,16 @@ public final class Canonical {
 
     static void string(String s, StringBuilder b) {
         b.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int clean = 0;
+        while (clean < s.length()) { // the common case: nothing to escape, copied in one go
+            char c = s.charAt(clean);
+            if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+                break;
+            }
+            clean++;
+        }
+        b.append(s, 0, clean);
+        for (int i = clean; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> b.append("\\\"");

@@ -107,12 +107,13 @@ final class AuditCommand implements Runnable {
         @Option(names = "--env", description = "the environment") String env;
         @Option(names = "--decision", description = "allowed, refused, failed or error") String decision;
         @Option(names = "--kind", description = "call, intent or prune") String kind;
+        @Option(names = "--call", description = "one call's id (its intent and outcome)") String call;
         @Option(names = "--since", description = "ISO-8601 time or age (15m, 2h, 7d)") String since;
         @Option(names = "--until", description = "ISO-8601 time or age (15m, 2h, 7d)") String until;
 
         AuditQuery.Filter filter(int limit) {
             Instant now = Instant.now();
-            return new AuditQuery.Filter(principal, tool, env, decision, AuditQuery.time(since, now), AuditQuery.time(until, now), kind, limit);
+            return new AuditQuery.Filter(principal, tool, env, decision, AuditQuery.time(since, now), AuditQuery.time(until, now), kind, limit, call);
         }
     }
 

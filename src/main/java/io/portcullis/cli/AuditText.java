@@ -62,11 +62,11 @@ final class AuditText {
                 + "   session: " + first.path("session").asString("-"));
         out.println("Client: " + String.join(", ", clients));
         out.println();
-        out.printf("%3s %-27s %-7s %-28s %-10s %-16s %-22s %-12s %-12s %s%n", "#", "TIME", "KIND", "TOOL", "UPSTREAM", "RISK",
+        out.printf("%3s %-27s %-7s %-28s %-10s %-15s %-22s %-28s %-14s %s%n", "#", "TIME", "KIND", "TOOL", "UPSTREAM", "RISK",
                 "DECISION", "RULES", "APPROVALS", "RESULT");
         int i = 0;
         for (JsonNode r : records) {
-            out.printf("%3d %-27s %-7s %-28s %-10s %-16s %-22s %-12s %-12s %s%n", ++i, r.path("time").asString(""),
+            out.printf("%3d %-27s %-7s %-28s %-10s %-15s %-22s %-28s %-14s %s%n", ++i, r.path("time").asString(""),
                     r.path("kind").asString(), cut(r.path("tool").path("name").asString(), 28),
                     r.path("tool").path("upstream").asString("-"), r.path("tool").path("risk_class").asString("-"),
                     decision(r), list(r.path("decision").path("rule_ids")), list(r.path("decision").path("approval_ids")),

@@ -82,6 +82,13 @@ final class ServeCommand implements Callable<Integer> {
         if (!notReady.isEmpty()) {
             b.append("Upstreams not ready yet: ").append(notReady).append(" (see the log above)\n");
         }
+        if (cfg.identity().enabled()) {
+            b.append("Callers must authenticate (identity: ").append(cfg.identity().issuers().size()).append(" issuer(s)")
+                    .append(cfg.identity().apiKeysEnabled() ? ", API keys" : "").append("); add --header \"Authorization: Bearer <token>\"")
+                    .append(" to the commands below (docs/identity.md)\n");
+        } else {
+            b.append("WARNING: no identity section: every caller is 'anonymous' (insecure-dev mode; fails C1.1-C1.4)\n");
+        }
         b.append("\nList the tools with the MCP Inspector:\n")
                 .append("  npx @modelcontextprotocol/inspector --cli ").append(base).append("/mcp --transport http --method tools/list\n")
                 .append("Call one:\n")

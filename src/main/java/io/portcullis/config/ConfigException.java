@@ -1,5 +1,6 @@
 package io.portcullis.config;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -7,9 +8,14 @@ import java.util.stream.Collectors;
 public final class ConfigException extends Exception {
     private final List<ConfigProblem> problems;
 
+    /** Keeps the problems in file order (by line; found-order within a line), as a reader of the file expects. */
     public ConfigException(List<ConfigProblem> problems) {
-        super(problems.stream().map(ConfigProblem::toString).collect(Collectors.joining("\n")), null, false, false);
-        this.problems = List.copyOf(problems);
+        super(inFileOrder(problems).stream().map(ConfigProblem::toString).collect(Collectors.joining("\n")), null, false, false);
+        this.problems = inFileOrder(problems);
+    }
+
+    private static List<ConfigProblem> inFileOrder(List<ConfigProblem> problems) {
+        return problems.stream().sorted(Comparator.comparingInt(ConfigProblem::line)).toList();
     }
 
     public List<ConfigProblem> problems() {

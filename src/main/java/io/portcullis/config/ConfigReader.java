@@ -173,7 +173,7 @@ public final class ConfigReader {
             if (!NAME.matcher(name).matches()) {
                 f.problem(p, "upstream name '" + name + "' must be lowercase letters, digits, '-' or '_' (1-63)");
             }
-            if (!f.isObject(u, p, "upstream '" + name + "'")) {
+            if (u == null || !u.isObject()) {
                 f.problem(p, "upstream '" + name + "' needs 'command' (stdio) or 'url' (Streamable HTTP)");
                 continue;
             }
@@ -241,7 +241,7 @@ public final class ConfigReader {
         for (String h : n.propertyNames()) {
             String hp = p + "/" + LocatedTree.escape(h);
             JsonNode v = n.get(h);
-            if (!f.isObject(v, hp, "header '" + h + "'")) {
+            if (v == null || !v.isObject()) {
                 f.problem(hp, "header '" + h + "' must be {env: VAR} or {file: path} (static values in the file are not allowed: keep secrets out of config)");
                 continue;
             }
@@ -265,7 +265,7 @@ public final class ConfigReader {
         for (String name : n.propertyNames()) {
             String p = "/tools/" + LocatedTree.escape(name);
             JsonNode t = n.get(name);
-            if (!f.isObject(t, p, "tool '" + name + "'")) {
+            if (t == null || !t.isObject()) {
                 f.problem(p, "tool '" + name + "' must be a mapping (enabled, environments, timeout)");
                 continue;
             }

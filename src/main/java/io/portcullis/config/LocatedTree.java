@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.Map;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ContainerNode;
@@ -31,11 +30,13 @@ public record LocatedTree(JsonNode root, Map<String, Integer> lines) {
         Deque<String> paths = new ArrayDeque<>();
         JsonNode root = null;
         String field = null;
+        int fieldLine = 0;
         try (JsonParser p = YAML.createParser(tools.jackson.core.ObjectReadContext.empty(), text)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.PROPERTY_NAME) {
                     field = p.currentName();
+                    fieldLine = p.currentTokenLocation().getLineNr();
                     continue;
                 }
                 if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
@@ -54,6 +55,7 @@ public record LocatedTree(JsonNode root, Map<String, Integer> lines) {
                     default -> f.nullNode();
                 };
                 String path;
+                int line = p.currentTokenLocation().getLineNr();
                 ContainerNode<?> parent = stack.peek();
                 if (parent == null) {
                     root = value;
@@ -61,13 +63,14 @@ public record LocatedTree(JsonNode root, Map<String, Integer> lines) {
                 } else if (parent instanceof ObjectNode o) {
                     o.set(field, value);
                     path = paths.peek() + "/" + escape(field);
+                    // a member is located at its key: a nested mapping's own token starts a line below
+                    line = fieldLine;
                 } else {
                     ArrayNode a = (ArrayNode) parent;
                     a.add(value);
                     path = paths.peek() + "/" + (a.size() - 1);
                 }
-                TokenStreamLocation loc = p.currentTokenLocation();
-                lines.put(path, loc.getLineNr());
+                lines.put(path, line);
                 if (value instanceof ContainerNode<?> c) {
                     stack.push(c);
                     paths.push(path);

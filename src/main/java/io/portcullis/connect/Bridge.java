@@ -47,6 +47,7 @@ public final class Bridge {
     private final PrintStream log;
     private volatile String session;
     private volatile String protocol;
+    private volatile String lastToken;
     private final AtomicBoolean streamStarted = new AtomicBoolean();
     private volatile boolean closed;
 
@@ -83,7 +84,7 @@ public final class Bridge {
         String s = session;
         if (s != null) {
             try {
-                http.send(request(null).header("Mcp-Session-Id", s).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+                http.send(request(lastToken).header("Mcp-Session-Id", s).DELETE().build(), HttpResponse.BodyHandlers.discarding());
             } catch (IOException | InterruptedException e) {
                 // the gateway expires idle sessions anyway
             }
@@ -229,6 +230,7 @@ public final class Bridge {
     private HttpRequest.Builder request(String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(gateway).timeout(Duration.ofMinutes(30));
         if (token != null) {
+            lastToken = token;
             b.header("Authorization", "Bearer " + token);
         }
         return b;

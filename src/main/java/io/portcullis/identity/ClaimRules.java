@@ -121,8 +121,7 @@ final class ClaimRules {
         String client = first(claims, m.clientId());
         Principal.Kind kind = issuer.kind() == KindRule.USER ? Principal.Kind.USER
                 : issuer.kind() == KindRule.SERVICE ? Principal.Kind.SERVICE
-                // A client-credentials token names the client itself as its subject: a service, not a person.
-                : subject.equals(client) ? Principal.Kind.SERVICE : Principal.Kind.USER;
+                : machineToken(claims, subject, client) ? Principal.Kind.SERVICE : Principal.Kind.USER;
         Set<String> roles = new LinkedHashSet<>();
         for (String c : m.roles()) {
             roles.addAll(strings(claim(claims, c)));
@@ -138,6 +137,15 @@ final class ClaimRules {
         Object jti = claims.get("jti");
         return new Principal(subject, kind, first(claims, m.displayName()), List.copyOf(roles), client, env, method,
                 jti == null ? null : jti.toString(), exp, issuer.issuer(), first(claims, m.email()), scopes);
+    }
+
+    /**
+     * Whether a token was obtained by a machine for itself (client credentials): its subject is the
+     * client, or the issuer says so (Auth0 {@code gty}, Entra ID {@code idtyp}). Issuers that say
+     * neither should be configured with {@code kind: service} when they only serve machines.
+     */
+    static boolean machineToken(Map<String, Object> claims, String subject, String client) {
+        return subject.equals(client) || "client-credentials".equals(claims.get("gty")) || "app".equals(claims.get("idtyp"));
     }
 
     private static String first(Map<String, Object> claims, List<String> names) {

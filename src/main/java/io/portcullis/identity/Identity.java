@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Identity implements Authenticator, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Identity.class);
 
-    private record Built(IdentityConfig config, List<String> environments, Authenticator chain, JwtAuthenticator jwt) {}
+    private record Built(IdentityConfig config, List<String> environments, Authenticator chain, JwtAuthenticator jwt, TokenCache cache) {}
 
     private final IdentityStore store;
     private final Clock clock;
@@ -38,7 +38,7 @@ public final class Identity implements Authenticator, AutoCloseable {
     public Identity(Store store, Clock clock) {
         this.store = IdentityStore.open(store);
         this.clock = clock;
-        this.built = new Built(IdentityConfig.OPEN, List.of("default"), null, null);
+        this.built = new Built(IdentityConfig.OPEN, List.of("default"), null, null, null);
     }
 
     /** Swaps in the identity config of a (re)loaded gateway config; {@code environments} default first. */
@@ -52,7 +52,7 @@ public final class Identity implements Authenticator, AutoCloseable {
                     identity: NO AUTHENTICATION IS CONFIGURED (insecure-dev mode). Every HTTP caller is 'anonymous'; \
                     calls are not attributable and the readiness report fails C1.1-C1.4. Add an 'identity:' section \
                     (docs/operations/credentials.md) before anyone but you can reach this gateway.""");
-            built = new Built(config, List.copyOf(environments), null, null);
+            built = new Built(config, List.copyOf(environments), null, null, null);
         } else {
             TokenCache cache = new TokenCache(config.tokenCacheTtl());
             Map<String, IssuerKeys> keys = new LinkedHashMap<>();
@@ -72,7 +72,7 @@ public final class Identity implements Authenticator, AutoCloseable {
                     .orElse(jwt)
                     .orElse(new IntrospectionAuthenticator(introspected, cache, clock))
                     .orElse(new CertificateAuthenticator(config.tls() == null ? List.of() : config.tls().clients(), store, clock));
-            built = new Built(config, List.copyOf(environments), chain, jwt);
+            built = new Built(config, List.copyOf(environments), chain, jwt, cache);
             LOG.info("identity: {} issuer(s) {}, API keys {}, client certificates {}", config.issuers().size(),
                     config.issuers().stream().map(IssuerConfig::issuer).toList(), config.apiKeysEnabled() ? "on" : "off",
                     config.tls() == null ? "off" : config.tls().clientAuth().name().toLowerCase());
@@ -100,10 +100,19 @@ public final class Identity implements Authenticator, AutoCloseable {
             return Principal.anonymous(environment, null);
         }
         if (in.otherScheme() != null) {
-            throw new AuthException(401, AuthException.Error.INVALID_REQUEST,
-                    "the Authorization scheme " + in.otherScheme() + " is not supported; send Bearer", null);
+            throw new AuthException(401, AuthException.Error.INVALID_REQUEST, in.otherScheme().equalsIgnoreCase("Bearer")
+                    ? "the Authorization header carries an empty Bearer token"
+                    : "the Authorization scheme " + in.otherScheme() + " is not supported; send Bearer", null);
         }
         try {
+            if (in.bearer() != null) {
+                // The hot path: a token verified before (by signature or introspection) costs one
+                // SHA-256 and one lookup; expiry and revocation are checked again on every call.
+                TokenCache.Entry hit = b.cache().get(TokenCache.key(in.bearer(), environment), clock.instant());
+                if (hit != null) {
+                    return hit.recheck(clock.instant());
+                }
+            }
             return b.chain().authenticate(in, environment);
         } catch (AuthException.NotMine e) {
             if (in.bearer() == null && !in.hasCertificate()) {

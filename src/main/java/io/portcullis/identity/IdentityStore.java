@@ -51,8 +51,9 @@ public final class IdentityStore implements AutoCloseable {
     /** A revocation: by {@code jti} or by subject (tokens issued up to {@code revokedAt}). */
     public record Revocation(String kind, String value, String issuer, Instant revokedAt, String revokedBy, String reason) {}
 
+    /** {@code subjects}: subject → issuer ("" for every issuer) → revocation instant; looked up by subject first, allocation-free. */
     private record State(long version, Map<String, ApiKey> keys, Map<String, byte[]> hashes, Set<String> jtis,
-                         Map<String, Instant> subjects) {}
+                         Map<String, Map<String, Instant>> subjects) {}
 
     private final Store store;
     private volatile State state = new State(-1, Map.of(), Map.of(), Set.of(), Map.of());
@@ -116,9 +117,12 @@ public final class IdentityStore implements AutoCloseable {
      * Tokens issued at or before that instant are refused.
      */
     public Instant subjectRevokedAt(String issuer, String subject) {
-        Map<String, Instant> m = state.subjects();
-        Instant any = m.get("\n" + subject);
-        Instant own = issuer == null ? null : m.get(issuer + "\n" + subject);
+        Map<String, Instant> m = state.subjects().get(subject);
+        if (m == null) {
+            return null;
+        }
+        Instant any = m.get("");
+        Instant own = issuer == null ? null : m.get(issuer);
         return any == null ? own : own == null || any.isAfter(own) ? any : own;
     }
 
@@ -267,15 +271,17 @@ public final class IdentityStore implements AutoCloseable {
                     hashes.put(k.prefix(), HexFormat.of().parseHex(rs.getString(9)));
                 });
         Set<String> jtis = new HashSet<>();
-        Map<String, Instant> subjects = new HashMap<>();
+        Map<String, Map<String, Instant>> subjects = new HashMap<>();
         query("SELECT kind, value, issuer, revoked_at FROM identity_revocations", rs -> {
             if ("jti".equals(rs.getString(1))) {
                 jtis.add(rs.getString(2));
             } else {
-                subjects.put(rs.getString(3) + "\n" + rs.getString(2), Instant.ofEpochMilli(rs.getLong(4)));
+                subjects.computeIfAbsent(rs.getString(2), x -> new HashMap<>()).put(rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)));
             }
         });
-        state = new State(version, Map.copyOf(keys), Map.copyOf(hashes), Set.copyOf(jtis), Map.copyOf(subjects));
+        Map<String, Map<String, Instant>> frozen = new HashMap<>();
+        subjects.forEach((k, v) -> frozen.put(k, Map.copyOf(v)));
+        state = new State(version, Map.copyOf(keys), Map.copyOf(hashes), Set.copyOf(jtis), Map.copyOf(frozen));
     }
 
     private static ApiKey key(ResultSet rs) throws SQLException {

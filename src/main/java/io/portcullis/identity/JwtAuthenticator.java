@@ -51,12 +51,7 @@ final class JwtAuthenticator implements Authenticator {
         TokenCache.Key key = TokenCache.key(token, environment);
         TokenCache.Entry hit = cache.get(key, now);
         if (hit != null) {
-            ClaimRules.Verified v = hit.verified();
-            if (now.isAfter(v.expiresAt().plus(hit.rules().skew()))) {
-                throw AuthException.invalid("the token expired at " + v.expiresAt());
-            }
-            hit.rules().revocation(v.principal(), v.issuedAt());
-            return v.principal();
+            return hit.recheck(now);
         }
         JWT jwt;
         try {

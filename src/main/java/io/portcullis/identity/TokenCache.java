@@ -15,7 +15,16 @@ final class TokenCache {
     static final int MAX_ENTRIES = 50_000;
 
     /** What a hit returns; {@code rules} re-checks revocation. */
-    record Entry(ClaimRules.Verified verified, ClaimRules rules, Instant cachedUntil) {}
+    record Entry(ClaimRules.Verified verified, ClaimRules rules, Instant cachedUntil) {
+        /** The cached principal, after the checks that must run on every call: expiry and revocation. */
+        Principal recheck(Instant now) throws AuthException {
+            if (now.isAfter(verified.expiresAt().plus(rules.skew()))) {
+                throw AuthException.invalid("the token expired at " + verified.expiresAt());
+            }
+            rules.revocation(verified.principal(), verified.issuedAt());
+            return verified.principal();
+        }
+    }
 
     /** The hash of a token plus the environment; arrays compared by content. */
     record Key(byte[] digest, String environment) {

@@ -34,6 +34,8 @@ public final class ClientSession {
     final Set<String> tasks = ConcurrentHashMap.newKeySet();
     final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     final AtomicLong outgoingIds = new AtomicLong();
+    /** Numbers the session's POST streams ({@code post-N}), which event ids and Last-Event-ID name. */
+    final AtomicLong postStreams = new AtomicLong();
     final EventLog events = new EventLog(256);
     /** The generation of the session's live GET stream: a newer stream replaces an older one. */
     final AtomicLong getStreamGeneration = new AtomicLong();

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +35,10 @@ public final class Dispatcher {
     /** Methods that no longer exist in the stateless era. */
     private static final Set<String> REMOVED_IN_MODERN = Set.of("initialize", "ping", "logging/setLevel",
             "resources/subscribe", "resources/unsubscribe", "tasks/get", "tasks/result", "tasks/list", "tasks/cancel");
+
+    /** Methods whose 2026-07-28 results carry cache hints. */
+    private static final Set<String> CACHEABLE_IN_MODERN = Set.of("tools/list", "prompts/list", "resources/list",
+            "resources/templates/list", "resources/read", "server/discover");
 
     private final Gateway gateway;
     /** Which upstream created each task (2025-11-25 tasks pass through), so that tasks/* reach it. */
@@ -106,8 +109,13 @@ public final class Dispatcher {
             }
             return Message.result(id, result);
         } catch (ProtocolException e) {
+            LOG.debug("session {}: {} answered {} {}", session.id(), msg.method(), e.code(), e.getMessage());
             return Message.error(id, e.code(), e.getMessage(), e.data());
         } catch (GatewayException e) {
+            if (!"tools/call".equals(msg.method())) {
+                // tools/call has its line from the call-log stage; the other forwarded methods get theirs here
+                LOG.info("session {}: {} failed ({}): {}", session.id(), msg.method(), e.control(), e.getMessage());
+            }
             return "tools/call".equals(msg.method()) ? Responses.forToolCall(id, e) : Responses.forRequest(id, e);
         } catch (RuntimeException e) {
             LOG.error("internal error serving {}", msg.method(), e);
@@ -162,8 +170,7 @@ public final class Dispatcher {
         if (!result.has("resultType")) {
             result.put("resultType", "complete");
         }
-        if (Set.of("tools/list", "prompts/list", "resources/list", "resources/templates/list", "resources/read",
-                "server/discover").contains(method)) {
+        if (CACHEABLE_IN_MODERN.contains(method)) {
             if (!result.has("ttlMs")) {
                 result.put("ttlMs", 0);
             }
@@ -221,7 +228,7 @@ public final class Dispatcher {
             throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "tools/call params.arguments must be an object");
         }
         SessionRelay relay = new SessionRelay(s, out, msg.id());
-        CallContext call = new CallContext(UUID.randomUUID().toString(), s.principal(), s.environment(), s.id(),
+        CallContext call = new CallContext(CallContext.newCallId(), s.principal(), s.environment(), s.id(),
                 s.version().id(), name.asString(), params, null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail(),
                 origin.withClient(s.clientInfo() == null ? null : s.clientInfo().path("name").asString(null),
                         s.clientInfo() == null ? null : s.clientInfo().path("version").asString(null)));
@@ -305,14 +312,19 @@ public final class Dispatcher {
         }
         s.logLevel(level);
         // Upstream connections are shared, so the upstream is asked for everything down to the most
-        // verbose level any session wants; each session then gets only what it asked for.
+        // verbose level any session wants; each session then gets only what it asked for. This runs
+        // in the background: the session's level is set now, and a slow or hung upstream must not
+        // hold up the client's answer for the upstream's whole timeout.
         for (Upstream u : gateway.upstreams()) {
             if (u.capabilities().has("logging") && u.state() == Upstream.State.READY) {
-                try {
-                    u.request("logging/setLevel", Json.object().put("level", "debug"), u.config().timeout(), io.portcullis.pipeline.Relay.NONE);
-                } catch (GatewayException e) {
-                    LOG.debug("upstream {} refused logging/setLevel: {}", u.name(), e.getMessage());
-                }
+                Thread.ofVirtual().name("set-level-" + u.name()).start(() -> {
+                    try {
+                        u.request("logging/setLevel", Json.object().put("level", "debug"), u.config().timeout(),
+                                io.portcullis.pipeline.Relay.NONE);
+                    } catch (GatewayException e) {
+                        LOG.info("upstream {} did not take logging/setLevel: {}", u.name(), e.getMessage());
+                    }
+                });
             }
         }
         return Json.object();

@@ -56,6 +56,8 @@ final class LegacyStreams {
         if (live) {
             s.events.wake();
         }
+        // keepalives also keep the session from expiring: at least two per idle timeout
+        long keepalive = Math.clamp(endpoint.sessions().idleTimeout().toMillis() / 2, 100, KEEPALIVE_MS);
         try {
             res.setStatus(200);
             res.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
@@ -69,7 +71,8 @@ final class LegacyStreams {
             // resumed POST stream replays what the client missed and goes on until the POST's
             // response, then ends as the original would have.
             while (!s.closed() && (!live || s.getStreamGeneration.get() == generation)) {
-                List<EventLog.Event> events = s.events.await(stream, after, KEEPALIVE_MS);
+                s.touch(); // a client listening on its stream is not idle, even if it sends nothing
+                List<EventLog.Event> events = s.events.await(stream, after, keepalive);
                 if (live && s.getStreamGeneration.get() != generation) {
                     break; // replaced: what came in is the newer stream's to deliver
                 }

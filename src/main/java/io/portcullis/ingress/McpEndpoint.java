@@ -40,11 +40,24 @@ public final class McpEndpoint extends Handler.Abstract {
 
     private final Dispatcher dispatcher;
     private final Sessions sessions;
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService threads = requestThreads();
 
     public McpEndpoint(Dispatcher dispatcher, Sessions sessions) {
         this.dispatcher = dispatcher;
         this.sessions = sessions;
+    }
+
+    Sessions sessions() {
+        return sessions;
+    }
+
+    /**
+     * One new virtual thread per task. Named: logback looks up the thread name of every log
+     * line, and for a nameless virtual thread it falls back to a reflective call, a measurable
+     * cost per tools/call (bench/).
+     */
+    static ExecutorService requestThreads() {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-request").factory());
     }
 
     @Override
@@ -53,7 +66,7 @@ public final class McpEndpoint extends Handler.Abstract {
         if (!path.equals("/mcp") && !path.startsWith("/mcp/")) {
             return false;
         }
-        threads.execute(() -> {
+        Runnable work = () -> {
             try {
                 serve(path, request, response);
                 callback.succeeded();
@@ -61,7 +74,12 @@ public final class McpEndpoint extends Handler.Abstract {
                 LOG.debug("request ended: {}", t.toString());
                 callback.failed(t);
             }
-        });
+        };
+        if (Thread.currentThread().isVirtual()) {
+            work.run(); // Jetty already gave this request its own virtual thread (see HttpServer)
+        } else {
+            threads.execute(work);
+        }
         return true;
     }
 
@@ -189,8 +207,15 @@ public final class McpEndpoint extends Handler.Abstract {
         }
     }
 
+    /** The body, or null when it is longer than {@code max}. */
     private static byte[] readLimited(Request req, long max) throws IOException {
+        long declared = req.getLength();
         try (InputStream in = Content.Source.asInputStream(req)) {
+            if (declared >= 0) {
+                // Content-Length known (and already checked against max): read exactly that much,
+                // instead of asking for max + 1 bytes, which allocates a large buffer per request.
+                return in.readNBytes((int) declared);
+            }
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
             return data.length > max ? null : data;
         }
@@ -229,7 +254,7 @@ public final class McpEndpoint extends Handler.Abstract {
                 HttpReply.empty(res, 202);
             }
             case REQUEST -> {
-                HttpReply reply = new HttpReply(res, s, "post-" + Sessions.newId().substring(0, 8));
+                HttpReply reply = new HttpReply(res, s, "post-" + s.postStreams.incrementAndGet());
                 reply.finish(200, dispatcher.handle(s, msg, reply, origin(req)));
             }
         }

@@ -2,6 +2,7 @@ package io.portcullis.ingress;
 
 import io.portcullis.config.ServerSettings;
 import java.net.URI;
+import java.util.Locale;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -12,16 +13,20 @@ import org.eclipse.jetty.server.Request;
  */
 public final class Origins {
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+    private static final Set<String> WILDCARD = Set.of("0.0.0.0", "::", "[::]");
 
     private Origins() {}
 
     /** Returns why the request is refused (answered 403), or null when it may proceed. */
     public static String check(Request req, ServerSettings settings) {
-        String host = req.getHeaders().get(HttpHeader.HOST);
+        return check(req.getHeaders().get(HttpHeader.HOST), req.getHeaders().get(HttpHeader.ORIGIN), settings);
+    }
+
+    /** The rule on the two header values (either may be null: absent). */
+    static String check(String host, String origin, ServerSettings settings) {
         if (host != null && !hostAllowed(stripPort(host), settings)) {
             return "Invalid Host header: " + host;
         }
-        String origin = req.getHeaders().get(HttpHeader.ORIGIN);
         if (origin == null) {
             return null;
         }
@@ -40,13 +45,18 @@ public final class Origins {
         return "Invalid Origin header: " + origin;
     }
 
-    private static boolean hostAllowed(String name, ServerSettings settings) {
-        return LOOPBACK.contains(name) || settings.allowedHosts().contains(name)
-                || (!isLoopbackBind(settings.host()) && name.equals(settings.host()));
+    private static boolean hostAllowed(String host, ServerSettings settings) {
+        String name = host.toLowerCase(Locale.ROOT); // host names are case-insensitive
+        return LOOPBACK.contains(name) || settings.allowedHosts().stream().anyMatch(name::equalsIgnoreCase)
+                || (isSpecificBind(settings.host()) && name.equalsIgnoreCase(settings.host()));
     }
 
-    private static boolean isLoopbackBind(String bind) {
-        return LOOPBACK.contains(bind) || bind.startsWith("127.");
+    /**
+     * Whether the bind address names this server: not loopback (covered above) and not a
+     * wildcard, since a browser sent to http://0.0.0.0 must not get through on that alone.
+     */
+    private static boolean isSpecificBind(String bind) {
+        return !(LOOPBACK.contains(bind) || bind.startsWith("127.") || WILDCARD.contains(bind));
     }
 
     private static String stripPort(String host) {

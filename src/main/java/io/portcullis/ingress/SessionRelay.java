@@ -81,6 +81,11 @@ final class SessionRelay implements Relay {
         }
     }
 
+    @Override
+    public Object owner() {
+        return session;
+    }
+
     void done() {
         if (clientRequestId != null) {
             session.inFlight.remove(clientRequestId);

@@ -19,16 +19,20 @@ public final class Sessions implements AutoCloseable {
 
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
     private final Thread sweeper;
+    private final java.util.function.Supplier<Duration> idleTimeout;
 
     public Sessions(java.util.function.Supplier<Duration> idleTimeout) {
+        this.idleTimeout = idleTimeout;
         sweeper = Thread.ofVirtual().name("session-sweeper").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
+                Duration timeout = idleTimeout.get();
                 try {
-                    Thread.sleep(30_000);
+                    // look often enough that a session ends within about a quarter of its timeout late
+                    Thread.sleep(Math.clamp(timeout.toMillis() / 4, 100, 30_000));
                 } catch (InterruptedException e) {
                     return;
                 }
-                Instant cutoff = Instant.now().minus(idleTimeout.get());
+                Instant cutoff = Instant.now().minus(timeout);
                 sessions.values().removeIf(s -> {
                     boolean idle = s.lastSeen().isBefore(cutoff) && s.inFlight.isEmpty();
                     if (idle) {
@@ -39,6 +43,11 @@ public final class Sessions implements AutoCloseable {
                 });
             }
         });
+    }
+
+    /** How long a session may stay idle (the config's current value). */
+    Duration idleTimeout() {
+        return idleTimeout.get();
     }
 
     /** A new unguessable session id: 128 random bits, hex. */

@@ -50,7 +50,7 @@ public final class StdioServer {
 
     /** Serves until stdin closes. */
     public void run() throws IOException {
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        try (ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stdio-request").factory());
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {

@@ -3,6 +3,8 @@ package io.portcullis.pipeline;
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.identity.Principal;
 import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -59,6 +61,18 @@ public record CallContext(
     public CallContext withTool(ToolEntry entry) {
         trail.tool(entry);
         return new CallContext(callId, principal, environment, sessionId, protocol, toolName, params, entry, relay, started, trail, origin);
+    }
+
+    /**
+     * A new call id: a random (version 4) UUID. Call ids correlate log lines and audit records;
+     * they are not secrets, so they come from a fast non-cryptographic generator rather than
+     * {@link UUID#randomUUID()}, whose shared SecureRandom is a lock every call would pass.
+     */
+    public static String newCallId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(hi, lo).toString();
     }
 
     /** The catalog entry; only valid after the catalog stage. */

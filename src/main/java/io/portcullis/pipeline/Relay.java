@@ -26,6 +26,14 @@ public interface Relay {
      */
     default void attach(Runnable canceller) {}
 
+    /**
+     * Who is on the other end (the client session): when an upstream cannot say which call a
+     * request of its belongs to, it may be guessed onto a call of the same owner, never of another.
+     */
+    default Object owner() {
+        return this;
+    }
+
     /** A relay for calls with no client to talk back to: notifications are dropped, requests refused. */
     Relay NONE = new Relay() {
         @Override

@@ -98,8 +98,10 @@ final class Calls {
 
     /**
      * The relay for a message from the upstream: the call whose response stream carried it when
-     * known (HTTP), else the most recent call in flight that has a client to talk to (stdio has no
-     * other way to tell; documented in docs/architecture.md).
+     * known (HTTP). Otherwise (stdio has no way to tell) the most recent call in flight that has a
+     * client to talk to, but only when every such call belongs to the same client: with calls of
+     * several clients in flight, guessing could show one client's sampling prompt or log lines to
+     * another, so null (refused) instead.
      */
     Relay relayFor(Long relatedId) {
         if (relatedId != null) {
@@ -108,12 +110,18 @@ final class Calls {
                 return p.relay();
             }
         }
+        Relay newest = null;
         for (Pending p : pending.descendingMap().values()) {
-            if (p.relay() != Relay.NONE) {
-                return p.relay();
+            if (p.relay() == Relay.NONE) {
+                continue;
+            }
+            if (newest == null) {
+                newest = p.relay();
+            } else if (!newest.owner().equals(p.relay().owner())) {
+                return null; // calls of two clients in flight: which one asked is unknowable
             }
         }
-        return null;
+        return newest;
     }
 
 }

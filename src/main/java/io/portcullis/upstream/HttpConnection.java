@@ -6,11 +6,19 @@ import io.portcullis.protocol.SseReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -21,9 +29,17 @@ import tools.jackson.databind.node.ObjectNode;
  * An upstream over Streamable HTTP: one POST per message, answered by JSON or by an SSE stream
  * scoped to that request, plus the optional GET stream for server-initiated messages. Static
  * headers come from the config (environment variables or files), never from the client.
+ *
+ * <p>A JSON answer is read and handed on by the HTTP client's own callback, without a thread of
+ * its own; only an SSE answer, which may go on for as long as the call runs, gets a virtual
+ * thread that reads it in straight-line code.
  */
 final class HttpConnection implements Connection {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
+    /** The largest JSON answer accepted from an upstream. */
+    private static final int MAX_JSON_BYTES = 64 << 20;
+    /** Upstream timeouts are enforced per call by {@link Upstream}; the HTTP exchange itself waits. */
+    private static final long EXCHANGE_IDLE_DAYS = 1;
 
     private final UpstreamConfig config;
     private final HttpClient http;
@@ -32,6 +48,7 @@ final class HttpConnection implements Connection {
     private volatile String protocolVersion;
     private volatile boolean closed;
     private volatile Thread getStream;
+    private volatile Request getRequest;
 
     HttpConnection(UpstreamConfig config, HttpClient http) {
         this.config = config;
@@ -51,18 +68,28 @@ final class HttpConnection implements Connection {
         }
     }
 
-    private HttpRequest.Builder base() {
-        HttpRequest.Builder b = HttpRequest.newBuilder(config.url()).timeout(Duration.ofDays(1));
-        for (Map.Entry<String, UpstreamConfig.HeaderSource> h : config.headers().entrySet()) {
-            b.header(h.getKey(), h.getValue().resolve());
+    /** A request with the configured static headers and the session's headers. */
+    private Request request(HttpMethod method) throws IOException {
+        Request r = http.newRequest(config.url()).method(method).idleTimeout(EXCHANGE_IDLE_DAYS, TimeUnit.DAYS);
+        try {
+            for (Map.Entry<String, UpstreamConfig.HeaderSource> h : config.headers().entrySet()) {
+                String value = h.getValue().resolve();
+                r.headers(f -> f.put(h.getKey(), value));
+            }
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage());
         }
-        if (sessionId != null) {
-            b.header("Mcp-Session-Id", sessionId);
-        }
-        if (protocolVersion != null) {
-            b.header("MCP-Protocol-Version", protocolVersion);
-        }
-        return b;
+        String sid = sessionId;
+        String version = protocolVersion;
+        r.headers(f -> {
+            if (sid != null) {
+                f.put("Mcp-Session-Id", sid);
+            }
+            if (version != null) {
+                f.put("MCP-Protocol-Version", version);
+            }
+        });
+        return r;
     }
 
     @Override
@@ -70,48 +97,87 @@ final class HttpConnection implements Connection {
         if (closed) {
             throw new IOException("connection closed");
         }
-        HttpRequest request;
-        try {
-            request = base()
-                    .header("Content-Type", "application/json")
-                    .header("Accept", "application/json, text/event-stream")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(message)))
-                    .build();
-        } catch (IllegalStateException e) {
-            throw new IOException(e.getMessage());
-        }
-        Thread.ofVirtual().name("post-" + config.name()).start(() -> post(request, requestId));
+        Request r = request(HttpMethod.POST)
+                .headers(f -> f.put(HttpHeader.ACCEPT, "application/json, text/event-stream"))
+                .body(new BytesRequestContent("application/json", Json.bytes(message)));
+        r.onResponseContentSource((response, body) -> answer(response, body, requestId));
+        r.send(result -> {
+            if (result.isFailed()) {
+                Throwable f = result.getFailure();
+                // some failures carry no message; never show the client a "null"
+                failed(requestId, f instanceof java.net.ConnectException ? "cannot connect to " + config.url()
+                        : f.getMessage() == null ? "the connection failed" : f.getMessage());
+            }
+        });
     }
 
-    private void post(HttpRequest request, Long requestId) {
-        try {
-            HttpResponse<InputStream> resp = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            resp.headers().firstValue("Mcp-Session-Id").ifPresent(id -> sessionId = id);
-            int status = resp.statusCode();
-            try (InputStream body = resp.body()) {
-                if (status == 202 || status == 204) {
-                    return;
-                }
-                if (status == 404 && sessionId != null) {
-                    sink.closed("upstream session expired (HTTP 404)");
-                    return;
-                }
-                String type = resp.headers().firstValue("Content-Type").orElse("");
-                if (status / 100 != 2 && !type.startsWith("application/json")) {
-                    throw new IOException("HTTP " + status);
-                }
-                if (type.startsWith("text/event-stream")) {
-                    readEvents(body, requestId);
-                } else {
-                    deliver(Json.MAPPER.readTree(body), requestId);
-                }
-            }
-        } catch (IOException | JacksonException e) {
-            failed(requestId, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failed(requestId, "interrupted");
+    /** Runs on an HTTP client thread once the answer's headers are in: must not block. */
+    private void answer(Response response, Content.Source body, Long requestId) {
+        String sid = response.getHeaders().get("Mcp-Session-Id");
+        if (sid != null) {
+            sessionId = sid;
         }
+        int status = response.getStatus();
+        String type = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        type = type == null ? "" : type;
+        if (status == 202 || status == 204) {
+            Content.Source.consumeAll(body, Callback.NOOP);
+        } else if (status / 100 != 2 && type.startsWith("application/json")) {
+            Content.Source.asByteArrayAsync(body, MAX_JSON_BYTES)
+                    .whenComplete((bytes, failure) -> refused(status, failure == null ? bytes : null, requestId));
+        } else if (status / 100 != 2) {
+            Content.Source.consumeAll(body, Callback.NOOP);
+            refused(status, null, requestId);
+        } else if (type.startsWith("text/event-stream")) {
+            Thread.ofVirtual().name("sse-" + config.name()).start(() -> readEvents(Content.Source.asInputStream(body), requestId));
+        } else {
+            Content.Source.asByteArrayAsync(body, MAX_JSON_BYTES).whenComplete((bytes, failure) -> {
+                if (failure != null) {
+                    failed(requestId, String.valueOf(failure.getMessage()));
+                    return;
+                }
+                JsonNode msg;
+                try {
+                    msg = Json.parse(bytes);
+                } catch (JacksonException e) {
+                    failed(requestId, "the answer is not JSON: " + e.getOriginalMessage());
+                    return;
+                }
+                if (msg instanceof ObjectNode o && o.has("id") && (o.has("result") || o.has("error"))) {
+                    deliver(o, requestId); // a response only completes the waiting call: safe on this thread
+                } else {
+                    Thread.ofVirtual().name("post-" + config.name()).start(() -> deliver(msg, requestId));
+                }
+            });
+        }
+    }
+
+    /**
+     * A non-2xx answer. A JSON-RPC error for our request is delivered as the answer. The TS SDK and
+     * the SDK's example app answer 400 "No valid session ID" (not 404) for a session they no
+     * longer know: that, like 404, means the session is gone and the upstream must be reconnected.
+     */
+    private void refused(int status, byte[] json, Long requestId) {
+        JsonNode error = null;
+        if (json != null) {
+            try {
+                error = Json.parse(json);
+            } catch (JacksonException e) {
+                // not JSON after all: only the status is known
+            }
+        }
+        String message = error == null ? "" : error.path("error").path("message").asString("");
+        if (sessionId != null && (status == 404 || (status == 400 && message.toLowerCase(java.util.Locale.ROOT).contains("session")))) {
+            sink.closed("upstream session expired (HTTP " + status + (message.isEmpty() ? "" : ": " + message) + ")");
+            return;
+        }
+        JsonNode id = error == null ? null : error.get("id");
+        if (error instanceof ObjectNode o && o.has("error") && requestId != null && id != null && id.canConvertToLong()
+                && id.asLong() == requestId) {
+            sink.receive(o, requestId);
+            return;
+        }
+        failed(requestId, "HTTP " + status + (message.isEmpty() ? "" : ": " + message));
     }
 
     private void failed(Long requestId, String why) {
@@ -121,7 +187,7 @@ final class HttpConnection implements Connection {
         }
     }
 
-    private void readEvents(InputStream body, Long requestId) throws IOException {
+    private void readEvents(InputStream body, Long requestId) {
         try (SseReader sse = new SseReader(body)) {
             SseReader.Event ev;
             while ((ev = sse.next()) != null) {
@@ -134,6 +200,8 @@ final class HttpConnection implements Connection {
                     LOG.warn("upstream {} sent an SSE event that is not JSON; ignored", config.name());
                 }
             }
+        } catch (IOException e) {
+            failed(requestId, e.getMessage());
         }
     }
 
@@ -153,17 +221,23 @@ final class HttpConnection implements Connection {
         int failures = 0;
         while (!closed && failures < 5) {
             try {
-                HttpRequest.Builder b = base().header("Accept", "text/event-stream").GET();
-                if (lastEventId != null) {
-                    b.header("Last-Event-ID", lastEventId);
-                }
-                HttpResponse<InputStream> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-                if (resp.statusCode() != 200) {
-                    resp.body().close();
+                String resumeFrom = lastEventId;
+                Request r = request(HttpMethod.GET).headers(f -> {
+                    f.put(HttpHeader.ACCEPT, "text/event-stream");
+                    if (resumeFrom != null) {
+                        f.put("Last-Event-ID", resumeFrom);
+                    }
+                });
+                InputStreamResponseListener listener = new InputStreamResponseListener();
+                getRequest = r;
+                r.send(listener);
+                Response resp = listener.get(30, TimeUnit.SECONDS);
+                if (resp.getStatus() != 200) {
+                    listener.getInputStream().close();
                     return; // 405: the server offers no GET stream
                 }
                 failures = 0;
-                try (SseReader sse = new SseReader(resp.body())) {
+                try (SseReader sse = new SseReader(listener.getInputStream())) {
                     SseReader.Event ev;
                     while (!closed && (ev = sse.next()) != null) {
                         if (ev.id() != null) {
@@ -176,7 +250,7 @@ final class HttpConnection implements Connection {
                         }
                     }
                 }
-            } catch (IOException e) {
+            } catch (IOException | ExecutionException | TimeoutException e) {
                 failures++;
             } catch (InterruptedException e) {
                 return;
@@ -192,26 +266,21 @@ final class HttpConnection implements Connection {
     @Override
     public void close() {
         closed = true;
+        Request get = getRequest;
+        if (get != null) {
+            get.abort(new IOException("connection closed"));
+        }
         Thread t = getStream;
         if (t != null) {
             t.interrupt();
         }
-        String sid = sessionId;
-        if (sid != null) {
+        if (sessionId != null) {
             try {
-                http.sendAsync(base().DELETE().build(), HttpResponse.BodyHandlers.discarding());
-            } catch (RuntimeException ignored) {
+                request(HttpMethod.DELETE).send(result -> { });
+            } catch (IOException | RuntimeException ignored) {
                 // best effort: the upstream's session expires on its own
             }
         }
-    }
-
-    static HttpClient client() {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
-                .build();
     }
 
     URI url() {

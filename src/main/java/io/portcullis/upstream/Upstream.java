@@ -7,7 +7,6 @@ import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import io.portcullis.protocol.ProtocolException;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -60,10 +61,42 @@ public final class Upstream implements AutoCloseable {
     private volatile ObjectNode capabilities = Json.object();
     private volatile Thread supervisor;
 
+    /**
+     * @param http the HTTP client for Streamable HTTP upstreams, shared by all of them (see
+     *             {@link #httpClient()}); unused for stdio upstreams
+     */
     public Upstream(UpstreamConfig config, Listener listener, HttpClient http) {
         this.config = config;
         this.listener = listener;
         this.http = http;
+    }
+
+    /**
+     * A started HTTP client for Streamable HTTP upstreams; the caller stops it. HTTP/1.1 (what MCP
+     * servers speak), no redirects followed, and pooled connections dropped after 4 s idle: Node
+     * servers, most MCP servers, close idle keep-alive connections after 5 s, and a call sent on
+     * a connection the server is closing would fail.
+     *
+     * @throws IllegalStateException when the client cannot start
+     */
+    public static HttpClient httpClient() {
+        QueuedThreadPool threads = new QueuedThreadPool(64, 2);
+        threads.setName("upstream-http");
+        threads.setDaemon(true);
+        HttpClient client = new HttpClient();
+        client.setExecutor(threads);
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(10_000);
+        client.setIdleTimeout(4_000);
+        client.setMaxConnectionsPerDestination(256);
+        client.setMaxRequestsQueuedPerDestination(16_384);
+        client.setUserAgentField(null);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the upstream HTTP client: " + e.getMessage(), e);
+        }
+        return client;
     }
 
     public String name() {
@@ -124,9 +157,14 @@ public final class Upstream implements AutoCloseable {
                     down.await();
                 } catch (InterruptedException e) {
                     return;
-                } catch (Exception e) {
-                    lastError = e.getMessage() == null ? e.toString() : e.getMessage();
-                    LOG.warn("upstream {} failed to start: {}", name(), lastError);
+                    } catch (Exception e) {
+                    // lastError reaches clients ("not available: ..."): a message, never a class name
+                    lastError = e.getMessage() == null ? "unexpected failure while connecting" : e.getMessage();
+                    if (e instanceof GatewayException || e instanceof IOException) {
+                        LOG.warn("upstream {} failed to start: {}", name(), lastError);
+                    } else {
+                        LOG.warn("upstream {} failed to start: {}", name(), lastError, e); // a bug: keep the trace
+                    }
                 }
                 disconnect();
                 if (state == State.CLOSED) {
@@ -226,7 +264,8 @@ public final class Upstream implements AutoCloseable {
             if (e.getCause() instanceof GatewayException g) {
                 throw g;
             }
-            throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " failed: " + e.getCause());
+            LOG.warn("upstream {}: {} failed", name(), method, e.getCause());
+            throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " failed to answer " + method);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GatewayException.UpstreamFailure("upstream", name(), "interrupted");
@@ -312,7 +351,7 @@ public final class Upstream implements AutoCloseable {
 
         @Override
         public void requestFailed(long requestId, String why) {
-            calls.fail(requestId, new GatewayException.UpstreamFailure("upstream", name(), why));
+            calls.fail(requestId, new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + ": " + why));
         }
 
         @Override
@@ -334,8 +373,9 @@ public final class Upstream implements AutoCloseable {
             if (relay == null && "roots/list".equals(msg.method())) {
                 answer = Message.result(msg.id(), Json.object().set("roots", Json.array()));
             } else if (relay == null) {
-                answer = Message.error(msg.id(), io.portcullis.protocol.ErrorCodes.INVALID_REQUEST,
-                        "portcullis: " + msg.method() + " can only be relayed while a client call is in flight", null);
+                LOG.info("upstream {}: {} refused: no single client call it can belong to", name(), msg.method());
+                answer = Message.error(msg.id(), io.portcullis.protocol.ErrorCodes.INVALID_REQUEST, "portcullis: "
+                        + msg.method() + " is relayed only while calls of exactly one client are in flight", null);
             } else {
                 try {
                     ObjectNode response = relay.request(msg.method(), msg.params());
@@ -365,7 +405,8 @@ public final class Upstream implements AutoCloseable {
                 if (relay != null) {
                     relay.notify(msg.node());
                 } else {
-                    LOG.info("upstream {} log (not tied to a call, not relayed): {}", name(), msg.params());
+                    // debug: upstreams asked for debug-level logs would otherwise flood the gateway's log
+                    LOG.debug("upstream {} log (not tied to a call, not relayed): {}", name(), msg.params());
                 }
             }
             case "notifications/tools/list_changed", "notifications/prompts/list_changed",

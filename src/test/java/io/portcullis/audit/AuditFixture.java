@@ -62,6 +62,16 @@ final class AuditFixture implements AutoCloseable {
         log = AuditLog.open(store, config);
     }
 
+    /** A second node's view: the same store and schema, another audit log (closed by its owner). */
+    AuditFixture(AuditFixture shared, AuditLog other) {
+        this.kind = shared.kind;
+        this.dir = shared.dir;
+        this.schema = null;
+        this.store = shared.store;
+        this.config = shared.config;
+        this.log = other;
+    }
+
     AuditFixture(Kind kind, Path dir) throws Exception {
         this(kind, dir, c -> c);
     }
@@ -86,7 +96,8 @@ final class AuditFixture implements AutoCloseable {
     static CallContext call(String env, String subject, ToolEntry tool, ObjectNode args, Origin origin) {
         ObjectNode params = Json.object().put("name", tool == null ? "nope" : tool.name());
         params.set("arguments", args);
-        Principal p = new Principal(subject, Principal.Kind.USER, subject, List.of("dev"), "test-client", env, "test", "jti-1", null);
+        Principal p = new Principal(subject, Principal.Kind.USER, subject, List.of("dev"), "test-client", env, "jwt", "jti-1",
+                Instant.parse("2030-01-01T00:00:00Z"), "https://idp.example", subject + "@example.com", List.of("mcp:tools"));
         CallTrail trail = new CallTrail();
         if (tool != null) {
             trail.tool(tool);

@@ -32,6 +32,23 @@ class AuditRefusalsIT {
         gw = new GatewayHarness(dir, """
                 audit:
                   mask_fields: [ssn]
+                policy:
+                  rules:
+                    - id: read-only-anywhere
+                      effect: allow
+                      when: tool.risk == "read_only"
+                    - id: changes-outside-production
+                      effect: allow
+                      when: tool.risk != "read_only" && !production
+                    - id: no-test-writes-in-prod
+                      effect: deny
+                      environments: [prod]
+                      when: tool.name == "test__write"
+                    - id: creates-in-prod-need-approval
+                      effect: require_approval
+                      environments: [prod]
+                      when: tool.name == "demo__create_ticket"
+                      approvers: [approver]
                 """);
     }
 
@@ -87,6 +104,44 @@ class AuditRefusalsIT {
     }
 
     @Test
+    void argumentsRefusalIsRecorded() {
+        try (McpSyncClient c = client(null)) {
+            McpSchema.CallToolResult res = c.callTool(new McpSchema.CallToolRequest("demo__create_ticket", Map.of("project", "args-1")));
+            assertThat(res.isError()).isEqualTo(Boolean.TRUE);
+        }
+        JsonNode r = outcome("args-1");
+        assertThat(r.path("decision").path("outcome").asString()).isEqualTo("refused");
+        assertThat(r.path("decision").path("control").asString()).isEqualTo("arguments");
+    }
+
+    @Test
+    void policyDenyIsRecordedWithItsRuleIds() {
+        try (McpSyncClient c = client("prod")) {
+            McpSchema.CallToolResult res = c.callTool(new McpSchema.CallToolRequest("test__write", Map.of("m", "policy-1")));
+            assertThat(res.isError()).isEqualTo(Boolean.TRUE);
+        }
+        JsonNode r = outcome("policy-1");
+        assertThat(r.path("decision").path("outcome").asString()).isEqualTo("refused");
+        assertThat(r.path("decision").path("control").asString()).isEqualTo("policy");
+        assertThat(r.path("decision").path("policy").asString()).isEqualTo("deny");
+        assertThat(r.path("decision").path("rule_ids").toString()).isEqualTo("[\"no-test-writes-in-prod\"]");
+    }
+
+    @Test
+    void approvalRequiredIsRecordedWithItsRuleIds() {
+        try (McpSyncClient c = client("prod")) {
+            McpSchema.CallToolResult res = c.callTool(new McpSchema.CallToolRequest("demo__create_ticket",
+                    Map.of("project", "approval-1", "title", "t")));
+            assertThat(res.isError()).isEqualTo(Boolean.TRUE);
+        }
+        JsonNode r = outcome("approval-1");
+        assertThat(r.path("decision").path("outcome").asString()).isEqualTo("refused");
+        assertThat(r.path("decision").path("control").asString()).isEqualTo("approval");
+        assertThat(r.path("decision").path("policy").asString()).isEqualTo("require_approval");
+        assertThat(r.path("decision").path("rule_ids").toString()).isEqualTo("[\"creates-in-prod-need-approval\"]");
+    }
+
+    @Test
     void upstreamTimeoutIsRecordedAsFailed() {
         try (McpSyncClient c = client(null)) {
             assertThatThrownBy(() -> c.callTool(new McpSchema.CallToolRequest("test__sleep", Map.of("ms", 3000, "m", "timeout-1"))))
@@ -120,6 +175,8 @@ class AuditRefusalsIT {
         }
         JsonNode r = outcome("write-1");
         assertThat(r.path("decision").path("outcome").asString()).isEqualTo("allowed");
+        assertThat(r.path("decision").path("policy").asString()).isEqualTo("allow");
+        assertThat(r.path("decision").path("rule_ids").toString()).isEqualTo("[\"changes-outside-production\"]");
         assertThat(r.path("tool").path("risk_class").asString()).isEqualTo("state_changing");
         assertThat(r.path("arguments").path("password").asString()).isEqualTo("[masked]");
         assertThat(r.path("arguments").path("ssn").asString()).isEqualTo("[masked]");

@@ -119,6 +119,11 @@ class AuditStagesTest {
         assertThat(rec.path("principal").path("subject").asString()).isEqualTo("alice");
         assertThat(rec.path("principal").path("token_id").asString()).isEqualTo("jti-1");
         assertThat(rec.path("principal").path("roles").toString()).isEqualTo("[\"dev\"]");
+        assertThat(rec.path("principal").path("issuer").asString()).isEqualTo("https://idp.example");
+        assertThat(rec.path("principal").path("email").asString()).isEqualTo("alice@example.com");
+        assertThat(rec.path("principal").path("scopes").toString()).isEqualTo("[\"mcp:tools\"]");
+        assertThat(rec.path("principal").path("auth_method").asString()).isEqualTo("jwt");
+        assertThat(rec.path("principal").path("expires_at").asString()).isEqualTo("2030-01-01T00:00:00Z");
         assertThat(rec.path("client").path("name").asString()).isEqualTo("claude-desktop");
         assertThat(rec.path("client").path("address").asString()).isEqualTo("127.0.0.1:5000");
         assertThat(rec.path("session").asString()).isEqualTo("s-1");

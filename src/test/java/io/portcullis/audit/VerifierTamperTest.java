@@ -82,7 +82,7 @@ class VerifierTamperTest {
     void modifiedAndRehashedRecordIsNamed(Kind kind) throws Exception {
         open(kind);
         ObjectNode body = (ObjectNode) Json.parse(f.one("SELECT body FROM audit_records WHERE seq = 6"));
-        ((ObjectNode) body.get("rec").get("arguments")).put("query", "something else");
+        ((ObjectNode) body.get("record").get("arguments")).put("query", "something else");
         rewrite(6, body);
         Verifier.Problem p = onlyProblem();
         assertThat(p.kind()).isEqualTo("modified");
@@ -119,9 +119,9 @@ class VerifierTamperTest {
         f.sql("UPDATE audit_records SET seq = seq + 1000000 WHERE seq >= 6",
                 "UPDATE audit_records SET seq = seq - 999999 WHERE seq >= 1000000");
         ObjectNode body = (ObjectNode) Json.parse(f.one("SELECT body FROM audit_records WHERE seq = 5"));
-        ((ObjectNode) body.get("rec").get("arguments")).put("query", "forged");
+        ((ObjectNode) body.get("record").get("arguments")).put("query", "forged");
         body.put("prev", f.one("SELECT hash FROM audit_records WHERE seq = 5"));
-        body.put("seq", 6);
+        ((ObjectNode) body.get("index")).put("seq", 6);
         insert(6, body);
         Verifier.Problem p = onlyProblem();
         assertThat(p.kind()).isEqualTo("inserted");
@@ -162,7 +162,7 @@ class VerifierTamperTest {
         for (int seq = 6; seq <= 20; seq++) {
             ObjectNode body = (ObjectNode) Json.parse(f.one("SELECT body FROM audit_records WHERE seq = " + seq));
             if (seq == 6) {
-                ((ObjectNode) body.get("rec").get("arguments")).put("query", "rewritten");
+                ((ObjectNode) body.get("record").get("arguments")).put("query", "rewritten");
             }
             body.put("prev", prev);
             prev = rewrite(seq, body);
@@ -253,7 +253,7 @@ class VerifierTamperTest {
     private void insert(long seq, ObjectNode body) throws Exception {
         String text = Canonical.encode(body);
         try (Connection c = f.store.connection(); PreparedStatement ps = c.prepareStatement(AuditTables.INSERT)) {
-            AuditTables.insert(ps, CHAIN, seq, Columns.of(body.get("rec")), Canonical.sha256(text), text);
+            AuditTables.insert(ps, CHAIN, seq, Columns.of(body.get("record")), Canonical.sha256(text), text);
             ps.executeBatch();
         }
     }

@@ -46,6 +46,10 @@ class CertificateAuthenticatorTest {
             assertThatThrownBy(() -> auth.authenticate(new Credentials("a-token", null, List.of(alice.certificate())), "dev"))
                     .isInstanceOf(AuthException.NotMine.class);
 
+            ids.revokeJti(ci.certificate().getSerialNumber().toString(16), "admin", "key compromised");
+            assertThatThrownBy(() -> auth.authenticate(new Credentials(null, null, List.of(ci.certificate())), "dev"))
+                    .hasMessageContaining("was revoked");
+
             ids.revokeSubject("alice", null, "admin", "lost laptop");
             assertThatThrownBy(() -> auth.authenticate(new Credentials(null, null, List.of(alice.certificate())), "dev"))
                     .hasMessageContaining("revoked");

@@ -126,6 +126,7 @@ class ConnectIT {
                 assertThat(c.echo(2, "signed in").path("result").toString()).contains("signed in");
                 assertThat(c.finish()).isZero();
                 assertThat(c.stderr.toString()).contains("sign in to " + issuer);
+                assertThat(gw.http.sessions().all()).as("connect ended its session (an authenticated DELETE)").isEmpty();
             }
             assertThat(calls.lines()).anySatisfy(l -> assertThat(l).contains("subject=alice", "auth=jwt", "principal_kind=user"));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rw-------");

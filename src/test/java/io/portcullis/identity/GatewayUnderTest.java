@@ -71,6 +71,19 @@ final class GatewayUnderTest implements AutoCloseable {
         return new Reply(r.statusCode(), r.body(), r.headers());
     }
 
+    /** A GET (the session's SSE stream) or DELETE on a session; a GET that succeeds is cut off after its headers. */
+    Reply onSession(String method, String path, String token, String session) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20))
+                .header("Accept", "text/event-stream").header("Mcp-Session-Id", session).method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<java.io.InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        String body = r.statusCode() == 200 && "GET".equals(method) ? "" : new String(r.body().readAllBytes());
+        r.body().close();
+        return new Reply(r.statusCode(), body, r.headers());
+    }
+
     Reply get(String path, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20)).GET();
         if (token != null) {

@@ -251,6 +251,11 @@ class OAuthGatewayIT {
         assertThat(r.status()).isEqualTo(403);
         assertThat(upstream.calls()).isEqualTo(before);
         assertThat(gw.call("/mcp", valid("frank"), session, "a refreshed token of the owner").status()).isEqualTo(200);
+        assertThat(gw.onSession("GET", "/mcp", null, session).status()).isEqualTo(401);
+        assertThat(gw.onSession("GET", "/mcp", valid("grace"), session).status()).isEqualTo(403);
+        assertThat(gw.onSession("DELETE", "/mcp", valid("grace"), session).status()).isEqualTo(403);
+        assertThat(gw.onSession("GET", "/mcp", valid("frank"), session).status()).isEqualTo(200);
+        assertThat(gw.onSession("DELETE", "/mcp", valid("frank"), session).status()).isEqualTo(200);
     }
 
     @Test

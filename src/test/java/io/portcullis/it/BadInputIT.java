@@ -180,6 +180,27 @@ class BadInputIT {
         assertThat(unknown.status()).isEqualTo(400);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n",
+        "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n",
+        "BLAH\r\n\r\n",
+        "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"jsonrpc\""})
+    void brokenHttpGetsAJsonErrorNotAnHtmlPage(String request) throws Exception {
+        String raw = RawHttp.exchangeHalfClosed(gw.port(), request);
+        assertThat(RawHttp.status(raw)).isEqualTo(400);
+        assertThat(raw).containsIgnoringCase("Content-Type: application/json").doesNotContain("<html");
+        BODIES.add(RawHttp.body(raw));
+    }
+
+    @Test
+    void hugeHeadersGet431() throws Exception {
+        String raw = RawHttp.exchangeHalfClosed(gw.port(), "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+                + "a".repeat(20000) + "\r\n\r\n");
+        assertThat(RawHttp.status(raw)).isEqualTo(431);
+        BODIES.add(RawHttp.body(raw));
+    }
+
     @Test
     void theGatewayStillServesAfterAllThat() {
         LegacySession s = LegacySession.open(client, "2025-11-25");

@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -28,10 +29,16 @@ class FaultIT {
                     timeout: 500ms
                   noisy:
                     command: %s
+                  mute:
+                    command: %s
+                    timeout: 10m
                   demo:
                     command: %s
+                tools:
+                  noisy__hang: {timeout: 300ms}
                 """.formatted(TestGateway.list(JvmPeers.testMain(FaultServer.class)),
                 TestGateway.list(JvmPeers.testMain(FaultServer.class, "--banner")),
+                TestGateway.list(JvmPeers.testMain(FaultServer.class, "--logging")),
                 TestGateway.list(JvmPeers.demo())));
         session = LegacySession.open(gw.client(), "2025-11-25");
     }
@@ -107,8 +114,24 @@ class FaultIT {
     }
 
     @Test
+    void aToolsOwnTimeoutWinsOverItsUpstreams() {
+        ObjectNode r = call("noisy__hang", "x");
+        assertThat(r.path("error").path("data").path("control").asString()).isEqualTo("timeout");
+        assertThat(r.path("error").path("message").asString()).contains("noisy", "300 ms");
+    }
+
+    @Test
     void aBannerOnStdoutIsIgnored() {
         assertThat(text(call("noisy__echo", "hi"))).endsWith(": hi");
+    }
+
+    @Test
+    @Timeout(60)
+    void setLevelDoesNotWaitForAnUpstreamThatNeverAnswers() {
+        // "mute" never answers logging/setLevel and has a 10-minute timeout: the client is answered anyway
+        ObjectNode r = session.request("logging/setLevel", Json.object().put("level", "info"));
+        assertThat(r.has("result")).isTrue();
+        assertThat(text(call("mute__echo", "still fine"))).endsWith(": still fine");
     }
 
     @Test

@@ -19,20 +19,24 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code crash}: exits with status 3 in the middle of the call;</li>
  *   <li>{@code hang}: never answers;</li>
  *   <li>{@code garbage}: writes lines that are not JSON-RPC, then a response whose result is not an object;</li>
- *   <li>{@code cancellations}: lists the requestIds of every notifications/cancelled it got.</li>
+ *   <li>{@code cancellations}: lists the requestIds of every notifications/cancelled it got;</li>
+ *   <li>{@code params}: answers the params it received, as text, with an unknown field in the result.</li>
  * </ul>
  * With {@code --banner} it first prints a line of plain text on stdout, as some servers do.
+ * With {@code --logging} it offers the logging capability and never answers logging/setLevel.
  */
 public final class FaultServer {
-    private static final List<String> TOOLS = List.of("echo", "crash", "hang", "garbage", "cancellations");
+    private static final List<String> TOOLS = List.of("echo", "crash", "hang", "garbage", "cancellations", "params");
     private static final List<JsonNode> CANCELLED = new CopyOnWriteArrayList<>();
     private static PrintStream out;
+    private static boolean logging;
 
     private FaultServer() {}
 
     public static void main(String[] args) throws Exception {
         out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         System.setOut(System.err);
+        logging = List.of(args).contains("--logging");
         if (List.of(args).contains("--banner")) {
             write("FaultServer starting (this line is not JSON)");
         }
@@ -57,7 +61,11 @@ public final class FaultServer {
         switch (method) {
             case "initialize" -> {
                 ObjectNode r = Json.object().put("protocolVersion", msg.path("params").path("protocolVersion").asString());
-                r.putObject("capabilities").putObject("tools");
+                ObjectNode caps = r.putObject("capabilities");
+                caps.putObject("tools");
+                if (logging) {
+                    caps.putObject("logging");
+                }
                 r.putObject("serverInfo").put("name", "fault-server").put("version", "1");
                 answer(id, r);
             }
@@ -72,6 +80,7 @@ public final class FaultServer {
             }
             case "tools/call" -> call(id, msg.path("params"));
             case "ping" -> answer(id, Json.object());
+            case "logging/setLevel" -> { } // never answered
             default -> write(Json.write(Message.error(id, -32601, "Method not found: " + method, null)));
         }
     }
@@ -95,6 +104,11 @@ public final class FaultServer {
                 ArrayNode ids = Json.array();
                 CANCELLED.forEach(ids::add);
                 answer(id, text(Json.write(ids)));
+            }
+            case "params" -> {
+                ObjectNode r = text(Json.write(params));
+                r.putObject("x-result").put("deep", true);
+                answer(id, r);
             }
             default -> answer(id, text("unknown tool").put("isError", true));
         }

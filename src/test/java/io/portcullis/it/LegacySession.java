@@ -112,6 +112,18 @@ public final class LegacySession {
                 : client.getStream(headers("Accept", "text/event-stream", "Last-Event-ID", lastEventId));
     }
 
+    /** The {@code name} of each item of a list result (tools, prompts), top level only. */
+    public static List<String> names(JsonNode items) {
+        List<String> out = new ArrayList<>();
+        items.forEach(i -> out.add(i.path("name").asString()));
+        return out;
+    }
+
+    /** The names tools/list shows this session (first page). */
+    public List<String> toolNames() {
+        return names(request("tools/list", null).path("result").path("tools"));
+    }
+
     public WireReply delete() {
         return client.delete(headers());
     }

@@ -48,7 +48,7 @@ class LegacySessionIT {
     void aSessionServesRequestsWithItsId() {
         LegacySession s = LegacySession.open(client, "2025-06-18");
         ObjectNode list = s.request("tools/list", null);
-        assertThat(list.path("result").path("tools").findValuesAsString("name"))
+        assertThat(LegacySession.names(list.path("result").path("tools")))
                 .contains("demo__echo", "demo__search_tickets", "demo__create_ticket", "demo__delete_project");
         ObjectNode call = s.request("tools/call", Json.object().put("name", "demo__echo")
                 .set("arguments", Json.object().put("message", "hi")));
@@ -114,6 +114,45 @@ class LegacySessionIT {
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.errorCode()).isEqualTo(-32600);
         assertThat(s.request("ping", null).has("result")).isTrue();
+    }
+
+    @Test
+    void anIdleSessionExpiresAndIsThen404() throws Exception {
+        try (TestGateway idle = TestGateway.start("""
+                server:
+                  session_idle_timeout: 1s
+                upstreams:
+                  demo:
+                    command: %s
+                """.formatted(TestGateway.list(JvmPeers.demo())))) {
+            LegacySession s = LegacySession.open(idle.client(), "2025-11-25");
+            assertThat(s.post(s.message("ping", null)).status()).isEqualTo(200);
+            long end = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            int status = 200;
+            while (status == 200 && System.nanoTime() < end) {
+                Thread.sleep(2500); // longer than the timeout without a request: the session is idle
+                status = s.post(s.message("ping", null)).status();
+            }
+            assertThat(status).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aSessionListeningOnItsStreamDoesNotExpire() throws Exception {
+        try (TestGateway idle = TestGateway.start("""
+                server:
+                  session_idle_timeout: 1s
+                upstreams:
+                  demo:
+                    command: %s
+                """.formatted(TestGateway.list(JvmPeers.demo())))) {
+            LegacySession s = LegacySession.open(idle.client(), "2025-11-25");
+            try (SseStream get = s.get(null)) {
+                assertThat(get.status()).isEqualTo(200);
+                Thread.sleep(3000); // three timeouts without a request, but with the stream open
+                assertThat(s.post(s.message("ping", null)).status()).isEqualTo(200);
+            }
+        }
     }
 
     @Test

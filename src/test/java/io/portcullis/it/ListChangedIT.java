@@ -91,6 +91,6 @@ class ListChangedIT {
 
     static java.util.List<String> names(LegacySession s) {
         JsonNode tools = s.request("tools/list", Json.object()).path("result").path("tools");
-        return tools.findValuesAsString("name");
+        return LegacySession.names(tools);
     }
 }

@@ -59,7 +59,7 @@ class ModernIT {
         WireReply list = ModernRequests.post(client, ModernRequests.request(2, "tools/list", null));
         assertThat(list.status()).isEqualTo(200);
         JsonNode lr = list.message().path("result");
-        assertThat(lr.path("tools").findValuesAsString("name")).contains("demo__echo", "demo__delete_project");
+        assertThat(LegacySession.names(lr.path("tools"))).contains("demo__echo", "demo__delete_project");
         assertThat(lr.path("resultType").asString()).isEqualTo("complete");
         assertThat(lr.has("ttlMs") && lr.has("cacheScope")).isTrue();
         assertThat(lr.path("_meta").has("io.modelcontextprotocol/serverInfo")).isTrue();

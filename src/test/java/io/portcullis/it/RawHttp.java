@@ -24,6 +24,16 @@ public final class RawHttp {
         }
     }
 
+    /** Like {@link #exchange}, then closes the sending side: the server sees the request end where it ends. */
+    public static String exchangeHalfClosed(int port, String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            s.shutdownOutput();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** A POST of {@code body} to /mcp with the given Host header and {@code Connection: close}. */
     public static String post(int port, String host, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);

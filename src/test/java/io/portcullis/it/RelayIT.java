@@ -83,6 +83,62 @@ class RelayIT {
     }
 
     @Test
+    void elicitationIsRelayedToo() throws Exception {
+        ObjectNode caps = Json.object();
+        caps.putObject("elicitation");
+        LegacySession s = LegacySession.open(client, "2025-06-18", caps);
+        ObjectNode call = s.message("tools/call", Json.object().put("name", "everything__trigger-elicitation-request"));
+        try (SseStream stream = s.stream(call)) {
+            ObjectNode asked = stream.nextMessage();
+            assertThat(asked.path("method").asString()).isEqualTo("elicitation/create");
+            assertThat(asked.path("params").path("requestedSchema").path("properties").has("name")).isTrue();
+            ObjectNode answer = Json.object().put("action", "accept");
+            answer.putObject("content").put("name", "Ada Lovelace").put("check", true);
+            assertThat(s.respond(asked.path("id"), answer).status()).isEqualTo(202);
+            JsonNode content = stream.nextMessage().path("result").path("content");
+            assertThat(content.toString()).contains("- Name: Ada Lovelace", "- Agreed to terms: true");
+        }
+    }
+
+    @Test
+    void twoSessionsAreEachAskedForTheirOwnCall() throws Exception {
+        LegacySession a = LegacySession.open(client, "2025-11-25", sampling());
+        LegacySession b = LegacySession.open(client, "2025-11-25", sampling());
+        try (SseStream sa = a.stream(triggerSampling(a))) {
+            ObjectNode askedA = sa.nextMessage();
+            // b's answer to a's request id is not taken as a's answer
+            assertThat(b.respond(askedA.path("id"), Json.object().put("role", "assistant")).status()).isEqualTo(202);
+            ObjectNode answer = Json.object().put("role", "assistant").put("model", "a-model");
+            answer.putObject("content").put("type", "text").put("text", "from a");
+            a.respond(askedA.path("id"), answer);
+            assertThat(sa.nextMessage().path("result").path("content").get(0).path("text").asString()).contains("from a");
+        }
+    }
+
+    @Test
+    void overStdioARequestIsNeverGuessedOntoAnotherClient() throws Exception {
+        // stdio carries no hint of which call a sampling request is for: with calls of two clients
+        // in flight, the gateway refuses rather than show one client's prompt to the other
+        LegacySession a = LegacySession.open(client, "2025-11-25", sampling());
+        LegacySession b = LegacySession.open(client, "2025-11-25", sampling());
+        try (SseStream sa = a.stream(triggerSampling(a))) {
+            ObjectNode askedA = sa.nextMessage();
+            assertThat(askedA.path("method").asString()).isEqualTo("sampling/createMessage");
+            try (SseStream sb = b.stream(triggerSampling(b))) {
+                ObjectNode first = sb.nextMessage();
+                assertThat(first.has("method")).as("b must not be asked: %s", first).isFalse();
+                JsonNode resultB = first.path("result");
+                assertThat(resultB.path("isError").asBoolean()).isTrue();
+                assertThat(resultB.toString()).contains("exactly one client");
+            }
+            ObjectNode answer = Json.object().put("role", "assistant").put("model", "m");
+            answer.putObject("content").put("type", "text").put("text", "a's answer");
+            a.respond(askedA.path("id"), answer);
+            assertThat(sa.nextMessage().path("result").path("content").get(0).path("text").asString()).contains("a's answer");
+        }
+    }
+
+    @Test
     void aClientWithoutSamplingIsNotAsked() {
         LegacySession s = LegacySession.open(client, "2025-11-25");
         WireReply r = s.post(triggerSampling(s));

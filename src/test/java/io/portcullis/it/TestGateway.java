@@ -67,6 +67,9 @@ public final class TestGateway implements AutoCloseable {
                 throw new IllegalStateException("upstreams not ready: " + notReady + " "
                         + notReady.stream().map(n -> gateway.upstream(n).orElseThrow().lastError()).toList());
             }
+            if (awaitUpstreams) {
+                g.awaitSettledCatalog();
+            }
         } catch (Exception | Error e) {
             g.close();
             throw e;
@@ -146,6 +149,25 @@ public final class TestGateway implements AutoCloseable {
     /** Watches the config file the way {@code serve} does; {@code refused} hears every broken edit. */
     public void watch(Consumer<ConfigException> refused) {
         watcher = new ConfigWatcher(file, List.of(file), next -> gateway.apply(onFreePort(next)), refused);
+    }
+
+    /**
+     * Some upstreams change their listing right after the handshake (server-everything adds the
+     * tools that depend on the client's capabilities and says tools/list_changed): waits until
+     * the catalog has not changed for 500 ms (at most 5 s), so tests see the settled listing.
+     */
+    private void awaitSettledCatalog() throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        Catalog last = gateway.catalog();
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < end && System.nanoTime() - stableSince < Duration.ofMillis(500).toNanos()) {
+            Thread.sleep(50);
+            Catalog now = gateway.catalog();
+            if (now != last) {
+                last = now;
+                stableSince = System.nanoTime();
+            }
+        }
     }
 
     /** Waits until the catalog satisfies {@code condition}; fails after 30 s. */

@@ -165,8 +165,8 @@ class PolicyConfigReaderTest {
     void policyNeedsARulesList() {
         assertThat(problems(ENVS + "policy:\n  rule: []\n")).containsExactlyInAnyOrder(
                 "gw.yaml:6: unknown key 'rule'; expected one of [rules]",
-                // a mapping's line is where its first key is
-                "gw.yaml:6: 'policy' needs 'rules', a list of rules (leave 'policy' out for the shipped defaults; "
+                // a mapping's line is its key's
+                "gw.yaml:5: 'policy' needs 'rules', a list of rules (leave 'policy' out for the shipped defaults; "
                         + "an empty list denies every call)");
         assertThat(problems(ENVS + "policy: [a]\n")).containsExactly("gw.yaml:5: 'policy' must be a mapping");
     }

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# The benchmark: the echo upstream called directly, through Portcullis (HTTP and stdio, legacy
+# sessions and stateless 2026-07-28) and through the mcp-proxy npm package, at fixed offered
+# loads and at peak, side by side in one run. Everything listens on 127.0.0.1 and everything it
+# starts is stopped on exit. See bench/README.md.
+#
+#   bench/run.sh                 # ~5 minutes; the report goes to stdout and target/bench/results.md
+#   BENCH_SECONDS=20 bench/run.sh
+#   BENCH_ONLY=http-direct,portcullis-http-legacy bench/run.sh   # a subset (keep the baselines)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+. scripts/jdk.sh
+java="$JAVA_HOME/bin/java"
+jar="$root/target/portcullis-0.1.0-SNAPSHOT.jar"
+work="$root/target/bench"
+rates=${BENCH_RATES:-200,500,1000}
+seconds=${BENCH_SECONDS:-10}
+warmup=${BENCH_WARMUP:-4}
+peak_seconds=${BENCH_PEAK_SECONDS:-6}
+concurrency=${BENCH_CONCURRENCY:-32}
+
+say() { echo "[run] $*" >&2; }
+
+# --- build what is missing or stale --------------------------------------------------------
+if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  say "building the Portcullis jar"
+  mvn -q -B -DskipTests -Dmaven.test.skip=true package >&2
+fi
+if [ ! -x node_modules/.bin/mcp-proxy ]; then
+  say "installing the npm peers (npm ci)"
+  npm ci --no-audit --no-fund >&2
+fi
+classes="$root/bench/target/classes"
+if [ ! -d "$classes" ] || [ -n "$(find bench/src -newer "$classes" -print -quit)" ]; then
+  say "compiling the load generator"
+  rm -rf "$classes"
+  mkdir -p "$classes"
+  "$JAVA_HOME/bin/javac" --release 21 -d "$classes" $(find bench/src -name '*.java')
+  touch "$classes"
+fi
+rm -rf "$work"
+mkdir -p "$work"
+
+# --- start the servers, remember their pids, stop them (and their children) on exit --------
+pids=()
+stop_all() {
+  local pid kids
+  for pid in "${pids[@]}"; do
+    kids=$(ps -o pid= --ppid "$pid" 2>/dev/null || true)
+    kill "$pid" 2>/dev/null || true
+    for k in $kids; do kill "$k" 2>/dev/null || true; done
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+wait_for() { # wait_for <file> <text> <what>
+  for _ in $(seq 600); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  say "$3 did not start; its log:"; cat "$1" >&2; exit 1
+}
+
+mapfile -t ports < <("$java" -cp "$classes" io.portcullis.bench.FreePort 3)
+p_echo=${ports[0]} p_gw=${ports[1]} p_proxy=${ports[2]}
+echo_cmd=("$java" -cp "$jar" io.portcullis.demo.DemoServer --echo)
+
+say "echo upstream over HTTP on 127.0.0.1:$p_echo"
+"${echo_cmd[@]}" --http "$p_echo" 2>"$work/echo-http.log" &
+pids+=($!)
+pid_echo=$!
+wait_for "$work/echo-http.log" "listening on" "the echo upstream"
+
+cat >"$work/gateway.yaml" <<EOF
+# Portcullis in front of the echo upstream twice: over Streamable HTTP and over stdio.
+server:
+  host: 127.0.0.1
+  port: $p_gw
+  data_dir: $work/data
+upstreams:
+  http:
+    url: http://127.0.0.1:$p_echo/mcp
+  stdio:
+    command: ["$java", "-cp", "$jar", "io.portcullis.demo.DemoServer", "--echo"]
+EOF
+cat >"$work/gateway-stdio.yaml" <<EOF
+# Portcullis's stdio ingress in front of the echo upstream over stdio.
+server:
+  data_dir: $work/data
+upstreams:
+  stdio:
+    command: ["$java", "-cp", "$jar", "io.portcullis.demo.DemoServer", "--echo"]
+EOF
+
+say "Portcullis on 127.0.0.1:$p_gw (upstreams: echo over HTTP, echo over stdio)"
+"$java" --enable-native-access=ALL-UNNAMED ${PORTCULLIS_JAVA_OPTS:-} -jar "$jar" serve --config "$work/gateway.yaml" 2>"$work/portcullis.log" &
+pids+=($!)
+pid_gw=$!
+wait_for "$work/portcullis.log" "Portcullis is listening" "Portcullis"
+if grep -q "Upstreams not ready" "$work/portcullis.log"; then say "an upstream is not ready:"; cat "$work/portcullis.log" >&2; exit 1; fi
+
+say "mcp-proxy on 127.0.0.1:$p_proxy (echo upstream over stdio)"
+PATH="$root/node_modules/.bin:$PATH" node_modules/.bin/mcp-proxy --host 127.0.0.1 --port "$p_proxy" --server stream \
+  -- "${echo_cmd[@]}" >"$work/mcp-proxy.log" 2>&1 &
+pids+=($!)
+pid_proxy=$!
+wait_for "$work/mcp-proxy.log" "starting server on port" "mcp-proxy"
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$p_proxy/mcp" && break; sleep 0.1; done
+
+# --- the targets ----------------------------------------------------------------------------
+# Tab-separated: name, role, baseline, peer, kind, tool, the pids whose CPU (with descendants)
+# counts for the target ("-": the stdio targets the load generator launches itself), address.
+row() { local IFS=$'\t'; echo "$*"; }
+{
+  row http-direct direct - - http-plain echo "$pid_echo" "http://127.0.0.1:$p_echo/mcp"
+  row portcullis-http-legacy portcullis http-direct - http-legacy http__echo "$pid_gw,$pid_echo" "http://127.0.0.1:$p_gw/mcp"
+  row portcullis-http-modern portcullis http-direct - http-modern http__echo "$pid_gw,$pid_echo" "http://127.0.0.1:$p_gw/mcp"
+  row stdio-direct direct - - stdio echo - "${echo_cmd[@]}"
+  row portcullis-stdio-stdio portcullis stdio-direct - stdio stdio__echo - \
+    "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" stdio --config "$work/gateway-stdio.yaml"
+  row portcullis-http-stdio-legacy portcullis stdio-direct mcp-proxy-legacy http-legacy stdio__echo "$pid_gw" "http://127.0.0.1:$p_gw/mcp"
+  row portcullis-http-stdio-modern portcullis stdio-direct mcp-proxy-modern http-modern stdio__echo "$pid_gw" "http://127.0.0.1:$p_gw/mcp"
+  row mcp-proxy-legacy peer stdio-direct - http-legacy echo "$pid_proxy" "http://127.0.0.1:$p_proxy/mcp"
+  row mcp-proxy-modern peer stdio-direct - http-modern echo "$pid_proxy" "http://127.0.0.1:$p_proxy/mcp"
+} >"$work/targets.tsv"
+
+{
+  echo "## Run of $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr)"
+  echo "- JDK: $("$java" -version 2>&1 | head -1); Node (mcp-proxy): $(node_modules/.bin/node --version); mcp-proxy $(node -p 'require("./node_modules/mcp-proxy/package.json").version')"
+  echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- command: bench/run.sh (rates $rates calls/s, $seconds s per target per rate in ${BENCH_ROUNDS:-5} rounds, after a ${warmup}+${warmup} s warm-up; peak: $concurrency callers, $peak_seconds s)"
+  echo
+} >"$work/results.md"
+
+n_rates=$(tr ',' '\n' <<<"$rates" | wc -l)
+say "measuring for about $(( 9 * (2 * warmup + n_rates * seconds + peak_seconds + 2) / 60 + 1 )) minutes"
+"$java" -Xms256m -cp "$classes" io.portcullis.bench.Bench --targets "$work/targets.tsv" --rates "$rates" \
+  --seconds "$seconds" --warmup "$warmup" --peak-seconds "$peak_seconds" --concurrency "$concurrency" --rounds "${BENCH_ROUNDS:-5}" \
+  --target-rate "${rates##*,}" --logs "$work" --out "$work/table.md" ${BENCH_ONLY:+--only "$BENCH_ONLY"} >/dev/null
+
+cat "$work/table.md" >>"$work/results.md"
+echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/results.md"
+cat "$work/results.md"
+say "report: $work/results.md; server logs in $work"

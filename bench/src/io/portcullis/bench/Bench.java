@@ -1,0 +1,142 @@
+package io.portcullis.bench;
+
+import java.io.File;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The load generator of bench/run.sh. It reads the targets (one per line, tab-separated: name,
+ * role, baseline, peer, kind, tool, the pids of the processes serving it (comma-separated, or
+ * "-"), then the URL or the stdio command's words), warms each up,
+ * measures every target at each fixed offered rate (in rounds: every target once per round),
+ * then the peak of each in a closed loop, and prints one Markdown report.
+ *
+ * <p>Roles: {@code direct} (the upstream itself, a baseline), {@code portcullis} (through the
+ * gateway; the targets apply) and {@code peer} (another proxy, for comparison).
+ * Kinds: {@code http-plain}, {@code http-legacy}, {@code http-modern}, {@code stdio}.
+ */
+public final class Bench {
+    /** One line of the targets file. */
+    record Spec(String name, String role, String baseline, String peer, String kind, String tool, List<Long> pids,
+                List<String> address) {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new LinkedHashMap<>(Map.of(
+                "rates", "200,500,1000", "seconds", "10", "warmup", "4", "peak-seconds", "6", "peak-warmup", "2",
+                "concurrency", "32", "rounds", "5", "target-rate", "1000", "logs", System.getProperty("java.io.tmpdir")));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option value, got " + args[i]);
+            }
+            opt.put(args[i].substring(2), args[i + 1]);
+        }
+        if (!opt.containsKey("targets")) {
+            System.err.println("usage: Bench --targets FILE [--rates 200,500,1000] [--seconds 10] [--warmup 4]"
+                    + " [--rounds 5] [--peak-seconds 6] [--peak-warmup 2] [--concurrency 32] [--target-rate 1000] [--logs DIR] [--out FILE]"
+                    + " [--only name,name]");
+            System.exit(2);
+        }
+        List<Spec> specs = read(Path.of(opt.get("targets")));
+        if (opt.containsKey("only")) {
+            List<String> only = List.of(opt.get("only").split(","));
+            specs = specs.stream().filter(s -> only.contains(s.name())).toList();
+        }
+        double[] rates = Arrays.stream(opt.get("rates").split(",")).mapToDouble(Double::parseDouble).toArray();
+        double seconds = Double.parseDouble(opt.get("seconds"));
+        double warmup = Double.parseDouble(opt.get("warmup"));
+        int concurrency = Integer.parseInt(opt.get("concurrency"));
+        int rounds = Integer.parseInt(opt.get("rounds"));
+
+        Map<String, Target> targets = new LinkedHashMap<>();
+        Report report = new Report(specs, rates, rounds, concurrency, Double.parseDouble(opt.get("target-rate")));
+        try {
+            for (Spec s : specs) {
+                targets.put(s.name(), open(s, new File(opt.get("logs"), "bench-" + s.name() + ".log")));
+            }
+            for (Spec s : specs) {
+                log("warm-up %s: %.0f s closed loop, then %.0f s at %.0f/s", s.name(), warmup, warmup, rates[rates.length - 1]);
+                targets.get(s.name()).closedLoop(concurrency, 0, warmup);
+                targets.get(s.name()).fixedRate(rates[rates.length - 1], warmup);
+            }
+            // Side by side: each rate is measured in short rounds, every target once per round, so
+            // that a burst of noise from the rest of the machine lands on all targets alike.
+            for (double rate : rates) {
+                for (int round = 0; round < rounds; round++) {
+                    for (Spec s : specs) {
+                        Target t = targets.get(s.name());
+                        List<Long> serving = serving(s, t);
+                        double cpu0 = Cpu.seconds(serving);
+                        Samples m = t.fixedRate(rate, seconds / rounds);
+                        m = m.withCpu(Cpu.seconds(serving) - cpu0);
+                        report.fixed(s.name(), rate, m);
+                        log("%-30s %5.0f/s round %d: achieved %7.1f/s  p50 %7.3f ms  p99 %8.3f ms  cpu %4.0f us/call  errors %d%s",
+                                s.name(), rate, round + 1, m.achieved(), m.percentileMs(50), m.percentileMs(99),
+                                m.cpuMicrosPerCall(), m.errors() + m.unfinished(), m.saturated() ? "  SATURATED" : "");
+                    }
+                }
+            }
+            for (Spec s : specs) {
+                Target t = targets.get(s.name());
+                List<Long> serving = serving(s, t);
+                double peakWarmup = Double.parseDouble(opt.get("peak-warmup"));
+                t.closedLoop(concurrency, 0, peakWarmup);
+                double cpu0 = Cpu.seconds(serving);
+                Samples m = t.closedLoop(concurrency, 0, Double.parseDouble(opt.get("peak-seconds")));
+                m = m.withCpu(Cpu.seconds(serving) - cpu0);
+                report.peak(s.name(), m);
+                log("%-34s peak: %8.0f calls/s  p50 %7.3f ms  p99 %8.3f ms  errors %d  cpu %.0f us/call", s.name(), m.achieved(),
+                        m.percentileMs(50), m.percentileMs(99), m.errors(), m.cpuMicrosPerCall());
+            }
+        } finally {
+            targets.values().forEach(Target::close);
+        }
+        String text = report.markdown();
+        System.out.println(text);
+        if (opt.containsKey("out")) {
+            Files.writeString(Path.of(opt.get("out")), text);
+        }
+    }
+
+    /** The processes whose CPU counts for a target: those named in its spec and those it launched. */
+    private static List<Long> serving(Spec s, Target t) {
+        List<Long> all = new ArrayList<>(s.pids());
+        all.addAll(t.processes());
+        return all;
+    }
+
+    private static Target open(Spec s, File log) throws Exception {
+        return switch (s.kind()) {
+            case "http-plain" -> new HttpTarget(URI.create(s.address().get(0)), HttpTarget.Mode.PLAIN, s.tool());
+            case "http-legacy" -> new HttpTarget(URI.create(s.address().get(0)), HttpTarget.Mode.LEGACY, s.tool());
+            case "http-modern" -> new HttpTarget(URI.create(s.address().get(0)), HttpTarget.Mode.MODERN, s.tool());
+            case "stdio" -> new StdioTarget(s.address(), s.tool(), log);
+            default -> throw new IllegalArgumentException(s.name() + ": unknown kind " + s.kind());
+        };
+    }
+
+    static List<Spec> read(Path file) throws Exception {
+        List<Spec> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\t");
+            if (f.length < 8) {
+                throw new IllegalArgumentException(file + ": needs 8+ tab-separated fields: " + line);
+            }
+            List<Long> pids = "-".equals(f[6]) ? List.of() : Arrays.stream(f[6].split(",")).map(Long::valueOf).toList();
+            out.add(new Spec(f[0], f[1], f[2], f[3], f[4], f[5], pids, List.of(Arrays.copyOfRange(f, 7, f.length))));
+        }
+        return out;
+    }
+
+    static void log(String format, Object... args) {
+        System.err.printf("[bench] " + format + "%n", args);
+    }
+}

@@ -1,0 +1,203 @@
+package io.portcullis.audit;
+
+import io.portcullis.audit.Verifier.Claim;
+import io.portcullis.audit.Verifier.Problem;
+import io.portcullis.protocol.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Verifies one chain: reads its rows in stored order, hashes and parses them on the verify
+ * workers, links them here in order, and stops at the first break, saying what kind it is.
+ */
+final class ChainScan {
+    private static final int CHUNK = 2048;
+
+    private final Connection c;
+    private final ExecutorService workers;
+    private final String chain;
+    private final AuditTables.Head anchor;
+    private final Map<Long, Claim> claims = new HashMap<>();
+    private long maxClaim;
+
+    ChainScan(Connection c, ExecutorService workers, String chain, AuditTables.Head anchor, List<Claim> claimList) {
+        this.c = c;
+        this.workers = workers;
+        this.chain = chain;
+        this.anchor = anchor;
+        for (Claim cl : claimList) {
+            if (anchor == null || cl.seq() > anchor.seq()) {
+                Claim old = claims.get(cl.seq());
+                if (old == null || !old.hash().equals(cl.hash())) {
+                    claims.put(cl.seq(), old == null ? cl : new Claim(cl.seq(), "conflict", old.by() + " and " + cl.by()));
+                }
+                maxClaim = Math.max(maxClaim, cl.seq());
+            }
+        }
+    }
+
+    Verifier.ChainReport run() throws SQLException {
+        long expected = anchor == null ? 1 : anchor.seq() + 1;
+        String prevHash = anchor == null ? AuditTables.ZERO : anchor.hash();
+        StoredRow prevRow = null;
+        boolean anchorConfirmed = anchor == null;
+        long count = 0;
+        long first = -1;
+        long signedThrough = anchor == null ? 0 : anchor.seq();
+        Problem problem = null;
+        try (PreparedStatement ps = c.prepareStatement(StoredRow.SELECT + " WHERE chain = ? ORDER BY seq")) {
+            ps.setFetchSize(CHUNK);
+            ps.setString(1, chain);
+            try (ResultSet rs = ps.executeQuery()) {
+                Deque<Future<List<StoredRow>>> inFlight = new ArrayDeque<>();
+                boolean more = true;
+                while (problem == null) {
+                    while (more && inFlight.size() < 2 * Verifier.PARALLELISM) {
+                        List<StoredRow.Raw> chunk = new ArrayList<>(CHUNK);
+                        while (chunk.size() < CHUNK && (more = rs.next())) {
+                            chunk.add(StoredRow.raw(rs));
+                        }
+                        if (!chunk.isEmpty()) {
+                            inFlight.add(workers.submit(() -> chunk.stream().map(StoredRow::digest).toList()));
+                        }
+                    }
+                    if (inFlight.isEmpty()) {
+                        break;
+                    }
+                    for (StoredRow r : join(inFlight.poll())) {
+                        count++;
+                        if (first < 0) {
+                            first = r.position();
+                        }
+                        problem = check(r, prevRow, expected, prevHash);
+                        if (problem != null) {
+                            break;
+                        }
+                        if (anchor != null && "prune".equals(r.index().columns().kind()) && confirms(r)) {
+                            anchorConfirmed = true;
+                        }
+                        if (claims.containsKey(r.seq())) {
+                            signedThrough = r.seq();
+                        }
+                        expected = r.seq() + 1;
+                        prevHash = r.hash();
+                        prevRow = r;
+                    }
+                }
+                inFlight.forEach(f -> f.cancel(true));
+            }
+        }
+        long last = expected - 1;
+        if (problem == null && !anchorConfirmed) {
+            problem = new Problem(chain, anchor.seq(), "deleted", "records up to seq " + anchor.seq()
+                    + " were removed and an anchor set, but no prune record confirms that anchor (deleted outside retention)");
+        }
+        if (problem == null && maxClaim > last) {
+            problem = new Problem(chain, last + 1, "deleted", "records " + (last + 1) + ".." + maxClaim + " are missing: "
+                    + claims.get(maxClaim).by() + " signed the chain up to seq " + maxClaim + " (deleted)");
+        }
+        return new Verifier.ChainReport(chain, count, first, last, anchor == null ? null : anchor.seq(), signedThrough, problem);
+    }
+
+    /** Whether a prune record names this chain's anchor (the anchor is legitimate retention). */
+    private boolean confirms(StoredRow r) {
+        JsonNode prune = Json.parse(r.body()).path("record").path("prune");
+        return prune.path("through_seq").asLong(-1) == anchor.seq() && anchor.hash().equals(prune.path("anchor_hash").asString())
+                && chain.equals(prune.path("chain").asString());
+    }
+
+    private Problem check(StoredRow r, StoredRow prevRow, long expected, String prevHash) throws SQLException {
+        long p = r.position();
+        if (!r.hash().equals(r.storedHash())) {
+            return new Problem(chain, p, "modified", "record " + p + " was modified: its content does not match its hash");
+        }
+        if (r.error() != null) {
+            return new Problem(chain, p, "modified", "record at position " + p + " is not a valid record: " + r.error());
+        }
+        long s = r.seq();
+        if (!chain.equals(r.chain())) {
+            return new Problem(chain, p, "inserted", "record at position " + p + " belongs to chain " + r.chain() + " (inserted)");
+        }
+        if (s > expected) {
+            if (existsLater(p, expected)) {
+                return new Problem(chain, p, "reordered", "record " + s + " is stored at position " + p
+                        + ", before record " + expected + " (reordered)");
+            }
+            return new Problem(chain, expected, "deleted", (s - expected == 1 ? "record " + expected + " is"
+                    : "records " + expected + ".." + (s - 1) + " are") + " missing (deleted); the next record present is " + s);
+        }
+        if (s < expected) {
+            if (prevRow != null && s == prevRow.seq() && r.prev().equals(prevRow.prev())) {
+                return new Problem(chain, prevRow.position(), "inserted", "record at position " + prevRow.position()
+                        + " was inserted: it and the record after it both claim to follow record " + (s - 1));
+            }
+            return new Problem(chain, p, "reordered", "record " + s + " is stored at position " + p
+                    + ", after record " + (expected - 1) + " (reordered)");
+        }
+        if (!r.prev().equals(prevHash)) {
+            if (prevRow != null && r.prev().equals(prevRow.prev())) {
+                return new Problem(chain, prevRow.position(), "inserted", "record at position " + prevRow.position()
+                        + " was inserted: it and the record after it both follow record " + (s - 2));
+            }
+            if (prevRow == null) {
+                return new Problem(chain, s, "modified", "record " + s + " does not link to "
+                        + (anchor == null ? "the start of the chain" : "the retention anchor at seq " + anchor.seq()) + " (modified)");
+            }
+            return new Problem(chain, prevRow.seq(), "modified", "record " + prevRow.seq()
+                    + " was modified and re-hashed: record " + s + " no longer links to it");
+        }
+        if (p != s) {
+            return new Problem(chain, p, "modified", "record " + s + " is stored at position " + p + " (renumbered)");
+        }
+        if (!r.index().columns().equals(r.stored())) {
+            return new Problem(chain, p, "modified", "record " + p + ": its search columns no longer match its content "
+                    + "(stored " + r.stored() + ", hashed " + r.index().columns() + ")");
+        }
+        Claim cl = claims.get(s);
+        if (cl != null && !cl.hash().equals(r.hash())) {
+            return new Problem(chain, s, "modified", "record " + s + " differs from the one " + cl.by()
+                    + " signed: the chain was rewritten at or before seq " + s);
+        }
+        return null;
+    }
+
+    /** Only on the error path: whether a record numbered {@code seq} is stored after {@code position}. */
+    private boolean existsLater(long position, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(StoredRow.SELECT + " WHERE chain = ? AND seq > ? ORDER BY seq")) {
+            ps.setString(1, chain);
+            ps.setLong(2, position);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    StoredRow r = StoredRow.digest(StoredRow.raw(rs));
+                    if (r.error() == null && r.seq() == seq) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static List<StoredRow> join(Future<List<StoredRow>> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("verify interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("verify failed: " + e.getCause(), e.getCause());
+        }
+    }
+}

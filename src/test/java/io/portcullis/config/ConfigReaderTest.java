@@ -1,0 +1,252 @@
+package io.portcullis.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** YAML → validated GatewayConfig: good configs and their defaults, and every kind of problem with its line. */
+class ConfigReaderTest {
+    static final Path BASE = Path.of("/etc/portcullis");
+
+    static GatewayConfig read(String yaml) throws ConfigException {
+        return ConfigReader.parse(yaml, "gw.yaml", BASE, null);
+    }
+
+    /** The problems as "line: message". */
+    static List<String> problems(String yaml) {
+        try {
+            read(yaml);
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> assertThat(p.file()).isEqualTo("gw.yaml"));
+            return e.problems().stream().map(p -> p.line() + ": " + p.message()).toList();
+        }
+        throw new AssertionError("expected problems in:\n" + yaml);
+    }
+
+    @Test
+    void aMinimalConfigGetsTheDefaults() throws Exception {
+        GatewayConfig c = read("upstreams:\n  demo:\n    command: [demo-server, --stdio]\n");
+        ServerSettings s = c.server();
+        assertThat(s.host()).isEqualTo("127.0.0.1");
+        assertThat(s.port()).isEqualTo(8080);
+        assertThat(s.maxBodyBytes()).isEqualTo(4L * 1024 * 1024);
+        assertThat(s.toolSeparator()).isEqualTo("__");
+        assertThat(s.pageSize()).isEqualTo(100);
+        assertThat(s.dataDir()).isEqualTo(BASE.resolve("data"));
+        assertThat(c.environments()).extracting(EnvironmentConfig::name).containsExactly("default");
+        UpstreamConfig u = c.upstreams().get("demo");
+        assertThat(u.transport()).isEqualTo(UpstreamConfig.Transport.STDIO);
+        assertThat(u.command()).containsExactly("demo-server", "--stdio");
+        assertThat(u.prefix()).isEqualTo("demo");
+        assertThat(u.timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(u.protocolVersion()).isEqualTo("2025-11-25");
+        assertThat(c.tool("demo__x")).isEqualTo(ToolSettings.DEFAULT);
+    }
+
+    @Test
+    void anEmptyFileIsAValidGatewayWithNoUpstreams() throws Exception {
+        assertThat(read("").upstreams()).isEmpty();
+        assertThat(read("# nothing yet\n").environments()).hasSize(1);
+    }
+
+    @Test
+    void aFullConfigIsReadAsWritten() throws Exception {
+        GatewayConfig c = read("""
+                server:
+                  host: 0.0.0.0
+                  port: 9000
+                  allowed_origins: [https://app.example.com]
+                  allowed_hosts: mcp.internal
+                  max_body_bytes: 65536
+                  data_dir: /var/lib/portcullis
+                  tool_separator: "."
+                  page_size: 20
+                  session_idle_timeout: 5m
+                environments:
+                  - dev
+                  - {name: prod, production: true}
+                upstreams:
+                  files:
+                    command: mcp-server-filesystem
+                    args: [/srv/files]
+                    env: {LOG: quiet}
+                    cwd: work
+                    prefix: fs
+                    timeout: 500ms
+                    protocol_version: 2025-06-18
+                  remote:
+                    url: https://mcp.example.com/mcp
+                    headers:
+                      Authorization: {env: REMOTE_TOKEN, prefix: "Bearer "}
+                      X-Key: {file: secrets/key.txt}
+                    prefix: ""
+                tools:
+                  fs.write_file: {enabled: false}
+                  search: {environments: [dev], timeout: 2s}
+                """);
+        ServerSettings s = c.server();
+        assertThat(s.port()).isEqualTo(9000);
+        assertThat(s.allowedOrigins()).containsExactly("https://app.example.com");
+        assertThat(s.allowedHosts()).containsExactly("mcp.internal");
+        assertThat(s.maxBodyBytes()).isEqualTo(65536);
+        assertThat(s.dataDir()).isEqualTo(Path.of("/var/lib/portcullis"));
+        assertThat(s.sessionIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.defaultEnvironment().name()).isEqualTo("dev");
+        assertThat(c.environment("prod").orElseThrow().production()).isTrue();
+        UpstreamConfig files = c.upstreams().get("files");
+        assertThat(files.command()).containsExactly("mcp-server-filesystem", "/srv/files");
+        assertThat(files.env()).containsEntry("LOG", "quiet");
+        assertThat(files.cwd()).isEqualTo(BASE.resolve("work"));
+        assertThat(files.timeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(files.protocolVersion()).isEqualTo("2025-06-18");
+        UpstreamConfig remote = c.upstreams().get("remote");
+        assertThat(remote.transport()).isEqualTo(UpstreamConfig.Transport.HTTP);
+        assertThat(remote.url().toString()).isEqualTo("https://mcp.example.com/mcp");
+        assertThat(remote.prefix()).isEmpty();
+        assertThat(remote.headers().get("Authorization")).isEqualTo(new UpstreamConfig.HeaderSource("REMOTE_TOKEN", null, "Bearer "));
+        assertThat(remote.headers().get("X-Key").file()).isEqualTo(BASE.resolve("secrets/key.txt"));
+        assertThat(List.copyOf(c.upstreams().keySet())).containsExactly("files", "remote");
+        assertThat(c.tool("fs.write_file").enabled()).isFalse();
+        assertThat(c.tool("search").enabledIn("dev")).isTrue();
+        assertThat(c.tool("search").enabledIn("prod")).isFalse();
+        assertThat(c.tool("search").timeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void brokenYamlSaysWhere() {
+        assertThat(problems("upstreams:\n  demo:\n    command: [a, b\n  other: 1\n")).singleElement().asString()
+                .startsWith("4: not valid YAML");
+        assertThat(problems("a: 1\n b: 2\n")).singleElement().asString().contains("not valid YAML");
+    }
+
+    @Test
+    void theRootMustBeAMapping() {
+        assertThat(problems("- a\n- b\n")).singleElement().asString().contains("must be a mapping");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithItsLine() {
+        List<String> p = problems("""
+                server:
+                  port: 70000
+                  page_size: many
+                  tool_separator: "::"
+                  max_body_bytes: 10
+                  session_idle_timeout: 5 minutes
+                  colour: blue
+                environments: [dev, dev, Bad Name]
+                upstreams:
+                  Demo:
+                    command: x
+                  both:
+                    command: x
+                    url: http://127.0.0.1/mcp
+                  neither:
+                    prefix: n
+                  ftp:
+                    url: ftp://example.com/mcp
+                  static:
+                    url: http://127.0.0.1/mcp
+                    headers:
+                      Authorization: Bearer secret
+                      X-Both: {env: A, file: b}
+                  local:
+                    command: [x, 3, true]
+                    headers:
+                      X-A: {env: A}
+                    prefix: "has space"
+                    protocol_version: 2024-11-05
+                    timeout: 10
+                  copy:
+                    command: y
+                    prefix: ftp
+                tools:
+                  t1: {enabled: yes please, environments: [staging], colour: red}
+                  t2: 5
+                extra: true
+                """);
+        assertThat(p.subList(0, p.size() - 1)).containsExactly(
+                "2: 'port' must be a whole number from 0 to 65535",
+                "3: 'page_size' must be a whole number from 1 to 10000",
+                "4: 'tool_separator' must be 1-8 characters of [A-Za-z0-9_.-] (tool names must stay within the spec's alphabet)",
+                "5: 'max_body_bytes' must be a whole number from 1024 to 1073741824",
+                "6: 'session_idle_timeout' must be a duration such as 500ms, 30s, 5m, 1h or 7d; got '5 minutes'",
+                "7: unknown key 'colour'; expected one of [allowed_hosts, allowed_origins, data_dir, host, max_body_bytes, page_size, port, session_idle_timeout, tool_separator]",
+                "8: environment 'dev' is declared twice",
+                "8: an environment needs a 'name' of lowercase letters, digits, '-' or '_'",
+                "10: upstream name 'Demo' must be lowercase letters, digits, '-' or '_' (1-63)",
+                "12: upstream 'both' needs exactly one of 'command' (stdio) and 'url' (Streamable HTTP)",
+                "15: upstream 'neither' needs exactly one of 'command' (stdio) and 'url' (Streamable HTTP)",
+                "18: 'url' must be an http:// or https:// URL; got 'ftp://example.com/mcp'",
+                "22: header 'Authorization' must be {env: VAR} or {file: path} (static values in the file are not allowed: keep secrets out of config)",
+                "23: header 'X-Both' needs exactly one of 'env' and 'file'",
+                "25: 'command' entries must be strings",
+                "26: 'headers' apply to url upstreams only",
+                "28: 'prefix' must be up to 64 characters of [A-Za-z0-9_.-]",
+                "29: 'protocol_version' must be one of [2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28]",
+                "30: 'timeout' must be a duration such as 500ms, 30s, 5m, 1h or 7d; got '10'",
+                "33: prefix 'ftp' is already used by upstream 'ftp'",
+                "35: unknown key 'colour'; expected one of [enabled, environments, timeout]",
+                "35: tool 't1' names environment 'staging', which is not declared",
+                "35: 'enabled' must be true or false",
+                "36: tool 't2' must be a mapping (enabled, environments, timeout)");
+        // the top-level keys grow with each capability's section
+        assertThat(p.getLast()).startsWith("37: unknown key 'extra'; expected one of [")
+                .contains("environments", "server", "tools", "upstreams");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "environments: []|1: 'environments' must be a non-empty list; the first is served at /mcp",
+            "environments: dev|1: 'environments' must be a non-empty list; the first is served at /mcp",
+            "environments: [{production: true}]|1: an environment needs a 'name' of lowercase letters, digits, '-' or '_'",
+            "upstreams: [a, b]|1: 'upstreams' must be a mapping",
+            "upstreams: {a: 1}|1: upstream 'a' needs 'command' (stdio) or 'url' (Streamable HTTP)",
+            "server: 8080|1: 'server' must be a mapping",
+            "server: {host: [a]}|1: 'host' must be a string",
+            "server: {allowed_origins: {a: 1}}|1: 'allowed_origins' must be a list of strings",
+            "tools: [a]|1: 'tools' must be a mapping"})
+    void oneProblemOfEachShape(String yaml, String problem) {
+        assertThat(problems(yaml)).contains(problem);
+    }
+
+    @Test
+    void prefixesMustBeUniqueButNamesMayDifferFromThem() throws Exception {
+        assertThat(problems("upstreams:\n  a: {command: x}\n  b: {command: y, prefix: a}\n"))
+                .containsExactly("3: prefix 'a' is already used by upstream 'a'");
+        assertThat(read("upstreams:\n  a: {command: x, prefix: b}\n  b: {command: y, prefix: a}\n").upstreams()).hasSize(2);
+    }
+
+    @Test
+    void aFileIsReadWithItsNameInEveryProblem(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("gw.yaml");
+        Files.writeString(f, "server:\n  port: -1\n");
+        assertThatThrownBy(() -> ConfigReader.read(f)).isInstanceOf(ConfigException.class)
+                .hasMessage(f + ":2: 'port' must be a whole number from 0 to 65535");
+        Files.writeString(f, "upstreams:\n  a: {command: x, cwd: sub}\n");
+        GatewayConfig c = ConfigReader.read(f);
+        assertThat(c.source()).isEqualTo(f);
+        assertThat(c.upstreams().get("a").cwd()).isEqualTo(dir.resolve("sub"));
+        assertThatThrownBy(() -> ConfigReader.read(dir.resolve("missing.yaml"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("missing.yaml:0: cannot read");
+    }
+
+    @Test
+    void headerValuesResolveFromFilesAndSayWhatIsMissing(@TempDir Path dir) throws Exception {
+        Path secret = dir.resolve("token");
+        Files.writeString(secret, "s3cret\n");
+        assertThat(new UpstreamConfig.HeaderSource(null, secret, "Bearer ").resolve()).isEqualTo("Bearer s3cret");
+        assertThatThrownBy(() -> new UpstreamConfig.HeaderSource("PORTCULLIS_SURELY_UNSET_VAR", null, "").resolve())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("PORTCULLIS_SURELY_UNSET_VAR");
+        assertThatThrownBy(() -> new UpstreamConfig.HeaderSource(null, dir.resolve("nope"), "").resolve())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("nope");
+    }
+}

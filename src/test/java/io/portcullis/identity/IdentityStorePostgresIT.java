@@ -1,0 +1,77 @@
+package io.portcullis.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.store.Store;
+import io.portcullis.store.StoreConfig;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The identity tables on the shared store (PostgreSQL, several nodes): same behaviour as on SQLite. */
+class IdentityStorePostgresIT {
+    static final String BASE = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+    @TempDir
+    Path dir;
+    String schema;
+
+    @BeforeEach
+    void createSchema() throws Exception {
+        schema = "identity_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(BASE); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        }
+    }
+
+    @AfterEach
+    void dropSchema() throws Exception {
+        try (Connection c = DriverManager.getConnection(BASE); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    Store node() {
+        return Store.open(new StoreConfig(BASE + "&currentSchema=" + schema, dir, 2));
+    }
+
+    @Test
+    void keysAndRevocationsAreSharedByNodesAndSurviveRestarts() throws Exception {
+        String secret;
+        try (Store a = node(); Store b = node()) {
+            IdentityStore nodeA = IdentityStore.open(a);
+            IdentityStore nodeB = IdentityStore.open(b);
+            nodeB.startRefresh(Duration.ofMillis(100));
+            secret = nodeA.createKey("batch", "batch", List.of("prod"), Instant.now().plus(Duration.ofDays(1)), "test").secret();
+            nodeA.revokeJti("jti-pg", "test", null);
+            nodeA.revokeSubject("mallory", null, "test", null);
+            nodeA.revokeSubject("mallory", null, "test", "again: the instant moves forward");
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while ((nodeB.verifyKey(secret) == null || !nodeB.jtiRevoked("jti-pg")) && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            assertThat(nodeB.verifyKey(secret)).isNotNull();
+            assertThat(nodeB.jtiRevoked("jti-pg")).isTrue();
+            assertThat(nodeB.subjectRevokedAt("x", "mallory")).isNotNull();
+            nodeA.close();
+            nodeB.close();
+        }
+        try (Store restarted = node()) {
+            IdentityStore ids = IdentityStore.open(restarted);
+            assertThat(ids.verifyKey(secret)).isNotNull();
+            assertThat(ids.revocations()).hasSize(2);
+            assertThat(ids.revokeKey(ids.verifyKey(secret).prefix(), "test")).isTrue();
+            assertThat(ids.verifyKey(secret).revoked()).isNotNull();
+            ids.close();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.portcullis.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.protocol.Json;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The per-session event log behind Last-Event-ID resumption and the GET stream's queue. */
+class EventLogTest {
+    static ObjectNode msg(int n) {
+        return Json.object().put("n", n);
+    }
+
+    @Test
+    void idsNameTheStreamAndIncreaseAcrossStreams() {
+        EventLog log = new EventLog(10);
+        EventLog.Event a = log.append("get", msg(1));
+        EventLog.Event b = log.append("post-1", msg(2));
+        EventLog.Event c = log.append("get", msg(3));
+        assertThat(List.of(a.id(), b.id(), c.id())).containsExactly("get.1", "post-1.2", "get.3");
+    }
+
+    @Test
+    void afterReturnsOnlyThatStreamsLaterEvents() {
+        EventLog log = new EventLog(10);
+        log.append("get", msg(1));
+        log.append("post-1", msg(2));
+        log.append("get", msg(3));
+        log.append("get", msg(4));
+        assertThat(log.after("get", 1)).extracting(e -> e.message().path("n").asInt()).containsExactly(3, 4);
+        assertThat(log.after("get", 4)).isEmpty();
+        assertThat(log.after("post-1", 0)).hasSize(1);
+        assertThat(log.after("post-2", 0)).isEmpty();
+    }
+
+    @Test
+    void onlyTheLastCapacityEntriesAreKept() {
+        EventLog log = new EventLog(3);
+        for (int i = 1; i <= 5; i++) {
+            log.append("get", msg(i));
+        }
+        assertThat(log.after("get", 0)).extracting(e -> e.seq()).containsExactly(3L, 4L, 5L);
+    }
+
+    @Test
+    void aStreamIsKnownWhileAnythingOfItIsKeptAndEndsWhenMarked() {
+        EventLog log = new EventLog(2);
+        log.append("post-1", msg(1));
+        assertThat(log.knows("post-1")).isTrue();
+        assertThat(log.ended("post-1")).isFalse();
+        log.end("post-1");
+        assertThat(log.ended("post-1")).isTrue();
+        assertThat(log.after("post-1", 0)).hasSize(1); // the end mark is not an event
+        log.append("get", msg(2));
+        log.append("get", msg(3));
+        assertThat(log.knows("post-1")).isFalse();
+        assertThat(log.knows("post-9")).isFalse();
+    }
+
+    @Test
+    void awaitReturnsWhenAnEventComes() throws Exception {
+        EventLog log = new EventLog(10);
+        CompletableFuture<List<EventLog.Event>> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return log.await("get", 0, 30_000);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(50);
+        log.append("post-1", msg(1)); // another stream: no wake-up for "get"
+        log.append("get", msg(2));
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).extracting(e -> e.message().path("n").asInt()).containsExactly(2);
+    }
+
+    @Test
+    void awaitTimesOutEmpty() throws Exception {
+        assertThat(new EventLog(10).await("get", 0, 50)).isEmpty();
+    }
+
+    @Test
+    void awaitReturnsEarlyOnEndWakeAndClose() throws Exception {
+        EventLog log = new EventLog(10);
+        assertEarly(log, "post-1", () -> log.end("post-1"));
+        assertEarly(log, "post-2", log::wake);
+        assertEarly(log, "post-3", log::close);
+        assertThat(log.isClosed()).isTrue();
+    }
+
+    private static void assertEarly(EventLog log, String stream, Runnable trigger) throws Exception {
+        CompletableFuture<List<EventLog.Event>> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return log.await(stream, 0, Duration.ofMinutes(5).toMillis());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(100);
+        assertThat(waiting).isNotDone();
+        // the waiter may not be waiting yet on a busy machine: trigger until it returns
+        for (int i = 0; i < 100 && !waiting.isDone(); i++) {
+            trigger.run();
+            Thread.sleep(50);
+        }
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEmpty();
+    }
+}

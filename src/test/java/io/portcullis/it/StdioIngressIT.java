@@ -1,0 +1,106 @@
+package io.portcullis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.Message;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code portcullis stdio --config F}: the built jar as a local client's child, driven with newline JSON-RPC. */
+class StdioIngressIT {
+
+    @TempDir
+    Path dir;
+
+    private StdioPeer start(String env) throws Exception {
+        Path config = dir.resolve("gw.yaml");
+        Files.writeString(config, """
+                environments: [dev, prod]
+                upstreams:
+                  demo:
+                    command: %s
+                tools:
+                  demo__delete_project: {environments: [dev]}
+                catalog: {unlisted: allow}
+                """.formatted(TestGateway.list(JvmPeers.demo())));
+        return env == null ? new StdioPeer(JvmPeers.portcullis("stdio", "--config", config.toString()), dir)
+                : new StdioPeer(JvmPeers.portcullis("stdio", "--config", config.toString(), "--env", env), dir);
+    }
+
+    private static ObjectNode request(int id, String method, ObjectNode params) {
+        return Message.request(Json.object().numberNode(id), method, params);
+    }
+
+    @Test
+    void aClientInitializesListsAndCalls() throws Exception {
+        try (StdioPeer gw = start(null)) {
+            gw.send(LegacySession.initialize(1, "2025-06-18", Json.object()));
+            ObjectNode init = gw.nextResponse();
+            assertThat(init.path("id").asInt()).isEqualTo(1);
+            assertThat(init.path("result").path("protocolVersion").asString()).isEqualTo("2025-06-18");
+            assertThat(init.path("result").path("serverInfo").path("name").asString()).isEqualTo("portcullis");
+            gw.send(Message.notification("notifications/initialized", null));
+
+            gw.send(request(2, "tools/list", Json.object()));
+            ObjectNode list = gw.nextResponse();
+            assertThat(list.path("id").asInt()).isEqualTo(2);
+            assertThat(LegacySession.names(list.path("result").path("tools"))).contains("demo__echo", "demo__delete_project");
+
+            ObjectNode p = Json.object().put("name", "demo__echo");
+            p.putObject("arguments").put("message", "over stdio");
+            gw.send(request(3, "tools/call", p));
+            ObjectNode call = gw.nextResponse();
+            assertThat(call.path("id").asInt()).isEqualTo(3);
+            assertThat(call.path("result").path("content").get(0).path("text").asString()).isEqualTo("over stdio");
+
+            gw.sendLine("this is not json");
+            assertThat(gw.nextResponse().path("error").path("code").asInt()).isEqualTo(-32700);
+            gw.send(Json.object().put("jsonrpc", "2.0").put("id", 4));
+            assertThat(gw.nextResponse().path("error").path("code").asInt()).isEqualTo(-32600);
+            gw.send(request(5, "no/such/method", Json.object()));
+            assertThat(gw.nextResponse().path("error").path("code").asInt()).isEqualTo(-32601);
+
+            assertThat(gw.closeInputAndWait(Duration.ofSeconds(30))).isZero();
+            assertThat(gw.stderr()).contains("upstream demo ready");
+        }
+    }
+
+    @Test
+    void theEnvironmentDecidesWhatIsVisible() throws Exception {
+        try (StdioPeer gw = start("prod")) {
+            gw.send(LegacySession.initialize(1, "2025-11-25", Json.object()));
+            gw.nextResponse();
+            gw.send(request(2, "tools/list", Json.object()));
+            List<String> names = LegacySession.names(gw.nextResponse().path("result").path("tools"));
+            assertThat(names).contains("demo__echo").doesNotContain("demo__delete_project");
+            ObjectNode p = Json.object().put("name", "demo__delete_project");
+            p.putObject("arguments").put("project", "acme-web");
+            gw.send(request(3, "tools/call", p));
+            var refused = gw.nextResponse().path("result");
+            assertThat(refused.path("isError").asBoolean()).isTrue();
+            assertThat(refused.path("_meta").path("io.portcullis/refusal").path("control").asString()).isEqualTo("tool-switch");
+        }
+    }
+
+    @Test
+    void requestsBeforeInitializeAreRefused() throws Exception {
+        try (StdioPeer gw = start(null)) {
+            gw.send(request(1, "tools/list", Json.object()));
+            assertThat(gw.nextResponse().path("error").path("code").asInt()).isEqualTo(-32600);
+        }
+    }
+
+    @Test
+    void anUndeclaredEnvironmentExits1() throws Exception {
+        try (StdioPeer gw = start("nowhere")) {
+            assertThat(gw.closeInputAndWait(Duration.ofSeconds(30))).isEqualTo(1);
+            assertThat(gw.stderr()).contains("nowhere");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.portcullis.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.config.UpstreamConfig;
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.Message;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The Streamable HTTP upstream transport against a scripted server on loopback. */
+class HttpConnectionTest {
+    /** What the scripted server answers, chosen by the request's method name. */
+    private volatile String sessionToIssue;
+    private final BlockingQueue<Request> seen = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> seenBodies = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Object[]> received = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> failures = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> closes = new LinkedBlockingQueue<>();
+    private Server server;
+    private HttpClient client;
+    private URI url;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new Server();
+        ServerConnector c = new ServerConnector(server);
+        c.setHost("127.0.0.1");
+        c.setPort(0);
+        server.addConnector(c);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request req, Response res, Callback cb) throws Exception {
+                String body = Content.Source.asString(req, StandardCharsets.UTF_8);
+                seen.add(req);
+                seenBodies.add(body);
+                JsonNode msg = Json.parse(body);
+                String method = msg.path("method").asString("");
+                if (sessionToIssue != null) {
+                    res.getHeaders().put("Mcp-Session-Id", sessionToIssue);
+                }
+                switch (method) {
+                    case "json" -> reply(res, cb, 200, "application/json",
+                            Json.write(Message.result(msg.get("id"), Json.object().put("via", "json"))));
+                    case "sse" -> reply(res, cb, 200, "text/event-stream",
+                            "event: message\ndata: " + Json.write(Message.notification("notifications/progress",
+                                    Json.object().put("progressToken", "pc-1").put("progress", 1)))
+                                    + "\n\nevent: message\ndata: " + Json.write(Message.result(msg.get("id"),
+                                    Json.object().put("via", "sse"))) + "\n\n");
+                    case "broken" -> reply(res, cb, 500, "text/plain", "boom");
+                    case "gone" -> reply(res, cb, 404, "text/plain", "no such session");
+                    default -> reply(res, cb, 202, null, "");
+                }
+                return true;
+            }
+        });
+        server.start();
+        url = URI.create("http://127.0.0.1:" + c.getLocalPort() + "/mcp");
+        client = Upstream.httpClient();
+    }
+
+    private static void reply(Response res, Callback cb, int status, String type, String body) {
+        res.setStatus(status);
+        if (type != null) {
+            res.getHeaders().put("Content-Type", type);
+        }
+        res.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), cb);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        client.stop();
+        server.stop();
+    }
+
+    private HttpConnection connect(Map<String, UpstreamConfig.HeaderSource> headers) {
+        UpstreamConfig cfg = new UpstreamConfig("up", UpstreamConfig.Transport.HTTP, List.of(), Map.of(), null, url,
+                headers, "up", Duration.ofSeconds(5), "2025-11-25");
+        HttpConnection conn = new HttpConnection(cfg, client);
+        conn.open(new Connection.Sink() {
+            @Override
+            public void receive(ObjectNode message, Long relatedId) {
+                received.add(new Object[] {message, relatedId});
+            }
+
+            @Override
+            public void requestFailed(long requestId, String why) {
+                failures.add(requestId + ": " + why);
+            }
+
+            @Override
+            public void closed(String why) {
+                closes.add(why);
+            }
+        });
+        return conn;
+    }
+
+    private static ObjectNode request(long id, String method) {
+        return Message.request(Json.object().numberNode(id), method, Json.object());
+    }
+
+    private Object[] nextReceived() throws InterruptedException {
+        Object[] r = received.poll(5, TimeUnit.SECONDS);
+        assertThat(r).as("a message from the upstream").isNotNull();
+        return r;
+    }
+
+    @Test
+    void jsonAnswerReachesTheSinkWithItsRequestIdAndTheSessionIsKept() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "s3cret\n");
+        HttpConnection conn = connect(Map.of("Authorization", new UpstreamConfig.HeaderSource(null, token, "Bearer ")));
+        sessionToIssue = "sess-1";
+        conn.send(request(7, "json"), 7L);
+        Object[] r = nextReceived();
+        assertThat(((ObjectNode) r[0]).path("result").path("via").asString()).isEqualTo("json");
+        assertThat(r[1]).isEqualTo(7L);
+        Request first = seen.take();
+        assertThat(first.getHeaders().get("Authorization")).isEqualTo("Bearer s3cret");
+        assertThat(first.getHeaders().get("Accept")).contains("application/json").contains("text/event-stream");
+
+        sessionToIssue = null;
+        conn.negotiated("2025-11-25");
+        conn.send(request(8, "json"), 8L);
+        nextReceived();
+        Request second = seen.poll(5, TimeUnit.SECONDS);
+        while (second != null && "GET".equals(second.getMethod())) {
+            second = seen.poll(5, TimeUnit.SECONDS); // the GET stream the negotiation opened
+        }
+        assertThat(second).isNotNull();
+        assertThat(second.getHeaders().get("Mcp-Session-Id")).isEqualTo("sess-1");
+        assertThat(second.getHeaders().get("MCP-Protocol-Version")).isEqualTo("2025-11-25");
+        assertThat(failures).isEmpty();
+        conn.close();
+    }
+
+    @Test
+    void sseAnswerDeliversEveryEventInOrder() throws Exception {
+        HttpConnection conn = connect(Map.of());
+        conn.send(request(3, "sse"), 3L);
+        Object[] progress = nextReceived();
+        Object[] result = nextReceived();
+        assertThat(((ObjectNode) progress[0]).path("method").asString()).isEqualTo("notifications/progress");
+        assertThat(((ObjectNode) result[0]).path("result").path("via").asString()).isEqualTo("sse");
+        assertThat(progress[1]).isEqualTo(3L);
+        assertThat(result[1]).isEqualTo(3L);
+        conn.close();
+    }
+
+    @Test
+    void acceptedNotificationDeliversNothingAndFailsNothing() throws Exception {
+        HttpConnection conn = connect(Map.of());
+        conn.send(Message.notification("notifications/initialized", null), null);
+        assertThat(seenBodies.poll(5, TimeUnit.SECONDS)).contains("notifications/initialized");
+        conn.send(request(4, "json"), 4L); // answered after the notification's 202: nothing came in between
+        assertThat(((ObjectNode) nextReceived()[0]).path("id").asLong()).isEqualTo(4);
+        assertThat(failures).isEmpty();
+        conn.close();
+    }
+
+    @Test
+    void serverErrorWithoutJsonFailsTheRequestAtOnce() throws Exception {
+        HttpConnection conn = connect(Map.of());
+        conn.send(request(5, "broken"), 5L);
+        assertThat(failures.poll(5, TimeUnit.SECONDS)).startsWith("5: ").contains("HTTP 500");
+        assertThat(received).isEmpty();
+        conn.close();
+    }
+
+    @Test
+    void unknownSessionClosesTheConnection() throws Exception {
+        HttpConnection conn = connect(Map.of());
+        sessionToIssue = "sess-2";
+        conn.send(request(1, "json"), 1L);
+        nextReceived();
+        sessionToIssue = null;
+        conn.send(request(2, "gone"), 2L);
+        assertThat(closes.poll(5, TimeUnit.SECONDS)).contains("404");
+        conn.close();
+    }
+
+    @Test
+    void unreachableUpstreamFailsTheRequest() throws Exception {
+        HttpConnection conn = connect(Map.of());
+        server.stop();
+        conn.send(request(9, "json"), 9L);
+        assertThat(failures.poll(10, TimeUnit.SECONDS)).startsWith("9: ");
+        conn.close();
+    }
+}
