@@ -79,11 +79,15 @@ public final class TestGateway implements AutoCloseable {
 
     /**
      * Protocol tests are about the wire, not the inventory: a config without a catalog gets one
-     * that offers every tool ({@code unlisted: allow}). Tests of the catalog bring their own.
+     * that offers every tool ({@code unlisted: allow}), and a config without a {@code readiness:}
+     * section gets the G1 gate switched off. Tests of the catalog and of the gate bring their own.
      */
     public static String openCatalog(String yaml) {
         boolean hasCatalog = yaml.startsWith("catalog:") || yaml.contains("\ncatalog:");
-        return hasCatalog ? yaml : yaml + "\ncatalog: {unlisted: allow}\n";
+        String out = hasCatalog ? yaml : yaml + "\ncatalog: {unlisted: allow}\n";
+        // nor about the readiness gate (G1): tests of the gate bring their own readiness section
+        boolean hasReadiness = yaml.startsWith("readiness:") || yaml.contains("\nreadiness:");
+        return hasReadiness ? out : out + "\nreadiness: {gate: {enforce: false}}\n";
     }
 
     private static GatewayConfig onFreePort(GatewayConfig c) {
