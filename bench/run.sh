@@ -17,7 +17,7 @@ work="$root/target/bench"
 rates=${BENCH_RATES:-200,500,1000}
 seconds=${BENCH_SECONDS:-8}
 rounds=${BENCH_ROUNDS:-4}
-warmup=${BENCH_WARMUP:-4}
+warmup=${BENCH_WARMUP:-10}
 peak_seconds=${BENCH_PEAK_SECONDS:-5}
 concurrency=${BENCH_CONCURRENCY:-32}
 
@@ -53,6 +53,10 @@ if [ ! -d "$classes" ] || [ -n "$(find bench/src -newer "$classes" -print -quit)
 fi
 rm -rf "$work"
 mkdir -p "$work"
+# The gateways' data directories (their embedded store, where every audit record is made
+# durable): fresh ones under BENCH_DATA_DIR (e.g. a tmpfs, to take the disk out of the
+# measurement), by default under target/bench.
+data_dir=$(mktemp -d "${BENCH_DATA_DIR:-$work}/portcullis-bench-data.XXXXXX")
 
 # --- start the servers, remember their pids, stop them (and their children) on exit --------
 pids=()
@@ -68,7 +72,7 @@ stop_all() {
     kill -9 "$pid" 2>/dev/null || true
   done
 }
-trap stop_all EXIT
+trap 'stop_all; [ -n "${BENCH_DATA_DIR:-}" ] && rm -rf "$data_dir" "$data_dir-stdio"' EXIT
 trap 'exit 130' INT TERM
 
 wait_for() { # wait_for <file> <text> <what>
@@ -89,25 +93,37 @@ pids+=($!)
 pid_echo=$!
 wait_for "$work/echo-http.log" "listening on" "the echo upstream"
 
+# The gateways otherwise run on their defaults: the whole pipeline (call log, an audit record
+# made durable in the embedded store before each answer, catalog, tool switch, result limit,
+# argument checks, the shipped default policy) and no identity section (callers are anonymous).
+catalog() { # catalog <upstream>... : the catalog entries of the echo tool of each upstream
+  echo "catalog:"
+  echo "  upstreams:"
+  for u in "$@"; do echo "    $u: {owner: bench}"; done
+  echo "  tools:"
+  for u in "$@"; do echo "    ${u}__echo: {purpose: Benchmark echo., risk: read_only}"; done
+}
 cat >"$work/gateway.yaml" <<EOF
 # Portcullis in front of the echo upstream twice: over Streamable HTTP and over stdio.
 server:
   host: 127.0.0.1
   port: $p_gw
-  data_dir: $work/data
+  data_dir: $data_dir
 upstreams:
   http:
     url: http://127.0.0.1:$p_echo/mcp
   stdio:
     command: ["$java", "-cp", "$jar", "io.portcullis.demo.DemoServer", "--echo"]
+$(catalog http stdio)
 EOF
 cat >"$work/gateway-stdio.yaml" <<EOF
 # Portcullis's stdio ingress in front of the echo upstream over stdio.
 server:
-  data_dir: $work/data
+  data_dir: $data_dir-stdio
 upstreams:
   stdio:
     command: ["$java", "-cp", "$jar", "io.portcullis.demo.DemoServer", "--echo"]
+$(catalog stdio)
 EOF
 
 say "Portcullis on 127.0.0.1:$p_gw (upstreams: echo over HTTP, echo over stdio)"
