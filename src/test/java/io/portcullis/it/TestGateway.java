@@ -45,6 +45,15 @@ public final class TestGateway implements AutoCloseable {
         return start(yaml, true);
     }
 
+    /** A gateway in front of the bundled demo upstream only (the wire-level tests' usual setup). */
+    public static TestGateway startDemo() throws Exception {
+        return start("""
+                upstreams:
+                  demo:
+                    command: %s
+                """.formatted(list(JvmPeers.demo())));
+    }
+
     /** Starts a gateway on {@code yaml} without waiting for its upstreams (some may never come up). */
     public static TestGateway startWithoutWaiting(String yaml) throws Exception {
         return start(yaml, false);
