@@ -104,8 +104,9 @@ for name in $upstreams; do
   rm -rf "$dir"
   mkdir -p "$dir"
   start_upstream "$name" "$dir/upstream.log"
-  # catalog unlisted: allow - a transparency measure offers every tool the upstream offers.
-  printf 'server:\n  host: 127.0.0.1\n  data_dir: %s\nupstreams:\n  %s:\n    url: http://127.0.0.1:%s/mcp\n    prefix: ""\ncatalog: {unlisted: allow}\n' \
+  # catalog unlisted: allow - a transparency measure offers every tool the upstream offers;
+  # readiness gate off - the suite measures the wire, not a deployment (no identity, no audit key).
+  printf 'server:\n  host: 127.0.0.1\n  data_dir: %s\nupstreams:\n  %s:\n    url: http://127.0.0.1:%s/mcp\n    prefix: ""\ncatalog: {unlisted: allow}\nreadiness: {gate: {enforce: false}}\n' \
     "$dir/data" "$name" "$up_port" > "$dir/through.yaml"
   start_gateway "$dir/through.yaml" "$dir/gateway.log"
   echo "conformance: $name directly at http://127.0.0.1:$up_port/mcp, through Portcullis at $gw_url" >&2

@@ -35,7 +35,14 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     /** Current state, swapped as one value so a call never sees half of a reload. */
     private record Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline,
-                            Policy policy) {}
+                            Policy policy, io.portcullis.readiness.Report readiness) {}
+
+    /** A snapshot with its readiness report (G1): computed when config or catalog change, never per call. */
+    private Snapshot snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline,
+                              Policy policy) {
+        return new Snapshot(config, upstreams, catalog, pipeline, policy,
+                io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded()));
+    }
 
     private final HttpClient http = Upstream.httpClient();
     private final List<BiConsumer<String, ObjectNode>> listeners = new CopyOnWriteArrayList<>();
@@ -43,7 +50,9 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private volatile Snapshot snapshot;
     private final io.portcullis.store.Store store;
     private final io.portcullis.identity.Identity identity;
+    private final io.portcullis.approval.Approvals approvals;
     private final io.portcullis.audit.AuditLog audit;
+    private final io.portcullis.readiness.ConfigChanges changes;
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -61,11 +70,15 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             store.close();
             throw e;
         }
+        this.approvals = new io.portcullis.approval.Approvals(store, java.time.Clock.systemUTC());
+        approvals.apply(config.approvals());
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), new Upstream(uc, this, http));
         }
-        snapshot = new Snapshot(config, ups, Catalog.EMPTY, buildPipeline(), compile(config));
+        this.changes = new io.portcullis.readiness.ConfigChanges(store);
+        changes.record(config);
+        snapshot = snapshot(config, ups, Catalog.EMPTY, buildPipeline(), compile(config));
     }
 
     public void start() {
@@ -100,6 +113,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         return audit;
     }
 
+    /** The approval workflow (C3.2, C3.3): requests, decisions, waiting calls. */
+    public io.portcullis.approval.Approvals approvals() {
+        return approvals;
+    }
+
     private static List<String> environmentNames(GatewayConfig c) {
         return c.environments().stream().map(io.portcullis.config.EnvironmentConfig::name).toList();
     }
@@ -129,6 +147,21 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         }
     }
 
+    /** The readiness report of the current config and catalog, with each environment's G1 gate. */
+    public io.portcullis.readiness.Report readiness() {
+        return snapshot.readiness();
+    }
+
+    /** Whether every applied config has been recorded in the store's {@code config_changes} (C7.3). */
+    public boolean changelogRecorded() {
+        return changes.healthy();
+    }
+
+    /** The changelog of applied configs (C7.3). */
+    public io.portcullis.readiness.ConfigChanges configChanges() {
+        return changes;
+    }
+
     public Pipeline pipeline() {
         return snapshot.pipeline();
     }
@@ -148,7 +181,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     private Pipeline buildPipeline() {
         CallHandler terminal = this::invoke;
-        return new Pipeline(Stages.standard(this::catalog, this::policy, audit), terminal);
+        return new Pipeline(Stages.standard(this::catalog, this::policy, audit, approvals, this::readiness), terminal);
     }
 
     /** The terminal handler: the call goes to its upstream under the tool's (or upstream's) timeout (C6.1). */
@@ -189,8 +222,13 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             }
             identity.apply(next.identity(), environmentNames(next));
             audit.reconfigure(next.audit());
-            snapshot = new Snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline(), compile(next));
+            approvals.apply(next.approvals());
+            changes.record(next);
+            snapshot = snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline(), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
+            if (!gates(snapshot).equals(gates(old))) {
+                changed.add("tools"); // the readiness gate hides or marks tools (G1): clients must re-list
+            }
             for (Upstream u : old.upstreams().values()) {
                 if (ups.get(u.name()) != u) {
                     u.close();
@@ -202,6 +240,12 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         changed.forEach(kind -> fire(kind, null));
     }
 
+    private static Map<String, Boolean> gates(Snapshot s) {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        s.readiness().environments().forEach(e -> out.put(e.name(), e.gate().closed()));
+        return out;
+    }
+
     @Override
     public void listingChanged(Upstream upstream) {
         Set<String> changed;
@@ -210,7 +254,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             if (s.upstreams().get(upstream.name()) != upstream) {
                 return; // a replaced upstream reporting late
             }
-            snapshot = new Snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.pipeline(), s.policy());
+            snapshot = snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.pipeline(), s.policy());
             changed = snapshot.catalog().changedSince(s.catalog());
         }
         // only real changes reach clients: a restarted upstream that lists the same tools is no news
@@ -235,6 +279,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     @Override
     public void close() {
         snapshot.upstreams().values().forEach(Upstream::close);
+        approvals.close();
         try {
             http.stop();
         } catch (Exception e) {

@@ -34,6 +34,7 @@ import tools.jackson.databind.node.ObjectNode;
  *       optional {@code "reason"}: takes effect on the next call, and survives a restart</li>
  *   <li>{@code GET  /admin/api/keys}: the API keys (never the keys themselves)</li>
  *   <li>{@code POST /admin/api/keys/{prefix}/revoke}</li>
+ *   <li>{@code /admin/api/approvals...}: see {@link ApprovalRoutes}; open to approvers, not only admins</li>
  * </ul>
  */
 public final class AdminApi extends Handler.Abstract {
@@ -76,6 +77,11 @@ public final class AdminApi extends Handler.Abstract {
         String env = gateway.config().defaultEnvironment().name();
         Principal admin = HttpAuth.authenticate(identity, req, res, env, identity.routeResource(null));
         if (admin == null) {
+            return;
+        }
+        if (route.equals("approvals") || route.startsWith("approvals/")) {
+            // Approvers need not be admins: each request names the roles that may decide it (C3.3).
+            ApprovalRoutes.serve(gateway, route, req, res, admin);
             return;
         }
         if (!identity.isAdmin(admin)) {
@@ -130,7 +136,7 @@ public final class AdminApi extends Handler.Abstract {
         }
     }
 
-    private static JsonNode body(Request req, Response res) throws IOException {
+    static JsonNode body(Request req, Response res) throws IOException {
         try (InputStream in = Content.Source.asInputStream(req)) {
             byte[] data = in.readNBytes(MAX_BODY + 1);
             if (data.length > MAX_BODY) {
@@ -149,16 +155,16 @@ public final class AdminApi extends Handler.Abstract {
         }
     }
 
-    private static String text(JsonNode body, String field) {
+    static String text(JsonNode body, String field) {
         JsonNode n = body.get(field);
         return n != null && n.isString() && !n.asString().isBlank() ? n.asString() : null;
     }
 
-    private static ObjectNode error(String message) {
+    static ObjectNode error(String message) {
         return Json.object().put("error", message);
     }
 
-    private static void reply(Response res, int status, JsonNode body) throws IOException {
+    static void reply(Response res, int status, JsonNode body) throws IOException {
         byte[] bytes = Json.bytes(body);
         res.setStatus(status);
         res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

@@ -30,6 +30,10 @@ final class ChainScan {
     private final String chain;
     private final AuditTables.Head anchor;
     private final Map<Long, Claim> claims = new HashMap<>();
+    /** The claimed seqs in order: checked against the records as they stream by, without boxing. */
+    private final long[] claimSeqs;
+    private int nextClaim;
+    private boolean lastRowClaimed;
     private long maxClaim;
 
     ChainScan(Connection c, ExecutorService workers, String chain, AuditTables.Head anchor, List<Claim> claimList) {
@@ -46,6 +50,15 @@ final class ChainScan {
                 maxClaim = Math.max(maxClaim, cl.seq());
             }
         }
+        claimSeqs = claims.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    /** The claim on {@code seq}, or null; seqs must be asked in increasing order. */
+    private Claim claimAt(long seq) {
+        while (nextClaim < claimSeqs.length && claimSeqs[nextClaim] < seq) {
+            nextClaim++;
+        }
+        return nextClaim < claimSeqs.length && claimSeqs[nextClaim] == seq ? claims.get(seq) : null;
     }
 
     Verifier.ChainReport run() throws SQLException {
@@ -88,7 +101,7 @@ final class ChainScan {
                         if (anchor != null && "prune".equals(r.index().columns().kind()) && confirms(r)) {
                             anchorConfirmed = true;
                         }
-                        if (claims.containsKey(r.seq())) {
+                        if (lastRowClaimed) {
                             signedThrough = r.seq();
                         }
                         expected = r.seq() + 1;
@@ -165,7 +178,8 @@ final class ChainScan {
             return new Problem(chain, p, "modified", "record " + p + ": its search columns no longer match its content "
                     + "(stored " + r.stored() + ", hashed " + r.index().columns() + ")");
         }
-        Claim cl = claims.get(s);
+        Claim cl = claimAt(s);
+        lastRowClaimed = cl != null;
         if (cl != null && !cl.hash().equals(r.hash())) {
             return new Problem(chain, s, "modified", "record " + s + " differs from the one " + cl.by()
                     + " signed: the chain was rewritten at or before seq " + s);

@@ -62,7 +62,8 @@ public final class ConfigReader {
             f.problem("", "the config must be a mapping with keys server, environments, upstreams, tools");
             throw new ConfigException(f.problems);
         }
-        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit"));
+        f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit",
+                "approvals", "readiness"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir());
@@ -79,10 +80,14 @@ public final class ConfigReader {
                 envs.stream().map(EnvironmentConfig::name).toList());
         io.portcullis.audit.AuditConfig audit = io.portcullis.audit.AuditConfigReader.read(f, root.get("audit"), baseDir,
                 server.dataDir(), envs.stream().map(EnvironmentConfig::name).toList());
+        var approvals = io.portcullis.approval.ApprovalsConfigReader.read(f, root.get("approvals"), baseDir);
+        io.portcullis.readiness.ReadinessConfig readiness =
+                io.portcullis.readiness.ReadinessConfigReader.read(f, root.get("readiness"), envs);
         if (!f.problems.isEmpty()) {
             throw new ConfigException(f.problems);
         }
-        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit);
+        return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit,
+                approvals, readiness);
     }
 
     private static ServerSettings server(Fields f, JsonNode n, Path base) {

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param policy       the policy rules (C3.1); the shipped defaults when the file has no {@code policy:}
  * @param identity     who may call, and how they prove it (C1.1-C1.4); {@code IdentityConfig.OPEN} without the section
  * @param audit        the audit log's settings (C4.1, C4.2)
+ * @param approvals    how calls wait for approvals and who hears of them (C3.2, C3.3)
+ * @param readiness    what the operator declares for the readiness report, and the G1 gate's settings
  */
 public record GatewayConfig(
         Path source,
@@ -32,7 +34,9 @@ public record GatewayConfig(
         List<Path> files,
         io.portcullis.policy.PolicyConfig policy,
         io.portcullis.identity.IdentityConfig identity,
-        io.portcullis.audit.AuditConfig audit) {
+        io.portcullis.audit.AuditConfig audit,
+        io.portcullis.approval.ApprovalsConfig approvals,
+        io.portcullis.readiness.ReadinessConfig readiness) {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
@@ -41,6 +45,8 @@ public record GatewayConfig(
         tools = Map.copyOf(tools);
         files = List.copyOf(files);
         java.util.Objects.requireNonNull(identity, "identity");
+        java.util.Objects.requireNonNull(approvals, "approvals");
+        readiness = readiness == null ? io.portcullis.readiness.ReadinessConfig.DEFAULTS : readiness;
     }
 
     /** The same config with another port (the --port option). */
@@ -50,7 +56,8 @@ public record GatewayConfig(
 
     /** The same config with other listener settings (e.g. the port given on the command line). */
     public GatewayConfig withServer(ServerSettings other) {
-        return new GatewayConfig(source, other, environments, upstreams, tools, store, catalog, files, policy, identity, audit);
+        return new GatewayConfig(source, other, environments, upstreams, tools, store, catalog, files, policy, identity, audit,
+                approvals, readiness);
     }
 
     /** The environment served at {@code /mcp}. */

@@ -6,6 +6,7 @@ import io.portcullis.catalog.ToolEntry;
 import io.portcullis.pipeline.CallContext;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.stages.PolicyCheck;
+import io.portcullis.pipeline.stages.ReadinessGate;
 import io.portcullis.policy.PolicyRequest;
 import io.portcullis.pipeline.Origin;
 import io.portcullis.protocol.ErrorCodes;
@@ -184,9 +185,11 @@ public final class Dispatcher {
     /** The tools this session's caller may see in its environment (the same rule the pipeline enforces). */
     List<ToolEntry> visibleTools(ClientSession s) {
         List<ToolEntry> out = new ArrayList<>();
+        var gate = gateway.readiness().gate(s.environment());
+        var mode = gateway.config().readiness().list();
         for (ToolEntry t : gateway.catalog().tools()) {
-            // the same rules the pipeline enforces: enabled here, and policy could allow it (C3.1)
-            if (t.enabledIn(s.environment()) && gateway.policy().visible(
+            // the same rules the pipeline enforces: enabled here, the readiness gate (G1), and policy could allow it (C3.1)
+            if (t.enabledIn(s.environment()) && ReadinessGate.listed(t, gate, mode) && gateway.policy().visible(
                     new PolicyRequest(s.principal(), s.environment(), PolicyCheck.facts(t), null, Set.of()))) {
                 out.add(t);
             }
@@ -196,8 +199,9 @@ public final class Dispatcher {
 
     private ObjectNode toolsList(ClientSession s, ObjectNode params) throws ProtocolException {
         List<ObjectNode> defs = new ArrayList<>();
+        var gate = gateway.readiness().gate(s.environment());
         for (ToolEntry t : visibleTools(s)) {
-            ObjectNode d = t.definition();
+            ObjectNode d = ReadinessGate.marked(t.definition(), t, gate);
             if (s.version().isModern() && d.has("execution")) {
                 d = d.deepCopy();
                 d.remove("execution");

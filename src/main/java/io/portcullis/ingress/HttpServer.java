@@ -64,7 +64,8 @@ public final class HttpServer implements AutoCloseable {
             }
         };
         auditApi = new io.portcullis.audit.AuditApi(gateway.audit(), () -> gateway.config().audit());
-        server.setHandler(new Handler.Sequence(endpoint, new WellKnown(gateway), auditApi, new io.portcullis.admin.AdminApi(gateway), health));
+        server.setHandler(new Handler.Sequence(endpoint, new WellKnown(gateway), auditApi, new io.portcullis.admin.ApprovalPage(gateway),
+                new io.portcullis.admin.ReadinessApi(gateway), new io.portcullis.admin.AdminApi(gateway), health));
         server.setErrorHandler(new JsonErrorPage());
         server.setStopTimeout(2000);
     }

@@ -1,11 +1,13 @@
 package io.portcullis.pipeline;
 
+import io.portcullis.approval.Approvals;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.pipeline.stages.Arguments;
 import io.portcullis.pipeline.stages.CallLog;
 import io.portcullis.pipeline.stages.CatalogLookup;
 import io.portcullis.pipeline.stages.PolicyCheck;
+import io.portcullis.pipeline.stages.ReadinessGate;
 import io.portcullis.pipeline.stages.ResultLimit;
 import io.portcullis.pipeline.stages.ToolSwitch;
 import io.portcullis.policy.Policy;
@@ -31,13 +33,19 @@ public final class Stages {
      *       at its arguments (C2.1).</li>
      *   <li>{@code tool-switch}: raw export without a documented need (C2.4), the catalog's
      *       environments, and the per-tool operational switch (C6.2).</li>
+     *   <li>{@code readiness-gate} (G1): while a line of checklist sections 1–4 fails in the
+     *       environment, tools that are not read-only are refused, naming the failing lines. It reads
+     *       the report cached when the config was applied, so it costs nothing per call.</li>
      *   <li>{@code result-limit} wraps everything after it, so that whatever comes back is held
      *       to the tool's size limit (C2.3, C5.3) before it reaches the client.</li>
      *   <li>{@code arguments}: schema and catalog overlay (C2.3), before any decision that could
      *       depend on argument values, and before anything reaches the upstream.</li>
      *   <li>{@code policy}: the decision on principal, environment, tool and (now valid)
-     *       arguments; deny by default (C3.2, C3.4). Its rule ids go into the trail.</li>
-     *   <li>later: readiness gate (G1, before arguments), chain rules, approval, credentials:
+     *       arguments; deny by default (C3.2, C3.4). Its rule ids go into the trail. A
+     *       {@code require_approval} decision waits there for the approval workflow (C3.2, C3.3),
+     *       after the arguments are final, because the approval is bound to their hash; the
+     *       approval id goes into the trail (and so into the audit record).</li>
+     *   <li>later: chain rules, credentials:
      *       each one file plus one line here, ABOVE audit-intent.</li>
      *   <li>{@code audit-intent} is always the LAST stage: reaching it means every control allowed
      *       the call, so for a call that is not read-only it makes the intent durable right before
@@ -46,15 +54,17 @@ public final class Stages {
      *   <li>the terminal handler calls the upstream under its timeout (C6.1).</li>
      * </ol>
      */
-    public static List<Stage> standard(Supplier<Catalog> catalog, Supplier<Policy> policy, AuditLog audit) {
+    public static List<Stage> standard(Supplier<Catalog> catalog, Supplier<Policy> policy, AuditLog audit,
+                                       Approvals approvals, Supplier<io.portcullis.readiness.Report> readiness) {
         return List.of(
                 new CallLog(),
                 audit.outcomeStage(),
                 new CatalogLookup(catalog),
                 new ToolSwitch(),
+                new ReadinessGate(readiness),
                 new ResultLimit(),
                 new Arguments(),
-                new PolicyCheck(policy),
+                new PolicyCheck(policy, approvals),
                 audit.intentStage());
     }
 }

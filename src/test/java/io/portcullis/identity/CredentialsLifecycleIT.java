@@ -152,9 +152,10 @@ class CredentialsLifecycleIT {
             GatewayUnderTest.Reply r = restarted.modernCall("/mcp", token, "after a restart");
             assertThat(r.status()).isEqualTo(401);
             assertThat(r.body()).contains("revoked");
+            String emils = token(restarted, "emil", List.of()); // issued before the revocation: refused after it
+            assertThat(restarted.modernCall("/mcp", emils, "x").status()).isEqualTo(200);
             Run bySubject = cli("revoke", "--config", config.toString(), "--subject", "emil", "--issuer", issuer);
             assertThat(bySubject.exit()).isZero();
-            String emils = token(restarted, "emil", List.of());
             eventually(() -> restarted.modernCall("/mcp", emils, "x").status() == 401);
         }
     }

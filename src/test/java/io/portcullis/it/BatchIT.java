@@ -16,11 +16,7 @@ class BatchIT {
 
     @BeforeAll
     static void start() throws Exception {
-        gw = TestGateway.start("""
-                upstreams:
-                  demo:
-                    command: %s
-                """.formatted(TestGateway.list(JvmPeers.demo())));
+        gw = TestGateway.startDemo();
         client = gw.client();
     }
 

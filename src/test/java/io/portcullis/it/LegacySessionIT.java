@@ -17,11 +17,7 @@ class LegacySessionIT {
 
     @BeforeAll
     static void start() throws Exception {
-        gw = TestGateway.start("""
-                upstreams:
-                  demo:
-                    command: %s
-                """.formatted(TestGateway.list(JvmPeers.demo())));
+        gw = TestGateway.startDemo();
         client = gw.client();
     }
 

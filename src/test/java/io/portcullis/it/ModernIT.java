@@ -18,11 +18,7 @@ class ModernIT {
 
     @BeforeAll
     static void start() throws Exception {
-        gw = TestGateway.start("""
-                upstreams:
-                  demo:
-                    command: %s
-                """.formatted(TestGateway.list(JvmPeers.demo())));
+        gw = TestGateway.startDemo();
         client = gw.client();
     }
 

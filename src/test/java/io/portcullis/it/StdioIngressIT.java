@@ -28,6 +28,7 @@ class StdioIngressIT {
                 tools:
                   demo__delete_project: {environments: [dev]}
                 catalog: {unlisted: allow}
+                readiness: {gate: {enforce: false}}   # about the stdio wire, not the G1 gate
                 """.formatted(TestGateway.list(JvmPeers.demo())));
         return env == null ? new StdioPeer(JvmPeers.portcullis("stdio", "--config", config.toString()), dir)
                 : new StdioPeer(JvmPeers.portcullis("stdio", "--config", config.toString(), "--env", env), dir);

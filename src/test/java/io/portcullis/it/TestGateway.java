@@ -45,6 +45,15 @@ public final class TestGateway implements AutoCloseable {
         return start(yaml, true);
     }
 
+    /** A gateway in front of the bundled demo upstream only (the wire-level tests' usual setup). */
+    public static TestGateway startDemo() throws Exception {
+        return start("""
+                upstreams:
+                  demo:
+                    command: %s
+                """.formatted(list(JvmPeers.demo())));
+    }
+
     /** Starts a gateway on {@code yaml} without waiting for its upstreams (some may never come up). */
     public static TestGateway startWithoutWaiting(String yaml) throws Exception {
         return start(yaml, false);
@@ -79,11 +88,15 @@ public final class TestGateway implements AutoCloseable {
 
     /**
      * Protocol tests are about the wire, not the inventory: a config without a catalog gets one
-     * that offers every tool ({@code unlisted: allow}). Tests of the catalog bring their own.
+     * that offers every tool ({@code unlisted: allow}), and a config without a {@code readiness:}
+     * section gets the G1 gate switched off. Tests of the catalog and of the gate bring their own.
      */
     public static String openCatalog(String yaml) {
         boolean hasCatalog = yaml.startsWith("catalog:") || yaml.contains("\ncatalog:");
-        return hasCatalog ? yaml : yaml + "\ncatalog: {unlisted: allow}\n";
+        String out = hasCatalog ? yaml : yaml + "\ncatalog: {unlisted: allow}\n";
+        // nor about the readiness gate (G1): tests of the gate bring their own readiness section
+        boolean hasReadiness = yaml.startsWith("readiness:") || yaml.contains("\nreadiness:");
+        return hasReadiness ? out : out + "\nreadiness: {gate: {enforce: false}}\n";
     }
 
     private static GatewayConfig onFreePort(GatewayConfig c) {

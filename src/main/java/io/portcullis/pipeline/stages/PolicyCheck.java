@@ -1,5 +1,6 @@
 package io.portcullis.pipeline.stages;
 
+import io.portcullis.approval.Approvals;
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.pipeline.CallContext;
 import io.portcullis.pipeline.CallHandler;
@@ -16,14 +17,17 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * C3.1, C3.2, C3.4: the policy decision for this principal, environment, tool and arguments.
  * Deny by default; a deny names the rules (or says that none allowed it); an approval
- * requirement refuses with "approval required" until the approval workflow handles it.
+ * requirement goes to the approval workflow, which lets the call on only with an approval given
+ * for exactly this call ({@link Approvals#admit}).
  * The decision's rule ids go into the call's trail for the log and the audit record.
  */
 public final class PolicyCheck implements Stage {
     private final Supplier<Policy> policy;
+    private final Approvals approvals;
 
-    public PolicyCheck(Supplier<Policy> policy) {
+    public PolicyCheck(Supplier<Policy> policy, Approvals approvals) {
         this.policy = policy;
+        this.approvals = approvals;
     }
 
     /** The catalog's facts about a tool, as policy sees them ({@code tool.*} in CEL). */
@@ -41,8 +45,10 @@ public final class PolicyCheck implements Stage {
             case ALLOW -> {
                 return next.handle(call);
             }
-            case REQUIRE_APPROVAL -> throw new GatewayException.Refused("approval",
-                    "approval required (rules " + d.ruleIds() + "): " + d.reason());
+            case REQUIRE_APPROVAL -> {
+                approvals.admit(call, d); // returns only with an approval used for this call
+                return next.handle(call);
+            }
             default -> throw new GatewayException.Refused(name(), d.reason()
                     + (d.ruleIds().isEmpty() ? "" : " (rules " + d.ruleIds() + ")"));
         }

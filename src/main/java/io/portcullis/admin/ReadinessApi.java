@@ -1,0 +1,97 @@
+package io.portcullis.admin;
+
+import io.portcullis.Gateway;
+import io.portcullis.identity.AuthException;
+import io.portcullis.identity.Identity;
+import io.portcullis.identity.Principal;
+import io.portcullis.ingress.HttpAuth;
+import io.portcullis.ingress.Origins;
+import io.portcullis.protocol.Json;
+import io.portcullis.readiness.Report;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code GET /admin/api/readiness[?env=E]}: the readiness report (JSON, docs/readiness.md) the gateway
+ * computed when its config was applied. Authenticated like the rest of the admin API: a principal
+ * holding one of {@code identity.admin_roles}; without an {@code identity:} section it is closed (403).
+ */
+public final class ReadinessApi extends Handler.Abstract {
+    static final String PATH = "/admin/api/readiness";
+
+    private final Gateway gateway;
+
+    public ReadinessApi(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public boolean handle(Request req, Response res, Callback callback) throws Exception {
+        if (!Request.getPathInContext(req).equals(PATH)) {
+            return false;
+        }
+        try {
+            serve(req, res);
+            callback.succeeded();
+        } catch (Exception e) {
+            callback.failed(e);
+        }
+        return true;
+    }
+
+    private void serve(Request req, Response res) throws IOException {
+        String refusal = Origins.check(req, gateway.config().server());
+        if (refusal != null) {
+            reply(res, 403, Json.object().put("error", refusal));
+            return;
+        }
+        Identity identity = gateway.identity();
+        if (!identity.enabled()) {
+            reply(res, 403, Json.object().put("error", "the admin API is closed: the gateway runs without an identity section"));
+            return;
+        }
+        Principal admin = HttpAuth.authenticate(identity, req, res, gateway.config().defaultEnvironment().name(),
+                identity.routeResource(null));
+        if (admin == null) {
+            return;
+        }
+        if (!identity.isAdmin(admin)) {
+            HttpAuth.refuse(identity, res, new AuthException(403, null, admin.subject() + " holds none of the admin roles "
+                    + identity.config().adminRoles(), null), identity.routeResource(null));
+            return;
+        }
+        if (!req.getMethod().equals("GET")) {
+            reply(res, 405, Json.object().put("error", "use GET " + PATH));
+            return;
+        }
+        Report report = gateway.readiness();
+        Fields query = Request.extractQueryParameters(req);
+        String env = query.getValue("env");
+        if (env != null) {
+            if (report.environment(env).isEmpty()) {
+                reply(res, 404, Json.object().put("error", "environment '" + env + "' is not declared"));
+                return;
+            }
+            report = report.only(env);
+        }
+        reply(res, 200, report.toJson());
+    }
+
+    private static void reply(Response res, int status, JsonNode body) throws IOException {
+        byte[] bytes = Json.bytes(body);
+        res.setStatus(status);
+        res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        res.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        try (OutputStream o = Content.Sink.asOutputStream(res)) {
+            o.write(bytes);
+        }
+    }
+}

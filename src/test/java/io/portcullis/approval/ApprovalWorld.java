@@ -1,0 +1,195 @@
+package io.portcullis.approval;
+
+import io.portcullis.it.JvmPeers;
+import io.portcullis.it.TestGateway;
+import io.portcullis.it.WireClient;
+import io.portcullis.it.WireReply;
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.Message;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What the approval tests run against: a real OAuth server (mock-oauth2-server on loopback)
+ * minting really signed tokens, the real gateway in-process ({@link TestGateway}) with the demo
+ * upstream over stdio and its data directory outside the gateway's temp dir (so a second gateway
+ * can start on it), and raw HTTP helpers for the MCP endpoint and the admin API.
+ */
+final class ApprovalWorld implements AutoCloseable {
+    record Reply(int status, JsonNode json) {}
+
+    /**
+     * Where tests run calls that block until a decision: not the common pool, which has a single
+     * worker on a 2-core machine and is also where the Java SDK client finishes its own work.
+     */
+    static final java.util.concurrent.Executor CALLERS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
+    final MockOAuth2Server idp = new MockOAuth2Server();
+    final Path dataDir;
+    final String extraYaml;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    TestGateway gw;
+
+    ApprovalWorld(Path dataDir, String extraYaml) throws Exception {
+        this.dataDir = dataDir;
+        this.extraYaml = extraYaml;
+        idp.start(InetAddress.getByName("127.0.0.1"), 0);
+        // The mock IdP is slow on its first requests (class loading, key generation) on a busy machine;
+        // the gateway's discovery fetch has a short timeout. Warm it up, so tests measure the gateway.
+        for (String path : List.of("/default/.well-known/openid-configuration", "/default/jwks")) {
+            http.send(HttpRequest.newBuilder(URI.create(idpBase() + path)).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+        gw = TestGateway.start(yaml("30s"));
+    }
+
+    String idpBase() {
+        return "http://127.0.0.1:" + idp.baseUrl().port();
+    }
+
+    String yaml(String waitFor) {
+        return """
+                server: {host: 127.0.0.1, port: 0, data_dir: %s}
+                environments: [dev, {name: prod, production: true}]
+                upstreams:
+                  demo: {command: %s}
+                identity:
+                  admin_roles: [portcullis-admin]
+                  issuers:
+                    - issuer: %s/default
+                      discovery: %s/default/.well-known/openid-configuration
+                      claims: {roles: [groups]}
+                approvals:
+                  wait: %s
+                  progress_interval: 200ms
+                %s
+                """.formatted(Json.write(Json.object().stringNode(dataDir.toString())), TestGateway.list(JvmPeers.demo()),
+                idpBase(), idpBase(), waitFor, extraYaml);
+    }
+
+    /** Applies the same config with another {@code approvals.wait}, as a reload does. */
+    void waitFor(String duration) throws Exception {
+        gw.reload(yaml(duration));
+    }
+
+    /** Stops the gateway and starts a new one on the same data directory (and config). */
+    void restart(String waitFor) throws Exception {
+        gw.close();
+        gw = TestGateway.start(yaml(waitFor));
+    }
+
+    /** A genuine token for {@code subject} with these groups (mapped to roles), for an environment's audience. */
+    String token(String subject, List<String> groups, String environment) {
+        Map<String, Object> claims = new HashMap<>();
+        claims.put("iss", idpBase() + "/default");
+        claims.put("groups", groups);
+        claims.put("name", subject.substring(0, 1).toUpperCase() + subject.substring(1));
+        return idp.issueToken("default", subject, gw.gateway().identity().resource(environment), claims, 600).serialize();
+    }
+
+    /** A legacy MCP session opened with a bearer token. */
+    final class Session {
+        final String token;
+        final String path;
+        final String id;
+        private final WireClient client;
+        private int next = 1;
+
+        Session(String token, String environment) {
+            this.token = token;
+            this.path = "/mcp/" + environment;
+            this.client = new WireClient(gw.url(environment));
+            ObjectNode p = Json.object().put("protocolVersion", "2025-11-25");
+            p.putObject("capabilities");
+            p.putObject("clientInfo").put("name", "approvals-it").put("version", "1");
+            WireReply r = client.post(Json.write(Message.request(Json.object().numberNode(0), "initialize", p)),
+                    "Authorization", "Bearer " + token);
+            id = r.header("Mcp-Session-Id");
+            if (r.status() != 200 || id == null) {
+                throw new AssertionError("initialize failed: " + r);
+            }
+            client.post(Json.write(Message.notification("notifications/initialized", null)), headers());
+        }
+
+        String[] headers() {
+            return new String[] {"Authorization", "Bearer " + token, "Mcp-Session-Id", id, "MCP-Protocol-Version", "2025-11-25"};
+        }
+
+        /** tools/call; {@code meta} may be null. Returns every message of the answer (progress first, the response last). */
+        List<JsonNode> call(String tool, ObjectNode args, ObjectNode meta) {
+            ObjectNode p = Json.object().put("name", tool);
+            p.set("arguments", args);
+            if (meta != null) {
+                p.set("_meta", meta);
+            }
+            WireReply r = client.post(Json.write(Message.request(Json.object().numberNode(next++), "tools/call", p)), headers());
+            if (r.status() != 200) {
+                throw new AssertionError("tools/call answered " + r);
+            }
+            return r.messages();
+        }
+    }
+
+    Session session(String token, String environment) {
+        return new Session(token, environment);
+    }
+
+    Reply admin(String method, String path, String token, JsonNode body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.port() + path))
+                .timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body().isEmpty() ? null : Json.parse(r.body()));
+    }
+
+    Reply decide(String id, String verdict, String token, String comment) throws Exception {
+        return admin("POST", "/admin/api/approvals/" + id + "/" + verdict, token, Json.object().put("comment", comment));
+    }
+
+    /** Waits (up to 30 s) for the pending request of {@code tool} whose arguments contain {@code marker}, as {@code token} sees it. */
+    JsonNode awaitPending(String token, String tool, String marker) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < end) {
+            Reply r = admin("GET", "/admin/api/approvals?status=pending", token, null);
+            if (r.status() != 200) {
+                throw new AssertionError("listing answered " + r);
+            }
+            for (JsonNode a : r.json()) {
+                if (a.path("tool").asString().equals(tool) && Json.write(a.path("arguments")).contains(marker)) {
+                    return a;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no pending approval for " + tool + " " + marker);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (gw != null) {
+                gw.close();
+            }
+        } finally {
+            idp.shutdown();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.portcullis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.it.JvmPeers;
+import io.portcullis.it.TestGateway;
+import io.portcullis.protocol.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code portcullis readiness}: the report for a config, in each format; exit 0 unless
+ * {@code --strict} and a line fails. Fixing the config (a signing key, a retention) moves the line.
+ */
+class ReadinessCommandIT {
+    record Run(int code, String out) {}
+
+    static Run run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+            return new Run(code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void theReportTellsWhatToFixAndFixingItMovesTheLine() throws Exception {
+        Path dir = Files.createTempDirectory("readiness-cli");
+        String base = """
+                server: {data_dir: %s}
+                environments: [dev, {name: prod, production: true}]
+                upstreams:
+                  demo:
+                    command: %s
+                catalog:
+                  upstreams:
+                    demo: {owner: {team: support, oncall: "pager:support"}}
+                  tools:
+                    demo__echo: {purpose: Connectivity check., risk: read_only}
+                """.formatted(dir.resolve("data"), TestGateway.list(JvmPeers.demo()));
+        Path config = dir.resolve("portcullis.yaml");
+        Files.writeString(config, base);
+
+        Run text = run("readiness", "--config", config.toString(), "--env", "dev");
+        assertThat(text.code()).isZero();
+        assertThat(text.out()).contains("Environment dev").contains("Gate CLOSED").contains("FAIL C4.2")
+                .contains("portcullis audit keygen --out").doesNotContain("Environment prod");
+
+        Run strict = run("readiness", "--config", config.toString(), "--strict");
+        assertThat(strict.code()).isEqualTo(1);
+
+        Run json = run("readiness", "--config", config.toString(), "--format", "json");
+        JsonNode dev = Json.parse(json.out()).path("environments").get(0);
+        assertThat(line(dev, "C4.2").path("status").asString()).isEqualTo("fail");
+        assertThat(line(dev, "C2.1").path("status").asString()).isEqualTo("pass");
+        assertThat(line(dev, "C2.1").path("evidence").toString()).contains("1 tools enabled in dev");
+
+        // the fix the report gives: a key of its own and a retention
+        assertThat(run("audit", "keygen", "--out", dir.resolve("audit.key").toString()).code()).isZero();
+        Files.writeString(config, base + "audit:\n  signing_key: audit.key\n  default_retention: 90d\n");
+        Run fixed = run("readiness", "--config", config.toString(), "--format", "json");
+        assertThat(line(Json.parse(fixed.out()).path("environments").get(0), "C4.2").path("status").asString()).isEqualTo("pass");
+
+        Run md = run("readiness", "--config", config.toString(), "--format", "markdown");
+        assertThat(md.out()).startsWith("# Readiness report").contains("| **C4.2**");
+    }
+
+    /** examples/demo-ready.yaml, as the README walks a newcomer to it, opens the gate in dev. */
+    @Test
+    void theReadyDemoExampleOpensTheGate() throws Exception {
+        Path dir = Files.createTempDirectory("readiness-example");
+        Path root = Path.of(System.getProperty("portcullis.root", "."));
+        String text = Files.readString(root.resolve("examples/demo-ready.yaml"));
+        assertThat(text).contains("[\"./portcullis\", \"demo-upstream\"]");
+        text = text.replace("[\"./portcullis\", \"demo-upstream\"]", TestGateway.list(JvmPeers.demo()))
+                .replace("port: 8080", "port: 0");
+        Path config = dir.resolve("demo-ready.yaml");
+        Files.writeString(config, text);
+        assertThat(run("audit", "keygen", "--out", dir.resolve("data/audit.key").toString()).code()).isZero();
+
+        Run json = run("readiness", "--config", config.toString(), "--format", "json", "--env", "dev");
+        JsonNode dev = Json.parse(json.out()).path("environments").get(0);
+        assertThat(dev.path("gate").path("state").asString()).as(json.out()).isEqualTo("open");
+        assertThat(line(dev, "C3.2").path("evidence").toString()).contains("demo__delete_project: require_approval");
+        assertThat(line(dev, "C7.2").path("evidence").toString()).contains("declared in config, not verified");
+    }
+
+    private static JsonNode line(JsonNode env, String id) {
+        for (JsonNode l : env.path("lines")) {
+            if (l.path("id").asString().equals(id)) {
+                return l;
+            }
+        }
+        throw new AssertionError("no line " + id + " in " + env);
+    }
+}

@@ -1,0 +1,253 @@
+package io.portcullis.readiness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.catalog.Catalogs;
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigReader;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.policy.Policy;
+import io.portcullis.protocol.Json;
+import io.portcullis.readiness.Report.Line;
+import io.portcullis.readiness.Report.Status;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Each checklist line flips between pass and fail through the config, and the G1 gate follows
+ * sections 1–4. {@link #READY} is a deployment where every line this version can pass passes.
+ */
+class ReadinessTest {
+    static final String READY = """
+            server: {data_dir: /tmp/portcullis-readiness-test}
+            environments:
+              - dev
+              - {name: prod, production: true}
+            upstreams:
+              tickets: {command: ["true"]}
+            identity:
+              issuers:
+                - issuer: https://sso.example.com/
+                  jwks_uri: https://sso.example.com/jwks
+                  audience: [https://gw.example.com/mcp]
+                  kind: user
+            catalog:
+              unlisted: hide
+              upstreams:
+                tickets: {owner: {team: support, oncall: "pager:support"}}
+              tools:
+                tickets__search: {purpose: Find tickets., risk: read_only}
+                tickets__create:
+                  purpose: File tickets.
+                  risk: state_changing
+                  constraints: {project: {allow: ["acme-*"]}}
+                tickets__delete:
+                  purpose: Delete test projects.
+                  risk: irreversible
+                  constraints: {project: {allow: ["acme-test-*"]}}
+            policy:
+              rules:
+                - {id: reads, effect: allow, when: 'tool.risk == "read_only"'}
+                - {id: changes-in-dev, effect: allow, when: 'tool.risk != "read_only"', environments: [dev]}
+                - {id: irreversible-approval, effect: require_approval, when: 'tool.risk == "irreversible"', approvers: [approver]}
+            audit:
+              signing_key: keys/audit.pem
+              default_retention: 90d
+            readiness:
+              rotation: docs/rotation.md
+              playbook: docs/playbook.md
+              conversation_policy: docs/history.md
+              boundary_owner: {team: platform, oncall: "pager:platform"}
+              review: {required: true, record: https://git.example.com/gw}
+            """;
+
+    static ArrayNode ticketTools() {
+        ArrayNode a = Json.array();
+        for (String n : new String[] {"search", "create", "delete"}) {
+            ObjectNode t = a.addObject().put("name", n).put("description", n + " tickets");
+            t.putObject("inputSchema").put("type", "object").putObject("properties").putObject("project").put("type", "string");
+            t.putObject("annotations").put("readOnlyHint", n.equals("search"));
+        }
+        return a;
+    }
+
+    static GatewayConfig config(String yaml) throws ConfigException {
+        return ConfigReader.parse(yaml, "test.yaml", Path.of("/tmp"), null);
+    }
+
+    static Report report(String yaml) throws Exception {
+        ArrayNode crm = Json.array();
+        crm.addObject().put("name", "lookup").putObject("annotations").put("readOnlyHint", true);
+        return report(yaml, Map.of("tickets", ticketTools(), "crm", crm));
+    }
+
+    static Report report(String yaml, Map<String, ArrayNode> tools) throws Exception {
+        GatewayConfig c = config(yaml);
+        return Readiness.evaluate(c, Catalogs.of(c, tools), Policy.compile(c.policy()), false);
+    }
+
+    static Line line(Report r, String env, String id) {
+        return r.environment(env).orElseThrow().line(id).orElseThrow();
+    }
+
+    static String replace(String yaml, String from, String to) {
+        assertThat(yaml).contains(from);
+        return yaml.replace(from, to);
+    }
+
+    @Test
+    void theReadyConfigPassesSectionsOneToFourAndOpensTheGate() throws Exception {
+        Report r = report(READY);
+        for (String env : new String[] {"dev", "prod"}) {
+            var e = r.environment(env).orElseThrow();
+            assertThat(e.lines()).extracting(Line::id).containsExactlyElementsOf(Checklist.LINES.keySet());
+            assertThat(e.lines()).filteredOn(l -> l.section() <= 4).allMatch(l -> l.status() != Status.FAIL, "no failure");
+            assertThat(e.gate().closed()).isFalse();
+            assertThat(e.gate().failing()).isEmpty();
+        }
+        // C3.2 passed by asking the policy: the approval rule wins for the irreversible tool
+        assertThat(line(r, "dev", "C3.2").evidence()).anyMatch(s -> s.contains("tickets__delete: require_approval"));
+    }
+
+    /** {line id, what the config change does, the changed config}. */
+    static Stream<Arguments> flips() {
+        return Stream.of(
+                Arguments.of("C1.1", "no identity: every caller anonymous", cut(READY, "identity:", "catalog:")),
+                Arguments.of("C1.2", "users reach an HTTP upstream with one static credential", replace(replace(READY,
+                        "  tickets: {command: [\"true\"]}\n",
+                        "  tickets: {command: [\"true\"]}\n  crm:\n    url: http://127.0.0.1:9/mcp\n"
+                                + "    headers: {Authorization: {env: CRM_TOKEN}}\n"),
+                        "    tickets__search:", "    crm__lookup: {purpose: Look up customers., risk: read_only}\n    tickets__search:")),
+                Arguments.of("C1.3", "no rotation steps declared", replace(READY, "  rotation: docs/rotation.md\n", "")),
+                Arguments.of("C1.4", "no way for clients to authenticate", cut(READY, "identity:", "catalog:")),
+                Arguments.of("C2.1", "a tool without a purpose", replace(READY, "{purpose: Find tickets., risk: read_only}",
+                        "{risk: read_only}")),
+                Arguments.of("C2.1", "an unlisted tool offered by unlisted: allow", replace(replace(READY, "unlisted: hide",
+                        "unlisted: allow"), "    tickets__search: {purpose: Find tickets., risk: read_only}\n", "")),
+                Arguments.of("C2.2", "a class derived from annotations", replace(READY,
+                        "{purpose: Find tickets., risk: read_only}", "{purpose: Find tickets.}")),
+                Arguments.of("C2.3", "a state-changing tool without constraints", replace(READY,
+                        "  risk: state_changing\n      constraints: {project: {allow: [\"acme-*\"]}}\n", "  risk: state_changing\n")),
+                Arguments.of("C3.2", "no approval rule for the irreversible tool", replace(READY,
+                        "    - {id: irreversible-approval, effect: require_approval, when: 'tool.risk == \"irreversible\"', approvers: [approver]}\n", "")),
+                Arguments.of("C3.3", "no rule names approvers", replace(READY,
+                        "    - {id: irreversible-approval, effect: require_approval, when: 'tool.risk == \"irreversible\"', approvers: [approver]}\n",
+                        "    - {id: no-delete, effect: deny, when: 'tool.risk == \"irreversible\"'}\n")),
+                Arguments.of("C3.4", "no rule depends on the environment", replace(READY, ", environments: [dev]}", "}")),
+                Arguments.of("C4.2", "no audit signing key", replace(READY, "  signing_key: keys/audit.pem\n", "")),
+                Arguments.of("C4.2", "no retention", replace(READY, "  default_retention: 90d\n", "")),
+                Arguments.of("C4.4", "no playbook declared", replace(READY, "  playbook: docs/playbook.md\n", "")),
+                Arguments.of("C5.4", "no conversation policy declared", replace(READY, "  conversation_policy: docs/history.md\n", "")),
+                Arguments.of("C7.1", "no boundary owner", replace(READY, "  boundary_owner: {team: platform, oncall: \"pager:platform\"}\n", "")),
+                Arguments.of("C7.1", "a critical tool without on-call", replace(READY, "{owner: {team: support, oncall: \"pager:support\"}}",
+                        "{owner: {team: support}}")),
+                Arguments.of("C7.2", "review not required", replace(READY, "required: true", "required: false")));
+    }
+
+    static String cut(String yaml, String from, String until) {
+        int a = yaml.indexOf(from);
+        int b = yaml.indexOf(until);
+        assertThat(a).isNotNegative().isLessThan(b);
+        return yaml.substring(0, a) + yaml.substring(b);
+    }
+
+    @ParameterizedTest(name = "{0} fails: {1}")
+    @MethodSource("flips")
+    void eachLineFlipsAndTheGateFollows(String id, String why, String yaml) throws Exception {
+        assertThat(line(report(READY), "dev", id).status()).isEqualTo(Status.PASS);
+        Report r = report(yaml);
+        Line l = line(r, "dev", id);
+        assertThat(l.status()).as(why).isEqualTo(Status.FAIL);
+        assertThat(l.fix()).isNotBlank();
+        assertThat(l.evidence()).isNotEmpty();
+        Report.Gate gate = r.gate("dev");
+        if (l.section() <= 4) {
+            assertThat(gate.closed()).isTrue();
+            assertThat(gate.failing()).contains(id);
+            assertThat(gate.refusal("tickets__create", "dev")).contains(id);
+        } else {
+            assertThat(gate.closed()).isFalse();
+        }
+    }
+
+    @Test
+    void linesWhoseFeatureIsNotBuiltFailAndSaySo() throws Exception {
+        Report r = report(READY);
+        for (String id : new String[] {"C5.1", "C5.2", "C6.1", "C6.3"}) {
+            assertThat(line(r, "dev", id).status()).isEqualTo(Status.FAIL);
+            assertThat(line(r, "dev", id).evidence().getFirst()).startsWith("not built in this version");
+        }
+        assertThat(line(r, "dev", "C6.2").status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void evidenceNamesToolsIssuersAndRules() throws Exception {
+        String yaml = replace(READY, "    - {id: irreversible-approval, effect: require_approval, when: 'tool.risk == \"irreversible\"', approvers: [approver]}\n", "");
+        Report r = report(yaml);
+        assertThat(line(r, "dev", "C1.1").evidence()).anyMatch(s -> s.contains("https://sso.example.com/"));
+        assertThat(line(r, "dev", "C3.2").fix()).contains("tickets__delete").contains("changes-in-dev");
+        assertThat(line(r, "dev", "C2.2").evidence()).anyMatch(s -> s.contains("irreversible: [tickets__delete]"));
+        // prod: the irreversible tool is not allowed anywhere without approval there either; the deny-by-default holds
+        assertThat(line(r, "prod", "C3.2").status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void theChangelogLinePassesOnlyWhileAppliedConfigsAreRecorded() throws Exception {
+        GatewayConfig c = config(READY);
+        var catalog = Catalogs.of(c, Map.of("tickets", ticketTools()));
+        Report recorded = Readiness.evaluate(c, catalog, Policy.compile(c.policy()), true);
+        Report lost = Readiness.evaluate(c, catalog, Policy.compile(c.policy()), false);
+        assertThat(line(recorded, "dev", "C7.3").status()).isEqualTo(Status.PASS);
+        assertThat(line(lost, "dev", "C7.3").status()).isEqualTo(Status.FAIL);
+        assertThat(lost.gate("dev").closed()).isFalse(); // section 7 does not close the gate
+    }
+
+    @Test
+    void declaredLinesSayTheyAreNotVerified() throws Exception {
+        Report r = report(READY);
+        for (String id : new String[] {"C1.3", "C4.4", "C5.4", "C7.1", "C7.2"}) {
+            assertThat(line(r, "dev", id).evidence()).anyMatch(s -> s.contains("declared in config, not verified"));
+        }
+    }
+
+    @Test
+    void theGateCanBeSwitchedOffOrOverriddenOutsideProductionOnly() throws Exception {
+        String failing = replace(READY, "  signing_key: keys/audit.pem\n", "");
+        assertThat(report(failing + "  gate: {enforce: false}\n").gate("dev").closed()).isFalse();
+        Report overridden = report(failing + "  gate:\n    override: [{env: dev, reason: integration week}]\n");
+        assertThat(overridden.gate("dev").closed()).isFalse();
+        assertThat(overridden.gate("dev").overrideReason()).isEqualTo("integration week");
+        assertThat(overridden.gate("prod").closed()).isTrue();
+        assertThat(ReportText.text(overridden)).contains("GATE OVERRIDDEN");
+        assertThatThrownBy(() -> config(failing + "  gate:\n    override: [{env: prod, reason: please}]\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("production");
+        assertThatThrownBy(() -> config(failing + "  gate:\n    override: [{env: dev}]\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("reason");
+    }
+
+    @Test
+    void anUnknownEnvironmentIsClosed() throws Exception {
+        assertThat(report(READY).gate("nowhere").closed()).isTrue();
+    }
+
+    @Test
+    void theJsonNamesEachLineById() throws Exception {
+        ObjectNode j = report(replace(READY, "  default_retention: 90d\n", "")).toJson();
+        assertThat(j.path("schema_version").asInt()).isEqualTo(Report.SCHEMA_VERSION);
+        var dev = j.path("environments").get(0);
+        assertThat(dev.path("name").asString()).isEqualTo("dev");
+        assertThat(dev.path("gate").path("state").asString()).isEqualTo("closed");
+        assertThat(dev.path("gate").path("failing").get(0).asString()).isEqualTo("C4.2");
+        assertThat(dev.path("lines").get(0).path("id").asString()).isEqualTo("C1.1");
+        assertThat(dev.path("lines").get(0).path("text").asString()).startsWith("Define the effective identity");
+        assertThat(ReportText.markdown(report(READY))).contains("| **C4.2**");
+    }
+}
