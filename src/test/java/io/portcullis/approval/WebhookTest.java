@@ -1,5 +1,6 @@
 package io.portcullis.approval;
 
+import io.portcullis.it.LogLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.identity.IdentityConfig.Secret;

@@ -1,5 +1,6 @@
 package io.portcullis.identity;
 
+import io.portcullis.it.LogLines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,7 +70,7 @@ class ConnectIT {
     @Test
     void aRealStdioClientReachesTheUpstreamThroughConnectWithAClientCertificate() throws Exception {
         try (GatewayUnderTest gw = new GatewayUnderTest(config("required", ""), dir);
-             CallLines calls = new CallLines("portcullis.calls")) {
+             LogLines calls = new LogLines("portcullis.calls")) {
             List<String> connect = ConnectProcess.command(gw.base() + "/mcp", "--ca", dir.resolve("ca.pem").toString(),
                     "--cert", dir.resolve("client.pem").toString(), "--key", dir.resolve("client.key").toString());
             Path node = ROOT.resolve("node_modules/.bin/node");
@@ -115,7 +116,7 @@ class ConnectIT {
                     - issuer: %s
                       discovery: %s/.well-known/openid-configuration
                 """.formatted(issuer, issuer)), dir);
-             CallLines calls = new CallLines("portcullis.calls")) {
+             LogLines calls = new LogLines("portcullis.calls")) {
             String resource = gw.gateway.identity().resource("default");
             // The mock IdP ignores RFC 8707's resource parameter; real ones put it in aud. Say what it should issue.
             idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "alice", "JWT", List.of(resource), Map.of("azp", "desktop"), 3600L));

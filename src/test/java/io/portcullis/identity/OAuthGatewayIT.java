@@ -1,5 +1,6 @@
 package io.portcullis.identity;
 
+import io.portcullis.it.LogLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.JWK;
@@ -114,7 +115,7 @@ class OAuthGatewayIT {
     void aValidTokenWorksAndThePrincipalIsInTheCallLogLine() throws Exception {
         String token = valid("alice");
         String jti = Tokens.claims(token).getJWTID();
-        try (CallLines calls = new CallLines("portcullis.calls")) {
+        try (LogLines calls = new LogLines("portcullis.calls")) {
             String session = gw.open("/mcp", token);
             int before = upstream.calls();
             GatewayUnderTest.Reply r = gw.call("/mcp", token, session, "hello");
@@ -263,7 +264,7 @@ class OAuthGatewayIT {
         String aud = dev();
         assertThat(gw.modernCall("/mcp", token("rotating", "ci-bot", aud, Map.of(), 600), "key 1").status()).isEqualTo(200);
         keys.current = new RSAKeyGenerator(2048).keyID("rot-2").generate();
-        try (CallLines calls = new CallLines("portcullis.calls")) {
+        try (LogLines calls = new LogLines("portcullis.calls")) {
             GatewayUnderTest.Reply r = gw.modernCall("/mcp", token("rotating", "ci-bot", aud, Map.of(), 600), "key 2");
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).contains("key 2");
@@ -273,7 +274,7 @@ class OAuthGatewayIT {
 
     @Test
     void introspectedTokensWork() throws Exception {
-        try (CallLines calls = new CallLines("portcullis.calls")) {
+        try (LogLines calls = new LogLines("portcullis.calls")) {
             GatewayUnderTest.Reply r = gw.modernCall("/mcp", token("opaque", "heidi", dev(), Map.of(), 600), "introspected");
             assertThat(r.status()).isEqualTo(200);
             assertThat(calls.lines()).anySatisfy(l -> assertThat(l).contains("subject=heidi", "auth=introspection"));

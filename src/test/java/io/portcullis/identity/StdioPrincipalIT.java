@@ -1,5 +1,6 @@
 package io.portcullis.identity;
 
+import io.portcullis.it.LogLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.Gateway;
@@ -24,7 +25,7 @@ class StdioPrincipalIT {
     Path dir;
 
     String callOverStdio(String identity) throws Exception {
-        try (CountingUpstream upstream = new CountingUpstream(); CallLines calls = new CallLines("portcullis.calls")) {
+        try (CountingUpstream upstream = new CountingUpstream(); LogLines calls = new LogLines("portcullis.calls")) {
             var cfg = ConfigReader.parse(io.portcullis.it.TestGateway.openCatalog("""
                     server: {data_dir: data}
                     upstreams:
