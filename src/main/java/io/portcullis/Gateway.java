@@ -72,6 +72,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         }
         this.approvals = new io.portcullis.approval.Approvals(store, java.time.Clock.systemUTC());
         approvals.apply(config.approvals());
+        approvals.recorder(audit.approvalRecorder());
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), new Upstream(uc, this, http));

@@ -84,12 +84,22 @@ final class ApprovalStore {
         }
     }
 
-    /** Marks every pending or approved-but-unused request whose time is up as expired (expired = denied). */
-    int expire(Instant now) throws SQLException {
+    /**
+     * Marks every pending or approved-but-unused request whose time is up as expired (expired =
+     * denied), and returns the ids this call changed: with several nodes on one store, each
+     * expiry is reported by exactly one of them.
+     */
+    List<String> expire(Instant now) throws SQLException {
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE approval_requests SET status = 'expired' WHERE status IN ('pending', 'approved') AND expires_at <= ?")) {
+                "UPDATE approval_requests SET status = 'expired' WHERE status IN ('pending', 'approved') AND expires_at <= ? RETURNING id")) {
             ps.setLong(1, now.toEpochMilli());
-            return ps.executeUpdate();
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
         }
     }
 

@@ -18,6 +18,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +47,17 @@ public final class Approvals implements AutoCloseable {
     private static final String CONTROL = "approval";
     private static final int MAX_COMMENT = 2000;
     private static final Duration POLL = Duration.ofSeconds(1);
+    private static final Duration SWEEP = Duration.ofSeconds(10);
 
     private final ApprovalStore store;
     private final Clock clock;
     private final Webhook webhook = new Webhook();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("approval-expiry").daemon(true).unstarted(r));
     /** Woken on every decision made on this node; other nodes' decisions are seen by polling the store. */
     private final Object decisions = new Object();
     private volatile ApprovalsConfig config = ApprovalsConfig.DEFAULTS;
+    private volatile ApprovalRecorder recorder = ApprovalRecorder.NONE;
     private volatile boolean closed;
 
     /**
@@ -59,6 +66,8 @@ public final class Approvals implements AutoCloseable {
     public Approvals(Store store, Clock clock) {
         this.store = new ApprovalStore(store);
         this.clock = clock;
+        // expiry is also found lazily by every read; the sweep makes its audit record come on time
+        sweeper.scheduleWithFixedDelay(this::expireDue, SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Swaps in the {@code approvals:} section of a (re)loaded config. */
@@ -68,6 +77,11 @@ public final class Approvals implements AutoCloseable {
 
     public ApprovalsConfig config() {
         return config;
+    }
+
+    /** Where requests and decisions are recorded (the audit log); see {@link ApprovalRecorder} for the order. */
+    public void recorder(ApprovalRecorder r) {
+        this.recorder = r;
     }
 
     /**
@@ -92,7 +106,7 @@ public final class Approvals implements AutoCloseable {
         ApprovalRequest request;
         try {
             Instant now = clock.instant();
-            store.expire(now);
+            expire(now);
             List<ApprovalRequest> live = store.live(caller, tool, call.environment(), hash, now);
             for (ApprovalRequest r : live) {
                 if (r.status() == Status.APPROVED && store.consume(r.id(), call.callId(), now)) {
@@ -102,7 +116,12 @@ public final class Approvals implements AutoCloseable {
             }
             request = live.stream().filter(r -> r.status() == Status.PENDING).findFirst().orElse(null);
             if (request == null) {
-                request = create(call, decision, need, tool, hash, now);
+                try {
+                    request = create(call, decision, need, tool, hash, now);
+                } catch (AuditRefusal e) {
+                    throw new GatewayException.Refused("audit", "the audit log could not record the approval request "
+                            + "this call needs, so no request was made and the call is refused; the operator has been alerted");
+                }
             } else {
                 call.trail().approvalId(request.id());
                 LOG.info("approval joined {} {} {}", kv("approval_id", request.id()), kv("call_id", call.callId()),
@@ -130,6 +149,13 @@ public final class Approvals implements AutoCloseable {
                 call.principal(), call.sessionId(), user, traceparent, tool, call.environment(),
                 ArgumentDigest.display(call.arguments()), hash, decision.ruleIds(), need.approverRoles(), need.quorum(),
                 need.ttl(), need.reason(), now, now.plus(need.ttl()), List.of(), null, null);
+        try {
+            recorder.requested(r, call);
+        } catch (Exception e) {
+            LOG.error("AUDIT FAILURE: approval request {} for call {} could not be recorded; the call is refused",
+                    r.id(), call.callId(), e);
+            throw new AuditRefusal();
+        }
         store.insert(r);
         call.trail().approvalId(r.id());
         LOG.info("approval requested {} {} {} {} {} {} {} {}", kv("approval_id", r.id()), kv("call_id", call.callId()),
@@ -157,7 +183,7 @@ public final class Approvals implements AutoCloseable {
                 Instant t = clock.instant();
                 now = store.find(id).orElseThrow(() -> new SQLException("approval " + id + " vanished from the store"));
                 if ((now.status() == Status.PENDING || now.status() == Status.APPROVED) && !now.expires().isAfter(t)) {
-                    store.expire(t); // written only when due: a waiting call polls by reading
+                    expire(t); // written only when due: a waiting call polls by reading
                     now = store.find(id).orElseThrow();
                 }
                 if (now.status() == Status.APPROVED) {
@@ -237,7 +263,7 @@ public final class Approvals implements AutoCloseable {
     /** Requests newest first (at most 500), {@code status} null for all; expired ones are marked first. */
     public List<ApprovalRequest> list(Status status) throws ApprovalException {
         try {
-            store.expire(clock.instant());
+            expire(clock.instant());
             return store.list(status, 500);
         } catch (SQLException e) {
             throw storeFailed(e);
@@ -246,7 +272,7 @@ public final class Approvals implements AutoCloseable {
 
     public Optional<ApprovalRequest> find(String id) throws ApprovalException {
         try {
-            store.expire(clock.instant());
+            expire(clock.instant());
             return store.find(id);
         } catch (SQLException e) {
             throw storeFailed(e);
@@ -284,6 +310,17 @@ public final class Approvals implements AutoCloseable {
         if (r.status() != Status.PENDING) {
             throw new ApprovalException(409, "approval " + id + " is " + r.status().id() + ", not pending");
         }
+        if (r.votes().stream().anyMatch(v -> v.approver().subject().equals(approver.subject()))) {
+            throw new ApprovalException(409, approver.subject() + " has already decided approval " + id);
+        }
+        try {
+            recorder.voted(r, approver, approve, comment);
+        } catch (Exception e) {
+            LOG.error("AUDIT FAILURE: the decision of {} on approval {} could not be recorded; nothing was decided",
+                    approver.subject(), id, e);
+            throw new ApprovalException(503, "the audit log could not record this decision, so nothing was decided; "
+                    + "the operator has been alerted");
+        }
         ApprovalRequest after;
         try {
             if (!store.vote(id, approver, approve, comment, clock.instant())) {
@@ -301,6 +338,12 @@ public final class Approvals implements AutoCloseable {
                 kv("approver", approver.subject()), kv("approver_issuer", approver.issuer()), kv("comment", comment),
                 kv("status", after.status().id()));
         if (after.status() != Status.PENDING) {
+            try {
+                recorder.resolved(after, approver);
+            } catch (Exception e) {
+                LOG.error("AUDIT FAILURE: approval {} is {} but that could not be recorded (the vote records stand)",
+                        id, after.status().id(), e);
+            }
             webhook.send(config.webhook(), "approval.decided", after);
         }
         wake();
@@ -311,6 +354,39 @@ public final class Approvals implements AutoCloseable {
         LOG.warn("approval decision refused {} {} {}", kv("approval_id", r.id()), kv("approver", approver.subject()),
                 kv("reason", why));
         throw new ApprovalException(403, why);
+    }
+
+    /** Expires what is due, and records each expiry this node made (expired means denied). */
+    private void expire(Instant now) throws SQLException {
+        for (String id : store.expire(now)) {
+            ApprovalRequest r = store.find(id).orElse(null);
+            if (r == null) {
+                continue;
+            }
+            LOG.info("approval expired {} {} {}", kv("approval_id", id), kv("subject", r.requester().subject()),
+                    kv("tool", r.tool()));
+            try {
+                recorder.expired(r);
+            } catch (Exception e) {
+                LOG.error("AUDIT FAILURE: approval {} expired but that could not be recorded", id, e);
+            }
+        }
+    }
+
+    /** Expires what is due now; the gateway calls this on a timer so that expiry is recorded on time. */
+    public void expireDue() {
+        try {
+            expire(clock.instant());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("approvals: the expiry sweep failed (it runs again): {}", e.toString());
+        }
+    }
+
+    /** Thrown inside {@link #create} when the request could not be recorded; never leaves this class. */
+    private static final class AuditRefusal extends RuntimeException {
+        AuditRefusal() {
+            super(null, null, false, false);
+        }
     }
 
     private void wake() {
@@ -346,6 +422,7 @@ public final class Approvals implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        sweeper.shutdownNow();
         wake();
         webhook.close();
     }

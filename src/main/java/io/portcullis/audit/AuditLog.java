@@ -167,6 +167,20 @@ public final class AuditLog implements AutoCloseable {
         return writer.submit(rec.path("environment").asString(), Canonical.encode(rec), Columns.of(rec));
     }
 
+    /** Where approval requests and decisions are recorded (C3.3): records of their own in this log. */
+    public io.portcullis.approval.ApprovalRecorder approvalRecorder() {
+        return new ApprovalRecords(this);
+    }
+
+    /** Writes a record that is not a call's and waits until it is durable; throws when it is not. */
+    void recordDurably(ObjectNode rec) throws Exception {
+        try {
+            append(rec).get(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception c ? c : e;
+        }
+    }
+
     /** Writes the record and waits until it is durable; refuses the call (control {@code audit}) otherwise. */
     void recordOrRefuse(ObjectNode rec, CallContext call) throws GatewayException.Refused {
         try {

@@ -35,6 +35,14 @@ final class CallRecords {
         this.sanitizer = s;
     }
 
+    Sanitizer sanitizer() {
+        return sanitizer;
+    }
+
+    String node() {
+        return node;
+    }
+
     /** The record written before an allowed state-changing call reaches its upstream. */
     ObjectNode intent(CallContext call) {
         ObjectNode rec = common("intent", call);
@@ -104,15 +112,7 @@ final class CallRecords {
         putIfSet(client, "name", call.origin().clientName());
         putIfSet(client, "version", call.origin().clientVersion());
         putIfSet(client, "address", call.origin().remoteAddress());
-        RequestContext r = RequestContext.of(call, sanitizer);
-        ObjectNode req = rec.putObject("request");
-        putIfSet(req, "traceparent", r.traceparent());
-        putIfSet(req, "tracestate", r.tracestate());
-        putIfSet(req, "trace_id", r.traceId());
-        putIfSet(req, "parent_id", r.parentId());
-        putIfSet(req, "source", r.source());
-        putIfSet(req, "user_request_id", r.userRequestId());
-        putIfSet(req, "user_request_text", r.userRequestText());
+        RequestContext.of(call, sanitizer).write(rec.putObject("request"));
         ObjectNode tool = rec.putObject("tool").put("name", call.toolName());
         ToolEntry entry = call.trail().tool();
         if (entry != null) {

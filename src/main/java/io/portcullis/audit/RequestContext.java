@@ -44,6 +44,20 @@ record RequestContext(String traceparent, String tracestate, String traceId, Str
             ts = call.origin().tracestate();
             source = "http";
         }
+        String id = null;
+        String text = null;
+        JsonNode ur = meta == null ? null : meta.get(USER_REQUEST_KEY);
+        if (ur != null && ur.isObject()) {
+            id = string(ur.get("id"));
+            text = string(ur.get("text"));
+        } else if (ur != null) {
+            id = string(ur);
+        }
+        return of(tp, ts, source, id, text, sanitizer);
+    }
+
+    /** The context from values kept elsewhere (an approval request keeps the traceparent and user request it was made for). */
+    static RequestContext of(String tp, String ts, String source, String userRequestId, String userRequestText, Sanitizer sanitizer) {
         String traceId = null;
         String parentId = null;
         if (tp != null) {
@@ -54,17 +68,19 @@ record RequestContext(String traceparent, String tracestate, String traceId, Str
                 parentId = m.group(3);
             }
         }
-        String id = null;
-        String text = null;
-        JsonNode ur = meta == null ? null : meta.get(USER_REQUEST_KEY);
-        if (ur != null && ur.isObject()) {
-            id = string(ur.get("id"));
-            text = string(ur.get("text"));
-        } else if (ur != null) {
-            id = string(ur);
-        }
-        return new RequestContext(cut(tp, 256), cut(ts, 512), traceId, parentId, source, cut(id, 256),
-                sanitizer.text(text));
+        return new RequestContext(cut(tp, 256), cut(ts, 512), traceId, parentId, source, cut(userRequestId, 256),
+                sanitizer.text(userRequestText));
+    }
+
+    /** Writes the non-null fields into a record's {@code request} object. */
+    void write(ObjectNode req) {
+        CallRecords.putIfSet(req, "traceparent", traceparent);
+        CallRecords.putIfSet(req, "tracestate", tracestate);
+        CallRecords.putIfSet(req, "trace_id", traceId);
+        CallRecords.putIfSet(req, "parent_id", parentId);
+        CallRecords.putIfSet(req, "source", source);
+        CallRecords.putIfSet(req, "user_request_id", userRequestId);
+        CallRecords.putIfSet(req, "user_request_text", userRequestText);
     }
 
     /** The id {@code audit trace} finds this request by. */

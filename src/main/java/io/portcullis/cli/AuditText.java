@@ -14,9 +14,9 @@ final class AuditText {
     private AuditText() {}
 
     static void table(List<ObjectNode> records, PrintStream out) {
-        out.printf("%-27s %-8s %-14s %-28s %-7s %-22s %9s  %s%n", "TIME", "ENV", "PRINCIPAL", "TOOL", "KIND", "DECISION", "MS", "CALL");
+        out.printf("%-27s %-8s %-14s %-28s %-18s %-22s %9s  %s%n", "TIME", "ENV", "PRINCIPAL", "TOOL", "KIND", "DECISION", "MS", "CALL");
         for (JsonNode r : records) {
-            out.printf("%-27s %-8s %-14s %-28s %-7s %-22s %9s  %s%n", r.path("time").asString(""),
+            out.printf("%-27s %-8s %-14s %-28s %-18s %-22s %9s  %s%n", r.path("time").asString(""),
                     r.path("environment").asString(""), cut(r.path("principal").path("subject").asString("-"), 14),
                     cut(r.path("tool").path("name").asString("-"), 28), r.path("kind").asString(""), decision(r),
                     ms(r), r.path("call_id").asString("-"));
@@ -36,7 +36,10 @@ final class AuditText {
         Set<String> clients = new LinkedHashSet<>();
         String text = null;
         for (JsonNode r : records) {
-            calls.add(r.path("call_id").asString(""));
+            String kind = r.path("kind").asString("");
+            if (kind.equals("call") || kind.equals("intent")) { // approval records name the call that asked, not a call of their own
+                calls.add(r.path("call_id").asString(""));
+            }
             tools.add(r.path("tool").path("name").asString(""));
             if (r.path("tool").has("upstream")) {
                 upstreams.add(r.path("tool").path("upstream").asString());
@@ -62,11 +65,11 @@ final class AuditText {
                 + "   session: " + first.path("session").asString("-"));
         out.println("Client: " + String.join(", ", clients));
         out.println();
-        out.printf("%3s %-27s %-7s %-28s %-10s %-15s %-22s %-28s %-14s %s%n", "#", "TIME", "KIND", "TOOL", "UPSTREAM", "RISK",
+        out.printf("%3s %-27s %-18s %-28s %-10s %-15s %-22s %-28s %-14s %s%n", "#", "TIME", "KIND", "TOOL", "UPSTREAM", "RISK",
                 "DECISION", "RULES", "APPROVALS", "RESULT");
         int i = 0;
         for (JsonNode r : records) {
-            out.printf("%3d %-27s %-7s %-28s %-10s %-15s %-22s %-28s %-14s %s%n", ++i, r.path("time").asString(""),
+            out.printf("%3d %-27s %-18s %-28s %-10s %-15s %-22s %-28s %-14s %s%n", ++i, r.path("time").asString(""),
                     r.path("kind").asString(), cut(r.path("tool").path("name").asString(), 28),
                     r.path("tool").path("upstream").asString("-"), r.path("tool").path("risk_class").asString("-"),
                     decision(r), list(r.path("decision").path("rule_ids")), list(r.path("decision").path("approval_ids")),

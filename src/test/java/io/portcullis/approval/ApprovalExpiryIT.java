@@ -66,6 +66,18 @@ class ApprovalExpiryIT {
         assertThat(late.status()).isEqualTo(409);
         assertThat(late.json().path("error").asString()).contains("expired");
         assertThat(w.admin("GET", "/admin/api/approvals?status=expired", approver("bob"), null).json().toString()).contains(id);
+        // C4.1: the expiry is an audit record of its own, and the late decision left none
+        assertThat(records(id)).containsExactly("approval_requested:alice:pending", "approval_expired:alice:expired");
+    }
+
+    /** kind:subject:outcome of every audit record that names approval {@code id}, oldest first. */
+    List<String> records(String id) {
+        return w.gw.gateway().audit().query().search(io.portcullis.audit.AuditQuery.Filter.all()).reversed().stream()
+                .filter(r -> r.path("kind").asString().startsWith("approval_"))
+                .filter(r -> r.path("decision").path("approval_ids").toString().contains(id))
+                .map(r -> r.path("kind").asString() + ":" + r.path("principal").path("subject").asString() + ":"
+                        + r.path("decision").path("outcome").asString())
+                .toList();
     }
 
     @Test
@@ -89,6 +101,9 @@ class ApprovalExpiryIT {
         JsonNode done = call.get(60, TimeUnit.SECONDS);
         assertThat(done.path("isError").asBoolean()).as(done.toString()).isFalse();
         assertThat(ApprovalsIT.text(done)).contains("created ticket");
+        // quorum: two votes, one resolution; the repeated vote was refused before anything was recorded
+        assertThat(records(id)).containsExactly("approval_requested:alice:pending", "approval_vote:bob:approve",
+                "approval_vote:erin:approve", "approval_decided:erin:approved");
     }
 
     @Test
@@ -102,5 +117,7 @@ class ApprovalExpiryIT {
         JsonNode done = call.get(60, TimeUnit.SECONDS);
         assertThat(done.path("isError").asBoolean()).isTrue();
         assertThat(ApprovalsIT.text(done)).contains(id, "denied by bob", "not in a freeze week");
+        assertThat(records(id)).containsExactly("approval_requested:alice:pending", "approval_vote:bob:deny",
+                "approval_decided:bob:denied");
     }
 }

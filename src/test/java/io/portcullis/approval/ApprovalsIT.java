@@ -163,9 +163,43 @@ class ApprovalsIT {
                     && d.body().path("approval").path("id").asString().equals(id)
                     && d.body().path("approval").path("status").asString().equals("approved"));
             assertThat(hook.deliveries).anyMatch(d -> d.status() == 500);
+
+            // C3.3, C4.1: the request and the decision are audit records of their own, in the user request's chain
+            List<String> kinds = new java.util.ArrayList<>();
+            for (JsonNode rec : w.gw.gateway().audit().query().trace("u-42")) {
+                if (rec.path("decision").path("approval_ids").toString().contains(id)) {
+                    kinds.add(rec.path("kind").asString() + ":" + rec.path("principal").path("subject").asString()
+                            + ":" + rec.path("decision").path("outcome").asString());
+                }
+            }
+            assertThat(kinds).containsSubsequence("approval_requested:alice:pending", "approval_vote:bob:approve",
+                    "approval_decided:bob:approved", "call:alice:allowed");
+            assertThat(kinds).noneMatch(k -> k.contains(":carol:") || k.startsWith("approval_vote:alice")); // refused attempts decide nothing
+            JsonNode requested = auditRecord("approval_requested", id);
+            assertThat(requested.path("call_id").asString()).isNotBlank();
+            assertThat(requested.path("environment").asString()).isEqualTo("prod");
+            assertThat(requested.path("tool").path("risk_class").asString()).isEqualTo("irreversible");
+            assertThat(requested.path("approval").path("arguments").path("project").asString()).isEqualTo("acme-web");
+            assertThat(requested.path("approval").path("arguments_hash").asString())
+                    .isEqualTo(pending.path("arguments_sha256").asString());
+            assertThat(requested.path("request").path("trace_id").asString()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            JsonNode vote = auditRecord("approval_vote", id);
+            assertThat(vote.path("approval").path("comment").asString()).isEqualTo("checked with the owner of acme-web");
+            assertThat(vote.path("principal").path("roles").toString()).contains("approver");
+            assertThat(vote.path("principal").path("auth_method").asString()).isEqualTo("jwt");
+            assertThat(w.gw.gateway().audit().verify().intact()).isTrue();
         } finally {
             client.closeGracefully();
         }
+    }
+
+    /** The one audit record of {@code kind} that names approval {@code id}. */
+    JsonNode auditRecord(String kind, String id) {
+        List<ObjectNode> found = w.gw.gateway().audit().query().search(new io.portcullis.audit.AuditQuery.Filter(
+                null, null, "prod", null, null, null, kind, 1000)).stream()
+                .filter(r -> r.path("decision").path("approval_ids").toString().contains(id)).toList();
+        assertThat(found).as(kind + " records of " + id).hasSize(1);
+        return found.getFirst();
     }
 
     @Test
