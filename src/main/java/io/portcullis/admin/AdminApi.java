@@ -64,18 +64,7 @@ public final class AdminApi extends Handler.Abstract {
     }
 
     private void serve(String route, Request req, Response res) throws IOException {
-        String refusal = Origins.check(req, gateway.config().server());
-        if (refusal != null) {
-            reply(res, 403, error(refusal));
-            return;
-        }
-        Identity identity = gateway.identity();
-        if (!identity.enabled()) {
-            reply(res, 403, error("the admin API is closed: the gateway runs without an identity section"));
-            return;
-        }
-        String env = gateway.config().defaultEnvironment().name();
-        Principal admin = HttpAuth.authenticate(identity, req, res, env, identity.routeResource(null));
+        Principal admin = AdminAccess.authenticated(gateway, req, res);
         if (admin == null) {
             return;
         }
@@ -84,11 +73,10 @@ public final class AdminApi extends Handler.Abstract {
             ApprovalRoutes.serve(gateway, route, req, res, admin);
             return;
         }
-        if (!identity.isAdmin(admin)) {
-            HttpAuth.refuse(identity, res, new AuthException(403, null, admin.subject() + " holds none of the admin roles "
-                    + identity.config().adminRoles(), null), identity.routeResource(null));
+        if (!AdminAccess.holdsAdminRole(gateway, admin, res)) {
             return;
         }
+        Identity identity = gateway.identity();
         IdentityStore store = identity.store();
         String method = req.getMethod();
         if (route.equals("revocations") && method.equals("GET")) {

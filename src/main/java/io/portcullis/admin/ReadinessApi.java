@@ -48,24 +48,7 @@ public final class ReadinessApi extends Handler.Abstract {
     }
 
     private void serve(Request req, Response res) throws IOException {
-        String refusal = Origins.check(req, gateway.config().server());
-        if (refusal != null) {
-            reply(res, 403, Json.object().put("error", refusal));
-            return;
-        }
-        Identity identity = gateway.identity();
-        if (!identity.enabled()) {
-            reply(res, 403, Json.object().put("error", "the admin API is closed: the gateway runs without an identity section"));
-            return;
-        }
-        Principal admin = HttpAuth.authenticate(identity, req, res, gateway.config().defaultEnvironment().name(),
-                identity.routeResource(null));
-        if (admin == null) {
-            return;
-        }
-        if (!identity.isAdmin(admin)) {
-            HttpAuth.refuse(identity, res, new AuthException(403, null, admin.subject() + " holds none of the admin roles "
-                    + identity.config().adminRoles(), null), identity.routeResource(null));
+        if (AdminAccess.admin(gateway, req, res) == null) {
             return;
         }
         if (!req.getMethod().equals("GET")) {

@@ -33,7 +33,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code GET /admin/api/audit/export?...} (JSON Lines, {@code application/x-ndjson})</li>
  *   <li>{@code GET /admin/api/audit/verify}</li>
  * </ul>
- * Access until the identity capability guards the admin API: when {@code audit.admin_token_env} or
+ * Access: when the gateway has an {@code identity:} section, the {@link Access} the gateway gives
+ * (the identity system: an authenticated principal holding one of {@code identity.admin_roles}).
+ * Without one (the demo), {@link #tokenOrLoopback}: when {@code audit.admin_token_env} or
  * {@code audit.admin_token_file} is set, every request needs {@code Authorization: Bearer <token>};
  * without a token only loopback peers are served. A token that cannot be read refuses everything.
  */
@@ -41,13 +43,20 @@ public final class AuditApi extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(AuditApi.class);
     static final String PREFIX = "/admin/api/audit/";
 
+    /** Decides who may read the log over HTTP. */
+    @FunctionalInterface
+    public interface Access {
+        /** True to serve the request; false when access was refused and the refusal already answered (401/403). */
+        boolean admit(Request req, Response res) throws IOException;
+    }
+
     private final AuditLog log;
-    private final Supplier<AuditConfig> config;
+    private final Access access;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-    public AuditApi(AuditLog log, Supplier<AuditConfig> config) {
+    public AuditApi(AuditLog log, Access access) {
         this.log = log;
-        this.config = config;
+        this.access = access;
     }
 
     @Override
@@ -69,9 +78,7 @@ public final class AuditApi extends Handler.Abstract {
     }
 
     private void serve(String path, Request req, Response res) throws IOException {
-        String denied = access(req);
-        if (denied != null) {
-            json(res, denied.startsWith("401") ? 401 : 403, Json.object().put("error", denied.substring(4)));
+        if (!access.admit(req, res)) {
             return;
         }
         if (!"GET".equals(req.getMethod())) {
@@ -120,9 +127,20 @@ public final class AuditApi extends Handler.Abstract {
         }
     }
 
+    /** The access rule of a gateway without an identity section: the configured admin token, else loopback peers only. */
+    public static Access tokenOrLoopback(Supplier<AuditConfig> config) {
+        return (req, res) -> {
+            String denied = tokenOrLoopback(config.get(), req);
+            if (denied == null) {
+                return true;
+            }
+            json(res, denied.startsWith("401") ? 401 : 403, Json.object().put("error", denied.substring(4)));
+            return false;
+        };
+    }
+
     /** Null when the request may proceed, else "401 why" or "403 why". */
-    private String access(Request req) {
-        AuditConfig c = config.get();
+    private static String tokenOrLoopback(AuditConfig c, Request req) {
         String token = null;
         try {
             if (c.adminTokenEnv() != null) {

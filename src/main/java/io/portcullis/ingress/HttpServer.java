@@ -63,7 +63,10 @@ public final class HttpServer implements AutoCloseable {
                 return true;
             }
         };
-        auditApi = new io.portcullis.audit.AuditApi(gateway.audit(), () -> gateway.config().audit());
+        var local = io.portcullis.audit.AuditApi.tokenOrLoopback(() -> gateway.config().audit());
+        // C4.3: with an identity section, audit readers authenticate like every admin: a principal with an admin role
+        auditApi = new io.portcullis.audit.AuditApi(gateway.audit(), (req, res) -> gateway.identity().enabled()
+                ? io.portcullis.admin.AdminAccess.admin(gateway, req, res) != null : local.admit(req, res));
         server.setHandler(new Handler.Sequence(endpoint, new WellKnown(gateway), auditApi, new io.portcullis.admin.ApprovalPage(gateway),
                 new io.portcullis.admin.ReadinessApi(gateway), new io.portcullis.admin.AdminApi(gateway), health));
         server.setErrorHandler(new JsonErrorPage());

@@ -202,6 +202,20 @@ class ApprovalsIT {
         return found.getFirst();
     }
 
+    /** C4.3: with an identity section the audit admin API authenticates like the rest of the admin side (loopback is not enough). */
+    @Test
+    void theAuditLogIsReadByAuthenticatedAdminsOnly() throws Exception {
+        assertThat(w.admin("GET", "/admin/api/audit/verify", null, null).status()).isEqualTo(401);
+        assertThat(w.admin("GET", "/admin/api/audit/verify", "not-a-token", null).status()).isEqualTo(401);
+        ApprovalWorld.Reply approver = w.admin("GET", "/admin/api/audit/records?limit=1", bob(), null);
+        assertThat(approver.status()).isEqualTo(403);
+        assertThat(approver.json().toString()).contains("admin roles");
+        ApprovalWorld.Reply admin = w.admin("GET", "/admin/api/audit/verify",
+                w.token("root", List.of("portcullis-admin"), "dev"), null);
+        assertThat(admin.status()).as(String.valueOf(admin.json())).isEqualTo(200);
+        assertThat(admin.json().path("intact").asBoolean()).isTrue();
+    }
+
     @Test
     void anApprovalRunsTheIdenticalCallOnceAndNothingElse() throws Exception {
         w.waitFor("1s");

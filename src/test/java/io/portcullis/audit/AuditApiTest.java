@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The audit admin API's access rule until identity guards it: a configured bearer token, else loopback only. */
+/** The audit admin API's access rule on a gateway without identity: a configured bearer token, else loopback only. */
 class AuditApiTest {
     @TempDir
     Path dir;
@@ -37,7 +37,7 @@ class AuditApiTest {
         c.setHost("127.0.0.1");
         c.setPort(0);
         server.addConnector(c);
-        server.setHandler(new AuditApi(f.log, config::get));
+        server.setHandler(new AuditApi(f.log, AuditApi.tokenOrLoopback(config::get)));
         server.start();
     }
 
