@@ -39,6 +39,16 @@ final class EventLog {
         return add(stream, message);
     }
 
+    /** The sequence number of the newest event of any stream (0 before the first). */
+    long lastSeq() {
+        lock.lock();
+        try {
+            return seq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Marks {@code stream} complete: nothing more will be appended to it. */
     void end(String stream) {
         add(stream, null);

@@ -1,6 +1,7 @@
 package io.portcullis.ingress;
 
 import io.portcullis.protocol.Json;
+import io.portcullis.protocol.ProtocolVersion;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +77,17 @@ final class HttpReply implements Outbound {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, no-transform");
         response.getHeaders().put("X-Accel-Buffering", "no");
         out = Content.Sink.asOutputStream(response);
+        if (resumable() && primes(session)) {
+            // 2025-11-25: an event id with empty data first, so that a client that loses the
+            // stream before the first message can still resume it with Last-Event-ID
+            String id = stream + "." + session.events.lastSeq();
+            out.write(("id: " + id + "\ndata: \n\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Whether the session's era sends SSE priming events (2025-11-25 on; the stateless era has no resumption). */
+    static boolean primes(ClientSession session) {
+        return session.version().compareTo(ProtocolVersion.V2025_11_25) >= 0 && !session.version().isModern();
     }
 
     private void event(ObjectNode message) throws IOException {

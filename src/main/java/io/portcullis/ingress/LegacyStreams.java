@@ -65,6 +65,10 @@ final class LegacyStreams {
             res.getHeaders().put("Mcp-Session-Id", s.id());
             OutputStream out = Content.Sink.asOutputStream(res);
             out.write(": stream open\n\n".getBytes(StandardCharsets.UTF_8));
+            if (HttpReply.primes(s)) {
+                // 2025-11-25 priming event: resuming with this id delivers everything after what this stream starts from
+                out.write(("id: " + stream + "." + after + "\ndata: \n\n").getBytes(StandardCharsets.UTF_8));
+            }
             out.flush();
             // Without Last-Event-ID the GET stream starts after what earlier GET streams delivered:
             // a list change queued before the client opened its first stream is not lost. A

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,6 +26,7 @@ public final class SseStream implements AutoCloseable {
     private final HttpHeaders headers;
     private final InputStream body;
     private final BlockingQueue<SseReader.Event> events = new LinkedBlockingQueue<>();
+    private final List<String> primed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     SseStream(int status, HttpHeaders headers, InputStream body) {
         this.status = status;
@@ -48,6 +50,8 @@ public final class SseStream implements AutoCloseable {
             while ((e = r.next()) != null) {
                 if (!e.data().isBlank()) {
                     events.add(e);
+                } else if (e.id() != null) {
+                    primed.add(e.id());
                 }
             }
         } catch (IOException e) {
@@ -55,6 +59,11 @@ public final class SseStream implements AutoCloseable {
         } finally {
             events.add(END);
         }
+    }
+
+    /** The ids of the priming events (an id with empty data, 2025-11-25) seen so far, in order. */
+    public List<String> primed() {
+        return primed;
     }
 
     public int status() {

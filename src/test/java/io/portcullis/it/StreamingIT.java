@@ -116,6 +116,39 @@ class StreamingIT {
         }
     }
 
+    /** 2025-11-25: every SSE stream opens with a priming event (an id, empty data) that can be resumed from. */
+    @Test
+    void aStreamOpensWithAPrimingEventThatResumesFromTheStart() throws Exception {
+        LegacySession s = LegacySession.open(client, "2025-11-25");
+        ObjectNode call = longRun(s, "primed", 1.2, 4);
+        String primingId;
+        try (SseStream stream = s.stream(call)) {
+            stream.next(); // the first message arrives after the priming event
+            assertThat(stream.primed()).hasSize(1);
+            primingId = stream.primed().getFirst();
+            assertThat(primingId).matches("post-\\w+\\.\\d+");
+        } // the client loses the stream
+        try (SseStream resumed = s.get(primingId)) {
+            assertThat(resumed.status()).isEqualTo(200);
+            List<JsonNode> all = drain(resumed);
+            assertThat(all).extracting(m -> m.path("params").path("progress").asInt(-1)).containsExactly(1, 2, 3, 4, -1);
+            assertThat(all.getLast().path("id").asLong()).isEqualTo(call.path("id").asLong());
+        }
+        try (SseStream get = s.get(null)) {
+            assertThat(get.poll(Duration.ofMillis(500))).isEmpty(); // nothing queued; the priming id is still sent
+            assertThat(get.primed()).singleElement().asString().matches("get\\.\\d+");
+        }
+    }
+
+    @Test
+    void erasBefore20251125GetNoPrimingEvent() throws Exception {
+        LegacySession s = LegacySession.open(client, "2025-06-18");
+        try (SseStream stream = s.stream(longRun(s, "old", 0.2, 2))) {
+            assertThat(drain(stream)).hasSize(3);
+            assertThat(stream.primed()).isEmpty();
+        }
+    }
+
     @Test
     void resumptionAfterTheLastEventEndsAtOnce() throws Exception {
         LegacySession s = LegacySession.open(client, "2025-11-25");
