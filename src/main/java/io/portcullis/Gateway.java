@@ -50,6 +50,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private volatile Snapshot snapshot;
     private final io.portcullis.store.Store store;
     private final io.portcullis.identity.Identity identity;
+    private final java.util.List<io.portcullis.pipeline.Stage> taskResultStages;
     private final io.portcullis.approval.Approvals approvals;
     private final io.portcullis.audit.AuditLog audit;
     private final io.portcullis.readiness.ConfigChanges changes;
@@ -73,6 +74,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         this.approvals = new io.portcullis.approval.Approvals(store, java.time.Clock.systemUTC());
         approvals.apply(config.approvals());
         approvals.recorder(audit.approvalRecorder());
+        this.taskResultStages = Stages.taskResult(this::catalog, audit);
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), new Upstream(uc, this, http));
@@ -165,6 +167,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     public Pipeline pipeline() {
         return snapshot.pipeline();
+    }
+
+    /** The stages a task's result fetched with {@code tasks/result} passes ({@link Stages#taskResult}). */
+    public java.util.List<io.portcullis.pipeline.Stage> taskResultStages() {
+        return taskResultStages;
     }
 
     public Optional<Upstream> upstream(String name) {

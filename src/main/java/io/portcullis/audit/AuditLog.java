@@ -135,7 +135,16 @@ public final class AuditLog implements AutoCloseable {
 
     /** The stage that records every call's outcome; it wraps every control after it. */
     public Stage outcomeStage() {
-        return new AuditStages.Outcome(this);
+        return new AuditStages.Outcome(this, "call");
+    }
+
+    /**
+     * The stage that records a task's result fetched with {@code tasks/result} as a record of kind
+     * {@code task_result} (its arguments are the {@code tasks/result} params, so the task id); like
+     * {@link #outcomeStage}, the client is answered only once the record is durable.
+     */
+    public Stage taskResultStage() {
+        return new AuditStages.Outcome(this, "task_result");
     }
 
     /** The stage that makes an allowed state-changing call's intent durable; it must be the last stage. */

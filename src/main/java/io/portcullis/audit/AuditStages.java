@@ -25,9 +25,12 @@ final class AuditStages {
 
     static final class Outcome implements Stage {
         private final AuditLog log;
+        private final String kind;
 
-        Outcome(AuditLog log) {
+        /** @param kind {@code call}, or {@code task_result} for a task's result fetched later */
+        Outcome(AuditLog log, String kind) {
             this.log = log;
+            this.kind = kind;
         }
 
         @Override
@@ -42,7 +45,7 @@ final class AuditStages {
             } catch (RuntimeException e) {
                 crash = e;
             }
-            log.recordOrRefuse(log.records().outcome(call, result, failure, crash), call);
+            log.recordOrRefuse(log.records().outcome(kind, call, result, failure, crash), call);
             if (failure != null) {
                 throw failure;
             }

@@ -59,7 +59,12 @@ final class CallRecords {
      * @param crash   an unexpected exception in the gateway, or null
      */
     ObjectNode outcome(CallContext call, ObjectNode result, GatewayException failure, RuntimeException crash) {
-        ObjectNode rec = common("call", call);
+        return outcome("call", call, result, failure, crash);
+    }
+
+    /** As {@link #outcome(CallContext, ObjectNode, GatewayException, RuntimeException)}, with the record's kind. */
+    ObjectNode outcome(String kind, CallContext call, ObjectNode result, GatewayException failure, RuntimeException crash) {
+        ObjectNode rec = common(kind, call);
         ObjectNode d = rec.putObject("decision");
         rec.put("duration_us", ChronoUnit.MICROS.between(call.started(), Instant.now()));
         Duration up = call.trail().upstreamTime();

@@ -42,7 +42,10 @@ public final class Dispatcher {
 
     private final Gateway gateway;
     /** Which upstream created each task (2025-11-25 tasks pass through), so that tasks/* reach it. */
-    private final java.util.Map<String, String> taskOwners = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, TaskOwner> taskOwners = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The upstream that runs a task and the tool (as the gateway exposes it) whose call created it. */
+    private record TaskOwner(String upstream, String tool) {}
 
     public Dispatcher(Gateway gateway) {
         this.gateway = gateway;
@@ -116,7 +119,9 @@ public final class Dispatcher {
                 // tools/call has its line from the call-log stage; the other forwarded methods get theirs here
                 LOG.info("session {}: {} failed ({}): {}", session.id(), msg.method(), e.control(), e.getMessage());
             }
-            return "tools/call".equals(msg.method()) ? Responses.forToolCall(id, e) : Responses.forRequest(id, e);
+            // both answer with a CallToolResult, so a refusal is an isError result the model can read
+            boolean toolResult = "tools/call".equals(msg.method()) || "tasks/result".equals(msg.method());
+            return toolResult ? Responses.forToolCall(id, e) : Responses.forRequest(id, e);
         } catch (RuntimeException e) {
             LOG.error("internal error serving {}", msg.method(), e);
             return Message.error(id, ErrorCodes.INTERNAL_ERROR, "internal error in the gateway", null);
@@ -150,7 +155,7 @@ public final class Dispatcher {
             }
             case "completion/complete" -> complete(s, msg, out);
             case "logging/setLevel" -> setLevel(s, params);
-            case "tasks/get", "tasks/result", "tasks/cancel" -> task(s, msg, out);
+            case "tasks/get", "tasks/result", "tasks/cancel" -> task(s, msg, out, origin);
             case "tasks/list" -> tasksList(s, msg, out);
             case "initialize" -> throw new ProtocolException(ErrorCodes.INVALID_REQUEST, "the session is already initialized");
             default -> throw new ProtocolException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + method);
@@ -228,20 +233,24 @@ public final class Dispatcher {
             throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "tools/call params.arguments must be an object");
         }
         SessionRelay relay = new SessionRelay(s, out, msg.id());
-        CallContext call = new CallContext(CallContext.newCallId(), s.principal(), s.environment(), s.id(),
-                s.version().id(), name.asString(), params, null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail(),
-                origin.withClient(s.clientInfo() == null ? null : s.clientInfo().path("name").asString(null),
-                        s.clientInfo() == null ? null : s.clientInfo().path("version").asString(null)));
+        CallContext call = callContext(s, msg, name.asString(), relay, origin);
         try {
             ObjectNode result = gateway.pipeline().call(call);
             if (result.get("task") instanceof ObjectNode task && task.get("taskId") instanceof JsonNode tid && tid.isString()) {
                 s.tasks.add(tid.asString());
-                gateway.catalog().tool(call.toolName()).ifPresent(t -> taskOwners.put(tid.asString(), t.upstream()));
+                gateway.catalog().tool(call.toolName()).ifPresent(t -> taskOwners.put(tid.asString(), new TaskOwner(t.upstream(), t.name())));
             }
             return result;
         } finally {
             relay.done();
         }
+    }
+
+    private static CallContext callContext(ClientSession s, Message msg, String tool, SessionRelay relay, Origin origin) {
+        return new CallContext(CallContext.newCallId(), s.principal(), s.environment(), s.id(),
+                s.version().id(), tool, msg.params(), null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail(),
+                origin.withClient(s.clientInfo() == null ? null : s.clientInfo().path("name").asString(null),
+                        s.clientInfo() == null ? null : s.clientInfo().path("version").asString(null)));
     }
 
     private ObjectNode forward(ClientSession s, Message msg, Outbound out, String upstreamName, ObjectNode params)
@@ -330,15 +339,22 @@ public final class Dispatcher {
         return Json.object();
     }
 
-    private ObjectNode task(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {
+    private ObjectNode task(ClientSession s, Message msg, Outbound out, Origin origin) throws ProtocolException, GatewayException {
         String taskId = msg.params().path("taskId").asString("");
         // A session sees only the tasks it created: upstream connections are shared between sessions.
         if (!s.tasks.contains(taskId)) {
             throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown task: " + taskId);
         }
-        String owner = java.util.Optional.ofNullable(taskOwners.get(taskId))
+        TaskOwner owner = java.util.Optional.ofNullable(taskOwners.get(taskId))
                 .orElseThrow(() -> new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown task: " + taskId));
-        return forward(s, msg, out, owner, msg.params());
+        if (!msg.method().equals("tasks/result")) {
+            return forward(s, msg, out, owner.upstream(), msg.params());
+        }
+        // the tool's result, delivered late: logged, recorded and held to the tool's limits like any result
+        CallContext call = callContext(s, msg, owner.tool(), new SessionRelay(s, out, msg.id()), origin);
+        call.trail().note("tasks/result of task " + taskId);
+        return new io.portcullis.pipeline.Pipeline(gateway.taskResultStages(),
+                c -> forward(s, msg, out, owner.upstream(), msg.params())).call(call);
     }
 
     private ObjectNode tasksList(ClientSession s, Message msg, Outbound out) throws GatewayException {

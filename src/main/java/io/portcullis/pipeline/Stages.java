@@ -67,4 +67,21 @@ public final class Stages {
                 new PolicyCheck(policy, approvals),
                 audit.intentStage());
     }
+
+    /**
+     * The order for a task's result fetched with {@code tasks/result} (2025-11-25 tasks): the call
+     * that created the task ran {@link #standard}, and policy and approvals decided it then; they
+     * are not asked again. What it returns, delivered later, still leaves a log line and a durable
+     * audit record (kind {@code task_result}), and is held to the catalog (a tool removed since is
+     * refused), the tool's switch and environments (a kill switch stops its results too) and its
+     * result size limit. The terminal forwards {@code tasks/result} to the upstream that created the task.
+     */
+    public static List<Stage> taskResult(Supplier<Catalog> catalog, AuditLog audit) {
+        return List.of(
+                new CallLog(),
+                audit.taskResultStage(),
+                new CatalogLookup(catalog),
+                new ToolSwitch(),
+                new ResultLimit());
+    }
 }

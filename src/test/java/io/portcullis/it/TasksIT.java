@@ -3,6 +3,7 @@ package io.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.protocol.Json;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,10 +21,15 @@ class TasksIT {
 
     @BeforeAll
     static void start() throws Exception {
+        // the research tool's result is about 1 KiB: a 700-byte limit must cut the result tasks/result delivers
         gw = TestGateway.start("""
                 upstreams:
                   everything:
                     command: %s
+                catalog:
+                  unlisted: allow
+                  tools:
+                    everything__simulate-research-query: {risk: read_only, max_result_bytes: 700}
                 """.formatted(TestGateway.list(NpmPeers.everything())));
     }
 
@@ -59,10 +65,23 @@ class TasksIT {
         assertThat(stolen.path("error").path("code").asInt()).isEqualTo(-32602);
         assertThat(other.request("tasks/list", Json.object()).path("result").path("tasks").toString()).doesNotContain(taskId);
 
-        // tasks/result waits for the task (four stages of about a second) and returns the tool's result
+        // tasks/result waits for the task (four stages of about a second) and returns the tool's result,
+        // held to the tool's size limit like any result (cut, with the marker the client sees)
         JsonNode result = s.post(s.message("tasks/result", Json.object().put("taskId", taskId))).message().path("result");
         assertThat(result.path("content").path(0).path("text").asString()).as(result.toString()).containsIgnoringCase("gateways");
+        assertThat(result.path("_meta").path("io.portcullis/truncated").path("limitBytes").asInt()).as(result.toString()).isEqualTo(700);
+        assertThat(Json.bytes(result).length).isLessThanOrEqualTo(700);
         assertThat(s.request("tasks/get", Json.object().put("taskId", taskId)).path("result").path("status").asString()).isEqualTo("completed");
+
+        // and it is an audit record of its own, beside the call that created the task
+        List<ObjectNode> records = gw.gateway().audit().query().search(io.portcullis.audit.AuditQuery.Filter.all());
+        ObjectNode delivered = records.stream().filter(r -> r.path("kind").asString().equals("task_result")).findFirst().orElseThrow();
+        assertThat(delivered.path("tool").path("name").asString()).isEqualTo(TOOL);
+        assertThat(delivered.path("tool").path("upstream").asString()).isEqualTo("everything");
+        assertThat(delivered.path("notes").toString()).contains(taskId, "truncated");
+        assertThat(delivered.path("result").path("bytes").asLong()).isPositive();
+        assertThat(records).anyMatch(r -> r.path("kind").asString().equals("call")
+                && r.path("result").path("task_id").asString("").equals(taskId));
     }
 
     @Test
