@@ -28,6 +28,8 @@ public final class ClientSession {
     private volatile Instant lastSeen = Instant.now();
     private volatile boolean closed;
     private volatile String logLevel;
+    /** A stateless 2026-07-28 request's call that may need client input (multi round-trip); null otherwise. */
+    private volatile PendingInput pendingInput;
 
     final ConcurrentMap<String, Runnable> inFlight = new ConcurrentHashMap<>();
     final ConcurrentMap<String, CompletableFuture<ObjectNode>> awaitingClient = new ConcurrentHashMap<>();
@@ -122,6 +124,14 @@ public final class ClientSession {
 
     void logLevel(String level) {
         logLevel = level;
+    }
+
+    PendingInput pendingInput() {
+        return pendingInput;
+    }
+
+    void pendingInput(PendingInput p) {
+        pendingInput = p;
     }
 
     /** Whether the client declared a capability (sampling, elicitation, roots). */

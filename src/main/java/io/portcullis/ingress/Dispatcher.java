@@ -40,9 +40,14 @@ public final class Dispatcher {
     private static final Set<String> CACHEABLE_IN_MODERN = Set.of("tools/list", "prompts/list", "resources/list",
             "resources/templates/list", "resources/read", "server/discover");
 
+    /** The input window of a call whose upstream is not known (it will be refused anyway). */
+    private static final java.time.Duration DEFAULT_INPUT_WINDOW = java.time.Duration.ofSeconds(60);
+
     private final Gateway gateway;
     /** Which upstream created each task (2025-11-25 tasks pass through), so that tasks/* reach it. */
     private final java.util.Map<String, TaskOwner> taskOwners = new java.util.concurrent.ConcurrentHashMap<>();
+    /** 2026-07-28 calls waiting for their client's input (multi round-trip requests). */
+    private final InputRounds inputRounds = new InputRounds();
 
     /** The upstream that runs a task and the tool (as the gateway exposes it) whose call created it. */
     private record TaskOwner(String upstream, String tool) {}
@@ -170,8 +175,34 @@ public final class Dispatcher {
         return r;
     }
 
+    InputRounds inputRounds() {
+        return inputRounds;
+    }
+
+    /**
+     * How long a 2026-07-28 client has to continue a call that awaits its input: the timeout the
+     * call's upstream request runs under (the tool's, else its upstream's), so a state does not
+     * outlive what it waits for by more than that.
+     */
+    java.time.Duration inputWindow(Message msg) {
+        String name = msg.params().path("name").asString("");
+        java.util.Optional<String> upstream;
+        if ("tools/call".equals(msg.method())) {
+            var tool = gateway.catalog().tool(name);
+            if (tool.isPresent() && tool.get().settings().timeout() != null) {
+                return tool.get().settings().timeout();
+            }
+            upstream = tool.map(ToolEntry::upstream);
+        } else if ("prompts/get".equals(msg.method())) {
+            upstream = gateway.catalog().prompt(name).map(Catalog.Item::upstream);
+        } else {
+            upstream = gateway.catalog().resourceOwner(msg.params().path("uri").asString(""));
+        }
+        return upstream.flatMap(gateway::upstream).map(u -> u.config().timeout()).orElse(DEFAULT_INPUT_WINDOW);
+    }
+
     /** 2026-07-28 results carry resultType, cache hints on cacheable methods, and serverInfo in _meta. */
-    private void stampModern(String method, ObjectNode result) {
+    void stampModern(String method, ObjectNode result) {
         if (!result.has("resultType")) {
             result.put("resultType", "complete");
         }

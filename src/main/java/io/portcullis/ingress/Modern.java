@@ -18,6 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  * The stateless 2026-07-28 form: every request carries its protocol version and client
  * capabilities in {@code _meta}, and its method and name in headers that must agree with the
  * body. No session, no GET stream; progress and logging come back as SSE on the POST itself.
+ * An upstream's request to the client during a call is answered with {@code input_required}
+ * and continued by the client's retry ({@link InputRounds}).
  */
 final class Modern {
     static final String VERSION_KEY = "io.modelcontextprotocol/protocolVersion";
@@ -67,7 +69,19 @@ final class Modern {
             return;
         }
         HttpReply reply = new HttpReply(res, s, null);
-        ObjectNode answer = dispatcher.handle(s, msg, reply, McpEndpoint.origin(req));
+        ObjectNode answer;
+        if (InputRounds.serves(msg)) {
+            // may take several POSTs (multi round-trip requests): see InputRounds
+            InputRounds rounds = dispatcher.inputRounds();
+            var origin = McpEndpoint.origin(req);
+            answer = InputRounds.isRetry(msg) ? rounds.resume(s, msg, reply)
+                    : rounds.begin(s, msg, dispatcher.inputWindow(msg), reply, out -> dispatcher.handle(s, msg, out, origin));
+            if (answer.get("result") instanceof ObjectNode result) {
+                dispatcher.stampModern(msg.method(), result);
+            }
+        } else {
+            answer = dispatcher.handle(s, msg, reply, McpEndpoint.origin(req));
+        }
         int status = answer.path("error").path("code").asInt(0) == ErrorCodes.METHOD_NOT_FOUND ? 404 : 200;
         reply.finish(status, answer);
     }

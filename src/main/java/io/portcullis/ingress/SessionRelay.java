@@ -51,7 +51,7 @@ final class SessionRelay implements Relay {
     public ObjectNode request(String method, ObjectNode params) throws GatewayException {
         String capability = NEEDS.get(method);
         if (session.version().isModern()) {
-            throw new GatewayException.Refused("relay", method + " cannot be relayed to a 2026-07-28 client (input_required is not supported yet)");
+            return modern(method, params);
         }
         if (capability != null && !session.can(capability)) {
             throw new GatewayException.Refused("relay", "the client did not declare the " + capability + " capability");
@@ -72,6 +72,58 @@ final class SessionRelay implements Relay {
         } finally {
             session.awaitingClient.remove(id);
         }
+    }
+
+    /**
+     * 2026-07-28 has no server-to-client requests on the wire: the request waits in the call's
+     * {@link PendingInput} and reaches the client inside an {@code input_required} result, when
+     * the client's capabilities (from the request's {@code _meta}) cover it.
+     */
+    private ObjectNode modern(String method, ObjectNode params) throws GatewayException {
+        PendingInput pending = session.pendingInput();
+        if (pending == null) {
+            throw new GatewayException.Refused("relay", method + " cannot be relayed to a 2026-07-28 client during "
+                    + "this request (input_required serves tools/call, prompts/get and resources/read)");
+        }
+        if (!NEEDS.containsKey(method)) {
+            throw new GatewayException.Refused("relay", method + " is not a request a 2026-07-28 client can be asked (only "
+                    + "sampling/createMessage, elicitation/create and roots/list)");
+        }
+        String missing = missingCapability(method, params, session.clientCapabilities());
+        if (missing != null) {
+            throw new GatewayException.Refused("relay", "the client did not declare the " + missing + " capability");
+        }
+        return pending.ask(method, params);
+    }
+
+    /**
+     * The capability a 2026-07-28 client must have declared for an embedded input request, when
+     * it has not (as the SDK decides: URL-mode elicitation needs {@code elicitation.url}, form
+     * mode {@code elicitation.form} or an empty {@code elicitation}; sampling with tools needs
+     * {@code sampling.tools}); null when it has.
+     */
+    static String missingCapability(String method, ObjectNode params, ObjectNode caps) {
+        JsonNode p = params == null ? Json.object() : params;
+        ObjectNode declared = caps == null ? Json.object() : caps;
+        return switch (method) {
+            case "elicitation/create" -> {
+                if (!(declared.get("elicitation") instanceof ObjectNode e)) {
+                    yield "elicitation";
+                }
+                if ("url".equals(p.path("mode").asString(""))) {
+                    yield e.has("url") ? null : "elicitation.url";
+                }
+                yield e.has("form") || !e.has("url") ? null : "elicitation.form";
+            }
+            case "sampling/createMessage" -> {
+                if (!(declared.get("sampling") instanceof ObjectNode smp)) {
+                    yield "sampling";
+                }
+                yield (p.has("tools") || p.has("toolChoice")) && !smp.has("tools") ? "sampling.tools" : null;
+            }
+            case "roots/list" -> declared.get("roots") instanceof ObjectNode ? null : "roots";
+            default -> method;
+        };
     }
 
     @Override

@@ -1,0 +1,264 @@
+package io.portcullis.ingress;
+
+import io.portcullis.protocol.ErrorCodes;
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.Message;
+import io.portcullis.protocol.ProtocolException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Multi round-trip requests of 2026-07-28 clients: when an upstream asks the client something
+ * (sampling, elicitation, roots) during a {@code tools/call}, {@code prompts/get} or
+ * {@code resources/read}, the client's POST is answered {@code input_required} with the
+ * upstream's requests in {@code inputRequests} and a {@link RequestStates signed requestState};
+ * the call stays pending here. The client's retry (same request, plus {@code inputResponses} and
+ * the state) is authenticated like any request, checked against the state (same caller, same
+ * environment, method, name and arguments), and its answers go to the upstream; the retry is then
+ * answered with the final result or the next {@code input_required}. The call runs through the
+ * pipeline once, so it is checked, sent upstream and audited once.
+ *
+ * <p>Limits: a state expires {@link PendingInput#window()} after it was issued (the call's
+ * upstream timeout): the upstream's requests then fail and the call is cancelled. A caller holds
+ * at most {@link #MAX_PER_CALLER} calls awaiting input, the gateway at most {@link #MAX_TOTAL}.
+ */
+final class InputRounds {
+    private static final Logger LOG = LoggerFactory.getLogger(InputRounds.class);
+    /** The methods whose 2026-07-28 results may be {@code input_required}. */
+    static final Set<String> METHODS = Set.of("tools/call", "prompts/get", "resources/read");
+    static final int MAX_PER_CALLER = 16;
+    static final int MAX_TOTAL = 1024;
+    private static final ScheduledThreadPoolExecutor EXPIRY = expiryExecutor();
+
+    private final RequestStates states = new RequestStates();
+    /** Calls whose state was handed to the client, by the state's id; a retry removes its call. */
+    private final ConcurrentMap<String, PendingInput> awaiting = new ConcurrentHashMap<>();
+    private final Map<String, Integer> perCaller = new HashMap<>();
+    private final int maxPerCaller;
+    private final int maxTotal;
+    private int total;
+
+    /** Runs the call (the dispatcher) with the given outbound; returns its response message, never throws. */
+    @FunctionalInterface
+    interface Call {
+        ObjectNode run(Outbound out);
+    }
+
+    InputRounds() {
+        this(MAX_PER_CALLER, MAX_TOTAL);
+    }
+
+    InputRounds(int maxPerCaller, int maxTotal) {
+        this.maxPerCaller = maxPerCaller;
+        this.maxTotal = maxTotal;
+    }
+
+    private static ScheduledThreadPoolExecutor expiryExecutor() {
+        ScheduledThreadPoolExecutor e = (ScheduledThreadPoolExecutor) Executors.newScheduledThreadPool(1,
+                Thread.ofPlatform().daemon().name("input-state-expiry").factory());
+        e.setRemoveOnCancelPolicy(true);
+        return e;
+    }
+
+    /** Whether this request may be a leg of a multi round-trip call. */
+    static boolean serves(Message msg) {
+        return METHODS.contains(msg.method());
+    }
+
+    /** Whether this request continues a call (it carries a requestState or inputResponses). */
+    static boolean isRetry(Message msg) {
+        return msg.params().has("requestState") || msg.params().has("inputResponses");
+    }
+
+    /**
+     * The first leg: runs the call on its own thread and answers with its result, or with
+     * {@code input_required} as soon as the upstream asks the client something.
+     *
+     * @param window how long the client has to continue after each {@code input_required}
+     */
+    ObjectNode begin(ClientSession s, Message msg, Duration window, Outbound leg, Call call) {
+        PendingInput p = new PendingInput(s, RequestStates.Binding.of(s.principal(), s.environment(), msg), window, this);
+        s.pendingInput(p);
+        p.firstLeg(leg, PendingInput.progressToken(msg));
+        Thread.ofVirtual().name("call-" + msg.method()).start(() -> {
+            ObjectNode answer;
+            try {
+                answer = call.run(p);
+            } catch (RuntimeException e) {
+                LOG.error("internal error serving {}", msg.method(), e);
+                answer = Message.error(msg.id(), ErrorCodes.INTERNAL_ERROR, "internal error in the gateway", null);
+            }
+            p.finish(answer);
+        });
+        return answerLeg(p, msg.id());
+    }
+
+    /**
+     * A retry: checks its state and request, hands its answers to the upstream's requests and
+     * answers with the final result or the next {@code input_required}. A state that is malformed,
+     * unknown, expired, altered, another caller's, or presented with a different request is
+     * refused with -32602 and left as it was.
+     */
+    ObjectNode resume(ClientSession s, Message msg, Outbound leg) {
+        PendingInput p;
+        ObjectNode responses;
+        try {
+            responses = responses(msg.params());
+            p = claim(s, msg);
+        } catch (ProtocolException e) {
+            return Message.error(msg.id(), e.code(), e.getMessage(), e.data());
+        }
+        p.resume(leg, PendingInput.progressToken(msg), responses);
+        return answerLeg(p, msg.id());
+    }
+
+    private ObjectNode answerLeg(PendingInput p, JsonNode legId) {
+        PendingInput.Event event;
+        try {
+            event = p.awaitEvent();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Message.error(legId, ErrorCodes.INTERNAL_ERROR, "interrupted", null);
+        }
+        return switch (event) {
+            case PendingInput.Event.Done done -> {
+                release(p);
+                ObjectNode answer = done.answer();
+                answer.set("id", legId);
+                yield answer;
+            }
+            case PendingInput.Event.NeedsInput needs -> {
+                String id = states.newId();
+                awaiting.put(id, p);
+                // scheduled once the state is registered, and before the client can know it
+                ScheduledFuture<?> expiry = EXPIRY.schedule(() -> expire(id, p), p.window().toMillis(), TimeUnit.MILLISECONDS);
+                p.awaitClient(expiry);
+                ObjectNode result = Json.object().put("resultType", "input_required");
+                result.set("inputRequests", needs.inputRequests());
+                result.put("requestState", states.issue(id, p.binding()));
+                yield Message.result(legId, result);
+            }
+        };
+    }
+
+    /** The retry's inputResponses: the bare result objects; anything else is not an answer (the request is asked again). */
+    private static ObjectNode responses(ObjectNode params) throws ProtocolException {
+        JsonNode state = params.get("requestState");
+        if (state == null) {
+            throw invalid("inputResponses came without a requestState: nothing is waiting for them", "invalid_request_state");
+        }
+        if (!state.isString()) {
+            throw invalid("requestState must be a string", "invalid_request_state");
+        }
+        JsonNode given = params.get("inputResponses");
+        if (given == null || given.isNull()) {
+            return null;
+        }
+        if (!given.isObject()) {
+            throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "inputResponses must be an object keyed like inputRequests");
+        }
+        ObjectNode accepted = Json.object();
+        for (var e : given.properties()) {
+            // a wrapped {method, result} is not a response (as the SDK decides): the request stays open
+            if (e.getValue() instanceof ObjectNode o && !o.has("method") && !o.has("result")) {
+                accepted.set(e.getKey(), o);
+            }
+        }
+        return accepted;
+    }
+
+    private PendingInput claim(ClientSession s, Message msg) throws ProtocolException {
+        String given = msg.params().get("requestState").asString();
+        RequestStates.Parsed parsed = RequestStates.parse(given);
+        if (parsed == null) {
+            throw refused(s, "it is malformed");
+        }
+        PendingInput p = awaiting.get(parsed.id());
+        if (p == null) {
+            throw refused(s, "it is unknown or has expired (a state is used once, within the call's upstream timeout)");
+        }
+        // The tag must verify for THIS request's caller, environment and request: the binding is
+        // enforced by the HMAC itself. When it does not, the stored binding says why, for a clear error.
+        RequestStates.Binding now = RequestStates.Binding.of(s.principal(), s.environment(), msg);
+        if (!states.verify(parsed, now)) {
+            if (!states.verify(parsed, p.binding())) {
+                throw refused(s, "it does not verify (it was altered)");
+            }
+            if (!p.binding().sameCaller(now)) {
+                throw refused(s, "it was issued to another caller");
+            }
+            if (!p.binding().environment().equals(now.environment())) {
+                throw refused(s, "it was issued in environment " + p.binding().environment());
+            }
+            LOG.info("requestState of {} refused: presented with a different request", s.principal().subject());
+            throw invalid("requestState does not match this request: a retry must repeat the original "
+                    + p.binding().method() + " of " + p.binding().name() + " with the same arguments", "request_mismatch");
+        }
+        if (!awaiting.remove(parsed.id(), p)) {
+            throw refused(s, "it is unknown or has expired"); // a concurrent retry or the expiry won
+        }
+        return p;
+    }
+
+    private static ProtocolException refused(ClientSession s, String why) {
+        LOG.info("requestState of {} refused: {}", s.principal().subject(), why);
+        return invalid("Invalid or expired requestState: " + why, "invalid_request_state");
+    }
+
+
+    private static ProtocolException invalid(String message, String reason) {
+        return new ProtocolException(ErrorCodes.INVALID_PARAMS, message, Json.object().put("reason", reason));
+    }
+
+    private void expire(String id, PendingInput p) {
+        if (awaiting.remove(id, p)) {
+            LOG.info("{} of {}: the client did not continue within {} ms; the call is cancelled",
+                    p.binding().method(), p.binding().subject(), p.window().toMillis());
+            p.expire();
+            release(p);
+        }
+    }
+
+    /** Takes one of the caller's pending slots for {@code p}; returns why not, or null. */
+    synchronized String admit(PendingInput p) {
+        if (total >= maxTotal) {
+            return "the gateway already holds " + maxTotal + " calls awaiting client input";
+        }
+        String caller = p.binding().caller();
+        int n = perCaller.getOrDefault(caller, 0);
+        if (n >= maxPerCaller) {
+            return "this caller already has " + maxPerCaller + " calls awaiting input (the limit)";
+        }
+        perCaller.put(caller, n + 1);
+        total++;
+        return null;
+    }
+
+    private void release(PendingInput p) {
+        if (!p.release()) {
+            return;
+        }
+        synchronized (this) {
+            String caller = p.binding().caller();
+            perCaller.computeIfPresent(caller, (k, n) -> n <= 1 ? null : n - 1);
+            total--;
+        }
+    }
+
+    /** Calls whose state is with the client now. */
+    int awaitingClient() {
+        return awaiting.size();
+    }
+}
