@@ -191,7 +191,7 @@ class ConfigReaderTest {
                 "25: 'command' entries must be strings",
                 "26: 'headers' apply to url upstreams only",
                 "28: 'prefix' must be up to 64 characters of [A-Za-z0-9_.-]",
-                "29: 'protocol_version' must be one of [2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28]",
+                "29: 'protocol_version' (the version asked for in initialize) must be one of [2025-03-26, 2025-06-18, 2025-11-25]; 2026-07-28 is spoken with 'protocol: modern' or 'auto'",
                 "30: 'timeout' must be a duration such as 500ms, 30s, 5m, 1h or 7d; got '10'",
                 "33: prefix 'ftp' is already used by upstream 'ftp'",
                 "35: unknown key 'colour'; expected one of [enabled, environments, timeout]",

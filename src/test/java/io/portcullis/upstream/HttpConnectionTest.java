@@ -101,7 +101,7 @@ class HttpConnectionTest {
 
     private HttpConnection connect(Map<String, UpstreamConfig.HeaderSource> headers) {
         UpstreamConfig cfg = new UpstreamConfig("up", UpstreamConfig.Transport.HTTP, List.of(), Map.of(), null, url,
-                headers, "up", Duration.ofSeconds(5), "2025-11-25");
+                headers, "up", Duration.ofSeconds(5), "2025-11-25", UpstreamConfig.Protocol.LEGACY);
         HttpConnection conn = new HttpConnection(cfg, client);
         conn.open(new Connection.Sink() {
             @Override
