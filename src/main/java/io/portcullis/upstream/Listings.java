@@ -38,4 +38,18 @@ final class Listings {
         }
         return out;
     }
+
+    /** The input schema of the called tool as the upstream listed it (for Mcp-Param-* headers), or null. */
+    static JsonNode inputSchema(Upstream.Listing listing, String method, ObjectNode params) {
+        if (!"tools/call".equals(method) || params == null) {
+            return null;
+        }
+        String tool = params.path("name").asString("");
+        for (JsonNode t : listing.tools()) {
+            if (tool.equals(t.path("name").asString(null))) {
+                return t.get("inputSchema");
+            }
+        }
+        return null;
+    }
 }

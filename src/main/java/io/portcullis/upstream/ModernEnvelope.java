@@ -1,5 +1,6 @@
 package io.portcullis.upstream;
 
+import io.portcullis.pipeline.GatewayException;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.ProtocolVersion;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,9 @@ final class ModernEnvelope {
     /** The methods whose {@code Mcp-Name} header mirrors a params field, and that field (SEP-2243, SEP-2663). */
     private static final Map<String, String> NAME_SOURCE = Map.of("tools/call", "name", "prompts/get", "name",
             "resources/read", "uri", "tasks/get", "taskId", "tasks/update", "taskId", "tasks/cancel", "taskId");
+
+    /** 2026-07-28: the request's envelope lacks a client capability the server needs (MissingRequiredClientCapability). */
+    private static final int MISSING_CLIENT_CAPABILITY = -32021;
 
     private static final String B64_PREFIX = "=?base64?";
     private static final String B64_SUFFIX = "?=";
@@ -219,5 +223,25 @@ final class ModernEnvelope {
             ((ObjectNode) copy.get("params")).remove("_meta");
         }
         return copy;
+    }
+
+    /**
+     * A 2026-07-28 upstream that needs input from the client answers {@code input_required}, or
+     * -32021 when the request's envelope did not declare the capability it needs; the gateway
+     * declares none for a legacy client, which cannot answer {@code input_required}. Either way a
+     * legacy client is told that it is the gateway that cannot relay the question to it.
+     */
+    static void refuseInputRequired(String upstream, String method, JsonNode response) throws GatewayException.Refused {
+        String why;
+        if ("input_required".equals(response.path("result").path("resultType").asString(""))) {
+            why = "an input_required result";
+        } else if (response.path("error").path("code").asInt(0) == MISSING_CLIENT_CAPABILITY) {
+            why = response.path("error").path("message").asString("a required client capability is missing");
+        } else {
+            return;
+        }
+        throw new GatewayException.Refused("input-required", "upstream " + upstream + " needs input from the client to answer "
+                + method + " (" + why + "); the gateway relays the input requests of 2026-07-28 upstreams only to clients "
+                + "that speak 2026-07-28, and this client speaks an earlier version");
     }
 }

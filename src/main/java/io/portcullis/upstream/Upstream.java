@@ -39,8 +39,6 @@ public final class Upstream implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** An upstream that ran this long before dying is restarted at the initial backoff again. */
     private static final Duration STABLE = Duration.ofSeconds(60);
-    /** 2026-07-28: the request's envelope lacks a client capability the server needs (MissingRequiredClientCapability). */
-    private static final int MISSING_CLIENT_CAPABILITY = -32021;
 
     public enum State { STARTING, READY, DOWN, CLOSED }
 
@@ -299,14 +297,14 @@ public final class Upstream implements AutoCloseable {
             }
             ObjectNode message = Message.request(Json.object().numberNode(id), method, outgoing);
             if (speakModern && config.transport() == UpstreamConfig.Transport.HTTP) {
-                c.send(message, id, ModernEnvelope.headers(message, inputSchema(method, params)));
+                c.send(message, id, ModernEnvelope.headers(message, Listings.inputSchema(listing, method, params)));
             } else {
                 c.send(message, id);
             }
             relay.attach(() -> cancel(id, "cancelled by the client"));
             JsonNode response = pending.response().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (speakModern && !ModernEnvelope.fromModernClient(params)) {
-                refuseInputRequired(method, response);
+                ModernEnvelope.refuseInputRequired(name(), method, response);
             }
             return result(method, response);
         } catch (TimeoutException e) {
@@ -332,26 +330,6 @@ public final class Upstream implements AutoCloseable {
         }
     }
 
-    /**
-     * A 2026-07-28 upstream that needs input from the client answers {@code input_required}, or
-     * -32021 when the request's envelope did not declare the capability it needs; the gateway
-     * declares none for a legacy client, which cannot answer {@code input_required}. Either way a
-     * legacy client is told that it is the gateway that cannot relay the question to it.
-     */
-    private void refuseInputRequired(String method, JsonNode response) throws GatewayException.Refused {
-        String why;
-        if ("input_required".equals(response.path("result").path("resultType").asString(""))) {
-            why = "an input_required result";
-        } else if (response.path("error").path("code").asInt(0) == MISSING_CLIENT_CAPABILITY) {
-            why = response.path("error").path("message").asString("a required client capability is missing");
-        } else {
-            return;
-        }
-        throw new GatewayException.Refused("input-required", "upstream " + name() + " needs input from the client to answer "
-                + method + " (" + why + "); the gateway relays the input requests of 2026-07-28 upstreams only to clients "
-                + "that speak 2026-07-28, and this client speaks an earlier version");
-    }
-
     private ObjectNode result(String method, JsonNode response) throws GatewayException {
         if (response.get("error") instanceof ObjectNode err) {
             throw new GatewayException.UpstreamError(name(), err);
@@ -360,20 +338,6 @@ public final class Upstream implements AutoCloseable {
             return r;
         }
         throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " answered " + method + " with a result that is not an object");
-    }
-
-    /** The input schema of the called tool as the upstream listed it (for Mcp-Param-* headers), or null. */
-    private JsonNode inputSchema(String method, ObjectNode params) {
-        if (!"tools/call".equals(method) || params == null) {
-            return null;
-        }
-        String tool = params.path("name").asString("");
-        for (JsonNode t : listing.tools()) {
-            if (tool.equals(t.path("name").asString(null))) {
-                return t.get("inputSchema");
-            }
-        }
-        return null;
     }
 
     private void cancel(long id, String reason) {
