@@ -179,7 +179,8 @@ public final class ConfigReader {
                 f.problem(p, "upstream '" + name + "' needs 'command' (stdio) or 'url' (Streamable HTTP)");
                 continue;
             }
-            f.onlyKeys(u, p, Set.of("command", "args", "env", "cwd", "url", "headers", "prefix", "timeout", "protocol_version"));
+            f.onlyKeys(u, p, Set.of("command", "args", "env", "cwd", "url", "headers", "prefix", "timeout", "protocol_version",
+                    "protocol"));
             List<String> command = new ArrayList<>(f.strings(u, "command", p));
             command.addAll(f.strings(u, "args", p));
             String url = f.string(u, "url", p, null);
@@ -226,11 +227,22 @@ public final class ConfigReader {
             }
             Duration timeout = f.duration(u, "timeout", p, UpstreamConfig.DEFAULT_TIMEOUT);
             String version = f.string(u, "protocol_version", p, ProtocolVersion.LATEST_LEGACY.id());
-            if (ProtocolVersion.of(version).isEmpty()) {
-                f.problem(p + "/protocol_version", "'protocol_version' must be one of " + ProtocolVersion.ids());
+            if (ProtocolVersion.of(version).filter(v -> !v.isModern()).isEmpty()) {
+                f.problem(p + "/protocol_version", "'protocol_version' (the version asked for in initialize) must be one of "
+                        + ProtocolVersion.legacyIds() + "; 2026-07-28 is spoken with 'protocol: modern' or 'auto'");
             }
+            String era = f.string(u, "protocol", p, "auto");
+            UpstreamConfig.Protocol protocol = switch (era) {
+                case "auto" -> UpstreamConfig.Protocol.AUTO;
+                case "legacy" -> UpstreamConfig.Protocol.LEGACY;
+                case "modern" -> UpstreamConfig.Protocol.MODERN;
+                default -> {
+                    f.problem(p + "/protocol", "'protocol' must be auto, legacy or modern; got '" + era + "'");
+                    yield UpstreamConfig.Protocol.AUTO;
+                }
+            };
             out.put(name, new UpstreamConfig(name, transport, command, env, cwd == null ? null : base.resolve(cwd).normalize(),
-                    uri, headers, prefix, timeout, version));
+                    uri, headers, prefix, timeout, version, protocol));
         }
         return out;
     }

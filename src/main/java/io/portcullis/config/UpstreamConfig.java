@@ -18,7 +18,8 @@ import java.util.Map;
  * @param headers         http: static headers, each from an environment variable or a file, never from the client
  * @param prefix          prefix of exposed tool and prompt names; "" exposes them unprefixed
  * @param timeout         how long a call may take before the client gets a timeout error
- * @param protocolVersion the version to ask for in {@code initialize}
+ * @param protocolVersion the version to ask for in {@code initialize} (a legacy version)
+ * @param protocol        which era to speak: probe for 2026-07-28 and fall back, or pinned to one era
  */
 public record UpstreamConfig(
         String name,
@@ -30,9 +31,18 @@ public record UpstreamConfig(
         Map<String, HeaderSource> headers,
         String prefix,
         Duration timeout,
-        String protocolVersion) {
+        String protocolVersion,
+        Protocol protocol) {
 
     public enum Transport { STDIO, HTTP }
+
+    /**
+     * Which protocol era the gateway speaks to the upstream. {@code AUTO} probes with
+     * {@code server/discover} and speaks 2026-07-28 when it is offered, else initializes the legacy
+     * way; {@code LEGACY} never probes; {@code MODERN} speaks only 2026-07-28 (the upstream stays down
+     * when it does not offer it).
+     */
+    public enum Protocol { AUTO, LEGACY, MODERN }
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -40,6 +50,7 @@ public record UpstreamConfig(
         command = List.copyOf(command);
         env = Map.copyOf(env);
         headers = Map.copyOf(headers);
+        protocol = protocol == null ? Protocol.AUTO : protocol;
     }
 
     /**

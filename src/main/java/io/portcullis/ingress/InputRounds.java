@@ -77,9 +77,14 @@ final class InputRounds {
         return METHODS.contains(msg.method());
     }
 
-    /** Whether this request continues a call (it carries a requestState or inputResponses). */
+    /**
+     * Whether this request continues a call waiting here: it carries a requestState of the
+     * gateway's own form. Any other requestState (and inputResponses without one) belongs to a
+     * 2026-07-28 upstream's own round trip: such a request is a new call, passed through the
+     * pipeline to the upstream, which judges its state.
+     */
     static boolean isRetry(Message msg) {
-        return msg.params().has("requestState") || msg.params().has("inputResponses");
+        return msg.params().get("requestState") instanceof JsonNode s && s.isString() && RequestStates.claims(s.asString());
     }
 
     /**

@@ -15,14 +15,15 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code requestState} of a 2026-07-28 {@code input_required} round: an opaque token the
- * client echoes on its retry. It is {@code v1.<id>.<tag>}, where {@code id} is 128 random bits
+ * client echoes on its retry. It is {@code portcullis.v1.<id>.<tag>}, where {@code id} is 128 random bits
  * naming the pending call inside the gateway and {@code tag} is an HMAC-SHA256, under a key the
  * gateway generated at start and never shows, over the id and the {@link Binding} (the caller,
  * the environment, the method, the tool and a digest of the arguments). A client can neither
  * forge a state nor move one to another caller or another call: the tag would not match.
  */
 final class RequestStates {
-    private static final String PREFIX = "v1.";
+    /** Marks the gateway's own states: any other requestState is a 2026-07-28 upstream's, passed on to it. */
+    static final String PREFIX = "portcullis.v1.";
     private static final String LABEL = "io.portcullis/requestState/v1";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -82,6 +83,11 @@ final class RequestStates {
     /** The state for the pending call {@code id} bound to {@code binding}. */
     String issue(String id, Binding binding) {
         return PREFIX + id + "." + B64.encodeToString(tag(id, binding));
+    }
+
+    /** Whether {@code state} claims to be one of the gateway's own (it may still be forged: {@link #parse} and the tag decide). */
+    static boolean claims(String state) {
+        return state != null && state.startsWith(PREFIX);
     }
 
     /** Splits a state; null when it is not one this gateway could have issued. */

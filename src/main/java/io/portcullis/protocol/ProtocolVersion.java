@@ -50,4 +50,9 @@ public enum ProtocolVersion {
     public static List<String> ids() {
         return Arrays.stream(values()).map(ProtocolVersion::id).toList();
     }
+
+    /** The versions of the session era (negotiated with {@code initialize}). */
+    public static List<String> legacyIds() {
+        return Arrays.stream(values()).filter(v -> !v.isModern()).map(ProtocolVersion::id).toList();
+    }
 }

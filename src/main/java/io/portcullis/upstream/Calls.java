@@ -19,6 +19,31 @@ final class Calls {
 
     record Pending(CompletableFuture<JsonNode> response, Relay relay, JsonNode clientToken) {}
 
+    /**
+     * Our request was answered with an HTTP error status and no JSON-RPC answer: kept apart from
+     * other failures because the era probe tells eras apart by it (callers see an upstream failure).
+     *
+     * @param body the body when it was JSON, else null
+     */
+    static final class HttpRefusal extends Exception {
+        private final int status;
+        private final transient String body;
+
+        HttpRefusal(int status, String body, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.body = body;
+        }
+
+        int status() {
+            return status;
+        }
+
+        String body() {
+            return body;
+        }
+    }
+
     private final ConcurrentSkipListMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
 
     Pending open(long id, Relay relay, ObjectNode params) {
@@ -59,7 +84,7 @@ final class Calls {
         p.response().complete(response.node());
     }
 
-    void fail(long id, GatewayException e) {
+    void fail(long id, Exception e) {
         Pending p = pending.get(id);
         if (p != null) {
             p.response().completeExceptionally(e);
@@ -101,18 +126,20 @@ final class Calls {
      * known (HTTP). Otherwise (stdio has no way to tell) the most recent call in flight that has a
      * client to talk to, but only when every such call belongs to the same client: with calls of
      * several clients in flight, guessing could show one client's sampling prompt or log lines to
-     * another, so null (refused) instead.
+     * another, so null (refused) instead. The gateway's own requests (relays owned by
+     * {@link Relay#NONE}, such as a held subscriptions/listen) are never a client to talk to.
      */
     Relay relayFor(Long relatedId) {
         if (relatedId != null) {
             Pending p = pending.get(relatedId);
             if (p != null && p.relay() != Relay.NONE) {
-                return p.relay();
+                // the gateway's own long-lived request (a held subscriptions/listen) has no client to guess at
+                return p.relay().owner() == Relay.NONE ? null : p.relay();
             }
         }
         Relay newest = null;
         for (Pending p : pending.descendingMap().values()) {
-            if (p.relay() == Relay.NONE) {
+            if (p.relay() == Relay.NONE || p.relay().owner() == Relay.NONE) {
                 continue;
             }
             if (newest == null) {

@@ -17,6 +17,15 @@ interface Connection extends AutoCloseable {
         /** Our request {@code requestId} could not be delivered or answered (HTTP failure). */
         void requestFailed(long requestId, String why);
 
+        /**
+         * Our request {@code requestId} was answered with an HTTP error status whose body is not
+         * its JSON-RPC answer; {@code body} is the body when it is JSON, else null. The era probe
+         * tells eras apart by these; everything else treats them as {@link #requestFailed}.
+         */
+        default void requestRefused(long requestId, int status, String body, String why) {
+            requestFailed(requestId, why);
+        }
+
         /** The connection is gone (process exited, session expired); {@code why} says what happened. */
         void closed(String why);
     }
@@ -31,7 +40,25 @@ interface Connection extends AutoCloseable {
      */
     void send(ObjectNode message, Long requestId) throws IOException;
 
-    /** Tells the transport which protocol version was negotiated (HTTP sends it as a header). */
+    /**
+     * Sends one message with per-message headers (the 2026-07-28 {@code Mcp-Method},
+     * {@code Mcp-Name}, ... over HTTP); transports without headers ignore them.
+     */
+    default void send(ObjectNode message, Long requestId, java.util.Map<String, String> headers) throws IOException {
+        send(message, requestId);
+    }
+
+    /**
+     * Gives up our request {@code requestId} on the wire where the transport can (HTTP: the POST
+     * is aborted, which is how a stateless 2026-07-28 server learns that a call is cancelled).
+     */
+    default void abort(long requestId) {}
+
+    /**
+     * Tells the transport which protocol version was negotiated. HTTP sends a legacy version as a
+     * header on every message and opens the GET stream; with 2026-07-28 it keeps no session and no
+     * GET stream (each request carries its own headers).
+     */
     default void negotiated(String protocolVersion) {}
 
     @Override

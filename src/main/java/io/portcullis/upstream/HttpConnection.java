@@ -19,6 +19,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -33,6 +34,10 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>A JSON answer is read and handed on by the HTTP client's own callback, without a thread of
  * its own; only an SSE answer, which may go on for as long as the call runs, gets a virtual
  * thread that reads it in straight-line code.
+ *
+ * <p>With a 2026-07-28 upstream there is no session and no GET stream: each request carries its
+ * own headers (given by {@link Upstream}), a call is cancelled by aborting its POST, and an SSE
+ * answer that ends without the response fails the call at once (nothing can resume it).
  */
 final class HttpConnection implements Connection {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
@@ -49,10 +54,41 @@ final class HttpConnection implements Connection {
     private volatile boolean closed;
     private volatile Thread getStream;
     private volatile Request getRequest;
+    private volatile boolean modern;
+    /** Our requests whose exchange is still open, so that they can be aborted. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Request> open = new java.util.concurrent.ConcurrentHashMap<>();
 
     HttpConnection(UpstreamConfig config, HttpClient http) {
         this.config = config;
         this.http = http;
+    }
+
+    /**
+     * A started HTTP client for Streamable HTTP upstreams; the caller stops it. HTTP/1.1 (what MCP
+     * servers speak), no redirects followed, and pooled connections dropped after 4 s idle: Node
+     * servers, most MCP servers, close idle keep-alive connections after 5 s, and a call sent on
+     * a connection the server is closing would fail.
+     *
+     * @throws IllegalStateException when the client cannot start
+     */
+    static HttpClient newClient() {
+        QueuedThreadPool threads = new QueuedThreadPool(64, 2);
+        threads.setName("upstream-http");
+        threads.setDaemon(true);
+        HttpClient client = new HttpClient();
+        client.setExecutor(threads);
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(10_000);
+        client.setIdleTimeout(4_000);
+        client.setMaxConnectionsPerDestination(256);
+        client.setMaxRequestsQueuedPerDestination(16_384);
+        client.setUserAgentField(null);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the upstream HTTP client: " + e.getMessage(), e);
+        }
+        return client;
     }
 
     @Override
@@ -62,6 +98,10 @@ final class HttpConnection implements Connection {
 
     @Override
     public void negotiated(String version) {
+        if (io.portcullis.protocol.ProtocolVersion.of(version).filter(io.portcullis.protocol.ProtocolVersion::isModern).isPresent()) {
+            modern = true; // stateless: the version travels in each request's own headers, and there is no GET stream
+            return;
+        }
         this.protocolVersion = version;
         if (getStream == null && !closed) {
             getStream = Thread.ofVirtual().name("get-" + config.name()).start(this::listen);
@@ -94,14 +134,28 @@ final class HttpConnection implements Connection {
 
     @Override
     public void send(ObjectNode message, Long requestId) throws IOException {
+        send(message, requestId, Map.of());
+    }
+
+    @Override
+    public void send(ObjectNode message, Long requestId, Map<String, String> headers) throws IOException {
         if (closed) {
             throw new IOException("connection closed");
         }
         Request r = request(HttpMethod.POST)
-                .headers(f -> f.put(HttpHeader.ACCEPT, "application/json, text/event-stream"))
+                .headers(f -> {
+                    f.put(HttpHeader.ACCEPT, "application/json, text/event-stream");
+                    headers.forEach(f::put);
+                })
                 .body(new BytesRequestContent("application/json", Json.bytes(message)));
         r.onResponseContentSource((response, body) -> answer(response, body, requestId));
+        if (requestId != null) {
+            open.put(requestId, r);
+        }
         r.send(result -> {
+            if (requestId != null) {
+                open.remove(requestId, r);
+            }
             if (result.isFailed()) {
                 Throwable f = result.getFailure();
                 // some failures carry no message; never show the client a "null"
@@ -152,6 +206,14 @@ final class HttpConnection implements Connection {
         }
     }
 
+    @Override
+    public void abort(long requestId) {
+        Request r = open.remove(requestId);
+        if (r != null) {
+            r.abort(new IOException("cancelled"));
+        }
+    }
+
     /**
      * A non-2xx answer. A JSON-RPC error for our request is delivered as the answer. The TS SDK and
      * the SDK's example app answer 400 "No valid session ID" (not 404) for a session they no
@@ -177,7 +239,10 @@ final class HttpConnection implements Connection {
             sink.receive(o, requestId);
             return;
         }
-        failed(requestId, "HTTP " + status + (message.isEmpty() ? "" : ": " + message));
+        if (requestId != null && !closed) {
+            sink.requestRefused(requestId, status, error == null ? null : Json.write(error),
+                    "upstream HTTP request failed: HTTP " + status + (message.isEmpty() ? "" : ": " + message));
+        }
     }
 
     private void failed(Long requestId, String why) {
@@ -199,6 +264,10 @@ final class HttpConnection implements Connection {
                 } catch (JacksonException e) {
                     LOG.warn("upstream {} sent an SSE event that is not JSON; ignored", config.name());
                 }
+            }
+            if (modern) {
+                // a call already answered is not affected; one still waiting will get no answer now
+                failed(requestId, "the response stream ended without an answer");
             }
         } catch (IOException e) {
             failed(requestId, e.getMessage());
@@ -266,6 +335,8 @@ final class HttpConnection implements Connection {
     @Override
     public void close() {
         closed = true;
+        open.values().forEach(r -> r.abort(new IOException("connection closed")));
+        open.clear();
         Request get = getRequest;
         if (get != null) {
             get.abort(new IOException("connection closed"));

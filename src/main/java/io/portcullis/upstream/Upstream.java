@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -27,6 +26,11 @@ import tools.jackson.databind.node.ObjectNode;
  * child process, or an HTTP session), restarts it with backoff when it dies, and multiplexes the
  * calls of every client session over it: our own request ids, our own progress tokens, and
  * server-to-client requests routed back to the session whose call they serve.
+ *
+ * <p>Each upstream is spoken to in the era it negotiates ({@code protocol: auto}, the default):
+ * a {@code server/discover} probe first ({@link EraProbe} judges the answer), then either the
+ * stateless 2026-07-28 form, every request carrying the gateway's {@link ModernEnvelope}, or
+ * the legacy {@code initialize} handshake. Clients of either era use upstreams of either era.
  */
 public final class Upstream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
@@ -60,6 +64,12 @@ public final class Upstream implements AutoCloseable {
     private volatile ObjectNode serverInfo = Json.object();
     private volatile ObjectNode capabilities = Json.object();
     private volatile Thread supervisor;
+    /** Whether the current connection speaks 2026-07-28 (else the legacy way, after initialize). */
+    private volatile boolean modern;
+    /** What legacy sessions asked for with logging/setLevel: a 2026-07-28 upstream gets it in each request's envelope. */
+    private volatile String logLevel;
+    private final Negotiation negotiation;
+    private final Subscriptions subscriptions;
 
     /**
      * @param http the HTTP client for Streamable HTTP upstreams, shared by all of them (see
@@ -69,6 +79,9 @@ public final class Upstream implements AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.http = http;
+        this.negotiation = new Negotiation(config, calls, ids, HANDSHAKE_TIMEOUT);
+        this.subscriptions = new Subscriptions(config.name(),
+                (params, timeout, relay) -> send("subscriptions/listen", params, timeout, relay), this::refreshListing);
     }
 
     /**
@@ -80,23 +93,7 @@ public final class Upstream implements AutoCloseable {
      * @throws IllegalStateException when the client cannot start
      */
     public static HttpClient httpClient() {
-        QueuedThreadPool threads = new QueuedThreadPool(64, 2);
-        threads.setName("upstream-http");
-        threads.setDaemon(true);
-        HttpClient client = new HttpClient();
-        client.setExecutor(threads);
-        client.setFollowRedirects(false);
-        client.setConnectTimeout(10_000);
-        client.setIdleTimeout(4_000);
-        client.setMaxConnectionsPerDestination(256);
-        client.setMaxRequestsQueuedPerDestination(16_384);
-        client.setUserAgentField(null);
-        try {
-            client.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the upstream HTTP client: " + e.getMessage(), e);
-        }
-        return client;
+        return HttpConnection.newClient();
     }
 
     public String name() {
@@ -122,6 +119,11 @@ public final class Upstream implements AutoCloseable {
 
     public String negotiatedVersion() {
         return negotiatedVersion;
+    }
+
+    /** Whether the upstream is spoken to in the stateless 2026-07-28 era (as last negotiated). */
+    public boolean modern() {
+        return modern;
     }
 
     public ObjectNode serverInfo() {
@@ -192,29 +194,48 @@ public final class Upstream implements AutoCloseable {
                 ? new StdioConnection(config)
                 : new HttpConnection(config, http);
         connection = c;
+        modern = false;
         c.open(new Sink(down));
+        EraProbe.Verdict.Modern m = negotiation.negotiate(c, down);
+        if (m != null) {
+            negotiatedVersion = m.version();
+            capabilities = m.discover().get("capabilities") instanceof ObjectNode o ? o : Json.object();
+            serverInfo = m.discover().path("_meta").get(ModernEnvelope.SERVER_INFO_KEY) instanceof ObjectNode o ? o : Json.object();
+            modern = true;
+            c.negotiated(negotiatedVersion);
+        } else {
+            initialize(c);
+        }
+        listing = Listing.fetch(this::internal, capabilities);
+        // the catalog has the upstream's tools before anyone is told it is ready
+        listener.listingChanged(this);
+        lastError = null;
+        state = State.READY;
+        if (modern) {
+            subscriptions.start(capabilities);
+        }
+        LOG.info("upstream {} ready: {} {} (protocol {}), {} tools", name(), serverInfo.path("name").asString(""),
+                serverInfo.path("version").asString(""), negotiatedVersion, listing.tools().size());
+    }
+
+    /** The legacy handshake: initialize, then notifications/initialized. */
+    private void initialize(Connection c) throws IOException, GatewayException {
         ObjectNode params = Json.object().put("protocolVersion", config.protocolVersion());
         ObjectNode caps = params.putObject("capabilities");
         caps.putObject("sampling");
         caps.putObject("elicitation");
         caps.putObject("roots").put("listChanged", true);
-        params.putObject("clientInfo").put("name", "portcullis").put("version", Version.current());
+        params.set("clientInfo", ModernEnvelope.gatewayInfo());
         ObjectNode init = send("initialize", params, HANDSHAKE_TIMEOUT, Relay.NONE);
         negotiatedVersion = init.path("protocolVersion").asString(config.protocolVersion());
         capabilities = init.get("capabilities") instanceof ObjectNode o ? o : Json.object();
         serverInfo = init.get("serverInfo") instanceof ObjectNode o ? o : Json.object();
         c.negotiated(negotiatedVersion);
         c.send(Message.notification("notifications/initialized", null), null);
-        listing = Listing.fetch(this::internal, capabilities);
-        // the catalog has the upstream's tools before anyone is told it is ready
-        listener.listingChanged(this);
-        lastError = null;
-        state = State.READY;
-        LOG.info("upstream {} ready: {} {} (protocol {}), {} tools", name(), serverInfo.path("name").asString(""),
-                serverInfo.path("version").asString(""), negotiatedVersion, listing.tools().size());
     }
 
     private void disconnect() {
+        subscriptions.stop();
         Connection c = connection;
         connection = null;
         if (c != null) {
@@ -238,6 +259,28 @@ public final class Upstream implements AutoCloseable {
             throw new GatewayException.UpstreamFailure("upstream", name(),
                     "upstream " + name() + " is not available (" + state.name().toLowerCase() + (lastError == null ? "" : ": " + lastError) + ")");
         }
+        if (modern) {
+            // methods of the session era that 2026-07-28 does otherwise
+            String uri = params == null ? "" : params.path("uri").asString("");
+            switch (method) {
+                case "logging/setLevel" -> {
+                    logLevel = params == null ? null : params.path("level").asString(null);
+                    return Json.object();
+                }
+                case "resources/subscribe" -> {
+                    subscriptions.subscribe(uri);
+                    return Json.object();
+                }
+                case "resources/unsubscribe" -> {
+                    subscriptions.unsubscribe(uri);
+                    return Json.object();
+                }
+                case "ping" -> {
+                    return Json.object();
+                }
+                default -> { }
+            }
+        }
         return send(method, params, timeout, relay);
     }
 
@@ -245,14 +288,24 @@ public final class Upstream implements AutoCloseable {
         Connection c = connection;
         long id = ids.incrementAndGet();
         Calls.Pending pending = calls.open(id, relay, params);
+        boolean speakModern = modern;
         ObjectNode outgoing = Calls.withOurToken(params, id);
+        outgoing = speakModern ? ModernEnvelope.wrap(outgoing, negotiatedVersion, logLevel) : ModernEnvelope.strip(outgoing);
         try {
             if (c == null) {
                 throw new IOException("not connected");
             }
-            c.send(Message.request(Json.object().numberNode(id), method, outgoing), id);
+            ObjectNode message = Message.request(Json.object().numberNode(id), method, outgoing);
+            if (speakModern && config.transport() == UpstreamConfig.Transport.HTTP) {
+                c.send(message, id, ModernEnvelope.headers(message, Listings.inputSchema(listing, method, params)));
+            } else {
+                c.send(message, id);
+            }
             relay.attach(() -> cancel(id, "cancelled by the client"));
             JsonNode response = pending.response().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (speakModern && !ModernEnvelope.fromModernClient(params)) {
+                ModernEnvelope.refuseInputRequired(name(), method, response);
+            }
             return result(method, response);
         } catch (TimeoutException e) {
             cancel(id, "timed out in the gateway");
@@ -263,6 +316,9 @@ public final class Upstream implements AutoCloseable {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GatewayException g) {
                 throw g;
+            }
+            if (e.getCause() instanceof Calls.HttpRefusal r) {
+                throw new GatewayException.UpstreamFailure("upstream", name(), r.getMessage());
             }
             LOG.warn("upstream {}: {} failed", name(), method, e.getCause());
             throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " failed to answer " + method);
@@ -292,18 +348,28 @@ public final class Upstream implements AutoCloseable {
         try {
             Connection c = connection;
             if (c != null) {
-                c.send(Message.notification("notifications/cancelled",
-                        Json.object().put("requestId", id).put("reason", reason)), null);
+                if (modern) {
+                    c.abort(id);
+                }
+                // a stateless HTTP upstream learns of it from the aborted POST: a notification would reach a fresh instance
+                if (!(modern && config.transport() == UpstreamConfig.Transport.HTTP)) {
+                    ObjectNode params = Json.object().put("requestId", id).put("reason", reason);
+                    c.send(Message.notification("notifications/cancelled", modern ? ModernEnvelope.wrap(params, negotiatedVersion, null) : params), null);
+                }
             }
         } catch (IOException e) {
             LOG.debug("could not tell upstream {} to cancel {}: {}", name(), id, e.getMessage());
         }
     }
 
-    /** Sends a notification from a client (e.g. roots list changed) to the upstream; dropped while it is down. */
+    /**
+     * Sends a notification from a client (e.g. roots list changed) to the upstream; dropped while
+     * it is down, and dropped for a 2026-07-28 upstream, which has no such notifications (it asks
+     * for roots with input_required).
+     */
     public void notify(String method, ObjectNode params) {
         Connection c = connection;
-        if (c == null || state != State.READY) {
+        if (c == null || state != State.READY || modern) {
             return;
         }
         try {
@@ -352,6 +418,11 @@ public final class Upstream implements AutoCloseable {
         @Override
         public void requestFailed(long requestId, String why) {
             calls.fail(requestId, new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + ": " + why));
+        }
+
+        @Override
+        public void requestRefused(long requestId, int status, String body, String why) {
+            calls.fail(requestId, new Calls.HttpRefusal(status, body, "upstream " + name() + ": " + why));
         }
 
         @Override
@@ -411,8 +482,8 @@ public final class Upstream implements AutoCloseable {
             }
             case "notifications/tools/list_changed", "notifications/prompts/list_changed",
                  "notifications/resources/list_changed" -> Thread.ofVirtual().start(this::refreshListing);
-            case "notifications/cancelled" -> { }
-            default -> listener.notification(this, msg.node());
+            case "notifications/cancelled", "notifications/subscriptions/acknowledged" -> { }
+            default -> listener.notification(this, ModernEnvelope.withoutSubscriptionId(msg.node()));
         }
     }
 
@@ -433,33 +504,9 @@ public final class Upstream implements AutoCloseable {
             ObjectNode request(String method, ObjectNode params) throws GatewayException;
         }
 
+        /** Fetches every listing the capabilities offer, following cursors. */
         static Listing fetch(Requester r, ObjectNode caps) throws GatewayException {
-            return new Listing(
-                    caps.has("tools") ? all(r, "tools/list", "tools") : Json.array(),
-                    caps.has("prompts") ? all(r, "prompts/list", "prompts") : Json.array(),
-                    caps.has("resources") ? all(r, "resources/list", "resources") : Json.array(),
-                    caps.has("resources") ? all(r, "resources/templates/list", "resourceTemplates") : Json.array());
-        }
-
-        private static ArrayNode all(Requester r, String method, String key) throws GatewayException {
-            ArrayNode out = Json.array();
-            String cursor = null;
-            for (int page = 0; page < 1000; page++) {
-                ObjectNode params = Json.object();
-                if (cursor != null) {
-                    params.put("cursor", cursor);
-                }
-                ObjectNode result = r.request(method, params);
-                if (result.get(key) instanceof ArrayNode items) {
-                    items.forEach(out::add);
-                }
-                JsonNode next = result.get("nextCursor");
-                if (next == null || !next.isString() || next.asString().isEmpty()) {
-                    break;
-                }
-                cursor = next.asString();
-            }
-            return out;
+            return Listings.fetch(r, caps);
         }
     }
 }

@@ -48,7 +48,34 @@ class ConfigReaderTest {
         assertThat(u.prefix()).isEqualTo("demo");
         assertThat(u.timeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(u.protocolVersion()).isEqualTo("2025-11-25");
+        assertThat(u.protocol()).isEqualTo(UpstreamConfig.Protocol.AUTO);
         assertThat(c.tool("demo__x")).isEqualTo(ToolSettings.DEFAULT);
+    }
+
+    @Test
+    void theProtocolEraOfAnUpstreamCanBePinnedAndABadValueIsReportedWithItsLine() throws Exception {
+        GatewayConfig c = read("""
+                upstreams:
+                  a: {command: x, protocol: legacy}
+                  b: {command: y, protocol: modern}
+                  c: {url: "http://127.0.0.1:1/mcp", protocol: auto}
+                """);
+        assertThat(c.upstreams().get("a").protocol()).isEqualTo(UpstreamConfig.Protocol.LEGACY);
+        assertThat(c.upstreams().get("b").protocol()).isEqualTo(UpstreamConfig.Protocol.MODERN);
+        assertThat(c.upstreams().get("c").protocol()).isEqualTo(UpstreamConfig.Protocol.AUTO);
+        List<String> p = problems("""
+                upstreams:
+                  a:
+                    command: x
+                    protocol: sometimes
+                  b:
+                    command: y
+                    protocol_version: 2026-07-28
+                """);
+        assertThat(p).containsExactly(
+                "4: 'protocol' must be auto, legacy or modern; got 'sometimes'",
+                "7: 'protocol_version' (the version asked for in initialize) must be one of [2025-03-26, 2025-06-18, 2025-11-25]; "
+                        + "2026-07-28 is spoken with 'protocol: modern' or 'auto'");
     }
 
     @Test
@@ -191,7 +218,7 @@ class ConfigReaderTest {
                 "25: 'command' entries must be strings",
                 "26: 'headers' apply to url upstreams only",
                 "28: 'prefix' must be up to 64 characters of [A-Za-z0-9_.-]",
-                "29: 'protocol_version' must be one of [2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28]",
+                "29: 'protocol_version' (the version asked for in initialize) must be one of [2025-03-26, 2025-06-18, 2025-11-25]; 2026-07-28 is spoken with 'protocol: modern' or 'auto'",
                 "30: 'timeout' must be a duration such as 500ms, 30s, 5m, 1h or 7d; got '10'",
                 "33: prefix 'ftp' is already used by upstream 'ftp'",
                 "35: unknown key 'colour'; expected one of [enabled, environments, timeout]",

@@ -128,6 +128,19 @@ class InputRoundsTest {
         assertThat(ok.path("result").path("text").asString()).isEqualTo("got Ada");
     }
 
+    /** Only the gateway's own states continue a call here; an upstream's (2026-07-28 upstream) is a new call for it to judge. */
+    @Test
+    void onlyTheGatewaysOwnStatesAreRetriesHere() throws Exception {
+        ObjectNode ours = retry("portcullis.v1.AAAAAAAAAAAAAAAAAAAAAA.tag", "Ada");
+        ObjectNode upstreams = retry("eyJ1cHN0cmVhbSI6InN0YXRlIn0", "Ada");
+        ObjectNode answersOnly = retry("x", "Ada");
+        answersOnly.remove("requestState");
+        assertThat(InputRounds.isRetry(call(1, "x", ours))).isTrue();
+        assertThat(InputRounds.isRetry(call(2, "x", upstreams))).isFalse();
+        assertThat(InputRounds.isRetry(call(3, "x", answersOnly))).isFalse();
+        assertThat(InputRounds.isRetry(call(4, "x", null))).isFalse();
+    }
+
     @Test
     void aRetryWithoutTheAnswerIsAskedAgain() throws Exception {
         ClientSession s = session(alice(), "dev");

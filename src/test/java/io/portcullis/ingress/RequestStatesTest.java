@@ -33,7 +33,7 @@ class RequestStatesTest {
         var b = binding(caller("alice", "idp"), "dev", call("t", "x"));
         String id = states.newId();
         String state = states.issue(id, b);
-        assertThat(state).startsWith("v1.").doesNotContain("alice").doesNotContain("idp");
+        assertThat(state).startsWith("portcullis.v1.").doesNotContain("alice").doesNotContain("idp");
         RequestStates.Parsed parsed = RequestStates.parse(state);
         assertThat(parsed).isNotNull();
         assertThat(parsed.id()).isEqualTo(id);
@@ -57,7 +57,7 @@ class RequestStatesTest {
         String state = states.issue(states.newId(), b);
         // another id with the same tag
         String otherId = states.newId();
-        String swapped = "v1." + otherId + state.substring(state.lastIndexOf('.'));
+        String swapped = "portcullis.v1." + otherId + state.substring(state.lastIndexOf('.'));
         assertThat(states.verify(RequestStates.parse(swapped), b)).isFalse();
         // one bit of the tag flipped
         byte[] tag = Base64.getUrlDecoder().decode(state.substring(state.lastIndexOf('.') + 1));
@@ -71,8 +71,8 @@ class RequestStatesTest {
 
     @Test
     void malformedStatesAreNotParsed() {
-        for (String s : new String[] {null, "", "v1.", "v1.abc", "v2.AAAAAAAAAAAAAAAAAAAAAA.AAAA", "v1.a.b.c",
-                "v1.!!!.AAAA", "v1.AAAAAAAAAAAAAAAAAAAAAA.AAAA", "x".repeat(500)}) {
+        for (String s : new String[] {null, "", "portcullis.v1.", "portcullis.v1.abc", "v2.AAAAAAAAAAAAAAAAAAAAAA.AAAA", "portcullis.v1.a.b.c",
+                "portcullis.v1.!!!.AAAA", "portcullis.v1.AAAAAAAAAAAAAAAAAAAAAA.AAAA", "x".repeat(500)}) {
             assertThat(RequestStates.parse(s)).as(String.valueOf(s)).isNull();
         }
     }
@@ -83,7 +83,7 @@ class RequestStatesTest {
         ObjectNode first = Json.object().put("name", "t");
         first.putObject("arguments").put("a", 1).put("b", 2);
         first.putObject("_meta").put("progressToken", 1);
-        ObjectNode retry = Json.object().put("name", "t").put("requestState", "v1.x.y");
+        ObjectNode retry = Json.object().put("name", "t").put("requestState", "portcullis.v1.x.y");
         retry.putObject("arguments").put("b", 2).put("a", 1);
         retry.putObject("_meta").put("progressToken", 2);
         retry.putObject("inputResponses").putObject("k").put("action", "accept");

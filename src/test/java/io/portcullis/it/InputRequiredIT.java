@@ -131,7 +131,7 @@ class InputRequiredIT {
         assertThat(request.path("method").asString()).isEqualTo("elicitation/create");
         assertThat(request.path("params").path("requestedSchema").path("properties").has("name")).isTrue();
         assertThat(request.has("jsonrpc") || request.has("id")).as("an embedded request, not a JSON-RPC message").isFalse();
-        assertThat(result.path("requestState").asString()).startsWith("v1.");
+        assertThat(result.path("requestState").asString()).startsWith("portcullis.v1.");
         assertThat(result.path("_meta").path("io.modelcontextprotocol/serverInfo").path("name").asString()).isEqualTo("portcullis");
         return result;
     }
@@ -170,7 +170,7 @@ class InputRequiredIT {
         int i = state.length() - 10;
         String altered = state.substring(0, i) + (state.charAt(i) == 'A' ? 'B' : 'A') + state.substring(i + 1);
         refusedAsInvalidParams(post(retry(2, asked, altered, "Mallory", null), alice), "altered");
-        refusedAsInvalidParams(post(retry(2, asked, "v1.made-up", "Mallory", null), alice), "malformed");
+        refusedAsInvalidParams(post(retry(2, asked, "portcullis.v1.made-up", "Mallory", null), alice), "malformed");
         finishes(asked, alice, "Ada Lovelace");
     }
 

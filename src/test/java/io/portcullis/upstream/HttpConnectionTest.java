@@ -40,6 +40,9 @@ class HttpConnectionTest {
     private final BlockingQueue<Object[]> received = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> failures = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> closes = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> refusals = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Long> hanging = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Long> gone = new LinkedBlockingQueue<>();
     private Server server;
     private HttpClient client;
     private URI url;
@@ -75,6 +78,30 @@ class HttpConnectionTest {
                                     Json.object().put("via", "sse"))) + "\n\n");
                     case "broken" -> reply(res, cb, 500, "text/plain", "boom");
                     case "gone" -> reply(res, cb, 404, "text/plain", "no such session");
+                    case "uninitialized" -> reply(res, cb, 400, "application/json",
+                            "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\"Bad Request: Server not initialized\"}}");
+                    case "unanswered" -> reply(res, cb, 200, "text/event-stream", "event: message\ndata: "
+                            + Json.write(Message.notification("notifications/message", Json.object().put("level", "info"))) + "\n\n");
+                    case "hang" -> {
+                        // an answer that never ends: keep-alive comments until the client goes away
+                        res.setStatus(200);
+                        res.getHeaders().put("Content-Type", "text/event-stream");
+                        long id = msg.path("id").asLong();
+                        hanging.add(id);
+                        Thread.ofVirtual().start(() -> {
+                            try {
+                                while (true) {
+                                    Callback.Completable written = new Callback.Completable();
+                                    res.write(false, ByteBuffer.wrap(": ping\n\n".getBytes(StandardCharsets.UTF_8)), written);
+                                    written.get(5, TimeUnit.SECONDS);
+                                    Thread.sleep(50);
+                                }
+                            } catch (Exception e) {
+                                gone.add(id);
+                                cb.failed(e);
+                            }
+                        });
+                    }
                     default -> reply(res, cb, 202, null, "");
                 }
                 return true;
@@ -101,7 +128,7 @@ class HttpConnectionTest {
 
     private HttpConnection connect(Map<String, UpstreamConfig.HeaderSource> headers) {
         UpstreamConfig cfg = new UpstreamConfig("up", UpstreamConfig.Transport.HTTP, List.of(), Map.of(), null, url,
-                headers, "up", Duration.ofSeconds(5), "2025-11-25");
+                headers, "up", Duration.ofSeconds(5), "2025-11-25", UpstreamConfig.Protocol.LEGACY);
         HttpConnection conn = new HttpConnection(cfg, client);
         conn.open(new Connection.Sink() {
             @Override
@@ -111,6 +138,12 @@ class HttpConnectionTest {
 
             @Override
             public void requestFailed(long requestId, String why) {
+                failures.add(requestId + ": " + why);
+            }
+
+            @Override
+            public void requestRefused(long requestId, int status, String body, String why) {
+                refusals.add(requestId + ": " + status + " " + body);
                 failures.add(requestId + ": " + why);
             }
 
@@ -212,5 +245,61 @@ class HttpConnectionTest {
         conn.send(request(9, "json"), 9L);
         assertThat(failures.poll(10, TimeUnit.SECONDS)).startsWith("9: ");
         conn.close();
+    }
+
+    @Test
+    void anHttpErrorWithAJsonRpcErrorForNoRequestIsReportedWithItsStatusAndBody() throws Exception {
+        HttpConnection conn = connect(Map.of());
+        conn.send(request(6, "uninitialized"), 6L);
+        assertThat(refusals.poll(5, TimeUnit.SECONDS)).startsWith("6: 400 ").contains("-32000").contains("not initialized");
+        assertThat(failures.poll(5, TimeUnit.SECONDS)).contains("HTTP 400: Bad Request: Server not initialized");
+        conn.close();
+    }
+
+    @Test
+    void aModernConnectionSendsEachRequestsOwnHeadersAndOpensNoGetStream() throws Exception {
+        HttpConnection conn = connect(Map.of());
+        conn.negotiated("2026-07-28");
+        conn.send(request(1, "json"), 1L, Map.of("MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "json", "Mcp-Name", "n"));
+        nextReceived();
+        Request post = seen.take();
+        assertThat(post.getHeaders().get("MCP-Protocol-Version")).isEqualTo("2026-07-28");
+        assertThat(post.getHeaders().get("Mcp-Method")).isEqualTo("json");
+        assertThat(post.getHeaders().get("Mcp-Name")).isEqualTo("n");
+        assertThat(post.getHeaders().get("Mcp-Session-Id")).isNull();
+        assertThat(seen.poll(500, TimeUnit.MILLISECONDS)).as("no GET stream in the stateless era").isNull();
+        conn.close();
+    }
+
+    @Test
+    void aModernStreamThatEndsWithoutTheAnswerFailsTheCallAtOnce() throws Exception {
+        HttpConnection conn = connect(Map.of());
+        conn.negotiated("2026-07-28");
+        conn.send(request(2, "unanswered"), 2L);
+        assertThat(((ObjectNode) nextReceived()[0]).path("method").asString()).isEqualTo("notifications/message");
+        assertThat(failures.poll(5, TimeUnit.SECONDS)).startsWith("2: ").contains("ended without an answer");
+        conn.close();
+
+        HttpConnection legacy = connect(Map.of());
+        legacy.send(request(3, "unanswered"), 3L);
+        nextReceived();
+        assertThat(failures.poll(500, TimeUnit.MILLISECONDS)).as("a legacy stream may be resumed: no failure").isNull();
+        legacy.close();
+    }
+
+    @Test
+    void abortEndsAnOpenExchangeAndCloseEndsTheRest() throws Exception {
+        HttpConnection conn = connect(Map.of());
+        conn.negotiated("2026-07-28");
+        conn.send(request(4, "hang"), 4L);
+        conn.send(request(5, "hang"), 5L);
+        assertThat(hanging.poll(5, TimeUnit.SECONDS)).isNotNull();
+        assertThat(hanging.poll(5, TimeUnit.SECONDS)).isNotNull();
+        conn.abort(4L);
+        assertThat(gone.poll(5, TimeUnit.SECONDS)).as("the upstream sees the aborted exchange go").isEqualTo(4L);
+        assertThat(failures.poll(5, TimeUnit.SECONDS)).startsWith("4: ");
+        assertThat(gone.poll(300, TimeUnit.MILLISECONDS)).as("the other exchange is still open").isNull();
+        conn.close();
+        assertThat(gone.poll(5, TimeUnit.SECONDS)).as("closing the connection ends its open exchanges").isEqualTo(5L);
     }
 }
