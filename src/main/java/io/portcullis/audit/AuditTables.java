@@ -35,7 +35,10 @@ final class AuditTables {
             "CREATE TABLE audit_anchors (chain VARCHAR(160) PRIMARY KEY, seq BIGINT NOT NULL, hash CHAR(64) NOT NULL, ts BIGINT NOT NULL)",
             "CREATE TABLE audit_checkpoints (node VARCHAR(64) NOT NULL, seq BIGINT NOT NULL, ts BIGINT NOT NULL, "
                     + "key_id CHAR(64) NOT NULL, hash CHAR(64) NOT NULL, body TEXT NOT NULL, signature VARCHAR(200) NOT NULL, "
-                    + "PRIMARY KEY (node, seq))");
+                    + "PRIMARY KEY (node, seq))",
+            // where a node's checkpoint sequence starts after retention removed its oldest checkpoints
+            "CREATE TABLE audit_checkpoint_anchors (node VARCHAR(64) PRIMARY KEY, seq BIGINT NOT NULL, hash CHAR(64) NOT NULL, "
+                    + "ts BIGINT NOT NULL)");
 
     static final String INSERT = "INSERT INTO audit_records (chain, seq, ts, kind, env, call_id, subject, tool, decision, "
             + "trace_id, request_id, hash, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -133,6 +136,29 @@ final class AuditTables {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_anchors (chain, seq, hash, ts) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, ts = excluded.ts")) {
             ps.setString(1, chain);
+            ps.setLong(2, h.seq());
+            ps.setString(3, h.hash());
+            ps.setLong(4, micros);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Per node, the last checkpoint retention removed: its seq and hash (the node's sequence continues after it). */
+    static Map<String, Head> checkpointAnchors(Connection c) throws SQLException {
+        Map<String, Head> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT node, seq, hash FROM audit_checkpoint_anchors");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), new Head(rs.getLong(2), rs.getString(3)));
+            }
+        }
+        return out;
+    }
+
+    static void checkpointAnchor(Connection c, String node, Head h, long micros) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_checkpoint_anchors (node, seq, hash, ts) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (node) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, ts = excluded.ts")) {
+            ps.setString(1, node);
             ps.setLong(2, h.seq());
             ps.setString(3, h.hash());
             ps.setLong(4, micros);

@@ -1,12 +1,15 @@
 package io.portcullis.audit;
 
 import io.portcullis.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +34,7 @@ final class AuditWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("portcullis.audit");
     static final int MAX_BATCH = 2048;
     private static final int MAX_QUEUE = 65_536;
+    private static final HexFormat HEX = HexFormat.of();
 
     /** A record waiting to be written: its environment, canonical content and columns. */
     record Pending(String env, String rec, Columns columns, CompletableFuture<Appended> done) {}
@@ -50,6 +54,8 @@ final class AuditWriter implements AutoCloseable {
     private final Checkpoints checkpoints;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(MAX_QUEUE);
     private final Map<String, AuditTables.Head> heads = new HashMap<>();
+    /** SHA-256 for {@link #link}, which only the writer thread runs: one instance, not one per record. */
+    private final MessageDigest sha = Canonical.digest();
     private final Thread thread;
     private volatile boolean closing;
     private volatile int checkpointEvery;
@@ -187,16 +193,21 @@ final class AuditWriter implements AutoCloseable {
      */
     Appended link(PreparedStatement ps, String chain, AuditTables.Head h, String rec, Columns columns) throws SQLException {
         long seq = h.seq() + 1;
+        String body = body(chain, seq, h.hash(), rec, columns);
+        String hash = HEX.formatHex(sha.digest(body.getBytes(StandardCharsets.UTF_8)));
+        AuditTables.insert(ps, chain, seq, columns, hash, body);
+        return new Appended(chain, seq, hash);
+    }
+
+    /** A record's body: {@code {"chain":..,"index":{..},"prev":..,"record":..}}, canonical. */
+    static String body(String chain, long seq, String prev, String rec, Columns columns) {
         StringBuilder b = new StringBuilder(rec.length() + chain.length() + 400);
         b.append("{\"chain\":");
         Canonical.string(chain, b);
         b.append(",\"index\":");
         columns.encode(seq, b);
-        b.append(",\"prev\":\"").append(h.hash()).append("\",\"record\":").append(rec).append('}');
-        String body = b.toString();
-        String hash = Canonical.sha256(body);
-        AuditTables.insert(ps, chain, seq, columns, hash, body);
-        return new Appended(chain, seq, hash);
+        b.append(",\"prev\":\"").append(prev).append("\",\"record\":").append(rec).append('}');
+        return b.toString();
     }
 
     /** The head of a chain: cached, else read from the store (and the chain registered). */

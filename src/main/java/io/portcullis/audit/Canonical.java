@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,7 +28,7 @@ public final class Canonical {
     private Canonical() {}
 
     public static String encode(JsonNode node) {
-        StringBuilder b = new StringBuilder(256);
+        StringBuilder b = new StringBuilder(2048); // an audit record is ~1.3 KB: no regrowth
         write(node, b);
         return b.toString();
     }
@@ -36,33 +37,22 @@ public final class Canonical {
         if (n == null || n.isNull() || n.isMissingNode()) {
             b.append("null");
         } else if (n.isObject()) {
-            String[] keys = new String[n.size()];
-            int k = 0;
-            for (String name : n.propertyNames()) {
-                keys[k++] = name;
-            }
-            Arrays.sort(keys);
-            b.append('{');
-            for (int i = 0; i < keys.length; i++) {
-                if (i > 0) {
-                    b.append(',');
-                }
-                string(keys[i], b);
-                b.append(':');
-                write(n.get(keys[i]), b);
-            }
-            b.append('}');
+            object(n, b);
         } else if (n.isArray()) {
             b.append('[');
-            for (int i = 0; i < n.size(); i++) {
-                if (i > 0) {
+            boolean first = true;
+            for (JsonNode e : n) {
+                if (!first) {
                     b.append(',');
                 }
-                write(n.get(i), b);
+                first = false;
+                write(e, b);
             }
             b.append(']');
         } else if (n.isString()) {
             string(n.asString(), b);
+        } else if (n.isInt() || n.isLong()) {
+            b.append(n.longValue()); // the same digits as the BigInteger below, without making one
         } else if (n.isIntegralNumber()) {
             b.append(n.bigIntegerValue().toString());
         } else if (n.isNumber()) {
@@ -72,6 +62,28 @@ public final class Canonical {
         } else {
             string(n.asString(), b); // binary or POJO nodes do not occur in parsed JSON; kept as text
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void object(JsonNode n, StringBuilder b) {
+        // the members with their values (no lookup per key), sorted only when they are not already
+        Map.Entry<String, JsonNode>[] members = n.properties().toArray(new Map.Entry[0]);
+        for (int i = 1; i < members.length; i++) {
+            if (members[i - 1].getKey().compareTo(members[i].getKey()) > 0) {
+                Arrays.sort(members, Map.Entry.comparingByKey());
+                break;
+            }
+        }
+        b.append('{');
+        for (int i = 0; i < members.length; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            string(members[i].getKey(), b);
+            b.append(':');
+            write(members[i].getValue(), b);
+        }
+        b.append('}');
     }
 
     static void string(String s, StringBuilder b) {

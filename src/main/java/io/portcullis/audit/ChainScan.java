@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -36,8 +37,13 @@ final class ChainScan {
     private boolean lastRowClaimed;
     private long maxClaim;
 
-    ChainScan(Connection c, ExecutorService workers, String chain, AuditTables.Head anchor, List<Claim> claimList) {
+    /** Checkpoint anchors that prune records of the chains scanned so far confirm ({@link #checkpointAnchor}). */
+    private final Set<String> confirmedCheckpointAnchors;
+
+    ChainScan(Connection c, ExecutorService workers, String chain, AuditTables.Head anchor, List<Claim> claimList,
+              Set<String> confirmedCheckpointAnchors) {
         this.c = c;
+        this.confirmedCheckpointAnchors = confirmedCheckpointAnchors;
         this.workers = workers;
         this.chain = chain;
         this.anchor = anchor;
@@ -98,7 +104,7 @@ final class ChainScan {
                         if (problem != null) {
                             break;
                         }
-                        if (anchor != null && "prune".equals(r.index().columns().kind()) && confirms(r)) {
+                        if ("prune".equals(r.index().columns().kind()) && confirms(r)) {
                             anchorConfirmed = true;
                         }
                         if (lastRowClaimed) {
@@ -124,11 +130,23 @@ final class ChainScan {
         return new Verifier.ChainReport(chain, count, first, last, anchor == null ? null : anchor.seq(), signedThrough, problem);
     }
 
-    /** Whether a prune record names this chain's anchor (the anchor is legitimate retention). */
+    /**
+     * Whether a prune record names this chain's anchor (the anchor is legitimate retention); also
+     * notes the checkpoint anchor it names, for the node that wrote this chain.
+     */
     private boolean confirms(StoredRow r) {
         JsonNode prune = Json.parse(r.body()).path("record").path("prune");
-        return prune.path("through_seq").asLong(-1) == anchor.seq() && anchor.hash().equals(prune.path("anchor_hash").asString())
+        JsonNode cp = prune.path("checkpoints");
+        String node = cp.path("node").asString();
+        if (cp.isObject() && chain.startsWith(node + "/")) {
+            confirmedCheckpointAnchors.add(checkpointAnchor(node, cp.path("through_seq").asLong(-1), cp.path("anchor_hash").asString()));
+        }
+        return anchor != null && prune.path("through_seq").asLong(-1) == anchor.seq() && anchor.hash().equals(prune.path("anchor_hash").asString())
                 && chain.equals(prune.path("chain").asString());
+    }
+
+    static String checkpointAnchor(String node, long seq, String hash) {
+        return node + "#" + seq + "#" + hash;
     }
 
     private Problem check(StoredRow r, StoredRow prevRow, long expected, String prevHash) throws SQLException {

@@ -72,6 +72,54 @@ final class Checkpoints {
         return new Last(seq, hash);
     }
 
+    /**
+     * Retention (C4.2): removes this node's oldest checkpoints that vouch only for records retention
+     * already removed (every head they sign is at or before its chain's anchor, so verify has nothing
+     * left to check them against), keeping at least the newest one, and moves the node's checkpoint
+     * anchor to the last one removed. Runs in the retention job's transaction, after the records'
+     * anchors moved.
+     *
+     * @return the node's checkpoint anchor after this (null when it never had one), and how many were removed
+     */
+    static Pruned prune(Connection c, String node, Map<String, AuditTables.Head> recordAnchors, long micros) throws SQLException {
+        AuditTables.Head anchor = AuditTables.checkpointAnchors(c).get(node);
+        AuditTables.Head through = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash, body FROM audit_checkpoints WHERE node = ? AND seq < "
+                + "(SELECT MAX(seq) FROM audit_checkpoints WHERE node = ?) ORDER BY seq")) {
+            ps.setString(1, node);
+            ps.setString(2, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && onlyPruned(rs.getString(3), recordAnchors)) {
+                    through = new AuditTables.Head(rs.getLong(1), rs.getString(2));
+                }
+            }
+        }
+        if (through == null) {
+            return new Pruned(anchor, 0);
+        }
+        int deleted;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_checkpoints WHERE node = ? AND seq <= ?")) {
+            ps.setString(1, node);
+            ps.setLong(2, through.seq());
+            deleted = ps.executeUpdate();
+        }
+        AuditTables.checkpointAnchor(c, node, through, micros);
+        return new Pruned(through, deleted);
+    }
+
+    /** The checkpoint anchor after a retention run, and the number of checkpoints it removed. */
+    record Pruned(AuditTables.Head anchor, int deleted) {}
+
+    private static boolean onlyPruned(String body, Map<String, AuditTables.Head> recordAnchors) {
+        for (var h : Json.parse(body).path("heads")) {
+            AuditTables.Head a = recordAnchors.get(h.path("chain").asString());
+            if (a == null || h.path("seq").asLong(Long.MAX_VALUE) > a.seq()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** One stored checkpoint row, as verify reads it. */
     record Row(String node, long seq, String keyId, String hash, String body, String signature) {}
 

@@ -16,7 +16,7 @@ record Columns(long micros, String kind, String env, String callId, String subje
                String traceId, String requestId) {
 
     static Columns of(JsonNode rec) {
-        return new Columns(micros(Instant.parse(rec.path("time").asString())),
+        return new Columns(micros(rec.path("time").asString()),
                 rec.path("kind").asString(),
                 rec.path("environment").asString(),
                 text(rec.path("call_id")),
@@ -96,6 +96,51 @@ record Columns(long micros, String kind, String env, String callId, String subje
             (comma ? comma(b) : b).append('"').append(name).append("\":");
             Canonical.string(value, b);
         }
+    }
+
+    /**
+     * The microseconds since the epoch of an ISO-8601 UTC time as {@link Instant#toString} writes
+     * it ({@code 2026-11-24T04:47:16.193123Z}), read without the general parser (a third of an
+     * append's encoding time); anything else goes through {@link Instant#parse}.
+     */
+    static long micros(String t) {
+        int n = t.length();
+        if (n >= 20 && t.charAt(4) == '-' && t.charAt(7) == '-' && t.charAt(10) == 'T' && t.charAt(13) == ':'
+                && t.charAt(16) == ':' && t.charAt(n - 1) == 'Z' && (n == 20 || t.charAt(19) == '.' && n <= 30 && n > 21)) {
+            int year = digits(t, 0, 4), month = digits(t, 5, 7), day = digits(t, 8, 10);
+            int hour = digits(t, 11, 13), minute = digits(t, 14, 16), second = digits(t, 17, 19);
+            int frac = n == 20 ? 0 : digits(t, 20, n - 1);
+            if (year >= 1970 && month >= 0 && day >= 0 && hour >= 0 && hour < 24 && minute >= 0 && minute < 60
+                    && second >= 0 && second < 60 && frac >= 0) {
+                try {
+                    long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+                    long micros = frac;
+                    for (int d = n - 21; d < 6; d++) {
+                        micros *= 10;
+                    }
+                    for (int d = n - 21; d > 6; d--) {
+                        micros /= 10; // nanoseconds are cut to microseconds, as micros(Instant) does
+                    }
+                    return ((days * 24 + hour) * 60 + minute) * 60_000_000L + second * 1_000_000L + micros;
+                } catch (java.time.DateTimeException e) {
+                    // not a real date: the general parser says why
+                }
+            }
+        }
+        return micros(Instant.parse(t));
+    }
+
+    /** The decimal number in {@code t[from, to)}, or -1 when it holds anything but ASCII digits. */
+    private static int digits(String t, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     static long micros(Instant t) {

@@ -10,9 +10,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import tools.jackson.databind.JsonNode;
@@ -71,15 +73,23 @@ public final class Verifier {
             c.setAutoCommit(false); // lets PostgreSQL stream with a cursor instead of loading every row
             List<Problem> cpProblems = new ArrayList<>();
             Map<String, List<Claim>> claims = new HashMap<>();
-            int checkpoints = checkpoints(c, cpProblems, claims);
+            Map<String, AuditTables.Head> cpAnchors = AuditTables.checkpointAnchors(c);
+            int checkpoints = checkpoints(c, cpAnchors, cpProblems, claims);
             Map<String, AuditTables.Head> anchors = AuditTables.anchors(c);
             List<ChainReport> chains = new ArrayList<>();
+            Set<String> confirmed = new HashSet<>();
             long total = 0;
             for (String chain : AuditTables.allChains(c).keySet()) {
-                ChainReport r = new ChainScan(c, workers, chain, anchors.get(chain), claims.getOrDefault(chain, List.of())).run();
+                ChainReport r = new ChainScan(c, workers, chain, anchors.get(chain), claims.getOrDefault(chain, List.of()), confirmed).run();
                 total += r.records();
                 chains.add(r);
             }
+            cpAnchors.forEach((node, a) -> {
+                if (!confirmed.contains(ChainScan.checkpointAnchor(node, a.seq(), a.hash()))) {
+                    cpProblems.add(new Problem(node, a.seq(), "checkpoint", "checkpoints 1.." + a.seq() + " of node " + node
+                            + " were removed and an anchor set, but no prune record confirms that anchor (deleted outside retention)"));
+                }
+            });
             c.commit();
             return new Report(chains, checkpoints, cpProblems, total, System.nanoTime() - t0);
         } catch (SQLException e) {
@@ -89,12 +99,13 @@ public final class Verifier {
         }
     }
 
-    private int checkpoints(Connection c, List<Problem> problems, Map<String, List<Claim>> claims) throws SQLException {
+    private int checkpoints(Connection c, Map<String, AuditTables.Head> anchors, List<Problem> problems,
+                            Map<String, List<Claim>> claims) throws SQLException {
         List<Checkpoints.Row> rows = Checkpoints.all(c);
-        Map<String, Checkpoints.Row> previous = new HashMap<>();
+        Map<String, AuditTables.Head> previous = new HashMap<>(anchors); // a node's sequence starts after its anchor
         for (Checkpoints.Row r : rows) {
             String name = "checkpoint " + r.node() + "#" + r.seq();
-            Checkpoints.Row before = previous.put(r.node(), r);
+            AuditTables.Head before = previous.put(r.node(), new AuditTables.Head(r.seq(), r.hash()));
             String bad = checkpointProblem(r, before);
             if (bad != null) {
                 problems.add(new Problem(r.node(), r.seq(), "checkpoint", name + ": " + bad));
@@ -108,7 +119,7 @@ public final class Verifier {
         return rows.size();
     }
 
-    private String checkpointProblem(Checkpoints.Row r, Checkpoints.Row before) {
+    private String checkpointProblem(Checkpoints.Row r, AuditTables.Head before) {
         if (!Canonical.sha256(r.body()).equals(r.hash())) {
             return "its content does not match its hash (modified)";
         }

@@ -39,4 +39,13 @@ class CanonicalTest {
         assertThat(Canonical.encode(Json.parse(once))).isEqualTo(once);
         assertThat(Canonical.sha256(once)).hasSize(64).isEqualTo(Canonical.sha256(once.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void membersAlreadyInOrderAndMembersOutOfOrderEncodeAlike() {
+        assertThat(Canonical.encode(Json.parse("{\"a\":1,\"b\":{\"x\":[true,false],\"y\":9223372036854775807},\"c\":-5}")))
+                .isEqualTo(Canonical.encode(Json.parse("{\"c\":-5,\"b\":{\"y\":9223372036854775807,\"x\":[true,false]},\"a\":1}")))
+                .isEqualTo("{\"a\":1,\"b\":{\"x\":[true,false],\"y\":9223372036854775807},\"c\":-5}");
+        assertThat(Canonical.encode(Json.parse("{}"))).isEqualTo("{}");
+        assertThat(Canonical.encode(Json.parse("[]"))).isEqualTo("[]");
+    }
 }

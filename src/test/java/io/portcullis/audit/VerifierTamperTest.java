@@ -218,9 +218,57 @@ class VerifierTamperTest {
         assertThat(r.chains().getFirst().anchorSeq()).isEqualTo(20);
         assertThat(r.records()).isEqualTo(6);
         assertThat(f.one("SELECT kind FROM audit_records WHERE seq = 21")).isEqualTo("prune");
-        // pruning again moves the anchor forward and stays verifiable
-        assertThat(f.log.prune(Instant.now().plus(Duration.ofDays(8)))).hasSize(1);
+        // pruning again moves the anchor forward and stays verifiable; checkpoint #1 vouched only for
+        // records now removed, so it goes too (#2, the newest, stays), and the prune record names it
+        assertThat(f.one("SELECT COUNT(*) FROM audit_checkpoints")).isEqualTo("2");
+        assertThat(f.log.prune(Instant.now().plus(Duration.ofDays(8))))
+                .anySatisfy(l -> assertThat(l).contains("deleted 6 record(s)"))
+                .anySatisfy(l -> assertThat(l).contains("deleted 1 checkpoint(s) through #1"));
+        assertThat(f.one("SELECT MIN(seq) FROM audit_checkpoints")).isEqualTo("2");
+        assertThat(f.one("SELECT seq FROM audit_checkpoint_anchors")).isEqualTo("1");
+        assertThat(Json.parse(f.one("SELECT body FROM audit_records WHERE seq = 27")).path("record").path("prune")
+                .path("checkpoints").path("through_seq").asLong()).isEqualTo(1);
+        r = f.verify();
+        assertThat(r.intact()).as(r.problems().toString()).isTrue();
+        assertThat(r.checkpoints()).isEqualTo(1);
+        // and the log goes on: new records, a new checkpoint linked to #2, another prune
+        f.calls("dev", 3);
+        f.log.checkpoint();
+        assertThat(f.log.prune(Instant.now().plus(Duration.ofDays(8)))).anySatisfy(l -> assertThat(l).contains("through #2"));
+        f.calls("dev", 2);
+        f.log.checkpoint();
+        r = f.verify();
+        assertThat(r.intact()).as(r.problems().toString()).isTrue();
+        assertThat(r.checkpoints()).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void checkpointsThatAlsoVouchForKeptRecordsAreKept(Kind kind) throws Exception {
+        open(kind);
+        f.calls("prod", 3); // no retention for prod: its records stay, so do the checkpoints that sign them
+        f.log.checkpoint();
+        f.log.checkpoint();
+        assertThat(f.log.prune(Instant.now().plus(Duration.ofDays(8)))).singleElement().asString().contains("deleted 20");
+        assertThat(f.one("SELECT COUNT(*) FROM audit_checkpoints")).isEqualTo("2");
+        assertThat(f.one("SELECT COUNT(*) FROM audit_checkpoint_anchors")).isEqualTo("0");
         assertThat(f.verify().intact()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void removingTheFirstCheckpointsWithAForgedAnchorIsFound(Kind kind) throws Exception {
+        open(kind);
+        f.log.checkpoint();
+        f.calls("dev", 1);
+        f.log.checkpoint();
+        assertThat(f.verify().intact()).isTrue();
+        String hash1 = f.one("SELECT hash FROM audit_checkpoints WHERE seq = 1");
+        f.sql("DELETE FROM audit_checkpoints WHERE seq = 1",
+                "INSERT INTO audit_checkpoint_anchors (node, seq, hash, ts) VALUES ('test-node', 1, '" + hash1 + "', 0)");
+        Verifier.Problem p = onlyProblem();
+        assertThat(p.kind()).isEqualTo("checkpoint");
+        assertThat(p.message()).contains("no prune record confirms");
     }
 
     @ParameterizedTest
