@@ -436,27 +436,7 @@ public final class Upstream implements AutoCloseable {
     }
 
     private void serveRequest(Message msg, Long relatedId) {
-        ObjectNode answer;
-        if ("ping".equals(msg.method())) {
-            answer = Message.result(msg.id(), Json.object());
-        } else {
-            Relay relay = calls.relayFor(relatedId);
-            if (relay == null && "roots/list".equals(msg.method())) {
-                answer = Message.result(msg.id(), Json.object().set("roots", Json.array()));
-            } else if (relay == null) {
-                LOG.info("upstream {}: {} refused: no single client call it can belong to", name(), msg.method());
-                answer = Message.error(msg.id(), io.portcullis.protocol.ErrorCodes.INVALID_REQUEST, "portcullis: "
-                        + msg.method() + " is relayed only while calls of exactly one client are in flight", null);
-            } else {
-                try {
-                    ObjectNode response = relay.request(msg.method(), msg.params());
-                    answer = response.deepCopy();
-                    answer.set("id", msg.id());
-                } catch (GatewayException e) {
-                    answer = Message.error(msg.id(), io.portcullis.protocol.ErrorCodes.INTERNAL_ERROR, e.getMessage(), null);
-                }
-            }
-        }
+        ObjectNode answer = ServerRequests.answer(name(), msg, calls.relayFor(relatedId));
         try {
             Connection c = connection;
             if (c != null) {

@@ -1,0 +1,46 @@
+package io.portcullis.upstream;
+
+import io.portcullis.pipeline.GatewayException;
+import io.portcullis.pipeline.Relay;
+import io.portcullis.protocol.ErrorCodes;
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The gateway's answer to a request an upstream sends it (server-to-client: ping, sampling,
+ * elicitation, roots). Relayed to the client whose call it belongs to; without such a call,
+ * {@code roots/list} gets no roots and anything else a clear refusal, never a guess at a client.
+ */
+final class ServerRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
+
+    private ServerRequests() {}
+
+    /**
+     * @param relay the client call the request belongs to, or null when there is none (or no single one)
+     * @return the JSON-RPC response to send back to the upstream
+     */
+    static ObjectNode answer(String upstream, Message msg, Relay relay) {
+        if ("ping".equals(msg.method())) {
+            return Message.result(msg.id(), Json.object());
+        }
+        if (relay == null && "roots/list".equals(msg.method())) {
+            return Message.result(msg.id(), Json.object().set("roots", Json.array()));
+        }
+        if (relay == null) {
+            LOG.info("upstream {}: {} refused: no single client call it can belong to", upstream, msg.method());
+            return Message.error(msg.id(), ErrorCodes.INVALID_REQUEST, "portcullis: "
+                    + msg.method() + " is relayed only while calls of exactly one client are in flight", null);
+        }
+        try {
+            ObjectNode answer = relay.request(msg.method(), msg.params()).deepCopy();
+            answer.set("id", msg.id());
+            return answer;
+        } catch (GatewayException e) {
+            return Message.error(msg.id(), ErrorCodes.INTERNAL_ERROR, e.getMessage(), null);
+        }
+    }
+}
