@@ -33,6 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code POST /admin/api/revocations} {@code {"jti": X}} or {@code {"subject": S, "issuer"?: I}},
  *       optional {@code "reason"}: takes effect on the next call, and survives a restart</li>
  *   <li>{@code GET  /admin/api/keys}: the API keys (never the keys themselves)</li>
+ *   <li>{@code GET  /admin/api/upstreams}: each upstream's state, era, version, listings and last error ({@link UpstreamRoutes})</li>
  *   <li>{@code POST /admin/api/keys/{prefix}/revoke}</li>
  *   <li>{@code /admin/api/approvals...}: see {@link ApprovalRoutes}; open to approvers, not only admins</li>
  * </ul>
@@ -102,6 +103,8 @@ public final class AdminApi extends Handler.Abstract {
             LOG.warn("revoked {} {} (issuer {}) by {}: {}", r.kind(), r.value(), r.issuer(), by, r.reason());
             reply(res, 201, Json.object().put("kind", r.kind()).put("value", r.value()).put("issuer", r.issuer())
                     .put("revoked_at", r.revokedAt().toString()).put("revoked_by", by));
+        } else if (route.equals("upstreams") && method.equals("GET")) {
+            reply(res, 200, UpstreamRoutes.list(gateway));
         } else if (route.equals("keys") && method.equals("GET")) {
             ArrayNode out = Json.array();
             store.keys().forEach(k -> {

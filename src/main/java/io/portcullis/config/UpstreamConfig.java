@@ -46,6 +46,18 @@ public record UpstreamConfig(
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * The URL as it may be shown in logs, errors and the admin API: scheme, host, port and path,
+     * without user info or query (either can carry a credential). Null for a stdio upstream.
+     */
+    public String shownUrl() {
+        if (url == null) {
+            return null;
+        }
+        String port = url.getPort() < 0 ? "" : ":" + url.getPort();
+        return url.getScheme() + "://" + url.getHost() + port + (url.getRawPath() == null ? "" : url.getRawPath());
+    }
+
     public UpstreamConfig {
         command = List.copyOf(command);
         env = Map.copyOf(env);

@@ -76,7 +76,7 @@ final class IdentityChecks {
         for (String up : f.tools().stream().map(ToolEntry::upstream).distinct().toList()) {
             UpstreamConfig u = f.config().upstreams().get(up);
             if (u != null && u.transport() == UpstreamConfig.Transport.HTTP && !u.headers().isEmpty()) {
-                shared.add(up + " (" + u.url() + ", static headers " + u.headers().keySet() + ")");
+                shared.add(up + " (" + u.shownUrl() + ", static headers " + u.headers().keySet() + ")");
             }
         }
         List<String> ev = new ArrayList<>();

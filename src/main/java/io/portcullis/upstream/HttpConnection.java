@@ -159,7 +159,7 @@ final class HttpConnection implements Connection {
             if (result.isFailed()) {
                 Throwable f = result.getFailure();
                 // some failures carry no message; never show the client a "null"
-                failed(requestId, f instanceof java.net.ConnectException ? "cannot connect to " + config.url()
+                failed(requestId, f instanceof java.net.ConnectException ? "cannot connect to " + config.shownUrl()
                         : f.getMessage() == null ? "the connection failed" : f.getMessage());
             }
         });

@@ -1,0 +1,49 @@
+package io.portcullis.admin;
+
+import io.portcullis.Gateway;
+import io.portcullis.config.UpstreamConfig;
+import io.portcullis.protocol.Json;
+import io.portcullis.upstream.Upstream;
+import java.nio.file.Path;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code GET /admin/api/upstreams}: what an operator checks first when tools go missing or calls
+ * fail with control {@code upstream}: each upstream's state, the era and version it speaks, the
+ * server it says it is, what it lists, and its last error. Never credentials: for a stdio upstream
+ * only the program's file name (its arguments may hold secrets), for an HTTP one the URL without
+ * user info or query, and no header values.
+ */
+final class UpstreamRoutes {
+    private UpstreamRoutes() {}
+
+    static ArrayNode list(Gateway gateway) {
+        ArrayNode out = Json.array();
+        for (Upstream u : gateway.upstreams()) {
+            UpstreamConfig c = u.config();
+            ObjectNode o = out.addObject().put("name", u.name()).put("transport", c.transport().name().toLowerCase());
+            if (c.transport() == UpstreamConfig.Transport.STDIO) {
+                o.put("program", c.command().isEmpty() ? null : Path.of(c.command().getFirst()).getFileName().toString());
+            } else {
+                o.put("url", c.shownUrl());
+                o.put("header_names", String.join(", ", c.headers().keySet()));
+            }
+            o.put("protocol", c.protocol().name().toLowerCase());
+            o.put("state", u.state().name().toLowerCase());
+            o.put("era", u.negotiatedVersion() == null ? null : u.modern() ? "modern" : "legacy");
+            o.put("protocol_version", u.negotiatedVersion());
+            o.put("server_name", u.serverInfo().path("name").asString(null));
+            o.put("server_version", u.serverInfo().path("version").asString(null));
+            Upstream.Listing l = u.listing();
+            o.put("tools", l.tools().size()).put("prompts", l.prompts().size()).put("resources", l.resources().size());
+            o.put("timeout_ms", c.timeout().toMillis());
+            String error = u.state() == Upstream.State.READY ? null : u.lastError();
+            if (error != null && c.url() != null) {
+                error = error.replace(c.url().toString(), c.shownUrl()); // in case a library quoted the raw URL
+            }
+            o.put("last_error", error);
+        }
+        return out;
+    }
+}
