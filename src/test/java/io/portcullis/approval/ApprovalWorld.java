@@ -105,6 +105,8 @@ final class ApprovalWorld implements AutoCloseable {
         final String id;
         private final WireClient client;
         private int next = 1;
+        /** The initialize result (capabilities the gateway offered). */
+        final JsonNode initialized;
 
         Session(String token, String environment) {
             this.token = token;
@@ -116,6 +118,7 @@ final class ApprovalWorld implements AutoCloseable {
             WireReply r = client.post(Json.write(Message.request(Json.object().numberNode(0), "initialize", p)),
                     "Authorization", "Bearer " + token);
             id = r.header("Mcp-Session-Id");
+            initialized = r.status() == 200 ? r.messages().getLast().path("result") : null;
             if (r.status() != 200 || id == null) {
                 throw new AssertionError("initialize failed: " + r);
             }
@@ -133,11 +136,24 @@ final class ApprovalWorld implements AutoCloseable {
             if (meta != null) {
                 p.set("_meta", meta);
             }
-            WireReply r = client.post(Json.write(Message.request(Json.object().numberNode(next++), "tools/call", p)), headers());
+            WireReply r = client.post(Json.write(Message.request(Json.object().numberNode(nextId()), "tools/call", p)), headers());
             if (r.status() != 200) {
                 throw new AssertionError("tools/call answered " + r);
             }
             return r.messages();
+        }
+
+        private synchronized int nextId() {
+            return next++;
+        }
+
+        /** Any request on the session; returns the response message (the last message of the answer). */
+        JsonNode request(String method, ObjectNode params) {
+            WireReply r = client.post(Json.write(Message.request(Json.object().numberNode(nextId()), method, params)), headers());
+            if (r.status() != 200) {
+                throw new AssertionError(method + " answered " + r);
+            }
+            return r.messages().getLast();
         }
     }
 
