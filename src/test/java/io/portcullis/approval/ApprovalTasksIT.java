@@ -165,6 +165,26 @@ class ApprovalTasksIT {
     }
 
     @Test
+    void theApprovedCallReachesItsUpstreamWithoutTheClientsTask(@TempDir Path dir) throws Exception {
+        // a second gateway whose irreversible tool answers with the params it received
+        String upstream = "  fault: {command: " + io.portcullis.it.TestGateway.list(
+                io.portcullis.it.JvmPeers.testMain(io.portcullis.it.FaultServer.class)) + "}";
+        String catalog = "catalog:\n  unlisted: allow\n  tools:\n    fault__params: {risk: irreversible}\n";
+        try (ApprovalWorld v = new ApprovalWorld(dir.resolve("data"), catalog, upstream)) {
+            ApprovalWorld.Session alice = v.session(v.token("alice", List.of("engineering"), "prod"), "prod");
+            JsonNode created = alice.request("tools/call", call("fault__params", Json.object().put("marker", "strip-check"), true));
+            String taskId = created.path("result").path("task").path("taskId").asString();
+            assertThat(taskId).as(created.toString()).startsWith("ptask_");
+            String bobToken = v.token("bob", List.of("approver"), "dev");
+            String approval = v.awaitPending(bobToken, "fault__params", "strip-check").path("id").asString();
+            assertThat(v.decide(approval, "approve", bobToken, "ok").status()).isEqualTo(200);
+            JsonNode r = alice.request("tasks/result", taskId(taskId)).path("result");
+            String seen = r.path("content").path(0).path("text").asString();
+            assertThat(seen).as(r.toString()).contains("strip-check").doesNotContain("\"task\"").doesNotContain("60000");
+        }
+    }
+
+    @Test
     void withoutATaskOrWithoutAnApprovalNothingChanges() throws Exception {
         ApprovalWorld.Session alice = w.session(alice("prod"), "prod");
         // no params.task: the call waits approvals.wait (2 s) and is told the approval id, as before

@@ -38,12 +38,19 @@ final class ApprovalWorld implements AutoCloseable {
     final MockOAuth2Server idp = new MockOAuth2Server();
     final Path dataDir;
     final String extraYaml;
+    /** More lines under {@code upstreams:} (indented two spaces), or empty. */
+    final String extraUpstreams;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     TestGateway gw;
 
     ApprovalWorld(Path dataDir, String extraYaml) throws Exception {
+        this(dataDir, extraYaml, "");
+    }
+
+    ApprovalWorld(Path dataDir, String extraYaml, String extraUpstreams) throws Exception {
         this.dataDir = dataDir;
         this.extraYaml = extraYaml;
+        this.extraUpstreams = extraUpstreams;
         idp.start(InetAddress.getByName("127.0.0.1"), 0);
         // The mock IdP is slow on its first requests (class loading, key generation) on a busy machine;
         // the gateway's discovery fetch has a short timeout. Warm it up, so tests measure the gateway.
@@ -64,6 +71,7 @@ final class ApprovalWorld implements AutoCloseable {
                 environments: [dev, {name: prod, production: true}]
                 upstreams:
                   demo: {command: %s}
+                %s
                 identity:
                   admin_roles: [portcullis-admin]
                   issuers:
@@ -74,7 +82,7 @@ final class ApprovalWorld implements AutoCloseable {
                   wait: %s
                   progress_interval: 200ms
                 %s
-                """.formatted(Json.write(Json.object().stringNode(dataDir.toString())), TestGateway.list(JvmPeers.demo()),
+                """.formatted(Json.write(Json.object().stringNode(dataDir.toString())), TestGateway.list(JvmPeers.demo()), extraUpstreams,
                 idpBase(), idpBase(), waitFor, extraYaml);
     }
 
