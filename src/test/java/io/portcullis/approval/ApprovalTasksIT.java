@@ -126,6 +126,53 @@ class ApprovalTasksIT {
     }
 
     @Test
+    void theTypeScriptSdkClientGetsTheTaskPollsItAndReadsTheResult() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(io.portcullis.it.NpmPeers.node().toString(),
+                "test-support/approval-task-client.mjs", w.gw.url("prod").toString(), TOOL, Json.write(project("ts-task")))
+                .directory(Path.of(System.getProperty("portcullis.root", ".")).toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("TOKEN", alice("prod"));
+        Process node = pb.start();
+        java.util.concurrent.BlockingQueue<JsonNode> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(node.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    events.add(Json.parse(line));
+                }
+            } catch (java.io.IOException ignored) {
+                // the process ended
+            }
+        });
+        try {
+            JsonNode connected = events.poll(60, TimeUnit.SECONDS);
+            assertThat(connected).isNotNull();
+            assertThat(connected.path("capabilities").path("tasks").path("requests").path("tools").has("call")).isTrue();
+            JsonNode created = events.poll(60, TimeUnit.SECONDS);
+            assertThat(created).isNotNull();
+            assertThat(created.path("type").asString()).as(created.toString()).isEqualTo("taskCreated");
+            String approval = w.awaitPending(bob(), TOOL, "ts-task").path("id").asString();
+            assertThat(created.path("task").path("statusMessage").asString()).contains(approval);
+            JsonNode polled = events.poll(30, TimeUnit.SECONDS);
+            assertThat(polled.path("type").asString()).isEqualTo("taskStatus");
+            assertThat(polled.path("task").path("status").asString()).isEqualTo("working");
+            assertThat(w.decide(approval, "approve", bob(), "the SDK client may").status()).isEqualTo(200);
+            JsonNode last;
+            do {
+                last = events.poll(60, TimeUnit.SECONDS);
+                assertThat(last).as("the client's next event").isNotNull();
+            } while (last.path("type").asString().equals("taskStatus"));
+            assertThat(last.path("type").asString()).as(last.toString()).isEqualTo("result");
+            assertThat(last.path("result").path("content").path(0).path("text").asString()).contains("deleted project ts-task");
+            assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(callRecord(approval).path("result").path("task_id").asString())
+                    .isEqualTo(created.path("task").path("taskId").asString());
+        } finally {
+            node.destroyForcibly();
+        }
+    }
+
+    @Test
     void aDeniedTaskFailsWithTheRefusal() throws Exception {
         ApprovalWorld.Session alice = w.session(alice("prod"), "prod");
         String taskId = alice.request("tools/call", call(TOOL, project("task-deny"), true))
