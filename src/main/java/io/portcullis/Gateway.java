@@ -205,6 +205,9 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         ObjectNode params = call.params().objectNode();
         params.setAll(call.params());
         params.put("name", tool.upstreamName());
+        if (call.trail().gatewayTask() != null) {
+            params.remove("task"); // the gateway runs the task: the upstream answers the call directly
+        }
         return u.request("tools/call", params, timeout, call.relay());
     }
 

@@ -87,7 +87,8 @@ public final class Approvals implements AutoCloseable {
     /**
      * Lets a call that needs an approval through, or refuses it. Uses an approval given for exactly
      * this call if there is one; otherwise joins the pending request for it or records a new one,
-     * and waits up to {@code approvals.wait} for the decision.
+     * and waits up to {@code approvals.wait} for the decision (until the request expires when the
+     * call's relay turned it into a task, see {@link io.portcullis.pipeline.Relay#awaitingApproval}).
      *
      * @return normally when an approval was used for this call (its id is in the trail)
      * @throws GatewayException.Refused (control {@code approval}) when denied, expired, still
@@ -174,7 +175,11 @@ public final class Approvals implements AutoCloseable {
             wake();
         });
         long start = System.nanoTime();
-        long deadline = start + cfg.waitFor().toNanos();
+        // a call that became a task (2025-11-25) waits for the decision until the request expires
+        boolean task = call.relay().awaitingApproval(id, taskMessage(request));
+        long deadline = start + (task
+                ? Math.max(0, Duration.between(clock.instant(), request.expires()).toNanos()) + POLL.toNanos()
+                : cfg.waitFor().toNanos());
         long nextProgress = start;
         int progress = 0;
         while (true) {
@@ -238,6 +243,13 @@ public final class Approvals implements AutoCloseable {
                 + r.expires() + ". An approver decides at /admin/approvals, with `portcullis approvals approve " + r.id()
                 + "` or POST /admin/api/approvals/" + r.id() + "/approve. Once approved, retry this identical call "
                 + "(same tool, environment and arguments): it runs once. Changed arguments need a new approval.";
+    }
+
+    private static String taskMessage(ApprovalRequest r) {
+        return "waiting for approval " + r.id() + ": " + (r.reason() == null ? "" : r.reason() + ". ") + "It needs "
+                + r.quorum() + " approval(s) by a holder of " + r.approverRoles() + " other than you, before "
+                + r.expires() + ". An approver decides at /admin/approvals, with `portcullis approvals approve " + r.id()
+                + "` or POST /admin/api/approvals/" + r.id() + "/approve. The task completes once it is decided.";
     }
 
     private void used(CallContext call, ApprovalRequest r) {

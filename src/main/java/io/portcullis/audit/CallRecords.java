@@ -92,7 +92,13 @@ final class CallRecords {
         }
         ids(d, call);
         if (result != null) {
-            rec.set("result", resultMeta(result, call.trail().redactions()));
+            ObjectNode meta = resultMeta(result, call.trail().redactions());
+            if (call.trail().gatewayTask() != null) {
+                meta.put("task_id", call.trail().gatewayTask()).put("task_owner", "gateway");
+            }
+            rec.set("result", meta);
+        } else if (call.trail().gatewayTask() != null && rec.get("error") instanceof ObjectNode e) {
+            e.put("task_id", call.trail().gatewayTask()); // the refusal became the gateway task's result
         }
         List<String> notes = call.trail().notes();
         if (!notes.isEmpty()) {

@@ -48,12 +48,15 @@ public final class Dispatcher {
     private final java.util.Map<String, TaskOwner> taskOwners = new java.util.concurrent.ConcurrentHashMap<>();
     /** 2026-07-28 calls waiting for their client's input (multi round-trip requests). */
     private final InputRounds inputRounds = new InputRounds();
+    /** Task-augmented calls that wait for an approval become the gateway's own tasks (2025-11-25). */
+    private final TaskCalls taskCalls;
 
     /** The upstream that runs a task and the tool (as the gateway exposes it) whose call created it. */
     private record TaskOwner(String upstream, String tool) {}
 
     public Dispatcher(Gateway gateway) {
         this.gateway = gateway;
+        this.taskCalls = new TaskCalls(gateway, new GatewayTasks());
     }
 
     public Gateway gateway() {
@@ -86,6 +89,15 @@ public final class Dispatcher {
                     c.set("tasks", tasks.deepCopy());
                     break;
                 }
+            }
+            if (taskCalls.approvalsConfigured()) {
+                // a call waiting for an approval can become the gateway's own task (TaskCalls)
+                ObjectNode tasks = c.get("tasks") instanceof ObjectNode t ? t : c.putObject("tasks");
+                tasks.putObject("list");
+                tasks.putObject("cancel");
+                ObjectNode requests = tasks.get("requests") instanceof ObjectNode r ? r : tasks.putObject("requests");
+                ObjectNode tools = requests.get("tools") instanceof ObjectNode t ? t : requests.putObject("tools");
+                tools.putObject("call");
             }
         }
         return c;
@@ -263,21 +275,34 @@ public final class Dispatcher {
         if (args != null && !args.isObject() && !args.isNull()) {
             throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "tools/call params.arguments must be an object");
         }
+        if (taskCalls.eligible(s, params)) {
+            CallContext[] call = new CallContext[1];
+            ObjectNode result = taskCalls.call(s, msg, out, relay -> call[0] = callContext(s, msg, name.asString(), relay, origin));
+            if (call[0].trail().gatewayTask() == null) {
+                rememberUpstreamTask(s, call[0], result);
+            }
+            return result;
+        }
         SessionRelay relay = new SessionRelay(s, out, msg.id());
         CallContext call = callContext(s, msg, name.asString(), relay, origin);
         try {
             ObjectNode result = gateway.pipeline().call(call);
-            if (result.get("task") instanceof ObjectNode task && task.get("taskId") instanceof JsonNode tid && tid.isString()) {
-                s.tasks.add(tid.asString());
-                gateway.catalog().tool(call.toolName()).ifPresent(t -> taskOwners.put(tid.asString(), new TaskOwner(t.upstream(), t.name())));
-            }
+            rememberUpstreamTask(s, call, result);
             return result;
         } finally {
             relay.done();
         }
     }
 
-    private static CallContext callContext(ClientSession s, Message msg, String tool, SessionRelay relay, Origin origin) {
+    /** An upstream's CreateTaskResult: the task is this session's, and tasks/* about it go to that upstream. */
+    private void rememberUpstreamTask(ClientSession s, CallContext call, ObjectNode result) {
+        if (result.get("task") instanceof ObjectNode task && task.get("taskId") instanceof JsonNode tid && tid.isString()) {
+            s.tasks.add(tid.asString());
+            gateway.catalog().tool(call.toolName()).ifPresent(t -> taskOwners.put(tid.asString(), new TaskOwner(t.upstream(), t.name())));
+        }
+    }
+
+    private static CallContext callContext(ClientSession s, Message msg, String tool, io.portcullis.pipeline.Relay relay, Origin origin) {
         return new CallContext(CallContext.newCallId(), s.principal(), s.environment(), s.id(),
                 s.version().id(), tool, msg.params(), null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail(),
                 origin.withClient(s.clientInfo() == null ? null : s.clientInfo().path("name").asString(null),
@@ -372,6 +397,10 @@ public final class Dispatcher {
 
     private ObjectNode task(ClientSession s, Message msg, Outbound out, Origin origin) throws ProtocolException, GatewayException {
         String taskId = msg.params().path("taskId").asString("");
+        var own = taskCalls.serve(s, msg); // the gateway's own tasks (approval waits) first
+        if (own.isPresent()) {
+            return own.get();
+        }
         // A session sees only the tasks it created: upstream connections are shared between sessions.
         if (!s.tasks.contains(taskId)) {
             throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown task: " + taskId);
@@ -391,6 +420,7 @@ public final class Dispatcher {
     private ObjectNode tasksList(ClientSession s, Message msg, Outbound out) throws GatewayException {
         ObjectNode result = Json.object();
         var all = result.putArray("tasks");
+        taskCalls.list(s, all);
         for (Upstream u : gateway.upstreams()) {
             if (!u.capabilities().has("tasks") || u.state() != Upstream.State.READY) {
                 continue;

@@ -18,6 +18,7 @@ public final class CallTrail {
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final List<String> redactions = new CopyOnWriteArrayList<>();
     private volatile Duration upstreamTime;
+    private volatile String gatewayTask;
 
     /** The catalog entry, once the catalog stage found it; null for an unknown tool. */
     public ToolEntry tool() {
@@ -73,6 +74,19 @@ public final class CallTrail {
 
     public void redaction(String what) {
         redactions.add(what);
+    }
+
+    /**
+     * The id of the gateway's own task this call became while it waited for an approval
+     * (2025-11-25 tasks), or null: the call's result is then that task's, and it goes upstream
+     * without the client's {@code task} parameter.
+     */
+    public String gatewayTask() {
+        return gatewayTask;
+    }
+
+    public void gatewayTask(String taskId) {
+        this.gatewayTask = taskId;
     }
 
     /** How long the upstream took to answer, once it was called; null when it was not called. */

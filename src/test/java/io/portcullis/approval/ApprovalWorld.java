@@ -38,12 +38,19 @@ final class ApprovalWorld implements AutoCloseable {
     final MockOAuth2Server idp = new MockOAuth2Server();
     final Path dataDir;
     final String extraYaml;
+    /** More lines under {@code upstreams:} (indented two spaces), or empty. */
+    final String extraUpstreams;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     TestGateway gw;
 
     ApprovalWorld(Path dataDir, String extraYaml) throws Exception {
+        this(dataDir, extraYaml, "");
+    }
+
+    ApprovalWorld(Path dataDir, String extraYaml, String extraUpstreams) throws Exception {
         this.dataDir = dataDir;
         this.extraYaml = extraYaml;
+        this.extraUpstreams = extraUpstreams;
         idp.start(InetAddress.getByName("127.0.0.1"), 0);
         // The mock IdP is slow on its first requests (class loading, key generation) on a busy machine;
         // the gateway's discovery fetch has a short timeout. Warm it up, so tests measure the gateway.
@@ -64,6 +71,7 @@ final class ApprovalWorld implements AutoCloseable {
                 environments: [dev, {name: prod, production: true}]
                 upstreams:
                   demo: {command: %s}
+                %s
                 identity:
                   admin_roles: [portcullis-admin]
                   issuers:
@@ -74,7 +82,7 @@ final class ApprovalWorld implements AutoCloseable {
                   wait: %s
                   progress_interval: 200ms
                 %s
-                """.formatted(Json.write(Json.object().stringNode(dataDir.toString())), TestGateway.list(JvmPeers.demo()),
+                """.formatted(Json.write(Json.object().stringNode(dataDir.toString())), TestGateway.list(JvmPeers.demo()), extraUpstreams,
                 idpBase(), idpBase(), waitFor, extraYaml);
     }
 
@@ -105,6 +113,8 @@ final class ApprovalWorld implements AutoCloseable {
         final String id;
         private final WireClient client;
         private int next = 1;
+        /** The initialize result (capabilities the gateway offered). */
+        final JsonNode initialized;
 
         Session(String token, String environment) {
             this.token = token;
@@ -116,6 +126,7 @@ final class ApprovalWorld implements AutoCloseable {
             WireReply r = client.post(Json.write(Message.request(Json.object().numberNode(0), "initialize", p)),
                     "Authorization", "Bearer " + token);
             id = r.header("Mcp-Session-Id");
+            initialized = r.status() == 200 ? r.messages().getLast().path("result") : null;
             if (r.status() != 200 || id == null) {
                 throw new AssertionError("initialize failed: " + r);
             }
@@ -133,11 +144,24 @@ final class ApprovalWorld implements AutoCloseable {
             if (meta != null) {
                 p.set("_meta", meta);
             }
-            WireReply r = client.post(Json.write(Message.request(Json.object().numberNode(next++), "tools/call", p)), headers());
+            WireReply r = client.post(Json.write(Message.request(Json.object().numberNode(nextId()), "tools/call", p)), headers());
             if (r.status() != 200) {
                 throw new AssertionError("tools/call answered " + r);
             }
             return r.messages();
+        }
+
+        private synchronized int nextId() {
+            return next++;
+        }
+
+        /** Any request on the session; returns the response message (the last message of the answer). */
+        JsonNode request(String method, ObjectNode params) {
+            WireReply r = client.post(Json.write(Message.request(Json.object().numberNode(nextId()), method, params)), headers());
+            if (r.status() != 200) {
+                throw new AssertionError(method + " answered " + r);
+            }
+            return r.messages().getLast();
         }
     }
 

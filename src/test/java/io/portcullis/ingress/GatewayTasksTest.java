@@ -1,0 +1,150 @@
+package io.portcullis.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.identity.Principal;
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.ProtocolVersion;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The registry of the gateway's own tasks: ownership, limits, ttl and expiry, cancel and terminal states. */
+class GatewayTasksTest {
+    /** A clock the test moves. */
+    static final class Hands extends Clock {
+        volatile Instant now = Instant.parse("2026-11-24T10:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
+
+    private final Hands clock = new Hands();
+    private final GatewayTasks tasks = new GatewayTasks(clock, 2, 3);
+
+    static ClientSession session() {
+        Principal who = Principal.anonymous("prod", "c");
+        return new ClientSession("s-" + System.nanoTime(), "prod", ProtocolVersion.V2025_11_25, Json.object(), Json.object(), who);
+    }
+
+    static ObjectNode result(String text, boolean error) {
+        ObjectNode r = Json.object();
+        r.putArray("content").addObject().put("type", "text").put("text", text);
+        if (error) {
+            r.put("isError", true);
+        }
+        return Json.object().set("result", r);
+    }
+
+    @Test
+    void onlyTheCreatingSessionSeesATask() {
+        ClientSession a = session();
+        ClientSession b = session();
+        GatewayTask t = tasks.open(a, null, "apr_1", "waiting for approval apr_1").orElseThrow();
+        assertThat(tasks.find(a, t.id())).contains(t);
+        assertThat(tasks.find(b, t.id())).isEmpty();
+        assertThat(tasks.list(a)).containsExactly(t);
+        assertThat(tasks.list(b)).isEmpty();
+        ObjectNode d = t.describe(null);
+        assertThat(d.path("status").asString()).isEqualTo("working");
+        assertThat(d.path("statusMessage").asString()).contains("apr_1");
+        assertThat(d.path("ttl").asLong()).isEqualTo(GatewayTasks.DEFAULT_TTL.toMillis());
+        assertThat(d.path("createdAt").asString()).isEqualTo("2026-11-24T10:00:00Z");
+    }
+
+    @Test
+    void sessionAndGatewayLimitsHold() {
+        ClientSession a = session();
+        ClientSession b = session();
+        assertThat(tasks.open(a, null, "apr_1", "m")).isPresent();
+        assertThat(tasks.open(a, null, "apr_2", "m")).isPresent();
+        assertThat(tasks.open(a, null, "apr_3", "m")).as("per session").isEmpty();
+        assertThat(tasks.open(b, null, "apr_4", "m")).isPresent();
+        assertThat(tasks.open(session(), null, "apr_5", "m")).as("in all").isEmpty();
+    }
+
+    @Test
+    void ttlIsTheClientsCappedAndCountsFromTheEnd() {
+        assertThat(GatewayTasks.ttl(Json.object().numberNode(5000))).isEqualTo(Duration.ofSeconds(5));
+        assertThat(GatewayTasks.ttl(Json.object().numberNode(86_400_000L))).isEqualTo(GatewayTasks.MAX_TTL);
+        assertThat(GatewayTasks.ttl(Json.object().numberNode(0))).isEqualTo(GatewayTasks.MIN_TTL);
+        assertThat(GatewayTasks.ttl(Json.object().stringNode("soon"))).isEqualTo(GatewayTasks.DEFAULT_TTL);
+
+        ClientSession a = session();
+        GatewayTask t = tasks.open(a, Json.object().numberNode(5000), "apr_1", "m").orElseThrow();
+        clock.advance(Duration.ofMinutes(30)); // a working task is never expired, however long the approval takes
+        assertThat(tasks.find(a, t.id())).isPresent();
+        assertThat(t.finish(result("done", false), clock.instant())).isTrue();
+        clock.advance(Duration.ofMillis(4999));
+        assertThat(tasks.find(a, t.id())).isPresent();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(tasks.find(a, t.id())).isEmpty();
+        assertThat(tasks.size()).isZero();
+        assertThat(tasks.open(a, null, "apr_2", "m")).isPresent(); // its slot is free again
+    }
+
+    @Test
+    void aClosedSessionsTasksAreForgotten() {
+        ClientSession a = session();
+        tasks.open(a, null, "apr_1", "m").orElseThrow();
+        a.close();
+        tasks.purge();
+        assertThat(tasks.size()).isZero();
+    }
+
+    @Test
+    void statusFollowsTheOutcomeAndTerminalStatesStay() throws Exception {
+        ClientSession a = session();
+        GatewayTask ok = tasks.open(a, null, "apr_1", "m").orElseThrow();
+        assertThat(ok.outcome()).isNotDone();
+        ok.finish(result("deleted", false), clock.instant());
+        assertThat(ok.status()).isEqualTo(GatewayTask.Status.COMPLETED);
+        assertThat(ok.finish(result("again", true), clock.instant())).isFalse();
+        assertThat(ok.cancel(clock.instant())).isFalse();
+        assertThat(ok.outcome().get().path("result").path("content").path(0).path("text").asString()).isEqualTo("deleted");
+
+        GatewayTask refused = tasks.open(a, null, "apr_2", "m").orElseThrow();
+        refused.finish(result("Refused by Portcullis (approval): approval apr_2 was denied", true), clock.instant());
+        assertThat(refused.status()).isEqualTo(GatewayTask.Status.FAILED);
+        assertThat(refused.describe("ignored once terminal").path("statusMessage").asString()).contains("denied");
+    }
+
+    @Test
+    void cancelStopsTheCallOnceAndWins() throws Exception {
+        ClientSession a = session();
+        GatewayTask t = tasks.open(a, null, "apr_1", "m").orElseThrow();
+        AtomicInteger stopped = new AtomicInteger();
+        t.canceller(stopped::incrementAndGet);
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(t.cancel(clock.instant())).isTrue();
+        assertThat(stopped).hasValue(1);
+        assertThat(t.status()).isEqualTo(GatewayTask.Status.CANCELLED);
+        assertThat(t.describe(null).path("lastUpdatedAt").asString()).isEqualTo("2026-11-24T10:00:03Z");
+        assertThat(t.outcome().get().path("result").path("isError").asBoolean()).isTrue();
+        // the call's own end (the refusal "cancelled") comes later and changes nothing
+        assertThat(t.finish(result("late", false), clock.instant())).isFalse();
+        assertThat(t.cancel(clock.instant())).isFalse();
+        assertThat(stopped).hasValue(1);
+        assertThat(t.status()).isEqualTo(GatewayTask.Status.CANCELLED);
+    }
+}
