@@ -147,6 +147,15 @@ public final class AuditLog implements AutoCloseable {
         return new AuditStages.Outcome(this, "task_result");
     }
 
+    /**
+     * The stage that records a read that is not a tool call, {@code resources/read} (kind
+     * {@code resource_read}) or {@code prompts/get} ({@code prompt_get}): what reached the model,
+     * durable before the client gets it, like a call's outcome.
+     */
+    public Stage readStage(String method) {
+        return new AuditStages.Outcome(this, method.equals("resources/read") ? CallRecords.RESOURCE_READ : CallRecords.PROMPT_GET);
+    }
+
     /** The stage that makes an allowed state-changing call's intent durable; it must be the last stage. */
     public Stage intentStage() {
         return new AuditStages.Intent(this);

@@ -23,6 +23,9 @@ import tools.jackson.databind.node.ObjectNode;
  * what is hashed; it never holds the result itself, only facts about it.
  */
 final class CallRecords {
+    /** Record kinds of reads that are not tool calls (C4.1: data that reaches the model). */
+    static final String RESOURCE_READ = "resource_read";
+    static final String PROMPT_GET = "prompt_get";
     private final String node;
     private volatile Sanitizer sanitizer;
 
@@ -124,13 +127,19 @@ final class CallRecords {
         putIfSet(client, "version", call.origin().clientVersion());
         putIfSet(client, "address", call.origin().remoteAddress());
         RequestContext.of(call, sanitizer).write(rec.putObject("request"));
-        ObjectNode tool = rec.putObject("tool").put("name", call.toolName());
-        ToolEntry entry = call.trail().tool();
-        if (entry != null) {
-            tool.put("upstream", entry.upstream()).put("upstream_name", entry.upstreamName());
+        if (kind.equals(RESOURCE_READ) || kind.equals(PROMPT_GET)) {
+            // not a tool: the resource's URI or the prompt's name, and the upstream that served it
+            rec.putObject(kind.equals(RESOURCE_READ) ? "resource" : "prompt")
+                    .put(kind.equals(RESOURCE_READ) ? "uri" : "name", call.toolName()).put("upstream", call.trail().upstream());
+        } else {
+            ObjectNode tool = rec.putObject("tool").put("name", call.toolName());
+            ToolEntry entry = call.trail().tool();
+            if (entry != null) {
+                tool.put("upstream", entry.upstream()).put("upstream_name", entry.upstreamName());
+            }
+            Risk risk = Risk.of(call);
+            tool.put("risk_class", risk.riskClass()).put("risk_source", risk.source());
         }
-        Risk risk = Risk.of(call);
-        tool.put("risk_class", risk.riskClass()).put("risk_source", risk.source());
         Sanitizer.Result args = sanitizer.sanitize(call.arguments());
         rec.set("arguments", args.value());
         if (!args.masked().isEmpty()) {
@@ -185,7 +194,13 @@ final class CallRecords {
                 mimes.add(mime);
             }
         }
-        m.put("content_items", content.size());
+        for (JsonNode c : result.path("contents")) { // resources/read: text or blob items
+            types.add(c.has("blob") ? "blob" : "text");
+            if (c.path("mimeType").isString()) {
+                mimes.add(c.path("mimeType").asString());
+            }
+        }
+        m.put("content_items", content.size() + result.path("contents").size());
         ArrayNode t = m.putArray("content_types");
         types.forEach(t::add);
         if (!mimes.isEmpty()) {

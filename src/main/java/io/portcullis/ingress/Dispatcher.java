@@ -37,6 +37,8 @@ public final class Dispatcher {
             "resources/subscribe", "resources/unsubscribe", "tasks/get", "tasks/result", "tasks/list", "tasks/cancel");
 
     /** Methods whose 2026-07-28 results carry cache hints. */
+    /** Methods that run a pipeline, whose call-log stage writes their log line. */
+    private static final Set<String> PIPELINED = Set.of("tools/call", "tasks/result", "prompts/get", "resources/read");
     private static final Set<String> CACHEABLE_IN_MODERN = Set.of("tools/list", "prompts/list", "resources/list",
             "resources/templates/list", "resources/read", "server/discover");
 
@@ -132,8 +134,8 @@ public final class Dispatcher {
             LOG.debug("session {}: {} answered {} {}", session.id(), msg.method(), e.code(), e.getMessage());
             return Message.error(id, e.code(), e.getMessage(), e.data());
         } catch (GatewayException e) {
-            if (!"tools/call".equals(msg.method())) {
-                // tools/call has its line from the call-log stage; the other forwarded methods get theirs here
+            if (!PIPELINED.contains(msg.method())) {
+                // these have their line from the call-log stage; the other forwarded methods get theirs here
                 LOG.info("session {}: {} failed ({}): {}", session.id(), msg.method(), e.control(), e.getMessage());
             }
             // both answer with a CallToolResult, so a refusal is an isError result the model can read
@@ -157,18 +159,18 @@ public final class Dispatcher {
             case "tools/list" -> toolsList(s, params);
             case "tools/call" -> toolsCall(s, msg, out, origin);
             case "prompts/list" -> list(params, "prompts", gateway.catalog().prompts().stream().map(Catalog.Item::definition).toList());
-            case "prompts/get" -> promptsGet(s, msg, out);
+            case "prompts/get" -> promptsGet(s, msg, out, origin);
             case "resources/list" -> list(params, "resources", gateway.catalog().resources().stream().map(Catalog.Item::definition).toList());
             case "resources/templates/list" -> list(params, "resourceTemplates", gateway.catalog().templates().stream().map(Catalog.Item::definition).toList());
-            case "resources/read" -> byResource(s, msg, out, "resources/read");
+            case "resources/read" -> byResource(s, msg, out, "resources/read", origin);
             case "resources/subscribe" -> {
-                ObjectNode r = byResource(s, msg, out, "resources/subscribe");
+                ObjectNode r = byResource(s, msg, out, "resources/subscribe", origin);
                 s.subscriptions.add(params.path("uri").asString(""));
                 yield r;
             }
             case "resources/unsubscribe" -> {
                 s.subscriptions.remove(params.path("uri").asString(""));
-                yield byResource(s, msg, out, "resources/unsubscribe");
+                yield byResource(s, msg, out, "resources/unsubscribe", origin);
             }
             case "completion/complete" -> complete(s, msg, out);
             case "logging/setLevel" -> setLevel(s, params);
@@ -321,22 +323,33 @@ public final class Dispatcher {
         }
     }
 
-    private ObjectNode promptsGet(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {
+    private ObjectNode promptsGet(ClientSession s, Message msg, Outbound out, Origin origin) throws ProtocolException, GatewayException {
         String name = msg.params().path("name").asString("");
         Catalog.Item p = gateway.catalog().prompt(name)
                 .orElseThrow(() -> new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown prompt: " + name));
         ObjectNode params = msg.params().deepCopy();
         params.put("name", p.upstreamName());
-        return forward(s, msg, out, p.upstream(), params);
+        return read(s, msg, out, origin, name, p.upstream(), params);
     }
 
-    private ObjectNode byResource(ClientSession s, Message msg, Outbound out, String method) throws ProtocolException, GatewayException {
+    /** A read that is not a tool call, through its short pipeline (log line, audit record) to its upstream. */
+    private ObjectNode read(ClientSession s, Message msg, Outbound out, Origin origin, String item, String upstream, ObjectNode params)
+            throws GatewayException {
+        SessionRelay relay = new SessionRelay(s, out, msg.id());
+        CallContext call = callContext(s, msg, item, relay, origin);
+        call.trail().upstream(upstream);
+        return new io.portcullis.pipeline.Pipeline(io.portcullis.pipeline.Stages.read(gateway.audit(), msg.method()),
+                c -> forward(s, msg, out, upstream, params)).call(call);
+    }
+
+    private ObjectNode byResource(ClientSession s, Message msg, Outbound out, String method, Origin origin)
+            throws ProtocolException, GatewayException {
         String uri = msg.params().path("uri").asString("");
         String owner = gateway.catalog().resourceOwner(uri)
                 .or(() -> method.equals("resources/read") ? java.util.Optional.empty() : soleSubscribable())
                 .orElseThrow(() -> new ProtocolException(s.version().isModern() ? ErrorCodes.INVALID_PARAMS : -32002,
                         "Resource not found: " + uri, Json.object().put("uri", uri)));
-        return forward(s, msg, out, owner, msg.params());
+        return method.equals("resources/read") ? read(s, msg, out, origin, uri, owner, msg.params()) : forward(s, msg, out, owner, msg.params());
     }
 
     /**

@@ -19,6 +19,16 @@ public final class CallTrail {
     private final List<String> redactions = new CopyOnWriteArrayList<>();
     private volatile Duration upstreamTime;
     private volatile String gatewayTask;
+    private volatile String upstream;
+
+    /** The upstream serving a call that is not a tool's ({@code resources/read}, {@code prompts/get}); null otherwise. */
+    public String upstream() {
+        return upstream != null || tool == null ? upstream : tool.upstream();
+    }
+
+    public void upstream(String name) {
+        this.upstream = name;
+    }
 
     /** The catalog entry, once the catalog stage found it; null for an unknown tool. */
     public ToolEntry tool() {

@@ -76,6 +76,16 @@ public final class Stages {
      * refused), the tool's switch and environments (a kill switch stops its results too) and its
      * result size limit. The terminal forwards {@code tasks/result} to the upstream that created the task.
      */
+    /**
+     * The order for reads that are not tool calls, {@code resources/read} and {@code prompts/get}
+     * (C4.1): a log line and a durable audit record of what reached the model (the URI or prompt,
+     * the upstream, the result's metadata); no catalog, policy or approval applies to them in
+     * this version. The terminal forwards the request to the upstream that lists the item.
+     */
+    public static List<Stage> read(AuditLog audit, String method) {
+        return List.of(new CallLog(), audit.readStage(method));
+    }
+
     public static List<Stage> taskResult(Supplier<Catalog> catalog, AuditLog audit) {
         return List.of(
                 new CallLog(),

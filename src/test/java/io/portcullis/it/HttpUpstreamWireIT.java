@@ -103,7 +103,7 @@ class HttpUpstreamWireIT {
     }
 
     @Test
-    void promptsAndResourcesAreAggregatedFromTheHttpUpstream() {
+    void promptsAndResourcesAreAggregatedFromTheHttpUpstream() throws Exception {
         LegacySession s = LegacySession.open(gw.client(), "2025-11-25");
         JsonNode prompts = s.request("prompts/list", null).path("result").path("prompts");
         assertThat(LegacySession.names(prompts)).allSatisfy(n -> assertThat(n).startsWith("everything__"));
@@ -116,5 +116,19 @@ class HttpUpstreamWireIT {
         String uri = resources.get(0).path("uri").asString();
         JsonNode read = s.request("resources/read", Json.object().put("uri", uri)).path("result");
         assertThat(read.path("contents").get(0).path("uri").asString()).isEqualTo(uri);
+
+        // C4.1: what reached the model through these reads is in the audit log, like a tool call's result
+        var records = gw.gateway().audit().query().search(io.portcullis.audit.AuditQuery.Filter.all());
+        JsonNode readRecord = records.stream().filter(r -> r.path("kind").asString().equals("resource_read")
+                && r.path("resource").path("uri").asString().equals(uri)).findFirst().orElseThrow();
+        assertThat(readRecord.path("resource").path("upstream").asString()).isEqualTo("everything");
+        assertThat(readRecord.path("session").asString()).isEqualTo(s.id());
+        assertThat(readRecord.path("decision").path("outcome").asString()).isEqualTo("allowed");
+        assertThat(readRecord.path("result").path("bytes").asLong()).isPositive();
+        assertThat(readRecord.path("result").path("content_items").asInt()).isEqualTo(read.path("contents").size());
+        JsonNode promptRecord = records.stream().filter(r -> r.path("kind").asString().equals("prompt_get")
+                && r.path("prompt").path("name").asString().equals(prompt)).findFirst().orElseThrow();
+        assertThat(promptRecord.path("prompt").path("upstream").asString()).isEqualTo("everything");
+        assertThat(gw.gateway().audit().verify().intact()).isTrue();
     }
 }

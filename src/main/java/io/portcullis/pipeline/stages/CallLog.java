@@ -46,7 +46,7 @@ public final class CallLog implements Stage {
             LOG.info("call {} {} {} {} {} {} {} {} {} {} {} {} {} {}",
                     kv("call_id", call.callId()),
                     kv("tool", call.toolName()),
-                    kv("upstream", call.trail().tool() == null ? null : call.trail().tool().upstream()),
+                    kv("upstream", call.trail().upstream()),
                     kv("env", call.environment()),
                     kv("subject", p.subject()),
                     kv("principal_kind", p.kind().name().toLowerCase()),
