@@ -190,6 +190,19 @@ public final class AuditLog implements AutoCloseable {
         return new ApprovalRecords(this);
     }
 
+    /**
+     * Records a {@code tools/call} the gateway rejected as malformed before any pipeline ran
+     * (outcome {@code refused}, control {@code protocol}); the client gets a JSON-RPC error either
+     * way, so a record that cannot be made durable is logged as an audit failure, not thrown.
+     */
+    public void rejected(CallContext call, String why) {
+        try {
+            recordDurably(records.outcome(call, null, new GatewayException.Refused("protocol", why), null));
+        } catch (Exception e) {
+            LOG.error("AUDIT FAILURE: the record of malformed call {} is not durable: {}", call.callId(), e.toString());
+        }
+    }
+
     /** Writes a record that is not a call's and waits until it is durable; throws when it is not. */
     void recordDurably(ObjectNode rec) throws Exception {
         try {

@@ -271,11 +271,11 @@ public final class Dispatcher {
         ObjectNode params = msg.params();
         JsonNode name = params.get("name");
         if (name == null || !name.isString()) {
-            throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "tools/call needs params.name (a string)");
+            throw malformed(s, msg, origin, name == null ? "" : name.toString(), "tools/call needs params.name (a string)");
         }
         JsonNode args = params.get("arguments");
         if (args != null && !args.isObject() && !args.isNull()) {
-            throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "tools/call params.arguments must be an object");
+            throw malformed(s, msg, origin, name.asString(), "tools/call params.arguments must be an object");
         }
         if (taskCalls.eligible(s, params)) {
             CallContext[] call = new CallContext[1];
@@ -302,6 +302,12 @@ public final class Dispatcher {
             s.tasks.add(tid.asString());
             gateway.catalog().tool(call.toolName()).ifPresent(t -> taskOwners.put(tid.asString(), new TaskOwner(t.upstream(), t.name())));
         }
+    }
+
+    /** A malformed tools/call is an attempt too (C4.1): it is recorded, then answered with -32602. */
+    private ProtocolException malformed(ClientSession s, Message msg, Origin origin, String tool, String why) {
+        gateway.audit().rejected(callContext(s, msg, tool, new SessionRelay(s, Outbound.DROP, msg.id()), origin), why);
+        return new ProtocolException(ErrorCodes.INVALID_PARAMS, why);
     }
 
     private static CallContext callContext(ClientSession s, Message msg, String tool, io.portcullis.pipeline.Relay relay, Origin origin) {

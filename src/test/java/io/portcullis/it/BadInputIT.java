@@ -81,13 +81,22 @@ class BadInputIT {
     }
 
     @Test
-    void badParamsAre32602() {
+    void badParamsAre32602() throws Exception {
         LegacySession s = LegacySession.open(client, "2025-11-25");
         assertThat(seen(s.post(s.message("tools/call", Json.object()))).errorCode()).isEqualTo(-32602);
         assertThat(seen(s.post(s.message("tools/call", Json.object().put("name", "demo__echo").put("arguments", 3)))).errorCode())
                 .isEqualTo(-32602);
         assertThat(seen(s.post(s.message("tools/list", Json.object().put("cursor", "garbage!")))).errorCode()).isEqualTo(-32602);
         assertThat(seen(s.post(s.message("logging/setLevel", Json.object().put("level", "loud")))).errorCode()).isEqualTo(-32602);
+        // C4.1: the malformed tools/call attempts are audit records too (refused, control protocol), in this session
+        var rejected = gw.gateway().audit().query().search(io.portcullis.audit.AuditQuery.Filter.all()).stream()
+                .filter(r -> s.id().equals(r.path("session").asString(null))).toList();
+        assertThat(rejected).hasSize(2).allSatisfy(r -> {
+            assertThat(r.path("kind").asString()).isEqualTo("call");
+            assertThat(r.path("decision").path("outcome").asString()).isEqualTo("refused");
+            assertThat(r.path("decision").path("control").asString()).isEqualTo("protocol");
+        });
+        assertThat(rejected).extracting(r -> r.path("tool").path("name").asString()).containsExactlyInAnyOrder("", "demo__echo");
     }
 
     @Test
