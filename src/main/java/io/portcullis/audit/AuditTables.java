@@ -121,32 +121,28 @@ final class AuditTables {
         return out;
     }
 
+    /** Per chain, where retention cut it: the last removed record's seq and hash. */
     static Map<String, Head> anchors(Connection c) throws SQLException {
-        Map<String, Head> out = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT chain, seq, hash FROM audit_anchors");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1), new Head(rs.getLong(2), rs.getString(3)));
-            }
-        }
-        return out;
+        return readAnchors(c, "audit_anchors", "chain");
     }
 
     static void anchor(Connection c, String chain, Head h, long micros) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_anchors (chain, seq, hash, ts) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, ts = excluded.ts")) {
-            ps.setString(1, chain);
-            ps.setLong(2, h.seq());
-            ps.setString(3, h.hash());
-            ps.setLong(4, micros);
-            ps.executeUpdate();
-        }
+        putAnchor(c, "audit_anchors", "chain", chain, h, micros);
     }
 
     /** Per node, the last checkpoint retention removed: its seq and hash (the node's sequence continues after it). */
     static Map<String, Head> checkpointAnchors(Connection c) throws SQLException {
+        return readAnchors(c, "audit_checkpoint_anchors", "node");
+    }
+
+    static void checkpointAnchor(Connection c, String node, Head h, long micros) throws SQLException {
+        putAnchor(c, "audit_checkpoint_anchors", "node", node, h, micros);
+    }
+
+    /** Reads a (key, seq, hash) anchor table; {@code table} and {@code key} are this class's constants, never input. */
+    private static Map<String, Head> readAnchors(Connection c, String table, String key) throws SQLException {
         Map<String, Head> out = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT node, seq, hash FROM audit_checkpoint_anchors");
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + key + ", seq, hash FROM " + table);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.put(rs.getString(1), new Head(rs.getLong(2), rs.getString(3)));
@@ -155,10 +151,10 @@ final class AuditTables {
         return out;
     }
 
-    static void checkpointAnchor(Connection c, String node, Head h, long micros) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_checkpoint_anchors (node, seq, hash, ts) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (node) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, ts = excluded.ts")) {
-            ps.setString(1, node);
+    private static void putAnchor(Connection c, String table, String key, String value, Head h, long micros) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + key + ", seq, hash, ts) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (" + key + ") DO UPDATE SET seq = excluded.seq, hash = excluded.hash, ts = excluded.ts")) {
+            ps.setString(1, value);
             ps.setLong(2, h.seq());
             ps.setString(3, h.hash());
             ps.setLong(4, micros);
