@@ -6,12 +6,11 @@ import io.portcullis.identity.Identity;
 import io.portcullis.identity.IdentityStore;
 import io.portcullis.identity.Principal;
 import io.portcullis.ingress.HttpAuth;
+import io.portcullis.ingress.HttpReply;
 import io.portcullis.ingress.Origins;
 import io.portcullis.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -156,12 +155,6 @@ public final class AdminApi extends Handler.Abstract {
     }
 
     static void reply(Response res, int status, JsonNode body) throws IOException {
-        byte[] bytes = Json.bytes(body);
-        res.setStatus(status);
-        res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        res.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-        try (OutputStream o = Content.Sink.asOutputStream(res)) {
-            o.write(bytes);
-        }
+        HttpReply.json(res, status, body);
     }
 }

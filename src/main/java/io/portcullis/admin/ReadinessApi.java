@@ -5,13 +5,11 @@ import io.portcullis.identity.AuthException;
 import io.portcullis.identity.Identity;
 import io.portcullis.identity.Principal;
 import io.portcullis.ingress.HttpAuth;
+import io.portcullis.ingress.HttpReply;
 import io.portcullis.ingress.Origins;
 import io.portcullis.protocol.Json;
 import io.portcullis.readiness.Report;
 import java.io.IOException;
-import java.io.OutputStream;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -52,7 +50,7 @@ public final class ReadinessApi extends Handler.Abstract {
             return;
         }
         if (!req.getMethod().equals("GET")) {
-            reply(res, 405, Json.object().put("error", "use GET " + PATH));
+            HttpReply.json(res, 405, Json.object().put("error", "use GET " + PATH));
             return;
         }
         Report report = gateway.readiness();
@@ -60,21 +58,11 @@ public final class ReadinessApi extends Handler.Abstract {
         String env = query.getValue("env");
         if (env != null) {
             if (report.environment(env).isEmpty()) {
-                reply(res, 404, Json.object().put("error", "environment '" + env + "' is not declared"));
+                HttpReply.json(res, 404, Json.object().put("error", "environment '" + env + "' is not declared"));
                 return;
             }
             report = report.only(env);
         }
-        reply(res, 200, report.toJson());
-    }
-
-    private static void reply(Response res, int status, JsonNode body) throws IOException {
-        byte[] bytes = Json.bytes(body);
-        res.setStatus(status);
-        res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        res.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-        try (OutputStream o = Content.Sink.asOutputStream(res)) {
-            o.write(bytes);
-        }
+        HttpReply.json(res, 200, report.toJson());
     }
 }

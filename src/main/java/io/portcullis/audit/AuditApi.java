@@ -1,5 +1,6 @@
 package io.portcullis.audit;
 
+import io.portcullis.ingress.HttpReply;
 import io.portcullis.protocol.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -83,7 +84,7 @@ public final class AuditApi extends Handler.Abstract {
         }
         if (!"GET".equals(req.getMethod())) {
             res.getHeaders().put(HttpHeader.ALLOW, "GET");
-            json(res, 405, Json.object().put("error", "only GET"));
+            HttpReply.json(res, 405, Json.object().put("error", "only GET"));
             return;
         }
         Fields q = Request.extractQueryParameters(req);
@@ -92,12 +93,12 @@ public final class AuditApi extends Handler.Abstract {
                 List<ObjectNode> found = log.query().search(filter(q, Integer.parseInt(value(q, "limit", "100"))));
                 ObjectNode out = Json.object();
                 out.putArray("records").addAll(found);
-                json(res, 200, out);
+                HttpReply.json(res, 200, out);
             } else if (path.startsWith("trace/") && path.length() > "trace/".length()) {
                 String id = java.net.URLDecoder.decode(path.substring("trace/".length()), StandardCharsets.UTF_8);
                 ObjectNode out = Json.object().put("request_id", id);
                 out.putArray("records").addAll(log.query().trace(id));
-                json(res, 200, out);
+                HttpReply.json(res, 200, out);
             } else if (path.equals("export")) {
                 res.setStatus(200);
                 res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-ndjson");
@@ -115,15 +116,15 @@ public final class AuditApi extends Handler.Abstract {
                 Verifier.Report r = log.verify();
                 ObjectNode out = (ObjectNode) Json.MAPPER.valueToTree(r);
                 out.put("intact", r.intact());
-                json(res, 200, out);
+                HttpReply.json(res, 200, out);
             } else {
-                json(res, 404, Json.object().put("error", "no such audit resource: " + path));
+                HttpReply.json(res, 404, Json.object().put("error", "no such audit resource: " + path));
             }
         } catch (IllegalArgumentException e) {
-            json(res, 400, Json.object().put("error", e.getMessage()));
+            HttpReply.json(res, 400, Json.object().put("error", e.getMessage()));
         } catch (RuntimeException e) {
             LOG.error("audit admin API failed: {}", e.toString());
-            json(res, 500, Json.object().put("error", "the audit log could not be read"));
+            HttpReply.json(res, 500, Json.object().put("error", "the audit log could not be read"));
         }
     }
 
@@ -134,7 +135,7 @@ public final class AuditApi extends Handler.Abstract {
             if (denied == null) {
                 return true;
             }
-            json(res, denied.startsWith("401") ? 401 : 403, Json.object().put("error", denied.substring(4)));
+            HttpReply.json(res, denied.startsWith("401") ? 401 : 403, Json.object().put("error", denied.substring(4)));
             return false;
         };
     }
@@ -178,16 +179,6 @@ public final class AuditApi extends Handler.Abstract {
     private static String value(Fields q, String name, String fallback) {
         String v = q.getValue(name);
         return v == null || v.isBlank() ? fallback : v;
-    }
-
-    private static void json(Response res, int status, JsonNode body) throws IOException {
-        byte[] bytes = Json.bytes(body);
-        res.setStatus(status);
-        res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        res.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-        try (OutputStream out = Content.Sink.asOutputStream(res)) {
-            out.write(bytes);
-        }
     }
 
     public void close() {

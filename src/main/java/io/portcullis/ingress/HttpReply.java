@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  * the moment anything must reach the client before the final response (progress, logging, a
  * relayed request). In a legacy session every SSE event gets an id and is kept for resumption.
  */
-final class HttpReply implements Outbound {
+public final class HttpReply implements Outbound {
     private final Response response;
     private final ClientSession session;
     private final String stream;
@@ -104,7 +104,8 @@ final class HttpReply implements Outbound {
         out.flush();
     }
 
-    static void json(Response response, int status, JsonNode body) throws IOException {
+    /** Answers with {@code body} as JSON and {@code status}: the one writer of JSON HTTP answers (MCP errors, admin and audit APIs). */
+    public static void json(Response response, int status, JsonNode body) throws IOException {
         byte[] bytes = Json.bytes(body);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
