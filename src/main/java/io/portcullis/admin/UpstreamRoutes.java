@@ -38,11 +38,7 @@ final class UpstreamRoutes {
             Upstream.Listing l = u.listing();
             o.put("tools", l.tools().size()).put("prompts", l.prompts().size()).put("resources", l.resources().size());
             o.put("timeout_ms", c.timeout().toMillis());
-            String error = u.state() == Upstream.State.READY ? null : u.lastError();
-            if (error != null && c.url() != null) {
-                error = error.replace(c.url().toString(), c.shownUrl()); // in case a library quoted the raw URL
-            }
-            o.put("last_error", error);
+            o.put("last_error", u.state() == Upstream.State.READY ? null : u.lastError()); // shown without credentials by Upstream
         }
         return out;
     }

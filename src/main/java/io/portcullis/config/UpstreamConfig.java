@@ -58,6 +58,14 @@ public record UpstreamConfig(
         return url.getScheme() + "://" + url.getHost() + port + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 
+    /**
+     * A failure message as it may reach logs, clients and the admin API: the raw URL, if a
+     * library quoted it, replaced by {@link #shownUrl()}.
+     */
+    public String scrub(String message) {
+        return url == null || message == null ? message : message.replace(url.toString(), shownUrl());
+    }
+
     public UpstreamConfig {
         command = List.copyOf(command);
         env = Map.copyOf(env);

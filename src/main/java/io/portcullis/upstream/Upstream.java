@@ -161,7 +161,7 @@ public final class Upstream implements AutoCloseable {
                     return;
                     } catch (Exception e) {
                     // lastError reaches clients ("not available: ..."): a message, never a class name
-                    lastError = e.getMessage() == null ? "unexpected failure while connecting" : e.getMessage();
+                    lastError = e.getMessage() == null ? "unexpected failure while connecting" : config.scrub(e.getMessage());
                     if (e instanceof GatewayException || e instanceof IOException) {
                         LOG.warn("upstream {} failed to start: {}", name(), lastError);
                     } else {
@@ -417,16 +417,17 @@ public final class Upstream implements AutoCloseable {
 
         @Override
         public void requestFailed(long requestId, String why) {
-            calls.fail(requestId, new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + ": " + why));
+            calls.fail(requestId, new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + ": " + config.scrub(why)));
         }
 
         @Override
         public void requestRefused(long requestId, int status, String body, String why) {
-            calls.fail(requestId, new Calls.HttpRefusal(status, body, "upstream " + name() + ": " + why));
+            calls.fail(requestId, new Calls.HttpRefusal(status, body, "upstream " + name() + ": " + config.scrub(why)));
         }
 
         @Override
-        public void closed(String why) {
+        public void closed(String reason) {
+            String why = config.scrub(reason);
             lastError = why;
             LOG.warn("upstream {} connection lost: {}", name(), why);
             // calls in flight (the handshake too) end now, not at their timeouts

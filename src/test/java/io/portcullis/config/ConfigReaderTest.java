@@ -276,4 +276,16 @@ class ConfigReaderTest {
         assertThatThrownBy(() -> new UpstreamConfig.HeaderSource(null, dir.resolve("nope"), "").resolve())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("nope");
     }
+
+    /** An upstream URL may carry credentials (user info, a query key): what is shown never does. */
+    @Test
+    void anUpstreamsUrlIsShownWithoutCredentials() throws Exception {
+        UpstreamConfig u = read("""
+                upstreams:
+                  crm: {url: "https://bot:pw@crm.example:8443/mcp?api_key=k3y"}
+                """).upstreams().get("crm");
+        assertThat(u.shownUrl()).isEqualTo("https://crm.example:8443/mcp");
+        assertThat(u.scrub("cannot reach " + u.url() + " (refused)")).isEqualTo("cannot reach https://crm.example:8443/mcp (refused)");
+        assertThat(u.scrub(null)).isNull();
+    }
 }
