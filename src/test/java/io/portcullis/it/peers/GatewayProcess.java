@@ -104,6 +104,27 @@ public final class GatewayProcess implements AutoCloseable {
         throw new AssertionError("/healthz of the gateway on port " + port + " never answered 200");
     }
 
+    /**
+     * Waits (up to 30 s) until {@code tools/list} offers every one of {@code tools}. Upstreams such
+     * as server-everything register some tools only after initialization (those depending on the
+     * client's capabilities) and announce them with list_changed, which the gateway applies shortly
+     * after the upstream is ready: a test of those tools must not race that refresh.
+     */
+    public GatewayProcess awaitTools(String... tools) {
+        io.portcullis.it.WireClient client = new io.portcullis.it.WireClient(java.net.URI.create(url()));
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        java.util.List<String> listed = java.util.List.of();
+        while (System.nanoTime() < end) {
+            io.portcullis.it.LegacySession s = io.portcullis.it.LegacySession.open(client, "2025-11-25");
+            listed = io.portcullis.it.LegacySession.names(s.request("tools/list", null).path("result").path("tools"));
+            if (listed.containsAll(java.util.List.of(tools))) {
+                return this;
+            }
+            sleep(200);
+        }
+        throw new AssertionError("tools " + java.util.List.of(tools) + " never listed; listed: " + listed);
+    }
+
     /** The MCP endpoint of the default environment. */
     public String url() {
         return "http://127.0.0.1:" + port + "/mcp";

@@ -39,7 +39,8 @@ class HttpUpstreamIT {
                     url: %s
                     protocol_version: "2025-03-26"
                 catalog: {unlisted: allow}   # a protocol test: every tool the upstream offers
-                """.formatted(upstream.url(), upstream.url()), work);
+                """.formatted(upstream.url(), upstream.url()), work)
+                .awaitTools("everything__trigger-sampling-request", "everything__trigger-elicitation-request");
     }
 
     @AfterAll
@@ -73,7 +74,7 @@ class HttpUpstreamIT {
     void samplingAndElicitationComeBackOverTheUpstreamsSseStream() {
         JsonNode out = Peers.nodeScript("sdk1-server-requests.mjs", work, SCRIPT_TIMEOUT, gateway.url(),
                 "everything__trigger-sampling-request", "everything__trigger-elicitation-request").ok();
-        assertThat(out.path("asked").path("sampling").size()).isEqualTo(1);
+        assertThat(out.path("asked").path("sampling").size()).as(out.toString()).isEqualTo(1);
         assertThat(out.path("sampling").path("content").get(0).path("text").asString()).contains("sampled-by-the-test-client");
         assertThat(out.path("asked").path("elicitation").size()).isEqualTo(1);
         assertThat(out.path("elicitation").path("content").toString()).contains("Ada Lovelace");

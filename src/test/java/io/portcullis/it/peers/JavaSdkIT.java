@@ -28,7 +28,9 @@ class JavaSdkIT {
     @BeforeAll
     static void start() {
         Path work = Peers.workDir(JavaSdkIT.class);
-        gateway = GatewayProcess.start(Peers.copyExamples(work).resolve("everything.yaml"), work);
+        // sampling and elicitation tools come with a list change after the upstream is ready
+        gateway = GatewayProcess.start(Peers.copyExamples(work).resolve("everything.yaml"), work)
+                .awaitTools("everything__trigger-sampling-request", "everything__trigger-elicitation-request");
     }
 
     @AfterAll
