@@ -159,6 +159,17 @@ final class CallRecords {
         call.trail().ruleIds().forEach(rules::add);
         ArrayNode approvals = decision.putArray("approval_ids");
         call.trail().approvalIds().forEach(approvals::add);
+        io.portcullis.policy.Decision.DryRun dry = call.trail().dryRun();
+        if (dry != null) {
+            // #11 item 16: what the audit_only rules would have done; the call's decision is the one above
+            ObjectNode d = decision.putObject("dry_run").put("would", dry.effect().yamlName()).put("reason", dry.reason());
+            ArrayNode ids = d.putArray("rule_ids");
+            dry.ruleIds().forEach(ids::add);
+            if (!dry.errors().isEmpty()) {
+                ArrayNode errs = d.putArray("errors");
+                dry.errors().forEach(errs::add);
+            }
+        }
     }
 
     static ObjectNode principal(Principal p) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "MCP control plane: one gateway for every assistant tool call.",
         subcommands = {ServeCommand.class, StdioCommand.class, CheckCommand.class, VersionCommand.class, CatalogCommand.class,
                 DemoUpstreamCommand.class, KeysCommand.class, RevokeCommand.class, ConnectCommand.class, AuditCommand.class,
-                ApprovalsCommand.class, ReadinessCommand.class})
+                ApprovalsCommand.class, ReadinessCommand.class, PolicyCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

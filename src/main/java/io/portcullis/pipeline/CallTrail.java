@@ -20,6 +20,7 @@ public final class CallTrail {
     private volatile Duration upstreamTime;
     private volatile String gatewayTask;
     private volatile String upstream;
+    private volatile io.portcullis.policy.Decision.DryRun dryRun;
 
     /** The upstream serving a call that is not a tool's ({@code resources/read}, {@code prompts/get}); null otherwise. */
     public String upstream() {
@@ -55,6 +56,18 @@ public final class CallTrail {
 
     public void ruleIds(List<String> ids) {
         ruleIds.addAll(ids);
+    }
+
+    /**
+     * What the policy's audit_only rules would have made of the call (#11 item 16), or null when
+     * none of them matched: recorded as "would deny" etc., never enforced.
+     */
+    public io.portcullis.policy.Decision.DryRun dryRun() {
+        return dryRun;
+    }
+
+    public void dryRun(io.portcullis.policy.Decision.DryRun run) {
+        this.dryRun = run;
     }
 
     /** Ids of the approvals the call used or created. */

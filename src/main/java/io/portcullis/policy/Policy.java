@@ -97,16 +97,65 @@ public final class Policy {
         }
     }
 
+    /** One rule's verdict for one request, and its error when it errored. */
+    record Evaluated(CompiledRule rule, Verdict verdict, String error) {}
+
     private Decision decideChecked(PolicyRequest request) {
         Activation vars = new Activation(request, candidates.production(request.environment()));
+        CompiledRule[] rules = candidates.of(request.tool(), request.environment());
+        List<Evaluated> evaluated = new ArrayList<>(rules.length);
+        List<String> errors = new ArrayList<>(0);
+        boolean dryRuns = false;
+        for (CompiledRule r : rules) {
+            int before = errors.size();
+            Verdict v = r.evaluate(vars, errors);
+            evaluated.add(new Evaluated(r, v, errors.size() > before ? errors.getLast() : null));
+            dryRuns |= r.rule().auditOnly();
+        }
+        Decision enforced = combine(evaluated, false, request);
+        return dryRuns ? withDryRun(enforced, evaluated, request) : enforced;
+    }
+
+    /**
+     * #11 item 16: audit_only rules are evaluated with the others; when one of them matched or
+     * errored, the decision carries what it would have been with them enforced. Its effect is
+     * never changed by them.
+     */
+    private static Decision withDryRun(Decision enforced, List<Evaluated> evaluated, PolicyRequest request) {
+        List<String> involved = new ArrayList<>(1);
+        List<String> errors = new ArrayList<>(0);
+        for (Evaluated e : evaluated) {
+            if (e.rule().rule().auditOnly() && (e.verdict() == Verdict.MATCH || e.verdict() == Verdict.ERROR)) {
+                involved.add(e.rule().rule().id());
+                if (e.error() != null) {
+                    errors.add(e.error());
+                }
+            }
+        }
+        if (involved.isEmpty()) {
+            return enforced;
+        }
+        Decision all = combine(evaluated, true, request);
+        return enforced.withDryRun(new Decision.DryRun(all.effect(), involved, all.reason(), errors));
+    }
+
+    /** Combines verdicts into a decision; audit_only rules count only when {@code withAuditOnly}. */
+    static Decision combine(List<Evaluated> evaluated, boolean withAuditOnly, PolicyRequest request) {
         List<String> errors = new ArrayList<>(0);
         List<CompiledRule> denies = new ArrayList<>(2);
         List<CompiledRule> approvals = new ArrayList<>(2);
         List<CompiledRule> allows = new ArrayList<>(4);
         List<CompiledRule> denyMatches = new ArrayList<>(2);
         List<String> denyErrors = new ArrayList<>(0);
-        for (CompiledRule r : candidates.of(request.tool(), request.environment())) {
-            Verdict v = r.evaluate(vars, errors);
+        for (Evaluated e : evaluated) {
+            CompiledRule r = e.rule();
+            if (r.rule().auditOnly() && !withAuditOnly) {
+                continue;
+            }
+            if (e.error() != null) {
+                errors.add(e.error());
+            }
+            Verdict v = e.verdict();
             Effect effect = r.rule().effect();
             if (v == Verdict.MATCH && effect == Effect.DENY) {
                 denies.add(r);
@@ -115,7 +164,7 @@ public final class Policy {
                 (effect == Effect.REQUIRE_APPROVAL ? approvals : allows).add(r);
             } else if (v == Verdict.ERROR && effect != Effect.ALLOW) {
                 denies.add(r);
-                denyErrors.add(errors.getLast());
+                denyErrors.add(e.error());
             }
         }
         if (!denies.isEmpty()) {
@@ -128,6 +177,23 @@ public final class Policy {
             return new Decision(Effect.ALLOW, ids(allows), "allowed by " + quoted(allows), null, errors);
         }
         return new Decision(Effect.DENY, List.of(), NO_RULE, null, errors);
+    }
+
+    /**
+     * Every rule of the policy, in config order, and what it made of this request: matched, did
+     * not match (and which part of its condition was false), errored, or did not apply (its
+     * environments or its tool/environment terms exclude the call), with the decision itself
+     * (#11 item 16, {@code portcullis policy explain}). Never throws.
+     */
+    public Explanation explain(PolicyRequest request) {
+        Decision decision = decide(request);
+        if (request == null) {
+            return new Explanation(decision, List.of());
+        }
+        PolicyRequest r = request.arguments() == null ? new PolicyRequest(request.principal(), request.environment(),
+                request.tool(), Json.object(), request.sessionLabels()) : request;
+        boolean production = candidates.production(r.environment());
+        return new Explanation(decision, Explainer.explain(candidates.all(), new Activation(r, production), r, production));
     }
 
     /**
@@ -145,6 +211,9 @@ public final class Policy {
             List<String> errors = new ArrayList<>(0);
             boolean grant = false;
             for (CompiledRule r : candidates.of(request.tool(), request.environment())) {
+                if (r.rule().auditOnly()) {
+                    continue; // a dry run never hides or shows a tool
+                }
                 Verdict v = r.evaluateWithoutArgs(vars, errors);
                 Effect effect = r.rule().effect();
                 if (effect == Effect.DENY && (v == Verdict.MATCH || v == Verdict.ERROR)) {

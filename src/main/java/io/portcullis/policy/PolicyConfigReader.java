@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
 public final class PolicyConfigReader {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
     private static final Set<String> RULE_KEYS = Set.of("id", "description", "effect", "when", "environments",
-            "approvers", "quorum", "ttl", "reason");
+            "approvers", "quorum", "ttl", "reason", "mode");
     private static final Map<String, Effect> EFFECTS = Map.of(
             "allow", Effect.ALLOW, "deny", Effect.DENY, "require_approval", Effect.REQUIRE_APPROVAL);
 
@@ -129,7 +129,17 @@ public final class PolicyConfigReader {
                 f.problem(p + "/when", what + ": 'when' does not compile: " + Conditions.describe(e));
             }
         }
+        String modeName = f.string(n, "mode", p, "enforce");
+        PolicyRule.Mode mode = switch (modeName) {
+            case "enforce" -> PolicyRule.Mode.ENFORCE;
+            case "audit_only" -> PolicyRule.Mode.AUDIT_ONLY;
+            default -> {
+                f.problem(p + "/mode", what + ": 'mode' must be enforce or audit_only (a dry run: evaluated and "
+                        + "recorded as what it would do, never enforced)");
+                yield PolicyRule.Mode.ENFORCE;
+            }
+        };
         return new PolicyRule(id, f.string(n, "description", p, ""), effect, when, environments, approvers, quorum, ttl,
-                reason, f.where(p));
+                reason, f.where(p), mode);
     }
 }

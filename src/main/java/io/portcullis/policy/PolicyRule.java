@@ -19,9 +19,25 @@ import java.util.Objects;
  *                     {@code {env}}, {@code {subject}} and {@code {rule}} are filled in; null for
  *                     the built-in wording
  * @param origin       where the rule was written ({@code file:line}), for messages; may be null
+ * @param mode         {@link Mode#ENFORCE}, or {@link Mode#AUDIT_ONLY} for a rule that is evaluated,
+ *                     logged and recorded as what it would have done, but never changes a decision
+ *                     (#11 item 16: watch a new rule before it bites)
  */
 public record PolicyRule(String id, String description, Effect effect, String when, List<String> environments,
-        List<String> approvers, int quorum, Duration ttl, String reason, String origin) {
+        List<String> approvers, int quorum, Duration ttl, String reason, String origin, Mode mode) {
+
+    /** Whether a rule decides calls or only reports what it would have decided. */
+    public enum Mode {
+        /** The rule takes part in every decision (the default). */
+        ENFORCE,
+        /** Dry run: evaluated and recorded as "would deny" (or would require approval, would allow), never enforced. */
+        AUDIT_ONLY;
+
+        /** The name used in YAML: {@code enforce}, {@code audit_only}. */
+        public String yamlName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public static final int DEFAULT_QUORUM = 1;
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);
@@ -33,6 +49,18 @@ public record PolicyRule(String id, String description, Effect effect, String wh
         approvers = approvers == null ? List.of() : List.copyOf(approvers);
         ttl = ttl == null ? DEFAULT_TTL : ttl;
         description = description == null ? "" : description;
+        mode = mode == null ? Mode.ENFORCE : mode;
+    }
+
+    /** An enforced rule. */
+    public PolicyRule(String id, String description, Effect effect, String when, List<String> environments,
+            List<String> approvers, int quorum, Duration ttl, String reason, String origin) {
+        this(id, description, effect, when, environments, approvers, quorum, ttl, reason, origin, Mode.ENFORCE);
+    }
+
+    /** Whether the rule is a dry run ({@code mode: audit_only}). */
+    public boolean auditOnly() {
+        return mode == Mode.AUDIT_ONLY;
     }
 
     /** An allow or deny rule with no environment list, reason or origin. */

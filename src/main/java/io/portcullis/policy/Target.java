@@ -29,6 +29,34 @@ record Target(Set<String> names, Set<String> upstreams, Set<String> risks, Set<S
                 && (production == null || production == isProduction);
     }
 
+    /**
+     * Why a request lies outside this target, naming the first term that excludes it, or null when
+     * the target admits it (for {@link Policy#explain}).
+     */
+    String whyNot(ToolFacts tool, String env, boolean isProduction) {
+        if (names != null && !names.contains(tool.name())) {
+            return "its condition needs tool.name in " + sorted(names) + "; this tool is " + tool.name();
+        }
+        if (upstreams != null && !upstreams.contains(tool.upstream())) {
+            return "its condition needs tool.upstream in " + sorted(upstreams) + "; this tool's is " + tool.upstream();
+        }
+        if (risks != null && !risks.contains(tool.riskClass())) {
+            return "its condition needs tool.risk in " + sorted(risks) + "; this tool is " + tool.riskClass();
+        }
+        if (envs != null && !envs.contains(env)) {
+            return "it applies only in environments " + sorted(envs) + "; this call is in " + env;
+        }
+        if (production != null && production != isProduction) {
+            return "its condition needs " + (production ? "" : "!") + "production; " + env + " is "
+                    + (isProduction ? "" : "not ") + "production";
+        }
+        return null;
+    }
+
+    private static List<String> sorted(Set<String> values) {
+        return values.stream().sorted().toList();
+    }
+
     /** The target of a checked condition, narrowed further by an {@code environments} list (empty = any). */
     static Target of(CelExpr condition, List<String> environments) {
         Target t = environments.isEmpty() ? ANY : ANY.with("env", Set.copyOf(environments));

@@ -151,7 +151,7 @@ class PolicyConfigReaderTest {
         assertThat(p).containsExactlyInAnyOrder(
                 "gw.yaml:8: rule 'a' needs an 'effect': allow, deny or require_approval",
                 "gw.yaml:9: a policy rule needs an 'id' of letters, digits and _ . : - (1-128)",
-                "gw.yaml:13: unknown key 'colour'; expected one of [approvers, description, effect, environments, id, quorum, reason, ttl, when]",
+                "gw.yaml:13: unknown key 'colour'; expected one of [approvers, description, effect, environments, id, mode, quorum, reason, ttl, when]",
                 "gw.yaml:12: rule 'b': 'approvers' applies to require_approval rules only",
                 "gw.yaml:14: rule 'c' requires approval but names no 'approvers' (the roles that may approve)",
                 "gw.yaml:18: rule 'd' names environment 'qa', which is not declared",

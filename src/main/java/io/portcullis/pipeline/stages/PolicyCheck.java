@@ -1,5 +1,7 @@
 package io.portcullis.pipeline.stages;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import io.portcullis.approval.Approvals;
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.pipeline.CallContext;
@@ -12,6 +14,8 @@ import io.portcullis.policy.PolicyRequest;
 import io.portcullis.policy.ToolFacts;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -22,6 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The decision's rule ids go into the call's trail for the log and the audit record.
  */
 public final class PolicyCheck implements Stage {
+    private static final Logger LOG = LoggerFactory.getLogger("portcullis.policy");
     private final Supplier<Policy> policy;
     private final Approvals approvals;
 
@@ -41,6 +46,14 @@ public final class PolicyCheck implements Stage {
                 facts(call.requireTool()), call.arguments(), Set.of()));
         call.trail().ruleIds(d.ruleIds());
         call.trail().decision(d.effect().name().toLowerCase());
+        if (d.dryRun() != null) {
+            // #11 item 16: audit_only rules are logged and recorded, never enforced
+            call.trail().dryRun(d.dryRun());
+            Decision.DryRun dry = d.dryRun();
+            LOG.info("policy dry run {} {} {} {} {} {} {}", kv("call_id", call.callId()), kv("tool", call.toolName()),
+                    kv("env", call.environment()), kv("subject", call.principal().subject()),
+                    kv("dry_run", dry.label()), kv("audit_only_rules", dry.ruleIds()), kv("reason", dry.reason()));
+        }
         switch (d.effect()) {
             case ALLOW -> {
                 return next.handle(call);
