@@ -41,7 +41,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private Snapshot snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline,
                               Policy policy) {
         return new Snapshot(config, upstreams, catalog, pipeline, policy,
-                io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded()));
+                io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded(), pipeline.controls()));
     }
 
     private final HttpClient http = Upstream.httpClient();
@@ -148,6 +148,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         } catch (PolicyException e) {
             throw new IllegalStateException("policy does not compile: " + e.getMessage(), e);
         }
+    }
+
+    /** The running pipeline's stages and the checklist lines each enforces (#11 item 22: what readiness evaluates). */
+    public Map<String, List<String>> controls() {
+        return snapshot.pipeline().controls();
     }
 
     /** The readiness report of the current config and catalog, with each environment's G1 gate. */

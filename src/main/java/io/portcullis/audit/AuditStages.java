@@ -59,6 +59,11 @@ final class AuditStages {
         public String name() {
             return "audit";
         }
+
+        @Override
+        public java.util.List<String> checklist() {
+            return java.util.List.of("C4.1", "C4.3");
+        }
     }
 
     static final class Intent implements Stage {
@@ -84,6 +89,11 @@ final class AuditStages {
         @Override
         public String name() {
             return "audit-intent";
+        }
+
+        @Override
+        public java.util.List<String> checklist() {
+            return java.util.List.of("C4.2");
         }
     }
 }

@@ -26,7 +26,9 @@ final class ReadinessCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "text, json or markdown")
     String format;
 
-    @Option(names = "--strict", description = "exit 1 when any line fails")
+    @Option(names = "--strict", description = "exit 1 when a line of the reported environments fails that the deployment "
+            + "can fix, or when an upstream was not ready (its tools are then missing from the report); lines whose "
+            + "control this version does not have are listed on stderr and not counted")
     boolean strict;
 
     @Override
@@ -47,9 +49,10 @@ final class ReadinessCommand implements Callable<Integer> {
             return 2;
         }
         Report report;
+        List<String> notReady;
         try (Gateway gateway = new Gateway(cfg)) {
             gateway.start();
-            List<String> notReady = gateway.awaitUpstreams(Duration.ofSeconds(30));
+            notReady = gateway.awaitUpstreams(Duration.ofSeconds(30));
             gateway.apply(cfg);
             notReady.forEach(u -> System.err.println("warning: upstream " + u + " is not ready; its tools are not checked"));
             report = Readiness.evaluate(gateway);
@@ -62,6 +65,25 @@ final class ReadinessCommand implements Callable<Integer> {
             case "markdown" -> System.out.print(ReportText.markdown(report));
             default -> System.out.print(ReportText.text(report));
         }
-        return strict && report.anyFailure() ? 1 : 0;
+        if (!strict) {
+            return 0;
+        }
+        // #11 item 22: --strict passes a complete report with no failing line the deployment can fix
+        // (N/A is not a failure; a line whose control is not built is named, not counted)
+        if (!report.notBuiltFailures().isEmpty()) {
+            System.err.println("--strict: not counted, not built in this version (nothing to configure): "
+                    + report.notBuiltFailures());
+        }
+        if (!notReady.isEmpty()) {
+            System.err.println("--strict: upstreams " + notReady + " were not ready, so their tools are not in this report; "
+                    + "it cannot pass until they are");
+            return 1;
+        }
+        List<String> failing = report.fixableFailures();
+        if (!failing.isEmpty()) {
+            System.err.println("--strict: failing: " + failing);
+            return 1;
+        }
+        return 0;
     }
 }

@@ -33,6 +33,16 @@ public final class Pipeline {
         return chain.handle(call);
     }
 
+    /**
+     * Each stage's name and the checklist lines it enforces, in pipeline order: what the readiness
+     * report evaluates lines such as C3.1, C4.1 and C6.3 against (#11 item 22).
+     */
+    public java.util.LinkedHashMap<String, List<String>> controls() {
+        java.util.LinkedHashMap<String, List<String>> out = new java.util.LinkedHashMap<>();
+        stages.forEach(s -> out.put(s.name(), List.copyOf(s.checklist())));
+        return out;
+    }
+
     /** The stage names in order, for logs and the readiness report. */
     public List<String> stageNames() {
         return stages.stream().map(Stage::name).toList();

@@ -17,4 +17,14 @@ public interface Stage {
     default String name() {
         return getClass().getSimpleName();
     }
+
+    /**
+     * The checklist lines (C1.1 … C7.3, G1) this stage enforces for every call. The readiness
+     * report reads them off the running pipeline (#11 item 22): a line whose control is not in
+     * the pipeline fails, whatever the code base contains, and a new stage that enforces a line
+     * makes it count by declaring it here.
+     */
+    default java.util.List<String> checklist() {
+        return java.util.List.of();
+    }
 }

@@ -43,10 +43,12 @@ final class Checklist {
         return new Line(id, text(id), Status.NOT_APPLICABLE, evidence, null);
     }
 
+    static final String NOT_BUILT = "not built in this version: ";
+
     /** A line whose feature this version does not have: it fails and says so. */
     static Line notBuilt(String id, String what, List<String> partial) {
         List<String> ev = new java.util.ArrayList<>(partial);
-        ev.add(0, "not built in this version: " + what);
+        ev.add(0, NOT_BUILT + what);
         return fail(id, ev, "nothing to configure yet: " + what + " is not built in this version of Portcullis");
     }
 

@@ -14,11 +14,12 @@ import java.util.List;
  * @param tools the tools offered and enabled in the environment (catalog and operational switch)
  */
 record Facts(GatewayConfig config, Catalog catalog, Policy policy, EnvironmentConfig env, List<ToolEntry> tools,
-             boolean changelog) {
+             boolean changelog, Controls controls) {
 
-    static Facts of(GatewayConfig config, Catalog catalog, Policy policy, EnvironmentConfig env, boolean changelog) {
+    static Facts of(GatewayConfig config, Catalog catalog, Policy policy, EnvironmentConfig env, boolean changelog,
+                    Controls controls) {
         return new Facts(config, catalog, policy, env,
-                catalog.tools().stream().filter(t -> t.enabledIn(env.name())).toList(), changelog);
+                catalog.tools().stream().filter(t -> t.enabledIn(env.name())).toList(), changelog, controls);
     }
 
     String name() {

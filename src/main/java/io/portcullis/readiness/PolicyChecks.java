@@ -28,16 +28,17 @@ final class PolicyChecks {
     }
 
     private static List<PolicyRule> rulesIn(Facts f) {
-        return f.config().policy().rules().stream()
+        return f.config().policy().rules().stream().filter(r -> !r.auditOnly())
                 .filter(r -> r.environments().isEmpty() || r.environments().contains(f.name())).toList();
     }
 
     private static Line c31(Facts f) {
+        long dryRuns = f.config().policy().rules().stream().filter(PolicyRule::auditOnly).count();
         return Checklist.pass("C3.1", List.of(
-                "every tools/call passes one pipeline before any upstream is called: catalog, tool switch, readiness "
-                        + "gate, arguments, policy, audit intent",
+                "every tools/call passes one pipeline before any upstream is called: " + String.join(", ", f.controls().pipeline()),
                 "policy: " + f.config().policy().rules().size() + " rules " + f.policy().ruleIds()
-                        + ", deny by default; tools/list shows only what the policy could allow",
+                        + ", deny by default; tools/list shows only what the policy could allow"
+                        + (dryRuns == 0 ? "" : "; " + dryRuns + " of them audit_only (recorded, not enforced)"),
                 "clients must not reach the upstreams directly (not verifiable from the gateway)"));
     }
 
@@ -116,7 +117,7 @@ final class PolicyChecks {
     }
 
     private static Line c34(Facts f) {
-        List<String> envAware = f.config().policy().rules().stream()
+        List<String> envAware = f.config().policy().rules().stream().filter(r -> !r.auditOnly())
                 .filter(r -> !r.environments().isEmpty() || r.condition().contains("production") || r.condition().contains("env"))
                 .map(PolicyRule::id).toList();
         List<String> ev = new ArrayList<>();

@@ -12,6 +12,7 @@ import io.portcullis.readiness.Report.Status;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The readiness checklist evaluated against a live gateway (C1.1 … C7.3) and the G1 gate derived
@@ -24,9 +25,10 @@ import java.util.List;
 public final class Readiness {
     private Readiness() {}
 
-    /** The report of a running gateway (its current config, catalog and policy). */
+    /** The report of a running gateway (its current config, catalog, policy and pipeline). */
     public static Report evaluate(Gateway gateway) {
-        return evaluate(gateway.config(), gateway.catalog(), gateway.policy(), gateway.changelogRecorded());
+        return evaluate(gateway.config(), gateway.catalog(), gateway.policy(), gateway.changelogRecorded(),
+                gateway.controls());
     }
 
     /**
@@ -34,17 +36,23 @@ public final class Readiness {
      * breaks becomes a failing line naming the error, so a broken check closes the gate (fail closed).
      *
      * @param changelog whether applied configs are recorded in the store (C7.3)
+     * @param stages    the running pipeline: stage name → the checklist lines it enforces, in
+     *                  order ({@code Pipeline.controls()}); lines that rest on a per-call control
+     *                  fail when no stage declares them (#11 item 22)
      */
-    public static Report evaluate(GatewayConfig config, Catalog catalog, Policy policy, boolean changelog) {
+    public static Report evaluate(GatewayConfig config, Catalog catalog, Policy policy, boolean changelog,
+                                  Map<String, List<String>> stages) {
+        Controls controls = new Controls(stages);
         List<EnvironmentReport> envs = new ArrayList<>();
         for (EnvironmentConfig env : config.environments()) {
-            Facts f = Facts.of(config, catalog, policy, env, changelog);
+            Facts f = Facts.of(config, catalog, policy, env, changelog, controls);
             List<Line> lines = new ArrayList<>();
             lines.addAll(safely(IdentityChecks::check, f, "C1."));
             lines.addAll(safely(InventoryChecks::check, f, "C2."));
             lines.addAll(safely(PolicyChecks::check, f, "C3."));
             lines.addAll(safely(AuditChecks::check, f, "C4."));
             lines.addAll(safely(OperationChecks::check, f, "C5."));
+            lines.replaceAll(controls::apply);
             envs.add(new EnvironmentReport(env.name(), env.production(), lines, gate(config, env, lines)));
         }
         return new Report(Instant.now(), envs);

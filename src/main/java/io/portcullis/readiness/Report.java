@@ -51,6 +51,33 @@ public record Report(Instant generatedAt, List<EnvironmentReport> environments) 
         public int section() {
             return id.charAt(1) - '0';
         }
+
+        /**
+         * A failure no deployment can fix: the control is not built in this version and no stage of
+         * the running pipeline declares it. {@code readiness --strict} reports these but does not
+         * count them (#11 item 22).
+         */
+        public boolean notBuilt() {
+            return status == Status.FAIL && evidence.stream().anyMatch(e -> e.startsWith(Checklist.NOT_BUILT));
+        }
+    }
+
+    /**
+     * The failing lines a deployment can fix (every FAIL that is not {@link Line#notBuilt}), as
+     * {@code "env C4.2"}; what {@code readiness --strict} exits 1 on.
+     */
+    public List<String> fixableFailures() {
+        List<String> out = new java.util.ArrayList<>();
+        environments.forEach(e -> e.lines().stream().filter(l -> l.status() == Status.FAIL && !l.notBuilt())
+                .forEach(l -> out.add(e.name() + " " + l.id())));
+        return out;
+    }
+
+    /** The failing lines whose control this version does not have, as {@code "env C6.3"}. */
+    public List<String> notBuiltFailures() {
+        List<String> out = new java.util.ArrayList<>();
+        environments.forEach(e -> e.lines().stream().filter(Line::notBuilt).forEach(l -> out.add(e.name() + " " + l.id())));
+        return out;
     }
 
     /**

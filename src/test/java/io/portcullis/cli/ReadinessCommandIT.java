@@ -19,17 +19,21 @@ import tools.jackson.databind.JsonNode;
  * {@code --strict} and a line fails. Fixing the config (a signing key, a retention) moves the line.
  */
 class ReadinessCommandIT {
-    record Run(int code, String out) {}
+    record Run(int code, String out, String err) {}
 
     static Run run(String... args) {
         PrintStream old = System.out;
+        PrintStream oldErr = System.err;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-            return new Run(code, buf.toString(StandardCharsets.UTF_8));
+            return new Run(code, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(old);
+            System.setErr(oldErr);
         }
     }
 
@@ -93,6 +97,30 @@ class ReadinessCommandIT {
         assertThat(dev.path("gate").path("state").asString()).as(json.out()).isEqualTo("open");
         assertThat(line(dev, "C3.2").path("evidence").toString()).contains("demo__delete_project: require_approval");
         assertThat(line(dev, "C7.2").path("evidence").toString()).contains("declared in config, not verified");
+        // #11 item 22: the pipeline named in C3.1 is the one the gateway runs
+        assertThat(line(dev, "C3.1").path("evidence").toString())
+                .contains("call-log, audit, catalog, tool-switch, readiness-gate, result-limit, arguments, policy, audit-intent");
+
+        // #11 item 22: --strict passes a deployment that meets every line it can meet; what is not built is named, not counted
+        Run strict = run("readiness", "--config", config.toString(), "--env", "dev", "--strict");
+        assertThat(strict.code()).as(strict.out() + strict.err()).isZero();
+        assertThat(strict.err()).contains("not counted, not built in this version").contains("dev C6.3");
+    }
+
+    /** #11 item 22: --strict cannot pass a report that is missing an upstream's tools. */
+    @Test
+    void item22_strictFailsWhileAnUpstreamIsNotReady() throws Exception {
+        Path dir = Files.createTempDirectory("readiness-strict");
+        Path root = Path.of(System.getProperty("portcullis.root", "."));
+        String text = Files.readString(root.resolve("examples/demo-ready.yaml"))
+                .replace("[\"./portcullis\", \"demo-upstream\"]", TestGateway.list(JvmPeers.demo()))
+                .replace("\nupstreams:\n", "\nupstreams:\n  broken:\n    command: [\"" + dir.resolve("no-such-program") + "\"]\n");
+        Path config = dir.resolve("demo-ready.yaml");
+        Files.writeString(config, text);
+        assertThat(run("audit", "keygen", "--out", dir.resolve("data/audit.key").toString()).code()).isZero();
+        Run strict = run("readiness", "--config", config.toString(), "--env", "dev", "--strict");
+        assertThat(strict.code()).as(strict.out() + strict.err()).isEqualTo(1);
+        assertThat(strict.err()).contains("--strict: upstreams [broken] were not ready");
     }
 
     private static JsonNode line(JsonNode env, String id) {

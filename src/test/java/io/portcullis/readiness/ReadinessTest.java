@@ -12,6 +12,7 @@ import io.portcullis.protocol.Json;
 import io.portcullis.readiness.Report.Line;
 import io.portcullis.readiness.Report.Status;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,24 @@ class ReadinessTest {
         return a;
     }
 
+    /** The standard pipeline's stages and the lines they declare (the audit stages' declarations are the audit package's). */
+    static final Map<String, List<String>> STANDARD = standard();
+
+    static Map<String, List<String>> standard() {
+        // in the order of Stages.standard
+        Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+        m.put("call-log", new io.portcullis.pipeline.stages.CallLog().checklist());
+        m.put("audit", List.of("C4.1", "C4.3"));
+        for (io.portcullis.pipeline.Stage s : List.of(
+                new io.portcullis.pipeline.stages.CatalogLookup(null), new io.portcullis.pipeline.stages.ToolSwitch(),
+                new io.portcullis.pipeline.stages.ReadinessGate(null), new io.portcullis.pipeline.stages.ResultLimit(),
+                new io.portcullis.pipeline.stages.Arguments(), new io.portcullis.pipeline.stages.PolicyCheck(null, null))) {
+            m.put(s.name(), s.checklist());
+        }
+        m.put("audit-intent", List.of("C4.2"));
+        return m;
+    }
+
     static GatewayConfig config(String yaml) throws ConfigException {
         return ConfigReader.parse(yaml, "test.yaml", Path.of("/tmp"), null);
     }
@@ -91,7 +110,7 @@ class ReadinessTest {
 
     static Report report(String yaml, Map<String, ArrayNode> tools) throws Exception {
         GatewayConfig c = config(yaml);
-        return Readiness.evaluate(c, Catalogs.of(c, tools), Policy.compile(c.policy()), false);
+        return Readiness.evaluate(c, Catalogs.of(c, tools), Policy.compile(c.policy()), false, STANDARD);
     }
 
     static Line line(Report r, String env, String id) {
@@ -203,8 +222,8 @@ class ReadinessTest {
     void theChangelogLinePassesOnlyWhileAppliedConfigsAreRecorded() throws Exception {
         GatewayConfig c = config(READY);
         var catalog = Catalogs.of(c, Map.of("tickets", ticketTools()));
-        Report recorded = Readiness.evaluate(c, catalog, Policy.compile(c.policy()), true);
-        Report lost = Readiness.evaluate(c, catalog, Policy.compile(c.policy()), false);
+        Report recorded = Readiness.evaluate(c, catalog, Policy.compile(c.policy()), true, STANDARD);
+        Report lost = Readiness.evaluate(c, catalog, Policy.compile(c.policy()), false, STANDARD);
         assertThat(line(recorded, "dev", "C7.3").status()).isEqualTo(Status.PASS);
         assertThat(line(lost, "dev", "C7.3").status()).isEqualTo(Status.FAIL);
         assertThat(lost.gate("dev").closed()).isFalse(); // section 7 does not close the gate

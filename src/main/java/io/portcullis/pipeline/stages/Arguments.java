@@ -28,4 +28,9 @@ public final class Arguments implements Stage {
     public String name() {
         return "arguments";
     }
+
+    @Override
+    public java.util.List<String> checklist() {
+        return java.util.List.of("C2.3");
+    }
 }

@@ -28,4 +28,9 @@ public final class CatalogLookup implements Stage {
     public String name() {
         return "catalog";
     }
+
+    @Override
+    public java.util.List<String> checklist() {
+        return java.util.List.of("C2.1");
+    }
 }

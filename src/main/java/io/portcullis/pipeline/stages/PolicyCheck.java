@@ -71,4 +71,9 @@ public final class PolicyCheck implements Stage {
     public String name() {
         return "policy";
     }
+
+    @Override
+    public java.util.List<String> checklist() {
+        return java.util.List.of("C3.1", "C3.2", "C3.4");
+    }
 }

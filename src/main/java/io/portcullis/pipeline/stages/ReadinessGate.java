@@ -69,4 +69,9 @@ public final class ReadinessGate implements Stage {
     public String name() {
         return "readiness-gate";
     }
+
+    @Override
+    public java.util.List<String> checklist() {
+        return java.util.List.of("G1");
+    }
 }

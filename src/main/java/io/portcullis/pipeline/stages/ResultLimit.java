@@ -71,4 +71,9 @@ public final class ResultLimit implements Stage {
     public String name() {
         return "result-limit";
     }
+
+    @Override
+    public java.util.List<String> checklist() {
+        return java.util.List.of("C5.3");
+    }
 }

@@ -36,4 +36,9 @@ public final class ToolSwitch implements Stage {
     public String name() {
         return "tool-switch";
     }
+
+    @Override
+    public java.util.List<String> checklist() {
+        return java.util.List.of("C2.4", "C6.2");
+    }
 }
