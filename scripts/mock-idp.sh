@@ -6,6 +6,11 @@
 #   scripts/mock-idp.sh &
 #   curl -s -d grant_type=client_credentials -d client_id=demo-client -d client_secret=x \
 #        -d scope=http://127.0.0.1:8080/mcp http://127.0.0.1:9000/default/token
+#
+# Its configuration is scripts/mock-idp.json: besides the issuer `default` (examples/oauth.yaml),
+# the issuer http://127.0.0.1:9000/approvers signs in two people for examples/approvals.yaml:
+# client_id=dana is Dana Ortiz with role `approver`, client_id=sam is Sam Lee with role `support`
+# (docs/operations/approvals.md, "Walkthrough").
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -13,5 +18,6 @@ cd "$root"
 if [ ! -f target/mock-idp.classpath ] || [ pom.xml -nt target/mock-idp.classpath ]; then
   mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/mock-idp.classpath >&2
 fi
-export SERVER_HOSTNAME=127.0.0.1 SERVER_PORT="${PORT:-9000}" JSON_CONFIG='{"interactiveLogin": false}'
+JSON_CONFIG=$(cat scripts/mock-idp.json)
+export SERVER_HOSTNAME=127.0.0.1 SERVER_PORT="${PORT:-9000}" JSON_CONFIG
 exec "$JAVA_HOME/bin/java" -cp "$(cat target/mock-idp.classpath)" no.nav.security.mock.oauth2.StandaloneMockOAuth2ServerKt

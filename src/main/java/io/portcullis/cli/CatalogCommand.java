@@ -102,10 +102,11 @@ final class CatalogCommand implements Runnable {
 
         private static void printTable(ObjectNode r) {
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"TOOL", "UPSTREAM", "RISK", "FROM", "OWNER", "ENVIRONMENTS", "EXPORT"});
+            // C2.1: the inventory names each tool's owner and its purpose statement (#11 item 23)
+            rows.add(new String[] {"TOOL", "UPSTREAM", "RISK", "FROM", "OWNER", "ENVIRONMENTS", "EXPORT", "PURPOSE"});
             r.path("tools").forEach(t -> rows.add(new String[] {t.path("name").asString(), t.path("upstream").asString(),
                     t.path("risk").asString(), t.path("risk_source").asString(), t.path("owner").asString("-"),
-                    join(t.path("environments")), t.path("export").asString()}));
+                    join(t.path("environments")), t.path("export").asString(), oneLine(t.path("purpose").asString("-"))}));
             print(rows);
             if (!r.path("hidden").isEmpty()) {
                 System.out.println("\nHidden (offered by an upstream, not exposed):");
@@ -118,6 +119,12 @@ final class CatalogCommand implements Runnable {
             if (!r.path("stale_entries").isEmpty()) {
                 System.out.println("\nCatalog entries no upstream offers: " + join(r.path("stale_entries")));
             }
+        }
+
+        /** A purpose as one table cell: control characters and line breaks become spaces; "-" when there is none. */
+        static String oneLine(String purpose) {
+            String s = purpose == null ? "" : purpose.replaceAll("\\p{Cntrl}+", " ").strip();
+            return s.isEmpty() ? "-" : s;
         }
 
         private static String join(tools.jackson.databind.JsonNode arr) {
