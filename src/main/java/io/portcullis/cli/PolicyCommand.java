@@ -83,8 +83,13 @@ final class PolicyCommand implements Runnable {
                 return 2;
             }
             int failed = 0;
+            Set<String> undecided = new LinkedHashSet<>(policy.ruleIds());
             for (PolicyCases.Case c : read) {
                 PolicyCases.Result r = PolicyCases.run(policy, c);
+                r.decision().ruleIds().forEach(undecided::remove);
+                if (r.decision().dryRun() != null) {
+                    r.decision().dryRun().ruleIds().forEach(undecided::remove);
+                }
                 if (r.passed()) {
                     System.out.println("PASS " + c.name());
                     if (verbose) {
@@ -97,6 +102,9 @@ final class PolicyCommand implements Runnable {
                 r.mismatches().forEach(m -> System.out.println("       " + m));
                 policy.explain(c.request()).lines().forEach(l -> System.out.println("       " + l));
             }
+            // a rule no case ever decides is untested: say so (not a failure, the cases may be new)
+            System.out.println(undecided.isEmpty() ? "every rule decided at least one case"
+                    : "rules that decided no case (untested): " + undecided);
             System.out.println(read.size() + " cases, " + (read.size() - failed) + " passed, " + failed + " failed");
             return failed == 0 ? 0 : 1;
         }

@@ -46,7 +46,8 @@ class PolicyCommandTest {
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         long cases = r.out().lines().filter(l -> l.startsWith("PASS ")).count();
         assertThat(cases).isGreaterThanOrEqualTo(40);
-        assertThat(r.out()).contains(cases + " cases, " + cases + " passed, 0 failed");
+        assertThat(r.out()).contains(cases + " cases, " + cases + " passed, 0 failed")
+                .contains("every rule decided at least one case");
         // every effect and the dry run are exercised by the shipped cases
         String text = Files.readString(CASES);
         assertThat(text).contains("expect: allow").contains("expect: deny").contains("expect: require_approval")
@@ -73,6 +74,8 @@ class PolicyCommandTest {
                 .contains("expected allow, got deny")
                 .contains("not matched    support-files-tickets-in-prod (allow)")
                 .contains("`\"support-bot\" in principal.roles` is false")
+                .contains("rules that decided no case (untested): [changes-outside-production, irreversible-needs-approval, "
+                        + "support-files-tickets-in-prod, no-anonymous-callers, watch-short-searches]")
                 .contains("2 cases, 1 passed, 1 failed");
     }
 
