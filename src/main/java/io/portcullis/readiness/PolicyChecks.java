@@ -112,8 +112,37 @@ final class PolicyChecks {
             ev.add("no identity section: no caller can hold an approver role, so approvals cannot be attributed");
             return Checklist.fail("C3.3", ev, "configure identity (C1.1) so that approvers are real, authenticated people");
         }
+        // #11 item 22: only a USER principal may approve (Approvals refuses services and API keys), so a
+        // rule whose approver roles no person can ever hold names approvers that do not exist
+        List<String> unreachable = new ArrayList<>();
+        for (PolicyRule r : approvals) {
+            if (r.approvers().stream().noneMatch(role -> personCanHold(f.config().identity(), role))) {
+                unreachable.add(r.id() + " " + r.approvers());
+            }
+        }
+        if (!unreachable.isEmpty()) {
+            ev.add("no person can ever hold the approver roles of " + String.join("; ", unreachable)
+                    + ": API keys and service principals may not approve, and no issuer of user tokens"
+                    + " or client-certificate rule for users can give these roles");
+            return Checklist.fail("C3.3", ev, "let approvers sign in as people: add an issuer of user tokens "
+                    + "(identity.issuers[].kind: user or auto) whose tokens carry the approver role, or a "
+                    + "client-certificate rule of kind user with that role");
+        }
         ev.add("approval requests and decisions are recorded with the approver's identity (approvals workflow)");
         return Checklist.pass("C3.3", ev);
+    }
+
+    /**
+     * Whether some person (a principal of kind user) can hold {@code role}: an issuer whose tokens may
+     * be users' carries roles from claims, so any role; a client-certificate rule for users carries the
+     * roles it lists. API keys are always services.
+     */
+    static boolean personCanHold(io.portcullis.identity.IdentityConfig id, String role) {
+        boolean fromTokens = id.issuers().stream()
+                .anyMatch(i -> i.kind() != io.portcullis.identity.IdentityConfig.KindRule.SERVICE);
+        boolean fromCerts = id.tls() != null && id.tls().clients().stream()
+                .anyMatch(c -> c.kind() == Principal.Kind.USER && c.roles().contains(role));
+        return fromTokens || fromCerts;
     }
 
     private static Line c34(Facts f) {

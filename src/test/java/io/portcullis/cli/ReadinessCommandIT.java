@@ -105,6 +105,11 @@ class ReadinessCommandIT {
         Run strict = run("readiness", "--config", config.toString(), "--env", "dev", "--strict");
         assertThat(strict.code()).as(strict.out() + strict.err()).isZero();
         assertThat(strict.err()).contains("not counted, not built in this version").contains("dev C6.3");
+        // --strict=all counts the lines of controls this version does not have: the same deployment fails
+        Run all = run("readiness", "--config", config.toString(), "--env", "dev", "--strict=all");
+        assertThat(all.code()).as(all.out() + all.err()).isEqualTo(1);
+        assertThat(all.err()).contains("--strict: failing:").contains("dev C6.3").doesNotContain("not counted");
+        assertThat(run("readiness", "--config", config.toString(), "--strict=some").code()).isEqualTo(2);
     }
 
     /** #11 item 22: --strict cannot pass a report that is missing an upstream's tools. */

@@ -160,6 +160,8 @@ class ReadinessTest {
                 Arguments.of("C3.3", "no rule names approvers", replace(READY,
                         "    - {id: irreversible-approval, effect: require_approval, when: 'tool.risk == \"irreversible\"', approvers: [approver]}\n",
                         "    - {id: no-delete, effect: deny, when: 'tool.risk == \"irreversible\"'}\n")),
+                // #11 item 22: approvers only API keys or services could be: no person can ever approve
+                Arguments.of("C3.3", "no person can hold an approver role", replace(READY, "      kind: user\n", "      kind: service\n")),
                 Arguments.of("C3.4", "no rule depends on the environment", replace(READY, ", environments: [dev]}", "}")),
                 Arguments.of("C4.2", "no audit signing key", replace(READY, "  signing_key: keys/audit.pem\n", "")),
                 Arguments.of("C4.2", "no retention", replace(READY, "  default_retention: 90d\n", "")),
