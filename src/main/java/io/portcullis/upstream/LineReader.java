@@ -21,15 +21,33 @@ final class LineReader {
 
     private final InputStream in;
     private final long max;
+    private final boolean cut;
+    private boolean wasCut;
     private final byte[] buf = new byte[64 * 1024];
     private int pos;
     private int end;
     private byte[] line = new byte[8 * 1024];
     private int len;
 
+    /** Lines longer than {@code max} end in {@link TooLong}. */
     LineReader(InputStream in, long max) {
+        this(in, max, false);
+    }
+
+    /**
+     * @param cut whether a longer line is cut at {@code max} (the rest up to its newline is
+     *            skipped, {@link #wasCut()} says so) instead of ending in {@link TooLong}: for stderr,
+     *            which is a log, not the protocol
+     */
+    LineReader(InputStream in, long max, boolean cut) {
         this.in = in;
         this.max = max;
+        this.cut = cut;
+    }
+
+    /** Whether the line last returned was cut. */
+    boolean wasCut() {
+        return wasCut;
     }
 
     /**
@@ -40,6 +58,7 @@ final class LineReader {
      */
     String next() throws IOException {
         len = 0;
+        wasCut = false;
         while (true) {
             if (pos == end) {
                 end = in.read(buf, 0, buf.length);
@@ -63,7 +82,11 @@ final class LineReader {
 
     private void append(int from, int n) throws TooLong {
         if ((long) len + n > max) {
-            throw new TooLong(max);
+            if (!cut) {
+                throw new TooLong(max);
+            }
+            wasCut = true;
+            n = (int) (max - len);
         }
         if (len + n > line.length) {
             line = Arrays.copyOf(line, (int) Math.min(max, Math.max((long) line.length * 2, len + n)));

@@ -4,10 +4,7 @@ import io.portcullis.config.UpstreamConfig;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import io.portcullis.protocol.ProtocolException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -35,7 +32,6 @@ final class StdioConnection implements Connection {
     /** How long a write may be stuck beyond the upstream's timeout before the child counts as wedged. */
     private static final long STALL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long EXIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
-    private static final int STDERR_LINE = 8 * 1024;
 
     private final UpstreamConfig config;
     private final Supplier<UpstreamConfig> live;
@@ -73,15 +69,16 @@ final class StdioConnection implements Connection {
         hook = new Thread(() -> kill(p), "kill-" + config.name());
         Runtime.getRuntime().addShutdownHook(hook);
         outbox = new Outbox(config.name(), p.getOutputStream(), why -> LOG.debug("upstream {}: {}", config.name(), why));
-        Logger upstreamLog = LoggerFactory.getLogger("upstream." + config.name());
+        StderrLog stderr = new StderrLog(config.name());
         // Both readers are platform threads: a read on a pipe blocks in the kernel, and on a
         // virtual thread every such read makes the scheduler compensate with a spare carrier,
         // several context switches per message (measured with bench/).
         Thread.ofPlatform().daemon().name("stderr-" + config.name()).start(() -> {
-            try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            try (var err = p.getErrorStream()) {
+                LineReader lines = new LineReader(err, StderrLog.MAX_CHARS, true); // bounded: stderr is hostile too
                 String line;
-                while ((line = err.readLine()) != null) {
-                    upstreamLog.info("{}", Violations.escape(line, STDERR_LINE)); // never raw bytes in our log
+                while ((line = lines.next()) != null) {
+                    stderr.line(line, lines.wasCut());
                 }
             } catch (IOException | RuntimeException ignored) {
                 // the process is gone; the stdout reader reports it

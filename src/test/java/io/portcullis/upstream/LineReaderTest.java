@@ -52,4 +52,14 @@ class LineReaderTest {
         assertThatThrownBy(() -> new LineReader(endless, 1 << 20).next()).isInstanceOf(LineReader.TooLong.class);
         assertThat(served[0]).isLessThanOrEqualTo((1 << 20) + 64 * 1024);
     }
+
+    @Test
+    void inCutModeALongLineIsCutAndTheNextLineReadAsUsual() throws Exception {
+        LineReader r = new LineReader(new ByteArrayInputStream(("x".repeat(50) + "\nnext\n").getBytes(StandardCharsets.UTF_8)), 10, true);
+        assertThat(r.next()).isEqualTo("x".repeat(10));
+        assertThat(r.wasCut()).isTrue();
+        assertThat(r.next()).isEqualTo("next");
+        assertThat(r.wasCut()).isFalse();
+        assertThat(r.next()).isNull();
+    }
 }
