@@ -26,7 +26,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code deaf}: stops reading stdin for good (issue #21 item 3);</li>
  *   <li>{@code junk}: writes one line that is not JSON and never answers (issue #11 item 21);</li>
  *   <li>{@code spew}: writes {@code arguments.lines} lines of garbage with terminal escapes, never answers;</li>
- *   <li>{@code env}: answers its own environment as a JSON object (issue #11 item 6).</li>
+ *   <li>{@code env}: answers its own environment as a JSON object (issue #11 item 6);</li>
+ *   <li>{@code orphan}: starts {@code sleep 300} holding its stdout, answers "orphan PID" and exits with
+ *       status 3: its stdout stays open after it died (issue #21 item 1; the test kills that PID).</li>
  * </ul>
  * With {@code --banner} it first prints a line of plain text on stdout, as some servers do.
  * With {@code --logging} it offers the logging capability and never answers logging/setLevel.
@@ -34,7 +36,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class FaultServer {
     private static final List<String> TOOLS = List.of("echo", "crash", "hang", "garbage", "cancellations", "params",
-            "endless", "huge", "deaf", "junk", "spew", "env");
+            "endless", "huge", "deaf", "junk", "spew", "env", "orphan");
     private static final List<JsonNode> CANCELLED = new CopyOnWriteArrayList<>();
     private static PrintStream out;
     private static boolean logging;
@@ -143,6 +145,17 @@ public final class FaultServer {
                 for (int i = 0; i < n; i++) {
                     write("\u001b[31mgarbage " + i + "\r\u001b[2K forged log line");
                 }
+            }
+            case "orphan" -> {
+                try {
+                    Process g = new ProcessBuilder("sleep", "300").redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+                    answer(id, text("orphan " + g.pid()));
+                } catch (java.io.IOException e) {
+                    answer(id, text("cannot start sleep: " + e.getMessage()).put("isError", true));
+                    return;
+                }
+                out.flush();
+                Runtime.getRuntime().halt(3);
             }
             case "env" -> {
                 ObjectNode env = Json.object();

@@ -56,6 +56,9 @@ class StdioFaultsIT {
                   hang:
                     command: %1$s
                     timeout: 300ms
+                  orphan:
+                    command: %1$s
+                    timeout: 2s
                 """.formatted(fault));
         session = LegacySession.open(gw.client(), "2025-11-25");
     }
@@ -141,6 +144,23 @@ class StdioFaultsIT {
         // a result under the limit still passes
         ObjectNode ok = call("longline__huge", Json.object().put("bytes", 100_000));
         assertThat(ok.path("result").path("content").get(0).path("text").asString()).hasSize(100_000);
+    }
+
+    @Test
+    void robustness01_aChildThatDiesWhileItsStdoutStaysOpenIsNoticedAndRestarted() throws Exception {
+        long before = echoPid("orphan");
+        ObjectNode r = call("orphan__orphan");
+        String text = r.path("result").path("content").get(0).path("text").asString();
+        assertThat(text).as(r.toString()).startsWith("orphan ");
+        long grandchild = Long.parseLong(text.substring("orphan ".length()));
+        try {
+            // the reader never sees the end of stdout (the grandchild holds it): the supervisor must notice
+            long after = awaitNewPid("orphan", before);
+            assertThat(after).isNotEqualTo(before);
+            assertThat(gw.gateway().upstream("orphan").orElseThrow().status()).isEqualTo("ready");
+        } finally {
+            ProcessHandle.of(grandchild).ifPresent(ProcessHandle::destroy);
+        }
     }
 
     @Test
