@@ -359,13 +359,14 @@ public final class Upstream implements AutoCloseable {
      */
     public GatewayException.UpstreamFailure notReady() {
         State s = state;
+        long retry = s == State.CLOSED ? 0 : retryAfterSeconds();
         String msg = switch (s) {
-            case STARTING -> "upstream " + name() + " is starting, retry in " + retryAfterSeconds() + " s";
+            case STARTING -> "upstream " + name() + " is starting, retry in " + retry + " s";
             case CLOSED -> "upstream " + name() + " was stopped";
             default -> "upstream " + name() + " is not available (" + s.name().toLowerCase()
-                    + (lastError == null ? "" : ": " + lastError) + "), retry in " + retryAfterSeconds() + " s";
+                    + (lastError == null ? "" : ": " + lastError) + "), retry in " + retry + " s";
         };
-        return new GatewayException.UpstreamFailure("upstream", name(), msg);
+        return new GatewayException.UpstreamFailure("upstream", name(), msg, retry);
     }
 
     private ObjectNode send(String method, ObjectNode params, Duration timeout, Relay relay) throws GatewayException {

@@ -36,6 +36,10 @@ class UpstreamStartingIT {
         assertThat(r.path("error").path("code").asInt()).as(r.toString()).isEqualTo(-32003);
         assertThat(r.path("error").path("data").path("control").asString()).isEqualTo("upstream");
         assertThat(r.path("error").path("message").asString()).matches("upstream " + upstream + " is starting, retry in \\d+ s");
+        // retryable, and says when: a program need not parse the message
+        long retry = r.path("error").path("data").path("retryAfter").asLong();
+        assertThat(retry).isPositive();
+        assertThat(r.path("error").path("message").asString()).endsWith("retry in " + retry + " s");
     }
 
     static String text(ObjectNode r) {
