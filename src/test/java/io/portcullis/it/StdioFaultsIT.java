@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * child that stops reading stdin, garbage on stdout) and each test asserts what the client sees,
  * how soon (bounded, never exact), and that the upstream recovers.
  */
-@Timeout(180)
+@Timeout(300)
 class StdioFaultsIT {
     private static TestGateway gw;
     private static LegacySession session;
@@ -36,7 +36,8 @@ class StdioFaultsIT {
     @BeforeAll
     static void start() throws Exception {
         String fault = TestGateway.list(JvmPeers.testMain(FaultServer.class));
-        gw = TestGateway.start("""
+        // six JVM children start at once: on a loaded machine that can take longer than the harness's usual 30 s
+        gw = TestGateway.startWithoutWaiting("""
                 upstreams:
                   longline:
                     command: %1$s
@@ -44,7 +45,7 @@ class StdioFaultsIT {
                     max_line_bytes: 1048576
                   deaf:
                     command: %1$s
-                    timeout: 1s
+                    timeout: 3s
                   junk:
                     command: %1$s
                     timeout: 60s
@@ -60,12 +61,15 @@ class StdioFaultsIT {
                     command: %1$s
                     timeout: 2s
                 """.formatted(fault));
+        assertThat(gw.gateway().awaitUpstreams(Duration.ofSeconds(180))).isEmpty();
         session = LegacySession.open(gw.client(), "2025-11-25");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        gw.close();
+        if (gw != null) {
+            gw.close();
+        }
     }
 
     static ObjectNode call(String tool, ObjectNode arguments) {
@@ -123,7 +127,7 @@ class StdioFaultsIT {
         long t0 = System.nanoTime();
         ObjectNode r = call("longline__endless");
         // the upstream's timeout is 60 s: the call fails when the line passes the limit, long before
-        assertThat(millisSince(t0)).isLessThan(30_000);
+        assertThat(millisSince(t0)).isLessThan(40_000); // bounded, well below the 60 s timeout (the machine may be loaded)
         assertUpstreamFailure(r, "longline", "upstream");
         assertThat(r.path("error").path("message").asString()).contains("longer than 1048576 bytes");
         long after = awaitNewPid("longline", before);
@@ -137,7 +141,7 @@ class StdioFaultsIT {
         long before = echoPid("longline");
         long t0 = System.nanoTime();
         ObjectNode r = call("longline__huge", Json.object().put("bytes", 3 << 20));
-        assertThat(millisSince(t0)).isLessThan(30_000);
+        assertThat(millisSince(t0)).isLessThan(40_000); // bounded, well below the 60 s timeout (the machine may be loaded)
         assertUpstreamFailure(r, "longline", "upstream");
         assertThat(r.path("error").path("message").asString()).contains("longer than");
         awaitNewPid("longline", before);
@@ -172,7 +176,7 @@ class StdioFaultsIT {
         ObjectNode r = CompletableFuture.supplyAsync(() -> call("deaf__echo", Json.object().put("message", big)),
                 Thread::startVirtualThread)
                 .get(30, TimeUnit.SECONDS);
-        assertThat(millisSince(t0)).isLessThan(15_000);
+        assertThat(millisSince(t0)).isLessThan(25_000); // the old code never answered
         assertUpstreamFailure(r, "deaf", "timeout");
 
         // more than the outbound queue holds: the surplus is refused at once, nothing waits on the pipe
@@ -198,7 +202,7 @@ class StdioFaultsIT {
         long before = echoPid("junk");
         long t0 = System.nanoTime();
         ObjectNode r = call("junk__junk");
-        assertThat(millisSince(t0)).isLessThan(15_000); // the timeout is 60 s
+        assertThat(millisSince(t0)).isLessThan(40_000); // the timeout is 60 s
         assertUpstreamFailure(r, "junk", "upstream");
         assertThat(r.path("error").path("message").asString()).contains("junk", "not JSON");
         assertThat(echoPid("junk")).isEqualTo(before); // one violation is within the tolerance
