@@ -217,8 +217,9 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     }
 
     /**
-     * Swaps in a new config: new upstreams start, removed ones stop, changed ones restart, the
-     * rest keep running. The catalog is rebuilt against the new config at once.
+     * Swaps in a new config: new upstreams start, removed ones stop, changed ones restart (keeping
+     * their last listing until the new connection lists), upstreams whose change is only to live
+     * settings (timeout, protocol tolerance) are reconfigured in place, the rest keep running. The catalog is rebuilt against the new config at once.
      */
     public void apply(GatewayConfig next) {
         Set<String> changed;
@@ -230,8 +231,14 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
                 Upstream existing = old.upstreams().get(uc.name());
                 if (existing != null && Objects.equals(existing.config(), uc)) {
                     ups.put(uc.name(), existing);
+                } else if (existing != null && existing.config().sameConnectionAs(uc)) {
+                    existing.reconfigure(uc); // only live settings changed (timeout, ...): no restart (#21 item 6)
+                    ups.put(uc.name(), existing);
                 } else {
                     Upstream fresh = new Upstream(uc, this, http);
+                    if (existing != null) {
+                        fresh.inheritListing(existing); // its tools stay known ("starting") while it restarts
+                    }
                     ups.put(uc.name(), fresh);
                     toStart.add(fresh);
                 }

@@ -30,7 +30,9 @@ final class UpstreamRoutes {
                 o.put("header_names", String.join(", ", c.headers().keySet()));
             }
             o.put("protocol", c.protocol().name().toLowerCase());
-            o.put("state", u.state().name().toLowerCase());
+            // the truthful state (issue #21 item 10): "ready" only while calls are answered
+            o.put("state", u.status());
+            o.put("unanswered_calls", u.unansweredCalls());
             o.put("era", u.negotiatedVersion() == null ? null : u.modern() ? "modern" : "legacy");
             o.put("protocol_version", u.negotiatedVersion());
             o.put("server_name", u.serverInfo().path("name").asString(null));

@@ -36,10 +36,25 @@ public final class Catalog {
     private final List<Item> templates;
     private final List<String> problems;
     private final List<Hidden> hidden;
+    private final List<Waiting> waiting;
+
+    /**
+     * An upstream that has never listed its tools (it is starting, or never started): the names
+     * it would answer to, so that a call to one is refused as "starting", not as an unknown tool.
+     *
+     * @param catalogued the catalog's tool names under its prefix
+     * @param anyName    whether its unlisted tools would be exposed, so any name under its prefix may be its
+     */
+    private record Waiting(Upstream upstream, String namePrefix, Set<String> catalogued, boolean anyName) {
+        boolean answersTo(String tool) {
+            return tool.startsWith(namePrefix) && (anyName || catalogued.contains(tool));
+        }
+    }
 
     private Catalog(Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
-                    List<Item> templates, List<String> problems, List<Hidden> hidden) {
+                    List<Item> templates, List<String> problems, List<Hidden> hidden, List<Waiting> waiting) {
         this.hidden = hidden;
+        this.waiting = waiting;
         this.tools = tools;
         this.prompts = prompts;
         this.resources = resources;
@@ -47,7 +62,7 @@ public final class Catalog {
         this.problems = problems;
     }
 
-    public static final Catalog EMPTY = new Catalog(Map.of(), Map.of(), Map.of(), List.of(), List.of(), List.of());
+    public static final Catalog EMPTY = new Catalog(Map.of(), Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of());
 
     /** A tool an upstream offers that is not exposed, and why (for {@code catalog list}, so an owner can adopt it). */
     public record Hidden(String name, String upstream, RiskClass derivedRisk, String why) {}
@@ -57,7 +72,18 @@ public final class Catalog {
 
     /** Builds the catalog from the upstreams' latest listings, in config order. */
     public static Catalog build(GatewayConfig config, Collection<Upstream> upstreams) {
-        return build(config, upstreams.stream().map(u -> new Source(u.config(), u.listing())).toList());
+        Catalog built = build(config, upstreams.stream().map(u -> new Source(u.config(), u.listing())).toList());
+        String sep = config.server().toolSeparator();
+        List<Waiting> waiting = new ArrayList<>();
+        for (Upstream u : upstreams) {
+            if (u.listing().tools().isEmpty()) {
+                String prefix = u.config().prefix().isEmpty() ? "" : u.config().prefix() + sep;
+                Set<String> catalogued = new LinkedHashSet<>();
+                config.catalog().tools().keySet().stream().filter(t -> t.startsWith(prefix)).forEach(catalogued::add);
+                waiting.add(new Waiting(u, prefix, Set.copyOf(catalogued), Entries.unlisted(config.catalog(), u.name()) != Unlisted.HIDE));
+            }
+        }
+        return new Catalog(built.tools, built.prompts, built.resources, built.templates, built.problems, built.hidden, List.copyOf(waiting));
     }
 
     static Catalog build(GatewayConfig config, List<Source> sources) {
@@ -138,7 +164,8 @@ public final class Catalog {
             }
         }
         problems.forEach(p -> LOG.warn("catalog: {}", p));
-        return new Catalog(Map.copyOf(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems), List.copyOf(hidden));
+        return new Catalog(Map.copyOf(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems), List.copyOf(hidden),
+                List.of());
     }
 
     private static ObjectNode annotations(ObjectNode def) {
@@ -152,6 +179,16 @@ public final class Catalog {
 
     public Optional<ToolEntry> tool(String exposedName) {
         return Optional.ofNullable(tools.get(exposedName));
+    }
+
+    /**
+     * The upstream a tool that is not (yet) in the catalog would belong to, when that upstream has
+     * never listed its tools and is not ready: it is starting, or cannot start (issue #21 item 6).
+     * Empty for a name no upstream could answer to: that is an unknown tool.
+     */
+    public Optional<Upstream> notReadyOwner(String exposedName) {
+        return waiting.stream().filter(w -> w.upstream().state() != Upstream.State.READY && w.answersTo(exposedName))
+                .map(Waiting::upstream).findFirst();
     }
 
     /** Every exposed tool, ordered by upstream name, then tool name (stable pages). */

@@ -28,6 +28,7 @@ import tools.jackson.databind.JsonNode;
 public final class ConfigReader {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]{0,64}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern SEPARATOR = Pattern.compile("[A-Za-z0-9_.-]{1,8}");
 
     private ConfigReader() {}
@@ -180,7 +181,7 @@ public final class ConfigReader {
                 continue;
             }
             f.onlyKeys(u, p, Set.of("command", "args", "env", "cwd", "url", "headers", "prefix", "timeout", "protocol_version",
-                    "protocol"));
+                    "protocol", "inherit_env", "max_line_bytes", "protocol_tolerance"));
             List<String> command = new ArrayList<>(f.strings(u, "command", p));
             command.addAll(f.strings(u, "args", p));
             String url = f.string(u, "url", p, null);
@@ -241,10 +242,32 @@ public final class ConfigReader {
                     yield UpstreamConfig.Protocol.AUTO;
                 }
             };
+            UpstreamConfig.Stdio stdio = stdio(f, u, p, transport);
             out.put(name, new UpstreamConfig(name, transport, command, env, cwd == null ? null : base.resolve(cwd).normalize(),
-                    uri, headers, prefix, timeout, version, protocol));
+                    uri, headers, prefix, timeout, version, protocol, stdio));
         }
         return out;
+    }
+
+    /** The stdio child's settings (issue #11 items 6 and 21, issue #21 item 1); they apply to stdio upstreams only. */
+    private static UpstreamConfig.Stdio stdio(Fields f, JsonNode u, String p, UpstreamConfig.Transport transport) {
+        if (transport != UpstreamConfig.Transport.STDIO) {
+            for (String k : List.of("inherit_env", "max_line_bytes", "protocol_tolerance")) {
+                if (u.has(k)) {
+                    f.problem(p + "/" + k, "'" + k + "' applies to stdio (command) upstreams only");
+                }
+            }
+            return UpstreamConfig.Stdio.DEFAULTS;
+        }
+        List<String> inherit = f.strings(u, "inherit_env", p);
+        for (String v : inherit) {
+            if (!ENV_NAME.matcher(v).matches()) {
+                f.problem(p + "/inherit_env", "'inherit_env' names environment variables ([A-Za-z_][A-Za-z0-9_]*); got '" + v + "'");
+            }
+        }
+        long maxLine = f.integer(u, "max_line_bytes", p, UpstreamConfig.Stdio.DEFAULT_MAX_LINE_BYTES, 64 * 1024, 1L << 30);
+        long tolerance = f.integer(u, "protocol_tolerance", p, UpstreamConfig.Stdio.DEFAULT_PROTOCOL_TOLERANCE, 0, 1_000_000);
+        return new UpstreamConfig.Stdio(inherit, maxLine, (int) tolerance);
     }
 
     private static Map<String, UpstreamConfig.HeaderSource> headers(Fields f, JsonNode n, String p, Path base) {

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param timeout         how long a call may take before the client gets a timeout error
  * @param protocolVersion the version to ask for in {@code initialize} (a legacy version)
  * @param protocol        which era to speak: probe for 2026-07-28 and fall back, or pinned to one era
+ * @param stdio           stdio: what the child inherits and how much protocol abuse is tolerated
  */
 public record UpstreamConfig(
         String name,
@@ -32,7 +33,8 @@ public record UpstreamConfig(
         String prefix,
         Duration timeout,
         String protocolVersion,
-        Protocol protocol) {
+        Protocol protocol,
+        Stdio stdio) {
 
     public enum Transport { STDIO, HTTP }
 
@@ -71,6 +73,44 @@ public record UpstreamConfig(
         env = Map.copyOf(env);
         headers = Map.copyOf(headers);
         protocol = protocol == null ? Protocol.AUTO : protocol;
+        stdio = stdio == null ? Stdio.DEFAULTS : stdio;
+    }
+
+    /** An upstream with the default stdio settings. */
+    public UpstreamConfig(String name, Transport transport, List<String> command, Map<String, String> env, Path cwd, URI url,
+                          Map<String, HeaderSource> headers, String prefix, Duration timeout, String protocolVersion, Protocol protocol) {
+        this(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, Stdio.DEFAULTS);
+    }
+
+    /**
+     * Stdio children (issue #11 items 6 and 21, issue #21 item 1).
+     *
+     * @param inheritEnv        names of the gateway's environment variables the child also gets, beyond
+     *                          PATH, HOME, LANG and TMPDIR (an explicit allowlist; nothing else is inherited)
+     * @param maxLineBytes      the longest line the child may write on stdout; past it the child is broken
+     *                          (calls in flight fail at once, it is killed and restarted with backoff)
+     * @param protocolTolerance how many lines that are not JSON-RPC messages a child may write within a
+     *                          minute before it is restarted (each one fails the client calls in flight)
+     */
+    public record Stdio(List<String> inheritEnv, long maxLineBytes, int protocolTolerance) {
+        public static final long DEFAULT_MAX_LINE_BYTES = 16L * 1024 * 1024;
+        public static final int DEFAULT_PROTOCOL_TOLERANCE = 10;
+        public static final Stdio DEFAULTS = new Stdio(List.of(), DEFAULT_MAX_LINE_BYTES, DEFAULT_PROTOCOL_TOLERANCE);
+
+        public Stdio {
+            inheritEnv = List.copyOf(inheritEnv);
+        }
+    }
+
+    /**
+     * Whether {@code next} describes the same running upstream with only settings that apply
+     * live (the timeout, the protocol tolerance): then a reload keeps the child or session
+     * running (issue #21 item 6). Anything else (command, env, url, ...) needs a restart.
+     */
+    public boolean sameConnectionAs(UpstreamConfig next) {
+        Stdio s = new Stdio(next.stdio.inheritEnv, next.stdio.maxLineBytes, stdio.protocolTolerance);
+        return equals(new UpstreamConfig(next.name, next.transport, next.command, next.env, next.cwd, next.url, next.headers,
+                next.prefix, timeout, next.protocolVersion, next.protocol, s));
     }
 
     /**

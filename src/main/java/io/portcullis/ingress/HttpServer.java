@@ -52,17 +52,7 @@ public final class HttpServer implements AutoCloseable {
         sessions = new Sessions(() -> gateway.config().server().sessionIdleTimeout());
         gateway.onEvent(sessions::onGatewayEvent);
         endpoint = new McpEndpoint(new Dispatcher(gateway), sessions);
-        Handler health = new Handler.Abstract() {
-            @Override
-            public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response, Callback callback) {
-                if (!"/healthz".equals(org.eclipse.jetty.server.Request.getPathInContext(request))) {
-                    return false;
-                }
-                response.setStatus(200);
-                response.write(true, java.nio.ByteBuffer.wrap("ok\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), callback);
-                return true;
-            }
-        };
+        Handler health = new Healthz(gateway);
         var local = io.portcullis.audit.AuditApi.tokenOrLoopback(() -> gateway.config().audit());
         // C4.3: with an identity section, audit readers authenticate like every admin: a principal with an admin role
         auditApi = new io.portcullis.audit.AuditApi(gateway.audit(), (req, res) -> gateway.identity().enabled()

@@ -17,7 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       gateway as directly (the conformance suite's tools-call-* scenarios rely on it); elsewhere
  *       JSON-RPC -32602;</li>
  *   <li>the upstream's own JSON-RPC error: passed on unchanged;</li>
- *   <li>an upstream failure (down, crashed, timeout, garbage): JSON-RPC -32003 naming the upstream and the control.</li>
+ *   <li>an upstream failure (down, crashed, timeout, garbage): JSON-RPC -32003 naming the upstream and the control,
+ *       with {@code data.retryAfter} (seconds) when a retry may succeed (the upstream is starting).</li>
  * </ul>
  * No stack trace or exception class ever reaches the client.
  */
@@ -41,8 +42,13 @@ public final class Responses {
                 msg.set("error", u.error());
                 yield msg;
             }
-            case GatewayException.UpstreamFailure u -> Message.error(id, ErrorCodes.UPSTREAM_FAILED, u.getMessage(),
-                    Json.object().put("control", u.control()).put("upstream", u.upstream()));
+            case GatewayException.UpstreamFailure u -> {
+                ObjectNode data = Json.object().put("control", u.control()).put("upstream", u.upstream());
+                if (u.retryAfterSeconds() > 0) {
+                    data.put("retryAfter", u.retryAfterSeconds()); // retryable: e.g. the upstream is starting
+                }
+                yield Message.error(id, ErrorCodes.UPSTREAM_FAILED, u.getMessage(), data);
+            }
             case GatewayException.Refused r -> Message.error(id, ErrorCodes.REFUSED, r.getMessage(),
                     Json.object().put("control", r.control()));
         };

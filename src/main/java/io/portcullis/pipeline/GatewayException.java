@@ -37,14 +37,26 @@ public sealed abstract class GatewayException extends Exception
     /** The upstream could not answer: down, crashed, timed out, or answered garbage. */
     public static final class UpstreamFailure extends GatewayException {
         private final String upstream;
+        private final long retryAfterSeconds;
 
         public UpstreamFailure(String control, String upstream, String message) {
+            this(control, upstream, message, 0);
+        }
+
+        /** A failure worth retrying after {@code retryAfterSeconds} (an upstream that is starting, issue #21 item 6). */
+        public UpstreamFailure(String control, String upstream, String message, long retryAfterSeconds) {
             super(control, message);
             this.upstream = upstream;
+            this.retryAfterSeconds = retryAfterSeconds;
         }
 
         public String upstream() {
             return upstream;
+        }
+
+        /** When a retry may succeed, in seconds; 0 when nothing says it would. */
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
         }
     }
 

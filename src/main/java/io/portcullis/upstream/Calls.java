@@ -100,6 +100,15 @@ final class Calls {
                 new GatewayException.UpstreamFailure("upstream", upstream, why)));
     }
 
+    /**
+     * Fails the calls made for clients (not the gateway's own requests such as the handshake,
+     * which a banner line at start must not break).
+     */
+    void failClientCalls(String upstream, String why) {
+        pending.values().stream().filter(p -> p.relay() != Relay.NONE && p.relay().owner() != Relay.NONE)
+                .forEach(p -> p.response().completeExceptionally(new GatewayException.UpstreamFailure("upstream", upstream, why)));
+    }
+
     /** Forwards a progress notification to the client that owns the token, with the client's token. */
     void progress(Message msg) {
         String token = msg.params().path("progressToken").asString("");

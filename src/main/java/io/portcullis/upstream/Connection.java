@@ -28,6 +28,13 @@ interface Connection extends AutoCloseable {
 
         /** The connection is gone (process exited, session expired); {@code why} says what happened. */
         void closed(String why);
+
+        /**
+         * The upstream wrote something that is not a JSON-RPC message where the wire cannot say
+         * which call it belonged to (stdio): the client calls in flight fail at once with
+         * {@code why} instead of waiting for their timeouts (issue #11 item 21).
+         */
+        default void violation(String why) {}
     }
 
     /** Opens the transport; messages then flow to {@code sink}. */
@@ -60,6 +67,15 @@ interface Connection extends AutoCloseable {
      * GET stream (each request carries its own headers).
      */
     default void negotiated(String protocolVersion) {}
+
+    /**
+     * Why the connection is broken although nothing reported it (a reader thread that died, a
+     * child that exited, a child that stopped reading its input), or null while it looks alive.
+     * The supervisor polls this and restarts a broken connection (issue #21 item 1).
+     */
+    default String failure() {
+        return null;
+    }
 
     @Override
     void close();

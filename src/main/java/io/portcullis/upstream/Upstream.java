@@ -51,10 +51,14 @@ public final class Upstream implements AutoCloseable {
         default void notification(Upstream upstream, ObjectNode message) {}
     }
 
-    private final UpstreamConfig config;
+    /** Replaced in place by a reload that changes only live settings ({@link #reconfigure}). */
+    private volatile UpstreamConfig config;
     private final Listener listener;
     private final HttpClient http;
     private final Calls calls = new Calls();
+    private final CallHealth health = new CallHealth();
+    /** System.nanoTime() of the next connection attempt while DOWN (for "retry in N s"). */
+    private volatile long nextAttemptNanos;
     private final AtomicLong ids = new AtomicLong();
     private volatile Connection connection;
     private volatile State state = State.STARTING;
@@ -108,6 +112,49 @@ public final class Upstream implements AutoCloseable {
         return state;
     }
 
+    /**
+     * The truthful state for operators (issue #21 item 10): {@code starting}, {@code down} or
+     * {@code closed} while not connected; when connected, {@code ready} only while calls are
+     * answered, else {@code degraded} or {@code unresponsive} ({@link CallHealth}).
+     */
+    public String status() {
+        State s = state;
+        return s == State.READY ? health.status() : s.name().toLowerCase();
+    }
+
+    /** Calls in a row that got no answer (timeouts, refused writes); 0 once one is answered. */
+    public int unansweredCalls() {
+        return health.unansweredInARow();
+    }
+
+    /** When a client may try again while the upstream is not ready: the time to the next attempt, at least 1 s. */
+    public long retryAfterSeconds() {
+        long wait = state == State.DOWN ? nextAttemptNanos - System.nanoTime() : 0;
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait) + 1);
+    }
+
+    /**
+     * Applies a config that differs only in live settings ({@link UpstreamConfig#sameConnectionAs}):
+     * the connection keeps running (issue #21 item 6).
+     */
+    public void reconfigure(UpstreamConfig next) {
+        if (!config.sameConnectionAs(next)) {
+            throw new IllegalArgumentException("upstream " + name() + ": this change needs a restart");
+        }
+        config = next;
+    }
+
+    /**
+     * Starts a replacement with the listing of the upstream it replaces, so that a reload that
+     * restarts an upstream does not make its tools unknown meanwhile; calls to them are refused
+     * as "starting" until it is ready (issue #21 item 6). Call before {@link #start()}.
+     */
+    public void inheritListing(Upstream previous) {
+        if (state == State.STARTING && listing == Listing.EMPTY) {
+            listing = previous.listing;
+        }
+    }
+
     public String lastError() {
         return lastError;
     }
@@ -156,7 +203,7 @@ public final class Upstream implements AutoCloseable {
                 CountDownLatch down = new CountDownLatch(1);
                 try {
                     connect(down);
-                    down.await();
+                    awaitDown(down);
                 } catch (InterruptedException e) {
                     return;
                     } catch (Exception e) {
@@ -178,7 +225,12 @@ public final class Upstream implements AutoCloseable {
                     backoffMs = INITIAL_BACKOFF.toMillis(); // it ran a good while: a fresh failure, not a crash loop
                 }
                 LOG.info("upstream {} restarting in {} ms", name(), backoffMs);
+                nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
                 Thread.sleep(backoffMs);
+                if (state == State.CLOSED) {
+                    return;
+                }
+                state = State.STARTING;
                 backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
             }
         } catch (InterruptedException e) {
@@ -189,12 +241,30 @@ public final class Upstream implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the connection reports that it is gone, or until it is broken without a report
+     * (a reader that died, a child that stopped reading): the supervisor does not trust a silent
+     * connection (issue #21 item 1).
+     */
+    private void awaitDown(CountDownLatch down) throws InterruptedException {
+        while (!down.await(1, TimeUnit.SECONDS)) {
+            Connection c = connection;
+            String failure = c == null ? null : c.failure();
+            if (failure != null) {
+                lastError = config.scrub(failure);
+                LOG.warn("upstream {} is wedged: {}; restarting it", name(), lastError);
+                return;
+            }
+        }
+    }
+
     private void connect(CountDownLatch down) throws IOException, GatewayException {
         Connection c = config.transport() == UpstreamConfig.Transport.STDIO
-                ? new StdioConnection(config)
+                ? new StdioConnection(config, () -> this.config)
                 : new HttpConnection(config, http);
         connection = c;
         modern = false;
+        health.reset();
         c.open(new Sink(down));
         EraProbe.Verdict.Modern m = negotiation.negotiate(c, down);
         if (m != null) {
@@ -256,8 +326,7 @@ public final class Upstream implements AutoCloseable {
      */
     public ObjectNode request(String method, ObjectNode params, Duration timeout, Relay relay) throws GatewayException {
         if (state != State.READY) {
-            throw new GatewayException.UpstreamFailure("upstream", name(),
-                    "upstream " + name() + " is not available (" + state.name().toLowerCase() + (lastError == null ? "" : ": " + lastError) + ")");
+            throw notReady();
         }
         if (modern) {
             // methods of the session era that 2026-07-28 does otherwise
@@ -284,6 +353,22 @@ public final class Upstream implements AutoCloseable {
         return send(method, params, timeout, relay);
     }
 
+    /**
+     * The refusal while not connected, control {@code upstream}, saying when to retry (issue #21
+     * item 6): "starting" while the first or next connection is being made.
+     */
+    public GatewayException.UpstreamFailure notReady() {
+        State s = state;
+        long retry = s == State.CLOSED ? 0 : retryAfterSeconds();
+        String msg = switch (s) {
+            case STARTING -> "upstream " + name() + " is starting, retry in " + retry + " s";
+            case CLOSED -> "upstream " + name() + " was stopped";
+            default -> "upstream " + name() + " is not available (" + s.name().toLowerCase()
+                    + (lastError == null ? "" : ": " + lastError) + "), retry in " + retry + " s";
+        };
+        return new GatewayException.UpstreamFailure("upstream", name(), msg, retry);
+    }
+
     private ObjectNode send(String method, ObjectNode params, Duration timeout, Relay relay) throws GatewayException {
         Connection c = connection;
         long id = ids.incrementAndGet();
@@ -303,15 +388,18 @@ public final class Upstream implements AutoCloseable {
             }
             relay.attach(() -> cancel(id, "cancelled by the client"));
             JsonNode response = pending.response().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            health.answered();
             if (speakModern && !ModernEnvelope.fromModernClient(params)) {
                 ModernEnvelope.refuseInputRequired(name(), method, response);
             }
             return result(method, response);
         } catch (TimeoutException e) {
+            health.unanswered();
             cancel(id, "timed out in the gateway");
             throw new GatewayException.UpstreamFailure("timeout", name(),
                     "upstream " + name() + " did not answer " + method + " within " + timeout.toMillis() + " ms");
         } catch (IOException e) {
+            health.unanswered();
             throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " is unreachable: " + e.getMessage());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GatewayException g) {
@@ -423,6 +511,12 @@ public final class Upstream implements AutoCloseable {
         @Override
         public void requestRefused(long requestId, int status, String body, String why) {
             calls.fail(requestId, new Calls.HttpRefusal(status, body, "upstream " + name() + ": " + config.scrub(why)));
+        }
+
+        @Override
+        public void violation(String why) {
+            health.unanswered();
+            calls.failClientCalls(name(), config.scrub(why));
         }
 
         @Override

@@ -79,6 +79,38 @@ class ConfigReaderTest {
     }
 
     @Test
+    void stdioChildSettingsAreReadValidatedAndForStdioOnly() throws Exception {
+        UpstreamConfig d = read("upstreams:\n  a: {command: x}\n").upstreams().get("a");
+        assertThat(d.stdio()).isEqualTo(UpstreamConfig.Stdio.DEFAULTS);
+        UpstreamConfig u = read("""
+                upstreams:
+                  a: {command: x, inherit_env: [AWS_REGION], max_line_bytes: 1048576, protocol_tolerance: 0}
+                """).upstreams().get("a");
+        assertThat(u.stdio()).isEqualTo(new UpstreamConfig.Stdio(List.of("AWS_REGION"), 1048576, 0));
+        assertThat(problems("""
+                upstreams:
+                  a:
+                    command: x
+                    inherit_env: ["NOT-A-NAME"]
+                    max_line_bytes: 10
+                  b:
+                    url: "http://127.0.0.1:1/mcp"
+                    inherit_env: [PATH]
+                """)).containsExactly(
+                "4: 'inherit_env' names environment variables ([A-Za-z_][A-Za-z0-9_]*); got 'NOT-A-NAME'",
+                "5: 'max_line_bytes' must be a whole number from 65536 to 1073741824",
+                "8: 'inherit_env' applies to stdio (command) upstreams only");
+    }
+
+    @Test
+    void onlyATimeoutOrToleranceChangeKeepsTheSameConnection() throws Exception {
+        UpstreamConfig a = read("upstreams:\n  a: {command: x, timeout: 5s}\n").upstreams().get("a");
+        assertThat(a.sameConnectionAs(read("upstreams:\n  a: {command: x, timeout: 1s, protocol_tolerance: 2}\n").upstreams().get("a"))).isTrue();
+        assertThat(a.sameConnectionAs(read("upstreams:\n  a: {command: x, timeout: 5s, env: {A: b}}\n").upstreams().get("a"))).isFalse();
+        assertThat(a.sameConnectionAs(read("upstreams:\n  a: {command: y, timeout: 5s}\n").upstreams().get("a"))).isFalse();
+    }
+
+    @Test
     void anEmptyFileIsAValidGatewayWithNoUpstreams() throws Exception {
         assertThat(read("").upstreams()).isEmpty();
         assertThat(read("# nothing yet\n").environments()).hasSize(1);

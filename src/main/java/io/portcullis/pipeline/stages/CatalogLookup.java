@@ -9,7 +9,11 @@ import io.portcullis.pipeline.Stage;
 import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
 
-/** C2.1: a tool that is not in the aggregated catalog is refused; a known one is attached to the call. */
+/**
+ * C2.1: a tool that is not in the aggregated catalog is refused; a known one is attached to the
+ * call. A tool of an upstream that has not listed its tools yet is refused by the upstream's own
+ * "starting, retry in N s" (control {@code upstream}, issue #21 item 6), not as unknown.
+ */
 public final class CatalogLookup implements Stage {
     private final Supplier<Catalog> catalog;
 
@@ -19,8 +23,15 @@ public final class CatalogLookup implements Stage {
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
-        ToolEntry entry = catalog.get().tool(call.toolName())
-                .orElseThrow(() -> new GatewayException.UnknownTool(call.toolName()));
+        Catalog c = catalog.get();
+        ToolEntry entry = c.tool(call.toolName()).orElse(null);
+        if (entry == null) {
+            var owner = c.notReadyOwner(call.toolName());
+            if (owner.isPresent()) {
+                throw owner.get().notReady();
+            }
+            throw new GatewayException.UnknownTool(call.toolName());
+        }
         return next.handle(call.withTool(entry));
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +36,11 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts the gateway on a config file that already exists (e.g. one of examples/). */
     public static GatewayProcess start(Path config, Path workDir) {
+        return start(config, workDir, Map.of());
+    }
+
+    /** {@link #start(Path, Path)} with extra environment variables for the gateway process. */
+    public static GatewayProcess start(Path config, Path workDir, Map<String, String> extraEnv) {
         try {
             Files.createDirectories(workDir);
             Path log = workDir.resolve("gateway-" + System.nanoTime() + ".log");
@@ -42,6 +48,7 @@ public final class GatewayProcess implements AutoCloseable {
                     "-jar", Peers.jar().toString(), "serve", "--config", config.toString(), "--port", "0"))
                     .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
             Peers.environment(pb.environment(), Files.createDirectories(workDir.resolve("home")));
+            pb.environment().putAll(extraEnv);
             Process p = pb.start();
             int port;
             try {
@@ -59,11 +66,16 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Writes {@code yaml} to {@code workDir/portcullis.yaml} and starts the gateway on it. */
     public static GatewayProcess start(String yaml, Path workDir) {
+        return start(yaml, workDir, Map.of());
+    }
+
+    /** {@link #start(String, Path)} with extra environment variables for the gateway process. */
+    public static GatewayProcess start(String yaml, Path workDir, Map<String, String> extraEnv) {
         try {
             Files.createDirectories(workDir);
             Path config = workDir.resolve("portcullis.yaml");
             Files.writeString(config, io.portcullis.it.TestGateway.openCatalog(yaml));
-            return start(config, workDir);
+            return start(config, workDir, extraEnv);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
