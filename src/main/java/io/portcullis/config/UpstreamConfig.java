@@ -20,6 +20,7 @@ import java.util.Map;
  * @param timeout         how long a call may take before the client gets a timeout error
  * @param protocolVersion the version to ask for in {@code initialize} (a legacy version)
  * @param protocol        which era to speak: probe for 2026-07-28 and fall back, or pinned to one era
+ * @param roots           what the gateway answers the upstream's {@code roots/list} with (#11 item 1)
  */
 public record UpstreamConfig(
         String name,
@@ -32,7 +33,8 @@ public record UpstreamConfig(
         String prefix,
         Duration timeout,
         String protocolVersion,
-        Protocol protocol) {
+        Protocol protocol,
+        UpstreamRoots roots) {
 
     public enum Transport { STDIO, HTTP }
 
@@ -71,6 +73,19 @@ public record UpstreamConfig(
         env = Map.copyOf(env);
         headers = Map.copyOf(headers);
         protocol = protocol == null ? Protocol.AUTO : protocol;
+        roots = roots == null ? UpstreamRoots.NONE : roots;
+    }
+
+    /** An upstream without roots of its own ({@link UpstreamRoots#NONE}). */
+    public UpstreamConfig(String name, Transport transport, List<String> command, Map<String, String> env, Path cwd, URI url,
+                          Map<String, HeaderSource> headers, String prefix, Duration timeout, String protocolVersion,
+                          Protocol protocol) {
+        this(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, UpstreamRoots.NONE);
+    }
+
+    /** The same upstream, answering {@code roots/list} with {@code next}. */
+    public UpstreamConfig withRoots(UpstreamRoots next) {
+        return new UpstreamConfig(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, next);
     }
 
     /**
