@@ -2,7 +2,13 @@ package io.portcullis.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.config.ConfigException;
+import io.portcullis.config.ConfigReader;
+import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -64,5 +70,34 @@ class Hardening14UrlConstraintTest {
         ArgConstraint c = url(new UrlRule(List.of("https"), List.of(), false));
         assertThat(c.check("data", Json.parse("42"))).get().asString().contains("must be a string");
         assertThat(c.check("data", Json.parse("[\"https://93.184.215.14/\", \"http://127.0.0.1/\"]"))).isPresent();
+    }
+
+    @Test
+    void item14_theShippedEverythingCatalogConstrainsTheGzipUrl() throws Exception {
+        Path examples = Path.of("examples").toAbsolutePath();
+        GatewayConfig c = ConfigReader.read(examples.resolve("everything.yaml"));
+        ArgConstraint data = c.catalog().tools().get("everything__gzip-file-as-resource").constraints().get("data");
+        assertThat(data.check("data", s("http://127.0.0.1:8080/admin"))).isPresent();
+        assertThat(data.check("data", s("https://evil.test/x"))).get().asString().contains("host");
+        assertThat(data.check("data", s("data:text/plain;base64,aGk="))).isEmpty();
+    }
+
+    @Test
+    void item14_urlRulesAreValidatedWithTheirLine() {
+        String yaml = """
+                upstreams:
+                  up: {command: [x]}
+                catalog:
+                  tools:
+                    up__fetch:
+                      constraints:
+                        target: {url: {schemes: ["ht tp"], hosts: [a.example], allow_private: maybe, port: 1}}
+                """;
+        assertThatThrownBy(() -> ConfigReader.parse(yaml, "gw.yaml", Path.of("/tmp"), null))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).extracting(p -> p.line() + ": " + p.message())
+                        .anyMatch(m -> m.startsWith("7: ") && m.contains("ht tp"))
+                        .anyMatch(m -> m.startsWith("7: ") && m.contains("port"))
+                        .anyMatch(m -> m.startsWith("7: ") && m.contains("allow_private")));
     }
 }
