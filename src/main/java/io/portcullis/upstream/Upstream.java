@@ -442,10 +442,6 @@ public final class Upstream implements AutoCloseable {
     private void serveRequest(Message msg, Long relatedId) {
         boolean roots = "roots/list".equals(msg.method());
         ObjectNode answer = ServerRequests.answer(name(), msg, roots ? null : calls.relayFor(relatedId), config.roots());
-        if (roots) {
-            LOG.info("upstream {}: roots/list answered from config ({}): {}", name(), config.roots().source(), config.roots().uris());
-            listener.rootsServed(this, config.roots());
-        }
         try {
             Connection c = connection;
             if (c != null) {
@@ -453,6 +449,11 @@ public final class Upstream implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.debug("could not answer upstream {}: {}", name(), e.getMessage());
+        }
+        if (roots) {
+            // recorded after the answer: serving the configured roots narrows the server, so it is not held up
+            LOG.info("upstream {}: roots/list answered from config ({}): {}", name(), config.roots().source(), config.roots().uris());
+            listener.rootsServed(this, config.roots());
         }
     }
 

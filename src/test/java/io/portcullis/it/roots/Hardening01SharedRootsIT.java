@@ -95,9 +95,10 @@ class Hardening01SharedRootsIT {
     }
 
     @Test
-    void item1_theRootsTheGatewayServesAreAnAuditRecord() {
-        List<ObjectNode> records = gw.gateway().audit().query()
-                .search(new AuditQuery.Filter(null, null, null, null, null, null, "roots", 100));
+    void item1_theRootsTheGatewayServesAreAnAuditRecord() throws Exception {
+        // recorded right after the answer, which the server asks for right after initialize
+        List<ObjectNode> records = Await.until(java.time.Duration.ofSeconds(30), () -> gw.gateway().audit().query()
+                .search(new AuditQuery.Filter(null, null, null, null, null, null, "roots", 100)), rs -> !rs.isEmpty());
         assertThat(records).isNotEmpty();
         ObjectNode r = records.getFirst();
         assertThat(r.path("upstream").path("name").asString()).isEqualTo("fs");

@@ -88,7 +88,9 @@ class Hardening02PathRootsIT {
         LegacySession s = LegacySession.open(gw.client(), "2025-11-25");
         ObjectNode p = Json.object().put("name", "fs__list_allowed_directories");
         p.putObject("arguments");
-        String allowed = s.request("tools/call", p).path("result").toString();
+        // the server asks for its roots right after initialize: poll until it has applied them
+        String allowed = Await.until(java.time.Duration.ofSeconds(30), () -> s.request("tools/call", p).path("result").toString(),
+                a -> !a.contains(base + "\\n") && !a.contains(base + "\""));
         assertThat(allowed).contains(pub.toString()).doesNotContain(base + "\\n").doesNotContain(base + "\"");
     }
 }
