@@ -284,6 +284,13 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         changed.forEach(kind -> fire(kind, null));
     }
 
+    /** #11 item 1: the roots the gateway gave a shared upstream are an audit record in every environment's chain. */
+    @Override
+    public void rootsServed(Upstream upstream, io.portcullis.config.UpstreamRoots roots) {
+        audit.rootsServed(upstream.name(), environmentNames(snapshot.config()),
+                roots.uris().stream().map(java.net.URI::toString).toList(), roots.source());
+    }
+
     @Override
     public void notification(Upstream upstream, ObjectNode message) {
         fire("notification", message);

@@ -3,6 +3,7 @@ package io.portcullis.audit;
 import io.portcullis.pipeline.CallContext;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Stage;
+import io.portcullis.protocol.Json;
 import io.portcullis.store.Store;
 import io.portcullis.store.StoreException;
 import java.io.IOException;
@@ -200,6 +201,31 @@ public final class AuditLog implements AutoCloseable {
             recordDurably(records.outcome(call, null, new GatewayException.Refused("protocol", why), null));
         } catch (Exception e) {
             LOG.error("AUDIT FAILURE: the record of malformed call {} is not durable: {}", call.callId(), e.toString());
+        }
+    }
+
+    /**
+     * #11 item 1: records the roots the gateway gave an upstream (kind {@code roots}), in the chain
+     * of every environment the shared upstream serves. Serving the configured roots narrows the
+     * upstream, so a record that cannot be made durable is logged as an audit failure, not thrown.
+     */
+    public void rootsServed(String upstream, java.util.Collection<String> environments, java.util.List<String> roots, String source) {
+        for (String env : environments) {
+            ObjectNode rec = Json.object();
+            rec.put("kind", "roots");
+            rec.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
+            rec.put("node", records.node());
+            rec.put("environment", env);
+            rec.putObject("principal").put("subject", "portcullis").put("kind", "gateway");
+            rec.putObject("upstream").put("name", upstream);
+            roots.forEach(rec.putArray("roots")::add);
+            rec.put("roots_source", source);
+            rec.putObject("decision").put("outcome", "served");
+            try {
+                recordDurably(rec);
+            } catch (Exception e) {
+                LOG.error("AUDIT FAILURE: the roots served to upstream {} are not recorded durably: {}", upstream, e.toString());
+            }
         }
     }
 

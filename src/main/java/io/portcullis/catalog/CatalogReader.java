@@ -25,7 +25,8 @@ public final class CatalogReader {
     private static final Set<String> TOOL_KEYS = Set.of("owner", "purpose", "risk", "environments", "labels", "export",
             "business_need", "export_approver", "constraints", "max_result_bytes", "on_oversize");
     private static final Set<String> CONSTRAINT_KEYS = Set.of("allow", "pattern", "format", "min_length", "max_length",
-            "minimum", "maximum", "path_roots");
+            "minimum", "maximum", "path_roots", "url");
+    private static final Set<String> URL_KEYS = Set.of("schemes", "hosts", "allow_private");
 
     private CatalogReader() {}
 
@@ -165,7 +166,29 @@ public final class CatalogReader {
         return new ArgConstraint(f.strings(c, "allow", cp), pattern, format,
                 c.has("min_length") ? (int) f.integer(c, "min_length", cp, 0, 0, Integer.MAX_VALUE) : null,
                 c.has("max_length") ? (int) f.integer(c, "max_length", cp, 0, 0, Integer.MAX_VALUE) : null,
-                number(f, c, "minimum", cp), number(f, c, "maximum", cp), roots);
+                number(f, c, "minimum", cp), number(f, c, "maximum", cp), roots, url(f, c.get("url"), cp + "/url"));
+    }
+
+    /** #11 item 14: {@code url: {schemes: [https], hosts: [...], allow_private: false}}; schemes default to https. */
+    private static UrlRule url(Fields f, JsonNode u, String up) {
+        if (u == null || u.isNull()) {
+            return null;
+        }
+        if (!f.isObject(u, up, "'url'")) {
+            f.problem(up, "'url' must be a mapping of " + new java.util.TreeSet<>(URL_KEYS));
+            return null;
+        }
+        f.onlyKeys(u, up, URL_KEYS);
+        List<String> schemes = u.has("schemes") ? f.strings(u, "schemes", up) : List.of("https");
+        for (String scheme : schemes) {
+            if (!UrlRule.validScheme(scheme)) {
+                f.problem(up + "/schemes", "'" + scheme + "' is not a URL scheme (e.g. https, http, data)");
+            }
+        }
+        if (schemes.isEmpty()) {
+            f.problem(up + "/schemes", "'schemes' must name at least one scheme");
+        }
+        return new UrlRule(schemes, f.strings(u, "hosts", up), f.bool(u, "allow_private", up, false));
     }
 
     private static Double number(Fields f, JsonNode c, String key, String cp) {

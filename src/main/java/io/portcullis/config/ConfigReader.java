@@ -76,6 +76,7 @@ public final class ConfigReader {
         }
         CatalogConfig catalog = CatalogReader.read(f, root.get("catalog"), baseDir,
                 envs.stream().map(EnvironmentConfig::name).collect(java.util.stream.Collectors.toSet()), upstreams.keySet(), files);
+        upstreams = RootsReader.derive(upstreams, explicitRoots(upstreams, root.get("upstreams")), catalog, server.toolSeparator());
         io.portcullis.policy.PolicyConfig policy = io.portcullis.policy.PolicyConfigReader.read(f, root.get("policy"), envs);
         IdentityConfig identity = IdentityConfigReader.read(f, root.get("identity"), baseDir,
                 envs.stream().map(EnvironmentConfig::name).toList());
@@ -164,6 +165,17 @@ public final class ConfigReader {
         return out;
     }
 
+    /** The upstreams whose {@code roots:} key is given (the rest get roots derived from the catalog). */
+    private static Set<String> explicitRoots(Map<String, UpstreamConfig> upstreams, JsonNode n) {
+        Set<String> out = new java.util.HashSet<>();
+        for (String name : upstreams.keySet()) {
+            if (n != null && n.get(name) instanceof JsonNode u && u.has("roots")) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
     private static Map<String, UpstreamConfig> upstreams(Fields f, JsonNode n, Path base, Path dataDir) {
         Map<String, UpstreamConfig> out = new LinkedHashMap<>();
         if (!f.isObject(n, "/upstreams", "'upstreams'")) {
@@ -181,7 +193,7 @@ public final class ConfigReader {
                 continue;
             }
             f.onlyKeys(u, p, Set.of("command", "args", "env", "cwd", "url", "headers", "prefix", "timeout", "protocol_version",
-                    "protocol", "inherit_env", "max_line_bytes", "protocol_tolerance"));
+                    "protocol", "inherit_env", "max_line_bytes", "protocol_tolerance", "roots"));
             List<String> command = new ArrayList<>(f.strings(u, "command", p));
             command.addAll(f.strings(u, "args", p));
             String url = f.string(u, "url", p, null);
@@ -244,7 +256,7 @@ public final class ConfigReader {
             };
             UpstreamConfig.Stdio stdio = stdio(f, u, p, transport);
             out.put(name, new UpstreamConfig(name, transport, command, env, cwd == null ? null : base.resolve(cwd).normalize(),
-                    uri, headers, prefix, timeout, version, protocol, stdio));
+                    uri, headers, prefix, timeout, version, protocol, stdio, RootsReader.explicit(f, u, p, base)));
         }
         return out;
     }

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param protocolVersion the version to ask for in {@code initialize} (a legacy version)
  * @param protocol        which era to speak: probe for 2026-07-28 and fall back, or pinned to one era
  * @param stdio           stdio: what the child inherits and how much protocol abuse is tolerated
+ * @param roots           what the gateway answers the upstream's {@code roots/list} with (#11 item 1)
  */
 public record UpstreamConfig(
         String name,
@@ -34,7 +35,8 @@ public record UpstreamConfig(
         Duration timeout,
         String protocolVersion,
         Protocol protocol,
-        Stdio stdio) {
+        Stdio stdio,
+        UpstreamRoots roots) {
 
     public enum Transport { STDIO, HTTP }
 
@@ -74,12 +76,14 @@ public record UpstreamConfig(
         headers = Map.copyOf(headers);
         protocol = protocol == null ? Protocol.AUTO : protocol;
         stdio = stdio == null ? Stdio.DEFAULTS : stdio;
+        roots = roots == null ? UpstreamRoots.NONE : roots;
     }
 
     /** An upstream with the default stdio settings. */
     public UpstreamConfig(String name, Transport transport, List<String> command, Map<String, String> env, Path cwd, URI url,
                           Map<String, HeaderSource> headers, String prefix, Duration timeout, String protocolVersion, Protocol protocol) {
-        this(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, Stdio.DEFAULTS);
+        this(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, Stdio.DEFAULTS,
+                UpstreamRoots.NONE);
     }
 
     /**
@@ -110,7 +114,12 @@ public record UpstreamConfig(
     public boolean sameConnectionAs(UpstreamConfig next) {
         Stdio s = new Stdio(next.stdio.inheritEnv, next.stdio.maxLineBytes, stdio.protocolTolerance);
         return equals(new UpstreamConfig(next.name, next.transport, next.command, next.env, next.cwd, next.url, next.headers,
-                next.prefix, timeout, next.protocolVersion, next.protocol, s));
+                next.prefix, timeout, next.protocolVersion, next.protocol, s, next.roots));
+    }
+
+    /** The same upstream, answering {@code roots/list} with {@code next}. */
+    public UpstreamConfig withRoots(UpstreamRoots next) {
+        return new UpstreamConfig(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, stdio, next);
     }
 
     /**

@@ -463,7 +463,10 @@ public final class Dispatcher {
                     cancel.run();
                 }
             }
-            case "notifications/roots/list_changed" -> gateway.upstreams().forEach(u -> u.notify(msg.method(), msg.params()));
+            // #11 item 1: never forwarded. Upstream connections are shared, so their roots come from
+            // config (UpstreamRoots); a client's roots would re-point a server for every session.
+            case "notifications/roots/list_changed" -> LOG.info("session {}: notifications/roots/list_changed not relayed: "
+                    + "upstream roots come from the gateway's config, never from a client", s.id());
             default -> { } // initialized, progress from the client, unknown: nothing to do
         }
     }

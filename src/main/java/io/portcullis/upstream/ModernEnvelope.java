@@ -37,8 +37,9 @@ final class ModernEnvelope {
      * {@code input_required} result asking for elicitation, sampling or roots is passed to such a
      * client as it is, and the client's retry comes back through the gateway to the same upstream.
      * A legacy client cannot answer {@code input_required}, so for its calls the gateway declares none.
+     * Roots are not among them (#11 item 1): a client never chooses an upstream's roots.
      */
-    private static final List<String> RELAYABLE = List.of("elicitation", "sampling", "roots");
+    private static final List<String> RELAYABLE = List.of("elicitation", "sampling");
 
     /** The methods whose {@code Mcp-Name} header mirrors a params field, and that field (SEP-2243, SEP-2663). */
     private static final Map<String, String> NAME_SOURCE = Map.of("tools/call", "name", "prompts/get", "name",

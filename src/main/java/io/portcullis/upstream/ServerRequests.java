@@ -1,5 +1,6 @@
 package io.portcullis.upstream;
 
+import io.portcullis.config.UpstreamRoots;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Relay;
 import io.portcullis.protocol.ErrorCodes;
@@ -7,12 +8,17 @@ import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.net.URI;
+import java.nio.file.Path;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The gateway's answer to a request an upstream sends it (server-to-client: ping, sampling,
- * elicitation, roots). Relayed to the client whose call it belongs to; without such a call,
- * {@code roots/list} gets no roots and anything else a clear refusal, never a guess at a client.
+ * elicitation, roots). {@code roots/list} is answered by the gateway itself, from config, never
+ * relayed (#11 item 1: the connection is shared, and a client's roots would re-point the upstream
+ * for every session). Sampling and elicitation are relayed to the client whose call they belong
+ * to; without such a call, a clear refusal, never a guess at a client.
  */
 final class ServerRequests {
     private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
@@ -23,12 +29,12 @@ final class ServerRequests {
      * @param relay the client call the request belongs to, or null when there is none (or no single one)
      * @return the JSON-RPC response to send back to the upstream
      */
-    static ObjectNode answer(String upstream, Message msg, Relay relay) {
+    static ObjectNode answer(String upstream, Message msg, Relay relay, UpstreamRoots roots) {
         if ("ping".equals(msg.method())) {
             return Message.result(msg.id(), Json.object());
         }
-        if (relay == null && "roots/list".equals(msg.method())) {
-            return Message.result(msg.id(), Json.object().set("roots", Json.array()));
+        if ("roots/list".equals(msg.method())) {
+            return Message.result(msg.id(), Json.object().set("roots", rootsList(roots)));
         }
         if (relay == null) {
             LOG.info("upstream {}: {} refused: no single client call it can belong to", upstream, msg.method());
@@ -42,5 +48,14 @@ final class ServerRequests {
         } catch (GatewayException e) {
             return Message.error(msg.id(), ErrorCodes.INTERNAL_ERROR, e.getMessage(), null);
         }
+    }
+
+    /** The {@code roots} array of a {@code roots/list} result: each configured directory as a file URI. */
+    static ArrayNode rootsList(UpstreamRoots roots) {
+        ArrayNode out = Json.array();
+        for (URI uri : roots.uris()) {
+            out.addObject().put("uri", uri.toString()).put("name", Path.of(uri).getFileName() == null ? "/" : Path.of(uri).getFileName().toString());
+        }
+        return out;
     }
 }

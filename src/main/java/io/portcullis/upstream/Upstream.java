@@ -49,6 +49,9 @@ public final class Upstream implements AutoCloseable {
 
         /** A notification not tied to any call, e.g. {@code notifications/resources/updated}. */
         default void notification(Upstream upstream, ObjectNode message) {}
+
+        /** The gateway answered the upstream's {@code roots/list} with {@code roots} (#11 item 1: an audit record). */
+        default void rootsServed(Upstream upstream, io.portcullis.config.UpstreamRoots roots) {}
     }
 
     /** Replaced in place by a reload that changes only live settings ({@link #reconfigure}). */
@@ -451,9 +454,9 @@ public final class Upstream implements AutoCloseable {
     }
 
     /**
-     * Sends a notification from a client (e.g. roots list changed) to the upstream; dropped while
-     * it is down, and dropped for a 2026-07-28 upstream, which has no such notifications (it asks
-     * for roots with input_required).
+     * Sends a notification from a client to the upstream; dropped while it is down, and dropped
+     * for a 2026-07-28 upstream, which has no such notifications. A client's
+     * {@code notifications/roots/list_changed} never comes here (#11 item 1: roots are the gateway's).
      */
     public void notify(String method, ObjectNode params) {
         Connection c = connection;
@@ -531,7 +534,8 @@ public final class Upstream implements AutoCloseable {
     }
 
     private void serveRequest(Message msg, Long relatedId) {
-        ObjectNode answer = ServerRequests.answer(name(), msg, calls.relayFor(relatedId));
+        boolean roots = "roots/list".equals(msg.method());
+        ObjectNode answer = ServerRequests.answer(name(), msg, roots ? null : calls.relayFor(relatedId), config.roots());
         try {
             Connection c = connection;
             if (c != null) {
@@ -539,6 +543,11 @@ public final class Upstream implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.debug("could not answer upstream {}: {}", name(), e.getMessage());
+        }
+        if (roots) {
+            // recorded after the answer: serving the configured roots narrows the server, so it is not held up
+            LOG.info("upstream {}: roots/list answered from config ({}): {}", name(), config.roots().source(), config.roots().uris());
+            listener.rootsServed(this, config.roots());
         }
     }
 

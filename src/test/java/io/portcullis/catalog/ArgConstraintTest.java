@@ -73,7 +73,8 @@ class ArgConstraintTest {
         Files.writeString(root.resolve("ok.txt"), "x");
         ArgConstraint c = new ArgConstraint(List.of(), null, null, null, null, null, null, List.of(root));
         assertThat(c.check("path", v(Json.MAPPER.writeValueAsString(root.resolve("ok.txt").toString())))).isEmpty();
-        assertThat(c.check("path", v("\"ok.txt\""))).isEmpty();
+        // #11 item 2: a relative path is refused (the server would resolve it against its own directory)
+        assertThat(c.check("path", v("\"ok.txt\""))).get().asString().contains("not absolute");
         assertThat(c.check("path", v(Json.MAPPER.writeValueAsString(root.resolve("new/file.txt").toString())))).isEmpty();
         assertThat(c.check("path", v(Json.MAPPER.writeValueAsString(root + "/../outside/x")))).isPresent();
         assertThat(c.check("path", v("\"../outside/x\""))).isPresent();

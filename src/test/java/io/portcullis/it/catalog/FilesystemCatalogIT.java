@@ -122,9 +122,12 @@ class FilesystemCatalogIT {
             assertThat(refused.path("result").path("_meta").path("io.portcullis/refusal").path("control").asString()).isEqualTo("arguments");
             assertThat(refused.toString()).contains("argument 'path'").contains("outside the allowed roots").doesNotContain("outside the sandbox");
         }
-        // The upstream itself would have served it: a tool without the overlay reads metadata of the same file.
+        // #11 item 2: the upstream is given the catalog's path_roots as its MCP roots, so it refuses too:
+        // a tool without the overlay cannot read metadata of the same file (the server's refusal, not the gateway's).
         JsonNode info = call(s, "fs__get_file_info", Json.object().put("path", secret));
-        assertThat(info.path("result").path("isError").asBoolean(false)).isFalse();
+        assertThat(info.path("result").path("isError").asBoolean(false)).isTrue();
+        assertThat(info.path("result").path("_meta").has("io.portcullis/refusal")).isFalse();
+        assertThat(info.toString()).doesNotContain("outside the sandbox");
     }
 
     @Test
