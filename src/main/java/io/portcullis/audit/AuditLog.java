@@ -3,6 +3,7 @@ package io.portcullis.audit;
 import io.portcullis.pipeline.CallContext;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Stage;
+import io.portcullis.redact.Sanitizer;
 import io.portcullis.store.Store;
 import io.portcullis.store.StoreException;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class AuditLog implements AutoCloseable {
         this.store = store;
         this.config = config;
         this.key = key;
-        this.records = new CallRecords(node, new Sanitizer(config.maskFields(), config.maxValueChars()));
+        this.records = new CallRecords(node, Sanitizer.forRecords(config.maskFields(), config.maxValueChars()));
         this.writer = new AuditWriter(store, node, new Checkpoints(node, key), config.checkpointEvery(), config.checkpointInterval());
         this.retentionTimer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("audit-retention").daemon(true).unstarted(r));
         long every = config.pruneInterval().toMillis();
@@ -176,7 +177,7 @@ public final class AuditLog implements AutoCloseable {
     /** Applies a reloaded config: masking, cut length and checkpoint policy take effect at once. */
     public void reconfigure(AuditConfig next) {
         config = next;
-        records.sanitizer(new Sanitizer(next.maskFields(), next.maxValueChars()));
+        records.sanitizer(Sanitizer.forRecords(next.maskFields(), next.maxValueChars()));
         writer.checkpointPolicy(next.checkpointEvery(), next.checkpointInterval());
     }
 
