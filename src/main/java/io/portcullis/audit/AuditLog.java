@@ -50,6 +50,9 @@ public final class AuditLog implements AutoCloseable {
     private final ScheduledExecutorService retentionTimer;
     private volatile AuditConfig config;
 
+    /** Held while this log writes its chain; released on close (or by the OS when the process dies). */
+    private ChainLock chainLock;
+
     private AuditLog(Store store, AuditConfig config, String node, KeyPair key) {
         this.store = store;
         this.config = config;
@@ -76,9 +79,17 @@ public final class AuditLog implements AutoCloseable {
             throw new StoreException("audit signing key: " + e.getMessage(), e);
         }
         String node = nodeId(config);
+        ChainLock lock = ChainLock.acquire(config.dataDir(), node); // #11 item 17: one writer per chain
         LOG.info("audit log: node {}, key {}, checkpoint every {} records or {}", node,
                 SigningKeys.fingerprint(key.getPublic()).substring(0, 16), config.checkpointEvery(), config.checkpointInterval());
-        return new AuditLog(store, config, node, key);
+        try {
+            AuditLog log = new AuditLog(store, config, node, key);
+            log.chainLock = lock;
+            return log;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     static KeyPair loadOrCreateKey(AuditConfig config) throws IOException {
@@ -274,5 +285,8 @@ public final class AuditLog implements AutoCloseable {
     public void close() {
         retentionTimer.shutdownNow();
         writer.close();
+        if (chainLock != null) {
+            chainLock.close();
+        }
     }
 }

@@ -23,6 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Hardening11ApprovalViewIT {
     static final String TOOL = "demo__delete_project";
+    /** A tool whose inputSchema is a bare object, so arguments under any key reach the approval. */
+    static final String ANY = "fault__echo";
     static final String GHP = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
     static final String DB_PASSWORD = "S3cr3tPassw0rd";
 
@@ -43,7 +45,12 @@ class Hardening11ApprovalViewIT {
                       when: 'tool.risk == "irreversible" && production'
                       approvers: [approver]
                       quorum: 2
-                """.formatted(hook.url()), "", """
+                    - id: free-form-in-production-needs-one
+                      effect: require_approval
+                      when: 'tool.name == "fault__echo" && production'
+                      approvers: [approver]
+                """.formatted(hook.url()), "  fault: {command: %s}".formatted(io.portcullis.it.TestGateway.list(
+                io.portcullis.it.JvmPeers.testMain(io.portcullis.it.FaultServer.class))), """
                     - issuer: {IDP}/other
                       discovery: {IDP}/other/.well-known/openid-configuration
                       claims: {roles: [groups]}
@@ -67,9 +74,10 @@ class Hardening11ApprovalViewIT {
     @Test
     void item11_theApproverSeesEveryValueThatWillBeSentAndOnlyProvenSecretsMasked(@TempDir Path tmp) throws Exception {
         String alice = w.token("alice", List.of("engineering"), "prod");
-        w.session(alice, "prod").call(TOOL, arguments("item11-view"), null);
+        JsonNode asked = ApprovalsIT.result(w.session(alice, "prod").call(ANY, arguments("item11-view"), null));
+        assertThat(ApprovalsIT.text(asked)).as(asked.toString()).contains("apr_");
         String bob = w.token("bob", List.of("approver"), "dev");
-        JsonNode a = w.awaitPending(bob, TOOL, "item11-view");
+        JsonNode a = w.awaitPending(bob, ANY, "item11-view");
         JsonNode args = a.path("arguments");
         assertThat(args.path("session_token").asString()).isEqualTo("sess-visible-123");
         assertThat(args.path("password").asString()).isEqualTo("plain-text-password-is-sent");
