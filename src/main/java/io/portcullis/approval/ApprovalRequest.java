@@ -87,6 +87,13 @@ public record ApprovalRequest(String id, Status status, Principal requester, Str
         }
         o.put("traceparent", traceparent).put("tool", tool).put("environment", environment);
         o.set("arguments", arguments);
+        // #11 item 11: the arguments are shown as they will be sent; a view says what it masked
+        List<String> masked = ArgumentDigest.maskedPointers(arguments);
+        masked.forEach(o.putArray("masked")::add);
+        o.put("masked_note", masked.isEmpty() ? "every argument is shown exactly as it will be sent"
+                : "the values at 'masked' are secrets (by their shape) shown as [masked:kind]; everything else is shown exactly as it will be sent");
+        // #11 item 15: strings with control, bidi or invisible characters, for views to flag
+        ArgumentDigest.hiddenCharacterPointers(arguments).forEach(o.putArray("hidden_characters")::add);
         o.put("arguments_sha256", argumentsHash);
         ruleIds.forEach(o.putArray("rule_ids")::add);
         approverRoles.forEach(o.putArray("approver_roles")::add);

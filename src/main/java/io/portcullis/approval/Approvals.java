@@ -32,9 +32,11 @@ import tools.jackson.databind.node.ObjectNode;
  * stored request and waits for approvers; approvers decide through the admin API, the CLI or the
  * page. The rules written once here:
  * <ul>
- *   <li>the caller never approves its own request (same subject, whatever the issuer);</li>
+ *   <li>the caller never approves its own request (same subject, whatever the issuer, or the
+ *       same person through {@code link_by_verified_email});</li>
  *   <li>an approver is an authenticated user holding one of the rule's approver roles, taken
- *       from its own principal; quorum counts distinct approvers; one deny denies;</li>
+ *       from its own principal; quorum counts distinct people ({@link ApprovalsConfig#person});
+ *       one deny denies;</li>
  *   <li>an approval is bound to the caller, the tool, the environment and the SHA-256 of the
  *       exact arguments, and is used once: the waiting call, or else the first identical retry;</li>
  *   <li>a request expires {@code ttl} after it was made, an approval {@code ttl} after it was
@@ -46,6 +48,7 @@ public final class Approvals implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("portcullis.approvals");
     private static final String CONTROL = "approval";
     private static final int MAX_COMMENT = 2000;
+    private static final io.portcullis.redact.Sanitizer APPROVAL_VIEW = io.portcullis.redact.Sanitizer.forApproval();
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final Duration SWEEP = Duration.ofSeconds(10);
 
@@ -56,6 +59,8 @@ public final class Approvals implements AutoCloseable {
             r -> Thread.ofPlatform().name("approval-expiry").daemon(true).unstarted(r));
     /** Woken on every decision made on this node; other nodes' decisions are seen by polling the store. */
     private final Object decisions = new Object();
+    /** Serialises decisions on this node (see {@link #decide}). */
+    private final Object deciding = new Object();
     private volatile ApprovalsConfig config = ApprovalsConfig.DEFAULTS;
     private volatile ApprovalRecorder recorder = ApprovalRecorder.NONE;
     private volatile boolean closed;
@@ -142,7 +147,8 @@ public final class Approvals implements AutoCloseable {
         String traceparent = null;
         if (meta != null) {
             if (meta.get("io.portcullis/userRequest") instanceof ObjectNode u) {
-                user = new UserRequest(bounded(u.get("id"), 256), bounded(u.get("text"), 8000));
+                // #11 item 8: the same detectors as the arguments' display copy
+                user = new UserRequest(bounded(u.get("id"), 256), APPROVAL_VIEW.text(bounded(u.get("text"), 8000)));
             }
             traceparent = bounded(meta.get("traceparent"), 256);
         }
@@ -291,10 +297,14 @@ public final class Approvals implements AutoCloseable {
         }
     }
 
-    /** Whether {@code p} may see the request: an admin, a holder of one of its approver roles, or the caller itself. */
+    /**
+     * Whether {@code p} may see the request: an admin, a holder of one of its approver roles, or the
+     * caller itself, by issuer and subject (#11 item 11: never by subject alone, {@code alice} of one
+     * issuer is not {@code alice} of another).
+     */
     public static boolean mayView(Principal p, ApprovalRequest r, boolean admin) {
         return admin || r.approverRoles().stream().anyMatch(p.roles()::contains)
-                || p.subject().equals(r.requester().subject());
+                || (p.subject().equals(r.requester().subject()) && java.util.Objects.equals(p.issuer(), r.requester().issuer()));
     }
 
     /**
@@ -308,8 +318,16 @@ public final class Approvals implements AutoCloseable {
         if (comment != null && comment.length() > MAX_COMMENT) {
             throw new ApprovalException(400, "the comment is longer than " + MAX_COMMENT + " characters");
         }
+        synchronized (deciding) { // the same person's votes through two identities are checked one after the other
+            return decideOnce(id, approver, approve, comment);
+        }
+    }
+
+    private ApprovalRequest decideOnce(String id, Principal approver, boolean approve, String comment) throws ApprovalException {
+        ApprovalsConfig cfg = config;
         ApprovalRequest r = find(id).orElseThrow(() -> new ApprovalException(404, "no approval " + id));
-        if (approver.subject().equals(r.requester().subject())) {
+        // the same subject whatever the issuer, and the same person (#11 item 15) at any linked issuer
+        if (approver.subject().equals(r.requester().subject()) || cfg.person(approver).equals(cfg.person(r.requester()))) {
             refusedDecision(r, approver, "the caller can never approve or deny its own request");
         }
         if (approver.kind() != Principal.Kind.USER) {
@@ -324,6 +342,12 @@ public final class Approvals implements AutoCloseable {
         }
         if (r.votes().stream().anyMatch(v -> v.approver().subject().equals(approver.subject()))) {
             throw new ApprovalException(409, approver.subject() + " has already decided approval " + id);
+        }
+        // #11 item 15: a quorum counts people; one person with subjects at two linked issuers votes once
+        var same = r.votes().stream().filter(v -> cfg.person(v.approver()).equals(cfg.person(approver))).findFirst();
+        if (same.isPresent()) {
+            throw new ApprovalException(409, approver.subject() + " is the same person as " + same.get().approver().subject()
+                    + " (" + same.get().approver().issuer() + "), who has already decided approval " + id);
         }
         try {
             recorder.voted(r, approver, approve, comment);

@@ -2,7 +2,10 @@ package io.portcullis.approval;
 
 import io.portcullis.identity.IdentityConfig.Secret;
 import java.net.URI;
+import io.portcullis.identity.Principal;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,8 +19,33 @@ import java.util.Map;
  *                         client gave a progress token)
  * @param page             whether the approver page {@code /admin/approvals} is served
  * @param webhook          where requests and decisions are announced; null for none
+ * @param emailIssuers     issuers whose {@code email} claim is verified and names a person
+ *                         ({@code link_by_verified_email}): a principal of one of them is the
+ *                         person of its address, so one person with subjects at two of them counts
+ *                         once toward a quorum and never approves their own request (#11 item 15)
  */
-public record ApprovalsConfig(Duration waitFor, Duration progressInterval, boolean page, Webhook webhook) {
+public record ApprovalsConfig(Duration waitFor, Duration progressInterval, boolean page, Webhook webhook,
+                              List<String> emailIssuers) {
+
+    public ApprovalsConfig {
+        emailIssuers = List.copyOf(emailIssuers);
+    }
+
+    public ApprovalsConfig(Duration waitFor, Duration progressInterval, boolean page, Webhook webhook) {
+        this(waitFor, progressInterval, page, webhook, List.of());
+    }
+
+    /**
+     * Who a principal is, as a person (#11 item 15): the lower-cased e-mail address when its issuer
+     * is one whose e-mail claim is verified and it carries one; otherwise its issuer and subject
+     * (never the subject alone: {@code alice} at two issuers may be two people).
+     */
+    public String person(Principal p) {
+        if (p.email() != null && !p.email().isBlank() && p.issuer() != null && emailIssuers.contains(p.issuer())) {
+            return "email:" + p.email().strip().toLowerCase(Locale.ROOT);
+        }
+        return "subject:" + (p.issuer() == null ? "" : p.issuer()) + "\n" + p.subject();
+    }
 
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(5);

@@ -23,7 +23,7 @@ public final class ApprovalsConfigReader {
         if (n == null || n.isNull() || !f.isObject(n, P, "'approvals'")) {
             return ApprovalsConfig.DEFAULTS;
         }
-        f.onlyKeys(n, P, Set.of("wait", "progress_interval", "page", "webhook"));
+        f.onlyKeys(n, P, Set.of("wait", "progress_interval", "page", "webhook", "link_by_verified_email"));
         Duration waitFor = f.duration(n, "wait", P, ApprovalsConfig.DEFAULT_WAIT);
         if (waitFor.isNegative() || waitFor.compareTo(Duration.ofMinutes(30)) > 0) {
             f.problem(P + "/wait", "'wait' must be from 0s to 30m (a client gives up on a long silent call)");
@@ -32,7 +32,10 @@ public final class ApprovalsConfigReader {
         if (progress.compareTo(Duration.ofMillis(100)) < 0) {
             f.problem(P + "/progress_interval", "'progress_interval' must be at least 100ms");
         }
-        return new ApprovalsConfig(waitFor, progress, f.bool(n, "page", P, true), webhook(f, n.get("webhook"), baseDir));
+        // #11 item 15: the issuers whose e-mail claim is verified, so that a quorum counts people
+        java.util.List<String> emailIssuers = f.strings(n, "link_by_verified_email", P);
+        return new ApprovalsConfig(waitFor, progress, f.bool(n, "page", P, true), webhook(f, n.get("webhook"), baseDir),
+                emailIssuers);
     }
 
     private static ApprovalsConfig.Webhook webhook(Fields f, JsonNode n, Path baseDir) {

@@ -1,13 +1,14 @@
 package io.portcullis.approval;
 
 import io.portcullis.protocol.Json;
+import io.portcullis.redact.Sanitizer;
+import io.portcullis.text.Visible;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -15,14 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * What an approval is bound to and what an approver sees of a call's arguments (C3.2): the
  * SHA-256 of a canonical encoding (object keys sorted at every level, no whitespace, values as
- * sent), and a copy for display with secret-looking values masked.
+ * sent), and a copy for display with only provably secret values masked (#11 item 11).
  */
 final class ArgumentDigest {
-    /** Key fragments (lower case, without - and _) whose values are never shown. */
-    private static final List<String> SECRET_KEYS = List.of("password", "passwd", "passphrase", "token", "secret",
-            "apikey", "authorization", "credential", "privatekey", "cookie", "sessionid");
-    static final String MASK = "***";
-    private static final int MAX_SHOWN_STRING = 2000;
 
     private ArgumentDigest() {}
 
@@ -57,33 +53,56 @@ final class ArgumentDigest {
         return n;
     }
 
-    /** A copy for people: values under secret-looking keys become {@code ***}, very long strings are cut. */
+    /**
+     * A copy for people (#11 item 11): exactly the arguments that will be sent, except values the
+     * detectors prove secret ({@link Sanitizer#forApproval}), which become {@code [masked:kind]}
+     * and are listed by {@link #maskedPointers} so that every view says what it hid. No key name
+     * hides a value and nothing is cut: what the approver approves is what the upstream gets.
+     */
     static ObjectNode display(ObjectNode args) {
-        return (ObjectNode) mask(args);
+        return (ObjectNode) Sanitizer.forApproval().sanitize(args).value();
     }
 
-    static boolean secretKey(String key) {
-        String k = key.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-        return SECRET_KEYS.stream().anyMatch(k::contains);
-    }
-
-    private static JsonNode mask(JsonNode n) {
-        if (n instanceof ObjectNode o) {
-            ObjectNode out = Json.object();
-            for (String k : o.propertyNames()) {
-                out.set(k, secretKey(k) ? Json.object().stringNode(MASK) : mask(o.get(k)));
+    /** The JSON pointers of the values a display copy masked (strings holding {@code [masked:kind]}). */
+    static List<String> maskedPointers(JsonNode shown) {
+        List<String> out = new ArrayList<>();
+        walk(shown, "", (pointer, text) -> {
+            if (text.contains("[masked:")) {
+                out.add(pointer);
             }
-            return out;
+        });
+        return out;
+    }
+
+    /** The JSON pointers of strings (values or keys) with control, bidi or invisible characters (#11 item 15). */
+    static List<String> hiddenCharacterPointers(JsonNode shown) {
+        List<String> out = new ArrayList<>();
+        walk(shown, "", (pointer, text) -> {
+            if (Visible.hasHidden(text)) {
+                out.add(pointer);
+            }
+        });
+        return out;
+    }
+
+    private static void walk(JsonNode n, String pointer, java.util.function.BiConsumer<String, String> visit) {
+        if (n == null) {
+            return;
         }
-        if (n instanceof ArrayNode a) {
-            ArrayNode out = Json.array();
-            a.forEach(e -> out.add(mask(e)));
-            return out;
+        if (n.isObject()) {
+            for (var e : n.properties()) {
+                String p = pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1");
+                if (Visible.hasHidden(e.getKey())) {
+                    visit.accept(p, e.getKey());
+                }
+                walk(e.getValue(), p, visit);
+            }
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                walk(n.get(i), pointer + "/" + i, visit);
+            }
+        } else if (n.isString()) {
+            visit.accept(pointer, n.asString());
         }
-        if (n.isString() && n.asString().length() > MAX_SHOWN_STRING) {
-            String s = n.asString();
-            return Json.object().stringNode(s.substring(0, MAX_SHOWN_STRING) + "... (" + s.length() + " characters)");
-        }
-        return n;
     }
 }

@@ -3,6 +3,7 @@ package io.portcullis.approval;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.portcullis.protocol.Json;
+import io.portcullis.text.Visible;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -79,22 +80,25 @@ final class Webhook implements AutoCloseable {
     }
 
     private static ObjectNode slack(String event, ApprovalRequest r) {
-        String who = r.requester().displayName() + " (" + r.requester().subject() + ")";
+        // #11 item 15: values are shown with control, bidi and invisible characters escaped
+        String who = Visible.escape(r.requester().displayName() + " (" + r.requester().subject() + ")");
         StringBuilder t = new StringBuilder();
         if (event.equals("approval.requested")) {
             t.append("Approval needed: ").append(who).append(" wants to call `").append(r.tool()).append("` in ")
-                    .append(r.environment()).append(".\nArguments: `").append(Json.write(r.arguments())).append('`')
+                    .append(r.environment()).append(".\nArguments: `").append(Visible.escape(Json.write(r.arguments()))).append('`')
+                    .append(ArgumentDigest.maskedPointers(r.arguments()).isEmpty() ? "" : " (secrets masked at "
+                            + ArgumentDigest.maskedPointers(r.arguments()) + "; everything else as it will be sent)")
                     .append("\nReason: ").append(r.reason()).append("\nApprover roles: ").append(r.approverRoles())
                     .append(", quorum ").append(r.quorum()).append(", expires ").append(r.expires())
                     .append("\nApproval id: ").append(r.id());
             if (r.userRequest() != null && r.userRequest().text() != null) {
-                t.append("\nUser request: ").append(r.userRequest().text());
+                t.append("\nUser request: ").append(Visible.escape(r.userRequest().text()));
             }
         } else {
             t.append("Approval ").append(r.id()).append(" is ").append(r.status().id()).append(": `").append(r.tool())
                     .append("` in ").append(r.environment()).append(" for ").append(who);
             r.votes().forEach(v -> t.append("\n").append(v.approve() ? "approved" : "denied").append(" by ")
-                    .append(v.approver().subject()).append(v.comment() == null ? "" : ": " + v.comment()));
+                    .append(Visible.escape(v.approver().subject())).append(v.comment() == null ? "" : ": " + Visible.escape(v.comment())));
         }
         return Json.object().put("text", t.toString());
     }

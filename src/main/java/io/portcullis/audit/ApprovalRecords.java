@@ -5,6 +5,7 @@ import io.portcullis.approval.ApprovalRequest;
 import io.portcullis.identity.Principal;
 import io.portcullis.pipeline.CallContext;
 import io.portcullis.protocol.Json;
+import io.portcullis.redact.Sanitizer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

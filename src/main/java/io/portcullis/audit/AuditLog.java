@@ -4,6 +4,7 @@ import io.portcullis.pipeline.CallContext;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Stage;
 import io.portcullis.protocol.Json;
+import io.portcullis.redact.Sanitizer;
 import io.portcullis.store.Store;
 import io.portcullis.store.StoreException;
 import java.io.IOException;
@@ -50,11 +51,14 @@ public final class AuditLog implements AutoCloseable {
     private final ScheduledExecutorService retentionTimer;
     private volatile AuditConfig config;
 
+    /** Held while this log writes its chain; released on close (or by the OS when the process dies). */
+    private ChainLock chainLock;
+
     private AuditLog(Store store, AuditConfig config, String node, KeyPair key) {
         this.store = store;
         this.config = config;
         this.key = key;
-        this.records = new CallRecords(node, new Sanitizer(config.maskFields(), config.maxValueChars()));
+        this.records = new CallRecords(node, Sanitizer.forRecords(config.maskFields(), config.maxValueChars()));
         this.writer = new AuditWriter(store, node, new Checkpoints(node, key), config.checkpointEvery(), config.checkpointInterval());
         this.retentionTimer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("audit-retention").daemon(true).unstarted(r));
         long every = config.pruneInterval().toMillis();
@@ -76,9 +80,17 @@ public final class AuditLog implements AutoCloseable {
             throw new StoreException("audit signing key: " + e.getMessage(), e);
         }
         String node = nodeId(config);
+        ChainLock lock = ChainLock.acquire(config.dataDir(), node); // #11 item 17: one writer per chain
         LOG.info("audit log: node {}, key {}, checkpoint every {} records or {}", node,
                 SigningKeys.fingerprint(key.getPublic()).substring(0, 16), config.checkpointEvery(), config.checkpointInterval());
-        return new AuditLog(store, config, node, key);
+        try {
+            AuditLog log = new AuditLog(store, config, node, key);
+            log.chainLock = lock;
+            return log;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     static KeyPair loadOrCreateKey(AuditConfig config) throws IOException {
@@ -177,7 +189,7 @@ public final class AuditLog implements AutoCloseable {
     /** Applies a reloaded config: masking, cut length and checkpoint policy take effect at once. */
     public void reconfigure(AuditConfig next) {
         config = next;
-        records.sanitizer(new Sanitizer(next.maskFields(), next.maxValueChars()));
+        records.sanitizer(Sanitizer.forRecords(next.maskFields(), next.maxValueChars()));
         writer.checkpointPolicy(next.checkpointEvery(), next.checkpointInterval());
     }
 
@@ -299,5 +311,8 @@ public final class AuditLog implements AutoCloseable {
     public void close() {
         retentionTimer.shutdownNow();
         writer.close();
+        if (chainLock != null) {
+            chainLock.close();
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.portcullis.identity.Principal;
 import io.portcullis.pipeline.CallContext;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.protocol.Json;
+import io.portcullis.redact.Sanitizer;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,7 +107,7 @@ final class CallRecords {
         List<String> notes = call.trail().notes();
         if (!notes.isEmpty()) {
             ArrayNode n = rec.putArray("notes");
-            notes.forEach(n::add);
+            notes.forEach(x -> n.add(sanitizer.text(x))); // #11 item 8: notes can quote argument values
         }
         return rec;
     }

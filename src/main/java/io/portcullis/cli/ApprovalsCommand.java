@@ -3,6 +3,7 @@ package io.portcullis.cli;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
+import io.portcullis.text.Visible;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,9 +106,10 @@ final class ApprovalsCommand implements Runnable {
                 return 1;
             }
             for (JsonNode a : list) {
-                System.out.printf("%s  %-8s  %s in %s  by %s  %d/%d approvals  expires %s%n", a.path("id").asString(),
-                        a.path("status").asString(), a.path("tool").asString(), a.path("environment").asString(),
-                        a.path("requester").path("subject").asString(), a.path("approvals").asInt(), a.path("quorum").asInt(),
+                // #11 item 15: control, bidi and invisible characters shown as escapes
+                System.out.printf("%s  %-8s  %s in %s  by %s  %d/%d approvals  expires %s%n", Visible.escape(a.path("id").asString()),
+                        a.path("status").asString(), Visible.escape(a.path("tool").asString()), Visible.escape(a.path("environment").asString()),
+                        Visible.escape(a.path("requester").path("subject").asString()), a.path("approvals").asInt(), a.path("quorum").asInt(),
                         a.path("expires").asString());
             }
             if (list.isEmpty()) {
@@ -131,7 +133,15 @@ final class ApprovalsCommand implements Runnable {
             if (a == null) {
                 return 1;
             }
-            System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(a));
+            // JSON escapes control characters itself; bidi and invisible ones it leaves raw, and a
+            // terminal would reorder or hide them (#11 item 15): every line is escaped as well
+            String text = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(a);
+            text.lines().map(Visible::escape).forEach(System.out::println);
+            if (!a.path("hidden_characters").isEmpty()) {
+                System.out.println("note: the values at " + a.path("hidden_characters")
+                        + " contain control, bidi or invisible characters, shown above as \\u escapes");
+            }
+            System.out.println("note: " + a.path("masked_note").asString(""));
             return 0;
         }
     }

@@ -36,7 +36,13 @@ final class ServeCommand implements Callable<Integer> {
             cfg = cfg.withPort(port);
         }
         Files.createDirectories(cfg.server().dataDir());
-        Gateway gateway = new Gateway(cfg);
+        Gateway gateway;
+        try {
+            gateway = new Gateway(cfg);
+        } catch (io.portcullis.store.StoreException e) {
+            System.err.println("portcullis: " + e.getMessage()); // e.g. #11 item 17: the data directory is in use
+            return 1;
+        }
         HttpServer http = new HttpServer(gateway, cfg.server());
         gateway.start();
         gateway.apply(cfg);

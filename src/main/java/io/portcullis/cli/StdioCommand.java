@@ -41,7 +41,14 @@ final class StdioCommand implements Callable<Integer> {
             return 1;
         }
         Files.createDirectories(cfg.server().dataDir());
-        try (Gateway gateway = new Gateway(cfg)) {
+        Gateway opened;
+        try {
+            opened = new Gateway(cfg);
+        } catch (io.portcullis.store.StoreException e) {
+            System.err.println("portcullis: " + e.getMessage()); // e.g. #11 item 17: the data directory is in use
+            return 1;
+        }
+        try (Gateway gateway = opened) {
             gateway.start();
             gateway.apply(cfg);
             gateway.awaitUpstreams(Duration.ofSeconds(20));

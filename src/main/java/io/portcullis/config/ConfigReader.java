@@ -96,7 +96,7 @@ public final class ConfigReader {
         String p = "/server";
         f.isObject(n, p, "'server'");
         f.onlyKeys(n, p, Set.of("host", "port", "allowed_origins", "allowed_hosts", "max_body_bytes", "data_dir",
-                "tool_separator", "page_size", "session_idle_timeout"));
+                "tool_separator", "page_size", "session_idle_timeout", "max_sessions_per_principal"));
         String host = f.string(n, "host", p, "127.0.0.1");
         int port = (int) f.integer(n, "port", p, 8080, 0, 65535);
         long maxBody = f.integer(n, "max_body_bytes", p, ServerSettings.DEFAULT_MAX_BODY, 1024, 1L << 30);
@@ -106,9 +106,11 @@ public final class ConfigReader {
         }
         int pageSize = (int) f.integer(n, "page_size", p, 100, 1, 10_000);
         Duration idle = f.duration(n, "session_idle_timeout", p, Duration.ofMinutes(30));
+        // #11 item 15: one token must not open sessions without bound (4,000 were opened with one)
+        int maxSessions = (int) f.integer(n, "max_sessions_per_principal", p, ServerSettings.DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, 1, 100_000);
         Path dataDir = base.resolve(f.string(n, "data_dir", p, "data")).normalize();
         return new ServerSettings(host, port, f.strings(n, "allowed_origins", p), f.strings(n, "allowed_hosts", p),
-                maxBody, dataDir, sep, pageSize, idle);
+                maxBody, dataDir, sep, pageSize, idle, maxSessions);
     }
 
     private static StoreConfig store(Fields f, JsonNode n, ServerSettings server) {

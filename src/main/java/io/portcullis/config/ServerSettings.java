@@ -16,6 +16,7 @@ import java.util.List;
  * @param toolSeparator      between an upstream's prefix and its tool names
  * @param pageSize           items per page of aggregated lists
  * @param sessionIdleTimeout sessions idle this long are ended
+ * @param maxSessionsPerPrincipal open legacy sessions one caller (issuer, subject, kind) may hold at once (#11 item 15)
  */
 public record ServerSettings(
         String host,
@@ -26,9 +27,18 @@ public record ServerSettings(
         Path dataDir,
         String toolSeparator,
         int pageSize,
-        Duration sessionIdleTimeout) {
+        Duration sessionIdleTimeout,
+        int maxSessionsPerPrincipal) {
 
     public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
+    public static final int DEFAULT_MAX_SESSIONS_PER_PRINCIPAL = 64;
+
+    /** The settings with the default session cap. */
+    public ServerSettings(String host, int port, List<String> allowedOrigins, List<String> allowedHosts, long maxBodyBytes,
+                          Path dataDir, String toolSeparator, int pageSize, Duration sessionIdleTimeout) {
+        this(host, port, allowedOrigins, allowedHosts, maxBodyBytes, dataDir, toolSeparator, pageSize, sessionIdleTimeout,
+                DEFAULT_MAX_SESSIONS_PER_PRINCIPAL);
+    }
 
     public ServerSettings {
         allowedOrigins = List.copyOf(allowedOrigins);
@@ -36,6 +46,7 @@ public record ServerSettings(
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, allowedOrigins, allowedHosts, maxBodyBytes, dataDir, toolSeparator, pageSize, sessionIdleTimeout);
+        return new ServerSettings(host, newPort, allowedOrigins, allowedHosts, maxBodyBytes, dataDir, toolSeparator, pageSize, sessionIdleTimeout,
+                maxSessionsPerPrincipal);
     }
 }

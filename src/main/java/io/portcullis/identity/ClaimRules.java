@@ -107,7 +107,11 @@ final class ClaimRules {
             throw AuthException.invalid("the token " + p.tokenId() + " was revoked");
         }
         Instant cut = store.subjectRevokedAt(p.issuer(), p.subject());
-        if (cut != null && (issuedAt == null || !issuedAt.isAfter(cut))) {
+        // #11 item 15: a token may claim an iat up to the skew ahead of our clock (accepted above);
+        // one minted just before the revocation by a clock that runs ahead must not slip through,
+        // so the cut is moved forward by the skew. Cost: for one skew after a revocation, new tokens
+        // of that subject are refused as well.
+        if (cut != null && (issuedAt == null || !issuedAt.isAfter(cut.plus(skew())))) {
             throw AuthException.invalid("tokens of " + p.subject() + " issued before " + cut + " were revoked");
         }
     }

@@ -35,14 +35,19 @@ public final class HttpServer implements AutoCloseable {
         pool.setVirtualThreadsExecutor(McpEndpoint.requestThreads());
         server = new Server(pool);
         var tls = gateway.config().identity().tls();
+        // #11 item 12 (C1.4): Jetty keeps a per-connection cache of header fields and, by default,
+        // matches a new field against it case-insensitively, handing back the cached value: an
+        // upper-cased API key sent after the real one on a keep-alive connection arrived as the
+        // real key. Credentials are compared exactly, so the cache must be exact too.
+        HttpConfiguration http = new HttpConfiguration();
+        http.setHeaderCacheCaseSensitive(true);
         if (tls != null) {
-            HttpConfiguration https = new HttpConfiguration();
             SecureRequestCustomizer secure = new SecureRequestCustomizer();
             secure.setSniHostCheck(false); // clients may connect by IP address; the Host check is Origins' job
-            https.addCustomizer(secure);
-            connector = new ServerConnector(server, ServerTls.contextFactory(tls), new HttpConnectionFactory(https));
+            http.addCustomizer(secure);
+            connector = new ServerConnector(server, ServerTls.contextFactory(tls), new HttpConnectionFactory(http));
         } else {
-            connector = new ServerConnector(server);
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
         }
         this.gateway = gateway;
         this.scheme = tls != null ? "https" : "http";

@@ -267,7 +267,15 @@ public final class McpEndpoint extends Handler.Abstract {
         ObjectNode info = params.get("clientInfo") instanceof ObjectNode i ? i : Json.object();
         Principal principal = withClient(caller, info);
         ClientSession s = new ClientSession(Sessions.newId(), env, version, caps, info, principal);
-        sessions.add(s);
+        int max = dispatcher.gateway().config().server().maxSessionsPerPrincipal();
+        int held = sessions.addWithin(s, max);
+        if (held >= 0) {
+            LOG.warn("session refused: {} already holds {} sessions (server.max_sessions_per_principal {})",
+                    principal.subject(), held, max);
+            error(res, 429, msg.id(), -32000, "Too Many Requests: " + principal.subject() + " already holds " + held
+                    + " open MCP sessions, the limit (server.max_sessions_per_principal); end one with DELETE or let it expire", null);
+            return;
+        }
         LOG.info("session {} opened: env={} protocol={} client={} subject={} auth={}", s.id(), env, version.id(),
                 info.path("name").asString("?"), principal.subject(), principal.authMethod());
         res.getHeaders().put("Mcp-Session-Id", s.id());

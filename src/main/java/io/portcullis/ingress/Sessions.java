@@ -61,6 +61,27 @@ public final class Sessions implements AutoCloseable {
         sessions.put(s.id(), s);
     }
 
+    /**
+     * Adds a session unless its caller (same issuer, subject and kind) already holds {@code max}
+     * open ones (#11 item 15): one credential cannot exhaust the gateway's memory with sessions.
+     * Anonymous callers (a gateway without an identity section: loopback demos) are not counted,
+     * as they are no principal; every authenticated one is.
+     *
+     * @return the number of sessions the caller holds when refused, or -1 when added
+     */
+    public synchronized int addWithin(ClientSession s, int max) {
+        if (s.principal().kind() == io.portcullis.identity.Principal.Kind.ANONYMOUS) {
+            sessions.put(s.id(), s);
+            return -1;
+        }
+        int held = (int) sessions.values().stream().filter(o -> !o.closed() && o.principal().sameCaller(s.principal())).count();
+        if (held >= max) {
+            return held;
+        }
+        sessions.put(s.id(), s);
+        return -1;
+    }
+
     public ClientSession get(String id) {
         return id == null ? null : sessions.get(id);
     }

@@ -22,13 +22,45 @@ function status(text) {
   $('status').textContent = text;
 }
 
+// #11 item 15: control, bidi and invisible characters are shown as escapes, as in
+// io.portcullis.text.Visible (the same ranges), so that no value can reorder or hide what an
+// approver reads. A <pre> keeps its own line breaks (JSON.stringify already escaped those inside strings).
+function hidden(cp) {
+  if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return true;
+  if (cp < 0xa0) return false;
+  return [0xad, 0x34f, 0x61c, 0x115f, 0x1160, 0x17b4, 0x17b5, 0x180e, 0x3164, 0xfeff, 0xffa0].includes(cp)
+    || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f)
+    || (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe007f) || (cp >= 0xd800 && cp <= 0xdfff);
+}
+
+function visible(s) {
+  let out = '';
+  for (const ch of String(s)) {
+    const cp = ch.codePointAt(0);
+    if (!hidden(cp)) {
+      out += ch;
+    } else if (cp === 10) {
+      out += '\\n';
+    } else if (cp === 13) {
+      out += '\\r';
+    } else if (cp === 9) {
+      out += '\\t';
+    } else if (cp === 0) {
+      out += '\\0';
+    } else {
+      out += cp > 0xffff ? '\\u{' + cp.toString(16).toUpperCase() + '}' : '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
+    }
+  }
+  return out;
+}
+
 function el(tag, cls, text) {
   const e = document.createElement(tag);
   if (cls) {
     e.className = cls;
   }
   if (text !== undefined) {
-    e.textContent = text;
+    e.textContent = tag === 'pre' ? String(text).split('\n').map(visible).join('\n') : visible(text);
   }
   return e;
 }
@@ -83,7 +115,13 @@ function card(a) {
   row(dl, 'Expires', a.expires);
   row(dl, 'Arguments SHA-256', a.arguments_sha256);
   c.append(dl);
-  c.append(el('h3', null, 'Arguments (secrets masked)'));
+  // #11 item 11: the arguments exactly as they will be sent; the page says what was masked and why
+  c.append(el('h3', null, 'Arguments'));
+  c.append(el('p', 'masked-note', a.masked_note || ''));
+  if (a.hidden_characters && a.hidden_characters.length > 0) {
+    c.append(el('p', 'hidden-warning', 'Warning: the values at ' + a.hidden_characters.join(', ')
+      + ' contain control, bidi or invisible characters, shown below as \\u escapes.'));
+  }
   c.append(el('pre', 'args', JSON.stringify(a.arguments, null, 2)));
   const comment = el('textarea', 'comment');
   comment.placeholder = 'Comment, recorded with your decision';

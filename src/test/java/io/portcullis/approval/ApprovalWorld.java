@@ -48,6 +48,14 @@ final class ApprovalWorld implements AutoCloseable {
     }
 
     ApprovalWorld(Path dataDir, String extraYaml, String extraUpstreams) throws Exception {
+        this(dataDir, extraYaml, extraUpstreams, "");
+    }
+
+    /** More lines under {@code identity.issuers:} (indented four spaces), e.g. a second issuer of the same IdP. */
+    final String extraIssuers;
+
+    ApprovalWorld(Path dataDir, String extraYaml, String extraUpstreams, String extraIssuers) throws Exception {
+        this.extraIssuers = extraIssuers;
         this.dataDir = dataDir;
         this.extraYaml = extraYaml;
         this.extraUpstreams = extraUpstreams;
@@ -78,12 +86,13 @@ final class ApprovalWorld implements AutoCloseable {
                     - issuer: %s/default
                       discovery: %s/default/.well-known/openid-configuration
                       claims: {roles: [groups]}
+                %s
                 approvals:
                   wait: %s
                   progress_interval: 200ms
                 %s
                 """.formatted(Json.write(Json.object().stringNode(dataDir.toString())), TestGateway.list(JvmPeers.demo()), extraUpstreams,
-                idpBase(), idpBase(), waitFor, extraYaml);
+                idpBase(), idpBase(), extraIssuers, waitFor, extraYaml).replace("{IDP}", idpBase());
     }
 
     /** Applies the same config with another {@code approvals.wait}, as a reload does. */
@@ -99,11 +108,19 @@ final class ApprovalWorld implements AutoCloseable {
 
     /** A genuine token for {@code subject} with these groups (mapped to roles), for an environment's audience. */
     String token(String subject, List<String> groups, String environment) {
+        return token("default", subject, groups, environment, null);
+    }
+
+    /** A genuine token of the IdP's issuer {@code issuerId} ({@code default}, or another declared in {@link #extraIssuers}). */
+    String token(String issuerId, String subject, List<String> groups, String environment, String email) {
         Map<String, Object> claims = new HashMap<>();
-        claims.put("iss", idpBase() + "/default");
+        claims.put("iss", idpBase() + "/" + issuerId);
+        if (email != null) {
+            claims.put("email", email);
+        }
         claims.put("groups", groups);
         claims.put("name", subject.substring(0, 1).toUpperCase() + subject.substring(1));
-        return idp.issueToken("default", subject, gw.gateway().identity().resource(environment), claims, 600).serialize();
+        return idp.issueToken(issuerId, subject, gw.gateway().identity().resource(environment), claims, 600).serialize();
     }
 
     /** A legacy MCP session opened with a bearer token. */

@@ -25,6 +25,24 @@ class ApprovalsConfigReaderTest {
         assertThat(c.webhook()).isNull();
     }
 
+    /** #11 item 15: issuers linked by verified e-mail make one person of their principals. */
+    @Test
+    void item15_linkedIssuersMakeOnePersonOfAVerifiedAddress() throws Exception {
+        ApprovalsConfig c = read("""
+                approvals:
+                  link_by_verified_email: [https://a.example, https://b.example]
+                """).approvals();
+        var atA = new io.portcullis.identity.Principal("carol", io.portcullis.identity.Principal.Kind.USER, "Carol", java.util.List.of(),
+                null, "dev", "jwt", null, null, "https://a.example", "Carol@Example.com", java.util.List.of());
+        var atB = new io.portcullis.identity.Principal("c.smith", io.portcullis.identity.Principal.Kind.USER, "Carol", java.util.List.of(),
+                null, "dev", "jwt", null, null, "https://b.example", "carol@example.com", java.util.List.of());
+        var atC = new io.portcullis.identity.Principal("carol", io.portcullis.identity.Principal.Kind.USER, "Carol", java.util.List.of(),
+                null, "dev", "jwt", null, null, "https://c.example", "carol@example.com", java.util.List.of());
+        assertThat(c.person(atA)).isEqualTo(c.person(atB));
+        assertThat(c.person(atC)).as("an issuer not linked: issuer and subject").isNotEqualTo(c.person(atA));
+        assertThat(ApprovalsConfig.DEFAULTS.person(atA)).isNotEqualTo(ApprovalsConfig.DEFAULTS.person(atB));
+    }
+
     @Test
     void everyKey() throws Exception {
         ApprovalsConfig c = read("""

@@ -25,21 +25,31 @@ class ArgumentDigestTest {
         }
     }
 
+    /** #11 item 11: an approver sees every value that will be sent; only provable secrets are masked, and listed. */
     @Test
-    void secretsAreMaskedForDisplayAtEveryDepthAndTheOriginalIsUntouched() {
+    void item11_onlyProvableSecretsAreMaskedAndEveryOtherValueIsShownAsSent() {
         var args = (ObjectNode) Json.parse("""
-                {"project":"x","password":"p1","api_key":"k1","nested":{"Authorization":"Bearer t","X-Api-Key":"k2",
-                 "list":[{"client_secret":"s1","name":"ok"}]},"refresh-token":"r1","session_id":"s2"}""");
+                {"project":"x","password":"p1","session_token":"visible-session","nested":{"Authorization":"Bearer abcdefgh12345678",
+                 "list":[{"client_secret":"s1","gh":"ghp_abcdefghijklmnopqrstuvwxyz0123456789"}]}}""");
         ObjectNode shown = ArgumentDigest.display(args);
         String text = Json.write(shown);
-        assertThat(text).doesNotContain("p1", "k1", "Bearer t", "k2", "s1", "r1", "s2").contains("\"project\":\"x\"", "\"name\":\"ok\"");
-        assertThat(shown.path("nested").path("list").path(0).path("client_secret").asString()).isEqualTo("***");
-        assertThat(args.path("password").asString()).isEqualTo("p1");
+        assertThat(text).contains("\"password\":\"p1\"", "visible-session", "\"client_secret\":\"s1\"")
+                .doesNotContain("abcdefgh12345678", "ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+        assertThat(ArgumentDigest.maskedPointers(shown)).containsExactly("/nested/Authorization", "/nested/list/0/gh");
+        assertThat(args.path("nested").path("Authorization").asString()).isEqualTo("Bearer abcdefgh12345678");
     }
 
+    /** #11 item 11: nothing is cut: the approver sees the whole value the upstream will get. */
     @Test
-    void longStringsAreCutForDisplayOnly() {
-        var args = Json.object().put("body", "x".repeat(5000));
-        assertThat(ArgumentDigest.display(args).path("body").asString()).hasSizeLessThan(2100).endsWith("(5000 characters)");
+    void item11_longStringsAreShownWhole() {
+        var args = Json.object().put("body", "x".repeat(50_000));
+        assertThat(ArgumentDigest.display(args).path("body").asString()).hasSize(50_000);
+    }
+
+    /** #11 item 15: strings and keys with control, bidi or invisible characters are listed for the views. */
+    @Test
+    void item15_hiddenCharactersAreFound() {
+        var args = (ObjectNode) Json.parse("{\"file\":\"invoice\u202Etxt.exe\",\"ok\":\"plain\",\"k\\u200By\":1}");
+        assertThat(ArgumentDigest.hiddenCharacterPointers(args)).containsExactly("/file", "/k\u200By");
     }
 }

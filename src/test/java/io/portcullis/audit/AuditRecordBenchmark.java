@@ -47,7 +47,7 @@ public class AuditRecordBenchmark {
 
     @Setup
     public void setUp() {
-        CallRecords records = new CallRecords("node-1", new Sanitizer(List.of(), 2048));
+        CallRecords records = new CallRecords("node-1", io.portcullis.redact.Sanitizer.forRecords(List.of(), 2048));
         ToolEntry tool = AuditFixture.tool("demo__search_tickets", true);
         ObjectNode args = Json.object().put("query", "status of ticket 42").put("project", "acme-web").put("limit", 20);
         args.putArray("labels").add("bug").add("login");

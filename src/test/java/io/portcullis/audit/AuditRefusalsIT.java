@@ -180,7 +180,7 @@ class AuditRefusalsIT {
         assertThat(r.path("tool").path("risk_class").asString()).isEqualTo("state_changing");
         assertThat(r.path("arguments").path("password").asString()).isEqualTo("[masked]");
         assertThat(r.path("arguments").path("ssn").asString()).isEqualTo("[masked]");
-        assertThat(r.path("arguments").path("note").asString()).isEqualTo("use Bearer [masked] for it");
+        assertThat(r.path("arguments").path("note").asString()).isEqualTo("use Bearer [masked:bearer] for it");
         assertThat(r.toString()).doesNotContain("hunter2").doesNotContain("123-45-6789").doesNotContain("abcdefghijklmnop123");
         assertThat(r.path("result").path("content_types").toString()).isEqualTo("[\"text\"]");
         assertThat(r.path("result").path("bytes").asLong()).isGreaterThan(0);

@@ -141,6 +141,29 @@ class AuditStagesTest {
         assertThat(f.log.query().trace("0af7651916cd43dd8448eb211c80319c")).hasSize(1);
     }
 
+    /**
+     * #11 item 8 (C4.1): the audit copy masks the values of the key names the issue found kept
+     * (pwd, pass, auth, creds, key, session), passwords in URLs, and secrets quoted in notes (an
+     * allowlist refusal's note stored an AWS key): the corpus's secrets appear nowhere in the record.
+     */
+    @Test
+    void item8_issueKeyNamesUrlPasswordsAndNotesAreSanitized() throws Exception {
+        ObjectNode args = Json.object().put("pwd", "pw-1").put("pass", "pw-2").put("auth", "pw-3").put("creds", "pw-4")
+                .put("key", "pw-5").put("session", "pw-6").put("dsn", "postgres://app:S3cr3tPassw0rd@db.internal:5432/prod");
+        java.util.List<String> secrets = io.portcullis.redact.Corpus.secrets();
+        var corpus = args.putArray("corpus");
+        io.portcullis.redact.Corpus.texts().forEach(corpus::add);
+        CallContext call = AuditFixture.call("dev", "alice", AuditFixture.tool("crm__get", true), args, Origin.NONE);
+        call.trail().note("argument constraint: /account AKIAIOSFODNN7EXAMPLE is not in the allowlist");
+        f.run(call, c -> AuditFixture.text("ok"));
+        String rec = f.one("SELECT body FROM audit_records WHERE call_id = '" + call.callId() + "'");
+        assertThat(rec).doesNotContain("pw-1", "pw-2", "pw-3", "pw-4", "pw-5", "pw-6", "S3cr3tPassw0rd", "AKIAIOSFODNN7EXAMPLE");
+        for (String secret : secrets) {
+            assertThat(rec).doesNotContain(secret);
+        }
+        assertThat(rec).contains("[masked:aws-access-key-id]");
+    }
+
     @Test
     void metaTraceparentWinsOverTheHttpHeader() throws Exception {
         CallContext call = AuditFixture.call("dev", "bob", AuditFixture.tool("crm__get", true), Json.object(),

@@ -191,6 +191,17 @@ class ConfigReaderTest {
         assertThat(problems("- a\n- b\n")).singleElement().asString().contains("must be a mapping");
     }
 
+    /** #11 item 15: the cap on sessions per principal has a default and is validated with its line. */
+    @Test
+    void item15_maxSessionsPerPrincipalHasADefaultAndIsValidated() throws Exception {
+        assertThat(read("upstreams:\n  demo:\n    command: [x]\n").server().maxSessionsPerPrincipal())
+                .isEqualTo(ServerSettings.DEFAULT_MAX_SESSIONS_PER_PRINCIPAL);
+        assertThat(read("server:\n  max_sessions_per_principal: 5\nupstreams:\n  demo:\n    command: [x]\n").server()
+                .maxSessionsPerPrincipal()).isEqualTo(5);
+        assertThat(problems("server:\n  max_sessions_per_principal: 0\nupstreams:\n  demo:\n    command: [x]\n"))
+                .contains("2: 'max_sessions_per_principal' must be a whole number from 1 to 100000");
+    }
+
     @Test
     void everyProblemIsReportedAtOnceWithItsLine() {
         List<String> p = problems("""
@@ -238,7 +249,7 @@ class ConfigReaderTest {
                 "4: 'tool_separator' must be 1-8 characters of [A-Za-z0-9_.-] (tool names must stay within the spec's alphabet)",
                 "5: 'max_body_bytes' must be a whole number from 1024 to 1073741824",
                 "6: 'session_idle_timeout' must be a duration such as 500ms, 30s, 5m, 1h or 7d; got '5 minutes'",
-                "7: unknown key 'colour'; expected one of [allowed_hosts, allowed_origins, data_dir, host, max_body_bytes, page_size, port, session_idle_timeout, tool_separator]",
+                "7: unknown key 'colour'; expected one of [allowed_hosts, allowed_origins, data_dir, host, max_body_bytes, max_sessions_per_principal, page_size, port, session_idle_timeout, tool_separator]",
                 "8: environment 'dev' is declared twice",
                 "8: an environment needs a 'name' of lowercase letters, digits, '-' or '_'",
                 "10: upstream name 'Demo' must be lowercase letters, digits, '-' or '_' (1-63)",

@@ -174,6 +174,22 @@ class IdentityTest {
         assertThatThrownBy(() -> auth(token, "dev")).hasMessageContaining("revoked");
     }
 
+    /**
+     * #11 item 15 (C1.3): a subject revocation also covers a token whose {@code iat} lies in the
+     * future within the clock skew (minted by an IdP whose clock runs ahead, or forged ahead on
+     * purpose): it is compared against the revocation time plus the skew.
+     */
+    @Test
+    void item15_subjectRevocationCoversATokenIssuedInTheFutureWithinTheSkew() throws Exception {
+        Instant ahead = clock.instant().plusSeconds(20); // the default skew is 30 s
+        String token = rs256(claims("erin").issueTime(Date.from(ahead)).notBeforeTime(Date.from(clock.instant())).build());
+        assertThat(auth(token, "dev").subject()).isEqualTo("erin");
+        identity.store().revokeSubject("erin", ISS, "test", "laptop stolen");
+        assertThatThrownBy(() -> auth(token, "dev")).hasMessageContaining("revoked");
+        clock.advance(Duration.ofSeconds(61)); // a token really issued after revocation + skew is accepted
+        assertThat(auth(rs256(claims("erin").build()), "dev").subject()).isEqualTo("erin");
+    }
+
     @Test
     void scopesAreRequiredPerEnvironment() throws Exception {
         String token = rs256(claims("carol").audience(List.of(AUD, AUD + "/prod")).claim("scope", "read").build());

@@ -7,6 +7,7 @@ import io.portcullis.pipeline.CallContext;
 import io.portcullis.pipeline.CallHandler;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Stage;
+import io.portcullis.redact.Sanitizer;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -19,6 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class CallLog implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger("portcullis.calls");
+    /** #11 item 8: an error can quote argument values; logged through the same sanitizer as the audit log. */
+    private static final Sanitizer ERRORS = Sanitizer.forRecords(java.util.List.of(), 2000);
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
@@ -58,7 +61,7 @@ public final class CallLog implements Stage {
                     kv("outcome", outcome),
                     kv("control", control),
                     kv("ms", Duration.between(call.started(), Instant.now()).toMillis()),
-                    error == null ? kv("error", null) : kv("error", error));
+                    error == null ? kv("error", null) : kv("error", ERRORS.text(error)));
         }
     }
 
