@@ -71,6 +71,10 @@ class Hardening10LogInjectionIT {
                 assertThat(line).as("raw control/bidi characters in: " + line)
                         .doesNotContain("\r", "\u0000", "\u001b", "\u202E");
             }
+            // #11 item 19: a text line carries the date and zone, and the call line of a refusal carries its reason
+            assertThat(log).containsPattern("(?m)^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) INFO  calls call call_id=");
+            assertThat(log.lines().filter(l -> l.contains("outcome=refused")).toList()).singleElement().asString()
+                    .contains("control=catalog").containsPattern("error=.*nope");
             assertThat(log).as("the escaped client name is on the call line")
                     .contains("evil\\r\\n" + FAKE + "\\0\\u001B[2K\\u202Eexe.txt")
                     .contains("nope\\n" + FAKE);

@@ -46,7 +46,8 @@ public final class CallLog implements Stage {
             throw e;
         } finally {
             Principal p = call.principal();
-            LOG.info("call {} {} {} {} {} {} {} {} {} {} {} {} {} {}",
+            // #11 item 19: one placeholder per value (15), so the refusal reason (error) is on the line
+            LOG.info("call {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}",
                     kv("call_id", call.callId()),
                     kv("tool", call.toolName()),
                     kv("upstream", call.trail().upstream()),
