@@ -67,8 +67,10 @@ public final class HttpServer implements AutoCloseable {
         // C4.3: with an identity section, audit readers authenticate like every admin: a principal with an admin role
         auditApi = new io.portcullis.audit.AuditApi(gateway.audit(), (req, res) -> gateway.identity().enabled()
                 ? io.portcullis.admin.AdminAccess.admin(gateway, req, res) != null : local.admit(req, res));
-        server.setHandler(new Handler.Sequence(endpoint, new WellKnown(gateway), auditApi, new io.portcullis.admin.ApprovalPage(gateway),
-                new io.portcullis.admin.ReadinessApi(gateway), new io.portcullis.admin.AdminApi(gateway), health));
+        // #11 item 9: the Host/Origin guard runs before every route (unknown paths included)
+        server.setHandler(new HostGuard(() -> gateway.config().server(), new Handler.Sequence(endpoint, new WellKnown(gateway),
+                auditApi, new io.portcullis.admin.ApprovalPage(gateway), new io.portcullis.admin.ReadinessApi(gateway),
+                new io.portcullis.admin.AdminApi(gateway), health)));
         server.setErrorHandler(new JsonErrorPage());
         server.setStopTimeout(2000);
     }
