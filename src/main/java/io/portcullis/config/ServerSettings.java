@@ -16,6 +16,9 @@ import java.util.List;
  * @param toolSeparator      between an upstream's prefix and its tool names
  * @param pageSize           items per page of aggregated lists
  * @param sessionIdleTimeout sessions idle this long are ended
+ * @param admission          bounded admission of MCP requests on this listener ({@code max_concurrent},
+ *                           {@code max_queue}, {@code queue_wait}) — #21 item 14
+ * @param drainGrace         on SIGTERM, how long calls in flight may still finish ({@code drain_grace}) — #21 item 12
  */
 public record ServerSettings(
         String host,
@@ -26,16 +29,28 @@ public record ServerSettings(
         Path dataDir,
         String toolSeparator,
         int pageSize,
-        Duration sessionIdleTimeout) {
+        Duration sessionIdleTimeout,
+        io.portcullis.resilience.AdmissionConfig admission,
+        Duration drainGrace) {
 
     public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
+    public static final Duration DEFAULT_DRAIN_GRACE = Duration.ofSeconds(20);
 
     public ServerSettings {
         allowedOrigins = List.copyOf(allowedOrigins);
         allowedHosts = List.copyOf(allowedHosts);
+        admission = admission == null ? io.portcullis.resilience.AdmissionConfig.LISTENER : admission;
+        drainGrace = drainGrace == null ? DEFAULT_DRAIN_GRACE : drainGrace;
+    }
+
+    /** With the default admission limits and grace period. */
+    public ServerSettings(String host, int port, List<String> allowedOrigins, List<String> allowedHosts, long maxBodyBytes,
+                          Path dataDir, String toolSeparator, int pageSize, Duration sessionIdleTimeout) {
+        this(host, port, allowedOrigins, allowedHosts, maxBodyBytes, dataDir, toolSeparator, pageSize, sessionIdleTimeout, null, null);
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, allowedOrigins, allowedHosts, maxBodyBytes, dataDir, toolSeparator, pageSize, sessionIdleTimeout);
+        return new ServerSettings(host, newPort, allowedOrigins, allowedHosts, maxBodyBytes, dataDir, toolSeparator, pageSize,
+                sessionIdleTimeout, admission, drainGrace);
     }
 }

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param timeout         how long a call may take before the client gets a timeout error
  * @param protocolVersion the version to ask for in {@code initialize} (a legacy version)
  * @param protocol        which era to speak: probe for 2026-07-28 and fall back, or pinned to one era
+ * @param bulkhead        how many client calls run on it at once and how many may wait ({@code max_concurrent},
+ *                        {@code max_queue}; a waiting call waits at most {@code timeout}) — #21 item 14
  */
 public record UpstreamConfig(
         String name,
@@ -32,7 +34,15 @@ public record UpstreamConfig(
         String prefix,
         Duration timeout,
         String protocolVersion,
-        Protocol protocol) {
+        Protocol protocol,
+        io.portcullis.resilience.AdmissionConfig bulkhead) {
+
+    /** With the default bulkhead (its wait the upstream's timeout). */
+    public UpstreamConfig(String name, Transport transport, List<String> command, Map<String, String> env, Path cwd, URI url,
+                          Map<String, HeaderSource> headers, String prefix, Duration timeout, String protocolVersion,
+                          Protocol protocol) {
+        this(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, null);
+    }
 
     public enum Transport { STDIO, HTTP }
 
@@ -71,6 +81,8 @@ public record UpstreamConfig(
         env = Map.copyOf(env);
         headers = Map.copyOf(headers);
         protocol = protocol == null ? Protocol.AUTO : protocol;
+        bulkhead = (bulkhead == null ? io.portcullis.resilience.AdmissionConfig.UPSTREAM : bulkhead)
+                .withMaxWait(timeout == null ? DEFAULT_TIMEOUT : timeout);
     }
 
     /**

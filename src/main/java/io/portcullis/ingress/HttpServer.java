@@ -18,6 +18,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * a restart).
  */
 public final class HttpServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpServer.class);
     private final Server server;
     private final ServerConnector connector;
     private final McpEndpoint endpoint;
@@ -25,6 +26,7 @@ public final class HttpServer implements AutoCloseable {
     private final Gateway gateway;
     private final String scheme;
     private final io.portcullis.audit.AuditApi auditApi;
+    private final LoadShedding shedding;
 
     public HttpServer(Gateway gateway, ServerSettings settings) {
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
@@ -55,11 +57,16 @@ public final class HttpServer implements AutoCloseable {
         Handler health = new Handler.Abstract() {
             @Override
             public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response, Callback callback) {
-                if (!"/healthz".equals(org.eclipse.jetty.server.Request.getPathInContext(request))) {
+                String path = org.eclipse.jetty.server.Request.getPathInContext(request);
+                boolean ready = "/readyz".equals(path);
+                if (!"/healthz".equals(path) && !ready) {
                     return false;
                 }
-                response.setStatus(200);
-                response.write(true, java.nio.ByteBuffer.wrap("ok\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), callback);
+                // /readyz turns 503 while draining (#21 item 12): a load balancer stops sending new calls here
+                boolean draining = ready && shedding.draining();
+                response.setStatus(draining ? 503 : 200);
+                response.write(true, java.nio.ByteBuffer.wrap((draining ? "draining\n" : "ok\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)), callback);
                 return true;
             }
         };
@@ -68,9 +75,11 @@ public final class HttpServer implements AutoCloseable {
         auditApi = new io.portcullis.audit.AuditApi(gateway.audit(), (req, res) -> gateway.identity().enabled()
                 ? io.portcullis.admin.AdminAccess.admin(gateway, req, res) != null : local.admit(req, res));
         // #11 item 9: the Host/Origin guard runs before every route (unknown paths included)
-        server.setHandler(new HostGuard(() -> gateway.config().server(), new Handler.Sequence(endpoint, new WellKnown(gateway),
+        // then bounded admission of MCP requests, refused fast when full or draining (#21 items 14, 12)
+        shedding = new LoadShedding(settings.admission(), new Handler.Sequence(endpoint, new WellKnown(gateway),
                 auditApi, new io.portcullis.admin.ApprovalPage(gateway), new io.portcullis.admin.ReadinessApi(gateway),
-                new io.portcullis.admin.AdminApi(gateway), health)));
+                new io.portcullis.admin.AdminApi(gateway), health));
+        server.setHandler(new HostGuard(() -> gateway.config().server(), shedding));
         server.setErrorHandler(new JsonErrorPage());
         server.setStopTimeout(2000);
     }
@@ -87,6 +96,28 @@ public final class HttpServer implements AutoCloseable {
 
     public Sessions sessions() {
         return sessions;
+    }
+
+    /**
+     * #21 item 12, the first half of a graceful stop: new MCP requests are refused at once (503,
+     * {@code Retry-After}, control {@code draining}) and {@code /readyz} answers 503; calls in flight
+     * may finish within {@code grace}. Those still running then are ended with a retryable error
+     * (control {@code draining}) by their upstreams, and their answers get a moment to reach the
+     * clients. {@link #close()} follows.
+     *
+     * @return how many MCP requests were still unanswered when the grace period ended (0: all finished)
+     */
+    public int drain(java.time.Duration grace) throws InterruptedException {
+        shedding.startDraining();
+        if (shedding.awaitIdle(grace)) {
+            return 0;
+        }
+        int cut = shedding.inFlight();
+        LOG.warn("drain: {} call(s) still in flight after the {} s grace period; ending them with a retryable error",
+                cut, grace.toSeconds());
+        gateway.upstreams().forEach(u -> u.failInFlight("the gateway is shutting down; retry the call"));
+        shedding.awaitIdle(java.time.Duration.ofSeconds(2));
+        return cut;
     }
 
     @Override
