@@ -12,8 +12,9 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The HTTP listener: the MCP endpoint, the RFC 9728 metadata, the admin API (identity and audit)
- * and {@code /healthz}. Binds loopback unless configured otherwise; speaks HTTPS (with optional
+ * The HTTP listener: the MCP endpoint, the RFC 9728 metadata, the admin API (identity and audit),
+ * {@code /healthz} and {@code /readyz} (503 while draining). In front of every route: the Host/Origin
+ * guard, then bounded admission of MCP requests; {@link #drain} is the graceful stop. Binds loopback unless configured otherwise; speaks HTTPS (with optional
  * or required client certificates) when {@code identity.tls} is configured (a change to it needs
  * a restart).
  */
