@@ -64,7 +64,12 @@ final class ApprovalsCommand implements Runnable {
                 base = (cfg.identity().tls() != null ? "https" : "http") + "://"
                         + (host.contains(":") ? "[" + host + "]" : host) + ":" + cfg.server().port();
             }
-            String token = tokenFile != null ? Files.readString(tokenFile).strip() : System.getenv("PORTCULLIS_TOKEN");
+            String token;
+            try {
+                token = tokenFile != null ? Files.readString(tokenFile).strip() : System.getenv("PORTCULLIS_TOKEN");
+            } catch (java.io.IOException e) {
+                throw new CliFailure(CliFailure.file("cannot read the token file", tokenFile, e)); // #11 item 23
+            }
             if (token == null || token.isBlank()) {
                 System.err.println("portcullis: no token: pass --token-file FILE or set PORTCULLIS_TOKEN (your own access token; "
                         + "the gateway records your decision under its subject)");

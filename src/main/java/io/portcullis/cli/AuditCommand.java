@@ -74,7 +74,7 @@ final class AuditCommand implements Runnable {
             System.err.println("portcullis: " + e.getMessage());
             return 2;
         } catch (Exception e) {
-            System.err.println("portcullis: " + e.getMessage());
+            System.err.println(CliFailure.line(e)); // one line naming the path and the fix (#11 item 23)
             return 2;
         }
     }
@@ -167,9 +167,14 @@ final class AuditCommand implements Runnable {
         @Override
         public Integer call() {
             return withStore(opt, (cfg, store) -> {
-                try (BufferedWriter w = out == null
-                        ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
-                        : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                BufferedWriter opened;
+                try {
+                    opened = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+                            : Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new CliFailure(CliFailure.file("cannot write the export file", out, e)); // #11 item 23
+                }
+                try (BufferedWriter w = opened) {
                     long n = new AuditQuery(store).export(filters.filter(Integer.MAX_VALUE), line -> {
                         try {
                             w.write(line);

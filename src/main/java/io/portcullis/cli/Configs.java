@@ -18,20 +18,26 @@ final class Configs {
 
     /** The built-in demo config, its upstream launched with this very JVM and jar. */
     static GatewayConfig demo() throws ConfigException {
+        return ConfigReader.parse(demoText(), "built-in demo config", Path.of("").toAbsolutePath(), null);
+    }
+
+    /** The built-in demo config as YAML, with this JVM and jar filled in (what {@code portcullis demo-config} prints). */
+    static String demoText() {
         String text;
         try (InputStream in = Configs.class.getResourceAsStream("/io/portcullis/demo/demo.yaml")) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("the demo config is missing from the jar", e);
+            throw new CliFailure("the demo config is missing from the jar; rebuild it (./portcullis does)");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         String jar;
         try {
             jar = Path.of(Configs.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot find the Portcullis jar for the demo upstream", e);
+            throw new CliFailure("cannot find the Portcullis jar for the demo upstream; run it with java -jar");
         }
-        text = text.replace("${java}", java.replace("\\", "\\\\")).replace("${jar}", jar.replace("\\", "\\\\"));
-        return ConfigReader.parse(text, "built-in demo config", Path.of("").toAbsolutePath(), null);
+        // JSON strings are YAML double-quoted scalars: any path survives
+        return text.replace("\"${java}\"", io.portcullis.protocol.Json.write(io.portcullis.protocol.Json.object().stringNode(java)))
+                .replace("\"${jar}\"", io.portcullis.protocol.Json.write(io.portcullis.protocol.Json.object().stringNode(jar)));
     }
 }

@@ -9,21 +9,32 @@ import picocli.CommandLine.Command;
         description = "MCP control plane: one gateway for every assistant tool call.",
         subcommands = {ServeCommand.class, StdioCommand.class, CheckCommand.class, VersionCommand.class, CatalogCommand.class,
                 DemoUpstreamCommand.class, KeysCommand.class, RevokeCommand.class, ConnectCommand.class, AuditCommand.class,
-                ApprovalsCommand.class, ReadinessCommand.class, PolicyCommand.class})
+                ApprovalsCommand.class, ReadinessCommand.class, PolicyCommand.class, DemoConfigCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
         if ("json".equalsIgnoreCase(System.getenv("PORTCULLIS_LOG_FORMAT")) && System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-json.xml");
         }
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::oneLine).execute(args);
         if (code != 0 || args.length == 0 || !isLongRunning(args[0])) {
             System.exit(code);
         }
     }
 
+    /** #21 item 11, #11 item 23: whatever a command lets escape is one line naming what failed and the fix. */
+    private static int oneLine(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if ("1".equals(System.getenv("PORTCULLIS_DEBUG"))) {
+            e.printStackTrace();
+        }
+        System.err.println(CliFailure.line(e));
+        return 1;
+    }
+
+    /** {@code stdio} ends by itself when its input ends; {@code serve} returns after a drained stop and exits 0 then. */
     private static boolean isLongRunning(String command) {
-        return command.equals("serve") || command.equals("stdio");
+        return command.equals("stdio");
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigWatcher;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.ingress.HttpServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +34,9 @@ final class ServeCommand implements Callable<Integer> {
         if (port != null) {
             cfg = cfg.withPort(port);
         }
-        Files.createDirectories(cfg.server().dataDir());
+        // #21 item 11, #11 item 23: before anything slow, each a one-line failure
+        Preflight.requireWritable(cfg.server().dataDir());
+        Preflight.requireFreePort(cfg.server().host(), cfg.server().port());
         Gateway gateway;
         try {
             gateway = new Gateway(cfg);
@@ -46,7 +47,18 @@ final class ServeCommand implements Callable<Integer> {
         HttpServer http = new HttpServer(gateway, cfg.server());
         gateway.start();
         gateway.apply(cfg);
-        http.start();
+        try {
+            http.start();
+        } catch (Exception e) {
+            // #11 item 23: a port in use is one line, and the upstreams just started are stopped
+            try {
+                http.close();
+            } catch (Exception ignored) {
+                // it never started
+            }
+            gateway.close();
+            throw new CliFailure(Preflight.portInUse(cfg.server().host(), cfg.server().port(), e));
+        }
         ConfigWatcher watcher = config == null ? null : new ConfigWatcher(config, cfg.files(), next -> {
             GatewayConfig effective = port == null ? next : next.withPort(port);
             if (effective.server().port() != gateway.config().server().port()
@@ -56,8 +68,17 @@ final class ServeCommand implements Callable<Integer> {
             gateway.apply(effective);
         });
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return;
+            }
             try {
+                // #21 item 12: stop taking calls, let those in flight finish within the grace period,
+                // end the rest with a retryable error, then close (the audit store last)
+                int cut = http.drain(gateway.config().server().drainGrace());
+                System.err.println("portcullis: stopped taking calls; " + (cut == 0 ? "every call in flight finished"
+                        : cut + " call(s) were ended with a retryable error after the grace period"));
                 if (watcher != null) {
                     watcher.close();
                 }
@@ -67,15 +88,42 @@ final class ServeCommand implements Callable<Integer> {
             }
             gateway.close();
             stopped.countDown();
+        };
+        // SIGTERM and SIGINT drain and then exit 0; the hook covers any other way the JVM is told to end
+        for (String signal : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> Thread.ofPlatform().name("drain").start(stop));
+            } catch (IllegalArgumentException e) {
+                // the JVM keeps this signal (-Xrs): the shutdown hook drains instead
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.run();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }, "shutdown"));
         List<String> notReady = gateway.awaitUpstreams(Duration.ofSeconds(20));
-        banner(cfg, http.port(), notReady);
+        banner(cfg, http.port(), notReady, suggestedTool(gateway, cfg));
         stopped.await();
         return 0;
     }
 
 
-    private static void banner(GatewayConfig cfg, int port, List<String> notReady) {
+    /**
+     * #11 item 23: the tool the banner suggests calling exists in the config it runs: a tool of the
+     * catalog offered in the default environment, read-only first; null when there is none.
+     */
+    static String suggestedTool(Gateway gateway, GatewayConfig cfg) {
+        String env = cfg.defaultEnvironment().name();
+        var offered = gateway.catalog().tools().stream().filter(t -> t.enabledIn(env)).toList();
+        return offered.stream().filter(t -> t.risk() == io.portcullis.catalog.RiskClass.READ_ONLY).findFirst()
+                .or(() -> offered.stream().findFirst()).map(io.portcullis.catalog.ToolEntry::name).orElse(null);
+    }
+
+    private static void banner(GatewayConfig cfg, int port, List<String> notReady, String tool) {
         String base = "http://" + (cfg.server().host().contains(":") ? "[" + cfg.server().host() + "]" : cfg.server().host()) + ":" + port;
         StringBuilder b = new StringBuilder();
         b.append("\nPortcullis is listening on ").append(base).append("/mcp")
@@ -97,9 +145,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         b.append("\nList the tools with the MCP Inspector:\n")
                 .append("  npx @modelcontextprotocol/inspector --cli ").append(base).append("/mcp --transport http --method tools/list\n")
-                .append("Call one:\n")
-                .append("  npx @modelcontextprotocol/inspector --cli ").append(base)
-                .append("/mcp --transport http --method tools/call --tool-name demo__search_tickets --tool-arg query=login\n")
+                .append(tool == null ? "" : "Call one:\n  npx @modelcontextprotocol/inspector --cli " + base
+                        + "/mcp --transport http --method tools/call --tool-name " + tool
+                        + (tool.equals("demo__search_tickets") ? " --tool-arg query=login" : "") + "\n")
                 .append("Or open the Inspector UI (npx @modelcontextprotocol/inspector), choose Streamable HTTP and enter ")
                 .append(base).append("/mcp\n");
         System.err.println(b);

@@ -8,7 +8,6 @@ import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -40,7 +39,7 @@ final class StdioCommand implements Callable<Integer> {
             System.err.println("portcullis: environment '" + environment + "' is not declared in the config");
             return 1;
         }
-        Files.createDirectories(cfg.server().dataDir());
+        Preflight.requireWritable(cfg.server().dataDir()); // #21 item 11
         Gateway opened;
         try {
             opened = new Gateway(cfg);

@@ -1,6 +1,7 @@
 package io.portcullis.config;
 
 import io.portcullis.protocol.ProtocolVersion;
+import io.portcullis.resilience.AdmissionConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -96,7 +97,8 @@ public final class ConfigReader {
         String p = "/server";
         f.isObject(n, p, "'server'");
         f.onlyKeys(n, p, Set.of("host", "port", "allowed_origins", "allowed_hosts", "max_body_bytes", "data_dir",
-                "tool_separator", "page_size", "session_idle_timeout", "max_sessions_per_principal"));
+                "tool_separator", "page_size", "session_idle_timeout", "max_sessions_per_principal", "max_concurrent",
+                "max_queue", "queue_wait", "drain_grace"));
         String host = f.string(n, "host", p, "127.0.0.1");
         int port = (int) f.integer(n, "port", p, 8080, 0, 65535);
         long maxBody = f.integer(n, "max_body_bytes", p, ServerSettings.DEFAULT_MAX_BODY, 1024, 1L << 30);
@@ -109,8 +111,14 @@ public final class ConfigReader {
         // #11 item 15: one token must not open sessions without bound (4,000 were opened with one)
         int maxSessions = (int) f.integer(n, "max_sessions_per_principal", p, ServerSettings.DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, 1, 100_000);
         Path dataDir = base.resolve(f.string(n, "data_dir", p, "data")).normalize();
+        // #21 item 14: bounded admission of MCP requests on this listener; #21 item 12: the SIGTERM grace period
+        AdmissionConfig admission = new AdmissionConfig(
+                (int) f.integer(n, "max_concurrent", p, AdmissionConfig.LISTENER.maxConcurrent(), 1, 1_000_000),
+                (int) f.integer(n, "max_queue", p, AdmissionConfig.LISTENER.maxQueue(), 0, 1_000_000),
+                f.duration(n, "queue_wait", p, AdmissionConfig.LISTENER.maxWait()));
+        Duration grace = f.duration(n, "drain_grace", p, ServerSettings.DEFAULT_DRAIN_GRACE);
         return new ServerSettings(host, port, f.strings(n, "allowed_origins", p), f.strings(n, "allowed_hosts", p),
-                maxBody, dataDir, sep, pageSize, idle, maxSessions);
+                maxBody, dataDir, sep, pageSize, idle, maxSessions, admission, grace);
     }
 
     private static StoreConfig store(Fields f, JsonNode n, ServerSettings server) {
@@ -195,7 +203,7 @@ public final class ConfigReader {
                 continue;
             }
             f.onlyKeys(u, p, Set.of("command", "args", "env", "cwd", "url", "headers", "prefix", "timeout", "protocol_version",
-                    "protocol", "inherit_env", "max_line_bytes", "protocol_tolerance", "roots"));
+                    "protocol", "inherit_env", "max_line_bytes", "protocol_tolerance", "roots", "max_concurrent", "max_queue"));
             List<String> command = new ArrayList<>(f.strings(u, "command", p));
             command.addAll(f.strings(u, "args", p));
             String url = f.string(u, "url", p, null);
@@ -256,9 +264,13 @@ public final class ConfigReader {
                     yield UpstreamConfig.Protocol.AUTO;
                 }
             };
+            // #21 item 14: the upstream's bulkhead (a waiting call waits at most the upstream's timeout)
+            AdmissionConfig bulkhead = new AdmissionConfig(
+                    (int) f.integer(u, "max_concurrent", p, AdmissionConfig.UPSTREAM.maxConcurrent(), 1, 100_000),
+                    (int) f.integer(u, "max_queue", p, AdmissionConfig.UPSTREAM.maxQueue(), 0, 1_000_000), timeout);
             UpstreamConfig.Stdio stdio = stdio(f, u, p, transport);
             out.put(name, new UpstreamConfig(name, transport, command, env, cwd == null ? null : base.resolve(cwd).normalize(),
-                    uri, headers, prefix, timeout, version, protocol, stdio, RootsReader.explicit(f, u, p, base)));
+                    uri, headers, prefix, timeout, version, protocol, stdio, RootsReader.explicit(f, u, p, base), bulkhead));
         }
         return out;
     }

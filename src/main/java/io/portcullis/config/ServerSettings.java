@@ -17,6 +17,9 @@ import java.util.List;
  * @param pageSize           items per page of aggregated lists
  * @param sessionIdleTimeout sessions idle this long are ended
  * @param maxSessionsPerPrincipal open legacy sessions one caller (issuer, subject, kind) may hold at once (#11 item 15)
+ * @param admission          bounded admission of MCP requests on this listener ({@code max_concurrent},
+ *                           {@code max_queue}, {@code queue_wait}) — #21 item 14
+ * @param drainGrace         on SIGTERM, how long calls in flight may still finish ({@code drain_grace}) — #21 item 12
  */
 public record ServerSettings(
         String host,
@@ -28,25 +31,31 @@ public record ServerSettings(
         String toolSeparator,
         int pageSize,
         Duration sessionIdleTimeout,
-        int maxSessionsPerPrincipal) {
+        int maxSessionsPerPrincipal,
+        io.portcullis.resilience.AdmissionConfig admission,
+        Duration drainGrace) {
 
     public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
     public static final int DEFAULT_MAX_SESSIONS_PER_PRINCIPAL = 64;
-
-    /** The settings with the default session cap. */
-    public ServerSettings(String host, int port, List<String> allowedOrigins, List<String> allowedHosts, long maxBodyBytes,
-                          Path dataDir, String toolSeparator, int pageSize, Duration sessionIdleTimeout) {
-        this(host, port, allowedOrigins, allowedHosts, maxBodyBytes, dataDir, toolSeparator, pageSize, sessionIdleTimeout,
-                DEFAULT_MAX_SESSIONS_PER_PRINCIPAL);
-    }
+    public static final Duration DEFAULT_DRAIN_GRACE = Duration.ofSeconds(20);
 
     public ServerSettings {
         allowedOrigins = List.copyOf(allowedOrigins);
         allowedHosts = List.copyOf(allowedHosts);
+        admission = admission == null ? io.portcullis.resilience.AdmissionConfig.LISTENER : admission;
+        drainGrace = drainGrace == null ? DEFAULT_DRAIN_GRACE : drainGrace;
+        maxSessionsPerPrincipal = maxSessionsPerPrincipal <= 0 ? DEFAULT_MAX_SESSIONS_PER_PRINCIPAL : maxSessionsPerPrincipal;
+    }
+
+    /** With the default session cap, admission limits and grace period. */
+    public ServerSettings(String host, int port, List<String> allowedOrigins, List<String> allowedHosts, long maxBodyBytes,
+                          Path dataDir, String toolSeparator, int pageSize, Duration sessionIdleTimeout) {
+        this(host, port, allowedOrigins, allowedHosts, maxBodyBytes, dataDir, toolSeparator, pageSize, sessionIdleTimeout,
+                DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, null, null);
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, allowedOrigins, allowedHosts, maxBodyBytes, dataDir, toolSeparator, pageSize, sessionIdleTimeout,
-                maxSessionsPerPrincipal);
+        return new ServerSettings(host, newPort, allowedOrigins, allowedHosts, maxBodyBytes, dataDir, toolSeparator, pageSize,
+                sessionIdleTimeout, maxSessionsPerPrincipal, admission, drainGrace);
     }
 }

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param protocol        which era to speak: probe for 2026-07-28 and fall back, or pinned to one era
  * @param stdio           stdio: what the child inherits and how much protocol abuse is tolerated
  * @param roots           what the gateway answers the upstream's {@code roots/list} with (#11 item 1)
+ * @param bulkhead        how many client calls run on it at once and how many may wait ({@code max_concurrent},
+ *                        {@code max_queue}; a waiting call waits at most {@code timeout}) — #21 item 14
  */
 public record UpstreamConfig(
         String name,
@@ -36,7 +38,8 @@ public record UpstreamConfig(
         String protocolVersion,
         Protocol protocol,
         Stdio stdio,
-        UpstreamRoots roots) {
+        UpstreamRoots roots,
+        io.portcullis.resilience.AdmissionConfig bulkhead) {
 
     public enum Transport { STDIO, HTTP }
 
@@ -77,13 +80,15 @@ public record UpstreamConfig(
         protocol = protocol == null ? Protocol.AUTO : protocol;
         stdio = stdio == null ? Stdio.DEFAULTS : stdio;
         roots = roots == null ? UpstreamRoots.NONE : roots;
+        bulkhead = (bulkhead == null ? io.portcullis.resilience.AdmissionConfig.UPSTREAM : bulkhead)
+                .withMaxWait(timeout == null ? DEFAULT_TIMEOUT : timeout);
     }
 
     /** An upstream with the default stdio settings. */
     public UpstreamConfig(String name, Transport transport, List<String> command, Map<String, String> env, Path cwd, URI url,
                           Map<String, HeaderSource> headers, String prefix, Duration timeout, String protocolVersion, Protocol protocol) {
         this(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, Stdio.DEFAULTS,
-                UpstreamRoots.NONE);
+                UpstreamRoots.NONE, null);
     }
 
     /**
@@ -114,12 +119,13 @@ public record UpstreamConfig(
     public boolean sameConnectionAs(UpstreamConfig next) {
         Stdio s = new Stdio(next.stdio.inheritEnv, next.stdio.maxLineBytes, stdio.protocolTolerance);
         return equals(new UpstreamConfig(next.name, next.transport, next.command, next.env, next.cwd, next.url, next.headers,
-                next.prefix, timeout, next.protocolVersion, next.protocol, s, next.roots));
+                next.prefix, timeout, next.protocolVersion, next.protocol, s, next.roots, next.bulkhead));
     }
 
     /** The same upstream, answering {@code roots/list} with {@code next}. */
     public UpstreamConfig withRoots(UpstreamRoots next) {
-        return new UpstreamConfig(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, stdio, next);
+        return new UpstreamConfig(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, stdio, next,
+                bulkhead);
     }
 
     /**

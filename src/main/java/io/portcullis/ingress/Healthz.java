@@ -23,6 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code unhealthy} (503): the store does not answer within {@value #STORE_WAIT_MS} ms, or no
  *       upstream is ready: every call would fail.</li>
  * </ul>
+ * {@code GET /readyz} (for load balancers and Kubernetes) answers the same body, and 503 as soon as
+ * the node is draining after SIGTERM (#21 item 12), so that no new call is sent here.
  * The body is unauthenticated, so it carries counts only: upstream names, states and errors are
  * for admins ({@code /admin/api/upstreams}). The store is probed at most once per second, so the
  * endpoint cannot be used to hammer the database.
@@ -32,17 +34,28 @@ final class Healthz extends Handler.Abstract {
     private static final long PROBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Gateway gateway;
+    private final java.util.function.BooleanSupplier draining;
     private volatile CompletableFuture<String> probe;
     private volatile long probedAt;
 
-    Healthz(Gateway gateway) {
+    Healthz(Gateway gateway, java.util.function.BooleanSupplier draining) {
         this.gateway = gateway;
+        this.draining = draining;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        if (!"/healthz".equals(Request.getPathInContext(request))) {
+        String path = Request.getPathInContext(request);
+        boolean readyz = "/readyz".equals(path);
+        if (!"/healthz".equals(path) && !readyz) {
             return false;
+        }
+        if (readyz && draining.getAsBoolean()) {
+            response.setStatus(503);
+            response.getHeaders().put("Content-Type", "application/json");
+            response.getHeaders().put("Cache-Control", "no-store");
+            response.write(true, ByteBuffer.wrap("{\"status\":\"draining\"}\n".getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
         }
         String store = store();
         int ready = 0;

@@ -12,12 +12,14 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The HTTP listener: the MCP endpoint, the RFC 9728 metadata, the admin API (identity and audit)
- * and {@code /healthz}. Binds loopback unless configured otherwise; speaks HTTPS (with optional
+ * The HTTP listener: the MCP endpoint, the RFC 9728 metadata, the admin API (identity and audit),
+ * {@code /healthz} and {@code /readyz} (503 while draining). In front of every route: the Host/Origin
+ * guard, then bounded admission of MCP requests; {@link #drain} is the graceful stop. Binds loopback unless configured otherwise; speaks HTTPS (with optional
  * or required client certificates) when {@code identity.tls} is configured (a change to it needs
  * a restart).
  */
 public final class HttpServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpServer.class);
     private final Server server;
     private final ServerConnector connector;
     private final McpEndpoint endpoint;
@@ -25,6 +27,7 @@ public final class HttpServer implements AutoCloseable {
     private final Gateway gateway;
     private final String scheme;
     private final io.portcullis.audit.AuditApi auditApi;
+    private final LoadShedding shedding;
 
     public HttpServer(Gateway gateway, ServerSettings settings) {
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
@@ -57,13 +60,17 @@ public final class HttpServer implements AutoCloseable {
         sessions = new Sessions(() -> gateway.config().server().sessionIdleTimeout());
         gateway.onEvent(sessions::onGatewayEvent);
         endpoint = new McpEndpoint(new Dispatcher(gateway), sessions);
-        Handler health = new Healthz(gateway);
+        Handler health = new Healthz(gateway, this::draining);
         var local = io.portcullis.audit.AuditApi.tokenOrLoopback(() -> gateway.config().audit());
         // C4.3: with an identity section, audit readers authenticate like every admin: a principal with an admin role
         auditApi = new io.portcullis.audit.AuditApi(gateway.audit(), (req, res) -> gateway.identity().enabled()
                 ? io.portcullis.admin.AdminAccess.admin(gateway, req, res) != null : local.admit(req, res));
-        server.setHandler(new Handler.Sequence(endpoint, new WellKnown(gateway), auditApi, new io.portcullis.admin.ApprovalPage(gateway),
-                new io.portcullis.admin.ReadinessApi(gateway), new io.portcullis.admin.AdminApi(gateway), health));
+        // #11 item 9: the Host/Origin guard runs before every route (unknown paths included)
+        // then bounded admission of MCP requests, refused fast when full or draining (#21 items 14, 12)
+        shedding = new LoadShedding(settings.admission(), new Handler.Sequence(endpoint, new WellKnown(gateway),
+                auditApi, new io.portcullis.admin.ApprovalPage(gateway), new io.portcullis.admin.ReadinessApi(gateway),
+                new io.portcullis.admin.AdminApi(gateway), health));
+        server.setHandler(new HostGuard(() -> gateway.config().server(), shedding));
         server.setErrorHandler(new JsonErrorPage());
         server.setStopTimeout(2000);
     }
@@ -82,11 +89,38 @@ public final class HttpServer implements AutoCloseable {
         return sessions;
     }
 
+    /**
+     * #21 item 12, the first half of a graceful stop: new MCP requests are refused at once (503,
+     * {@code Retry-After}, control {@code draining}) and {@code /readyz} answers 503; calls in flight
+     * may finish within {@code grace}. Those still running then are ended with a retryable error
+     * (control {@code draining}) by their upstreams, and their answers get a moment to reach the
+     * clients. {@link #close()} follows.
+     *
+     * @return how many MCP requests were still unanswered when the grace period ended (0: all finished)
+     */
+    public int drain(java.time.Duration grace) throws InterruptedException {
+        shedding.startDraining();
+        if (shedding.awaitIdle(grace)) {
+            return 0;
+        }
+        int cut = shedding.inFlight();
+        LOG.warn("drain: {} call(s) still in flight after the {} s grace period; ending them with a retryable error",
+                cut, grace.toSeconds());
+        gateway.upstreams().forEach(u -> u.failInFlight("the gateway is shutting down; retry the call"));
+        shedding.awaitIdle(java.time.Duration.ofSeconds(2));
+        return cut;
+    }
+
     @Override
     public void close() throws Exception {
         sessions.close();
         endpoint.close();
         auditApi.close();
         server.stop();
+    }
+
+    /** Whether SIGTERM started the drain (for {@code /readyz}). */
+    private boolean draining() {
+        return shedding.draining();
     }
 }

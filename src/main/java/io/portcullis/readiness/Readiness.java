@@ -63,8 +63,10 @@ public final class Readiness {
         ReadinessConfig rc = config.readiness();
         // the reader refuses overrides of production environments; this keeps it so for any other caller
         String override = env.production() ? null : rc.overrides().get(env.name());
-        boolean closed = rc.enforce() && !failing.isEmpty() && override == null;
-        return new Gate(closed, failing, rc.enforce(), override);
+        // #11 item 7: likewise 'enforce: false' (which the reader refuses beside production) never opens production
+        boolean enforced = rc.enforce() || env.production();
+        boolean closed = enforced && !failing.isEmpty() && override == null;
+        return new Gate(closed, failing, enforced, override);
     }
 
     private static List<Line> safely(java.util.function.Function<Facts, List<Line>> checks, Facts f, String section) {

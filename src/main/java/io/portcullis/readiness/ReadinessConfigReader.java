@@ -58,6 +58,13 @@ public final class ReadinessConfigReader {
         if (f.isObject(g, gp, "'gate'")) {
             f.onlyKeys(g, gp, Set.of("enforce", "list", "override"));
             enforce = f.bool(g, "enforce", gp, true);
+            EnvironmentConfig prod = envs.stream().filter(EnvironmentConfig::production).findFirst().orElse(null);
+            if (!enforce && prod != null) {
+                // #11 item 7, G1: no setting opens the gate of a production environment
+                f.problem(gp + "/enforce", "'enforce: false' is refused: environment '" + prod.name() + "' is production, and no "
+                        + "setting opens the readiness gate there (G1); remove it, or switch the gate off only in a config "
+                        + "without production environments");
+            }
             String mode = f.string(g, "list", gp, "hide");
             switch (mode) {
                 case "hide" -> list = ReadinessConfig.ListMode.HIDE;

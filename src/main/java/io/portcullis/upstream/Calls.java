@@ -96,8 +96,13 @@ final class Calls {
     }
 
     void failAll(String upstream, String why) {
+        failAll(upstream, "upstream", why);
+    }
+
+    /** Fails every call in flight with {@code control} named (e.g. {@code draining} when the gateway stops). */
+    void failAll(String upstream, String control, String why) {
         pending.values().forEach(p -> p.response().completeExceptionally(
-                new GatewayException.UpstreamFailure("upstream", upstream, why)));
+                new GatewayException.UpstreamFailure(control, upstream, why)));
     }
 
     /**

@@ -6,6 +6,8 @@ import io.portcullis.pipeline.Relay;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import io.portcullis.protocol.ProtocolException;
+import io.portcullis.resilience.Admission;
+import io.portcullis.resilience.Overloaded;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -62,6 +64,7 @@ public final class Upstream implements AutoCloseable {
     private final CallHealth health = new CallHealth();
     /** System.nanoTime() of the next connection attempt while DOWN (for "retry in N s"). */
     private volatile long nextAttemptNanos;
+    private final Admission bulkhead;
     private final AtomicLong ids = new AtomicLong();
     private volatile Connection connection;
     private volatile State state = State.STARTING;
@@ -87,6 +90,7 @@ public final class Upstream implements AutoCloseable {
         this.listener = listener;
         this.http = http;
         this.negotiation = new Negotiation(config, calls, ids, HANDSHAKE_TIMEOUT);
+        this.bulkhead = Admission.of("upstream " + config.name(), "bulkhead", config.bulkhead());
         this.subscriptions = new Subscriptions(config.name(),
                 (params, timeout, relay) -> send("subscriptions/listen", params, timeout, relay), this::refreshListing);
     }
@@ -353,7 +357,25 @@ public final class Upstream implements AutoCloseable {
                 default -> { }
             }
         }
-        return send(method, params, timeout, relay);
+        // #21 item 14: the upstream's bulkhead; a queued call waits at most the upstream's timeout for a slot
+        try (Admission.Permit permit = bulkhead.enter()) {
+            return send(method, params, timeout, relay);
+        } catch (Overloaded o) {
+            throw new GatewayException.UpstreamFailure(o.control(), name(), o.getMessage());
+        }
+    }
+
+    /**
+     * #21 item 12: the gateway is stopping and its grace period is over: every call still waiting for
+     * this upstream ends now with a retryable error (control {@code draining}) instead of a cut connection.
+     */
+    public void failInFlight(String why) {
+        calls.failAll(name(), "draining", why);
+    }
+
+    /** Calls of clients running on this upstream now (its bulkhead's slots in use). */
+    public int inFlight() {
+        return bulkhead.inFlight();
     }
 
     /**

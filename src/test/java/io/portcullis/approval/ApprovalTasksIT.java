@@ -216,7 +216,8 @@ class ApprovalTasksIT {
         // a second gateway whose irreversible tool answers with the params it received
         String upstream = "  fault: {command: " + io.portcullis.it.TestGateway.list(
                 io.portcullis.it.JvmPeers.testMain(io.portcullis.it.FaultServer.class)) + "}";
-        String catalog = "catalog:\n  unlisted: allow\n  tools:\n    fault__params: {risk: irreversible}\n";
+        String catalog = ApprovalWorld.readyCatalog("    fault: {owner: {team: qa, oncall: \"pager:qa\"}}\n",
+                "    fault__params: {purpose: Shows the params it received., risk: irreversible}\n");
         try (ApprovalWorld v = new ApprovalWorld(dir.resolve("data"), catalog, upstream)) {
             ApprovalWorld.Session alice = v.session(v.token("alice", List.of("engineering"), "prod"), "prod");
             JsonNode created = alice.request("tools/call", call("fault__params", Json.object().put("marker", "strip-check"), true));

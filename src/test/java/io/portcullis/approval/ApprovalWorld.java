@@ -73,7 +73,48 @@ final class ApprovalWorld implements AutoCloseable {
         return "http://127.0.0.1:" + idp.baseUrl().port();
     }
 
-    String yaml(String waitFor) {
+    /**
+     * #11 item 7: nothing opens the G1 gate of a production environment, so the approval tests'
+     * {@code prod} is made ready like a real deployment: every tool in the catalog with an owner, a
+     * purpose, a class and constraints (C2.1-C2.3), a configured audit signing key and retention (C4.2) and the
+     * declared rotation steps and playbook (C1.3, C4.4).
+     */
+    static String readyCatalog(String moreOwners, String moreTools) {
+        return """
+                catalog:
+                  unlisted: hide
+                  upstreams:
+                    demo: {owner: {team: support-platform, oncall: "pager:support-platform"}}
+                %s  tools:
+                    demo__echo: {purpose: Connectivity check., risk: read_only}
+                    demo__search_tickets: {purpose: Find tickets., risk: read_only}
+                    demo__create_ticket:
+                      purpose: File tickets.
+                      risk: state_changing
+                      constraints: {project: {max_length: 64}, title: {max_length: 200}}
+                    demo__delete_project:
+                      purpose: Clean up projects.
+                      risk: irreversible
+                      constraints: {project: {max_length: 64}}
+                %s""".formatted(moreOwners, moreTools);
+    }
+
+    private String readySections() throws java.io.IOException {
+        Path key = dataDir.resolveSibling(dataDir.getFileName() + "-audit.key");
+        if (!java.nio.file.Files.exists(key)) {
+            io.portcullis.audit.SigningKeys.generate(key);
+        }
+        return (extraYaml.contains("catalog:") ? "" : readyCatalog("", "")) + """
+                audit:
+                  signing_key: %s
+                  default_retention: 90d
+                readiness:
+                  rotation: docs/rotation.md
+                  playbook: docs/playbook.md
+                """.formatted(Json.write(Json.object().stringNode(key.toString())));
+    }
+
+    String yaml(String waitFor) throws java.io.IOException {
         return """
                 server: {host: 127.0.0.1, port: 0, data_dir: %s}
                 environments: [dev, {name: prod, production: true}]
@@ -91,8 +132,8 @@ final class ApprovalWorld implements AutoCloseable {
                   wait: %s
                   progress_interval: 200ms
                 %s
-                """.formatted(Json.write(Json.object().stringNode(dataDir.toString())), TestGateway.list(JvmPeers.demo()), extraUpstreams,
-                idpBase(), idpBase(), extraIssuers, waitFor, extraYaml).replace("{IDP}", idpBase());
+                %s""".formatted(Json.write(Json.object().stringNode(dataDir.toString())), TestGateway.list(JvmPeers.demo()), extraUpstreams,
+                idpBase(), idpBase(), extraIssuers, waitFor, extraYaml, readySections()).replace("{IDP}", idpBase());
     }
 
     /** Applies the same config with another {@code approvals.wait}, as a reload does. */

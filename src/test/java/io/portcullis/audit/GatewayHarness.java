@@ -31,6 +31,7 @@ final class GatewayHarness implements AutoCloseable {
                   - dev
                   - name: prod
                     production: true
+                  - staging
                 upstreams:
                   demo:
                     command: [%1$s, -cp, %2$s, io.portcullis.demo.DemoServer]

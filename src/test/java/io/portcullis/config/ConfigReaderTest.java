@@ -249,7 +249,7 @@ class ConfigReaderTest {
                 "4: 'tool_separator' must be 1-8 characters of [A-Za-z0-9_.-] (tool names must stay within the spec's alphabet)",
                 "5: 'max_body_bytes' must be a whole number from 1024 to 1073741824",
                 "6: 'session_idle_timeout' must be a duration such as 500ms, 30s, 5m, 1h or 7d; got '5 minutes'",
-                "7: unknown key 'colour'; expected one of [allowed_hosts, allowed_origins, data_dir, host, max_body_bytes, max_sessions_per_principal, page_size, port, session_idle_timeout, tool_separator]",
+                "7: unknown key 'colour'; expected one of [allowed_hosts, allowed_origins, data_dir, drain_grace, host, max_body_bytes, max_concurrent, max_queue, max_sessions_per_principal, page_size, port, queue_wait, session_idle_timeout, tool_separator]",
                 "8: environment 'dev' is declared twice",
                 "8: an environment needs a 'name' of lowercase letters, digits, '-' or '_'",
                 "10: upstream name 'Demo' must be lowercase letters, digits, '-' or '_' (1-63)",
@@ -330,5 +330,28 @@ class ConfigReaderTest {
         assertThat(u.shownUrl()).isEqualTo("https://crm.example:8443/mcp");
         assertThat(u.scrub("cannot reach " + u.url() + " (refused)")).isEqualTo("cannot reach https://crm.example:8443/mcp (refused)");
         assertThat(u.scrub(null)).isNull();
+    }
+
+    /** #21 items 12 and 14: the listener's admission and grace period, an upstream's bulkhead; checked with their lines. */
+    @Test
+    void item14_admissionAndBulkheadKeysAreReadAndChecked() throws Exception {
+        GatewayConfig c = ConfigReader.parse("""
+                server: {max_concurrent: 10, max_queue: 5, queue_wait: 250ms, drain_grace: 7s}
+                upstreams:
+                  a: {command: x, timeout: 9s, max_concurrent: 3, max_queue: 0}
+                  b: {command: y}
+                """, "t.yaml", java.nio.file.Path.of("."), null);
+        assertThat(c.server().admission()).isEqualTo(new io.portcullis.resilience.AdmissionConfig(10, 5, java.time.Duration.ofMillis(250)));
+        assertThat(c.server().drainGrace()).isEqualTo(java.time.Duration.ofSeconds(7));
+        assertThat(c.upstreams().get("a").bulkhead()).isEqualTo(new io.portcullis.resilience.AdmissionConfig(3, 0, java.time.Duration.ofSeconds(9)));
+        assertThat(c.upstreams().get("b").bulkhead().maxConcurrent()).isEqualTo(io.portcullis.resilience.AdmissionConfig.UPSTREAM.maxConcurrent());
+        assertThatThrownBy(() -> ConfigReader.parse("""
+                server: {max_concurrent: 0}
+                upstreams:
+                  a: {command: x, max_queue: -1}
+                """, "t.yaml", java.nio.file.Path.of("."), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("t.yaml:1: 'max_concurrent' must be a whole number from 1")
+                .hasMessageContaining("t.yaml:3: 'max_queue' must be a whole number from 0");
     }
 }

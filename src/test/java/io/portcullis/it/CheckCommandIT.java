@@ -73,4 +73,25 @@ class CheckCommandIT {
             assertThat(p.nextLine()).contains("OK (1 upstreams, 2 environments, 1 tool settings)");
         }
     }
+
+    /**
+     * #11 item 7: with {@code production: true} and {@code readiness.gate.enforce: false} an anonymous
+     * caller created a ticket in production. No setting opens the gate there: check refuses the file.
+     */
+    @Test
+    void item7_checkRefusesAGateSwitchedOffBesideAProductionEnvironment() throws Exception {
+        try (StdioPeer p = check("""
+                environments: [dev, {name: prod, production: true}]
+                upstreams:
+                  demo:
+                    command: %s
+                readiness:
+                  gate:
+                    enforce: false
+                """.formatted(TestGateway.list(JvmPeers.demo())))) {
+            assertThat(p.closeInputAndWait(Duration.ofSeconds(30))).isEqualTo(1);
+            assertThat(p.nextLine()).startsWith(dir.resolve("gw.yaml") + ":7: 'enforce: false'")
+                    .contains("'prod' is production");
+        }
+    }
 }

@@ -96,7 +96,39 @@ public final class TestGateway implements AutoCloseable {
         String out = hasCatalog ? yaml : yaml + "\ncatalog: {unlisted: allow}\n";
         // nor about the readiness gate (G1): tests of the gate bring their own readiness section
         boolean hasReadiness = yaml.startsWith("readiness:") || yaml.contains("\nreadiness:");
-        return hasReadiness ? out : out + "\nreadiness: {gate: {enforce: false}}\n";
+        if (hasReadiness) {
+            return out;
+        }
+        // #11 item 7: beside a production environment the gate cannot be switched off (the reader refuses
+        // it): the other environments are opened with overrides, and production stays gated, so a test that
+        // changes things there must make production ready (identity, catalog, policy, audit)
+        List<String> open = openableEnvironments(yaml);
+        if (open == null) {
+            return out + "\nreadiness: {gate: {enforce: false}}\n";
+        }
+        StringBuilder r = new StringBuilder("\nreadiness:\n  gate:\n    override:\n");
+        open.forEach(e -> r.append("      - {env: ").append(e).append(", reason: a test of something else than the G1 gate}\n"));
+        return open.isEmpty() ? out : out + r;
+    }
+
+    /** The non-production environments of a config that declares a production one; null when it declares none. */
+    private static List<String> openableEnvironments(String yaml) {
+        tools.jackson.databind.JsonNode envs;
+        try {
+            envs = new tools.jackson.dataformat.yaml.YAMLMapper().readTree(yaml).path("environments");
+        } catch (RuntimeException e) {
+            return null; // a test of broken YAML: the reader says what is wrong
+        }
+        List<String> open = new java.util.ArrayList<>();
+        boolean production = false;
+        for (tools.jackson.databind.JsonNode e : envs) {
+            if (e.path("production").asBoolean(false)) {
+                production = true;
+            } else {
+                open.add(e.isString() ? e.asString() : e.path("name").asString());
+            }
+        }
+        return production ? open : null;
     }
 
     private static GatewayConfig onFreePort(GatewayConfig c) {

@@ -242,7 +242,8 @@ class ReadinessTest {
     @Test
     void theGateCanBeSwitchedOffOrOverriddenOutsideProductionOnly() throws Exception {
         String failing = replace(READY, "  signing_key: keys/audit.pem\n", "");
-        assertThat(report(failing + "  gate: {enforce: false}\n").gate("dev").closed()).isFalse();
+        String noProduction = replace(failing, "  - {name: prod, production: true}\n", "  - prod\n");
+        assertThat(report(noProduction + "  gate: {enforce: false}\n").gate("dev").closed()).isFalse();
         Report overridden = report(failing + "  gate:\n    override: [{env: dev, reason: integration week}]\n");
         assertThat(overridden.gate("dev").closed()).isFalse();
         assertThat(overridden.gate("dev").overrideReason()).isEqualTo("integration week");
@@ -252,6 +253,32 @@ class ReadinessTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("production");
         assertThatThrownBy(() -> config(failing + "  gate:\n    override: [{env: dev}]\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("reason");
+    }
+
+    /** #11 item 7: with a production environment, {@code enforce: false} is a config error (check refuses it). */
+    @Test
+    void item7_theGateCannotBeSwitchedOffWhileAnEnvironmentIsProduction() throws Exception {
+        String failing = replace(READY, "  signing_key: keys/audit.pem\n", "");
+        assertThatThrownBy(() -> config(failing + "  gate: {enforce: false}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'enforce: false'")
+                .hasMessageContaining("'prod' is production");
+    }
+
+    /** #11 item 7, at the mechanism: whatever the config record says, a production environment's gate is enforced. */
+    @Test
+    void item7_aProductionGateIsEnforcedWhateverTheConfigRecordSays() throws Exception {
+        String failing = replace(READY, "  signing_key: keys/audit.pem\n", "");
+        GatewayConfig c = config(failing);
+        ReadinessConfig rc = c.readiness();
+        ReadinessConfig off = new ReadinessConfig(rc.boundaryOwner(), rc.review(), rc.playbook(), rc.conversationPolicy(),
+                rc.rotation(), false, rc.list(), Map.of("prod", "built without the reader"));
+        GatewayConfig forged = new GatewayConfig(c.source(), c.server(), c.environments(), c.upstreams(), c.tools(), c.store(),
+                c.catalog(), c.files(), c.policy(), c.identity(), c.audit(), c.approvals(), off);
+        Report r = Readiness.evaluate(forged, Catalogs.of(forged, Map.of("tickets", ticketTools())), Policy.compile(forged.policy()), true, STANDARD);
+        assertThat(r.gate("prod").closed()).isTrue();
+        assertThat(r.gate("prod").enforced()).isTrue();
+        assertThat(r.gate("dev").closed()).isFalse(); // outside production the record's choice holds
     }
 
     @Test

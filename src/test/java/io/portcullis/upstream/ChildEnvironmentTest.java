@@ -15,7 +15,7 @@ class ChildEnvironmentTest {
     void item6_onlyTheBaseTheAllowlistAndTheDeclaredEnv() {
         UpstreamConfig c = new UpstreamConfig("a", UpstreamConfig.Transport.STDIO, List.of("x"), Map.of("DECLARED", "1", "LANG", "C"),
                 null, null, Map.of(), "a", Duration.ofSeconds(1), "2025-11-25", null,
-                new UpstreamConfig.Stdio(List.of("AWS_REGION", "ABSENT"), 1 << 20, 1), null);
+                new UpstreamConfig.Stdio(List.of("AWS_REGION", "ABSENT"), 1 << 20, 1), null, null);
         Map<String, String> gateway = Map.of("PATH", "/bin", "HOME", "/h", "LANG", "en_US.UTF-8", "TMPDIR", "/t",
                 "AWS_REGION", "eu", "PGPASSWORD", "secret", "AWS_SECRET_ACCESS_KEY", "k");
         assertThat(ChildEnvironment.of(c, gateway)).containsExactlyInAnyOrderEntriesOf(

@@ -138,17 +138,21 @@ class FilesystemCatalogIT {
         assertThat(r.toString()).contains("inputSchema");
     }
 
+    /**
+     * #11 item 7: this deployment has no identity (every caller is anonymous), so production's G1
+     * gate stays closed and no setting opens it: changes there are refused by the gate, before the
+     * policy (whose production approvals ApprovalsIT shows in a ready deployment), and not listed.
+     */
     @Test
-    void productionNeedsAnApprovalForIrreversibleToolsAndDeniesUnallowedChanges() throws Exception {
+    void productionStaysReadOnlyForAnonymousCallers() throws Exception {
         LegacySession prod = LegacySession.open(new io.portcullis.it.WireClient(gw.url("prod")), "2025-11-25");
         JsonNode write = call(prod, "fs__write_file", Json.object().put("path", sandbox.resolve("p.txt").toString()).put("content", "x"));
-        assertThat(write.path("result").path("_meta").path("io.portcullis/refusal").path("control").asString()).isEqualTo("approval");
-        assertThat(write.toString()).contains("irreversible-in-production-needs-approval");
+        assertThat(write.path("result").path("_meta").path("io.portcullis/refusal").path("control").asString()).isEqualTo("readiness-gate");
+        assertThat(write.toString()).contains("C1.1");
         JsonNode edit = call(prod, "fs__edit_file", Json.object().put("path", sandbox.resolve("notes.txt").toString())
                 .set("edits", Json.array()));
-        assertThat(edit.path("result").path("_meta").path("io.portcullis/refusal").path("control").asString()).isEqualTo("policy");
+        assertThat(edit.path("result").path("_meta").path("io.portcullis/refusal").path("control").asString()).isEqualTo("readiness-gate");
         assertThat(sandbox.resolve("p.txt")).doesNotExist();
-        // a state-changing tool no rule allows in prod is not even listed there
-        assertThat(toolNames(prod)).contains("fs__read_text_file", "fs__write_file").doesNotContain("fs__edit_file");
+        assertThat(toolNames(prod)).contains("fs__read_text_file").doesNotContain("fs__write_file", "fs__edit_file");
     }
 }

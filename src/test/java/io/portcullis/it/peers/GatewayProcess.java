@@ -151,6 +151,19 @@ public final class GatewayProcess implements AutoCloseable {
         return read(log);
     }
 
+    /** Sends SIGTERM to the gateway process this object started (by its handle, never by name). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits up to {@code limit} for the process to exit; returns its exit code. */
+    public int awaitExit(Duration limit) throws InterruptedException {
+        if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the gateway did not exit within " + limit + "; log:\n" + log());
+        }
+        return process.exitValue();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
