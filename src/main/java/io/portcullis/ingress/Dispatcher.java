@@ -153,6 +153,15 @@ public final class Dispatcher {
         if (s.version().isModern() && REMOVED_IN_MODERN.contains(method)) {
             throw new ProtocolException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + method + " (removed in 2026-07-28)");
         }
+        if (params.has("_meta") && !params.get("_meta").isObject()) {
+            // #11 item 15: MCP defines _meta as an object; anything else was forwarded and the
+            // upstream hung on it until the timeout. Refused here, for every method, before any upstream.
+            String why = "params._meta must be an object; got " + params.get("_meta").getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            if ("tools/call".equals(method)) {
+                throw malformed(s, msg, origin, params.path("name").asString(""), why);
+            }
+            throw new ProtocolException(ErrorCodes.INVALID_PARAMS, why);
+        }
         return switch (method) {
             case "ping" -> Json.object();
             case "server/discover" -> discover();
