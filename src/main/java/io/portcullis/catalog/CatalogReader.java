@@ -34,10 +34,13 @@ public final class CatalogReader {
      * @param node      the value of the {@code catalog:} key, or null
      * @param base      the config file's directory
      * @param envs      declared environment names
-     * @param upstreams declared upstream names
+     * @param prefixes  the declared upstreams' prefixes, by upstream name (entries are bound to (upstream, tool) with them)
+     * @param separator the tool separator
      * @param files     receives the catalog file's path, so that a change to it reloads the config
      */
-    public static CatalogConfig read(Fields f, JsonNode node, Path base, Set<String> envs, Set<String> upstreams, List<Path> files) {
+    public static CatalogConfig read(Fields f, JsonNode node, Path base, Set<String> envs, Map<String, String> prefixes,
+                                     String separator, List<Path> files) {
+        Names names = new Names(prefixes, separator);
         if (node == null || node.isNull()) {
             return CatalogConfig.none();
         }
@@ -60,14 +63,22 @@ public final class CatalogReader {
                 return CatalogConfig.none();
             }
             Fields cf = new Fields(tree, file.toString());
-            CatalogConfig c = parse(cf, tree.root(), "", file.getParent(), envs, upstreams, file.toString());
+            CatalogConfig c = parse(cf, tree.root(), "", file.getParent(), envs, names, file.toString());
             f.problems().addAll(cf.problems());
             return c;
         }
-        return parse(f, node, "/catalog", base, envs, upstreams, "inline");
+        return parse(f, node, "/catalog", base, envs, names, "inline");
     }
 
-    private static CatalogConfig parse(Fields f, JsonNode n, String p, Path base, Set<String> envs, Set<String> ups, String source) {
+    /** The upstreams' prefixes and the separator: what binds an exposed name to (upstream, name). */
+    private record Names(Map<String, String> prefixes, String separator) {
+        Set<String> upstreams() {
+            return prefixes.keySet();
+        }
+    }
+
+    private static CatalogConfig parse(Fields f, JsonNode n, String p, Path base, Set<String> envs, Names names, String source) {
+        Set<String> ups = names.upstreams();
         if (!f.isObject(n, p, "the catalog")) {
             f.problem(p, "the catalog must be a mapping (unlisted, export_patterns, upstreams, tools) or a file name");
             return CatalogConfig.none();
@@ -107,13 +118,30 @@ public final class CatalogReader {
                     continue;
                 }
                 f.onlyKeys(t, tp, TOOL_KEYS);
-                tools.put(name, tool(f, t, tp, base, envs));
+                Binding binding = bind(f, tp, "tool", name, names);
+                if (binding != null) {
+                    tools.put(name, tool(f, t, tp, base, envs, binding));
+                }
             }
         }
         return new CatalogConfig(source, unlisted, patterns, max, over, upstreamDefaults, tools);
     }
 
-    private static ToolSpec tool(Fields f, JsonNode t, String tp, Path base, Set<String> envs) {
+    /**
+     * #11 item 4: an entry is about one upstream's tool or prompt. A name no upstream's prefix makes
+     * is a problem, not a silent no-op: it would otherwise wait to describe whatever comes to bear it.
+     */
+    private static Binding bind(Fields f, String at, String what, String exposed, Names names) {
+        var b = Binding.of(exposed, names.prefixes(), names.separator());
+        if (b.isEmpty()) {
+            f.problem(at, what + " '" + exposed + "' belongs to no upstream: its name must be <prefix>" + names.separator()
+                    + "<name> for one of the prefixes " + new java.util.TreeSet<>(names.prefixes().values()));
+            return null;
+        }
+        return b.get();
+    }
+
+    private static ToolSpec tool(Fields f, JsonNode t, String tp, Path base, Set<String> envs, Binding binding) {
         RiskClass risk = null;
         String r = f.string(t, "risk", tp, null);
         if (r != null) {
@@ -137,7 +165,7 @@ public final class CatalogReader {
                 constraints.put(arg, constraint(f, c, cp, base));
             }
         }
-        return new ToolSpec(owner(f, t, tp), f.string(t, "purpose", tp, null), risk, envList(f, t, tp, envs),
+        return new ToolSpec(binding, owner(f, t, tp), f.string(t, "purpose", tp, null), risk, envList(f, t, tp, envs),
                 f.strings(t, "labels", tp), export, f.string(t, "business_need", tp, null),
                 f.string(t, "export_approver", tp, null), constraints,
                 t.has("max_result_bytes") ? f.integer(t, "max_result_bytes", tp, 0, 1, 1L << 31) : null,
