@@ -36,9 +36,12 @@ public final class Catalog {
     private final List<Item> templates;
     private final List<String> problems;
     private final List<Hidden> hidden;
+    /** The config the catalog was built from: resource and prompt entries are worked out from it (#11 item 5). */
+    private final GatewayConfig config;
 
-    private Catalog(Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
+    private Catalog(GatewayConfig config, Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
                     List<Item> templates, List<String> problems, List<Hidden> hidden) {
+        this.config = config;
         this.hidden = hidden;
         this.tools = tools;
         this.prompts = prompts;
@@ -47,7 +50,7 @@ public final class Catalog {
         this.problems = problems;
     }
 
-    public static final Catalog EMPTY = new Catalog(Map.of(), Map.of(), Map.of(), List.of(), List.of(), List.of());
+    public static final Catalog EMPTY = new Catalog(null, Map.of(), Map.of(), Map.of(), List.of(), List.of(), List.of());
 
     /** A tool an upstream offers that is not exposed, and why (for {@code catalog list}, so an owner can adopt it). */
     public record Hidden(String name, String upstream, RiskClass derivedRisk, String why) {}
@@ -144,7 +147,7 @@ public final class Catalog {
             }
         }
         problems.forEach(p -> LOG.warn("catalog: {}", p));
-        return new Catalog(Map.copyOf(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems), List.copyOf(hidden));
+        return new Catalog(config, Map.copyOf(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems), List.copyOf(hidden));
     }
 
     /**
@@ -210,6 +213,34 @@ public final class Catalog {
     }
 
     /**
+     * #11 item 5: a prompt's admission entry (catalog entry, owner, risk, environments, switch), or
+     * empty when it is not offered or not in the catalog (unlisted prompts are hidden by default).
+     */
+    public Optional<ItemEntry> promptEntry(String exposedName) {
+        return config == null ? Optional.empty()
+                : prompt(exposedName).flatMap(p -> Items.prompt(config, p.upstream(), p.upstreamName(), p.name()));
+    }
+
+    /**
+     * #11 item 5: the admission entry of a resource URI, listed or reached through a template: the
+     * upstream that serves it ({@link #resourceOwner}) and that upstream's most specific catalog
+     * pattern; empty when no upstream serves it or no entry admits it.
+     */
+    public Optional<ItemEntry> resourceEntry(String uri) {
+        return resourceOwner(uri).flatMap(owner -> resourceEntry(owner, uri));
+    }
+
+    /** #11 item 5: the admission entry of a resource URI served by {@code upstream}, or empty when no entry admits it. */
+    public Optional<ItemEntry> resourceEntry(String upstream, String uri) {
+        return config == null ? Optional.empty() : Items.resource(config, upstream, uri);
+    }
+
+    /** #11 item 5: the admission entry of a listed resource or template, by the upstream that lists it. */
+    public Optional<ItemEntry> entry(Item resourceOrTemplate) {
+        return resourceEntry(resourceOrTemplate.upstream(), resourceOrTemplate.name());
+    }
+
+    /**
      * The upstream that serves a resource URI: the one that listed it, else the one whose
      * template's fixed prefix (the part before the first '{') is the longest match.
      */
@@ -242,10 +273,13 @@ public final class Catalog {
         if (!tools.equals(before.tools)) {
             out.add("tools");
         }
-        if (!prompts.equals(before.prompts)) {
+        // entries and switches decide what each environment sees of prompts and resources too
+        boolean sameConfig = config == before.config || (config != null && before.config != null
+                && config.catalog().equals(before.config.catalog()) && config.tools().equals(before.config.tools()));
+        if (!prompts.equals(before.prompts) || !sameConfig) {
             out.add("prompts");
         }
-        if (!resources.equals(before.resources) || !templates.equals(before.templates)) {
+        if (!resources.equals(before.resources) || !templates.equals(before.templates) || !sameConfig) {
             out.add("resources");
         }
         return out;

@@ -21,7 +21,9 @@ import tools.jackson.databind.JsonNode;
  * (reviewed like code) or holds the catalog inline. Problems carry the catalog file's own lines.
  */
 public final class CatalogReader {
-    private static final Set<String> TOP = Set.of("unlisted", "export_patterns", "max_result_bytes", "on_oversize", "upstreams", "tools");
+    private static final Set<String> TOP = Set.of("unlisted", "export_patterns", "max_result_bytes", "on_oversize", "upstreams", "tools",
+            "resources", "prompts");
+    private static final Set<String> ITEM_KEYS = Set.of("owner", "purpose", "risk", "environments", "labels");
     private static final Set<String> TOOL_KEYS = Set.of("owner", "purpose", "risk", "environments", "labels", "export",
             "business_need", "export_approver", "constraints", "max_result_bytes", "on_oversize");
     private static final Set<String> CONSTRAINT_KEYS = Set.of("allow", "pattern", "format", "min_length", "max_length",
@@ -124,7 +126,68 @@ public final class CatalogReader {
                 }
             }
         }
-        return new CatalogConfig(source, unlisted, patterns, max, over, upstreamDefaults, tools);
+        return new CatalogConfig(source, unlisted, patterns, max, over, upstreamDefaults, tools,
+                items(f, n, p, "resources", envs, names), items(f, n, p, "prompts", envs, names));
+    }
+
+    /**
+     * #11 item 5: {@code resources:} (URI glob → entry naming its {@code upstream}) and
+     * {@code prompts:} (exposed name → entry, bound like a tool's).
+     */
+    private static Map<String, ItemSpec> items(Fields f, JsonNode n, String p, String key, Set<String> envs, Names names) {
+        Map<String, ItemSpec> out = new HashMap<>();
+        JsonNode section = n.get(key);
+        if (!f.isObject(section, p + "/" + key, "'" + key + "'")) {
+            return out;
+        }
+        boolean resources = key.equals("resources");
+        for (String name : section.propertyNames()) {
+            String ip = p + "/" + key + "/" + LocatedTree.escape(name);
+            JsonNode e = section.get(name);
+            String what = resources ? "resource pattern '" + name + "'" : "prompt '" + name + "'";
+            if (!f.isObject(e, ip, what)) {
+                f.problem(ip, what + " must be a mapping (" + (resources ? "upstream, " : "") + "owner, purpose, risk, environments, labels)");
+                continue;
+            }
+            Binding binding;
+            if (resources) {
+                f.onlyKeys(e, ip, union(ITEM_KEYS, "upstream"));
+                String upstream = f.string(e, "upstream", ip, null);
+                if (upstream == null) {
+                    // URIs are not namespaced: an entry must say whose resources it admits
+                    f.problem(ip, what + " needs 'upstream': the upstream whose resources it describes");
+                    continue;
+                }
+                if (!names.upstreams().contains(upstream)) {
+                    f.problem(ip + "/upstream", what + " names upstream '" + upstream + "', which is not declared in the config");
+                    continue;
+                }
+                binding = new Binding(upstream, name);
+            } else {
+                f.onlyKeys(e, ip, ITEM_KEYS);
+                binding = bind(f, ip, "prompt", name, names);
+                if (binding == null) {
+                    continue;
+                }
+            }
+            RiskClass risk = null;
+            String r = f.string(e, "risk", ip, null);
+            if (r != null) {
+                risk = RiskClass.of(r).orElse(null);
+                if (risk == null) {
+                    f.problem(ip + "/risk", "'risk' must be read_only, state_changing or irreversible; got '" + r + "'");
+                }
+            }
+            out.put(name, new ItemSpec(binding, owner(f, e, ip), f.string(e, "purpose", ip, null), risk,
+                    envList(f, e, ip, envs), f.strings(e, "labels", ip)));
+        }
+        return out;
+    }
+
+    private static Set<String> union(Set<String> a, String b) {
+        Set<String> out = new java.util.HashSet<>(a);
+        out.add(b);
+        return out;
     }
 
     /**
