@@ -273,15 +273,25 @@ public final class Catalog {
         if (!tools.equals(before.tools)) {
             out.add("tools");
         }
-        // entries and switches decide what each environment sees of prompts and resources too
-        boolean sameConfig = config == before.config || (config != null && before.config != null
-                && config.catalog().equals(before.config.catalog()) && config.tools().equals(before.config.tools()));
-        if (!prompts.equals(before.prompts) || !sameConfig) {
+        // entries and switches decide what each environment sees of prompts and resources too (#11 item 5)
+        if (!prompts.equals(before.prompts) || !promptEntries().equals(before.promptEntries())) {
             out.add("prompts");
         }
-        if (!resources.equals(before.resources) || !templates.equals(before.templates) || !sameConfig) {
+        if (!resources.equals(before.resources) || !templates.equals(before.templates)
+                || !resourceEntries().equals(before.resourceEntries())) {
             out.add("resources");
         }
+        return out;
+    }
+
+    private List<Optional<ItemEntry>> promptEntries() {
+        return prompts.keySet().stream().map(this::promptEntry).toList();
+    }
+
+    private List<Optional<ItemEntry>> resourceEntries() {
+        List<Optional<ItemEntry>> out = new ArrayList<>();
+        resources.values().forEach(r -> out.add(entry(r)));
+        templates.forEach(t -> out.add(entry(t)));
         return out;
     }
 

@@ -169,5 +169,10 @@ class CatalogTest {
         assertThat(build(cfg, new Upstream.Listing(named("echo"), Json.array(), Json.array(), tpl), tools(named()))
                 .changedSince(a)).containsExactly("resources");
         assertThat(a.changedSince(Catalog.EMPTY)).containsExactly("tools");
+        // #11 item 5: a catalog or switch change that alters what a prompt's admission says is a change of prompts
+        Catalog withPrompt = build(cfg, new Upstream.Listing(named("echo"), prompts, Json.array(), Json.array()), tools(named()));
+        assertThat(build(config(TWO + "tools:\n  alpha__p: {enabled: false}\n"),
+                new Upstream.Listing(named("echo"), prompts, Json.array(), Json.array()), tools(named()))
+                .changedSince(withPrompt)).containsExactly("prompts");
     }
 }
