@@ -162,11 +162,17 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * The stage that records a read that is not a tool call, {@code resources/read} (kind
-     * {@code resource_read}) or {@code prompts/get} ({@code prompt_get}): what reached the model,
+     * {@code resource_read}), {@code resources/subscribe} ({@code resource_subscribe}),
+     * {@code completion/complete} ({@code completion}) or {@code prompts/get} ({@code prompt_get}): what reached the model,
      * durable before the client gets it, like a call's outcome.
      */
     public Stage readStage(String method) {
-        return new AuditStages.Outcome(this, method.equals("resources/read") ? CallRecords.RESOURCE_READ : CallRecords.PROMPT_GET);
+        return new AuditStages.Outcome(this, switch (method) {
+            case "resources/read" -> CallRecords.RESOURCE_READ;
+            case "resources/subscribe" -> CallRecords.RESOURCE_SUBSCRIBE;
+            case "completion/complete" -> CallRecords.COMPLETION;
+            default -> CallRecords.PROMPT_GET;
+        });
     }
 
     /** The stage that makes an allowed state-changing call's intent durable; it must be the last stage. */

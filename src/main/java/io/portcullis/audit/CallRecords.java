@@ -27,6 +27,9 @@ final class CallRecords {
     /** Record kinds of reads that are not tool calls (C4.1: data that reaches the model). */
     static final String RESOURCE_READ = "resource_read";
     static final String PROMPT_GET = "prompt_get";
+    static final String RESOURCE_SUBSCRIBE = "resource_subscribe";
+    /** completion/complete: its record names the prompt or the resource (template) it completes. */
+    static final String COMPLETION = "completion";
     private final String node;
     private volatile Sanitizer sanitizer;
 
@@ -128,10 +131,12 @@ final class CallRecords {
         putIfSet(client, "version", call.origin().clientVersion());
         putIfSet(client, "address", call.origin().remoteAddress());
         RequestContext.of(call, sanitizer).write(rec.putObject("request"));
-        if (kind.equals(RESOURCE_READ) || kind.equals(PROMPT_GET)) {
+        if (kind.equals(RESOURCE_READ) || kind.equals(PROMPT_GET) || kind.equals(RESOURCE_SUBSCRIBE) || kind.equals(COMPLETION)) {
             // not a tool: the resource's URI or the prompt's name, and the upstream that served it
-            rec.putObject(kind.equals(RESOURCE_READ) ? "resource" : "prompt")
-                    .put(kind.equals(RESOURCE_READ) ? "uri" : "name", call.toolName()).put("upstream", call.trail().upstream());
+            boolean resource = kind.equals(COMPLETION) ? "ref/resource".equals(call.params().path("ref").path("type").asString(""))
+                    : !kind.equals(PROMPT_GET);
+            rec.putObject(resource ? "resource" : "prompt")
+                    .put(resource ? "uri" : "name", call.toolName()).put("upstream", call.trail().upstream());
         } else {
             ObjectNode tool = rec.putObject("tool").put("name", call.toolName());
             ToolEntry entry = call.trail().tool();

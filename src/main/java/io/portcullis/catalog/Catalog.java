@@ -51,8 +51,12 @@ public final class Catalog {
         }
     }
 
-    private Catalog(Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
+    /** The config the catalog was built from: resource and prompt entries are worked out from it (#11 item 5). */
+    private final GatewayConfig config;
+
+    private Catalog(GatewayConfig config, Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
                     List<Item> templates, List<String> problems, List<Hidden> hidden, List<Waiting> waiting) {
+        this.config = config;
         this.hidden = hidden;
         this.waiting = waiting;
         this.tools = tools;
@@ -62,7 +66,7 @@ public final class Catalog {
         this.problems = problems;
     }
 
-    public static final Catalog EMPTY = new Catalog(Map.of(), Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of());
+    public static final Catalog EMPTY = new Catalog(null, Map.of(), Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of());
 
     /** A tool an upstream offers that is not exposed, and why (for {@code catalog list}, so an owner can adopt it). */
     public record Hidden(String name, String upstream, RiskClass derivedRisk, String why) {}
@@ -83,7 +87,7 @@ public final class Catalog {
                 waiting.add(new Waiting(u, prefix, Set.copyOf(catalogued), Entries.unlisted(config.catalog(), u.name()) != Unlisted.HIDE));
             }
         }
-        return new Catalog(built.tools, built.prompts, built.resources, built.templates, built.problems, built.hidden, List.copyOf(waiting));
+        return new Catalog(config, built.tools, built.prompts, built.resources, built.templates, built.problems, built.hidden, List.copyOf(waiting));
     }
 
     static Catalog build(GatewayConfig config, List<Source> sources) {
@@ -95,6 +99,8 @@ public final class Catalog {
         List<Hidden> hidden = new ArrayList<>();
         CatalogConfig cc = config.catalog();
         String sep = config.server().toolSeparator();
+        Map<String, List<String>> toolOwners = owners(sources, sep, Upstream.Listing::tools);
+        Map<String, List<String>> promptOwners = owners(sources, sep, Upstream.Listing::prompts);
         for (Source src : sources) {
             UpstreamConfig u = src.upstream();
             String prefix = u.prefix();
@@ -111,9 +117,11 @@ public final class Catalog {
                             + "', which is not a valid MCP tool name; hidden");
                     continue;
                 }
-                if (tools.containsKey(exposed)) {
-                    problems.add("upstream " + u.name() + ": tool name '" + exposed + "' is already taken by upstream "
-                            + tools.get(exposed).upstream() + "; hidden");
+                if (toolOwners.get(exposed).size() > 1) {
+                    String why = collision("tool", exposed, toolOwners.get(exposed));
+                    if (!problems.contains(why)) {
+                        problems.add(why);
+                    }
                     continue;
                 }
                 ObjectNode def = ((ObjectNode) t).deepCopy();
@@ -132,9 +140,11 @@ public final class Catalog {
                     continue;
                 }
                 String exposed = prefix.isEmpty() ? original : prefix + sep + original;
-                if (prompts.containsKey(exposed)) {
-                    problems.add("upstream " + u.name() + ": prompt name '" + exposed + "' is already taken by upstream "
-                            + prompts.get(exposed).upstream() + "; hidden");
+                if (promptOwners.get(exposed).size() > 1) {
+                    String why = collision("prompt", exposed, promptOwners.get(exposed));
+                    if (!problems.contains(why)) {
+                        problems.add(why);
+                    }
                     continue;
                 }
                 ObjectNode def = ((ObjectNode) p).deepCopy();
@@ -164,8 +174,35 @@ public final class Catalog {
             }
         }
         problems.forEach(p -> LOG.warn("catalog: {}", p));
-        return new Catalog(Map.copyOf(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems), List.copyOf(hidden),
+        return new Catalog(config, Map.copyOf(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems), List.copyOf(hidden),
                 List.of());
+    }
+
+    /**
+     * #11 item 4: who offers each exposed name. The config keeps prefixes apart, so a name offered
+     * twice comes from one upstream listing it twice, or from listings changed at run time; then
+     * no one of them may have the name (which one a call would reach, and which catalog entry
+     * would govern it, is not knowable), so every tool of that name is hidden until it is unique.
+     */
+    private static Map<String, List<String>> owners(List<Source> sources, String sep,
+                                                    java.util.function.Function<Upstream.Listing, Iterable<JsonNode>> items) {
+        Map<String, List<String>> out = new java.util.HashMap<>();
+        for (Source src : sources) {
+            String prefix = src.upstream().prefix();
+            for (JsonNode t : items.apply(src.listing())) {
+                String original = t.path("name").asString("");
+                if (t.isObject() && !original.isEmpty()) {
+                    out.computeIfAbsent(prefix.isEmpty() ? original : prefix + sep + original, k -> new ArrayList<>())
+                            .add(src.upstream().name());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String collision(String kind, String exposed, List<String> upstreams) {
+        return kind + " name '" + exposed + "' is offered more than once (by " + String.join(", ", upstreams)
+                + "); every " + kind + " of that name is hidden until it is unique";
     }
 
     private static ObjectNode annotations(ObjectNode def) {
@@ -214,6 +251,34 @@ public final class Catalog {
     }
 
     /**
+     * #11 item 5: a prompt's admission entry (catalog entry, owner, risk, environments, switch), or
+     * empty when it is not offered or not in the catalog (unlisted prompts are hidden by default).
+     */
+    public Optional<ItemEntry> promptEntry(String exposedName) {
+        return config == null ? Optional.empty()
+                : prompt(exposedName).flatMap(p -> Items.prompt(config, p.upstream(), p.upstreamName(), p.name()));
+    }
+
+    /**
+     * #11 item 5: the admission entry of a resource URI, listed or reached through a template: the
+     * upstream that serves it ({@link #resourceOwner}) and that upstream's most specific catalog
+     * pattern; empty when no upstream serves it or no entry admits it.
+     */
+    public Optional<ItemEntry> resourceEntry(String uri) {
+        return resourceOwner(uri).flatMap(owner -> resourceEntry(owner, uri));
+    }
+
+    /** #11 item 5: the admission entry of a resource URI served by {@code upstream}, or empty when no entry admits it. */
+    public Optional<ItemEntry> resourceEntry(String upstream, String uri) {
+        return config == null ? Optional.empty() : Items.resource(config, upstream, uri);
+    }
+
+    /** #11 item 5: the admission entry of a listed resource or template, by the upstream that lists it. */
+    public Optional<ItemEntry> entry(Item resourceOrTemplate) {
+        return resourceEntry(resourceOrTemplate.upstream(), resourceOrTemplate.name());
+    }
+
+    /**
      * The upstream that serves a resource URI: the one that listed it, else the one whose
      * template's fixed prefix (the part before the first '{') is the longest match.
      */
@@ -246,12 +311,25 @@ public final class Catalog {
         if (!tools.equals(before.tools)) {
             out.add("tools");
         }
-        if (!prompts.equals(before.prompts)) {
+        // entries and switches decide what each environment sees of prompts and resources too (#11 item 5)
+        if (!prompts.equals(before.prompts) || !promptEntries().equals(before.promptEntries())) {
             out.add("prompts");
         }
-        if (!resources.equals(before.resources) || !templates.equals(before.templates)) {
+        if (!resources.equals(before.resources) || !templates.equals(before.templates)
+                || !resourceEntries().equals(before.resourceEntries())) {
             out.add("resources");
         }
+        return out;
+    }
+
+    private List<Optional<ItemEntry>> promptEntries() {
+        return prompts.keySet().stream().map(this::promptEntry).toList();
+    }
+
+    private List<Optional<ItemEntry>> resourceEntries() {
+        List<Optional<ItemEntry>> out = new ArrayList<>();
+        resources.values().forEach(r -> out.add(entry(r)));
+        templates.forEach(t -> out.add(entry(t)));
         return out;
     }
 

@@ -13,9 +13,12 @@ import java.util.Map;
  * @param onOversize     default treatment of oversize results
  * @param upstreams      per-upstream defaults by upstream name
  * @param tools          entries by exposed tool name
+ * @param resources      resource entries by URI glob, each bound to one upstream (#11 item 5)
+ * @param prompts        prompt entries by exposed prompt name, each bound to (upstream, prompt) (#11 item 5)
  */
 public record CatalogConfig(String source, Unlisted unlisted, List<String> exportPatterns, long maxResultBytes,
-                            Oversize onOversize, Map<String, UpstreamDefaults> upstreams, Map<String, ToolSpec> tools) {
+                            Oversize onOversize, Map<String, UpstreamDefaults> upstreams, Map<String, ToolSpec> tools,
+                            Map<String, ItemSpec> resources, Map<String, ItemSpec> prompts) {
 
     public static final List<String> DEFAULT_EXPORT_PATTERNS = List.of("*export*", "*dump*", "*download_all*");
     public static final long DEFAULT_MAX_RESULT_BYTES = 1024 * 1024;
@@ -24,6 +27,14 @@ public record CatalogConfig(String source, Unlisted unlisted, List<String> expor
         exportPatterns = List.copyOf(exportPatterns);
         upstreams = Map.copyOf(upstreams);
         tools = Map.copyOf(tools);
+        resources = Map.copyOf(resources);
+        prompts = Map.copyOf(prompts);
+    }
+
+    /** A catalog with tool entries only (no resource or prompt entries). */
+    public CatalogConfig(String source, Unlisted unlisted, List<String> exportPatterns, long maxResultBytes,
+                         Oversize onOversize, Map<String, UpstreamDefaults> upstreams, Map<String, ToolSpec> tools) {
+        this(source, unlisted, exportPatterns, maxResultBytes, onOversize, upstreams, tools, Map.of(), Map.of());
     }
 
     /** No catalog configured: every tool is unlisted, so hidden. */

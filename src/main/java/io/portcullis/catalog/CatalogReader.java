@@ -21,7 +21,9 @@ import tools.jackson.databind.JsonNode;
  * (reviewed like code) or holds the catalog inline. Problems carry the catalog file's own lines.
  */
 public final class CatalogReader {
-    private static final Set<String> TOP = Set.of("unlisted", "export_patterns", "max_result_bytes", "on_oversize", "upstreams", "tools");
+    private static final Set<String> TOP = Set.of("unlisted", "export_patterns", "max_result_bytes", "on_oversize", "upstreams", "tools",
+            "resources", "prompts");
+    private static final Set<String> ITEM_KEYS = Set.of("owner", "purpose", "risk", "environments", "labels");
     private static final Set<String> TOOL_KEYS = Set.of("owner", "purpose", "risk", "environments", "labels", "export",
             "business_need", "export_approver", "constraints", "max_result_bytes", "on_oversize");
     private static final Set<String> CONSTRAINT_KEYS = Set.of("allow", "pattern", "format", "min_length", "max_length",
@@ -35,10 +37,13 @@ public final class CatalogReader {
      * @param node      the value of the {@code catalog:} key, or null
      * @param base      the config file's directory
      * @param envs      declared environment names
-     * @param upstreams declared upstream names
+     * @param prefixes  the declared upstreams' prefixes, by upstream name (entries are bound to (upstream, tool) with them)
+     * @param separator the tool separator
      * @param files     receives the catalog file's path, so that a change to it reloads the config
      */
-    public static CatalogConfig read(Fields f, JsonNode node, Path base, Set<String> envs, Set<String> upstreams, List<Path> files) {
+    public static CatalogConfig read(Fields f, JsonNode node, Path base, Set<String> envs, Map<String, String> prefixes,
+                                     String separator, List<Path> files) {
+        Names names = new Names(prefixes, separator);
         if (node == null || node.isNull()) {
             return CatalogConfig.none();
         }
@@ -61,14 +66,22 @@ public final class CatalogReader {
                 return CatalogConfig.none();
             }
             Fields cf = new Fields(tree, file.toString());
-            CatalogConfig c = parse(cf, tree.root(), "", file.getParent(), envs, upstreams, file.toString());
+            CatalogConfig c = parse(cf, tree.root(), "", file.getParent(), envs, names, file.toString());
             f.problems().addAll(cf.problems());
             return c;
         }
-        return parse(f, node, "/catalog", base, envs, upstreams, "inline");
+        return parse(f, node, "/catalog", base, envs, names, "inline");
     }
 
-    private static CatalogConfig parse(Fields f, JsonNode n, String p, Path base, Set<String> envs, Set<String> ups, String source) {
+    /** The upstreams' prefixes and the separator: what binds an exposed name to (upstream, name). */
+    private record Names(Map<String, String> prefixes, String separator) {
+        Set<String> upstreams() {
+            return prefixes.keySet();
+        }
+    }
+
+    private static CatalogConfig parse(Fields f, JsonNode n, String p, Path base, Set<String> envs, Names names, String source) {
+        Set<String> ups = names.upstreams();
         if (!f.isObject(n, p, "the catalog")) {
             f.problem(p, "the catalog must be a mapping (unlisted, export_patterns, upstreams, tools) or a file name");
             return CatalogConfig.none();
@@ -108,13 +121,91 @@ public final class CatalogReader {
                     continue;
                 }
                 f.onlyKeys(t, tp, TOOL_KEYS);
-                tools.put(name, tool(f, t, tp, base, envs));
+                Binding binding = bind(f, tp, "tool", name, names);
+                if (binding != null) {
+                    tools.put(name, tool(f, t, tp, base, envs, binding));
+                }
             }
         }
-        return new CatalogConfig(source, unlisted, patterns, max, over, upstreamDefaults, tools);
+        return new CatalogConfig(source, unlisted, patterns, max, over, upstreamDefaults, tools,
+                items(f, n, p, "resources", envs, names), items(f, n, p, "prompts", envs, names));
     }
 
-    private static ToolSpec tool(Fields f, JsonNode t, String tp, Path base, Set<String> envs) {
+    /**
+     * #11 item 5: {@code resources:} (URI glob → entry naming its {@code upstream}) and
+     * {@code prompts:} (exposed name → entry, bound like a tool's).
+     */
+    private static Map<String, ItemSpec> items(Fields f, JsonNode n, String p, String key, Set<String> envs, Names names) {
+        Map<String, ItemSpec> out = new HashMap<>();
+        JsonNode section = n.get(key);
+        if (!f.isObject(section, p + "/" + key, "'" + key + "'")) {
+            return out;
+        }
+        boolean resources = key.equals("resources");
+        for (String name : section.propertyNames()) {
+            String ip = p + "/" + key + "/" + LocatedTree.escape(name);
+            JsonNode e = section.get(name);
+            String what = resources ? "resource pattern '" + name + "'" : "prompt '" + name + "'";
+            if (!f.isObject(e, ip, what)) {
+                f.problem(ip, what + " must be a mapping (" + (resources ? "upstream, " : "") + "owner, purpose, risk, environments, labels)");
+                continue;
+            }
+            Binding binding;
+            if (resources) {
+                f.onlyKeys(e, ip, union(ITEM_KEYS, "upstream"));
+                String upstream = f.string(e, "upstream", ip, null);
+                if (upstream == null) {
+                    // URIs are not namespaced: an entry must say whose resources it admits
+                    f.problem(ip, what + " needs 'upstream': the upstream whose resources it describes");
+                    continue;
+                }
+                if (!names.upstreams().contains(upstream)) {
+                    f.problem(ip + "/upstream", what + " names upstream '" + upstream + "', which is not declared in the config");
+                    continue;
+                }
+                binding = new Binding(upstream, name);
+            } else {
+                f.onlyKeys(e, ip, ITEM_KEYS);
+                binding = bind(f, ip, "prompt", name, names);
+                if (binding == null) {
+                    continue;
+                }
+            }
+            RiskClass risk = null;
+            String r = f.string(e, "risk", ip, null);
+            if (r != null) {
+                risk = RiskClass.of(r).orElse(null);
+                if (risk == null) {
+                    f.problem(ip + "/risk", "'risk' must be read_only, state_changing or irreversible; got '" + r + "'");
+                }
+            }
+            out.put(name, new ItemSpec(binding, owner(f, e, ip), f.string(e, "purpose", ip, null), risk,
+                    envList(f, e, ip, envs), f.strings(e, "labels", ip)));
+        }
+        return out;
+    }
+
+    private static Set<String> union(Set<String> a, String b) {
+        Set<String> out = new java.util.HashSet<>(a);
+        out.add(b);
+        return out;
+    }
+
+    /**
+     * #11 item 4: an entry is about one upstream's tool or prompt. A name no upstream's prefix makes
+     * is a problem, not a silent no-op: it would otherwise wait to describe whatever comes to bear it.
+     */
+    private static Binding bind(Fields f, String at, String what, String exposed, Names names) {
+        var b = Binding.of(exposed, names.prefixes(), names.separator());
+        if (b.isEmpty()) {
+            f.problem(at, what + " '" + exposed + "' belongs to no upstream: its name must be <prefix>" + names.separator()
+                    + "<name> for one of the prefixes " + new java.util.TreeSet<>(names.prefixes().values()));
+            return null;
+        }
+        return b.get();
+    }
+
+    private static ToolSpec tool(Fields f, JsonNode t, String tp, Path base, Set<String> envs, Binding binding) {
         RiskClass risk = null;
         String r = f.string(t, "risk", tp, null);
         if (r != null) {
@@ -138,7 +229,7 @@ public final class CatalogReader {
                 constraints.put(arg, constraint(f, c, cp, base));
             }
         }
-        return new ToolSpec(owner(f, t, tp), f.string(t, "purpose", tp, null), risk, envList(f, t, tp, envs),
+        return new ToolSpec(binding, owner(f, t, tp), f.string(t, "purpose", tp, null), risk, envList(f, t, tp, envs),
                 f.strings(t, "labels", tp), export, f.string(t, "business_need", tp, null),
                 f.string(t, "export_approver", tp, null), constraints,
                 t.has("max_result_bytes") ? f.integer(t, "max_result_bytes", tp, 0, 1, 1L << 31) : null,

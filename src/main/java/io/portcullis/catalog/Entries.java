@@ -15,6 +15,9 @@ final class Entries {
     static Optional<ToolEntry> entry(GatewayConfig config, CatalogConfig cc, String upstream, String original,
                                      String exposed, ObjectNode def) {
         ToolSpec spec = cc.tools().get(exposed);
+        if (spec != null && !spec.binding().is(upstream, original)) {
+            spec = null; // written for another upstream's tool (#11 item 4): it never describes this one
+        }
         CatalogConfig.UpstreamDefaults ud = cc.upstreams().get(upstream);
         ObjectNode annotations = def.get("annotations") instanceof ObjectNode a ? a : def.objectNode();
         RiskClass derived = RiskClass.derive(annotations);

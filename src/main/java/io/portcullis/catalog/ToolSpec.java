@@ -7,6 +7,7 @@ import java.util.Map;
  * What the catalog file says about one tool (C2.1–C2.4). Null fields inherit the upstream's
  * defaults, then the catalog's.
  *
+ * @param binding        the (upstream, tool) the entry is about, bound from its exposed name when read (#11 item 4)
  * @param owner          the owning team/person and on-call contact
  * @param purpose        why the tool exists
  * @param risk           the risk class; null to derive it from the upstream's annotations
@@ -19,7 +20,7 @@ import java.util.Map;
  * @param maxResultBytes result size limit, or null to inherit
  * @param onOversize     what to do with a bigger result, or null to inherit
  */
-public record ToolSpec(Owner owner, String purpose, RiskClass risk, List<String> environments, List<String> labels,
+public record ToolSpec(Binding binding, Owner owner, String purpose, RiskClass risk, List<String> environments, List<String> labels,
                        Boolean export, String businessNeed, String exportApprover, Map<String, ArgConstraint> constraints,
                        Long maxResultBytes, Oversize onOversize) {
     public ToolSpec {

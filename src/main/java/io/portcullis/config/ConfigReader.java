@@ -68,7 +68,7 @@ public final class ConfigReader {
                 "approvals", "readiness"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
-        Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir());
+        Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir(), server.toolSeparator());
         Map<String, ToolSettings> tools = tools(f, root.get("tools"), envs);
         StoreConfig store = store(f, root.get("store"), server);
         List<Path> files = new ArrayList<>();
@@ -76,7 +76,8 @@ public final class ConfigReader {
             files.add(source);
         }
         CatalogConfig catalog = CatalogReader.read(f, root.get("catalog"), baseDir,
-                envs.stream().map(EnvironmentConfig::name).collect(java.util.stream.Collectors.toSet()), upstreams.keySet(), files);
+                envs.stream().map(EnvironmentConfig::name).collect(java.util.stream.Collectors.toSet()),
+                prefixes(upstreams), server.toolSeparator(), files);
         upstreams = RootsReader.derive(upstreams, explicitRoots(upstreams, root.get("upstreams")), catalog, server.toolSeparator());
         io.portcullis.policy.PolicyConfig policy = io.portcullis.policy.PolicyConfigReader.read(f, root.get("policy"), envs);
         IdentityConfig identity = IdentityConfigReader.read(f, root.get("identity"), baseDir,
@@ -91,6 +92,12 @@ public final class ConfigReader {
         }
         return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit,
                 approvals, readiness);
+    }
+
+    private static Map<String, String> prefixes(Map<String, UpstreamConfig> upstreams) {
+        Map<String, String> out = new LinkedHashMap<>();
+        upstreams.values().forEach(u -> out.put(u.name(), u.prefix()));
+        return out;
     }
 
     private static ServerSettings server(Fields f, JsonNode n, Path base) {
@@ -186,7 +193,7 @@ public final class ConfigReader {
         return out;
     }
 
-    private static Map<String, UpstreamConfig> upstreams(Fields f, JsonNode n, Path base, Path dataDir) {
+    private static Map<String, UpstreamConfig> upstreams(Fields f, JsonNode n, Path base, Path dataDir, String sep) {
         Map<String, UpstreamConfig> out = new LinkedHashMap<>();
         if (!f.isObject(n, "/upstreams", "'upstreams'")) {
             return out;
@@ -245,6 +252,15 @@ public final class ConfigReader {
                 f.problem(p + "/prefix", "'prefix' must be up to 64 characters of [A-Za-z0-9_.-]");
             } else if (prefixes.containsKey(prefix)) {
                 f.problem(p + "/prefix", "prefix '" + prefix + "' is already used by upstream '" + prefixes.get(prefix) + "'");
+            } else if (!prefix.isEmpty() && (prefix + sep).indexOf(sep) != prefix.length()) {
+                // #11 item 4: an exposed name splits at its FIRST separator into (prefix, tool); a prefix
+                // that contains the separator, or ends in part of it, lets two upstreams make one name
+                f.problem(p + "/prefix", "prefix '" + prefix + "' contains the tool separator '" + sep
+                        + "' (or ends in part of it), so its tool names could be read as another upstream's");
+            } else if (prefix.isEmpty() && n.size() > 1) {
+                // an unprefixed upstream could offer any other upstream's names (secrets__leak)
+                f.problem(p + "/prefix", "an empty prefix is allowed only for the only upstream: with " + n.size()
+                        + " upstreams its tool names could shadow another upstream's");
             } else {
                 prefixes.put(prefix, name);
             }

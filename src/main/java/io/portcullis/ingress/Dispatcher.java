@@ -38,7 +38,8 @@ public final class Dispatcher {
 
     /** Methods whose 2026-07-28 results carry cache hints. */
     /** Methods that run a pipeline, whose call-log stage writes their log line. */
-    private static final Set<String> PIPELINED = Set.of("tools/call", "tasks/result", "prompts/get", "resources/read");
+    private static final Set<String> PIPELINED = Set.of("tools/call", "tasks/result", "prompts/get", "resources/read",
+            "resources/subscribe", "completion/complete");
     private static final Set<String> CACHEABLE_IN_MODERN = Set.of("tools/list", "prompts/list", "resources/list",
             "resources/templates/list", "resources/read", "server/discover");
 
@@ -52,6 +53,8 @@ public final class Dispatcher {
     private final InputRounds inputRounds = new InputRounds();
     /** Task-augmented calls that wait for an approval become the gateway's own tasks (2025-11-25). */
     private final TaskCalls taskCalls;
+    /** Prompts, resources and completions, admitted like tools (#11 item 5). */
+    private final ItemCalls items;
 
     /** The upstream that runs a task and the tool (as the gateway exposes it) whose call created it. */
     private record TaskOwner(String upstream, String tool) {}
@@ -59,6 +62,7 @@ public final class Dispatcher {
     public Dispatcher(Gateway gateway) {
         this.gateway = gateway;
         this.taskCalls = new TaskCalls(gateway, new GatewayTasks());
+        this.items = new ItemCalls(gateway, this::forward);
     }
 
     public Gateway gateway() {
@@ -153,26 +157,36 @@ public final class Dispatcher {
         if (s.version().isModern() && REMOVED_IN_MODERN.contains(method)) {
             throw new ProtocolException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + method + " (removed in 2026-07-28)");
         }
+        if (params.has("_meta") && !params.get("_meta").isObject()) {
+            // #11 item 15: MCP defines _meta as an object; anything else was forwarded and the
+            // upstream hung on it until the timeout. Refused here, for every method, before any upstream.
+            String why = "params._meta must be an object; got " + params.get("_meta").getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            if ("tools/call".equals(method)) {
+                throw malformed(s, msg, origin, params.path("name").asString(""), why);
+            }
+            throw new ProtocolException(ErrorCodes.INVALID_PARAMS, why);
+        }
         return switch (method) {
             case "ping" -> Json.object();
             case "server/discover" -> discover();
             case "tools/list" -> toolsList(s, params);
             case "tools/call" -> toolsCall(s, msg, out, origin);
-            case "prompts/list" -> list(params, "prompts", gateway.catalog().prompts().stream().map(Catalog.Item::definition).toList());
-            case "prompts/get" -> promptsGet(s, msg, out, origin);
-            case "resources/list" -> list(params, "resources", gateway.catalog().resources().stream().map(Catalog.Item::definition).toList());
-            case "resources/templates/list" -> list(params, "resourceTemplates", gateway.catalog().templates().stream().map(Catalog.Item::definition).toList());
-            case "resources/read" -> byResource(s, msg, out, "resources/read", origin);
+            case "prompts/list" -> list(params, "prompts", items.prompts(s));
+            case "prompts/get" -> items.promptsGet(s, msg, out, origin);
+            case "resources/list" -> list(params, "resources", items.resources(s, false));
+            case "resources/templates/list" -> list(params, "resourceTemplates", items.resources(s, true));
+            case "resources/read" -> items.byResource(s, msg, out, origin, resourceOwner(params, false));
             case "resources/subscribe" -> {
-                ObjectNode r = byResource(s, msg, out, "resources/subscribe", origin);
+                ObjectNode r = items.byResource(s, msg, out, origin, resourceOwner(params, true));
                 s.subscriptions.add(params.path("uri").asString(""));
                 yield r;
             }
             case "resources/unsubscribe" -> {
+                // stops data rather than returning any: no admission, so a switch-off cannot trap a subscription
                 s.subscriptions.remove(params.path("uri").asString(""));
                 yield byResource(s, msg, out, "resources/unsubscribe", origin);
             }
-            case "completion/complete" -> complete(s, msg, out);
+            case "completion/complete" -> items.complete(s, msg, out, origin);
             case "logging/setLevel" -> setLevel(s, params);
             case "tasks/get", "tasks/result", "tasks/cancel" -> task(s, msg, out, origin);
             case "tasks/list" -> tasksList(s, msg, out);
@@ -310,14 +324,14 @@ public final class Dispatcher {
         return new ProtocolException(ErrorCodes.INVALID_PARAMS, why);
     }
 
-    private static CallContext callContext(ClientSession s, Message msg, String tool, io.portcullis.pipeline.Relay relay, Origin origin) {
+    static CallContext callContext(ClientSession s, Message msg, String tool, io.portcullis.pipeline.Relay relay, Origin origin) {
         return new CallContext(CallContext.newCallId(), s.principal(), s.environment(), s.id(),
                 s.version().id(), tool, msg.params(), null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail(),
                 origin.withClient(s.clientInfo() == null ? null : s.clientInfo().path("name").asString(null),
                         s.clientInfo() == null ? null : s.clientInfo().path("version").asString(null)));
     }
 
-    private ObjectNode forward(ClientSession s, Message msg, Outbound out, String upstreamName, ObjectNode params)
+    ObjectNode forward(ClientSession s, Message msg, Outbound out, String upstreamName, ObjectNode params)
             throws GatewayException {
         Upstream u = gateway.upstream(upstreamName).orElseThrow(() -> new GatewayException.UpstreamFailure(
                 "upstream", upstreamName, "upstream " + upstreamName + " is not configured"));
@@ -329,25 +343,6 @@ public final class Dispatcher {
         }
     }
 
-    private ObjectNode promptsGet(ClientSession s, Message msg, Outbound out, Origin origin) throws ProtocolException, GatewayException {
-        String name = msg.params().path("name").asString("");
-        Catalog.Item p = gateway.catalog().prompt(name)
-                .orElseThrow(() -> new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown prompt: " + name));
-        ObjectNode params = msg.params().deepCopy();
-        params.put("name", p.upstreamName());
-        return read(s, msg, out, origin, name, p.upstream(), params);
-    }
-
-    /** A read that is not a tool call, through its short pipeline (log line, audit record) to its upstream. */
-    private ObjectNode read(ClientSession s, Message msg, Outbound out, Origin origin, String item, String upstream, ObjectNode params)
-            throws GatewayException {
-        SessionRelay relay = new SessionRelay(s, out, msg.id());
-        CallContext call = callContext(s, msg, item, relay, origin);
-        call.trail().upstream(upstream);
-        return new io.portcullis.pipeline.Pipeline(io.portcullis.pipeline.Stages.read(gateway.audit(), msg.method()),
-                c -> forward(s, msg, out, upstream, params)).call(call);
-    }
-
     private ObjectNode byResource(ClientSession s, Message msg, Outbound out, String method, Origin origin)
             throws ProtocolException, GatewayException {
         String uri = msg.params().path("uri").asString("");
@@ -355,7 +350,13 @@ public final class Dispatcher {
                 .or(() -> method.equals("resources/read") ? java.util.Optional.empty() : soleSubscribable())
                 .orElseThrow(() -> new ProtocolException(s.version().isModern() ? ErrorCodes.INVALID_PARAMS : -32002,
                         "Resource not found: " + uri, Json.object().put("uri", uri)));
-        return method.equals("resources/read") ? read(s, msg, out, origin, uri, owner, msg.params()) : forward(s, msg, out, owner, msg.params());
+        return forward(s, msg, out, owner, msg.params());
+    }
+
+    /** The upstream that serves a URI; for a subscription also the only upstream that offers subscriptions. */
+    private java.util.Optional<String> resourceOwner(ObjectNode params, boolean subscribe) {
+        String uri = params.path("uri").asString("");
+        return gateway.catalog().resourceOwner(uri).or(() -> subscribe ? soleSubscribable() : java.util.Optional.empty());
     }
 
     /**
@@ -367,26 +368,6 @@ public final class Dispatcher {
                 .filter(u -> u.state() == Upstream.State.READY && u.capabilities().path("resources").path("subscribe").asBoolean(false))
                 .map(Upstream::name).toList();
         return able.size() == 1 ? java.util.Optional.of(able.getFirst()) : java.util.Optional.empty();
-    }
-
-    private ObjectNode complete(ClientSession s, Message msg, Outbound out) throws ProtocolException, GatewayException {
-        JsonNode ref = msg.params().path("ref");
-        String type = ref.path("type").asString("");
-        if ("ref/prompt".equals(type)) {
-            String name = ref.path("name").asString("");
-            Catalog.Item p = gateway.catalog().prompt(name)
-                    .orElseThrow(() -> new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown prompt: " + name));
-            ObjectNode params = msg.params().deepCopy();
-            ((ObjectNode) params.get("ref")).put("name", p.upstreamName());
-            return forward(s, msg, out, p.upstream(), params);
-        }
-        if ("ref/resource".equals(type)) {
-            String uri = ref.path("uri").asString("");
-            String owner = gateway.catalog().resourceOwner(uri)
-                    .orElseThrow(() -> new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown resource template: " + uri));
-            return forward(s, msg, out, owner, msg.params());
-        }
-        throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "completion/complete needs ref.type ref/prompt or ref/resource");
     }
 
     private ObjectNode setLevel(ClientSession s, ObjectNode params) throws ProtocolException {

@@ -77,13 +77,15 @@ public final class Stages {
      * result size limit. The terminal forwards {@code tasks/result} to the upstream that created the task.
      */
     /**
-     * The order for reads that are not tool calls, {@code resources/read} and {@code prompts/get}
-     * (C4.1): a log line and a durable audit record of what reached the model (the URI or prompt,
-     * the upstream, the result's metadata); no catalog, policy or approval applies to them in
-     * this version. The terminal forwards the request to the upstream that lists the item.
+     * The order for the primitives that are not tool calls and return data or start work:
+     * {@code resources/read}, {@code resources/subscribe}, {@code prompts/get} and
+     * {@code completion/complete} (#11 item 5). A log line and a durable audit record of each,
+     * refused or not (C4.1), wrap the admission ({@code ItemAdmission}: catalog, environments,
+     * switch, G1 gate, policy, in the tool pipeline's order). The terminal forwards the request to
+     * the upstream that serves the item.
      */
-    public static List<Stage> read(AuditLog audit, String method) {
-        return List.of(new CallLog(), audit.readStage(method));
+    public static List<Stage> read(AuditLog audit, String method, Stage admission) {
+        return List.of(new CallLog(), audit.readStage(method), admission);
     }
 
     public static List<Stage> taskResult(Supplier<Catalog> catalog, AuditLog audit) {

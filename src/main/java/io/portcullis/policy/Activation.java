@@ -21,6 +21,8 @@ final class Activation implements CelVariableResolver {
     private FactsValue principal;
     private FactsValue tool;
     private FactsValue session;
+    private FactsValue resource;
+    private FactsValue prompt;
     private Object args;
 
     Activation(PolicyRequest request, boolean production) {
@@ -35,6 +37,9 @@ final class Activation implements CelVariableResolver {
             case "env" -> request.environment();
             case "production" -> production;
             case "tool" -> tool();
+            case "kind" -> request.tool().kind();
+            case "resource" -> resource == null ? resource = item(Conditions.RESOURCE, "resource", "uri") : resource;
+            case "prompt" -> prompt == null ? prompt = item(Conditions.PROMPT, "prompt", "name") : prompt;
             case "session" -> session();
             // unknown arguments (visibility) are never looked up: the caller marks them unknown
             case Conditions.ARGS -> args();
@@ -59,6 +64,14 @@ final class Activation implements CelVariableResolver {
                     "labels", t.labels()));
         }
         return tool;
+    }
+
+    /** {@code resource} or {@code prompt}: the item's facts when it is one, else every field empty (#11 item 5). */
+    private FactsValue item(dev.cel.common.types.StructType type, String kind, String nameField) {
+        ToolFacts t = request.tool();
+        boolean is = kind.equals(t.kind());
+        return new FactsValue(type, Map.of(nameField, is ? t.name() : "", "upstream", is ? t.upstream() : "",
+                "risk", is ? t.riskClass() : "", "owner", is ? orEmpty(t.owner()) : "", "labels", is ? t.labels() : List.of()));
     }
 
     private FactsValue session() {

@@ -56,11 +56,17 @@ final class Conditions {
     static final StructType TOOL = struct("portcullis.Tool", fields(
             "name", SimpleType.STRING, "upstream", SimpleType.STRING, "risk", SimpleType.STRING,
             "owner", SimpleType.STRING, "labels", ListType.create(SimpleType.STRING)));
+    static final StructType RESOURCE = struct("portcullis.Resource", fields(
+            "uri", SimpleType.STRING, "upstream", SimpleType.STRING, "risk", SimpleType.STRING,
+            "owner", SimpleType.STRING, "labels", ListType.create(SimpleType.STRING)));
+    static final StructType PROMPT = struct("portcullis.Prompt", fields(
+            "name", SimpleType.STRING, "upstream", SimpleType.STRING, "risk", SimpleType.STRING,
+            "owner", SimpleType.STRING, "labels", ListType.create(SimpleType.STRING)));
     static final StructType SESSION = struct("portcullis.Session", fields(
             "labels", ListType.create(SimpleType.STRING)));
 
     private static final CelTypeProvider TYPES = new CelTypeProvider() {
-        private final ImmutableList<CelType> all = ImmutableList.of(PRINCIPAL, TOOL, SESSION);
+        private final ImmutableList<CelType> all = ImmutableList.of(PRINCIPAL, TOOL, SESSION, RESOURCE, PROMPT);
 
         @Override
         public ImmutableList<CelType> types() {
@@ -86,6 +92,9 @@ final class Conditions {
             .addVar("tool", TOOL)
             .addVar(ARGS, MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("session", SESSION)
+            .addVar("kind", SimpleType.STRING)
+            .addVar("resource", RESOURCE)
+            .addVar("prompt", PROMPT)
             .addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration("glob",
                     CelOverloadDecl.newMemberOverload(GLOB_OVERLOAD,
                             "pattern.glob(value): * matches any run of characters, ? exactly one",

@@ -141,6 +141,18 @@ public final class ConfigChanges {
                         : " (risk " + b.risk() + " -> " + a.risk() + ")"));
             }
         }
+        // C7.3 for resources and prompts too (#11 item 5): what they may reveal is scope
+        diff(out, "resource entries", before.catalog().resources().keySet(), after.catalog().resources().keySet());
+        diff(out, "prompt entries", before.catalog().prompts().keySet(), after.catalog().prompts().keySet());
+        for (String kind : List.of("resource", "prompt")) {
+            var a = kind.equals("resource") ? after.catalog().resources() : after.catalog().prompts();
+            var b = kind.equals("resource") ? before.catalog().resources() : before.catalog().prompts();
+            for (String k : new TreeSet<>(a.keySet())) {
+                if (b.containsKey(k) && !Objects.equals(a.get(k), b.get(k))) {
+                    out.add(kind + " entry " + k + " changed");
+                }
+            }
+        }
         diff(out, "upstreams", before.upstreams().keySet(), after.upstreams().keySet());
         diff(out, "policy rules", ids(before.policy().rules()), ids(after.policy().rules()));
         if (!before.tools().equals(after.tools())) {

@@ -72,10 +72,12 @@ class CatalogTest {
         Catalog c = build(config("""
                 upstreams:
                   alpha: {command: a, prefix: A1}
-                  beta: {command: b, prefix: ""}
+                  beta: {command: b}
                 """), tools(named("echo")), tools(named("search")));
-        assertThat(c.tools()).extracting(ToolEntry::name).containsExactlyInAnyOrder("A1__echo", "search");
-        assertThat(c.tool("search").orElseThrow().upstreamName()).isEqualTo("search");
+        assertThat(c.tools()).extracting(ToolEntry::name).containsExactlyInAnyOrder("A1__echo", "beta__search");
+        // an empty prefix only for a sole upstream (#11 item 4)
+        Catalog alone = build(config("upstreams:\n  beta: {command: b, prefix: \"\"}\n"), tools(named("search")));
+        assertThat(alone.tool("search").orElseThrow().upstreamName()).isEqualTo("search");
     }
 
     @Test
@@ -86,21 +88,13 @@ class CatalogTest {
         assertThat(c.problems()).hasSize(4).allSatisfy(p -> assertThat(p).contains("not a valid MCP tool name"));
     }
 
+    /** #11 item 4: the config keeps prefixes apart; a name offered twice at run time hides every tool of that name. */
     @Test
-    void nameCollisionsKeepTheFirstUpstreamAndSaySo() throws Exception {
-        Catalog c = build(config("""
-                upstreams:
-                  alpha: {command: a, prefix: ""}
-                  beta: {command: b}
-                  gamma: {command: c, prefix: a}
-                  delta: {command: d, prefix: a__b}
-                """), tools(named("beta__echo", "plain")), tools(named("echo", "other")), tools(named("b__c")), tools(named("c")));
-        assertThat(c.tool("beta__echo").orElseThrow().upstream()).isEqualTo("alpha");
-        assertThat(c.tool("beta__other").orElseThrow().upstream()).isEqualTo("beta");
-        assertThat(c.tool("a__b__c").orElseThrow().upstream()).isEqualTo("gamma");
-        assertThat(c.problems()).hasSize(2);
-        assertThat(c.problems().get(0)).contains("upstream beta", "beta__echo", "alpha");
-        assertThat(c.problems().get(1)).contains("upstream delta", "a__b__c", "gamma");
+    void item4_aNameOfferedTwiceHidesEveryToolOfThatNameAndSaysWhy() throws Exception {
+        Catalog c = build(config(TWO), tools(named("echo", "echo", "plain")), tools(named("echo")));
+        assertThat(c.tools()).extracting(ToolEntry::name).containsExactlyInAnyOrder("alpha__plain", "beta__echo");
+        assertThat(c.problems()).containsExactly("tool name 'alpha__echo' is offered more than once (by alpha, alpha); "
+                + "every tool of that name is hidden until it is unique");
     }
 
     @Test
@@ -175,5 +169,10 @@ class CatalogTest {
         assertThat(build(cfg, new Upstream.Listing(named("echo"), Json.array(), Json.array(), tpl), tools(named()))
                 .changedSince(a)).containsExactly("resources");
         assertThat(a.changedSince(Catalog.EMPTY)).containsExactly("tools");
+        // #11 item 5: a catalog or switch change that alters what a prompt's admission says is a change of prompts
+        Catalog withPrompt = build(cfg, new Upstream.Listing(named("echo"), prompts, Json.array(), Json.array()), tools(named()));
+        assertThat(build(config(TWO + "tools:\n  alpha__p: {enabled: false}\n"),
+                new Upstream.Listing(named("echo"), prompts, Json.array(), Json.array()), tools(named()))
+                .changedSince(withPrompt)).containsExactly("prompts");
     }
 }

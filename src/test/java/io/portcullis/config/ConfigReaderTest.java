@@ -146,7 +146,7 @@ class ConfigReaderTest {
                     headers:
                       Authorization: {env: REMOTE_TOKEN, prefix: "Bearer "}
                       X-Key: {file: secrets/key.txt}
-                    prefix: ""
+                    prefix: r
                 tools:
                   fs.write_file: {enabled: false}
                   search: {environments: [dev], timeout: 2s}
@@ -169,7 +169,7 @@ class ConfigReaderTest {
         UpstreamConfig remote = c.upstreams().get("remote");
         assertThat(remote.transport()).isEqualTo(UpstreamConfig.Transport.HTTP);
         assertThat(remote.url().toString()).isEqualTo("https://mcp.example.com/mcp");
-        assertThat(remote.prefix()).isEmpty();
+        assertThat(remote.prefix()).isEqualTo("r"); // an empty prefix is for a sole upstream only (#11 item 4)
         assertThat(remote.headers().get("Authorization")).isEqualTo(new UpstreamConfig.HeaderSource("REMOTE_TOKEN", null, "Bearer "));
         assertThat(remote.headers().get("X-Key").file()).isEqualTo(BASE.resolve("secrets/key.txt"));
         assertThat(List.copyOf(c.upstreams().keySet())).containsExactly("files", "remote");

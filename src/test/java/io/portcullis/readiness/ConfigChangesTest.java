@@ -38,4 +38,23 @@ class ConfigChangesTest {
             assertThat(rows.getFirst().get(1)).isNotEqualTo(rows.get(1).get(1)).hasSize(64);
         }
     }
+
+    /** C7.3, #11 item 5: resource and prompt entries are scope too, and their changes are in the changelog. */
+    @Test
+    void item5_resourceAndPromptEntriesAreInTheSummary() throws Exception {
+        String base = """
+                upstreams:
+                  vault: {command: v}
+                catalog:
+                  resources:
+                    "secret://*": {upstream: vault, environments: [default]}
+                  prompts:
+                    vault__greet: {purpose: hello}
+                """;
+        GatewayConfig before = ConfigReader.parse(base, "gw.yaml", Path.of("/tmp"), null);
+        GatewayConfig after = ConfigReader.parse(base.replace("environments: [default]", "risk: state_changing")
+                .replace("    vault__greet: {purpose: hello}\n", "    vault__leak: {purpose: quotes}\n"), "gw.yaml", Path.of("/tmp"), null);
+        assertThat(ConfigChanges.summary(before, after)).contains("resource entry secret://* changed",
+                "prompt entries added: [vault__leak]", "prompt entries removed: [vault__greet]");
+    }
 }
