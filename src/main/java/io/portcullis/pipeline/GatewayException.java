@@ -37,14 +37,30 @@ public sealed abstract class GatewayException extends Exception
     /** The upstream could not answer: down, crashed, timed out, or answered garbage. */
     public static final class UpstreamFailure extends GatewayException {
         private final String upstream;
+        private final Boolean reached;
 
         public UpstreamFailure(String control, String upstream, String message) {
+            this(control, upstream, message, null);
+        }
+
+        /**
+         * @param reached whether the request reached the upstream before the failure (#21 item 4:
+         *                a timed-out call that was sent may still act; one that was not never will),
+         *                or null when that is not known
+         */
+        public UpstreamFailure(String control, String upstream, String message, Boolean reached) {
             super(control, message);
             this.upstream = upstream;
+            this.reached = reached;
         }
 
         public String upstream() {
             return upstream;
+        }
+
+        /** Whether the request was sent to the upstream before it failed; null when not known. */
+        public Boolean reached() {
+            return reached;
         }
     }
 
