@@ -57,8 +57,7 @@ final class SseAnswer {
             try {
                 events(stream);
             } catch (SseReader.TooLarge e) {
-                conn.tooLarge(requestId);
-                return;
+                return; // refused by the result limit already
             } catch (IOException e) {
                 if (requestId == null || released()) {
                     return; // released: the call ended, and with it this stream
@@ -110,12 +109,12 @@ final class SseAnswer {
             }
             remember(sse);
         } catch (SseReader.TooLarge e) {
-            // aborted before the stream is closed, so that the exchange ends as released, not as a failure
+            // aborted, not closed (closing would read on): the exchange ends as released, not as a failure
             conn.release(requestId == null ? -1 : requestId);
+            conn.tooLarge(requestId);
             throw e;
-        } finally {
-            sse.close();
         }
+        sse.close();
     }
 
     private void remember(SseReader sse) {

@@ -136,4 +136,15 @@ class HttpExchangesTest {
         assertThat(((GatewayException.UpstreamFailure) e).reached()).isEqualTo(Boolean.TRUE);
         assertThat(server.arrivals).contains("sent");
     }
+
+    /** #21 item 7: an SSE event over the bound is cut off and refused by the result limit, long before the timeout. */
+    @Test
+    @Timeout(120)
+    void item7_aHugeSseEventIsRefusedByTheResultLimit() {
+        for (String tool : List.of("huge", "huge_sse")) {
+            GatewayException e = catchThrowableOfType(GatewayException.class, () -> call(tool, "big", Duration.ofSeconds(100)));
+            assertThat(e).as(tool).isInstanceOf(GatewayException.Refused.class);
+            assertThat(e.control()).isEqualTo("result-limit");
+        }
+    }
 }
