@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.it.HttpFaultServer;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
@@ -35,8 +34,8 @@ class BridgeResumeTest {
         try (HttpFaultServer server = HttpFaultServer.start()) {
             PipedOutputStream toBridge = new PipedOutputStream();
             PipedInputStream bridgeIn = new PipedInputStream(toBridge, 1 << 16);
-            PipedInputStream fromBridge = new PipedInputStream(1 << 16);
-            PipedOutputStream bridgeOut = new PipedOutputStream(fromBridge);
+            BlockingQueue<JsonNode> out = new LinkedBlockingQueue<>();
+            OutputStream bridgeOut = new Lines(out);
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             Bridge bridge = new Bridge(server.url(), HttpClient.newHttpClient(), null, bridgeIn, bridgeOut,
                     new PrintStream(log, true, StandardCharsets.UTF_8));
@@ -45,17 +44,6 @@ class BridgeResumeTest {
                     bridge.run();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
-                }
-            });
-            BlockingQueue<JsonNode> out = new LinkedBlockingQueue<>();
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(fromBridge, StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        out.add(Json.parse(line));
-                    }
-                } catch (Exception e) {
-                    // the bridge ended
                 }
             });
             ObjectNode init = Json.object().put("protocolVersion", "2025-11-25");
@@ -73,6 +61,26 @@ class BridgeResumeTest {
             assertThat(server.resumptions.get()).isEqualTo(1);
             toBridge.close();
             run.join(TimeUnit.SECONDS.toMillis(20));
+        }
+    }
+
+    /** The bridge's stdout: each line it writes, parsed (a pipe would break when a writing thread ends). */
+    private static final class Lines extends OutputStream {
+        private final BlockingQueue<JsonNode> lines;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        Lines(BlockingQueue<JsonNode> lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                lines.add(Json.parse(line.toByteArray()));
+                line.reset();
+            } else {
+                line.write(b);
+            }
         }
     }
 
