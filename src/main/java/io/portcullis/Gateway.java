@@ -187,6 +187,9 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         return List.copyOf(snapshot.upstreams().values());
     }
 
+    /** The event kind of an upstream's log message tied to no call, followed by the upstream's name (#11 item 21). */
+    public static final String LOG_EVENT = "log:";
+
     /** Registers a listener for list changes ({@code tools}, {@code prompts}, {@code resources}) and upstream notifications. */
     public void onEvent(BiConsumer<String, ObjectNode> listener) {
         listeners.add(listener);
@@ -293,6 +296,10 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     @Override
     public void notification(Upstream upstream, ObjectNode message) {
+        if ("notifications/message".equals(message.path("method").asString(""))) {
+            fire(LOG_EVENT + upstream.name(), message); // a log line tied to no call
+            return;
+        }
         fire("notification", message);
     }
 

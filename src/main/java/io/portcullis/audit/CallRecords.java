@@ -87,6 +87,10 @@ final class CallRecords {
                     .put("message", message);
             if (failure instanceof GatewayException.UpstreamFailure u) {
                 e.put("upstream", u.upstream());
+                if (u.reached() != null) {
+                    // #21 item 4: a failed call that reached the upstream may still have acted there
+                    e.put("upstream_reached", u.reached());
+                }
             } else if (failure instanceof GatewayException.UpstreamError u) {
                 e.set("code", u.error().path("code"));
                 e.put("message", sanitizer.text(u.error().path("message").asString("")));

@@ -174,7 +174,7 @@ public final class Catalog {
             }
         }
         problems.forEach(p -> LOG.warn("catalog: {}", p));
-        return new Catalog(config, Map.copyOf(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems), List.copyOf(hidden),
+        return new Catalog(config, java.util.Collections.unmodifiableMap(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems), List.copyOf(hidden),
                 List.of());
     }
 
@@ -228,10 +228,13 @@ public final class Catalog {
                 .map(Waiting::upstream).findFirst();
     }
 
-    /** Every exposed tool, ordered by upstream name, then tool name (stable pages). */
+    /**
+     * Every exposed tool, ordered by upstream name, and each upstream's in the order it listed
+     * them (#11 item 21: an upstream's order can carry meaning, e.g. the most useful first).
+     * Stable from one listing to the next, so pages stay stable.
+     */
     public List<ToolEntry> tools() {
-        return tools.values().stream().sorted(java.util.Comparator.comparing(ToolEntry::upstream)
-                .thenComparing(ToolEntry::name)).toList();
+        return tools.values().stream().sorted(java.util.Comparator.comparing(ToolEntry::upstream)).toList();
     }
 
     public Optional<Item> prompt(String exposedName) {

@@ -39,6 +39,9 @@ public final class Bridge {
         String rejected(String token) throws IOException;
     }
 
+    /** Resumptions of one answer stream (SEP-1699); the gateway's own timeout ends a call well before. */
+    private static final int MAX_RESUMPTIONS = 1_000;
+
     private final URI gateway;
     private final HttpClient http;
     private final Bearer bearer;
@@ -120,14 +123,7 @@ public final class Bridge {
                 return;
             }
             if (status == 200 && type.startsWith("text/event-stream")) {
-                try (SseReader sse = new SseReader(body)) {
-                    SseReader.Event ev;
-                    while ((ev = sse.next()) != null) {
-                        if (!ev.data().isBlank()) {
-                            relay(Json.parse(ev.data()));
-                        }
-                    }
-                }
+                events(msg, body);
                 return;
             }
             byte[] bytes = body.readAllBytes();
@@ -146,6 +142,71 @@ public final class Bridge {
             }
             String text = err != null ? err.path("message").asString("") : new String(bytes, StandardCharsets.UTF_8);
             fail(msg, err != null ? err.path("code").asInt(-32000) : -32000, "gateway answered HTTP " + status + ": " + text);
+        }
+    }
+
+    /**
+     * An SSE answer to {@code msg}, resumed when it ends before the response (#11 item 21,
+     * SEP-1699 polling): after the last event id, with a GET carrying {@code Last-Event-ID}, once
+     * the {@code retry} delay the gateway asked for has passed. A stream that ends without the
+     * response and without an event id cannot be resumed: the request is answered with an error.
+     */
+    private void events(JsonNode msg, InputStream body) throws IOException {
+        JsonNode id = msg.get("id");
+        boolean request = msg.isObject() && id != null && msg.has("method");
+        String lastId = null;
+        long retry = -1;
+        InputStream stream = body;
+        for (int resumptions = 0; ; resumptions++) {
+            boolean answered = false;
+            try (SseReader sse = new SseReader(stream)) {
+                SseReader.Event ev;
+                while ((ev = sse.next()) != null) {
+                    if (!ev.data().isBlank()) {
+                        JsonNode m = Json.parse(ev.data());
+                        answered |= request && id.equals(m.get("id")) && (m.has("result") || m.has("error"));
+                        relay(m);
+                    }
+                }
+                lastId = sse.lastEventId() != null ? sse.lastEventId() : lastId;
+                retry = sse.retryMs() >= 0 ? sse.retryMs() : retry;
+            }
+            if (answered || !request || closed) {
+                return;
+            }
+            if (lastId == null || resumptions >= MAX_RESUMPTIONS) {
+                fail(msg, -32000, "portcullis connect: the gateway's answer stream ended without an answer");
+                return;
+            }
+            stream = resume(msg, lastId, retry);
+            if (stream == null) {
+                return;
+            }
+        }
+    }
+
+    /** The stream from {@code lastId} on, after the retry delay; null (the request answered with an error) when refused. */
+    private InputStream resume(JsonNode msg, String lastId, long retryMs) throws IOException {
+        try {
+            Thread.sleep(Math.min(retryMs < 0 ? 1_000 : retryMs, 30_000)); // the delay SEP-1699 asks for
+            HttpRequest.Builder b = request(bearer == null ? null : bearer.token()).header("Accept", "text/event-stream")
+                    .header("Last-Event-ID", lastId).GET();
+            if (session != null) {
+                b.header("Mcp-Session-Id", session);
+            }
+            if (protocol != null) {
+                b.header("MCP-Protocol-Version", protocol);
+            }
+            HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (r.statusCode() != 200 || !r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+                r.body().close();
+                fail(msg, -32000, "portcullis connect: the gateway refused to resume the answer stream (HTTP " + r.statusCode() + ")");
+                return null;
+            }
+            return r.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 

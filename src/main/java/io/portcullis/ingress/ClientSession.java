@@ -35,6 +35,8 @@ public final class ClientSession {
     final ConcurrentMap<String, CompletableFuture<ObjectNode>> awaitingClient = new ConcurrentHashMap<>();
     final Set<String> tasks = ConcurrentHashMap.newKeySet();
     final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+    /** The upstreams this session's requests were sent to: their log messages tied to no call come here. */
+    final Set<String> upstreams = ConcurrentHashMap.newKeySet();
     final AtomicLong outgoingIds = new AtomicLong();
     /** Numbers the session's POST streams ({@code post-N}), which event ids and Last-Event-ID name. */
     final AtomicLong postStreams = new AtomicLong();

@@ -37,14 +37,24 @@ final class SessionRelay implements Relay {
 
     @Override
     public void notify(ObjectNode notification) {
-        if ("notifications/message".equals(notification.path("method").asString(""))) {
-            String level = notification.path("params").path("level").asString("info");
-            String min = session.logLevel();
-            if (min == null || LEVELS.getOrDefault(level, 1) < LEVELS.getOrDefault(min, 1)) {
-                return; // the client did not ask for logs, or not at this level
-            }
+        if (wanted(session, notification)) {
+            out.send(notification);
         }
-        out.send(notification);
+    }
+
+    /**
+     * Whether {@code session} wants {@code notification}: everything but log messages below the
+     * level it set with {@code logging/setLevel}. #11 item 21: a session that never set a level
+     * gets what the upstream sends, as it would directly (the spec leaves the default level to
+     * the server, and the upstream applies its own).
+     */
+    static boolean wanted(ClientSession session, ObjectNode notification) {
+        if (!"notifications/message".equals(notification.path("method").asString(""))) {
+            return true;
+        }
+        String level = notification.path("params").path("level").asString("info");
+        String min = session.logLevel();
+        return min == null || LEVELS.getOrDefault(level, 1) >= LEVELS.getOrDefault(min, 1);
     }
 
     @Override
@@ -136,6 +146,11 @@ final class SessionRelay implements Relay {
     @Override
     public Object owner() {
         return session;
+    }
+
+    @Override
+    public void reached(String upstream) {
+        session.upstreams.add(upstream);
     }
 
     void done() {

@@ -104,7 +104,10 @@ public final class Sessions implements AutoCloseable {
         sessions.values().forEach(s -> s.events.append(LegacyStreams.GET, msg));
     }
 
-    /** Gateway events → pushes: list changes to everyone, resource updates to subscribers. */
+    /**
+     * Gateway events → pushes: list changes to everyone, resource updates to subscribers, an
+     * upstream's log messages tied to no call to the sessions that used that upstream.
+     */
     public void onGatewayEvent(String kind, ObjectNode message) {
         switch (kind) {
             case "tools", "prompts", "resources" -> broadcast("notifications/" + kind + "/list_changed", null);
@@ -115,7 +118,14 @@ public final class Sessions implements AutoCloseable {
                             .forEach(s -> s.events.append(LegacyStreams.GET, message));
                 }
             }
-            default -> { }
+            default -> {
+                if (kind.startsWith(io.portcullis.Gateway.LOG_EVENT) && message != null) {
+                    // #11 item 21: an upstream's log message tied to no call, to the sessions that used it, at their level
+                    String upstream = kind.substring(io.portcullis.Gateway.LOG_EVENT.length());
+                    sessions.values().stream().filter(s -> s.upstreams.contains(upstream) && SessionRelay.wanted(s, message))
+                            .forEach(s -> s.events.append(LegacyStreams.GET, message));
+                }
+            }
         }
     }
 

@@ -38,16 +38,31 @@ public sealed abstract class GatewayException extends Exception
     public static final class UpstreamFailure extends GatewayException {
         private final String upstream;
         private final long retryAfterSeconds;
+        private final Boolean reached;
 
         public UpstreamFailure(String control, String upstream, String message) {
-            this(control, upstream, message, 0);
+            this(control, upstream, message, 0, null);
         }
 
         /** A failure worth retrying after {@code retryAfterSeconds} (an upstream that is starting, issue #21 item 6). */
         public UpstreamFailure(String control, String upstream, String message, long retryAfterSeconds) {
+            this(control, upstream, message, retryAfterSeconds, null);
+        }
+
+        /**
+         * @param reached whether the request reached the upstream before the failure (#21 item 4:
+         *                a timed-out call that was sent may still act; one that was not never will),
+         *                or null when that is not known
+         */
+        public UpstreamFailure(String control, String upstream, String message, Boolean reached) {
+            this(control, upstream, message, 0, reached);
+        }
+
+        public UpstreamFailure(String control, String upstream, String message, long retryAfterSeconds, Boolean reached) {
             super(control, message);
             this.upstream = upstream;
             this.retryAfterSeconds = retryAfterSeconds;
+            this.reached = reached;
         }
 
         public String upstream() {
@@ -57,6 +72,11 @@ public sealed abstract class GatewayException extends Exception
         /** When a retry may succeed, in seconds; 0 when nothing says it would. */
         public long retryAfterSeconds() {
             return retryAfterSeconds;
+        }
+
+        /** Whether the request was sent to the upstream before it failed; null when not known. */
+        public Boolean reached() {
+            return reached;
         }
     }
 

@@ -27,6 +27,13 @@ public interface Relay {
     default void attach(Runnable canceller) {}
 
     /**
+     * Called once a request of this relay's call was sent to {@code upstream}: the client session
+     * is then one of that upstream's sessions, which get its log messages that are tied to no
+     * call (#11 item 21).
+     */
+    default void reached(String upstream) {}
+
+    /**
      * Called by the approval workflow right before a call starts waiting for a decision. A relay
      * that can turn the call into a task (a 2025-11-25 client's task-augmented {@code tools/call})
      * answers the client now with a task and returns true: the call then goes on in the

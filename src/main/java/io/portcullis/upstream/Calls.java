@@ -17,7 +17,12 @@ import tools.jackson.databind.node.ObjectNode;
 final class Calls {
     private static final Logger LOG = LoggerFactory.getLogger(Calls.class);
 
-    record Pending(CompletableFuture<JsonNode> response, Relay relay, JsonNode clientToken) {}
+    /**
+     * @param reached set once the request was handed to the transport's wire (#21 item 4): a call
+     *                that fails after that may still have acted upstream
+     */
+    record Pending(CompletableFuture<JsonNode> response, Relay relay, JsonNode clientToken,
+                   java.util.concurrent.atomic.AtomicBoolean reached) {}
 
     /**
      * Our request was answered with an HTTP error status and no JSON-RPC answer: kept apart from
@@ -48,9 +53,17 @@ final class Calls {
 
     Pending open(long id, Relay relay, ObjectNode params) {
         JsonNode token = params != null && params.get("_meta") instanceof ObjectNode meta ? meta.get("progressToken") : null;
-        Pending p = new Pending(new CompletableFuture<>(), relay, token);
+        Pending p = new Pending(new CompletableFuture<>(), relay, token, new java.util.concurrent.atomic.AtomicBoolean());
         pending.put(id, p);
         return p;
+    }
+
+    /** Our request {@code id} was handed to the wire. */
+    void reached(long id) {
+        Pending p = pending.get(id);
+        if (p != null) {
+            p.reached().set(true);
+        }
     }
 
     boolean isOpen(long id) {
@@ -112,6 +125,11 @@ final class Calls {
     void failClientCalls(String upstream, String why) {
         pending.values().stream().filter(p -> p.relay() != Relay.NONE && p.relay().owner() != Relay.NONE)
                 .forEach(p -> p.response().completeExceptionally(new GatewayException.UpstreamFailure("upstream", upstream, why)));
+    }
+
+    /** Whether a call with a client to talk to is in flight. */
+    boolean clientCallsInFlight() {
+        return pending.values().stream().anyMatch(p -> p.relay() != Relay.NONE && p.relay().owner() != Relay.NONE);
     }
 
     /** Forwards a progress notification to the client that owns the token, with the client's token. */

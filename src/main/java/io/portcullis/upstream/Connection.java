@@ -35,6 +35,20 @@ interface Connection extends AutoCloseable {
          * {@code why} instead of waiting for their timeouts (issue #11 item 21).
          */
         default void violation(String why) {}
+
+        /**
+         * Our request {@code requestId} was handed to the network (#21 item 4): from now on the
+         * upstream may act on it, whatever happens to the call.
+         */
+        default void sent(long requestId) {}
+
+        /**
+         * The answer to our request {@code requestId} was over {@code limit} bytes and was cut off
+         * unread (#21 item 7).
+         */
+        default void tooLarge(long requestId, long limit) {
+            requestFailed(requestId, "the answer is over " + limit + " bytes");
+        }
     }
 
     /** Opens the transport; messages then flow to {@code sink}. */
@@ -54,6 +68,23 @@ interface Connection extends AutoCloseable {
     default void send(ObjectNode message, Long requestId, java.util.Map<String, String> headers) throws IOException {
         send(message, requestId);
     }
+
+    /**
+     * As {@link #send(ObjectNode, Long, java.util.Map)}, for a request that must not be sent after
+     * {@code deadlineNanos} ({@link System#nanoTime()}): a transport that queues requests checks
+     * the deadline when it takes one from its queue, and drops it when it has passed (#21 item 4).
+     */
+    default void send(ObjectNode message, Long requestId, java.util.Map<String, String> headers, long deadlineNanos)
+            throws IOException {
+        send(message, requestId, headers);
+    }
+
+    /**
+     * The call of our request {@code requestId} ended (answered, timed out, cancelled): whatever
+     * the transport still holds open for it (an SSE answer that goes on, a request still queued)
+     * is let go now (#21 item 2).
+     */
+    default void release(long requestId) {}
 
     /**
      * Gives up our request {@code requestId} on the wire where the transport can (HTTP: the POST

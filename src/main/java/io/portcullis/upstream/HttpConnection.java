@@ -31,9 +31,14 @@ import tools.jackson.databind.node.ObjectNode;
  * scoped to that request, plus the optional GET stream for server-initiated messages. Static
  * headers come from the config (environment variables or files), never from the client.
  *
- * <p>A JSON answer is read and handed on by the HTTP client's own callback, without a thread of
- * its own; only an SSE answer, which may go on for as long as the call runs, gets a virtual
- * thread that reads it in straight-line code.
+ * <p>Every answer is read by a virtual thread in straight-line code, and never beyond
+ * {@link #MAX_ANSWER_BYTES}: a larger one is cut off there and its call is refused at once by the
+ * result limit (#21 item 7). An exchange lives exactly as long as its call: when the call ends
+ * (answered, timed out, cancelled) whatever is still open or queued for it is aborted (#21 item
+ * 2), and a request whose deadline passed while it waited in the client's queue is never sent
+ * (#21 item 4). A legacy SSE answer that ends before the response, after an event id (SEP-1699
+ * polling), is resumed with GET and {@code Last-Event-ID} after the server's {@code retry} delay
+ * ({@link SseAnswer}).
  *
  * <p>With a 2026-07-28 upstream there is no session and no GET stream: each request carries its
  * own headers (given by {@link Upstream}), a call is cancelled by aborting its POST, and an SSE
@@ -41,22 +46,34 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class HttpConnection implements Connection {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
-    /** The largest JSON answer accepted from an upstream. */
-    private static final int MAX_JSON_BYTES = 64 << 20;
+    /** The largest answer (a JSON body, one SSE event) read from an upstream; beyond it the answer is cut off (the stdio default of max_line_bytes too). */
+    static final int MAX_ANSWER_BYTES = 16 << 20;
     /** Upstream timeouts are enforced per call by {@link Upstream}; the HTTP exchange itself waits. */
     private static final long EXCHANGE_IDLE_DAYS = 1;
+    /** How long after its call's deadline a forgotten exchange is ended by the HTTP client itself. */
+    private static final long DEADLINE_GRACE_MS = 1_000;
 
     private final UpstreamConfig config;
     private final HttpClient http;
-    private volatile Sink sink;
+    volatile Sink sink;
     private volatile String sessionId;
     private volatile String protocolVersion;
     private volatile boolean closed;
     private volatile Thread getStream;
     private volatile Request getRequest;
     private volatile boolean modern;
-    /** Our requests whose exchange is still open, so that they can be aborted. */
-    private final java.util.concurrent.ConcurrentHashMap<Long, Request> open = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Our requests whose exchange is still open (or queued), so that they can be aborted. */
+    final java.util.concurrent.ConcurrentHashMap<Long, Request> open = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Our requests whose call has not ended yet ({@link #release}): a resumption is only for these. */
+    private final java.util.Set<Long> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Why we aborted an exchange ourselves: not a failure worth reporting. */
+    static final class Released extends IOException {
+        Released(String why) {
+            super(why, null);
+        }
+    }
 
     HttpConnection(UpstreamConfig config, HttpClient http) {
         this.config = config;
@@ -108,8 +125,25 @@ final class HttpConnection implements Connection {
         }
     }
 
+    UpstreamConfig config() {
+        return config;
+    }
+
+    boolean modern() {
+        return modern;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    /** Whether the call of our request {@code requestId} is still going on. */
+    boolean live(Long requestId) {
+        return requestId != null && live.contains(requestId);
+    }
+
     /** A request with the configured static headers and the session's headers. */
-    private Request request(HttpMethod method) throws IOException {
+    Request request(HttpMethod method) throws IOException {
         Request r = http.newRequest(config.url()).method(method).idleTimeout(EXCHANGE_IDLE_DAYS, TimeUnit.DAYS);
         try {
             for (Map.Entry<String, UpstreamConfig.HeaderSource> h : config.headers().entrySet()) {
@@ -139,6 +173,18 @@ final class HttpConnection implements Connection {
 
     @Override
     public void send(ObjectNode message, Long requestId, Map<String, String> headers) throws IOException {
+        send(message, requestId, headers, Long.MAX_VALUE);
+    }
+
+    /**
+     * #21 item 4: the deadline travels with the request into the HTTP client's queue. The client's
+     * own total timeout ends a queued request soon after it ({@link #DEADLINE_GRACE_MS}), and when
+     * the request leaves the queue its deadline is checked again before a byte is written: a
+     * request whose deadline passed is aborted there, never sent. {@link Upstream} releases it
+     * when the call times out in any case.
+     */
+    @Override
+    public void send(ObjectNode message, Long requestId, Map<String, String> headers, long deadlineNanos) throws IOException {
         if (closed) {
             throw new IOException("connection closed");
         }
@@ -148,8 +194,29 @@ final class HttpConnection implements Connection {
                     headers.forEach(f::put);
                 })
                 .body(new BytesRequestContent("application/json", Json.bytes(message)));
-        r.onResponseContentSource((response, body) -> answer(response, body, requestId));
+        if (deadlineNanos != Long.MAX_VALUE) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                throw new Released("the call's deadline passed before it was sent");
+            }
+            r.timeout(TimeUnit.NANOSECONDS.toMillis(left) + DEADLINE_GRACE_MS, TimeUnit.MILLISECONDS);
+            r.onRequestBegin(req -> {
+                if (System.nanoTime() - deadlineNanos >= 0) {
+                    req.abort(new Released("the call's deadline passed while it waited to be sent"));
+                }
+            });
+        }
         if (requestId != null) {
+            // "begin" comes when the request leaves the queue for a connection, right before it is written
+            r.onRequestBegin(req -> {
+                if (req.getAbortCause() == null) {
+                    sink.sent(requestId);
+                }
+            });
+        }
+        r.onResponseContentSource((response, body) -> answer(r, response, body, requestId));
+        if (requestId != null) {
+            live.add(requestId);
             open.put(requestId, r);
         }
         r.send(result -> {
@@ -158,15 +225,19 @@ final class HttpConnection implements Connection {
             }
             if (result.isFailed()) {
                 Throwable f = result.getFailure();
-                // some failures carry no message; never show the client a "null"
-                failed(requestId, f instanceof java.net.ConnectException ? "cannot connect to " + config.shownUrl()
-                        : f.getMessage() == null ? "the connection failed" : f.getMessage());
+                if (f instanceof Released) {
+                    return; // we let it go: its call has ended already
+                }
+                // a transport's message can dump objects with internal addresses: the log has it, the client a reason
+                String why = Reasons.of(f, config.shownUrl());
+                LOG.warn("upstream {}: HTTP exchange failed: {} ({})", config.name(), why, config.scrub(String.valueOf(f)));
+                failed(requestId, why);
             }
         });
     }
 
     /** Runs on an HTTP client thread once the answer's headers are in: must not block. */
-    private void answer(Response response, Content.Source body, Long requestId) {
+    private void answer(Request request, Response response, Content.Source body, Long requestId) {
         String sid = response.getHeaders().get("Mcp-Session-Id");
         if (sid != null) {
             sessionId = sid;
@@ -177,32 +248,76 @@ final class HttpConnection implements Connection {
         if (status == 202 || status == 204) {
             Content.Source.consumeAll(body, Callback.NOOP);
         } else if (status / 100 != 2 && type.startsWith("application/json")) {
-            Content.Source.asByteArrayAsync(body, MAX_JSON_BYTES)
-                    .whenComplete((bytes, failure) -> refused(status, failure == null ? bytes : null, requestId));
+            Thread.ofVirtual().name("refused-" + config.name()).start(() -> {
+                byte[] bytes = bounded(request, body, requestId);
+                if (bytes != null) {
+                    refused(status, bytes, requestId);
+                }
+            });
         } else if (status / 100 != 2) {
             Content.Source.consumeAll(body, Callback.NOOP);
             refused(status, null, requestId);
         } else if (type.startsWith("text/event-stream")) {
-            Thread.ofVirtual().name("sse-" + config.name()).start(() -> readEvents(Content.Source.asInputStream(body), requestId));
+            Thread.ofVirtual().name("sse-" + config.name()).start(() -> new SseAnswer(this, requestId)
+                    .read(Content.Source.asInputStream(body)));
         } else {
-            Content.Source.asByteArrayAsync(body, MAX_JSON_BYTES).whenComplete((bytes, failure) -> {
-                if (failure != null) {
-                    failed(requestId, String.valueOf(failure.getMessage()));
-                    return;
-                }
-                JsonNode msg;
-                try {
-                    msg = Json.parse(bytes);
-                } catch (JacksonException e) {
-                    failed(requestId, "the answer is not JSON: " + e.getOriginalMessage());
-                    return;
-                }
-                if (msg instanceof ObjectNode o && o.has("id") && (o.has("result") || o.has("error"))) {
-                    deliver(o, requestId); // a response only completes the waiting call: safe on this thread
-                } else {
-                    Thread.ofVirtual().name("post-" + config.name()).start(() -> deliver(msg, requestId));
-                }
-            });
+            Thread.ofVirtual().name("post-" + config.name()).start(() -> json(request, body, requestId));
+        }
+    }
+
+    /** A JSON answer, read whole (within the bound) before it is delivered. */
+    private void json(Request request, Content.Source body, Long requestId) {
+        byte[] bytes = bounded(request, body, requestId);
+        if (bytes == null) {
+            return;
+        }
+        if (requestId != null) {
+            open.remove(requestId, request); // read to its end: nothing left to release
+        }
+        JsonNode msg;
+        try {
+            msg = Json.parse(bytes);
+        } catch (JacksonException e) {
+            LOG.warn("upstream {} answered with a body that is not JSON: {}", config.name(), e.getOriginalMessage());
+            failed(requestId, "the answer is not JSON");
+            return;
+        }
+        deliver(msg, requestId);
+    }
+
+    /**
+     * The body, read up to {@link #MAX_ANSWER_BYTES}; null when it was larger (the exchange is then
+     * aborted and the call refused by the result limit) or broke off (the call fails).
+     */
+    private byte[] bounded(Request request, Content.Source body, Long requestId) {
+        try (InputStream in = Content.Source.asInputStream(body)) {
+            byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
+            if (bytes.length <= MAX_ANSWER_BYTES) {
+                return bytes;
+            }
+            request.abort(new Released("the answer is over " + MAX_ANSWER_BYTES + " bytes"));
+            tooLarge(requestId);
+        } catch (IOException e) {
+            LOG.warn("upstream {}: reading an answer failed ({})", config.name(), config.scrub(String.valueOf(e)));
+            failed(requestId, Reasons.STREAM_BROKE);
+        }
+        return null;
+    }
+
+    void tooLarge(Long requestId) {
+        LOG.warn("upstream {} sent an answer over {} bytes: cut off", config.name(), MAX_ANSWER_BYTES);
+        if (requestId != null && !closed) {
+            sink.tooLarge(requestId, MAX_ANSWER_BYTES);
+        }
+    }
+
+    /** #21 item 2: the call ended; its exchange (an SSE answer still open, a request still queued) is aborted. */
+    @Override
+    public void release(long requestId) {
+        live.remove(requestId);
+        Request r = open.remove(requestId);
+        if (r != null) {
+            r.abort(new Released("the call ended"));
         }
     }
 
@@ -245,36 +360,14 @@ final class HttpConnection implements Connection {
         }
     }
 
-    private void failed(Long requestId, String why) {
+    void failed(Long requestId, String why) {
         if (requestId != null && !closed) {
             // End the waiting call now, not at its timeout.
             sink.requestFailed(requestId, "upstream HTTP request failed: " + why);
         }
     }
 
-    private void readEvents(InputStream body, Long requestId) {
-        try (SseReader sse = new SseReader(body)) {
-            SseReader.Event ev;
-            while ((ev = sse.next()) != null) {
-                if (ev.data().isBlank()) {
-                    continue;
-                }
-                try {
-                    deliver(Json.parse(ev.data()), requestId);
-                } catch (JacksonException e) {
-                    LOG.warn("upstream {} sent an SSE event that is not JSON; ignored", config.name());
-                }
-            }
-            if (modern) {
-                // a call already answered is not affected; one still waiting will get no answer now
-                failed(requestId, "the response stream ended without an answer");
-            }
-        } catch (IOException e) {
-            failed(requestId, e.getMessage());
-        }
-    }
-
-    private void deliver(JsonNode msg, Long requestId) {
+    void deliver(JsonNode msg, Long requestId) {
         if (msg instanceof ObjectNode o) {
             sink.receive(o, requestId);
         } else if (msg != null && msg.isArray()) {
@@ -335,6 +428,7 @@ final class HttpConnection implements Connection {
     @Override
     public void close() {
         closed = true;
+        live.clear();
         open.values().forEach(r -> r.abort(new IOException("connection closed")));
         open.clear();
         Request get = getRequest;

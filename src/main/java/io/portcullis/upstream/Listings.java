@@ -2,12 +2,22 @@ package io.portcullis.upstream;
 
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.protocol.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Fetches an upstream's listings, page by page, as its capabilities offer them (either era). */
+/**
+ * Fetches an upstream's listings, page by page, as its capabilities offer them (either era). A
+ * list the upstream does not implement ("Method not found", e.g. {@code resources/templates/list}
+ * from a server that declares resources but has no templates) is an empty list, not a failure:
+ * #11 item 21, such an upstream would otherwise never become ready.
+ */
 final class Listings {
+    private static final Logger LOG = LoggerFactory.getLogger(Listings.class);
+    private static final int METHOD_NOT_FOUND = -32601;
+
     private Listings() {}
 
     static Upstream.Listing fetch(Upstream.Listing.Requester r, ObjectNode caps) throws GatewayException {
@@ -26,7 +36,16 @@ final class Listings {
             if (cursor != null) {
                 params.put("cursor", cursor);
             }
-            ObjectNode result = r.request(method, params);
+            ObjectNode result;
+            try {
+                result = r.request(method, params);
+            } catch (GatewayException.UpstreamError e) {
+                if (e.error().path("code").asInt(0) != METHOD_NOT_FOUND) {
+                    throw e;
+                }
+                LOG.info("upstream does not implement {}: taken as an empty list", method);
+                return out;
+            }
             if (result.get(key) instanceof ArrayNode items) {
                 items.forEach(out::add);
             }

@@ -103,6 +103,7 @@ final class Negotiation {
             throw new IOException("interrupted");
         } finally {
             calls.close(id, pending);
+            c.release(id); // #21 item 2: nothing of the probe's exchange outlives it
         }
     }
 

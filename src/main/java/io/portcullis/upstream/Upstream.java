@@ -394,7 +394,14 @@ public final class Upstream implements AutoCloseable {
         return new GatewayException.UpstreamFailure("upstream", name(), msg, retry);
     }
 
+    /**
+     * Sends one request and waits for its answer until its deadline. #21 item 4: the deadline is
+     * fixed here and travels with the request into the transport's queues; a request still queued
+     * when it passes is never sent, and the failure says whether the upstream was reached. #21
+     * item 2: whatever the transport holds for the call is released when it ends, however it ends.
+     */
     private ObjectNode send(String method, ObjectNode params, Duration timeout, Relay relay) throws GatewayException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         Connection c = connection;
         long id = ids.incrementAndGet();
         Calls.Pending pending = calls.open(id, relay, params);
@@ -406,32 +413,48 @@ public final class Upstream implements AutoCloseable {
                 throw new IOException("not connected");
             }
             ObjectNode message = Message.request(Json.object().numberNode(id), method, outgoing);
-            if (speakModern && config.transport() == UpstreamConfig.Transport.HTTP) {
-                c.send(message, id, ModernEnvelope.headers(message, Listings.inputSchema(listing, method, params)));
+            if (config.transport() == UpstreamConfig.Transport.HTTP) {
+                c.send(message, id, speakModern ? ModernEnvelope.headers(message, Listings.inputSchema(listing, method, params))
+                        : java.util.Map.of(), deadline);
             } else {
                 c.send(message, id);
+                calls.reached(id); // written to the child's stdin
             }
             relay.attach(() -> cancel(id, "cancelled by the client"));
-            JsonNode response = pending.response().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            relay.reached(name());
+            JsonNode response = pending.response().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             health.answered();
             if (speakModern && !ModernEnvelope.fromModernClient(params)) {
                 ModernEnvelope.refuseInputRequired(name(), method, response);
             }
             return result(method, response);
-        } catch (TimeoutException e) {
+        } catch (TimeoutException | HttpConnection.Released e) {
             health.unanswered();
-            cancel(id, "timed out in the gateway");
+            // let go of the exchange first: what was not sent by now never will be, so "reached" is final
+            if (c != null) {
+                c.release(id);
+            }
+            boolean reached = pending.reached().get();
+            if (reached) {
+                cancel(id, "timed out in the gateway");
+            }
             throw new GatewayException.UpstreamFailure("timeout", name(),
-                    "upstream " + name() + " did not answer " + method + " within " + timeout.toMillis() + " ms");
+                    "upstream " + name() + " did not answer " + method + " within " + timeout.toMillis() + " ms"
+                            + (reached ? "" : " (it was not sent)"), reached);
         } catch (IOException e) {
             health.unanswered();
-            throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " is unreachable: " + e.getMessage());
+            throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " is unreachable: "
+                    + config.scrub(e.getMessage()), pending.reached().get());
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof GatewayException.UpstreamFailure u && u.reached() == null) {
+                throw new GatewayException.UpstreamFailure(u.control(), u.upstream(), u.getMessage(), u.retryAfterSeconds(),
+                        pending.reached().get());
+            }
             if (e.getCause() instanceof GatewayException g) {
                 throw g;
             }
             if (e.getCause() instanceof Calls.HttpRefusal r) {
-                throw new GatewayException.UpstreamFailure("upstream", name(), r.getMessage());
+                throw new GatewayException.UpstreamFailure("upstream", name(), r.getMessage(), true);
             }
             LOG.warn("upstream {}: {} failed", name(), method, e.getCause());
             throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " failed to answer " + method);
@@ -440,6 +463,9 @@ public final class Upstream implements AutoCloseable {
             throw new GatewayException.UpstreamFailure("upstream", name(), "interrupted");
         } finally {
             calls.close(id, pending);
+            if (c != null) {
+                c.release(id);
+            }
         }
     }
 
@@ -545,6 +571,18 @@ public final class Upstream implements AutoCloseable {
         }
 
         @Override
+        public void sent(long requestId) {
+            calls.reached(requestId);
+        }
+
+        /** #21 item 7: an answer cut off at the bounded read is the result limit's refusal, at once. */
+        @Override
+        public void tooLarge(long requestId, long limit) {
+            calls.fail(requestId, new GatewayException.Refused("result-limit", "the upstream's answer is over the gateway's "
+                    + "bound of " + limit + " bytes for one message; it was cut off unread"));
+        }
+
+        @Override
         public void closed(String reason) {
             String why = config.scrub(reason);
             lastError = why;
@@ -578,12 +616,17 @@ public final class Upstream implements AutoCloseable {
         switch (method) {
             case "notifications/progress" -> calls.progress(msg);
             case "notifications/message" -> {
-                Relay relay = calls.relayFor(relatedId);
+                // #11 item 21: over HTTP a message off every call's stream (the GET stream) is tied to no call; over
+                // stdio it is when no client's call is in flight. Those go to the sessions of this upstream.
+                boolean untied = config.transport() == UpstreamConfig.Transport.HTTP ? relatedId == null : !calls.clientCallsInFlight();
+                Relay relay = untied ? null : calls.relayFor(relatedId);
                 if (relay != null) {
                     relay.notify(msg.node());
+                } else if (untied) {
+                    listener.notification(this, msg.node());
                 } else {
-                    // debug: upstreams asked for debug-level logs would otherwise flood the gateway's log
-                    LOG.debug("upstream {} log (not tied to a call, not relayed): {}", name(), msg.params());
+                    // calls of several clients in flight over stdio: whose it is cannot be known, so nobody gets it
+                    LOG.debug("upstream {} log (not attributable to one client, not relayed): {}", name(), msg.params());
                 }
             }
             case "notifications/tools/list_changed", "notifications/prompts/list_changed",

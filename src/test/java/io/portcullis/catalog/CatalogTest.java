@@ -52,7 +52,8 @@ class CatalogTest {
     @Test
     void toolsArePrefixedWithTheirUpstream() throws Exception {
         Catalog c = build(config(TWO), tools(named("echo", "add")), tools(named("echo")));
-        assertThat(c.tools()).extracting(ToolEntry::name).containsExactly("alpha__add", "alpha__echo", "beta__echo");
+        // #11 item 21: upstreams by name, each one's tools in the order it listed them
+        assertThat(c.tools()).extracting(ToolEntry::name).containsExactly("alpha__echo", "alpha__add", "beta__echo");
         ToolEntry e = c.tool("beta__echo").orElseThrow();
         assertThat(e.upstream()).isEqualTo("beta");
         assertThat(e.upstreamName()).isEqualTo("echo");

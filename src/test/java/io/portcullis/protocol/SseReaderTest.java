@@ -40,4 +40,37 @@ class SseReaderTest {
             assertThat(r.next()).isNull(); // an id without data is no event
         }
     }
+
+    /** #11 item 21 (SEP-1699): the last event id and the retry delay outlive their events, as the SSE standard says. */
+    @Test
+    void item21_theLastEventIdAndRetryDelayAreKeptForAResumption() throws Exception {
+        try (SseReader r = reader("id: p.0\nretry: 250\ndata: \n\nid: p.1\n\n")) {
+            assertThat(r.next().id()).isEqualTo("p.0");
+            assertThat(r.retryMs()).isEqualTo(250);
+            assertThat(r.next()).isNull();
+            assertThat(r.lastEventId()).isEqualTo("p.1"); // set by an event with no data
+        }
+        try (SseReader r = reader("retry: soon\ndata: x\n\n")) {
+            r.next();
+            assertThat(r.retryMs()).isEqualTo(-1); // not a number: ignored
+        }
+    }
+
+    /** #21 item 7: an event over the bound is refused before it is read whole, even one endless line. */
+    @Test
+    void item7_anEventOverTheBoundIsCutOff() throws Exception {
+        String big = "data: " + "a".repeat(5000) + "\n\n";
+        try (SseReader r = new SseReader(new ByteArrayInputStream(("data: small\r\n\n" + big).getBytes(StandardCharsets.UTF_8)), 1000)) {
+            assertThat(r.next().data()).isEqualTo("small");
+            org.assertj.core.api.Assertions.assertThatThrownBy(r::next).isInstanceOf(SseReader.TooLarge.class);
+        }
+        // the bound is per event: many small events in a row are fine
+        try (SseReader r = new SseReader(new ByteArrayInputStream("data: 0123456789\n\n".repeat(500).getBytes(StandardCharsets.UTF_8)), 100)) {
+            int n = 0;
+            while (r.next() != null) {
+                n++;
+            }
+            assertThat(n).isEqualTo(500);
+        }
+    }
 }
