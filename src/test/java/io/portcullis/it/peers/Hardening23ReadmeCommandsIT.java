@@ -82,7 +82,8 @@ class Hardening23ReadmeCommandsIT {
                 "./portcullis audit keygen --out examples/data/audit.key",
                 "./portcullis readiness --config examples/demo-ready.yaml --env dev",
                 "./portcullis keys create --config examples/demo-ready.yaml --role support-bot --env dev --expires 30d",
-                "./portcullis policy test --config examples/demo-ready.yaml examples/policy-cases.yaml");
+                "./portcullis policy test --config examples/demo-ready.yaml examples/policy-cases.yaml",
+                "./portcullis demo-config > demo.yaml");
         // a command added to the README must be added here, with what its text promises
         assertThat(known).containsAll(commands);
         assertThat(commands).as("the README's runnable commands").hasSizeGreaterThanOrEqualTo(6);
@@ -113,6 +114,12 @@ class Hardening23ReadmeCommandsIT {
         Peers.Result fix = sh(work, "./portcullis audit keygen --out data/audit.key");
         assertThat(fix.exit()).as(fix.stderr()).isZero();
         assertThat(work.resolve("data/audit.key")).exists();
+
+        // "the built-in demo's config as a file to change, then serve --config demo.yaml": the copy is a valid config
+        Peers.Result copy = sh(work, "./portcullis demo-config > demo.yaml");
+        assertThat(copy.exit()).as(copy.stderr()).isZero();
+        Peers.Result checkCopy = sh(work, "./portcullis check --config demo.yaml");
+        assertThat(checkCopy.exit()).as(checkCopy.stdout() + checkCopy.stderr()).isZero();
 
         // "version and MCP protocol versions spoken"
         Peers.Result version = sh(work, "./portcullis version");
