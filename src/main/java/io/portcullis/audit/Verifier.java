@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +20,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Verifies the whole audit log (C4.2): every chain record by record, and every checkpoint's
- * signature. For each chain it reports the FIRST record where the chain breaks, and how:
+ * signature. For each chain it reports every record where the chain breaks (#11 item 3: not only
+ * the first, up to {@link ChainScan#MAX_PROBLEMS}), and how:
  * <ul>
  *   <li>{@code modified}: a record's content no longer matches its hash, a search column no
  *       longer matches the hashed index, or a record was changed and re-hashed (the next record,
@@ -166,7 +166,12 @@ public final class Verifier {
      * @param signedThrough the highest seq a valid checkpoint vouches for (records after it are chained but unsigned)
      */
     public record ChainReport(String chain, long records, long firstSeq, long lastSeq, Long anchorSeq, long signedThrough,
-                              Problem problem) {}
+                              List<Problem> problems) {
+        /** The first problem of the chain, or null when it is intact. */
+        public Problem problem() {
+            return problems.isEmpty() ? null : problems.getFirst();
+        }
+    }
 
     /** Everything verify found. */
     public record Report(List<ChainReport> chains, int checkpoints, List<Problem> checkpointProblems, long records, long nanos) {
@@ -174,10 +179,10 @@ public final class Verifier {
             return checkpointProblems.isEmpty() && chains.stream().allMatch(c -> c.problem() == null);
         }
 
-        /** The first problem of every chain, then the checkpoint problems. */
+        /** Every problem of every chain, then the checkpoint problems. */
         public List<Problem> problems() {
             List<Problem> out = new ArrayList<>();
-            chains.stream().map(ChainReport::problem).filter(Objects::nonNull).forEach(out::add);
+            chains.forEach(c -> out.addAll(c.problems()));
             out.addAll(checkpointProblems);
             return out;
         }
