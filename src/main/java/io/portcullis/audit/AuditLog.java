@@ -212,23 +212,47 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Writes the record and waits until it is durable; refuses the call (control {@code audit}) otherwise. */
-    void recordOrRefuse(ObjectNode rec, CallContext call) throws GatewayException.Refused {
+    /**
+     * Writes the record and waits until it is durable; refuses the call (control {@code audit})
+     * otherwise. When the wait times out the record is abandoned (#21 item 5): if it lands later,
+     * it lands as {@code ifRefused} (null: not at all), the record of what the client got. If the
+     * writer had already committed to writing it as decided, the answer waits for that commit.
+     */
+    void recordOrRefuse(ObjectNode rec, ObjectNode ifRefused, CallContext call) throws GatewayException.Refused {
+        String env = rec.path("environment").asString();
+        AuditWriter.Pending p = writer.submit(env, AuditWriter.Encoded.of(rec), ifRefused == null ? null : AuditWriter.Encoded.of(ifRefused));
+        long timeout = config.writeTimeout().toMillis();
         try {
-            append(rec).get(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                p.done().get(timeout, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (p.abandon()) {
+                    throw refuse(call, rec, "no durable write within " + config.writeTimeout().toMillis()
+                            + " ms; if the record lands later it records this refusal");
+                }
+                // the writer is committing it as decided right now: that commit decides the answer
+                p.done().get(timeout, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            p.abandon();
             throw refuse(call, rec, "interrupted while waiting for the audit record");
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            p.abandon();
             throw refuse(call, rec, e instanceof ExecutionException ? String.valueOf(e.getCause()) : e.toString());
         }
+    }
+
+    /** The refusal a call gets when its record is not durable in time. */
+    static GatewayException.Refused auditRefusal(boolean intent) {
+        return new GatewayException.Refused("audit", "the audit log could not record this call, so it was not "
+                + (intent ? "made" : "answered") + "; the operator has been alerted");
     }
 
     private static GatewayException.Refused refuse(CallContext call, ObjectNode rec, String why) {
         LOG.error("AUDIT FAILURE: the {} record of call {} ({}) is not durable, the call is refused: {}",
                 rec.path("kind").asString(), call.callId(), call.toolName(), why);
-        return new GatewayException.Refused("audit", "the audit log could not record this call, so it was not "
-                + ("intent".equals(rec.path("kind").asString()) ? "made" : "answered") + "; the operator has been alerted");
+        return auditRefusal("intent".equals(rec.path("kind").asString()));
     }
 
     /** Signs a checkpoint now over every chain's head; waits until it is stored. */
