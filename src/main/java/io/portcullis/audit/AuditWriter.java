@@ -208,6 +208,7 @@ final class AuditWriter implements AutoCloseable {
                 // with that record's refusal, so that no record says "allowed" to a client that was refused
                 boolean again = true;
                 while (again) {
+                    store.beginWrite(c);
                     next.clear();
                     landed.clear();
                     written = insert(c, batch, next, landed);
@@ -312,6 +313,7 @@ final class AuditWriter implements AutoCloseable {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
+                store.beginWrite(c);
                 t.job().run(c, this);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -333,6 +335,7 @@ final class AuditWriter implements AutoCloseable {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
+                store.beginWrite(c);
                 lastCheckpoint = checkpoints.write(c, lastCheckpoint);
                 c.commit();
             } catch (SQLException | RuntimeException e) {

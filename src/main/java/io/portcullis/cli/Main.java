@@ -16,7 +16,16 @@ public final class Main implements Runnable {
         if ("json".equalsIgnoreCase(System.getenv("PORTCULLIS_LOG_FORMAT")) && System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-json.xml");
         }
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof io.portcullis.store.StoreException) {
+                        // a store that is held, missing or broken: one line that says which and what to do, no trace
+                        System.err.println("portcullis: " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                })
+                .execute(args);
         if (code != 0 || args.length == 0 || !isLongRunning(args[0])) {
             System.exit(code);
         }

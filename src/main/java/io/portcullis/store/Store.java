@@ -38,6 +38,32 @@ public final class Store implements AutoCloseable {
      * @throws StoreException when the database cannot be reached or created
      */
     public static Store open(StoreConfig config) {
+        if (config.embedded()) {
+            // #11 item 17, #21 item 13: a gateway that holds the file exclusively cannot be written beside
+            var holder = DataDirLock.holder(config.dataDir());
+            if (holder.isPresent() && holder.get().contains("sqlite_locking exclusive")) {
+                throw new StoreException("the store " + config.dataDir().resolve("portcullis.db") + " is held by a running gateway ("
+                        + holder.get() + "); run this command while it is stopped, or set store.sqlite_locking: shared "
+                        + "in its config to let commands write beside it (see docs/operations/store.md)");
+            }
+        }
+        return open(config, false);
+    }
+
+    /**
+     * Opens the store for the serving gateway: with {@code store.sqlite_locking: exclusive} the
+     * embedded SQLite file is opened through SQLite's {@code unix-excl} VFS, which locks the file
+     * for this process and keeps the WAL index in heap memory: there is no memory-mapped
+     * {@code -shm} file that another process (or a full disk, or an operator) can truncate or
+     * make unwritable under it, which killed the process with SIGBUS in native code (#21 item 13).
+     *
+     * @throws StoreException as {@link #open(StoreConfig)}
+     */
+    public static Store openServing(StoreConfig config) {
+        return open(config, config.embedded() && config.sqliteExclusive());
+    }
+
+    private static Store open(StoreConfig config, boolean exclusive) {
         HikariConfig hc = new HikariConfig();
         Dialect dialect;
         if (config.embedded()) {
@@ -48,8 +74,9 @@ public final class Store implements AutoCloseable {
             }
             // WAL lets readers run beside the one writer; busy_timeout makes writers queue instead of
             // failing; synchronous=FULL makes a commit durable when it returns.
-            hc.setJdbcUrl("jdbc:sqlite:" + config.dataDir().resolve("portcullis.db")
-                    + "?journal_mode=WAL&busy_timeout=10000&synchronous=FULL&foreign_keys=true");
+            hc.setJdbcUrl("jdbc:sqlite:" + (exclusive ? "file:" : "") + config.dataDir().toAbsolutePath().resolve("portcullis.db")
+                    + "?" + (exclusive ? "vfs=unix-excl&" : "")
+                    + "journal_mode=WAL&busy_timeout=10000&synchronous=FULL&foreign_keys=true");
             hc.setMaximumPoolSize(4);
             dialect = Dialect.SQLITE;
         } else {
@@ -77,6 +104,21 @@ public final class Store implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * Starts a write transaction as a writer (call right after {@code setAutoCommit(false)}). On
+     * SQLite a transaction that reads first and writes later cannot wait for another process's
+     * write lock: the upgrade fails at once with SQLITE_BUSY whatever the busy timeout (#11 item
+     * 17: a {@code keys create} beside a running gateway failed its audit checkpoints). Taking the
+     * write lock first, with a write that changes nothing, makes it wait up to the busy timeout.
+     */
+    public void beginWrite(Connection c) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE store_info SET v = v WHERE 0 = 1");
+            }
+        }
     }
 
     /** A pooled connection; the caller closes it. */
