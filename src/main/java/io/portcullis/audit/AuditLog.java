@@ -239,7 +239,7 @@ public final class AuditLog implements AutoCloseable {
             throw refuse(call, rec, "interrupted while waiting for the audit record");
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             p.abandon();
-            throw refuse(call, rec, e instanceof ExecutionException ? String.valueOf(e.getCause()) : e.toString());
+            throw refuse(call, rec, e instanceof ExecutionException ? store.describe(e.getCause()) : e.toString());
         }
     }
 
@@ -249,9 +249,10 @@ public final class AuditLog implements AutoCloseable {
                 + (intent ? "made" : "answered") + "; the operator has been alerted");
     }
 
-    private static GatewayException.Refused refuse(CallContext call, ObjectNode rec, String why) {
-        LOG.error("AUDIT FAILURE: the {} record of call {} ({}) is not durable, the call is refused: {}",
-                rec.path("kind").asString(), call.callId(), call.toolName(), why);
+    private GatewayException.Refused refuse(CallContext call, ObjectNode rec, String why) {
+        // one line per interval while the fault lasts (#21 item 9); the writer's line says what the fault is
+        AuditWriter.REPEATS.log("refused", more -> LOG.error("AUDIT FAILURE: the {} record of call {} ({}) is not durable, "
+                + "the call is refused: {}{}", rec.path("kind").asString(), call.callId(), call.toolName(), why, more));
         return auditRefusal("intent".equals(rec.path("kind").asString()));
     }
 

@@ -37,6 +37,8 @@ final class AuditWriter implements AutoCloseable {
     static final int MAX_BATCH = 2048;
     private static final int MAX_QUEUE = 65_536;
     private static final HexFormat HEX = HexFormat.of();
+    /** Store failures repeat for as long as the fault lasts: logged once per kind and interval (#21 item 9). */
+    static final io.portcullis.logging.Repeats REPEATS = new io.portcullis.logging.Repeats(Duration.ofSeconds(10));
 
     /** A record's canonical content and its columns. */
     record Encoded(String rec, Columns columns) {
@@ -234,7 +236,10 @@ final class AuditWriter implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             next.keySet().forEach(heads::remove);
-            LOG.error("AUDIT STORE FAILURE: {} record(s) could not be written; their calls are refused: {}", batch.size(), e.toString());
+            // #21 item 9: what the failure means (a full disk, named with its path), once per interval, not once per batch
+            String why = store.describe(e);
+            REPEATS.log("write " + why.replaceAll("\\d+", "#"), more -> LOG.error("AUDIT STORE FAILURE: {} record(s) could not be written; their calls "
+                    + "are refused: {}{}", batch.size(), why, more));
             batch.forEach(p -> p.done().completeExceptionally(e));
             return;
         }
@@ -313,7 +318,6 @@ final class AuditWriter implements AutoCloseable {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
-                store.beginWrite(c);
                 t.job().run(c, this);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -325,7 +329,8 @@ final class AuditWriter implements AutoCloseable {
             }
             t.done().complete(null);
         } catch (SQLException | RuntimeException e) {
-            LOG.error("AUDIT STORE FAILURE in a maintenance job: {}", e.toString());
+            String why = store.describe(e);
+            REPEATS.log("job " + why.replaceAll("\\d+", "#"), more -> LOG.error("AUDIT STORE FAILURE in a maintenance job: {}{}", why, more));
             t.done().completeExceptionally(e);
         }
     }
@@ -354,7 +359,9 @@ final class AuditWriter implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             // records stay durable and chained; only the signature is late. Retried after the next batch.
             lastCheckpointNanos = System.nanoTime();
-            LOG.error("AUDIT CHECKPOINT FAILURE: the checkpoint could not be signed or stored: {}", e.toString());
+            String why = store.describe(e);
+            REPEATS.log("checkpoint " + why.replaceAll("\\d+", "#"), more -> LOG.error("AUDIT CHECKPOINT FAILURE: the checkpoint could not be signed or "
+                    + "stored: {}{}", why, more));
         }
     }
 
@@ -362,7 +369,10 @@ final class AuditWriter implements AutoCloseable {
         try {
             c.rollback();
         } catch (SQLException e) {
-            LOG.warn("audit rollback failed: {}", e.toString());
+            if (String.valueOf(e.getMessage()).contains("no transaction is active")) {
+                return; // SQLite already rolled it back (a full disk does that): nothing to undo, nothing to report
+            }
+            REPEATS.log("rollback", more -> LOG.warn("audit rollback failed: {}{}", e.getMessage(), more));
         }
     }
 

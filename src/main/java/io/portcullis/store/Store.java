@@ -26,10 +26,13 @@ public final class Store implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final Dialect dialect;
+    /** The SQLite file, or null for PostgreSQL. */
+    private final java.nio.file.Path file;
 
-    private Store(HikariDataSource pool, Dialect dialect) {
+    private Store(HikariDataSource pool, Dialect dialect, java.nio.file.Path file) {
         this.pool = pool;
         this.dialect = dialect;
+        this.file = file;
     }
 
     /**
@@ -89,12 +92,78 @@ public final class Store implements AutoCloseable {
         hc.setInitializationFailTimeout(10_000);
         try {
             HikariDataSource ds = new HikariDataSource(hc);
-            Store store = new Store(ds, dialect);
+            Store store = new Store(ds, dialect, config.embedded() ? config.dataDir().toAbsolutePath().resolve("portcullis.db") : null);
             store.migrate("store", List.of("CREATE TABLE IF NOT EXISTS store_info (k VARCHAR(64) PRIMARY KEY, v VARCHAR(256) NOT NULL)"));
             LOG.info("store: {} ({})", dialect == Dialect.SQLITE ? config.dataDir().resolve("portcullis.db") : "PostgreSQL", dialect);
             return store;
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the store: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One line that says what a store failure means for an operator (#21 item 9): a full disk is
+     * named as such, with the path and the space left, instead of the driver's follow-on error
+     * ("cannot commit - no transaction is active"); anything else is the first cause's message.
+     */
+    public String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            boolean full = m.contains("SQLITE_FULL") || m.contains("database or disk is full") || m.contains("No space left")
+                    || t instanceof SQLException s && ("53100".equals(s.getSQLState()) || s.getErrorCode() == 13 && dialect == Dialect.SQLITE);
+            // the SQLite driver reports a commit that SQLite rolled back for want of space only as its follow-on error
+            if (full || m.contains("no transaction is active") && cannotGrow()) {
+                return (diskNearlyFull() ? "the disk is full: " : "the store is full (its size limit is reached): ") + where()
+                        + " cannot grow (" + free() + "); free space there, then the gateway writes again by itself";
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
+    }
+
+    /** Whether the SQLite file cannot take another page: its file system is (nearly) full, or it reached max_page_count. */
+    private boolean cannotGrow() {
+        if (dialect != Dialect.SQLITE) {
+            return false;
+        }
+        if (diskNearlyFull()) {
+            return true;
+        }
+        try (Connection c = connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT page_count FROM pragma_page_count()) >= "
+                     + "(SELECT max_page_count FROM pragma_max_page_count())")) {
+            return rs.next() && rs.getBoolean(1);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private boolean diskNearlyFull() {
+        if (dialect != Dialect.SQLITE) {
+            return true; // PostgreSQL said so (SQLSTATE 53100)
+        }
+        try {
+            return java.nio.file.Files.getFileStore(file.getParent()).getUsableSpace() < 1 << 20;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private String where() {
+        return dialect == Dialect.SQLITE ? "the store " + file : "the PostgreSQL database";
+    }
+
+    private String free() {
+        if (dialect != Dialect.SQLITE) {
+            return "see the database server";
+        }
+        try {
+            return java.nio.file.Files.getFileStore(file.getParent()).getUsableSpace() / 1024 + " KiB free on its file system";
+        } catch (IOException | RuntimeException x) {
+            return "free space unknown";
         }
     }
 

@@ -21,6 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class StdioConnection implements Connection {
     private static final Logger LOG = LoggerFactory.getLogger(StdioConnection.class);
+    private static final io.portcullis.logging.Repeats REPEATS = new io.portcullis.logging.Repeats(java.time.Duration.ofSeconds(10));
 
     private final UpstreamConfig config;
     private Process process;
@@ -71,13 +72,18 @@ final class StdioConnection implements Connection {
                     try {
                         msg = Json.parse(line);
                     } catch (JacksonException e) {
-                        LOG.warn("upstream {} wrote a line that is not JSON; ignored: {}", config.name(), abbreviate(line));
+                        String shown = abbreviate(line);
+                        // #21 item 9: one line per upstream and interval, not one per garbage line
+                        REPEATS.log("not json " + config.name(), more -> LOG.warn(
+                                "upstream {} wrote a line that is not JSON; ignored: {}{}", config.name(), shown, more));
                         continue;
                     }
                     if (msg instanceof ObjectNode o) {
                         sink.receive(o, null);
                     } else {
-                        LOG.warn("upstream {} wrote JSON that is not a message object; ignored: {}", config.name(), abbreviate(line));
+                        String shown = abbreviate(line);
+                        REPEATS.log("not a message " + config.name(), more -> LOG.warn(
+                                "upstream {} wrote JSON that is not a message object; ignored: {}{}", config.name(), shown, more));
                     }
                 }
             } catch (IOException e) {
@@ -136,7 +142,11 @@ final class StdioConnection implements Connection {
         }
     }
 
+    /** At most 200 characters, control characters escaped: the log gets a description, not the raw bytes (#21 item 9). */
     private static String abbreviate(String s) {
-        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+        String cut = s.length() > 200 ? s.substring(0, 200) + "..." : s;
+        StringBuilder b = new StringBuilder(cut.length());
+        cut.chars().forEach(c -> b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return b.toString();
     }
 }
