@@ -42,6 +42,7 @@ public final class Verifier {
 
     private final Store store;
     private final Map<String, PublicKey> keys;
+    private Map<String, KeyRotation.Retired> retired = Map.of();
 
     /** A signed head: checkpoint {@code by} says record {@code seq} of the chain has {@code hash}. */
     record Claim(long seq, String hash, String by) {}
@@ -99,6 +100,7 @@ public final class Verifier {
     private int checkpoints(Connection c, Map<String, AuditTables.Head> anchors, List<Problem> problems,
                             Map<String, List<Claim>> claims) throws SQLException {
         List<Checkpoints.Row> rows = Checkpoints.all(c);
+        retired = KeyRotation.retired(rows, keys); // #11 item 18: keys the chain itself says were rotated out
         Map<String, AuditTables.Head> previous = new HashMap<>(anchors); // a node's sequence starts after its anchor
         for (Checkpoints.Row r : rows) {
             String name = "checkpoint " + r.node() + "#" + r.seq();
@@ -130,9 +132,10 @@ public final class Verifier {
                 || !r.keyId().equals(body.path("key").asString())) {
             return "its stored node, number or key differ from its content (modified)";
         }
-        PublicKey key = keys.get(r.keyId());
+        PublicKey key = KeyRotation.key(r.keyId(), r.node(), r.seq(), keys, retired);
         if (key == null) {
-            return "signed by an unknown key " + r.keyId() + " (forged, or add the node's public key to audit.trusted_keys)";
+            return "signed by an unknown key " + r.keyId() + " (forged, or add the node's public key to audit.trusted_keys; "
+                    + "to change a node's key use portcullis audit rotate-key)";
         }
         byte[] sig;
         try {
