@@ -53,6 +53,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final java.util.List<io.portcullis.pipeline.Stage> taskResultStages;
     private final io.portcullis.approval.Approvals approvals;
     private final io.portcullis.audit.AuditLog audit;
+    private final io.portcullis.store.DataDirLock dirLock;
     private final io.portcullis.readiness.ConfigChanges changes;
 
     /**
@@ -62,13 +63,21 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
      *         cannot be opened: the gateway does not start without them
      */
     public Gateway(GatewayConfig config) {
-        this.store = io.portcullis.store.Store.open(config.store());
+        // #11 item 17: one serving process per data directory (its node id, key and chains live there)
+        this.dirLock = io.portcullis.store.DataDirLock.acquire(config.server().dataDir(), "gateway", config.store().sqliteLocking());
+        try {
+            this.store = io.portcullis.store.Store.openServing(config.store());
+        } catch (RuntimeException e) {
+            dirLock.close();
+            throw e;
+        }
         this.identity = new io.portcullis.identity.Identity(store, java.time.Clock.systemUTC());
         identity.apply(config.identity(), environmentNames(config));
         try {
             this.audit = io.portcullis.audit.AuditLog.open(store, config.audit());
         } catch (RuntimeException e) {
             store.close();
+            dirLock.close();
             throw e;
         }
         this.approvals = new io.portcullis.approval.Approvals(store, java.time.Clock.systemUTC());
@@ -325,5 +334,6 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         identity.close();
         audit.close();
         store.close();
+        dirLock.close();
     }
 }

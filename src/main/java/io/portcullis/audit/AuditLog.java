@@ -52,7 +52,6 @@ public final class AuditLog implements AutoCloseable {
     private volatile AuditConfig config;
 
     /** Held while this log writes its chain; released on close (or by the OS when the process dies). */
-    private ChainLock chainLock;
 
     private AuditLog(Store store, AuditConfig config, String node, KeyPair key) {
         this.store = store;
@@ -80,17 +79,10 @@ public final class AuditLog implements AutoCloseable {
             throw new StoreException("audit signing key: " + e.getMessage(), e);
         }
         String node = nodeId(config);
-        ChainLock lock = ChainLock.acquire(config.dataDir(), node); // #11 item 17: one writer per chain
         LOG.info("audit log: node {}, key {}, checkpoint every {} records or {}", node,
                 SigningKeys.fingerprint(key.getPublic()).substring(0, 16), config.checkpointEvery(), config.checkpointInterval());
-        try {
-            AuditLog log = new AuditLog(store, config, node, key);
-            log.chainLock = lock;
-            return log;
-        } catch (RuntimeException e) {
-            lock.close();
-            throw e;
-        }
+        // #11 item 17: one writer per chain is the data directory's lock (store/DataDirLock), held by the gateway
+        return new AuditLog(store, config, node, key);
     }
 
     static KeyPair loadOrCreateKey(AuditConfig config) throws IOException {
@@ -256,23 +248,48 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Writes the record and waits until it is durable; refuses the call (control {@code audit}) otherwise. */
-    void recordOrRefuse(ObjectNode rec, CallContext call) throws GatewayException.Refused {
+    /**
+     * Writes the record and waits until it is durable; refuses the call (control {@code audit})
+     * otherwise. When the wait times out the record is abandoned (#21 item 5): if it lands later,
+     * it lands as {@code ifRefused} (null: not at all), the record of what the client got. If the
+     * writer had already committed to writing it as decided, the answer waits for that commit.
+     */
+    void recordOrRefuse(ObjectNode rec, ObjectNode ifRefused, CallContext call) throws GatewayException.Refused {
+        String env = rec.path("environment").asString();
+        AuditWriter.Pending p = writer.submit(env, AuditWriter.Encoded.of(rec), ifRefused == null ? null : AuditWriter.Encoded.of(ifRefused));
+        long timeout = config.writeTimeout().toMillis();
         try {
-            append(rec).get(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                p.done().get(timeout, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (p.abandon()) {
+                    throw refuse(call, rec, "no durable write within " + config.writeTimeout().toMillis()
+                            + " ms; if the record lands later it records this refusal");
+                }
+                // the writer is committing it as decided right now: that commit decides the answer
+                p.done().get(timeout, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            p.abandon();
             throw refuse(call, rec, "interrupted while waiting for the audit record");
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            throw refuse(call, rec, e instanceof ExecutionException ? String.valueOf(e.getCause()) : e.toString());
+            p.abandon();
+            throw refuse(call, rec, e instanceof ExecutionException ? store.describe(e.getCause()) : e.toString());
         }
     }
 
-    private static GatewayException.Refused refuse(CallContext call, ObjectNode rec, String why) {
-        LOG.error("AUDIT FAILURE: the {} record of call {} ({}) is not durable, the call is refused: {}",
-                rec.path("kind").asString(), call.callId(), call.toolName(), why);
+    /** The refusal a call gets when its record is not durable in time. */
+    static GatewayException.Refused auditRefusal(boolean intent) {
         return new GatewayException.Refused("audit", "the audit log could not record this call, so it was not "
-                + ("intent".equals(rec.path("kind").asString()) ? "made" : "answered") + "; the operator has been alerted");
+                + (intent ? "made" : "answered") + "; the operator has been alerted");
+    }
+
+    private GatewayException.Refused refuse(CallContext call, ObjectNode rec, String why) {
+        // one line per interval while the fault lasts (#21 item 9); the writer's line says what the fault is
+        AuditWriter.REPEATS.log("refused", more -> LOG.error("AUDIT FAILURE: the {} record of call {} ({}) is not durable, "
+                + "the call is refused: {}{}", rec.path("kind").asString(), call.callId(), call.toolName(), why, more));
+        return auditRefusal("intent".equals(rec.path("kind").asString()));
     }
 
     /** Signs a checkpoint now over every chain's head; waits until it is stored. */
@@ -317,8 +334,5 @@ public final class AuditLog implements AutoCloseable {
     public void close() {
         retentionTimer.shutdownNow();
         writer.close();
-        if (chainLock != null) {
-            chainLock.close();
-        }
     }
 }

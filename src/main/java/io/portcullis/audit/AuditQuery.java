@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -80,7 +81,8 @@ public final class AuditQuery {
     public long export(Filter f, Consumer<String> line) {
         long[] n = {0};
         select(f, "ORDER BY chain, seq", r -> {
-            line.accept(Json.write(r));
+            // bytes, not a String: the writer escapes a lone surrogate there instead of passing it on raw
+            line.accept(new String(Json.bytes(r), java.nio.charset.StandardCharsets.UTF_8));
             n[0]++;
         });
         return n[0];
@@ -153,10 +155,31 @@ public final class AuditQuery {
         }
     }
 
+    /**
+     * A record as shown. A stored body that cannot be read back (not JSON, e.g. the bare
+     * {@code Infinity} of #11 item 3, or a record without content) does not end the search or
+     * export: it is shown as {@code kind: "unreadable"} with the reason and the stored text, so
+     * every such record is reported and the rest still arrive.
+     */
     static ObjectNode view(String chain, long seq, String hash, String body) {
-        JsonNode b = Json.parse(body);
-        ObjectNode v = b.path("record") instanceof ObjectNode rec ? rec : Json.object();
+        JsonNode b;
+        try {
+            b = Json.parse(body);
+        } catch (JacksonException e) {
+            return unreadable(chain, seq, hash, body, "the stored record is not valid JSON");
+        }
+        if (!(b.path("record") instanceof ObjectNode v)) {
+            return unreadable(chain, seq, hash, body, "the stored body has no record");
+        }
         v.putObject("chain").put("id", chain).put("seq", seq).put("hash", hash).put("prev", b.path("prev").asString(null));
+        return v;
+    }
+
+    private static ObjectNode unreadable(String chain, long seq, String hash, String body, String why) {
+        ObjectNode v = Json.object().put("kind", "unreadable")
+                .put("problem", why + " (run portcullis audit verify)")
+                .put("stored_text", io.portcullis.protocol.JsonText.wellFormed(body == null ? "" : body));
+        v.putObject("chain").put("id", chain).put("seq", seq).put("hash", hash);
         return v;
     }
 

@@ -45,7 +45,10 @@ final class AuditStages {
             } catch (RuntimeException e) {
                 crash = e;
             }
-            log.recordOrRefuse(log.records().outcome(kind, call, result, failure, crash), call);
+            // #21 item 5: if the record is not durable in time, the client is refused by the audit control,
+            // and a record that lands later must say that, not what was decided before
+            log.recordOrRefuse(log.records().outcome(kind, call, result, failure, crash),
+                    log.records().outcome(kind, call, null, AuditLog.auditRefusal(false), null), call);
             if (failure != null) {
                 throw failure;
             }
@@ -76,7 +79,9 @@ final class AuditStages {
         @Override
         public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
             if (Risk.needsIntent(call)) {
-                log.recordOrRefuse(log.records().intent(call), call);
+                // an intent abandoned by a timeout is not written: the upstream is never called, and the
+                // outcome stage records the refusal the client gets
+                log.recordOrRefuse(log.records().intent(call), null, call);
             }
             long t0 = System.nanoTime();
             try {

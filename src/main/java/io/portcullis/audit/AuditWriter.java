@@ -15,8 +15,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The single writer of this node's chains, with group commit (C4.2). Callers enqueue records and
@@ -35,12 +37,45 @@ final class AuditWriter implements AutoCloseable {
     static final int MAX_BATCH = 2048;
     private static final int MAX_QUEUE = 65_536;
     private static final HexFormat HEX = HexFormat.of();
+    /** Store failures repeat for as long as the fault lasts: logged once per kind and interval (#21 item 9). */
+    static final io.portcullis.log.Repeats REPEATS = new io.portcullis.log.Repeats(Duration.ofSeconds(10));
 
-    /** A record waiting to be written: its environment, canonical content and columns. */
-    record Pending(String env, String rec, Columns columns, CompletableFuture<Appended> done) {}
+    /** A record's canonical content and its columns. */
+    record Encoded(String rec, Columns columns) {
+        static Encoded of(ObjectNode rec) {
+            return new Encoded(Canonical.encode(rec), Columns.of(rec));
+        }
+    }
 
-    /** Where a record landed. */
-    record Appended(String chain, long seq, String hash) {}
+    /**
+     * A record waiting to be written: its environment, the record as decided, and for a call
+     * record the record to write instead if the caller gives up waiting and refuses the call
+     * (#21 item 5: the record says what the client got). {@code state} is where the caller and
+     * the writer agree which one lands: WAITING moves once, either to ABANDONED (the caller
+     * refused the call: the writer writes {@code ifAbandoned}, or nothing when that is null) or
+     * to COMMITTING (the writer is about to commit it as decided: the caller waits for that).
+     */
+    record Pending(String env, Encoded asDecided, Encoded ifAbandoned, boolean abandonable, AtomicInteger state,
+                   CompletableFuture<Appended> done) {
+        static final int WAITING = 0, ABANDONED = 1, COMMITTING = 2;
+
+        /** Called by a caller that stops waiting; false when the writer already committed to writing it as decided. */
+        boolean abandon() {
+            return abandonable && state.compareAndSet(WAITING, ABANDONED);
+        }
+
+        /** What the writer writes now: as decided, the refusal, or null for nothing. */
+        Encoded current() {
+            return state.get() == ABANDONED ? ifAbandoned : asDecided;
+        }
+    }
+
+    /** Where a record landed, and which version of it ({@code as}). */
+    record Appended(String chain, long seq, String hash, Encoded as) {
+        Appended(String chain, long seq, String hash) {
+            this(chain, seq, hash, null);
+        }
+    }
 
     /** Work that runs on the writer thread inside one transaction, with access to the heads. */
     interface Job {
@@ -92,15 +127,28 @@ final class AuditWriter implements AutoCloseable {
         this.checkpointInterval = interval;
     }
 
-    /** Queues a record; the future completes once it is durable, or fails. */
+    /** Queues a record that is written whatever happens; the future completes once it is durable, or fails. */
     CompletableFuture<Appended> submit(String env, String rec, Columns columns) {
-        CompletableFuture<Appended> done = new CompletableFuture<>();
+        return submit(new Pending(env, new Encoded(rec, columns), null, false, new AtomicInteger(), new CompletableFuture<>()));
+    }
+
+    /**
+     * Queues a call's record that its caller may abandon (see {@link Pending#abandon}); then
+     * {@code ifAbandoned} (null: nothing) is written instead.
+     */
+    Pending submit(String env, Encoded asDecided, Encoded ifAbandoned) {
+        Pending p = new Pending(env, asDecided, ifAbandoned, true, new AtomicInteger(), new CompletableFuture<>());
+        submit(p);
+        return p;
+    }
+
+    private CompletableFuture<Appended> submit(Pending p) {
         if (closing) {
-            done.completeExceptionally(new IllegalStateException("the audit log is closed"));
-        } else if (!queue.offer(new Pending(env, rec, columns, done))) {
-            done.completeExceptionally(new IllegalStateException("the audit write queue is full (" + MAX_QUEUE + ")"));
+            p.done().completeExceptionally(new IllegalStateException("the audit log is closed"));
+        } else if (!queue.offer(p)) {
+            p.done().completeExceptionally(new IllegalStateException("the audit write queue is full (" + MAX_QUEUE + ")"));
         }
-        return done;
+        return p.done();
     }
 
     /** Runs a job on the writer thread, in its own transaction. */
@@ -153,17 +201,32 @@ final class AuditWriter implements AutoCloseable {
     private void write(List<Pending> batch) {
         Map<String, AuditTables.Head> next = new HashMap<>();
         List<Appended> landed = new ArrayList<>(batch.size());
+        int written = 0;
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(AuditTables.INSERT)) {
-                for (Pending p : batch) {
-                    String chain = chain(node, p.env());
-                    AuditTables.Head h = next.containsKey(chain) ? next.get(chain) : head(c, chain, p.env());
-                    Appended a = link(ps, chain, h, p.rec(), p.columns());
-                    next.put(chain, new AuditTables.Head(a.seq(), a.hash()));
-                    landed.add(a);
+            try {
+                // #21 item 5: the rows are built from each record's state; if a caller gave up while the
+                // inserts waited (a locked or frozen database), the batch is rolled back and built again
+                // with that record's refusal, so that no record says "allowed" to a client that was refused
+                boolean again = true;
+                while (again) {
+                    store.beginWrite(c);
+                    next.clear();
+                    landed.clear();
+                    written = insert(c, batch, next, landed);
+                    again = false;
+                    for (int i = 0; i < batch.size(); i++) {
+                        Pending p = batch.get(i);
+                        Appended row = landed.get(i);
+                        if (p.abandonable() && !p.state().compareAndSet(Pending.WAITING, Pending.COMMITTING)
+                                && p.current() != (row == null ? null : row.as())) {
+                            again = true; // abandoned after its row was built as decided
+                        }
+                    }
+                    if (again) {
+                        c.rollback();
+                    }
                 }
-                ps.executeBatch();
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollback(c);
@@ -173,16 +236,42 @@ final class AuditWriter implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             next.keySet().forEach(heads::remove);
-            LOG.error("AUDIT STORE FAILURE: {} record(s) could not be written; their calls are refused: {}", batch.size(), e.toString());
+            // #21 item 9: what the failure means (a full disk, named with its path), once per interval, not once per batch
+            String why = store.describe(e);
+            REPEATS.log("write " + why.replaceAll("\\d+", "#"), more -> LOG.error("AUDIT STORE FAILURE: {} record(s) could not be written; their calls "
+                    + "are refused: {}{}", batch.size(), why, more));
             batch.forEach(p -> p.done().completeExceptionally(e));
             return;
         }
         heads.putAll(next);
-        sinceCheckpoint += batch.size();
+        sinceCheckpoint += written;
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).done().complete(landed.get(i));
         }
     }
+
+    /** Adds the rows of the batch, each as its state says now; returns how many were written (an abandoned intent is not). */
+    private int insert(Connection c, List<Pending> batch, Map<String, AuditTables.Head> next, List<Appended> landed) throws SQLException {
+        int n = 0;
+        try (PreparedStatement ps = c.prepareStatement(AuditTables.INSERT)) {
+            for (Pending p : batch) {
+                Encoded e = p.current();
+                if (e == null) {
+                    landed.add(null);
+                    continue;
+                }
+                String chain = chain(node, p.env());
+                AuditTables.Head h = next.containsKey(chain) ? next.get(chain) : head(c, chain, p.env());
+                Appended a = link(ps, chain, h, e.rec(), e.columns());
+                next.put(chain, new AuditTables.Head(a.seq(), a.hash()));
+                landed.add(new Appended(a.chain(), a.seq(), a.hash(), e));
+                n++;
+            }
+            ps.executeBatch();
+        }
+        return n;
+    }
+
 
     /**
      * Links one record to the head of its chain and adds its insert to the batch. The body is the
@@ -240,7 +329,8 @@ final class AuditWriter implements AutoCloseable {
             }
             t.done().complete(null);
         } catch (SQLException | RuntimeException e) {
-            LOG.error("AUDIT STORE FAILURE in a maintenance job: {}", e.toString());
+            String why = store.describe(e);
+            REPEATS.log("job " + why.replaceAll("\\d+", "#"), more -> LOG.error("AUDIT STORE FAILURE in a maintenance job: {}{}", why, more));
             t.done().completeExceptionally(e);
         }
     }
@@ -250,6 +340,7 @@ final class AuditWriter implements AutoCloseable {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
+                store.beginWrite(c);
                 lastCheckpoint = checkpoints.write(c, lastCheckpoint);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -268,7 +359,9 @@ final class AuditWriter implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             // records stay durable and chained; only the signature is late. Retried after the next batch.
             lastCheckpointNanos = System.nanoTime();
-            LOG.error("AUDIT CHECKPOINT FAILURE: the checkpoint could not be signed or stored: {}", e.toString());
+            String why = store.describe(e);
+            REPEATS.log("checkpoint " + why.replaceAll("\\d+", "#"), more -> LOG.error("AUDIT CHECKPOINT FAILURE: the checkpoint could not be signed or "
+                    + "stored: {}{}", why, more));
         }
     }
 
@@ -276,7 +369,10 @@ final class AuditWriter implements AutoCloseable {
         try {
             c.rollback();
         } catch (SQLException e) {
-            LOG.warn("audit rollback failed: {}", e.toString());
+            if (String.valueOf(e.getMessage()).contains("no transaction is active")) {
+                return; // SQLite already rolled it back (a full disk does that): nothing to undo, nothing to report
+            }
+            REPEATS.log("rollback", more -> LOG.warn("audit rollback failed: {}{}", e.getMessage(), more));
         }
     }
 

@@ -17,7 +17,9 @@ import tools.jackson.databind.JsonNode;
  *       {@code \b \t \n \f \r} or <code>&#92;u00xx</code> (lowercase hex); a lone surrogate as
  *       <code>&#92;uxxxx</code>; every other character as itself;</li>
  *   <li>numbers: integers in plain decimal; other numbers as Java's {@code toString} of the value
- *       the JSON parser read ({@code Double} or {@code BigDecimal}); {@code true false null} as such.</li>
+ *       the JSON parser read ({@code Double} or {@code BigDecimal}); a number that is not finite (only
+ *       possible from a value that did not come through client ingress, #11 item 3) as the string
+ *       {@code "Infinity"}, {@code "-Infinity"} or {@code "NaN"}; {@code true false null} as such.</li>
  * </ul>
  * A verifier never needs to re-encode: the stored body is the canonical text, and its SHA-256 is
  * the record's hash.
@@ -55,6 +57,10 @@ public final class Canonical {
             b.append(n.longValue()); // the same digits as the BigInteger below, without making one
         } else if (n.isIntegralNumber()) {
             b.append(n.bigIntegerValue().toString());
+        } else if ((n.isDouble() || n.isFloat()) && !Double.isFinite(n.doubleValue())) {
+            // #11 item 3: Infinity and NaN are not JSON; written as the strings "Infinity", "-Infinity", "NaN"
+            // so that the stored body stays JSON that verify, search and export can read back
+            string(n.numberValue().toString(), b);
         } else if (n.isNumber()) {
             b.append(n.numberValue().toString());
         } else if (n.isBoolean()) {

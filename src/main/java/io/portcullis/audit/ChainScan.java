@@ -21,10 +21,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Verifies one chain: reads its rows in stored order, hashes and parses them on the verify
- * workers, links them here in order, and stops at the first break, saying what kind it is.
+ * workers, links them here in order, and reports every break, saying what kind it is: after a
+ * break the scan restarts at the next record (#11 item 3), so a record that cannot be read or a
+ * column that does not match does not hide tampering further on.
  */
 final class ChainScan {
     private static final int CHUNK = 2048;
+    /** A chain with more problems than this is not worth reading further: it is reported as such. */
+    static final int MAX_PROBLEMS = 1000;
 
     private final Connection c;
     private final ExecutorService workers;
@@ -34,6 +38,10 @@ final class ChainScan {
     /** The claimed seqs in order: checked against the records as they stream by, without boxing. */
     private final long[] claimSeqs;
     private int nextClaim;
+    /** Position minus seq of the records since the last restart: 0 unless a break renumbered what follows. */
+    private long shift;
+    /** Seqs reported as stored later than their place: skipped (not linked again) when they come by. */
+    private final java.util.Set<Long> owed = new java.util.HashSet<>();
     private boolean lastRowClaimed;
     private long maxClaim;
 
@@ -75,14 +83,15 @@ final class ChainScan {
         long count = 0;
         long first = -1;
         long signedThrough = anchor == null ? 0 : anchor.seq();
-        Problem problem = null;
+        List<Problem> problems = new ArrayList<>();
+        boolean resync = false;
         try (PreparedStatement ps = c.prepareStatement(StoredRow.SELECT + " WHERE chain = ? ORDER BY seq")) {
             ps.setFetchSize(CHUNK);
             ps.setString(1, chain);
             try (ResultSet rs = ps.executeQuery()) {
                 Deque<Future<List<StoredRow>>> inFlight = new ArrayDeque<>();
                 boolean more = true;
-                while (problem == null) {
+                while (problems.size() < MAX_PROBLEMS) {
                     while (more && inFlight.size() < 2 * Verifier.PARALLELISM) {
                         List<StoredRow.Raw> chunk = new ArrayList<>(CHUNK);
                         while (chunk.size() < CHUNK && (more = rs.next())) {
@@ -100,9 +109,32 @@ final class ChainScan {
                         if (first < 0) {
                             first = r.position();
                         }
-                        problem = check(r, prevRow, expected, prevHash);
+                        if (r.index() != null && r.seq() < expected && owed.remove(r.seq())) {
+                            // a record already reported as stored out of order: checked on its own, not linked
+                            Problem own = start(r);
+                            if (own != null) {
+                                problems.add(own);
+                            }
+                            continue;
+                        }
+                        Problem problem = resync ? start(r) : check(r, prevRow, expected, prevHash);
+                        resync = false;
                         if (problem != null) {
-                            break;
+                            // #11 item 3: report it and go on; the next record is checked as a new start,
+                            // so one break does not hide a later one (nor is it reported once per record after it)
+                            problems.add(problem);
+                            if (problems.size() >= MAX_PROBLEMS) {
+                                problems.add(new Problem(chain, p(r), "stopped", "more than " + MAX_PROBLEMS
+                                        + " problems in this chain: verify stopped checking it here"));
+                                break;
+                            }
+                            resync = true;
+                            if (r.index() != null) {
+                                expected = Math.max(expected, r.seq() + 1);
+                            }
+                            prevHash = r.storedHash();
+                            prevRow = r.error() == null ? r : prevRow;
+                            continue;
                         }
                         if ("prune".equals(r.index().columns().kind()) && confirms(r)) {
                             anchorConfirmed = true;
@@ -119,15 +151,16 @@ final class ChainScan {
             }
         }
         long last = expected - 1;
-        if (problem == null && !anchorConfirmed) {
-            problem = new Problem(chain, anchor.seq(), "deleted", "records up to seq " + anchor.seq()
-                    + " were removed and an anchor set, but no prune record confirms that anchor (deleted outside retention)");
+        if (!anchorConfirmed) {
+            problems.add(new Problem(chain, anchor.seq(), "deleted", "records up to seq " + anchor.seq()
+                    + " were removed and an anchor set, but no prune record confirms that anchor (deleted outside retention)"));
         }
-        if (problem == null && maxClaim > last) {
-            problem = new Problem(chain, last + 1, "deleted", "records " + (last + 1) + ".." + maxClaim + " are missing: "
-                    + claims.get(maxClaim).by() + " signed the chain up to seq " + maxClaim + " (deleted)");
+        if (maxClaim > last) {
+            problems.add(new Problem(chain, last + 1, "deleted", "records " + (last + 1) + ".." + maxClaim + " are missing: "
+                    + claims.get(maxClaim).by() + " signed the chain up to seq " + maxClaim + " (deleted)"));
         }
-        return new Verifier.ChainReport(chain, count, first, last, anchor == null ? null : anchor.seq(), signedThrough, problem);
+        return new Verifier.ChainReport(chain, count, first, last, anchor == null ? null : anchor.seq(), signedThrough,
+                List.copyOf(problems));
     }
 
     /**
@@ -149,6 +182,40 @@ final class ChainScan {
         return node + "#" + seq + "#" + hash;
     }
 
+    private static long p(StoredRow r) {
+        return r.position();
+    }
+
+    /**
+     * The checks of a record that restarts the scan after a problem: it must be itself intact
+     * (content matches its hash, readable, in this chain, its columns match, what a checkpoint
+     * signed); how it links to the broken part before it was already reported.
+     */
+    private Problem start(StoredRow r) {
+        long p = r.position();
+        if (!r.hash().equals(r.storedHash())) {
+            return new Problem(chain, p, "modified", "record " + p + " was modified: its content does not match its hash");
+        }
+        if (r.error() != null) {
+            return new Problem(chain, p, "modified", "record at position " + p + " is not a valid record: " + r.error());
+        }
+        shift = p - r.seq(); // records after an insertion or deletion keep the numbering they were found with
+        if (!chain.equals(r.chain())) {
+            return new Problem(chain, p, "inserted", "record at position " + p + " belongs to chain " + r.chain() + " (inserted)");
+        }
+        if (!r.index().columns().equals(r.stored())) {
+            return new Problem(chain, p, "modified", "record " + p + ": its search columns no longer match its content "
+                    + "(stored " + r.stored() + ", hashed " + r.index().columns() + ")");
+        }
+        Claim cl = claimAt(r.seq());
+        lastRowClaimed = cl != null;
+        if (cl != null && !cl.hash().equals(r.hash())) {
+            return new Problem(chain, r.seq(), "modified", "record " + r.seq() + " differs from the one " + cl.by()
+                    + " signed: the chain was rewritten at or before seq " + r.seq());
+        }
+        return null;
+    }
+
     private Problem check(StoredRow r, StoredRow prevRow, long expected, String prevHash) throws SQLException {
         long p = r.position();
         if (!r.hash().equals(r.storedHash())) {
@@ -163,6 +230,7 @@ final class ChainScan {
         }
         if (s > expected) {
             if (existsLater(p, expected)) {
+                owed.add(expected);
                 return new Problem(chain, p, "reordered", "record " + s + " is stored at position " + p
                         + ", before record " + expected + " (reordered)");
             }
@@ -189,7 +257,7 @@ final class ChainScan {
             return new Problem(chain, prevRow.seq(), "modified", "record " + prevRow.seq()
                     + " was modified and re-hashed: record " + s + " no longer links to it");
         }
-        if (p != s) {
+        if (p - s != shift) {
             return new Problem(chain, p, "modified", "record " + s + " is stored at position " + p + " (renumbered)");
         }
         if (!r.index().columns().equals(r.stored())) {

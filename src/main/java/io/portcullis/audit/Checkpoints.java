@@ -47,6 +47,11 @@ final class Checkpoints {
 
     /** Writes the next checkpoint over every chain's head, inside the caller's transaction. */
     Last write(Connection c, Last previous) throws SQLException {
+        return write(c, previous, Map.of());
+    }
+
+    /** As {@link #write(Connection, Last)}, with extra signed fields (a key rotation's, {@link KeyRotation}). */
+    Last write(Connection c, Last previous, Map<String, String> extra) throws SQLException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         ObjectNode body = Json.object();
         ArrayNode heads = body.putArray("heads");
@@ -55,6 +60,7 @@ final class Checkpoints {
         }
         long seq = previous.seq() + 1;
         body.put("key", keyId).put("node", node).put("prev", previous.hash()).put("seq", seq).put("time", now.toString());
+        extra.forEach(body::put);
         String text = Canonical.encode(body);
         String hash = Canonical.sha256(text);
         String sig = Base64.getEncoder().encodeToString(SigningKeys.sign(key.getPrivate(), text.getBytes(StandardCharsets.UTF_8)));

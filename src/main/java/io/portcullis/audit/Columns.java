@@ -17,8 +17,8 @@ record Columns(long micros, String kind, String env, String callId, String subje
 
     static Columns of(JsonNode rec) {
         return new Columns(micros(rec.path("time").asString()),
-                rec.path("kind").asString(),
-                rec.path("environment").asString(),
+                storable(rec.path("kind").asString()),
+                storable(rec.path("environment").asString()),
                 text(rec.path("call_id")),
                 text(rec.path("principal").path("subject")),
                 text(rec.path("tool").path("name")),
@@ -151,7 +151,18 @@ record Columns(long micros, String kind, String env, String callId, String subje
         return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
 
+    /**
+     * A column value exactly as it will be stored (#11 item 3): a lone surrogate, which neither
+     * SQLite nor PostgreSQL can store (they would keep {@code ?} while the hash covers the
+     * original), becomes U+FFFD, and so does NUL, which PostgreSQL refuses in text (one such value
+     * would fail the whole batch of records). The same value is hashed in the record's index.
+     */
+    static String storable(String s) {
+        String w = io.portcullis.protocol.JsonText.wellFormed(s);
+        return w == null || w.indexOf('\0') < 0 ? w : w.replace('\0', '\uFFFD');
+    }
+
     private static String text(JsonNode n) {
-        return n.isMissingNode() || n.isNull() ? null : n.asString();
+        return n.isMissingNode() || n.isNull() ? null : storable(n.asString());
     }
 }

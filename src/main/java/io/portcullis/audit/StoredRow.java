@@ -10,8 +10,9 @@ import tools.jackson.core.JsonToken;
 /**
  * One stored record as verify sees it: its row (position, columns, stored hash, body bytes), the
  * SHA-256 of the body, and the head of the body parsed: {@code {"chain":..,"index":{..},"prev":..,"record":}}.
- * The record itself is not parsed: it is covered by the hash, the hash by the next record's
- * {@code prev}, and the chain by the signed checkpoints.
+ * The record itself is only tokenized (it must be JSON that search and export can read back): it
+ * is covered by the hash, the hash by the next record's {@code prev}, and the chain by the signed
+ * checkpoints.
  */
 record StoredRow(long position, Columns stored, String storedHash, String hash, byte[] body, String chain,
                  Columns.Indexed index, String prev, String error) {
@@ -53,6 +54,8 @@ record StoredRow(long position, Columns stored, String storedHash, String hash, 
                     prev = p.getString();
                     if (!name(p, "record")) {
                         error = "it has no record";
+                    } else if (!wholeJson(p)) {
+                        error = "its record is not valid JSON";
                     }
                 }
             }
@@ -60,6 +63,19 @@ record StoredRow(long position, Columns stored, String storedHash, String hash, 
             error = "it is not valid JSON";
         }
         return new StoredRow(w.position(), w.stored(), w.storedHash(), hash, w.body(), chain, index, prev == null ? "" : prev, error);
+    }
+
+    /**
+     * Whether the record and the end of the body are well-formed JSON (#11 item 3: a body holding
+     * a bare {@code Infinity} hashed fine but broke search and export). Tokenizes without building a tree.
+     */
+    private static boolean wholeJson(JsonParser p) {
+        JsonToken t = p.nextToken();
+        if (t == null || t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+            return false;
+        }
+        p.skipChildren();
+        return p.nextToken() == JsonToken.END_OBJECT && p.nextToken() == null;
     }
 
     private static boolean name(JsonParser p, String expected) {

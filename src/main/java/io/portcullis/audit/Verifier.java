@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +20,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Verifies the whole audit log (C4.2): every chain record by record, and every checkpoint's
- * signature. For each chain it reports the FIRST record where the chain breaks, and how:
+ * signature. For each chain it reports every record where the chain breaks (#11 item 3: not only
+ * the first, up to {@link ChainScan#MAX_PROBLEMS}), and how:
  * <ul>
  *   <li>{@code modified}: a record's content no longer matches its hash, a search column no
  *       longer matches the hashed index, or a record was changed and re-hashed (the next record,
@@ -42,6 +42,7 @@ public final class Verifier {
 
     private final Store store;
     private final Map<String, PublicKey> keys;
+    private Map<String, KeyRotation.Retired> retired = Map.of();
 
     /** A signed head: checkpoint {@code by} says record {@code seq} of the chain has {@code hash}. */
     record Claim(long seq, String hash, String by) {}
@@ -64,12 +65,9 @@ public final class Verifier {
         ExecutorService workers = Executors.newFixedThreadPool(PARALLELISM,
                 r -> Thread.ofPlatform().name("audit-verify").daemon(true).unstarted(r));
         try (Connection c = store.connection()) {
-            if (store.dialect() == Store.Dialect.SQLITE) {
-                // one sequential pass over the whole file: map it instead of read() per page
-                try (var st = c.createStatement()) {
-                    st.execute("PRAGMA mmap_size = 1073741824");
-                }
-            }
+            // no PRAGMA mmap_size (#21 item 13): a memory-mapped database file that shrinks or disappears under
+            // verify (another process, a restore, an operator) raises SIGBUS in native code and kills the process;
+            // read() per page turns the same event into an SQLException, which verify reports
             c.setAutoCommit(false); // lets PostgreSQL stream with a cursor instead of loading every row
             List<Problem> cpProblems = new ArrayList<>();
             Map<String, List<Claim>> claims = new HashMap<>();
@@ -102,6 +100,7 @@ public final class Verifier {
     private int checkpoints(Connection c, Map<String, AuditTables.Head> anchors, List<Problem> problems,
                             Map<String, List<Claim>> claims) throws SQLException {
         List<Checkpoints.Row> rows = Checkpoints.all(c);
+        retired = KeyRotation.retired(rows, keys); // #11 item 18: keys the chain itself says were rotated out
         Map<String, AuditTables.Head> previous = new HashMap<>(anchors); // a node's sequence starts after its anchor
         for (Checkpoints.Row r : rows) {
             String name = "checkpoint " + r.node() + "#" + r.seq();
@@ -133,9 +132,10 @@ public final class Verifier {
                 || !r.keyId().equals(body.path("key").asString())) {
             return "its stored node, number or key differ from its content (modified)";
         }
-        PublicKey key = keys.get(r.keyId());
+        PublicKey key = KeyRotation.key(r.keyId(), r.node(), r.seq(), keys, retired);
         if (key == null) {
-            return "signed by an unknown key " + r.keyId() + " (forged, or add the node's public key to audit.trusted_keys)";
+            return "signed by an unknown key " + r.keyId() + " (forged, or add the node's public key to audit.trusted_keys; "
+                    + "to change a node's key use portcullis audit rotate-key)";
         }
         byte[] sig;
         try {
@@ -166,7 +166,12 @@ public final class Verifier {
      * @param signedThrough the highest seq a valid checkpoint vouches for (records after it are chained but unsigned)
      */
     public record ChainReport(String chain, long records, long firstSeq, long lastSeq, Long anchorSeq, long signedThrough,
-                              Problem problem) {}
+                              List<Problem> problems) {
+        /** The first problem of the chain, or null when it is intact. */
+        public Problem problem() {
+            return problems.isEmpty() ? null : problems.getFirst();
+        }
+    }
 
     /** Everything verify found. */
     public record Report(List<ChainReport> chains, int checkpoints, List<Problem> checkpointProblems, long records, long nanos) {
@@ -174,10 +179,10 @@ public final class Verifier {
             return checkpointProblems.isEmpty() && chains.stream().allMatch(c -> c.problem() == null);
         }
 
-        /** The first problem of every chain, then the checkpoint problems. */
+        /** Every problem of every chain, then the checkpoint problems. */
         public List<Problem> problems() {
             List<Problem> out = new ArrayList<>();
-            chains.stream().map(ChainReport::problem).filter(Objects::nonNull).forEach(out::add);
+            chains.forEach(c -> out.addAll(c.problems()));
             out.addAll(checkpointProblems);
             return out;
         }

@@ -35,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Command(name = "audit", description = "Audit log: verify, search, trace one user request, export, keys.",
         mixinStandardHelpOptions = true,
         subcommands = {AuditCommand.Verify.class, AuditCommand.Search.class, AuditCommand.Trace.class,
-                AuditCommand.Export.class, AuditCommand.Keygen.class, AuditCommand.Pubkey.class})
+                AuditCommand.Export.class, AuditCommand.Keygen.class, AuditCommand.Pubkey.class, AuditCommand.RotateKey.class})
 final class AuditCommand implements Runnable {
 
     @Override
@@ -209,6 +209,32 @@ final class AuditCommand implements Runnable {
                 System.err.println("portcullis: " + e.getMessage());
                 return 2;
             }
+        }
+    }
+
+    @Command(name = "rotate-key", description = "Creates a new signing key and records the handover in the checkpoint chain, "
+            + "so that verify keeps trusting what the old key signed (#11 item 18). Run it with the gateway stopped, then set "
+            + "audit.signing_key to the new file.")
+    static final class RotateKey implements Callable<Integer> {
+        @Mixin ConfigOption opt;
+        @Option(names = "--out", required = true, description = "the new key file to create (never overwritten)") Path out;
+
+        @Override
+        public Integer call() {
+            return withStore(opt, (cfg, store) -> {
+                var holder = io.portcullis.store.DataDirLock.holder(cfg.server().dataDir());
+                if (holder.isPresent()) {
+                    System.err.println("portcullis: stop the gateway first (" + holder.get() + "): it signs with the old key until it restarts");
+                    return 2;
+                }
+                var pair = io.portcullis.audit.KeyRotation.keys(cfg.audit().signingKey(), out);
+                long seq = io.portcullis.audit.KeyRotation.rotate(store, cfg.audit(), pair[0], pair[1]);
+                System.err.println("portcullis: wrote " + out + " (fingerprint " + SigningKeys.fingerprint(pair[1].getPublic())
+                        + ") and rotation checkpoint " + seq + ", signed by the new key and vouched for by the old one; now set "
+                        + "audit.signing_key: " + out + " and start the gateway. Verify trusts the old key for the checkpoints "
+                        + "before the rotation; other nodes need the new public key in audit.trusted_keys (audit pubkey).");
+                return 0;
+            });
         }
     }
 

@@ -84,9 +84,11 @@ final class AuditText {
         for (Verifier.ChainReport c : r.chains()) {
             String range = c.records() == 0 ? "no records" : "records " + c.firstSeq() + ".." + c.lastSeq() + " (" + c.records() + ")";
             String anchor = c.anchorSeq() == null ? "" : ", retention anchor at " + c.anchorSeq();
-            if (c.problem() != null) {
-                out.println("chain " + c.chain() + ": " + range + anchor + ": FAILED at seq " + c.problem().seq()
-                        + " [" + c.problem().kind() + "] " + c.problem().message());
+            if (!c.problems().isEmpty()) {
+                out.println("chain " + c.chain() + ": " + range + anchor + ": FAILED, " + c.problems().size() + " problem(s):");
+                for (Verifier.Problem p : c.problems()) { // every one, not only the first (#11 item 3)
+                    out.println("  FAILED at seq " + p.seq() + " [" + p.kind() + "] " + p.message());
+                }
             } else {
                 long unsigned = Math.max(0, c.lastSeq() - c.signedThrough());
                 out.println("chain " + c.chain() + ": " + range + anchor + ": intact; signed through seq " + c.signedThrough()

@@ -131,14 +131,19 @@ public final class ConfigReader {
     private static StoreConfig store(Fields f, JsonNode n, ServerSettings server) {
         String p = "/store";
         f.isObject(n, p, "'store'");
-        f.onlyKeys(n, p, Set.of("url", "pool_size"));
+        f.onlyKeys(n, p, Set.of("url", "pool_size", "sqlite_locking"));
         String url = f.string(n, "url", p, null);
         if (url != null && !url.startsWith("jdbc:postgresql:")) {
             f.problem(p + "/url", "'url' must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db?user=...); "
                     + "leave it out for the embedded store in the data directory");
         }
         int pool = (int) f.integer(n, "pool_size", p, 8, 1, 200);
-        return new StoreConfig(url, server.dataDir(), pool);
+        String locking = f.string(n, "sqlite_locking", p, "shared");
+        if (!locking.equals("exclusive") && !locking.equals("shared")) {
+            f.problem(p + "/sqlite_locking", "'sqlite_locking' must be shared (the default: CLI commands may write beside the gateway; the WAL index "
+                    + "is memory-mapped) or exclusive (only the gateway opens the file while it runs)");
+        }
+        return new StoreConfig(url, server.dataDir(), pool, !locking.equals("shared"));
     }
 
     private static List<EnvironmentConfig> environments(Fields f, JsonNode n) {

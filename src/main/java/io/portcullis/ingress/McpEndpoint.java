@@ -195,9 +195,9 @@ public final class McpEndpoint extends Handler.Abstract {
         }
         Message msg;
         try {
-            msg = Message.of(json);
+            msg = Message.ofClient(json); // #11 item 3: invalid Unicode and unrepresentable numbers stop here
         } catch (ProtocolException e) {
-            error(res, 400, json.get("id"), e.code(), "Invalid Request: " + e.getMessage(), null);
+            error(res, 400, json.get("id"), e.code(), Message.clientMessage(e), null);
             return;
         }
         if (Modern.claims(msg)) {
@@ -352,7 +352,7 @@ public final class McpEndpoint extends Handler.Abstract {
         ArrayNode answers = Json.array();
         for (JsonNode item : batch) {
             try {
-                Message m = Message.of(item);
+                Message m = Message.ofClient(item);
                 if ("initialize".equals(m.method()) || Modern.claims(m)) {
                     answers.add(Message.error(m.id(), ErrorCodes.INVALID_REQUEST, "initialize and 2026-07-28 requests cannot be batched", null));
                 } else {

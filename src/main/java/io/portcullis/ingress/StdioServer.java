@@ -77,9 +77,9 @@ public final class StdioServer {
         }
         Message msg;
         try {
-            msg = Message.of(json);
+            msg = Message.ofClient(json); // #11 item 3
         } catch (ProtocolException e) {
-            write(Message.error(json.get("id"), e.code(), "Invalid Request: " + e.getMessage(), null));
+            write(Message.error(json.get("id"), e.code(), Message.clientMessage(e), null));
             return;
         }
         if (msg.isRequest() && "initialize".equals(msg.method())) {

@@ -64,6 +64,28 @@ public record Message(ObjectNode node, Kind kind) {
         return new Message(obj, Kind.RESPONSE);
     }
 
+    /**
+     * Classifies JSON that came from a client: {@link #of}, and then every string and key must be
+     * valid Unicode and every number one that JSON can carry back (#11 item 3), so that what the
+     * gateway forwards, decides on and hashes into the audit log is exactly what it can store.
+     *
+     * @throws ProtocolException with {@link ErrorCodes#INVALID_REQUEST} as {@link #of}, or with
+     *         {@link ErrorCodes#INVALID_PARAMS} naming the first value that cannot cross the gateway
+     */
+    public static Message ofClient(JsonNode json) throws ProtocolException {
+        Message m = of(json);
+        String bad = JsonText.problem(m.node());
+        if (bad != null) {
+            throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "Invalid params: " + bad.replaceFirst("^\\$\\.", ""));
+        }
+        return m;
+    }
+
+    /** The message a client is told for a {@link ProtocolException} from {@link #ofClient}. */
+    public static String clientMessage(ProtocolException e) {
+        return e.code() == ErrorCodes.INVALID_REQUEST ? "Invalid Request: " + e.getMessage() : e.getMessage();
+    }
+
     private static void checkId(JsonNode id) throws ProtocolException {
         if (!(id.isString() || id.isIntegralNumber())) {
             throw new ProtocolException(ErrorCodes.INVALID_REQUEST, "\"id\" must be a string or an integer");

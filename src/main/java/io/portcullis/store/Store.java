@@ -26,10 +26,13 @@ public final class Store implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final Dialect dialect;
+    /** The SQLite file, or null for PostgreSQL. */
+    private final java.nio.file.Path file;
 
-    private Store(HikariDataSource pool, Dialect dialect) {
+    private Store(HikariDataSource pool, Dialect dialect, java.nio.file.Path file) {
         this.pool = pool;
         this.dialect = dialect;
+        this.file = file;
     }
 
     /**
@@ -38,6 +41,32 @@ public final class Store implements AutoCloseable {
      * @throws StoreException when the database cannot be reached or created
      */
     public static Store open(StoreConfig config) {
+        if (config.embedded()) {
+            // #11 item 17, #21 item 13: a gateway that holds the file exclusively cannot be written beside
+            var holder = DataDirLock.holder(config.dataDir());
+            if (holder.isPresent() && holder.get().contains("sqlite_locking exclusive")) {
+                throw new StoreException("the store " + config.dataDir().resolve("portcullis.db") + " is held by a running gateway ("
+                        + holder.get() + "); run this command while it is stopped, or set store.sqlite_locking: shared "
+                        + "in its config to let commands write beside it (see docs/operations/store.md)");
+            }
+        }
+        return open(config, false);
+    }
+
+    /**
+     * Opens the store for the serving gateway: with {@code store.sqlite_locking: exclusive} the
+     * embedded SQLite file is opened through SQLite's {@code unix-excl} VFS, which locks the file
+     * for this process and keeps the WAL index in heap memory: there is no memory-mapped
+     * {@code -shm} file that another process (or a full disk, or an operator) can truncate or
+     * make unwritable under it, which killed the process with SIGBUS in native code (#21 item 13).
+     *
+     * @throws StoreException as {@link #open(StoreConfig)}
+     */
+    public static Store openServing(StoreConfig config) {
+        return open(config, config.embedded() && config.sqliteExclusive());
+    }
+
+    private static Store open(StoreConfig config, boolean exclusive) {
         HikariConfig hc = new HikariConfig();
         Dialect dialect;
         if (config.embedded()) {
@@ -48,8 +77,9 @@ public final class Store implements AutoCloseable {
             }
             // WAL lets readers run beside the one writer; busy_timeout makes writers queue instead of
             // failing; synchronous=FULL makes a commit durable when it returns.
-            hc.setJdbcUrl("jdbc:sqlite:" + config.dataDir().resolve("portcullis.db")
-                    + "?journal_mode=WAL&busy_timeout=10000&synchronous=FULL&foreign_keys=true");
+            hc.setJdbcUrl("jdbc:sqlite:" + (exclusive ? "file:" : "") + config.dataDir().toAbsolutePath().resolve("portcullis.db")
+                    + "?" + (exclusive ? "vfs=unix-excl&" : "")
+                    + "journal_mode=WAL&busy_timeout=10000&synchronous=FULL&foreign_keys=true");
             hc.setMaximumPoolSize(4);
             dialect = Dialect.SQLITE;
         } else {
@@ -62,12 +92,78 @@ public final class Store implements AutoCloseable {
         hc.setInitializationFailTimeout(10_000);
         try {
             HikariDataSource ds = new HikariDataSource(hc);
-            Store store = new Store(ds, dialect);
+            Store store = new Store(ds, dialect, config.embedded() ? config.dataDir().toAbsolutePath().resolve("portcullis.db") : null);
             store.migrate("store", List.of("CREATE TABLE IF NOT EXISTS store_info (k VARCHAR(64) PRIMARY KEY, v VARCHAR(256) NOT NULL)"));
             LOG.info("store: {} ({})", dialect == Dialect.SQLITE ? config.dataDir().resolve("portcullis.db") : "PostgreSQL", dialect);
             return store;
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the store: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One line that says what a store failure means for an operator (#21 item 9): a full disk is
+     * named as such, with the path and the space left, instead of the driver's follow-on error
+     * ("cannot commit - no transaction is active"); anything else is the first cause's message.
+     */
+    public String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            boolean full = m.contains("SQLITE_FULL") || m.contains("database or disk is full") || m.contains("No space left")
+                    || t instanceof SQLException s && ("53100".equals(s.getSQLState()) || s.getErrorCode() == 13 && dialect == Dialect.SQLITE);
+            // the SQLite driver reports a commit that SQLite rolled back for want of space only as its follow-on error
+            if (full || m.contains("no transaction is active") && cannotGrow()) {
+                return (diskNearlyFull() ? "the disk is full: " : "the store is full (its size limit is reached): ") + where()
+                        + " cannot grow (" + free() + "); free space there, then the gateway writes again by itself";
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
+    }
+
+    /** Whether the SQLite file cannot take another page: its file system is (nearly) full, or it reached max_page_count. */
+    private boolean cannotGrow() {
+        if (dialect != Dialect.SQLITE) {
+            return false;
+        }
+        if (diskNearlyFull()) {
+            return true;
+        }
+        try (Connection c = connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT (SELECT page_count FROM pragma_page_count()) >= "
+                     + "(SELECT max_page_count FROM pragma_max_page_count())")) {
+            return rs.next() && rs.getBoolean(1);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private boolean diskNearlyFull() {
+        if (dialect != Dialect.SQLITE) {
+            return true; // PostgreSQL said so (SQLSTATE 53100)
+        }
+        try {
+            return java.nio.file.Files.getFileStore(file.getParent()).getUsableSpace() < 1 << 20;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private String where() {
+        return dialect == Dialect.SQLITE ? "the store " + file : "the PostgreSQL database";
+    }
+
+    private String free() {
+        if (dialect != Dialect.SQLITE) {
+            return "see the database server";
+        }
+        try {
+            return java.nio.file.Files.getFileStore(file.getParent()).getUsableSpace() / 1024 + " KiB free on its file system";
+        } catch (IOException | RuntimeException x) {
+            return "free space unknown";
         }
     }
 
@@ -77,6 +173,21 @@ public final class Store implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * Starts a write transaction as a writer (call right after {@code setAutoCommit(false)}). On
+     * SQLite a transaction that reads first and writes later cannot wait for another process's
+     * write lock: the upgrade fails at once with SQLITE_BUSY whatever the busy timeout (#11 item
+     * 17: a {@code keys create} beside a running gateway failed its audit checkpoints). Taking the
+     * write lock first, with a write that changes nothing, makes it wait up to the busy timeout.
+     */
+    public void beginWrite(Connection c) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE store_info SET v = v WHERE 0 = 1");
+            }
+        }
     }
 
     /** A pooled connection; the caller closes it. */

@@ -27,6 +27,8 @@ final class GatewayHarness implements AutoCloseable {
                   host: 127.0.0.1
                   port: 0
                   data_dir: data
+                store:
+                  sqlite_locking: shared   # the audit CLI tests read the store beside the running gateway
                 environments:
                   - dev
                   - name: prod

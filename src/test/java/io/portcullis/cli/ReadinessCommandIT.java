@@ -90,7 +90,7 @@ class ReadinessCommandIT {
                 .replace("port: 8080", "port: 0");
         Path config = dir.resolve("demo-ready.yaml");
         Files.writeString(config, text);
-        assertThat(run("audit", "keygen", "--out", dir.resolve("data/audit.key").toString()).code()).isZero();
+        assertThat(run("audit", "keygen", "--out", dir.resolve("data/demo-ready/audit.key").toString()).code()).isZero(); // the example's own data dir (#11 item 18)
 
         Run json = run("readiness", "--config", config.toString(), "--format", "json", "--env", "dev");
         JsonNode dev = Json.parse(json.out()).path("environments").get(0);

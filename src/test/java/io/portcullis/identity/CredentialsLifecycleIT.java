@@ -47,6 +47,7 @@ class CredentialsLifecycleIT {
         config = dir.resolve("portcullis.yaml");
         Files.writeString(config, """
                 server: {host: 127.0.0.1, port: 0, data_dir: data}
+                store: {sqlite_locking: shared}   # keys/revoke commands write beside the running gateway
                 environments: [dev, prod]
                 upstreams:
                   demo: {url: "%s"}

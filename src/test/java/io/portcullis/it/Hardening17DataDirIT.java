@@ -39,7 +39,7 @@ class Hardening17DataDirIT {
             assertThat(stdio.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String text = new String(err, StandardCharsets.UTF_8);
             assertThat(stdio.exitValue()).as(text).isEqualTo(1);
-            assertThat(text).contains("is being written by another process (pid ").contains("server.data_dir")
+            assertThat(text).contains("is in use by another gateway process (pid ").contains("server.data_dir")
                     .doesNotContain("\tat ", "Exception");
 
             LegacySession s = LegacySession.open(new WireClient(java.net.URI.create(serve.url())), "2025-11-25");

@@ -92,4 +92,34 @@ class MessageTest {
         assertThat(Message.of(err).isResponse()).isTrue();
         assertThat(Message.of(Message.result(Json.object().stringNode("a"), Json.object())).isResponse()).isTrue();
     }
+
+    /** #11 item 3: client JSON that cannot cross the gateway is refused with -32602, naming where it is. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"name\":\"a\\ud800\"}", "{\"n\":1e400}", "{\"n\":-1e400}",
+            "{\"a\":[1,{\"b\":[2e308]}]}", "{\"s\":\"\\udbff\\udbff\"}"})
+    void item3_invalidUnicodeAndUnrepresentableNumbersAreRefused(String params) {
+        assertThatThrownBy(() -> Message.ofClient(Json.parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":"
+                + params + "}")))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCodes.INVALID_PARAMS);
+                    assertThat(e.getMessage()).startsWith("Invalid params: params.").containsAnyOf("not valid Unicode", "too large");
+                });
+    }
+
+    /** A key with a lone surrogate does not even parse (the ingress answers -32700); the check covers keys for trees built otherwise. */
+    @Test
+    void item3_aKeyWithALoneSurrogateIsRefused() {
+        assertThatThrownBy(() -> Json.parse("{\"a\\udc00\":1}")).isInstanceOf(tools.jackson.core.JacksonException.class);
+        tools.jackson.databind.node.ObjectNode params = Json.object();
+        params.putObject("arguments").put("k\uD800", 1);
+        assertThat(JsonText.problem(Message.request(Json.object().numberNode(1), "tools/call", params)))
+                .isEqualTo("$.params.arguments.k\uFFFD: the key is not valid Unicode (a lone surrogate)");
+    }
+
+    @Test
+    void item3_wellFormedTextAndLargeNumbersPass() throws Exception {
+        Message m = Message.ofClient(Json.parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":"
+                + "{\"emoji\":\"\\ud83d\\ude00\",\"big\":" + "9".repeat(400) + ",\"small\":1e-400,\"d\":1.5e300}}"));
+        assertThat(m.params().path("emoji").asString()).isEqualTo("\uD83D\uDE00");
+    }
 }

@@ -111,7 +111,7 @@ class InspectorNpmServersIT {
         JsonNode graph = inspector.call("memory__read_graph").ok().path("result").path("structuredContent");
         assertThat(graph.path("entities").findValuesAsString("name")).contains("portcullis");
 
-        Path memoryFile = examples.resolve("data/memory.jsonl");
+        Path memoryFile = examples.resolve("data/npm-servers/memory.jsonl"); // the example's own data dir (#11 item 18)
         assertThat(memoryFile).exists();
         assertThat(Files.readString(memoryFile)).contains("\"name\":\"portcullis\"");
     }
