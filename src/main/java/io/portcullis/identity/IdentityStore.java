@@ -58,6 +58,9 @@ public final class IdentityStore implements AutoCloseable {
     private final Store store;
     private volatile State state = new State(-1, Map.of(), Map.of(), Set.of(), Map.of());
     private volatile Thread refresher;
+    private static final long MISS_CHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+    private final java.util.concurrent.atomic.AtomicLong lastMissCheck =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - MISS_CHECK_NANOS);
 
     private IdentityStore(Store store) {
         this.store = store;
@@ -136,12 +139,40 @@ public final class IdentityStore implements AutoCloseable {
             return null;
         }
         State s = state;
+        if (!s.keys().containsKey(prefix) && reloadOnMiss()) {
+            s = state;
+        }
         ApiKey k = s.keys().get(prefix);
         byte[] expected = s.hashes().get(prefix);
         if (k == null || expected == null) {
             return null;
         }
         return MessageDigest.isEqual(expected, sha256(presented)) ? k : null;
+    }
+
+    /**
+     * A key this process has not seen may have been created a moment ago by another process (the CLI
+     * beside a running gateway, another node): read the store's version once, and reload when it
+     * moved, instead of refusing the new key until the next poll. At most once per
+     * {@link #MISS_CHECK_NANOS}, so a flood of made-up keys costs at most a few queries a second.
+     *
+     * @return whether the state was reloaded
+     */
+    private boolean reloadOnMiss() {
+        long now = System.nanoTime();
+        long last = lastMissCheck.get();
+        if (now - last < MISS_CHECK_NANOS || !lastMissCheck.compareAndSet(last, now)) {
+            return false;
+        }
+        try {
+            if (version() != state.version()) {
+                reload();
+                return true;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("identity: cannot read the store to look up a new API key: {}", e.getMessage());
+        }
+        return false;
     }
 
     /** Whether a bearer token has the shape of one of our API keys. */

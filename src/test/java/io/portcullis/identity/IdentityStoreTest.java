@@ -76,4 +76,20 @@ class IdentityStoreTest {
             cli.close();
         }
     }
+
+    /** A key created by another process (the CLI beside a running gateway) works at once, not after the next poll. */
+    @Test
+    void aKeyCreatedByAnotherProcessIsAcceptedOnItsFirstUse() {
+        try (Store gatewaySide = open(); Store cliSide = open()) {
+            IdentityStore gateway = IdentityStore.open(gatewaySide);
+            IdentityStore cli = IdentityStore.open(cliSide);
+            gateway.startRefresh(Duration.ofHours(1)); // the poll will not help within this test
+            var created = cli.createKey(null, "ci", List.of("dev"), Instant.now().plus(Duration.ofDays(1)), "operator");
+            assertThat(gateway.verifyKey(created.secret())).isNotNull();
+            // a made-up key is still unknown, and looking it up again right away does not read the store again
+            assertThat(gateway.verifyKey("pcl_abcdefgh_" + "x".repeat(43))).isNull();
+            gateway.close();
+            cli.close();
+        }
+    }
 }
