@@ -11,15 +11,25 @@ import java.util.function.Consumer;
  * {@link #offer} returns at once; when the queue is full it refuses, and the call fails at once
  * instead of waiting past its timeout. How long the writer has been stuck on one write tells the
  * supervisor whether the child is wedged ({@link #stalledNanos()}).
+ *
+ * <p>#21 item 4: a request carries its call's deadline into the queue. The writer drops a request
+ * whose deadline has passed instead of writing it late, and says "sent" for a request as it takes
+ * it; {@link #release} takes a request that is still waiting out of the queue. Both happen under
+ * the queue's lock, so once {@code release} returns, "sent" is final: a call that timed out while
+ * its request waited here never reaches the child.
  */
 final class Outbox implements AutoCloseable {
     /** Bytes waiting beyond the one being written; a single larger message passes when nothing waits. */
     static final long MAX_BYTES = 8L * 1024 * 1024;
     static final int MAX_MESSAGES = 1024;
 
-    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    /** One message; {@code requestId} null for answers and notifications, {@code deadline} 0 for none. */
+    private record Entry(byte[] bytes, Long requestId, long deadline) {}
+
+    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private final OutputStream out;
     private final Consumer<String> failed;
+    private final java.util.function.LongConsumer sent;
     private long queuedBytes;
     private boolean closed;
     /** System.nanoTime() when the write in progress began, 0 while the writer is idle. */
@@ -30,24 +40,52 @@ final class Outbox implements AutoCloseable {
      * @param failed told once why writing failed (the child closed its stdin or died)
      */
     Outbox(String name, OutputStream out, Consumer<String> failed) {
+        this(name, out, failed, id -> { });
+    }
+
+    /**
+     * @param failed told once why writing failed (the child closed its stdin or died)
+     * @param sent   told the id of each request as the writer takes it to write (#21 item 4)
+     */
+    Outbox(String name, OutputStream out, Consumer<String> failed, java.util.function.LongConsumer sent) {
         this.out = out;
         this.failed = failed;
+        this.sent = sent;
         // a platform thread: a write to a full pipe blocks in the kernel (see StdioConnection)
         this.writer = Thread.ofPlatform().daemon().name("stdin-" + name).start(this::run);
     }
 
     /** Queues one message (a newline is added); false, at once, when the queue is full or closed. */
     synchronized boolean offer(byte[] message) {
+        return offer(message, null, 0);
+    }
+
+    /**
+     * Queues one message; a request ({@code requestId} not null) is dropped unwritten if the writer
+     * reaches it after {@code deadlineNanos} ({@link System#nanoTime()}, 0 for none).
+     */
+    synchronized boolean offer(byte[] message, Long requestId, long deadlineNanos) {
         if (closed) {
             return false;
         }
         if (!queue.isEmpty() && (queue.size() >= MAX_MESSAGES || queuedBytes + message.length > MAX_BYTES)) {
             return false;
         }
-        queue.addLast(message);
+        queue.addLast(new Entry(message, requestId, deadlineNanos));
         queuedBytes += message.length;
         notifyAll();
         return true;
+    }
+
+    /** Takes request {@code requestId} out of the queue if it still waits there: it will never be written. */
+    synchronized void release(long requestId) {
+        queue.removeIf(e -> {
+            boolean mine = e.requestId() != null && e.requestId() == requestId;
+            if (mine) {
+                queuedBytes -= e.bytes().length;
+            }
+            return mine;
+        });
     }
 
     /** What waits, for the refusal message. */
@@ -72,8 +110,15 @@ final class Outbox implements AutoCloseable {
                     if (closed) {
                         return;
                     }
-                    next = queue.pollFirst();
-                    queuedBytes -= next.length;
+                    Entry e = queue.pollFirst();
+                    queuedBytes -= e.bytes().length;
+                    if (e.requestId() != null && e.deadline() != 0 && System.nanoTime() - e.deadline() > 0) {
+                        continue; // its call has timed out: never written late
+                    }
+                    if (e.requestId() != null) {
+                        sent.accept(e.requestId());
+                    }
+                    next = e.bytes();
                 }
                 writingSince = Math.max(1, System.nanoTime());
                 out.write(next);

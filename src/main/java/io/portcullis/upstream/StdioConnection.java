@@ -68,7 +68,8 @@ final class StdioConnection implements Connection {
         p.onExit().thenRun(() -> exitedAt = Math.max(1, System.nanoTime()));
         hook = new Thread(() -> kill(p), "kill-" + config.name());
         Runtime.getRuntime().addShutdownHook(hook);
-        outbox = new Outbox(config.name(), p.getOutputStream(), why -> LOG.debug("upstream {}: {}", config.name(), why));
+        outbox = new Outbox(config.name(), p.getOutputStream(), why -> LOG.debug("upstream {}: {}", config.name(), why),
+                sink::sent);
         StderrLog stderr = new StderrLog(config.name());
         // Both readers are platform threads: a read on a pipe blocks in the kernel, and on a
         // virtual thread every such read makes the scheduler compensate with a spare carrier,
@@ -183,12 +184,27 @@ final class StdioConnection implements Connection {
      */
     @Override
     public void send(ObjectNode message, Long requestId) throws IOException {
+        send(message, requestId, java.util.Map.of(), 0);
+    }
+
+    /** #21 item 4: a request still queued for the child when its deadline passes is never written. */
+    @Override
+    public void send(ObjectNode message, Long requestId, java.util.Map<String, String> headers, long deadlineNanos)
+            throws IOException {
         Outbox o = outbox;
         if (o == null) {
             throw new IOException("not open");
         }
-        if (!o.offer(Json.bytes(message))) {
+        if (!o.offer(Json.bytes(message), requestId, deadlineNanos)) {
             throw new IOException("the child is not reading its input (" + o.backlog() + "); refused at once");
+        }
+    }
+
+    @Override
+    public void release(long requestId) {
+        Outbox o = outbox;
+        if (o != null) {
+            o.release(requestId);
         }
     }
 

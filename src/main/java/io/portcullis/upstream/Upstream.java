@@ -413,13 +413,9 @@ public final class Upstream implements AutoCloseable {
                 throw new IOException("not connected");
             }
             ObjectNode message = Message.request(Json.object().numberNode(id), method, outgoing);
-            if (config.transport() == UpstreamConfig.Transport.HTTP) {
-                c.send(message, id, speakModern ? ModernEnvelope.headers(message, Listings.inputSchema(listing, method, params))
-                        : java.util.Map.of(), deadline);
-            } else {
-                c.send(message, id);
-                calls.reached(id); // written to the child's stdin
-            }
+            // both transports mark the request reached (Sink.sent) only as it is handed to the wire
+            c.send(message, id, speakModern && config.transport() == UpstreamConfig.Transport.HTTP
+                    ? ModernEnvelope.headers(message, Listings.inputSchema(listing, method, params)) : java.util.Map.of(), deadline);
             relay.attach(() -> cancel(id, "cancelled by the client"));
             relay.reached(name());
             JsonNode response = pending.response().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -53,4 +53,55 @@ class OutboxTest {
         }
         assertThat(box.offer(new byte[1])).isFalse();
     }
+
+    /**
+     * #21 item 4: requests queued behind a write that blocks (a child that stopped reading) are not
+     * written once their deadline has passed, nor once their call released them; only a live request is
+     * written, and only the written one is reported sent.
+     */
+    @Test
+    void item4_aQueuedRequestPastItsDeadlineOrReleasedIsNeverWritten() throws Exception {
+        CountDownLatch unblock = new CountDownLatch(1);
+        CountDownLatch first = new CountDownLatch(1);
+        java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+        OutputStream slow = new OutputStream() {
+            @Override
+            public void write(int b) {
+                written.write(b);
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
+                if (first.getCount() > 0) {
+                    first.countDown();
+                    try {
+                        unblock.await(); // the child reads nothing until the test lets it
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+                written.write(b, off, len);
+            }
+        };
+        java.util.List<Long> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Outbox box = new Outbox("t", slow, why -> { }, sent::add);
+        try {
+            assertThat(box.offer("A".getBytes(), 1L, 0)).isTrue();
+            first.await();
+            long past = System.nanoTime() - 1;
+            assertThat(box.offer("EXPIRED".getBytes(), 2L, past)).isTrue();
+            assertThat(box.offer("RELEASED".getBytes(), 3L, System.nanoTime() + Duration.ofMinutes(1).toNanos())).isTrue();
+            assertThat(box.offer("LIVE".getBytes(), 4L, System.nanoTime() + Duration.ofMinutes(1).toNanos())).isTrue();
+            box.release(3L);
+            unblock.countDown();
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!written.toString().contains("LIVE") && System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            assertThat(written.toString()).contains("A", "LIVE").doesNotContain("EXPIRED", "RELEASED");
+            assertThat(sent).containsExactly(1L, 4L);
+        } finally {
+            box.close();
+        }
+    }
 }
