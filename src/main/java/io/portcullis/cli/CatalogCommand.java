@@ -50,10 +50,11 @@ final class CatalogCommand implements Runnable {
                 System.err.println("environment '" + env + "' is not declared in the config");
                 return 1;
             }
-            try (Gateway gateway = new Gateway(cfg)) {
+            try (InspectedGateway inspected = new InspectedGateway(cfg)) { // beside a running serve too
+                Gateway gateway = inspected.gateway;
                 gateway.start();
                 List<String> notReady = gateway.awaitUpstreams(Duration.ofSeconds(30));
-                gateway.apply(cfg);
+                gateway.apply(inspected.config);
                 notReady.forEach(u -> System.err.println("warning: upstream " + u + " is not ready; its tools are missing below"));
                 ObjectNode report = report(gateway.catalog(), cfg);
                 if ("json".equals(format)) {

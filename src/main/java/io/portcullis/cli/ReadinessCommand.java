@@ -52,10 +52,11 @@ final class ReadinessCommand implements Callable<Integer> {
         }
         Report report;
         List<String> notReady;
-        try (Gateway gateway = new Gateway(cfg)) {
+        try (InspectedGateway inspected = new InspectedGateway(cfg)) { // beside a running serve too
+            Gateway gateway = inspected.gateway;
             gateway.start();
             notReady = gateway.awaitUpstreams(Duration.ofSeconds(30));
-            gateway.apply(cfg);
+            gateway.apply(inspected.config);
             notReady.forEach(u -> System.err.println("warning: upstream " + u + " is not ready; its tools are not checked"));
             report = Readiness.evaluate(gateway);
         }

@@ -60,6 +60,19 @@ public record GatewayConfig(
                 approvals, readiness);
     }
 
+    /**
+     * The same config for a command that only inspects it ({@code readiness}, {@code catalog list}):
+     * its gateway keeps its state in the private directory {@code dir} (an embedded store there), so
+     * that it neither contends with a gateway serving this config for the data directory's lock nor
+     * appends to that gateway's audit chain or store (#11 item 17). The audit settings (signing key,
+     * retention, node) are the config's own, so the report speaks of them as they are.
+     */
+    public GatewayConfig forInspection(Path dir) {
+        return new GatewayConfig(source, server.withDataDir(dir), environments, upstreams, tools,
+                new io.portcullis.store.StoreConfig(null, dir, 2, false), catalog, files, policy, identity, audit, approvals,
+                readiness);
+    }
+
     /** The environment served at {@code /mcp}. */
     public EnvironmentConfig defaultEnvironment() {
         return environments.getFirst();

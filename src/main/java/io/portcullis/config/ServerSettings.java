@@ -58,4 +58,10 @@ public record ServerSettings(
         return new ServerSettings(host, newPort, allowedOrigins, allowedHosts, maxBodyBytes, dataDir, toolSeparator, pageSize,
                 sessionIdleTimeout, maxSessionsPerPrincipal, admission, drainGrace);
     }
+
+    /** The same settings with another data directory (for commands that inspect a config without serving it). */
+    public ServerSettings withDataDir(Path other) {
+        return new ServerSettings(host, port, allowedOrigins, allowedHosts, maxBodyBytes, other, toolSeparator, pageSize,
+                sessionIdleTimeout, maxSessionsPerPrincipal, admission, drainGrace);
+    }
 }

@@ -122,7 +122,7 @@ class ReadinessCommandIT {
                 .replace("\nupstreams:\n", "\nupstreams:\n  broken:\n    command: [\"" + dir.resolve("no-such-program") + "\"]\n");
         Path config = dir.resolve("demo-ready.yaml");
         Files.writeString(config, text);
-        assertThat(run("audit", "keygen", "--out", dir.resolve("data/audit.key").toString()).code()).isZero();
+        assertThat(run("audit", "keygen", "--out", dir.resolve("data/demo-ready/audit.key").toString()).code()).isZero();
         Run strict = run("readiness", "--config", config.toString(), "--env", "dev", "--strict");
         assertThat(strict.code()).as(strict.out() + strict.err()).isEqualTo(1);
         assertThat(strict.err()).contains("--strict: upstreams [broken] were not ready");

@@ -42,12 +42,25 @@ class Hardening17DataDirIT {
             assertThat(text).contains("is in use by another gateway process (pid ").contains("server.data_dir")
                     .doesNotContain("\tat ", "Exception");
 
+            // the commands that only inspect the config work beside it (the README runs `catalog list` in a
+            // second terminal): they keep their own state apart, and do not write the running gateway's chain
+            for (String[] inspect : new String[][] {{"catalog", "list"}, {"readiness", "--env", "dev"}}) {
+                java.util.List<String> cmd = new java.util.ArrayList<>(JvmPeers.portcullis(inspect));
+                cmd.addAll(java.util.List.of("--config", dir.resolve("portcullis.yaml").toString()));
+                Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+                p.getOutputStream().close();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).as(out).isZero();
+                assertThat(out).contains(inspect[0].equals("catalog") ? "demo__echo" : "C4.2");
+            }
+
             LegacySession s = LegacySession.open(new WireClient(java.net.URI.create(serve.url())), "2025-11-25");
             ObjectNode p = Json.object().put("name", "demo__echo");
             p.putObject("arguments").put("message", "still serving");
             var answer = s.request("tools/call", p);
             assertThat(answer.path("result").path("content").path(0).path("text").asString()).isEqualTo("still serving");
-            assertThat(serve.log()).doesNotContain("UNIQUE constraint failed");
+            assertThat(serve.log()).doesNotContain("UNIQUE constraint failed", "AUDIT");
         }
     }
 }

@@ -79,7 +79,7 @@ class Hardening23ReadmeCommandsIT {
                 "./portcullis readiness --env dev",
                 "./portcullis audit keygen --out data/audit.key",
                 "./portcullis version",
-                "./portcullis audit keygen --out examples/data/audit.key",
+                "./portcullis audit keygen --out examples/data/demo-ready/audit.key",
                 "./portcullis readiness --config examples/demo-ready.yaml --env dev",
                 "./portcullis keys create --config examples/demo-ready.yaml --role support-bot --env dev --expires 30d",
                 "./portcullis policy test --config examples/demo-ready.yaml examples/policy-cases.yaml",
@@ -127,9 +127,9 @@ class Hardening23ReadmeCommandsIT {
         assertThat(version.stdout()).startsWith("portcullis ").contains("MCP protocol versions: ").contains("2025-11-25");
 
         // the walkthrough with examples/demo-ready.yaml, in the README's order
-        Peers.Result keygen = sh(work, "./portcullis audit keygen --out examples/data/audit.key");
+        Peers.Result keygen = sh(work, "./portcullis audit keygen --out examples/data/demo-ready/audit.key");
         assertThat(keygen.exit()).as(keygen.stderr()).isZero();
-        assertThat(work.resolve("examples/data/audit.key")).exists();
+        assertThat(work.resolve("examples/data/demo-ready/audit.key")).exists();
         Peers.Result ready = sh(work, "./portcullis readiness --config examples/demo-ready.yaml --env dev");
         assertThat(ready.exit()).as(ready.stderr()).isZero();
         assertThat(ready.stdout()).contains("Gate open: sections 1-4 pass"); // the README's comment on that line
