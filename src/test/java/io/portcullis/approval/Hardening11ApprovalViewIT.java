@@ -49,7 +49,11 @@ class Hardening11ApprovalViewIT {
                       effect: require_approval
                       when: 'tool.name == "fault__echo" && production'
                       approvers: [approver]
-                """.formatted(hook.url()), "  fault: {command: %s}".formatted(io.portcullis.it.TestGateway.list(
+                """.formatted(hook.url())
+                // prod is gated until ready (#11 item 7): the free-form tool needs its catalog entry too
+                + ApprovalWorld.readyCatalog("    fault: {owner: {team: approvals-qa, oncall: \"pager:approvals-qa\"}}\n",
+                        "    fault__echo: {purpose: Echoes any arguments (what an approver sees)., risk: read_only}\n"),
+                "  fault: {command: %s}".formatted(io.portcullis.it.TestGateway.list(
                 io.portcullis.it.JvmPeers.testMain(io.portcullis.it.FaultServer.class))), """
                     - issuer: {IDP}/other
                       discovery: {IDP}/other/.well-known/openid-configuration
