@@ -33,7 +33,14 @@ public final class ClientSession {
 
     final ConcurrentMap<String, Runnable> inFlight = new ConcurrentHashMap<>();
     final ConcurrentMap<String, CompletableFuture<ObjectNode>> awaitingClient = new ConcurrentHashMap<>();
-    final Set<String> tasks = ConcurrentHashMap.newKeySet();
+    /**
+     * The upstream tasks this session created (2025-11-25), and where each lives: kept with the
+     * session, so they go when it ends (a map in the dispatcher outlived every session).
+     */
+    final java.util.Map<String, UpstreamTask> tasks = new ConcurrentHashMap<>();
+
+    /** An upstream's task: the upstream that runs it and the exposed tool that created it. */
+    record UpstreamTask(String upstream, String tool) {}
     final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     /** The upstreams this session's requests were sent to: their log messages tied to no call come here. */
     final Set<String> upstreams = ConcurrentHashMap.newKeySet();

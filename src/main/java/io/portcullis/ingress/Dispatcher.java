@@ -48,7 +48,6 @@ public final class Dispatcher {
 
     private final Gateway gateway;
     /** Which upstream created each task (2025-11-25 tasks pass through), so that tasks/* reach it. */
-    private final java.util.Map<String, TaskOwner> taskOwners = new java.util.concurrent.ConcurrentHashMap<>();
     /** 2026-07-28 calls waiting for their client's input (multi round-trip requests). */
     private final InputRounds inputRounds = new InputRounds();
     /** Task-augmented calls that wait for an approval become the gateway's own tasks (2025-11-25). */
@@ -57,7 +56,6 @@ public final class Dispatcher {
     private final ItemCalls items;
 
     /** The upstream that runs a task and the tool (as the gateway exposes it) whose call created it. */
-    private record TaskOwner(String upstream, String tool) {}
 
     public Dispatcher(Gateway gateway) {
         this.gateway = gateway;
@@ -313,8 +311,8 @@ public final class Dispatcher {
     /** An upstream's CreateTaskResult: the task is this session's, and tasks/* about it go to that upstream. */
     private void rememberUpstreamTask(ClientSession s, CallContext call, ObjectNode result) {
         if (result.get("task") instanceof ObjectNode task && task.get("taskId") instanceof JsonNode tid && tid.isString()) {
-            s.tasks.add(tid.asString());
-            gateway.catalog().tool(call.toolName()).ifPresent(t -> taskOwners.put(tid.asString(), new TaskOwner(t.upstream(), t.name())));
+            gateway.catalog().tool(call.toolName())
+                    .ifPresent(t -> s.tasks.put(tid.asString(), new ClientSession.UpstreamTask(t.upstream(), t.name())));
         }
     }
 
@@ -402,11 +400,10 @@ public final class Dispatcher {
             return own.get();
         }
         // A session sees only the tasks it created: upstream connections are shared between sessions.
-        if (!s.tasks.contains(taskId)) {
+        ClientSession.UpstreamTask owner = s.tasks.get(taskId);
+        if (owner == null) {
             throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown task: " + taskId);
         }
-        TaskOwner owner = java.util.Optional.ofNullable(taskOwners.get(taskId))
-                .orElseThrow(() -> new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown task: " + taskId));
         if (!msg.method().equals("tasks/result")) {
             return forward(s, msg, out, owner.upstream(), msg.params());
         }
@@ -427,7 +424,7 @@ public final class Dispatcher {
             }
             ObjectNode r = forward(s, msg, out, u.name(), Json.object());
             for (JsonNode t : r.path("tasks")) {
-                if (s.tasks.contains(t.path("taskId").asString(""))) {
+                if (s.tasks.containsKey(t.path("taskId").asString(""))) {
                     all.add(t);
                 }
             }
