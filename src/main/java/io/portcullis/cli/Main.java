@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code portcullis} command. */
-@Command(name = "portcullis", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+@Command(name = "portcullis", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.VersionProvider.class,
         description = "MCP control plane: one gateway for every assistant tool call.",
         subcommands = {ServeCommand.class, StdioCommand.class, CheckCommand.class, VersionCommand.class, CatalogCommand.class,
                 DemoUpstreamCommand.class, KeysCommand.class, RevokeCommand.class, ConnectCommand.class, AuditCommand.class,
