@@ -7,12 +7,16 @@
 #   bench/run.sh                 # ~6 minutes; the report goes to stdout and target/bench/results.md
 #   BENCH_SECONDS=16 BENCH_ROUNDS=8 bench/run.sh
 #   BENCH_ONLY=http-direct,portcullis-http-legacy bench/run.sh   # a subset (keep the baselines)
+#   BENCH_JAR=a.jar BENCH_JAR_B=b.jar bench/run.sh   # two builds side by side (what bench/compare.sh does):
+#     every Portcullis row of jar B ("B-...") is measured at the same moments as jar A's row, which
+#     is its baseline, so its "added" columns are B minus A in one run
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/jdk.sh
 java="$JAVA_HOME/bin/java"
-jar="$root/target/portcullis-0.1.0-SNAPSHOT.jar"
+jar="${BENCH_JAR:-$root/target/portcullis-0.1.0-SNAPSHOT.jar}"
+jar_b="${BENCH_JAR_B:-}"
 work="$root/target/bench"
 rates=${BENCH_RATES:-200,500,1000}
 seconds=${BENCH_SECONDS:-8}
@@ -35,7 +39,7 @@ else
 fi
 
 # --- build what is missing or stale --------------------------------------------------------
-if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
+if [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; }; then
   say "building the Portcullis jar"
   mvn -q -B -DskipTests -Dmaven.test.skip=true package >&2
 fi
@@ -72,7 +76,7 @@ stop_all() {
     kill -9 "$pid" 2>/dev/null || true
   done
 }
-trap 'stop_all; [ -n "${BENCH_DATA_DIR:-}" ] && rm -rf "$data_dir" "$data_dir-stdio"' EXIT
+trap 'stop_all; [ -n "${BENCH_DATA_DIR:-}" ] && rm -rf "$data_dir" "$data_dir-stdio" "$data_dir-b" "$data_dir-stdio-b"' EXIT
 trap 'exit 130' INT TERM
 
 wait_for() { # wait_for <file> <text> <what>
@@ -83,8 +87,8 @@ wait_for() { # wait_for <file> <text> <what>
   say "$3 did not start; its log:"; cat "$1" >&2; exit 1
 }
 
-mapfile -t ports < <("$java" -cp "$classes" io.portcullis.bench.FreePort 3)
-p_echo=${ports[0]} p_gw=${ports[1]} p_proxy=${ports[2]}
+mapfile -t ports < <("$java" -cp "$classes" io.portcullis.bench.FreePort 4)
+p_echo=${ports[0]} p_gw=${ports[1]} p_proxy=${ports[2]} p_gw_b=${ports[3]}
 echo_cmd=("$java" -cp "$jar" io.portcullis.demo.DemoServer --echo)
 
 say "echo upstream over HTTP on 127.0.0.1:$p_echo"
@@ -133,6 +137,16 @@ pid_gw=$!
 wait_for "$work/portcullis.log" "Portcullis is listening" "Portcullis"
 if grep -q "Upstreams not ready" "$work/portcullis.log"; then say "an upstream is not ready:"; cat "$work/portcullis.log" >&2; exit 1; fi
 
+if [ -n "$jar_b" ]; then # the second build, on the same upstreams, its own data directory
+  sed -e "s|port: $p_gw|port: $p_gw_b|" -e "s|data_dir: $data_dir|data_dir: $data_dir-b|" "$work/gateway.yaml" >"$work/gateway-b.yaml"
+  sed -e "s|data_dir: $data_dir-stdio|data_dir: $data_dir-stdio-b|" "$work/gateway-stdio.yaml" >"$work/gateway-stdio-b.yaml"
+  say "Portcullis B ($jar_b) on 127.0.0.1:$p_gw_b"
+  "${prio[@]}" "$java" --enable-native-access=ALL-UNNAMED ${PORTCULLIS_JAVA_OPTS:-} -jar "$jar_b" serve --config "$work/gateway-b.yaml" 2>"$work/portcullis-b.log" &
+  pids+=($!)
+  pid_gw_b=$!
+  wait_for "$work/portcullis-b.log" "Portcullis is listening" "Portcullis B"
+fi
+
 say "mcp-proxy on 127.0.0.1:$p_proxy (echo upstream over stdio)"
 PATH="$root/node_modules/.bin:$PATH" "${prio[@]}" node_modules/.bin/mcp-proxy --host 127.0.0.1 --port "$p_proxy" --server stream \
   -- "${echo_cmd[@]}" >"$work/mcp-proxy.log" 2>&1 &
@@ -156,6 +170,13 @@ row() { local IFS=$'\t'; echo "$*"; }
   row portcullis-http-stdio-modern portcullis stdio-direct mcp-proxy-modern http-modern stdio__echo "$pid_gw" "http://127.0.0.1:$p_gw/mcp"
   row mcp-proxy-legacy peer stdio-direct - http-legacy echo "$pid_proxy" "http://127.0.0.1:$p_proxy/mcp"
   row mcp-proxy-modern peer stdio-direct - http-modern echo "$pid_proxy" "http://127.0.0.1:$p_proxy/mcp"
+  if [ -n "$jar_b" ]; then
+    row B-portcullis-http-legacy compare portcullis-http-legacy - http-legacy http__echo "$pid_gw_b,$pid_echo" "http://127.0.0.1:$p_gw_b/mcp"
+    row B-portcullis-http-modern compare portcullis-http-modern - http-modern http__echo "$pid_gw_b,$pid_echo" "http://127.0.0.1:$p_gw_b/mcp"
+    row B-portcullis-stdio-stdio compare portcullis-stdio-stdio - stdio stdio__echo - \
+      "$java" --enable-native-access=ALL-UNNAMED -jar "$jar_b" stdio --config "$work/gateway-stdio-b.yaml"
+    row B-portcullis-http-stdio-legacy compare portcullis-http-stdio-legacy - http-legacy stdio__echo "$pid_gw_b" "http://127.0.0.1:$p_gw_b/mcp"
+  fi
 } >"$work/targets.tsv"
 
 {
