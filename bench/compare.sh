@@ -41,7 +41,9 @@ BENCH_JAR="$out/A.jar" BENCH_JAR_B="$out/B.jar" bench/run.sh >"$out/results.md"
   # fixed-rate rows: | name | offered | achieved | p50 | p99 | added p50 | added p99 | vs | worst | added cpu | errors |
   awk -F'|' '
     function t(x) { gsub(/^ +| +$/, "", x); return x }
-    /^\| [^|]+ \| [0-9]+ \| [0-9.]+/ { n=t($2); r=t($3); p50[n "@" r]=t($5); a50[n "@" r]=t($7); a99[n "@" r]=t($8); cpu[n "@" r]=t($11)
+    /^### Latency/ { fixed=1; next }
+    /^### / { fixed=0 }
+    fixed && /^\| [^|]+ \| [0-9]+ \| [0-9.]+/ { n=t($2); r=t($3); p50[n "@" r]=t($5); a50[n "@" r]=t($7); a99[n "@" r]=t($8); cpu[n "@" r]=t($11)
       if (n ~ /^B-/) order[++k]=n "@" r }
     END { for (i=1; i<=k; i++) { key=order[i]; split(key, nr, "@"); a=substr(nr[1], 3) "@" nr[2]
       printf "| %s | %s | %s | %s | %s | %s | %s |\n", substr(nr[1], 3), nr[2], p50[a], p50[key], a50[key], a99[key], cpu[key] } }
@@ -52,11 +54,12 @@ BENCH_JAR="$out/A.jar" BENCH_JAR_B="$out/B.jar" bench/run.sh >"$out/results.md"
   # peak rows: | name | peak | p50 | p99 | cpu | errors | vs peer |
   awk -F'|' '
     function t(x) { gsub(/^ +| +$/, "", x); return x }
+    function ratio(x, y) { return (x + 0 > 0 && y + 0 > 0) ? sprintf("%.2f", x / y) : "n/a" }
     /^### Peak/ { peak=1; next }
     /^### / { peak=0 }
     peak && /^\| [^|]+ \| [0-9]+ \|/ { n=t($2); calls[n]=t($3); cpu[n]=t($6); if (n ~ /^B-/) order[++k]=n }
     END { for (i=1; i<=k; i++) { b=order[i]; a=substr(b, 3)
-      printf "| %s | %s | %s | %.2f | %s | %s | %.2f |\n", a, calls[a], calls[b], calls[b]/calls[a], cpu[a], cpu[b], cpu[b]/cpu[a] } }
+      printf "| %s | %s | %s | %s | %s | %s | %s |\n", a, calls[a], calls[b], ratio(calls[b], calls[a]), cpu[a], cpu[b], ratio(cpu[b], cpu[a]) } }
   ' "$out/results.md"
   echo
   grep -E '^- (machine|load average|JDK)' "$out/results.md" || true
