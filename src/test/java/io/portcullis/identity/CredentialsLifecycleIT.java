@@ -47,7 +47,7 @@ class CredentialsLifecycleIT {
         config = dir.resolve("portcullis.yaml");
         Files.writeString(config, """
                 server: {host: 127.0.0.1, port: 0, data_dir: data}
-                store: {sqlite_locking: shared}   # keys/revoke commands write beside the running gateway
+                # no store section: sqlite_locking exclusive (the default), keys/revoke commands go through the gateway (#21 item 13)
                 environments: [dev, prod]
                 upstreams:
                   demo: {url: "%s"}

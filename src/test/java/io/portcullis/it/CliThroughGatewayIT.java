@@ -108,6 +108,16 @@ class CliThroughGatewayIT {
             assertThat(loose.err()).contains("refusing the local admin credential " + local, "mode must be 0600")
                     .doesNotContain("\tat ");
 
+            // owned by another user (who could have written it): refused; only root can stage this
+            Files.setPosixFilePermissions(local, PosixFilePermissions.fromString("rw-------"));
+            if ("root".equals(System.getProperty("user.name"))) {
+                Files.setOwner(local, local.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+                Run foreign = cli(gw, "keys", "list");
+                assertThat(foreign.code()).isEqualTo(2);
+                assertThat(foreign.err()).contains("it is owned by nobody, not by root");
+                Files.setOwner(local, local.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
+            }
+
             // the token sent to another host: refused before anything is sent
             Files.setPosixFilePermissions(local, PosixFilePermissions.fromString("rw-------"));
             Files.writeString(local, good.replaceAll("\"url\":\"[^\"]+\"", "\"url\":\"http://192.0.2.1:80\""));
