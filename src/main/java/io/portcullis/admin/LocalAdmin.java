@@ -52,16 +52,19 @@ public final class LocalAdmin implements AutoCloseable {
     }
 
     /**
-     * Writes the credential for a gateway listening at {@code url} (a loopback URL). A file that
+     * Writes the credential for a gateway listening at {@code url} (a loopback URL; with TLS, the
+     * server certificate's SHA-256 in {@code certSha256}, else null). A file that
      * cannot be written is logged, not fatal: the CLI then says the gateway publishes none.
      */
-    public static LocalAdmin publish(Path dataDir, String url, String environment) {
+    public static LocalAdmin publish(Path dataDir, String url, String certSha256, String environment) {
         Path dir = dataDir.toAbsolutePath().normalize();
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         LocalAdmin local = new LocalAdmin(dir, token, environment);
-        String text = Json.write(Json.object().put("url", url).put("token", token).put("pid", ProcessHandle.current().pid())) + "\n";
+        // with TLS, the certificate's SHA-256: the CLI pins it (it connects to a loopback address the certificate need not name)
+        String text = Json.write(Json.object().put("url", url).put("token", token).put("cert_sha256", certSha256)
+                .put("pid", ProcessHandle.current().pid())) + "\n";
         Path tmp = dir.resolve(FILE + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             Files.deleteIfExists(tmp);

@@ -31,15 +31,21 @@ final class AdminClient {
         }
     }
 
-    /** One client for the command's life (its body streams are read after send returns, so it is not closed per request). */
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
     final String base;
     private final String token;
+    /** One client for the command's life (its body streams are read after send returns, so it is not closed per request). */
+    private final HttpClient http;
 
     AdminClient(String base, String token) {
+        this(base, token, null);
+    }
+
+    /** @param tls the TLS context to use (e.g. one that pins the gateway's certificate), or null for the JVM's default */
+    AdminClient(String base, String token, javax.net.ssl.SSLContext tls) {
         this.base = base.replaceAll("/+$", "");
         this.token = token;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        this.http = (tls == null ? b : b.sslContext(tls)).build();
     }
 
     /** Sends one request; answers its JSON body (null when empty). */
@@ -96,7 +102,11 @@ final class AdminClient {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
         try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (javax.net.ssl.SSLException e) {
+            throw new CliFailure("TLS to the gateway at " + base + " failed (" + e.getMessage() + "); the certificate must be the one "
+                    + "its admin.local names, and with identity.tls.client_auth: required the CLI has no client certificate "
+                    + "(see docs/operations/store.md)");
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new Unreachable("cannot reach the gateway at " + base + ": " + (e.getMessage() == null ? "connection refused" : e.getMessage()));
         }

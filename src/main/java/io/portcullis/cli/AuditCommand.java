@@ -27,10 +27,11 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code portcullis audit ...}: the operator's tools for the audit log (C4.2–C4.4). They read the
- * store named by the config (the same SQLite file or PostgreSQL database the gateway writes; a
- * running gateway is not needed and is not disturbed). Exit codes: 0 success, 1 verification
- * failed or nothing found, 2 bad usage or the store/config could not be read.
+ * {@code portcullis audit ...}: the operator's tools for the audit log (C4.2–C4.4). Beside a running
+ * gateway, verify/search/trace/export ask it through its admin API ({@link Served}, #21 item 13: it
+ * may hold its SQLite file exclusively); otherwise they read the store named by the config (the
+ * SQLite file or the PostgreSQL database the gateway writes). Exit codes ({@link Exit}, #12 item 6):
+ * 0 success, 1 verification failed or nothing found, 2 bad usage or the store/config could not be read.
  */
 @Command(name = "audit", description = "Audit log: verify, search, trace one user request, export, keys.",
         mixinStandardHelpOptions = true,

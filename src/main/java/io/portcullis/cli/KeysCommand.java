@@ -17,7 +17,10 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@code portcullis keys create|list|revoke}: API keys for service roles (C1.2, C1.3). */
+/**
+ * {@code portcullis keys create|list|revoke}: API keys for service roles (C1.2, C1.3); through the
+ * running gateway's admin API when one serves the data directory, else in the store ({@link Served}, #21 item 13).
+ */
 @Command(name = "keys", description = "Manages API keys of service roles (CI jobs, batch agents).",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 final class KeysCommand implements Runnable {

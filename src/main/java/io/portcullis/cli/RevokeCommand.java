@@ -12,9 +12,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code portcullis revoke --jti X | --subject S}: revokes tokens (C1.3). The revocation is written
- * to the gateway's store: it survives restarts and running gateways refuse the token within
- * {@code identity.revocation_refresh} (1 s by default); the admin API's take effect on the next call.
+ * {@code portcullis revoke --jti X | --subject S}: revokes tokens (C1.3). Beside a running gateway
+ * it goes through its admin API ({@link Served}, #21 item 13) and takes effect on the next call;
+ * otherwise it is written to the store, and running gateways (other nodes on PostgreSQL) refuse the
+ * token within {@code identity.revocation_refresh} (1 s by default). Either way it survives restarts.
  */
 @Command(name = "revoke", description = "Revokes a token by its jti, or every token of a subject issued until now.")
 final class RevokeCommand implements Callable<Integer> {

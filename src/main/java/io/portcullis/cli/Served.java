@@ -125,7 +125,11 @@ final class Served {
         if (!isLocal(url)) {
             throw refuse(where, "its url " + url + " is not an address of this host; the token is sent nowhere else");
         }
-        return new AdminClient(url, token);
+        String pin = n.path("cert_sha256").asString(null);
+        if (url.startsWith("https:") && (pin == null || !pin.matches("[0-9a-f]{64}"))) {
+            throw refuse(where, "it names an https url without the certificate to pin (cert_sha256)");
+        }
+        return new AdminClient(url, token, url.startsWith("https:") ? Pinned.context(pin) : null);
     }
 
     private static boolean isLocal(String url) {

@@ -29,6 +29,8 @@ public final class HttpServer implements AutoCloseable {
     private final io.portcullis.audit.AuditApi auditApi;
     private final LoadShedding shedding;
     private io.portcullis.admin.LocalAdmin localAdmin;
+    /** The server certificate's SHA-256 for the local CLI to pin (null without TLS), read once started. */
+    private java.util.function.Supplier<String> pin = () -> null;
 
     public HttpServer(Gateway gateway, ServerSettings settings) {
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
@@ -49,7 +51,9 @@ public final class HttpServer implements AutoCloseable {
             SecureRequestCustomizer secure = new SecureRequestCustomizer();
             secure.setSniHostCheck(false); // clients may connect by IP address; the Host check is Origins' job
             http.addCustomizer(secure);
-            connector = new ServerConnector(server, ServerTls.contextFactory(tls), new HttpConnectionFactory(http));
+            var ssl = ServerTls.contextFactory(tls);
+            pin = () -> ServerTls.fingerprint(ssl);
+            connector = new ServerConnector(server, ssl, new HttpConnectionFactory(http));
         } else {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
         }
@@ -85,7 +89,7 @@ public final class HttpServer implements AutoCloseable {
         String local = host == null || host.isBlank() || host.equals("0.0.0.0") ? "127.0.0.1"
                 : host.equals("::") || host.equals("[::]") ? "[::1]" : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         localAdmin = io.portcullis.admin.LocalAdmin.publish(gateway.config().server().dataDir(),
-                scheme + "://" + local + ":" + port(), gateway.config().defaultEnvironment().name());
+                scheme + "://" + local + ":" + port(), pin.get(), gateway.config().defaultEnvironment().name());
     }
 
     /** The port actually bound (useful with port 0 in tests). */

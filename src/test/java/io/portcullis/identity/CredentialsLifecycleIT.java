@@ -133,7 +133,7 @@ class CredentialsLifecycleIT {
                     .satisfies(k -> assertThat(k.revoked()).isNotNull());
         }
         Run tooLong = cli("keys", "create", "--config", config.toString(), "--role", "ci", "--env", "dev", "--expires", "400d");
-        assertThat(tooLong.exit()).isEqualTo(1);
+        assertThat(tooLong.exit()).as("#12 item 6: an option the config does not allow is a usage error").isEqualTo(2);
         assertThat(tooLong.err()).contains("max_lifetime");
     }
 
