@@ -308,12 +308,13 @@ final class AuditCommand implements Runnable {
 
         @Override
         public Integer call() throws ConfigException {
+            // before the store is opened: an exclusive gateway's store could not be, and the reason is the key anyway
+            var holder = io.portcullis.store.DataDirLock.holder(opt.load().server().dataDir());
+            if (holder.isPresent()) {
+                System.err.println("portcullis: stop the gateway first (" + holder.get() + "): it signs with the old key until it restarts");
+                return Exit.USAGE;
+            }
             return withStore(opt, (cfg, store) -> {
-                var holder = io.portcullis.store.DataDirLock.holder(cfg.server().dataDir());
-                if (holder.isPresent()) {
-                    System.err.println("portcullis: stop the gateway first (" + holder.get() + "): it signs with the old key until it restarts");
-                    return 2;
-                }
                 var pair = io.portcullis.audit.KeyRotation.keys(cfg.audit().signingKey(), out);
                 long seq = io.portcullis.audit.KeyRotation.rotate(store, cfg.audit(), pair[0], pair[1]);
                 System.err.println("portcullis: wrote " + out + " (fingerprint " + SigningKeys.fingerprint(pair[1].getPublic())

@@ -91,6 +91,12 @@ class CliThroughGatewayIT {
             assertThat(trace.code()).isEqualTo(1);
             assertThat(trace.out()).contains("No records for request no-such-request");
 
+            // the one store command that needs the gateway stopped says so, without touching the store
+            Run rotate = cli(gw, "audit", "rotate-key", "--out", gw.dir().resolve("new.key").toString());
+            assertThat(rotate.code()).isEqualTo(2);
+            assertThat(rotate.err()).contains("stop the gateway first (pid " + ProcessHandle.current().pid());
+            assertThat(gw.dir().resolve("new.key")).doesNotExist();
+
             assertThat(data.resolve("portcullis.db-shm")).as("nothing memory-maps the WAL index").doesNotExist();
             StoreOwnershipIT.echo(s, "still served");
         }
