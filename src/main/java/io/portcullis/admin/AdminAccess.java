@@ -30,12 +30,21 @@ public final class AdminAccess {
             AdminApi.reply(res, 403, Json.object().put("error", refusal));
             return null;
         }
+        Principal local = LocalAdmin.principal(gateway.config().server().dataDir(), req);
+        if (local != null) {
+            return local; // #21 item 13: the CLI beside this gateway, with the token of its admin.local file
+        }
         Identity identity = gateway.identity();
         if (!identity.enabled()) {
             AdminApi.reply(res, 403, Json.object().put("error", "the admin API is closed: the gateway runs without an identity section"));
             return null;
         }
         return HttpAuth.authenticate(identity, req, res, gateway.config().defaultEnvironment().name(), identity.routeResource(null));
+    }
+
+    /** Whether {@code req} carries the local CLI token of this gateway ({@link LocalAdmin}, #21 item 13). */
+    public static boolean localCli(Gateway gateway, Request req) {
+        return LocalAdmin.principal(gateway.config().server().dataDir(), req) != null;
     }
 
     /** As {@link #authenticated}, and the principal must hold one of {@code identity.admin_roles}. */
@@ -50,7 +59,7 @@ public final class AdminAccess {
     /** Whether {@code p} holds one of {@code identity.admin_roles}; answers 403 naming them when not. */
     static boolean holdsAdminRole(Gateway gateway, Principal p, Response res) throws IOException {
         Identity identity = gateway.identity();
-        if (identity.isAdmin(p)) {
+        if (LocalAdmin.isLocal(p) || identity.isAdmin(p)) {
             return true;
         }
         HttpAuth.refuse(identity, res, new AuthException(403, null, p.subject() + " holds none of the admin roles "

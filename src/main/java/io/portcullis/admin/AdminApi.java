@@ -26,12 +26,14 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The admin REST API under {@code /admin/api/}. Every request is authenticated like an MCP request
  * (same credentials, audience of the default environment) and must come from a principal holding
- * one of {@code identity.admin_roles}; without an {@code identity:} section the API is closed.
+ * one of {@code identity.admin_roles}; without an {@code identity:} section the API is closed, except
+ * to the CLI on the same host with the token of the gateway's {@code admin.local} file ({@link LocalAdmin}, #21 item 13).
  * <ul>
  *   <li>{@code GET  /admin/api/revocations}: the revocations (C1.3)</li>
  *   <li>{@code POST /admin/api/revocations} {@code {"jti": X}} or {@code {"subject": S, "issuer"?: I}},
  *       optional {@code "reason"}: takes effect on the next call, and survives a restart</li>
  *   <li>{@code GET  /admin/api/keys}: the API keys (never the keys themselves)</li>
+ *   <li>{@code POST /admin/api/keys}: creates one, its secret in the answer only ({@link KeyRoutes})</li>
  *   <li>{@code GET  /admin/api/upstreams}: each upstream's state, era, version, listings and last error ({@link UpstreamRoutes})</li>
  *   <li>{@code POST /admin/api/keys/{prefix}/revoke}</li>
  *   <li>{@code /admin/api/approvals...}: see {@link ApprovalRoutes}; open to approvers, not only admins</li>
@@ -104,6 +106,8 @@ public final class AdminApi extends Handler.Abstract {
                     .put("revoked_at", r.revokedAt().toString()).put("revoked_by", by));
         } else if (route.equals("upstreams") && method.equals("GET")) {
             reply(res, 200, UpstreamRoutes.list(gateway));
+        } else if (route.equals("keys") && method.equals("POST")) {
+            KeyRoutes.create(gateway.config(), store, admin, req, res); // #21 item 13: keys create beside the gateway
         } else if (route.equals("keys") && method.equals("GET")) {
             ArrayNode out = Json.array();
             store.keys().forEach(k -> {

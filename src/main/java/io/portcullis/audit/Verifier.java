@@ -43,6 +43,8 @@ public final class Verifier {
     private final Store store;
     private final Map<String, PublicKey> keys;
     private Map<String, KeyRotation.Retired> retired = Map.of();
+    /** Runs once the checkpoints are read and before the chains are: a test's way to change the file mid-read (#21 item 13). */
+    private Runnable midRead = () -> {};
 
     /** A signed head: checkpoint {@code by} says record {@code seq} of the chain has {@code hash}. */
     record Claim(long seq, String hash, String by) {}
@@ -53,6 +55,12 @@ public final class Verifier {
     public Verifier(Store store, Map<String, PublicKey> keys) {
         this.store = store;
         this.keys = Map.copyOf(keys);
+    }
+
+    /** For tests: {@code hook} runs in the middle of {@link #run}, between the checkpoints and the chains. */
+    Verifier midRead(Runnable hook) {
+        this.midRead = hook;
+        return this;
     }
 
     /**
@@ -74,6 +82,7 @@ public final class Verifier {
             Map<String, AuditTables.Head> cpAnchors = AuditTables.checkpointAnchors(c);
             int checkpoints = checkpoints(c, cpAnchors, cpProblems, claims);
             Map<String, AuditTables.Head> anchors = AuditTables.anchors(c);
+            midRead.run();
             List<ChainReport> chains = new ArrayList<>();
             Set<String> confirmed = new HashSet<>();
             long total = 0;

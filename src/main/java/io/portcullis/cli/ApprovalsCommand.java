@@ -1,16 +1,10 @@
 package io.portcullis.cli;
 
-import io.portcullis.config.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
 import io.portcullis.text.Visible;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,17 +40,11 @@ final class ApprovalsCommand implements Runnable {
         @Option(names = "--token-file", description = "a file holding your access token (default: the PORTCULLIS_TOKEN environment variable)")
         Path tokenFile;
 
-        /** Sends one admin API request; prints the refusal and returns null when it fails. */
+        /** Sends one admin API request; returns null when there is no token (said on stderr); a refusal is exit 1 ({@link AdminClient}). */
         JsonNode send(String method, String path, JsonNode body) throws Exception {
             String base = url;
             if (base == null) {
-                GatewayConfig cfg;
-                try {
-                    cfg = Configs.load(config);
-                } catch (ConfigException e) {
-                    e.problems().forEach(p -> System.err.println("  " + p));
-                    return null;
-                }
+                GatewayConfig cfg = Configs.load(config); // problems: exit 2 (Main)
                 String host = cfg.server().host();
                 if (host.equals("0.0.0.0") || host.equals("::") || host.isBlank()) {
                     host = "127.0.0.1";
@@ -75,23 +63,10 @@ final class ApprovalsCommand implements Runnable {
                         + "the gateway records your decision under its subject)");
                 return null;
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + path))
-                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token);
-            if (body != null) {
-                b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
-            } else {
-                b.method(method, HttpRequest.BodyPublishers.noBody());
-            }
-            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
-                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-                JsonNode json = r.body().isBlank() ? null : Json.parse(r.body());
-                if (r.statusCode() / 100 != 2) {
-                    String why = json == null ? "" : json.path("error").isObject() ? json.path("error").path("message").asString("")
-                            : json.path("error").asString("");
-                    System.err.println("portcullis: the gateway refused (HTTP " + r.statusCode() + "): " + why);
-                    return null;
-                }
-                return json;
+            try {
+                return new AdminClient(base, token).send(method, path, body);
+            } catch (AdminClient.Unreachable e) {
+                throw new CliFailure(e.getMessage() + " (is it running? --url names another address)", Exit.FAILED);
             }
         }
     }
@@ -108,7 +83,7 @@ final class ApprovalsCommand implements Runnable {
         public Integer call() throws Exception {
             JsonNode list = target.send("GET", "/admin/api/approvals" + (status.equals("all") ? "" : "?status=" + status), null);
             if (list == null) {
-                return 1;
+                return Exit.USAGE; // no token
             }
             for (JsonNode a : list) {
                 // #11 item 15: control, bidi and invisible characters shown as escapes
@@ -136,7 +111,7 @@ final class ApprovalsCommand implements Runnable {
         public Integer call() throws Exception {
             JsonNode a = target.send("GET", "/admin/api/approvals/" + id, null);
             if (a == null) {
-                return 1;
+                return Exit.USAGE; // no token
             }
             // JSON escapes control characters itself; bidi and invisible ones it leaves raw, and a
             // terminal would reorder or hide them (#11 item 15): every line is escaped as well
@@ -167,7 +142,7 @@ final class ApprovalsCommand implements Runnable {
         public Integer call() throws Exception {
             JsonNode a = target.send("POST", "/admin/api/approvals/" + id + "/" + verdict(), Json.object().put("comment", comment));
             if (a == null) {
-                return 1;
+                return Exit.USAGE; // no token
             }
             JsonNode last = a.path("decisions").path(a.path("decisions").size() - 1);
             System.out.println("approval " + id + " is now " + a.path("status").asString() + " (" + verdict() + " recorded for "

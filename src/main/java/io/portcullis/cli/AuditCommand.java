@@ -27,10 +27,11 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code portcullis audit ...}: the operator's tools for the audit log (C4.2–C4.4). They read the
- * store named by the config (the same SQLite file or PostgreSQL database the gateway writes; a
- * running gateway is not needed and is not disturbed). Exit codes: 0 success, 1 verification
- * failed or nothing found, 2 bad usage or the store/config could not be read.
+ * {@code portcullis audit ...}: the operator's tools for the audit log (C4.2–C4.4). Beside a running
+ * gateway, verify/search/trace/export ask it through its admin API ({@link Served}, #21 item 13: it
+ * may hold its SQLite file exclusively); otherwise they read the store named by the config (the
+ * SQLite file or the PostgreSQL database the gateway writes). Exit codes ({@link Exit}, #12 item 6):
+ * 0 success, 1 verification failed or nothing found, 2 bad usage or the store/config could not be read.
  */
 @Command(name = "audit", description = "Audit log: verify, search, trace one user request, export, keys.",
         mixinStandardHelpOptions = true,
@@ -58,25 +59,68 @@ final class AuditCommand implements Runnable {
         int run(GatewayConfig cfg, Store store) throws Exception;
     }
 
-    static int withStore(ConfigOption opt, WithStore body) {
-        GatewayConfig cfg;
-        try {
-            cfg = opt.load();
-        } catch (ConfigException e) {
-            System.err.println("portcullis: the config has problems:");
-            e.problems().forEach(p -> System.err.println("  " + p));
-            return 2;
-        }
-        try (Store store = Store.open(cfg.store())) {
+    static int withStore(ConfigOption opt, WithStore body) throws ConfigException {
+        GatewayConfig cfg = opt.load(); // problems: exit 2 (Main)
+        return reported(() -> {
+            try (Store store = Store.open(cfg.store())) {
+                AuditLog.migrate(store);
+                return body.run(cfg, store);
+            }
+        });
+    }
+
+    /**
+     * #21 item 13: as {@link #withStore}, but through the running gateway's admin API ({@code remote})
+     * when one serves the data directory, so that it may hold the SQLite file exclusively.
+     */
+    static int served(ConfigOption opt, Served.Remote remote, WithStore direct) throws ConfigException {
+        GatewayConfig cfg = opt.load(); // problems: exit 2 (Main)
+        return reported(() -> Served.run(cfg, remote, store -> {
             AuditLog.migrate(store);
-            return body.run(cfg, store);
+            return direct.run(cfg, store);
+        }));
+    }
+
+    private static int reported(java.util.concurrent.Callable<Integer> body) {
+        try {
+            return body.call();
+        } catch (CliFailure e) {
+            System.err.println(CliFailure.line(e));
+            return e.code();
         } catch (IllegalArgumentException e) {
             System.err.println("portcullis: " + e.getMessage());
-            return 2;
+            return Exit.USAGE;
         } catch (Exception e) {
             System.err.println(CliFailure.line(e)); // one line naming the path and the fix (#11 item 23)
-            return 2;
+            return Exit.USAGE;
         }
+    }
+
+    /** The query string of a filter, for the admin API. */
+    static String query(Filters f, Integer limit) {
+        StringBuilder q = new StringBuilder();
+        java.util.function.BiConsumer<String, String> add = (k, v) -> {
+            if (v != null) {
+                q.append(q.isEmpty() ? "?" : "&").append(k).append('=')
+                        .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8));
+            }
+        };
+        add.accept("principal", f.principal);
+        add.accept("tool", f.tool);
+        add.accept("env", f.env);
+        add.accept("decision", f.decision);
+        add.accept("kind", f.kind);
+        add.accept("call", f.call);
+        add.accept("since", f.since);
+        add.accept("until", f.until);
+        add.accept("limit", limit == null ? null : limit.toString());
+        return q.toString();
+    }
+
+    static List<ObjectNode> records(tools.jackson.databind.JsonNode answer) {
+        List<ObjectNode> out = new java.util.ArrayList<>();
+        answer.path("records").forEach(r -> out.add((ObjectNode) r));
+        return out;
     }
 
     @Command(name = "verify", description = "Checks every chain and every checkpoint signature; names the first bad record. Exit 0 only when intact.")
@@ -85,18 +129,23 @@ final class AuditCommand implements Runnable {
         @Option(names = "--json", description = "print the report as JSON") boolean json;
 
         @Override
-        public Integer call() {
-            return withStore(opt, (cfg, store) -> {
-                Verifier.Report r = new Verifier(store, AuditLog.trustedKeys(cfg.audit())).run();
-                if (json) {
-                    ObjectNode out = (ObjectNode) Json.MAPPER.valueToTree(r);
-                    out.put("intact", r.intact());
-                    System.out.println(Json.write(out));
-                } else {
-                    AuditText.verify(r, System.out);
-                }
-                return r.intact() ? 0 : 1;
-            });
+        public Integer call() throws ConfigException {
+            return served(opt, gateway -> {
+                ObjectNode answer = (ObjectNode) gateway.send("GET", "/admin/api/audit/verify", null);
+                answer.remove("intact");
+                return report(Json.MAPPER.treeToValue(answer, Verifier.Report.class));
+            }, (cfg, store) -> report(new Verifier(store, AuditLog.trustedKeys(cfg.audit())).run()));
+        }
+
+        private int report(Verifier.Report r) {
+            if (json) {
+                ObjectNode out = (ObjectNode) Json.MAPPER.valueToTree(r);
+                out.put("intact", r.intact());
+                System.out.println(Json.write(out));
+            } else {
+                AuditText.verify(r, System.out);
+            }
+            return r.intact() ? Exit.OK : Exit.FAILED;
         }
     }
 
@@ -125,16 +174,20 @@ final class AuditCommand implements Runnable {
         @Option(names = "--json", description = "JSON (an array of records) instead of a table") boolean json;
 
         @Override
-        public Integer call() {
-            return withStore(opt, (cfg, store) -> {
-                List<ObjectNode> found = new AuditQuery(store).search(filters.filter(limit));
+        public Integer call() throws ConfigException {
+            return served(opt, gateway -> show(records(gateway.send("GET", "/admin/api/audit/records" + query(filters, limit), null))),
+                    (cfg, store) -> show(new AuditQuery(store).search(filters.filter(limit))));
+        }
+
+        private int show(List<ObjectNode> found) {
+            {
                 if (json) {
                     System.out.println(Json.write(Json.MAPPER.valueToTree(found)));
                 } else {
                     AuditText.table(found, System.out);
                 }
-                return found.isEmpty() ? 1 : 0;
-            });
+                return found.isEmpty() ? Exit.FAILED : Exit.OK;
+            }
         }
     }
 
@@ -145,16 +198,21 @@ final class AuditCommand implements Runnable {
         @Option(names = "--json", description = "JSON (an array of records) instead of text") boolean json;
 
         @Override
-        public Integer call() {
-            return withStore(opt, (cfg, store) -> {
-                List<ObjectNode> found = new AuditQuery(store).trace(id);
+        public Integer call() throws ConfigException {
+            return served(opt, gateway -> show(records(gateway.send("GET", "/admin/api/audit/trace/"
+                            + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"), null))),
+                    (cfg, store) -> show(new AuditQuery(store).trace(id)));
+        }
+
+        private int show(List<ObjectNode> found) {
+            {
                 if (json) {
                     System.out.println(Json.write(Json.MAPPER.valueToTree(found)));
                 } else {
                     AuditText.trace(id, found, System.out);
                 }
-                return found.isEmpty() ? 1 : 0;
-            });
+                return found.isEmpty() ? Exit.FAILED : Exit.OK;
+            }
         }
     }
 
@@ -165,8 +223,37 @@ final class AuditCommand implements Runnable {
         @Option(names = "--out", description = "the file to write (default: standard output)") Path out;
 
         @Override
-        public Integer call() {
-            return withStore(opt, (cfg, store) -> {
+        public Integer call() throws ConfigException {
+            return served(opt, gateway -> write(line -> {
+                try {
+                    return gateway.lines("/admin/api/audit/export" + query(filters, null), line);
+                } catch (IOException | InterruptedException | AdminClient.Unreachable e) {
+                    throw new Wrapped(e);
+                }
+            }), (cfg, store) -> write(line -> new AuditQuery(store).export(filters.filter(Integer.MAX_VALUE), line)));
+        }
+
+        /** Carries a checked failure of the source out of {@link #write}'s lambda. */
+        static final class Wrapped extends RuntimeException {
+            Wrapped(Exception e) {
+                super(e);
+            }
+        }
+
+        interface Source {
+            long each(java.util.function.Consumer<String> line);
+        }
+
+        private int write(Source source) throws Exception {
+            try {
+                return writeAll(source);
+            } catch (Wrapped w) {
+                throw (Exception) w.getCause();
+            }
+        }
+
+        private int writeAll(Source source) throws IOException {
+            {
                 BufferedWriter opened;
                 try {
                     opened = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
@@ -175,7 +262,7 @@ final class AuditCommand implements Runnable {
                     throw new CliFailure(CliFailure.file("cannot write the export file", out, e)); // #11 item 23
                 }
                 try (BufferedWriter w = opened) {
-                    long n = new AuditQuery(store).export(filters.filter(Integer.MAX_VALUE), line -> {
+                    long n = source.each(line -> {
                         try {
                             w.write(line);
                             w.write('\n');
@@ -188,8 +275,8 @@ final class AuditCommand implements Runnable {
                         System.err.println("portcullis: wrote " + n + " record(s) to " + out);
                     }
                 }
-                return 0;
-            });
+                return Exit.OK;
+            }
         }
     }
 
@@ -220,13 +307,14 @@ final class AuditCommand implements Runnable {
         @Option(names = "--out", required = true, description = "the new key file to create (never overwritten)") Path out;
 
         @Override
-        public Integer call() {
+        public Integer call() throws ConfigException {
+            // before the store is opened: an exclusive gateway's store could not be, and the reason is the key anyway
+            var holder = io.portcullis.store.DataDirLock.holder(opt.load().server().dataDir());
+            if (holder.isPresent()) {
+                System.err.println("portcullis: stop the gateway first (" + holder.get() + "): it signs with the old key until it restarts");
+                return Exit.USAGE;
+            }
             return withStore(opt, (cfg, store) -> {
-                var holder = io.portcullis.store.DataDirLock.holder(cfg.server().dataDir());
-                if (holder.isPresent()) {
-                    System.err.println("portcullis: stop the gateway first (" + holder.get() + "): it signs with the old key until it restarts");
-                    return 2;
-                }
                 var pair = io.portcullis.audit.KeyRotation.keys(cfg.audit().signingKey(), out);
                 long seq = io.portcullis.audit.KeyRotation.rotate(store, cfg.audit(), pair[0], pair[1]);
                 System.err.println("portcullis: wrote " + out + " (fingerprint " + SigningKeys.fingerprint(pair[1].getPublic())
@@ -243,17 +331,14 @@ final class AuditCommand implements Runnable {
         @Mixin ConfigOption opt;
 
         @Override
-        public Integer call() {
+        public Integer call() throws ConfigException {
+            AuditConfig a = opt.load().audit(); // problems: exit 2 (Main)
             try {
-                AuditConfig a = opt.load().audit();
                 var pair = SigningKeys.read(a.signingKey());
                 PrintStream o = System.out;
                 o.print(SigningKeys.publicPem(pair.getPublic()));
                 System.err.println("portcullis: fingerprint " + SigningKeys.fingerprint(pair.getPublic()));
                 return 0;
-            } catch (ConfigException e) {
-                e.problems().forEach(p -> System.err.println("  " + p));
-                return 2;
             } catch (IOException e) {
                 System.err.println("portcullis: " + e.getMessage());
                 return 2;

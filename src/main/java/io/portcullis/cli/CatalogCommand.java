@@ -3,7 +3,6 @@ package io.portcullis.cli;
 import io.portcullis.Gateway;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.config.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
 import java.nio.file.Path;
@@ -39,16 +38,10 @@ final class CatalogCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            GatewayConfig cfg;
-            try {
-                cfg = Configs.load(config);
-            } catch (ConfigException e) {
-                e.problems().forEach(p -> System.err.println(p));
-                return 1;
-            }
+            GatewayConfig cfg = Configs.load(config); // problems: exit 2 (Main)
             if (env != null && cfg.environment(env).isEmpty()) {
                 System.err.println("environment '" + env + "' is not declared in the config");
-                return 1;
+                return Exit.USAGE;
             }
             try (InspectedGateway inspected = new InspectedGateway(cfg)) { // beside a running serve too
                 Gateway gateway = inspected.gateway;

@@ -16,8 +16,21 @@ import java.nio.file.Path;
  * {@code PORTCULLIS_DEBUG=1}, so no user sees a stack trace by default.
  */
 final class CliFailure extends RuntimeException {
+    private final int code;
+
+    /** A failure of the kind "usage or config error" (exit 2, #12 item 6): a file, store or option the user must fix. */
     CliFailure(String line) {
+        this(line, Exit.USAGE);
+    }
+
+    CliFailure(String line, int code) {
         super(line, null, false, false);
+        this.code = code;
+    }
+
+    /** The exit code (#12 item 6). */
+    int code() {
+        return code;
     }
 
     /** The one line for {@code e}: its own message for a {@code CliFailure}, else a description naming the path when there is one. */

@@ -8,7 +8,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** Loads the config named on the command line, or the built-in demo when none is. */
+/**
+ * Loads the config named on the command line, or the built-in demo when none is: the one config
+ * loading of every command (#12 "small twins"). A config with problems is thrown as a
+ * {@link ConfigException}; {@link Main} prints every problem (file:line first) and exits 2 (#12 item 6),
+ * except {@code check}, whose verdict it is.
+ */
 final class Configs {
     private Configs() {}
 

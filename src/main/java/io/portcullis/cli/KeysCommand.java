@@ -1,36 +1,32 @@
 package io.portcullis.cli;
 
-import io.portcullis.config.ConfigException;
+import io.portcullis.admin.KeyRoutes;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.identity.IdentityStore;
-import io.portcullis.store.Store;
+import io.portcullis.protocol.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
-/** {@code portcullis keys create|list|revoke}: API keys for service roles (C1.2, C1.3). */
+/**
+ * {@code portcullis keys create|list|revoke}: API keys for service roles (C1.2, C1.3); through the
+ * running gateway's admin API when one serves the data directory, else in the store ({@link Served}, #21 item 13).
+ */
 @Command(name = "keys", description = "Manages API keys of service roles (CI jobs, batch agents).",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 final class KeysCommand implements Runnable {
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);
-    }
-
-    /** The config's store, opened for the identity tables only (no gateway is started). */
-    static IdentityStore open(Path config, Store[] holder) throws ConfigException {
-        GatewayConfig cfg = Configs.load(config);
-        holder[0] = Store.open(cfg.store());
-        return IdentityStore.open(holder[0]);
     }
 
     static String operator() {
@@ -56,47 +52,44 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            GatewayConfig cfg;
-            try {
-                cfg = Configs.load(config);
-            } catch (ConfigException e) {
-                e.problems().forEach(p -> System.err.println("  " + p));
-                return 1;
-            }
-            Duration life = duration(expires);
+            GatewayConfig cfg = Configs.load(config); // problems: exit 2 (Main)
+            Duration life = KeyRoutes.duration(expires);
             if (life == null) {
                 System.err.println("portcullis: --expires must look like 30m, 12h or 30d");
-                return 2;
+                return Exit.USAGE;
             }
-            var id = cfg.identity();
-            if (id.enabled() && !id.apiKeysEnabled()) {
-                System.err.println("portcullis: this config does not accept API keys (identity.api_keys is off)");
-                return 1;
+            String refused = KeyRoutes.refusal(cfg, environments, life);
+            if (refused != null) {
+                System.err.println("portcullis: " + refused + " (" + config + ")");
+                return Exit.USAGE;
             }
-            if (life.compareTo(id.apiKeyMaxLifetime()) > 0) {
-                System.err.println("portcullis: --expires " + expires + " exceeds identity.api_keys.max_lifetime ("
-                        + id.apiKeyMaxLifetime().toDays() + "d); short-lived keys are the point (C1.3)");
-                return 1;
-            }
-            for (String e : environments) {
-                if (cfg.environment(e).isEmpty()) {
-                    System.err.println("portcullis: environment '" + e + "' is not declared in " + config);
-                    return 1;
-                }
-            }
-            try (Store store = Store.open(cfg.store())) {
+            // #21 item 13: through the running gateway when one serves the data directory
+            return Served.run(cfg, gateway -> {
+                ObjectNode body = Json.object().put("role", role).put("expires_in", expires).put("name", name);
+                environments.forEach(body.putArray("environments")::add);
+                JsonNode k = gateway.send("POST", "/admin/api/keys", body);
+                created(k.path("secret").asString(), k.path("prefix").asString(), k.path("name").asString(), k.path("expires").asString(), cfg);
+                return Exit.OK;
+            }, store -> {
                 IdentityStore ids = IdentityStore.open(store);
-                var created = ids.createKey(name, role, environments, Instant.now().plus(life).truncatedTo(ChronoUnit.SECONDS), operator());
-                System.out.println(created.secret());
-                System.err.printf("API key %s created: subject %s, role %s, environments %s, expires %s.%n"
-                                + "It is shown this once; only its hash is stored. Send it as 'Authorization: Bearer <key>'.%n",
-                        created.key().prefix(), created.key().name(), role, String.join(",", environments), created.key().expires());
-                if (!id.enabled()) {
-                    System.err.println("Note: this config has no identity section; the gateway runs open and ignores keys until it has one.");
+                try {
+                    var c = ids.createKey(name, role, environments, Instant.now().plus(life).truncatedTo(ChronoUnit.SECONDS), operator());
+                    created(c.secret(), c.key().prefix(), c.key().name(), c.key().expires().toString(), cfg);
+                } finally {
+                    ids.close();
                 }
-                ids.close();
+                return Exit.OK;
+            });
+        }
+
+        private void created(String secret, String prefix, String subject, String until, GatewayConfig cfg) {
+            System.out.println(secret);
+            System.err.printf("API key %s created: subject %s, role %s, environments %s, expires %s.%n"
+                            + "It is shown this once; only its hash is stored. Send it as 'Authorization: Bearer <key>'.%n",
+                    prefix, subject, role, String.join(",", environments), until);
+            if (!cfg.identity().enabled()) {
+                System.err.println("Note: this config has no identity section; the gateway runs open and ignores keys until it has one.");
             }
-            return 0;
         }
     }
 
@@ -107,25 +100,39 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Store[] store = new Store[1];
-            try {
-                IdentityStore ids = open(config, store);
-                System.out.printf("%-10s %-24s %-16s %-20s %-22s %s%n", "PREFIX", "NAME", "ROLE", "ENVIRONMENTS", "EXPIRES", "STATUS");
-                Instant now = Instant.now();
-                for (var k : ids.keys()) {
-                    String status = k.revoked() != null ? "revoked " + k.revoked() : now.isBefore(k.expires()) ? "active" : "expired";
-                    System.out.printf("%-10s %-24s %-16s %-20s %-22s %s%n", k.prefix(), k.name(), k.role(),
-                            String.join(",", k.environments()), k.expires(), status);
+            GatewayConfig cfg = Configs.load(config); // problems: exit 2 (Main)
+            return Served.run(cfg, gateway -> {
+                List<Row> rows = new java.util.ArrayList<>();
+                for (JsonNode k : gateway.send("GET", "/admin/api/keys", null)) {
+                    List<String> envs = new java.util.ArrayList<>();
+                    k.path("environments").forEach(e -> envs.add(e.asString()));
+                    rows.add(new Row(k.path("prefix").asString(), k.path("name").asString(), k.path("role").asString(), envs,
+                            k.path("expires").asString(), k.path("revoked").isString() ? k.path("revoked").asString() : null));
                 }
-                ids.close();
-                return 0;
-            } catch (ConfigException e) {
-                e.problems().forEach(p -> System.err.println("  " + p));
-                return 1;
-            } finally {
-                if (store[0] != null) {
-                    store[0].close();
+                print(rows);
+                return Exit.OK;
+            }, store -> {
+                IdentityStore ids = IdentityStore.open(store);
+                try {
+                    print(ids.keys().stream().map(k -> new Row(k.prefix(), k.name(), k.role(), k.environments(), k.expires().toString(),
+                            k.revoked() == null ? null : k.revoked().toString())).toList());
+                } finally {
+                    ids.close();
                 }
+                return Exit.OK;
+            });
+        }
+
+        /** One key as GET /admin/api/keys answers it. */
+        record Row(String prefix, String name, String role, List<String> environments, String expires, String revoked) {}
+
+        private static void print(List<Row> keys) {
+            System.out.printf("%-10s %-24s %-16s %-20s %-22s %s%n", "PREFIX", "NAME", "ROLE", "ENVIRONMENTS", "EXPIRES", "STATUS");
+            Instant now = Instant.now();
+            for (Row k : keys) {
+                String status = k.revoked() != null ? "revoked " + k.revoked() : now.isBefore(Instant.parse(k.expires())) ? "active" : "expired";
+                System.out.printf("%-10s %-24s %-16s %-20s %-22s %s%n", k.prefix(), k.name(), k.role(),
+                        String.join(",", k.environments()), k.expires(), status);
             }
         }
     }
@@ -140,40 +147,28 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Store[] store = new Store[1];
-            try {
-                IdentityStore ids = open(config, store);
-                boolean done = ids.revokeKey(prefix, operator());
-                ids.close();
+            GatewayConfig cfg = Configs.load(config); // problems: exit 2 (Main)
+            return Served.run(cfg, gateway -> {
+                // the gateway answers 404 for no active key: exit 1 (AdminClient)
+                gateway.send("POST", "/admin/api/keys/" + java.net.URLEncoder.encode(prefix, java.nio.charset.StandardCharsets.UTF_8)
+                        + "/revoke", null);
+                System.out.println("revoked API key " + prefix);
+                return Exit.OK;
+            }, store -> {
+                IdentityStore ids = IdentityStore.open(store);
+                boolean done;
+                try {
+                    done = ids.revokeKey(prefix, operator());
+                } finally {
+                    ids.close();
+                }
                 if (!done) {
                     System.err.println("portcullis: no active key has the prefix " + prefix);
-                    return 1;
+                    return Exit.FAILED;
                 }
                 System.out.println("revoked API key " + prefix);
-                return 0;
-            } catch (ConfigException e) {
-                e.problems().forEach(p -> System.err.println("  " + p));
-                return 1;
-            } finally {
-                if (store[0] != null) {
-                    store[0].close();
-                }
-            }
+                return Exit.OK;
+            });
         }
-    }
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(m|h|d)");
-
-    static Duration duration(String s) {
-        Matcher m = DURATION.matcher(s.trim());
-        if (!m.matches()) {
-            return null;
-        }
-        long v = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "m" -> Duration.ofMinutes(v);
-            case "h" -> Duration.ofHours(v);
-            default -> Duration.ofDays(v);
-        };
     }
 }

@@ -1,5 +1,6 @@
 package io.portcullis.cli;
 
+import io.portcullis.config.ConfigException;
 import io.portcullis.upstream.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,20 +17,44 @@ public final class Main implements Runnable {
         if ("json".equalsIgnoreCase(System.getenv("PORTCULLIS_LOG_FORMAT")) && System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-json.xml");
         }
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(Main::oneLine).execute(args);
+        int code = commandLine().execute(args);
         if (code != 0 || args.length == 0 || !isLongRunning(args[0])) {
             System.exit(code);
         }
     }
 
-    /** #21 item 11, #11 item 23: whatever a command lets escape is one line naming what failed and the fix. */
+    /**
+     * The {@code portcullis} command line as {@link #main} runs it (tests run it the same way): every
+     * command's help ends with the exit codes ({@link Exit}, #12 item 6), and whatever a command lets
+     * escape is handled by {@link #oneLine}.
+     */
+    public static CommandLine commandLine() {
+        CommandLine root = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::oneLine);
+        footer(root);
+        return root;
+    }
+
+    private static void footer(CommandLine cmd) {
+        cmd.getCommandSpec().usageMessage().footer(Exit.FOOTER);
+        cmd.getSubcommands().values().forEach(Main::footer);
+    }
+
+    /**
+     * #21 item 11, #11 item 23: whatever a command lets escape is one line naming what failed and the fix.
+     * #12 item 6: a config with problems is exit 2 in every command (each problem on its own line, file:line first).
+     */
     private static int oneLine(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         if ("1".equals(System.getenv("PORTCULLIS_DEBUG"))) {
             e.printStackTrace();
         }
+        if (e instanceof ConfigException c) {
+            System.err.println("portcullis: the config has problems:");
+            c.problems().forEach(p -> System.err.println("  " + p));
+            return Exit.USAGE;
+        }
         System.err.println(CliFailure.line(e));
-        return 1;
+        return e instanceof CliFailure f ? f.code() : Exit.USAGE; // it could not run: not a verdict
     }
 
     /** {@code stdio} ends by itself when its input ends; {@code serve} returns after a drained stop and exits 0 then. */
@@ -39,7 +64,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        commandLine().usage(System.out);
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -1,6 +1,5 @@
 package io.portcullis.cli;
 
-import io.portcullis.config.ConfigException;
 import io.portcullis.config.EnvironmentConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.identity.Principal;
@@ -63,17 +62,10 @@ final class PolicyCommand implements Runnable {
         boolean verbose;
 
         @Override
-        public Integer call() {
-            GatewayConfig cfg;
-            List<PolicyCases.Case> read;
-            try {
-                cfg = Configs.load(config);
-                Set<String> envs = cfg.environments().stream().map(EnvironmentConfig::name).collect(Collectors.toSet());
-                read = PolicyCases.read(cases, envs, new DeclaredTools(cfg));
-            } catch (ConfigException e) {
-                e.problems().forEach(System.err::println);
-                return 2;
-            }
+        public Integer call() throws Exception {
+            GatewayConfig cfg = Configs.load(config); // problems (of the config or the cases file): exit 2 (Main)
+            Set<String> envs = cfg.environments().stream().map(EnvironmentConfig::name).collect(Collectors.toSet());
+            List<PolicyCases.Case> read = PolicyCases.read(cases, envs, new DeclaredTools(cfg));
             Policy policy = compile(cfg);
             if (policy == null) {
                 return 2;
@@ -149,13 +141,7 @@ final class PolicyCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            GatewayConfig cfg;
-            try {
-                cfg = Configs.load(config);
-            } catch (ConfigException e) {
-                e.problems().forEach(System.err::println);
-                return 2;
-            }
+            GatewayConfig cfg = Configs.load(config); // problems: exit 2 (Main)
             if (cfg.environment(env).isEmpty()) {
                 System.err.println("environment '" + env + "' is not declared in the config; declared: "
                         + cfg.environments().stream().map(EnvironmentConfig::name).toList());

@@ -1,7 +1,6 @@
 package io.portcullis.cli;
 
 import io.portcullis.Gateway;
-import io.portcullis.config.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
 import io.portcullis.readiness.Readiness;
@@ -39,13 +38,7 @@ final class ReadinessCommand implements Callable<Integer> {
             System.err.println("--format must be text, json or markdown");
             return 2;
         }
-        GatewayConfig cfg;
-        try {
-            cfg = Configs.load(config);
-        } catch (ConfigException e) {
-            e.problems().forEach(System.err::println);
-            return 2;
-        }
+        GatewayConfig cfg = Configs.load(config); // problems: exit 2 (Main)
         if (env != null && cfg.environment(env).isEmpty()) {
             System.err.println("environment '" + env + "' is not declared in the config");
             return 2;

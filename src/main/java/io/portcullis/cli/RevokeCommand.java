@@ -1,18 +1,21 @@
 package io.portcullis.cli;
 
-import io.portcullis.config.ConfigException;
+import io.portcullis.config.GatewayConfig;
 import io.portcullis.identity.IdentityStore;
-import io.portcullis.store.Store;
+import io.portcullis.protocol.Json;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code portcullis revoke --jti X | --subject S}: revokes tokens (C1.3). The revocation is written
- * to the gateway's store: it survives restarts and running gateways refuse the token within
- * {@code identity.revocation_refresh} (1 s by default); the admin API's take effect on the next call.
+ * {@code portcullis revoke --jti X | --subject S}: revokes tokens (C1.3). Beside a running gateway
+ * it goes through its admin API ({@link Served}, #21 item 13) and takes effect on the next call;
+ * otherwise it is written to the store, and running gateways (other nodes on PostgreSQL) refuse the
+ * token within {@code identity.revocation_refresh} (1 s by default). Either way it survives restarts.
  */
 @Command(name = "revoke", description = "Revokes a token by its jti, or every token of a subject issued until now.")
 final class RevokeCommand implements Callable<Integer> {
@@ -41,31 +44,47 @@ final class RevokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Store[] store = new Store[1];
-        try {
-            IdentityStore ids = KeysCommand.open(config, store);
+        GatewayConfig cfg = Configs.load(config); // problems: exit 2 (Main)
+        // #21 item 13: through the running gateway when one serves the data directory (the revocation then
+        // takes effect on its next call), else in the store directly
+        return Served.run(cfg, gateway -> {
             if (target.list) {
-                for (var r : ids.revocations()) {
-                    System.out.printf("%-8s %-40s issuer=%s at=%s by=%s reason=%s%n", r.kind(), r.value(),
-                            r.issuer() == null ? "*" : r.issuer(), r.revokedAt(), r.revokedBy(), r.reason());
+                for (JsonNode r : gateway.send("GET", "/admin/api/revocations", null)) {
+                    print(r.path("kind").asString(), r.path("value").asString(), r.path("issuer").asString(null),
+                            r.path("revoked_at").asString(), r.path("revoked_by").asString(), r.path("reason").asString(null));
                 }
-            } else if (target.jti != null) {
-                var r = ids.revokeJti(target.jti, KeysCommand.operator(), reason);
-                System.out.println("revoked token " + r.value() + " at " + r.revokedAt());
-            } else {
-                var r = ids.revokeSubject(target.subject, issuer, KeysCommand.operator(), reason);
-                System.out.println("revoked every token of " + r.value() + (issuer == null ? "" : " from " + issuer)
-                        + " issued until " + r.revokedAt());
+                return Exit.OK;
             }
-            ids.close();
-            return 0;
-        } catch (ConfigException e) {
-            e.problems().forEach(p -> System.err.println("  " + p));
-            return 1;
-        } finally {
-            if (store[0] != null) {
-                store[0].close();
+            ObjectNode body = target.jti != null ? Json.object().put("jti", target.jti)
+                    : Json.object().put("subject", target.subject).put("issuer", issuer);
+            JsonNode r = gateway.send("POST", "/admin/api/revocations", body.put("reason", reason));
+            done(r.path("value").asString(), r.path("revoked_at").asString());
+            return Exit.OK;
+        }, store -> {
+            IdentityStore ids = IdentityStore.open(store);
+            try {
+                if (target.list) {
+                    ids.revocations().forEach(r -> print(r.kind(), r.value(), r.issuer(), r.revokedAt().toString(), r.revokedBy(), r.reason()));
+                } else if (target.jti != null) {
+                    var r = ids.revokeJti(target.jti, KeysCommand.operator(), reason);
+                    done(r.value(), r.revokedAt().toString());
+                } else {
+                    var r = ids.revokeSubject(target.subject, issuer, KeysCommand.operator(), reason);
+                    done(r.value(), r.revokedAt().toString());
+                }
+            } finally {
+                ids.close();
             }
-        }
+            return Exit.OK;
+        });
+    }
+
+    private static void print(String kind, String value, String issuer, String at, String by, String why) {
+        System.out.printf("%-8s %-40s issuer=%s at=%s by=%s reason=%s%n", kind, value, issuer == null ? "*" : issuer, at, by, why);
+    }
+
+    private void done(String value, String at) {
+        System.out.println(target.jti != null ? "revoked token " + value + " at " + at
+                : "revoked every token of " + value + (issuer == null ? "" : " from " + issuer) + " issued until " + at);
     }
 }

@@ -1,7 +1,6 @@
 package io.portcullis.cli;
 
 import io.portcullis.Gateway;
-import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigWatcher;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.ingress.HttpServer;
@@ -23,14 +22,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GatewayConfig cfg;
-        try {
-            cfg = Configs.load(config);
-        } catch (ConfigException e) {
-            System.err.println("portcullis: the config has problems:");
-            e.problems().forEach(p -> System.err.println("  " + p));
-            return 1;
-        }
+        GatewayConfig cfg = Configs.load(config); // problems: exit 2 (Main)
         if (port != null) {
             cfg = cfg.withPort(port);
         }
@@ -42,7 +34,7 @@ final class ServeCommand implements Callable<Integer> {
             gateway = new Gateway(cfg);
         } catch (io.portcullis.store.StoreException e) {
             System.err.println("portcullis: " + e.getMessage()); // e.g. #11 item 17: the data directory is in use
-            return 1;
+            return Exit.USAGE;
         }
         HttpServer http = new HttpServer(gateway, cfg.server());
         gateway.start();

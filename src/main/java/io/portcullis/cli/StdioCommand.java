@@ -1,7 +1,6 @@
 package io.portcullis.cli;
 
 import io.portcullis.Gateway;
-import io.portcullis.config.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.ingress.StdioServer;
 import java.io.FileOutputStream;
@@ -26,18 +25,11 @@ final class StdioCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true)); // stdout is for MCP only
-        GatewayConfig cfg;
-        try {
-            cfg = Configs.load(config);
-        } catch (ConfigException e) {
-            System.err.println("portcullis: the config has problems:");
-            e.problems().forEach(p -> System.err.println("  " + p));
-            return 1;
-        }
+        GatewayConfig cfg = Configs.load(config); // problems: exit 2 (Main)
         String environment = env == null ? cfg.defaultEnvironment().name() : env;
         if (cfg.environment(environment).isEmpty()) {
             System.err.println("portcullis: environment '" + environment + "' is not declared in the config");
-            return 1;
+            return Exit.USAGE;
         }
         Preflight.requireWritable(cfg.server().dataDir()); // #21 item 11
         Gateway opened;
@@ -45,7 +37,7 @@ final class StdioCommand implements Callable<Integer> {
             opened = new Gateway(cfg);
         } catch (io.portcullis.store.StoreException e) {
             System.err.println("portcullis: " + e.getMessage()); // e.g. #11 item 17: the data directory is in use
-            return 1;
+            return Exit.USAGE;
         }
         try (Gateway gateway = opened) {
             gateway.start();

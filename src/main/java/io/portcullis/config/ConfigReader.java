@@ -138,10 +138,12 @@ public final class ConfigReader {
                     + "leave it out for the embedded store in the data directory");
         }
         int pool = (int) f.integer(n, "pool_size", p, 8, 1, 200);
-        String locking = f.string(n, "sqlite_locking", p, "shared");
+        // #21 item 13: exclusive by default (no memory-mapped WAL index to lose); CLI commands go through the gateway
+        String locking = f.string(n, "sqlite_locking", p, "exclusive");
         if (!locking.equals("exclusive") && !locking.equals("shared")) {
-            f.problem(p + "/sqlite_locking", "'sqlite_locking' must be shared (the default: CLI commands may write beside the gateway; the WAL index "
-                    + "is memory-mapped) or exclusive (only the gateway opens the file while it runs)");
+            f.problem(p + "/sqlite_locking", "'sqlite_locking' must be exclusive (the default: only the gateway opens the file while "
+                    + "it runs; CLI commands go through its admin API) or shared (other processes may open the file beside it; "
+                    + "the WAL index is then memory-mapped)");
         }
         return new StoreConfig(url, server.dataDir(), pool, !locking.equals("shared"));
     }

@@ -28,6 +28,9 @@ public final class HttpServer implements AutoCloseable {
     private final String scheme;
     private final io.portcullis.audit.AuditApi auditApi;
     private final LoadShedding shedding;
+    private io.portcullis.admin.LocalAdmin localAdmin;
+    /** The server certificate's SHA-256 for the local CLI to pin (null without TLS), read once started. */
+    private java.util.function.Supplier<String> pin = () -> null;
 
     public HttpServer(Gateway gateway, ServerSettings settings) {
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
@@ -48,7 +51,9 @@ public final class HttpServer implements AutoCloseable {
             SecureRequestCustomizer secure = new SecureRequestCustomizer();
             secure.setSniHostCheck(false); // clients may connect by IP address; the Host check is Origins' job
             http.addCustomizer(secure);
-            connector = new ServerConnector(server, ServerTls.contextFactory(tls), new HttpConnectionFactory(http));
+            var ssl = ServerTls.contextFactory(tls);
+            pin = () -> ServerTls.fingerprint(ssl);
+            connector = new ServerConnector(server, ssl, new HttpConnectionFactory(http));
         } else {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
         }
@@ -63,8 +68,9 @@ public final class HttpServer implements AutoCloseable {
         Handler health = new Healthz(gateway, this::draining);
         var local = io.portcullis.audit.AuditApi.tokenOrLoopback(() -> gateway.config().audit());
         // C4.3: with an identity section, audit readers authenticate like every admin: a principal with an admin role
-        auditApi = new io.portcullis.audit.AuditApi(gateway.audit(), (req, res) -> gateway.identity().enabled()
-                ? io.portcullis.admin.AdminAccess.admin(gateway, req, res) != null : local.admit(req, res));
+        // #21 item 13: and the CLI beside this gateway, with the token of its admin.local file
+        auditApi = new io.portcullis.audit.AuditApi(gateway.audit(), (req, res) -> io.portcullis.admin.AdminAccess.localCli(gateway, req)
+                || (gateway.identity().enabled() ? io.portcullis.admin.AdminAccess.admin(gateway, req, res) != null : local.admit(req, res)));
         // #11 item 9: the Host/Origin guard runs before every route (unknown paths included)
         // then bounded admission of MCP requests, refused fast when full or draining (#21 items 14, 12)
         shedding = new LoadShedding(settings.admission(), new Handler.Sequence(endpoint, new WellKnown(gateway),
@@ -78,6 +84,12 @@ public final class HttpServer implements AutoCloseable {
     public void start() throws Exception {
         server.start();
         gateway.identity().listening(scheme, connector.getHost(), port());
+        // #21 item 13: the CLI's way in (admin.local in the data directory), on loopback whatever the bind address
+        String host = connector.getHost();
+        String local = host == null || host.isBlank() || host.equals("0.0.0.0") ? "127.0.0.1"
+                : host.equals("::") || host.equals("[::]") ? "[::1]" : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        localAdmin = io.portcullis.admin.LocalAdmin.publish(gateway.config().server().dataDir(),
+                scheme + "://" + local + ":" + port(), pin.get(), gateway.config().defaultEnvironment().name());
     }
 
     /** The port actually bound (useful with port 0 in tests). */
@@ -113,6 +125,9 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (localAdmin != null) {
+            localAdmin.close();
+        }
         sessions.close();
         endpoint.close();
         auditApi.close();

@@ -32,4 +32,23 @@ final class ServerTls {
         }
         return ssl;
     }
+
+    /**
+     * The SHA-256 of the server's certificate (hex), for the local CLI to pin (#21 item 13: it reaches
+     * this gateway at a loopback address its certificate need not name), or null when there is none.
+     */
+    static String fingerprint(SslContextFactory.Server ssl) {
+        try {
+            java.security.KeyStore ks = ssl.getKeyStore();
+            for (String alias : java.util.Collections.list(ks.aliases())) {
+                if (ks.isKeyEntry(alias) && ks.getCertificate(alias) != null) {
+                    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(ks.getCertificate(alias).getEncoded()));
+                }
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // no pin: the CLI then cannot reach this gateway over TLS and says so
+        }
+        return null;
+    }
 }

@@ -12,8 +12,9 @@ import java.nio.file.Path;
  * @param sqliteExclusive for the embedded store: whether the serving gateway holds the SQLite file
  *                 exclusively ({@code store.sqlite_locking: exclusive}; #21 item 13), so
  *                 that the WAL index is in the process's heap instead of a memory-mapped
- *                 {@code portcullis.db-shm} file whose loss kills the process with SIGBUS. The default is
- *                 shared: CLI commands (keys, revoke, audit search) work beside a running gateway
+ *                 {@code portcullis.db-shm} file whose loss kills the process with SIGBUS. The config's
+ *                 default is exclusive: CLI store commands go through the running gateway (cli/Served).
+ *                 The three-argument constructor (tools and tests that open a store themselves) is shared
  */
 public record StoreConfig(String jdbcUrl, Path dataDir, int poolSize, boolean sqliteExclusive) {
     public StoreConfig(String jdbcUrl, Path dataDir, int poolSize) {

@@ -27,8 +27,7 @@ final class GatewayHarness implements AutoCloseable {
                   host: 127.0.0.1
                   port: 0
                   data_dir: data
-                store:
-                  sqlite_locking: shared   # the audit CLI tests read the store beside the running gateway
+                # store.sqlite_locking: exclusive (the default): the audit CLI tests read the log through the gateway (#21 item 13)
                 environments:
                   - dev
                   - name: prod

@@ -47,7 +47,7 @@ class CredentialsLifecycleIT {
         config = dir.resolve("portcullis.yaml");
         Files.writeString(config, """
                 server: {host: 127.0.0.1, port: 0, data_dir: data}
-                store: {sqlite_locking: shared}   # keys/revoke commands write beside the running gateway
+                # no store section: sqlite_locking exclusive (the default), keys/revoke commands go through the gateway (#21 item 13)
                 environments: [dev, prod]
                 upstreams:
                   demo: {url: "%s"}
@@ -133,7 +133,7 @@ class CredentialsLifecycleIT {
                     .satisfies(k -> assertThat(k.revoked()).isNotNull());
         }
         Run tooLong = cli("keys", "create", "--config", config.toString(), "--role", "ci", "--env", "dev", "--expires", "400d");
-        assertThat(tooLong.exit()).isEqualTo(1);
+        assertThat(tooLong.exit()).as("#12 item 6: an option the config does not allow is a usage error").isEqualTo(2);
         assertThat(tooLong.err()).contains("max_lifetime");
     }
 
