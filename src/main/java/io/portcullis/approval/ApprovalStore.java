@@ -131,48 +131,42 @@ final class ApprovalStore {
      * @throws SQLException with a constraint violation when this approver already voted
      */
     boolean vote(String id, Principal approver, boolean approve, String comment, Instant now) throws SQLException {
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
-                int inserted;
-                try (PreparedStatement ps = c.prepareStatement("""
-                        INSERT INTO approval_votes (request_id, approver, approver_issuer, principal, verdict, comment, decided_at)
-                        SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS
-                          (SELECT 1 FROM approval_requests WHERE id = ? AND status = 'pending' AND expires_at > ?)""")) {
-                    ps.setString(1, id);
-                    ps.setString(2, approver.subject());
-                    ps.setString(3, approver.issuer() == null ? "" : approver.issuer());
-                    ps.setString(4, Json.write(ApprovalRequest.principal(approver)));
-                    ps.setString(5, approve ? "approve" : "deny");
-                    if (comment == null) {
-                        ps.setNull(6, Types.VARCHAR);
-                    } else {
-                        ps.setString(6, comment);
-                    }
-                    ps.setLong(7, now.toEpochMilli());
-                    ps.setString(8, id);
-                    ps.setLong(9, now.toEpochMilli());
-                    inserted = ps.executeUpdate();
+        boolean voted = store.inTransaction(c -> {
+            int inserted;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO approval_votes (request_id, approver, approver_issuer, principal, verdict, comment, decided_at)
+                    SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS
+                      (SELECT 1 FROM approval_requests WHERE id = ? AND status = 'pending' AND expires_at > ?)""")) {
+                ps.setString(1, id);
+                ps.setString(2, approver.subject());
+                ps.setString(3, approver.issuer() == null ? "" : approver.issuer());
+                ps.setString(4, Json.write(ApprovalRequest.principal(approver)));
+                ps.setString(5, approve ? "approve" : "deny");
+                if (comment == null) {
+                    ps.setNull(6, Types.VARCHAR);
+                } else {
+                    ps.setString(6, comment);
                 }
-                if (inserted == 0) {
-                    c.rollback();
-                    return false;
-                }
-                if (!approve) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "UPDATE approval_requests SET status = 'denied', decided_at = ? WHERE id = ? AND status = 'pending'")) {
-                        ps.setLong(1, now.toEpochMilli());
-                        ps.setString(2, id);
-                        ps.executeUpdate();
-                    }
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                ps.setLong(7, now.toEpochMilli());
+                ps.setString(8, id);
+                ps.setLong(9, now.toEpochMilli());
+                inserted = ps.executeUpdate();
             }
+            if (inserted == 0) {
+                return false; // nothing was written: the commit after it has nothing to commit
+            }
+            if (!approve) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE approval_requests SET status = 'denied', decided_at = ? WHERE id = ? AND status = 'pending'")) {
+                    ps.setLong(1, now.toEpochMilli());
+                    ps.setString(2, id);
+                    ps.executeUpdate();
+                }
+            }
+            return true;
+        });
+        if (!voted) {
+            return false;
         }
         if (approve) {
             settle(id, now); // after the commit, so that concurrent approvers on PostgreSQL see each other's votes

@@ -3,7 +3,6 @@ package io.portcullis.audit;
 import io.portcullis.protocol.Json;
 import io.portcullis.store.Store;
 import io.portcullis.store.StoreException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -134,22 +133,22 @@ public final class AuditQuery {
     }
 
     private void query(String sql, List<?> args, Consumer<ObjectNode> sink) {
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setFetchSize(1000);
-                for (int i = 0; i < args.size(); i++) {
-                    ps.setObject(i + 1, args.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(view(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
+        try {
+            // in a transaction: PostgreSQL streams with a cursor (fetch size) only outside auto-commit
+            store.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setFetchSize(1000);
+                    for (int i = 0; i < args.size(); i++) {
+                        ps.setObject(i + 1, args.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            sink.accept(view(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
+                        }
                     }
                 }
-            } finally {
-                c.commit();
-                c.setAutoCommit(true);
-            }
+                return null;
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot read the audit log: " + e.getMessage(), e);
         }

@@ -203,17 +203,17 @@ final class AuditWriter implements AutoCloseable {
         List<Appended> landed = new ArrayList<>(batch.size());
         int written = 0;
         try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
+            written = Store.inTransaction(c, tx -> {
                 // #21 item 5: the rows are built from each record's state; if a caller gave up while the
                 // inserts waited (a locked or frozen database), the batch is rolled back and built again
                 // with that record's refusal, so that no record says "allowed" to a client that was refused
                 boolean again = true;
+                int n = 0;
                 while (again) {
-                    store.beginWrite(c);
+                    store.beginWrite(tx);
                     next.clear();
                     landed.clear();
-                    written = insert(c, batch, next, landed);
+                    n = insert(tx, batch, next, landed);
                     again = false;
                     for (int i = 0; i < batch.size(); i++) {
                         Pending p = batch.get(i);
@@ -224,16 +224,11 @@ final class AuditWriter implements AutoCloseable {
                         }
                     }
                     if (again) {
-                        c.rollback();
+                        tx.rollback();
                     }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollback(c);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+                return n;
+            }, AuditWriter::rollbackFailed);
         } catch (SQLException | RuntimeException e) {
             next.keySet().forEach(heads::remove);
             // #21 item 9: what the failure means (a full disk, named with its path), once per interval, not once per batch
@@ -316,16 +311,14 @@ final class AuditWriter implements AutoCloseable {
 
     private void task(Task t) {
         try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
             try {
-                t.job().run(c, this);
-                c.commit();
+                Store.inTransaction(c, tx -> {
+                    t.job().run(tx, this);
+                    return null;
+                }, AuditWriter::rollbackFailed);
             } catch (SQLException | RuntimeException e) {
-                rollback(c);
                 heads.clear();
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
             t.done().complete(null);
         } catch (SQLException | RuntimeException e) {
@@ -338,21 +331,18 @@ final class AuditWriter implements AutoCloseable {
     /** Signs a checkpoint now (also run by {@link #run} callers through {@link AuditLog#checkpoint}). */
     void checkpoint() {
         try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
             try {
-                store.beginWrite(c);
-                lastCheckpoint = checkpoints.write(c, lastCheckpoint);
-                c.commit();
+                lastCheckpoint = Store.inTransaction(c, tx -> {
+                    store.beginWrite(tx);
+                    return checkpoints.write(tx, lastCheckpoint);
+                }, AuditWriter::rollbackFailed);
             } catch (SQLException | RuntimeException e) {
-                rollback(c);
                 try {
                     lastCheckpoint = Checkpoints.last(c, node);
                 } catch (SQLException ignored) {
                     // keep the old value; the next attempt re-reads
                 }
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
             sinceCheckpoint = 0;
             lastCheckpointNanos = System.nanoTime();
@@ -365,15 +355,12 @@ final class AuditWriter implements AutoCloseable {
         }
     }
 
-    private static void rollback(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            if (String.valueOf(e.getMessage()).contains("no transaction is active")) {
-                return; // SQLite already rolled it back (a full disk does that): nothing to undo, nothing to report
-            }
-            REPEATS.log("rollback", more -> LOG.warn("audit rollback failed: {}{}", e.getMessage(), more));
+    /** A rollback after a failed write failed too: the write's failure is what counts (it is reported and fails closed). */
+    private static void rollbackFailed(SQLException e) {
+        if (String.valueOf(e.getMessage()).contains("no transaction is active")) {
+            return; // SQLite already rolled it back (a full disk does that): nothing to undo, nothing to report
         }
+        REPEATS.log("rollback", more -> LOG.warn("audit rollback failed: {}{}", e.getMessage(), more));
     }
 
     /** Writes what is queued, signs a last checkpoint and stops the thread. */

@@ -11,7 +11,6 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.HashMap;
@@ -51,22 +50,15 @@ public final class KeyRotation {
         String newId = SigningKeys.fingerprint(next.getPublic());
         String retiredSig = Base64.getEncoder().encodeToString(
                 SigningKeys.sign(current.getPrivate(), handover(node, newId).getBytes(StandardCharsets.UTF_8)));
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return store.inTransaction(c -> {
                 store.beginWrite(c);
                 Checkpoints.Last last = Checkpoints.last(c, node);
                 Checkpoints.Last written = new Checkpoints(node, next).write(c, last, Map.of(
                         "retired_key", Base64.getEncoder().encodeToString(current.getPublic().getEncoded()),
                         "retired_key_signature", retiredSig));
-                c.commit();
                 return written.seq();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot write the rotation checkpoint: " + e.getMessage(), e);
         }

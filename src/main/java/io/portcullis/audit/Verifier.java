@@ -72,38 +72,42 @@ public final class Verifier {
         long t0 = System.nanoTime();
         ExecutorService workers = Executors.newFixedThreadPool(PARALLELISM,
                 r -> Thread.ofPlatform().name("audit-verify").daemon(true).unstarted(r));
-        try (Connection c = store.connection()) {
-            // no PRAGMA mmap_size (#21 item 13): a memory-mapped database file that shrinks or disappears under
-            // verify (another process, a restore, an operator) raises SIGBUS in native code and kills the process;
-            // read() per page turns the same event into an SQLException, which verify reports
-            c.setAutoCommit(false); // lets PostgreSQL stream with a cursor instead of loading every row
-            List<Problem> cpProblems = new ArrayList<>();
-            Map<String, List<Claim>> claims = new HashMap<>();
-            Map<String, AuditTables.Head> cpAnchors = AuditTables.checkpointAnchors(c);
-            int checkpoints = checkpoints(c, cpAnchors, cpProblems, claims);
-            Map<String, AuditTables.Head> anchors = AuditTables.anchors(c);
-            midRead.run();
-            List<ChainReport> chains = new ArrayList<>();
-            Set<String> confirmed = new HashSet<>();
-            long total = 0;
-            for (String chain : AuditTables.allChains(c).keySet()) {
-                ChainReport r = new ChainScan(c, workers, chain, anchors.get(chain), claims.getOrDefault(chain, List.of()), confirmed).run();
-                total += r.records();
-                chains.add(r);
-            }
-            cpAnchors.forEach((node, a) -> {
-                if (!confirmed.contains(ChainScan.checkpointAnchor(node, a.seq(), a.hash()))) {
-                    cpProblems.add(new Problem(node, a.seq(), "checkpoint", "checkpoints 1.." + a.seq() + " of node " + node
-                            + " were removed and an anchor set, but no prune record confirms that anchor (deleted outside retention)"));
-                }
-            });
-            c.commit();
-            return new Report(chains, checkpoints, cpProblems, total, System.nanoTime() - t0);
+        // no PRAGMA mmap_size (#21 item 13): a memory-mapped database file that shrinks or disappears under
+        // verify (another process, a restore, an operator) raises SIGBUS in native code and kills the process;
+        // read() per page turns the same event into an SQLException, which verify reports
+        try {
+            // one transaction: lets PostgreSQL stream with a cursor instead of loading every row
+            return store.inTransaction(c -> read(c, workers, t0));
         } catch (SQLException e) {
             throw new StoreException("cannot read the audit log: " + e.getMessage(), e);
         } finally {
             workers.shutdownNow();
         }
+    }
+
+    /** Checks every checkpoint and chain, reading on {@code c} inside the one transaction of {@link #run}. */
+    private Report read(Connection c, ExecutorService workers, long t0) throws SQLException {
+        List<Problem> cpProblems = new ArrayList<>();
+        Map<String, List<Claim>> claims = new HashMap<>();
+        Map<String, AuditTables.Head> cpAnchors = AuditTables.checkpointAnchors(c);
+        int checkpoints = checkpoints(c, cpAnchors, cpProblems, claims);
+        Map<String, AuditTables.Head> anchors = AuditTables.anchors(c);
+        midRead.run();
+        List<ChainReport> chains = new ArrayList<>();
+        Set<String> confirmed = new HashSet<>();
+        long total = 0;
+        for (String chain : AuditTables.allChains(c).keySet()) {
+            ChainReport r = new ChainScan(c, workers, chain, anchors.get(chain), claims.getOrDefault(chain, List.of()), confirmed).run();
+            total += r.records();
+            chains.add(r);
+        }
+        cpAnchors.forEach((node, a) -> {
+            if (!confirmed.contains(ChainScan.checkpointAnchor(node, a.seq(), a.hash()))) {
+                cpProblems.add(new Problem(node, a.seq(), "checkpoint", "checkpoints 1.." + a.seq() + " of node " + node
+                        + " were removed and an anchor set, but no prune record confirms that anchor (deleted outside retention)"));
+            }
+        });
+        return new Report(chains, checkpoints, cpProblems, total, System.nanoTime() - t0);
     }
 
     private int checkpoints(Connection c, Map<String, AuditTables.Head> anchors, List<Problem> problems,

@@ -1,11 +1,11 @@
 package io.portcullis.connect;
 
+import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
+import io.portcullis.protocol.JsonLines;
 import io.portcullis.protocol.SseReader;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -28,6 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the session id and protocol version, adds the headers the 2026-07-28 era wants, opens the GET
  * stream for server-initiated messages, and authenticates every request (bearer token and/or the
  * TLS client certificate of its {@link HttpClient}). Nothing but MCP messages goes to stdout.
+ * A message from the client is read within {@link JsonLines#DEFAULT_MAX_LINE_BYTES}: a longer line
+ * is cut there unread and answered with an error, and the next one is read as usual.
  */
 public final class Bridge {
     /** Where bearer tokens come from; null for mutual TLS alone. */
@@ -46,7 +48,7 @@ public final class Bridge {
     private final HttpClient http;
     private final Bearer bearer;
     private final InputStream in;
-    private final OutputStream out;
+    private final JsonLines.Writer out;
     private final PrintStream log;
     private volatile String session;
     private volatile String protocol;
@@ -59,17 +61,21 @@ public final class Bridge {
         this.http = http;
         this.bearer = bearer;
         this.in = in;
-        this.out = out;
+        this.out = new JsonLines.Writer(out);
         this.log = log;
     }
 
     /** Forwards until stdin closes, then ends the remote session. */
     public void run() throws IOException {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+             InputStream input = in) {
+            JsonLines.Reader reader = new JsonLines.Reader(input, JsonLines.DEFAULT_MAX_LINE_BYTES, true);
             String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.isBlank()) {
+            while ((line = reader.nextMessage()) != null) {
+                if (reader.wasCut()) {
+                    write(Json.object().put("jsonrpc", "2.0").putNull("id").set("error", Json.object()
+                            .put("code", ErrorCodes.TRANSPORT_ERROR).put("message", "portcullis connect: a message over "
+                                    + JsonLines.DEFAULT_MAX_LINE_BYTES + " bytes was not sent")));
                     continue;
                 }
                 JsonNode msg;
@@ -77,7 +83,7 @@ public final class Bridge {
                     msg = Json.parse(line);
                 } catch (JacksonException e) {
                     write(Json.object().put("jsonrpc", "2.0").putNull("id").set("error",
-                            Json.object().put("code", -32700).put("message", "Parse error: not valid JSON")));
+                            Json.object().put("code", ErrorCodes.PARSE_ERROR).put("message", "Parse error: not valid JSON")));
                     continue;
                 }
                 threads.execute(() -> forward(msg));
@@ -316,15 +322,10 @@ public final class Bridge {
     }
 
     private void write(JsonNode message) {
-        byte[] bytes = Json.bytes(message);
-        synchronized (out) {
-            try {
-                out.write(bytes);
-                out.write('\n');
-                out.flush();
-            } catch (IOException e) {
-                log.println("portcullis connect: stdout closed: " + e.getMessage());
-            }
+        try {
+            out.write(message);
+        } catch (IOException e) {
+            log.println("portcullis connect: stdout closed: " + e.getMessage());
         }
     }
 }

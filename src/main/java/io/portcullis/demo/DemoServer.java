@@ -2,14 +2,11 @@ package io.portcullis.demo;
 
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
+import io.portcullis.protocol.JsonLines;
 import io.portcullis.protocol.Message;
 import io.portcullis.protocol.ProtocolException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -83,14 +80,15 @@ public final class DemoServer {
     static void serveStdio(DemoServer server) throws IOException {
         PrintStream realOut = System.out;
         System.setOut(System.err); // nothing but protocol on stdout
-        OutputStream out = realOut;
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        JsonLines.Writer out = new JsonLines.Writer(realOut);
+        JsonLines.Reader in = new JsonLines.Reader(System.in, JsonLines.DEFAULT_MAX_LINE_BYTES, true);
         String line;
-        while ((line = in.readLine()) != null) {
-            if (line.isBlank()) {
+        while ((line = in.nextMessage()) != null) {
+            ObjectNode answer;
+            if (in.wasCut()) {
+                out.write(Message.error(null, ErrorCodes.INVALID_REQUEST, "message over " + JsonLines.DEFAULT_MAX_LINE_BYTES + " bytes", null));
                 continue;
             }
-            ObjectNode answer;
             try {
                 answer = Json.parse(line) instanceof ObjectNode o ? server.answer(o)
                         : Message.error(null, ErrorCodes.INVALID_REQUEST, "not a message", null);
@@ -98,9 +96,7 @@ public final class DemoServer {
                 answer = Message.error(null, ErrorCodes.PARSE_ERROR, "Parse error", null);
             }
             if (answer != null) {
-                out.write(Json.bytes(answer));
-                out.write('\n');
-                out.flush();
+                out.write(answer);
             }
         }
     }

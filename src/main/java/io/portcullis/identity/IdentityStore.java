@@ -233,20 +233,15 @@ public final class IdentityStore implements AutoCloseable {
 
     private Revocation revoke(String kind, String value, String issuer, String by, String reason) {
         Instant now = Instant.now();
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            store.inTransaction(c -> {
                 // Delete + insert rather than an upsert: one statement set that both SQLite and
                 // PostgreSQL run, and a repeated subject revocation moves its instant forward.
                 exec(c, "DELETE FROM identity_revocations WHERE kind = ? AND value = ? AND issuer = ?", kind, value, issuer);
                 exec(c, "INSERT INTO identity_revocations (kind, value, issuer, revoked_at, revoked_by, reason) VALUES (?, ?, ?, ?, ?, ?)",
                         kind, value, issuer, now.toEpochMilli(), by, reason);
-                exec(c, "UPDATE identity_state SET v = v + 1 WHERE k = 'version'");
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+                return exec(c, "UPDATE identity_state SET v = v + 1 WHERE k = 'version'");
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot record the revocation: " + e.getMessage(), e);
         }
@@ -256,16 +251,12 @@ public final class IdentityStore implements AutoCloseable {
 
     private int write(String sql, Object... args) {
         int n;
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
-                n = exec(c, sql, args);
+        try {
+            n = store.inTransaction(c -> {
+                int changed = exec(c, sql, args);
                 exec(c, "UPDATE identity_state SET v = v + 1 WHERE k = 'version'");
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+                return changed;
+            });
         } catch (SQLException e) {
             throw new StoreException("identity store write failed: " + e.getMessage(), e);
         }

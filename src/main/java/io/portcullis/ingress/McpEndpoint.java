@@ -294,7 +294,7 @@ public final class McpEndpoint extends Handler.Abstract {
         }
         ClientSession s = sessions.get(id.trim());
         if (s == null || s.closed() || !s.environment().equals(env)) {
-            error(res, 404, null, -32001, "Session not found", null);
+            error(res, 404, null, ErrorCodes.SESSION_NOT_FOUND, "Session not found", null);
             return null;
         }
         if (!s.principal().sameCaller(caller)) {

@@ -16,6 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
  *       which is what the reference SDK servers answer, so a client sees the same thing through the
  *       gateway as directly (the conformance suite's tools-call-* scenarios rely on it); elsewhere
  *       JSON-RPC -32602;</li>
+ *   <li>a control's refusal of anything else (a resource read, a prompt get, a task's result):
+ *       JSON-RPC {@link ErrorCodes#CONTROL_REFUSED} (-32004) with {@code data.control} (#12 item 6: not
+ *       -32001, which is "Session not found");</li>
  *   <li>the upstream's own JSON-RPC error: passed on unchanged;</li>
  *   <li>an upstream failure (down, crashed, timeout, garbage): JSON-RPC -32003 naming the upstream and the control,
  *       with {@code data.retryAfter} (seconds) when a retry may succeed (the upstream is starting).</li>
@@ -49,7 +52,7 @@ public final class Responses {
                 }
                 yield Message.error(id, ErrorCodes.UPSTREAM_FAILED, u.getMessage(), data);
             }
-            case GatewayException.Refused r -> Message.error(id, ErrorCodes.REFUSED, r.getMessage(),
+            case GatewayException.Refused r -> Message.error(id, ErrorCodes.CONTROL_REFUSED, r.getMessage(),
                     Json.object().put("control", r.control()));
         };
     }

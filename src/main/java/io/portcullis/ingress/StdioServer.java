@@ -6,12 +6,10 @@ import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import io.portcullis.protocol.ProtocolException;
 import io.portcullis.protocol.ProtocolVersion;
-import java.io.BufferedReader;
+import io.portcullis.protocol.JsonLines;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -25,13 +23,17 @@ import tools.jackson.databind.node.ObjectNode;
  * JSON-RPC on its stdin/stdout. One implicit session; each request is served on its own virtual
  * thread so that a long call never blocks cancellations or answers to relayed requests.
  * Nothing but MCP messages is ever written to stdout (logs go to stderr).
+ *
+ * <p>A message is bounded like an HTTP request body ({@code server.max_body_bytes}): a longer line
+ * is cut there unread and answered with an error, and the next line is read as usual.
  */
 public final class StdioServer {
     private static final Logger LOG = LoggerFactory.getLogger(StdioServer.class);
 
     private final Dispatcher dispatcher;
     private final String environment;
-    private final OutputStream out;
+    private final JsonLines.Writer out;
+    private final long maxMessageBytes;
     private final InputStream in;
     private volatile ClientSession session;
 
@@ -39,7 +41,8 @@ public final class StdioServer {
         this.dispatcher = new Dispatcher(gateway);
         this.environment = environment;
         this.in = in;
-        this.out = out;
+        this.out = new JsonLines.Writer(out);
+        this.maxMessageBytes = gateway.config().server().maxBodyBytes();
         gateway.onEvent((kind, message) -> {
             ClientSession s = session;
             if (s != null && Sessions.isListKind(kind)) {
@@ -51,10 +54,13 @@ public final class StdioServer {
     /** Serves until stdin closes. */
     public void run() throws IOException {
         try (ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stdio-request").factory());
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+             InputStream input = in) {
+            JsonLines.Reader reader = new JsonLines.Reader(input, maxMessageBytes, true);
             String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.isBlank()) {
+            while ((line = reader.nextMessage()) != null) {
+                if (reader.wasCut()) {
+                    // the same answer as an HTTP body over the bound; the rest of the line was skipped unread
+                    write(Message.error(null, ErrorCodes.TRANSPORT_ERROR, "Request body too large (limit " + maxMessageBytes + " bytes)", null));
                     continue;
                 }
                 String text = line;
@@ -112,15 +118,10 @@ public final class StdioServer {
     }
 
     private void write(ObjectNode message) {
-        byte[] bytes = Json.bytes(message);
-        synchronized (out) {
-            try {
-                out.write(bytes);
-                out.write('\n');
-                out.flush();
-            } catch (IOException e) {
-                LOG.debug("stdout closed: {}", e.getMessage());
-            }
+        try {
+            out.write(message);
+        } catch (IOException e) {
+            LOG.debug("stdout closed: {}", e.getMessage());
         }
     }
 }

@@ -176,7 +176,7 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Starts a write transaction as a writer (call right after {@code setAutoCommit(false)}). On
+     * Starts a write transaction as a writer (call first inside {@link #inTransaction}). On
      * SQLite a transaction that reads first and writes later cannot wait for another process's
      * write lock: the upgrade fails at once with SQLITE_BUSY whatever the busy timeout (#11 item
      * 17: a {@code keys create} beside a running gateway failed its audit checkpoints). Taking the
@@ -187,6 +187,60 @@ public final class Store implements AutoCloseable {
             try (Statement st = c.createStatement()) {
                 st.executeUpdate("UPDATE store_info SET v = v WHERE 0 = 1");
             }
+        }
+    }
+
+    /** Work done inside one transaction; what it returns is handed back after the commit. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * #12 (small twins): runs {@code work} in one transaction on a pooled connection of its own,
+     * then closes it; see {@link #inTransaction(Connection, Work)}.
+     */
+    public <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection c = connection()) {
+            return inTransaction(c, work);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code c}: auto-commit off, commit when the work
+     * returns, rollback when it throws (an SQLException or a RuntimeException, rethrown as it is),
+     * auto-commit on again in any case. A rollback that fails too is kept as a suppressed
+     * exception of the original failure, never in its place. Work that rolls back itself (to retry,
+     * or to give up) may: the commit after it has nothing to commit.
+     */
+    public static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+        return inTransaction(c, work, null);
+    }
+
+    /**
+     * As {@link #inTransaction(Connection, Work)}, with {@code rollbackFailed} told of a rollback that
+     * failed (instead of it being suppressed in the failure): the audit writer logs it in its own way.
+     */
+    public static <T> T inTransaction(Connection c, Work<T> work, java.util.function.Consumer<SQLException> rollbackFailed)
+            throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException r) {
+                if (rollbackFailed != null) {
+                    rollbackFailed.accept(r);
+                } else {
+                    e.addSuppressed(r);
+                }
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 
@@ -218,20 +272,16 @@ public final class Store implements AutoCloseable {
                 }
             }
             for (int v = applied + 1; v <= statements.size(); v++) {
-                c.setAutoCommit(false);
-                try (Statement st = c.createStatement();
-                     PreparedStatement mark = c.prepareStatement("INSERT INTO schema_migrations (component, version) VALUES (?, ?)")) {
-                    st.execute(statements.get(v - 1));
-                    mark.setString(1, component);
-                    mark.setInt(2, v);
-                    mark.executeUpdate();
-                    c.commit();
-                } catch (SQLException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
+                int version = v;
+                inTransaction(c, tx -> {
+                    try (Statement st = tx.createStatement();
+                         PreparedStatement mark = tx.prepareStatement("INSERT INTO schema_migrations (component, version) VALUES (?, ?)")) {
+                        st.execute(statements.get(version - 1));
+                        mark.setString(1, component);
+                        mark.setInt(2, version);
+                        return mark.executeUpdate();
+                    }
+                });
             }
         } catch (SQLException e) {
             throw new StoreException("migration of " + component + " failed: " + e.getMessage(), e);

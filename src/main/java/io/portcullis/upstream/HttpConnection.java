@@ -2,27 +2,18 @@ package io.portcullis.upstream;
 
 import io.portcullis.config.UpstreamConfig;
 import io.portcullis.protocol.Json;
-import io.portcullis.protocol.SseReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -43,6 +34,10 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>With a 2026-07-28 upstream there is no session and no GET stream: each request carries its
  * own headers (given by {@link Upstream}), a call is cancelled by aborting its POST, and an SSE
  * answer that ends without the response fails the call at once (nothing can resume it).
+ *
+ * <p>#12 item 4: this class sends; what comes back is read by {@link PostAnswer} (JSON bodies and
+ * refusals), {@link SseAnswer} (an SSE answer and its resumption) and {@link GetStream} (the
+ * legacy session's GET stream).
  */
 final class HttpConnection implements Connection {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
@@ -59,8 +54,8 @@ final class HttpConnection implements Connection {
     private volatile String sessionId;
     private volatile String protocolVersion;
     private volatile boolean closed;
-    private volatile Thread getStream;
-    private volatile Request getRequest;
+    /** The legacy session's GET stream, opened once the version is negotiated. */
+    private volatile GetStream getStream;
     private volatile boolean modern;
     /** Our requests whose exchange is still open (or queued), so that they can be aborted. */
     final java.util.concurrent.ConcurrentHashMap<Long, Request> open = new java.util.concurrent.ConcurrentHashMap<>();
@@ -121,7 +116,9 @@ final class HttpConnection implements Connection {
         }
         this.protocolVersion = version;
         if (getStream == null && !closed) {
-            getStream = Thread.ofVirtual().name("get-" + config.name()).start(this::listen);
+            GetStream g = new GetStream(this);
+            getStream = g;
+            g.start();
         }
     }
 
@@ -135,6 +132,15 @@ final class HttpConnection implements Connection {
 
     boolean closed() {
         return closed;
+    }
+
+    /** The legacy session's id, as the upstream last gave it (null before, and always with 2026-07-28). */
+    String sessionId() {
+        return sessionId;
+    }
+
+    void sessionId(String id) {
+        sessionId = id;
     }
 
     /** Whether the call of our request {@code requestId} is still going on. */
@@ -214,7 +220,7 @@ final class HttpConnection implements Connection {
                 }
             });
         }
-        r.onResponseContentSource((response, body) -> answer(r, response, body, requestId));
+        r.onResponseContentSource((response, body) -> PostAnswer.arrived(this, r, response, body, requestId));
         if (requestId != null) {
             live.add(requestId);
             open.put(requestId, r);
@@ -234,74 +240,6 @@ final class HttpConnection implements Connection {
                 failed(requestId, why);
             }
         });
-    }
-
-    /** Runs on an HTTP client thread once the answer's headers are in: must not block. */
-    private void answer(Request request, Response response, Content.Source body, Long requestId) {
-        String sid = response.getHeaders().get("Mcp-Session-Id");
-        if (sid != null) {
-            sessionId = sid;
-        }
-        int status = response.getStatus();
-        String type = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        type = type == null ? "" : type;
-        if (status == 202 || status == 204) {
-            Content.Source.consumeAll(body, Callback.NOOP);
-        } else if (status / 100 != 2 && type.startsWith("application/json")) {
-            Thread.ofVirtual().name("refused-" + config.name()).start(() -> {
-                byte[] bytes = bounded(request, body, requestId);
-                if (bytes != null) {
-                    refused(status, bytes, requestId);
-                }
-            });
-        } else if (status / 100 != 2) {
-            Content.Source.consumeAll(body, Callback.NOOP);
-            refused(status, null, requestId);
-        } else if (type.startsWith("text/event-stream")) {
-            Thread.ofVirtual().name("sse-" + config.name()).start(() -> new SseAnswer(this, requestId)
-                    .read(Content.Source.asInputStream(body)));
-        } else {
-            Thread.ofVirtual().name("post-" + config.name()).start(() -> json(request, body, requestId));
-        }
-    }
-
-    /** A JSON answer, read whole (within the bound) before it is delivered. */
-    private void json(Request request, Content.Source body, Long requestId) {
-        byte[] bytes = bounded(request, body, requestId);
-        if (bytes == null) {
-            return;
-        }
-        if (requestId != null) {
-            open.remove(requestId, request); // read to its end: nothing left to release
-        }
-        JsonNode msg;
-        try {
-            msg = Json.parse(bytes);
-        } catch (JacksonException e) {
-            LOG.warn("upstream {} answered with a body that is not JSON: {}", config.name(), e.getOriginalMessage());
-            failed(requestId, "the answer is not JSON");
-            return;
-        }
-        deliver(msg, requestId);
-    }
-
-    /**
-     * The body, read up to {@link #MAX_ANSWER_BYTES}; null when it was larger (the exchange is then
-     * aborted and the call refused by the result limit) or broke off (the call fails).
-     */
-    private byte[] bounded(Request request, Content.Source body, Long requestId) {
-        try (InputStream in = Content.Source.asInputStream(body)) {
-            byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
-            if (bytes.length <= MAX_ANSWER_BYTES) {
-                return bytes;
-            }
-            request.abort(new Released("the answer is over " + MAX_ANSWER_BYTES + " bytes"));
-            tooLarge(requestId);
-        } catch (IOException e) {
-            LOG.warn("upstream {}: reading an answer failed ({})", config.name(), config.scrub(String.valueOf(e)));
-            failed(requestId, Reasons.STREAM_BROKE);
-        }
-        return null;
     }
 
     void tooLarge(Long requestId) {
@@ -334,31 +272,6 @@ final class HttpConnection implements Connection {
      * the SDK's example app answer 400 "No valid session ID" (not 404) for a session they no
      * longer know: that, like 404, means the session is gone and the upstream must be reconnected.
      */
-    private void refused(int status, byte[] json, Long requestId) {
-        JsonNode error = null;
-        if (json != null) {
-            try {
-                error = Json.parse(json);
-            } catch (JacksonException e) {
-                // not JSON after all: only the status is known
-            }
-        }
-        String message = error == null ? "" : error.path("error").path("message").asString("");
-        if (sessionId != null && (status == 404 || (status == 400 && message.toLowerCase(java.util.Locale.ROOT).contains("session")))) {
-            sink.closed("upstream session expired (HTTP " + status + (message.isEmpty() ? "" : ": " + message) + ")");
-            return;
-        }
-        JsonNode id = error == null ? null : error.get("id");
-        if (error instanceof ObjectNode o && o.has("error") && requestId != null && id != null && id.canConvertToLong()
-                && id.asLong() == requestId) {
-            sink.receive(o, requestId);
-            return;
-        }
-        if (requestId != null && !closed) {
-            sink.requestRefused(requestId, status, error == null ? null : Json.write(error),
-                    "upstream HTTP request failed: HTTP " + status + (message.isEmpty() ? "" : ": " + message));
-        }
-    }
 
     void failed(Long requestId, String why) {
         if (requestId != null && !closed) {
@@ -377,53 +290,6 @@ final class HttpConnection implements Connection {
         }
     }
 
-    /** The GET stream: server-initiated notifications (list changes). Reconnects until closed. */
-    private void listen() {
-        String lastEventId = null;
-        int failures = 0;
-        while (!closed && failures < 5) {
-            try {
-                String resumeFrom = lastEventId;
-                Request r = request(HttpMethod.GET).headers(f -> {
-                    f.put(HttpHeader.ACCEPT, "text/event-stream");
-                    if (resumeFrom != null) {
-                        f.put("Last-Event-ID", resumeFrom);
-                    }
-                });
-                InputStreamResponseListener listener = new InputStreamResponseListener();
-                getRequest = r;
-                r.send(listener);
-                Response resp = listener.get(30, TimeUnit.SECONDS);
-                if (resp.getStatus() != 200) {
-                    listener.getInputStream().close();
-                    return; // 405: the server offers no GET stream
-                }
-                failures = 0;
-                try (SseReader sse = new SseReader(listener.getInputStream())) {
-                    SseReader.Event ev;
-                    while (!closed && (ev = sse.next()) != null) {
-                        if (ev.id() != null) {
-                            lastEventId = ev.id();
-                        }
-                        try {
-                            deliver(Json.parse(ev.data()), null);
-                        } catch (JacksonException e) {
-                            LOG.warn("upstream {} sent a GET-stream event that is not JSON; ignored", config.name());
-                        }
-                    }
-                }
-            } catch (IOException | ExecutionException | TimeoutException e) {
-                failures++;
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                Thread.sleep(500L * failures);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
 
     @Override
     public void close() {
@@ -431,13 +297,9 @@ final class HttpConnection implements Connection {
         live.clear();
         open.values().forEach(r -> r.abort(new IOException("connection closed")));
         open.clear();
-        Request get = getRequest;
-        if (get != null) {
-            get.abort(new IOException("connection closed"));
-        }
-        Thread t = getStream;
-        if (t != null) {
-            t.interrupt();
+        GetStream g = getStream;
+        if (g != null) {
+            g.close();
         }
         if (sessionId != null) {
             try {

@@ -2,6 +2,7 @@ package io.portcullis.upstream;
 
 import io.portcullis.config.UpstreamConfig;
 import io.portcullis.protocol.Json;
+import io.portcullis.protocol.JsonLines;
 import io.portcullis.protocol.Message;
 import io.portcullis.protocol.ProtocolException;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
  * JVM shutdown hook makes sure it dies with the gateway.
  *
  * <p>A child cannot wedge the gateway: it gets a minimal environment ({@link ChildEnvironment},
- * issue #11 item 6); its stdout is read with a bounded line length ({@link LineReader}, issue #21
+ * issue #11 item 6); its stdout is read with a bounded line length ({@link JsonLines.Reader}, issue #21
  * item 1); its stdin is written by one writer from a bounded queue ({@link Outbox}, issue #21 item
  * 3); lines that are not JSON-RPC fail the calls in flight at once and, past the tolerance, break
  * the connection ({@link Violations}, issue #11 item 21). Whatever ends the reader, even an Error,
@@ -76,7 +77,7 @@ final class StdioConnection implements Connection {
         // several context switches per message (measured with bench/).
         Thread.ofPlatform().daemon().name("stderr-" + config.name()).start(() -> {
             try (var err = p.getErrorStream()) {
-                LineReader lines = new LineReader(err, StderrLog.MAX_CHARS, true); // bounded: stderr is hostile too
+                JsonLines.Reader lines = new JsonLines.Reader(err, StderrLog.MAX_CHARS, true); // bounded: stderr is hostile too
                 String line;
                 while ((line = lines.next()) != null) {
                     stderr.line(line, lines.wasCut());
@@ -93,7 +94,7 @@ final class StdioConnection implements Connection {
         String why = "exited";
         boolean broken = false;
         try {
-            LineReader lines = new LineReader(p.getInputStream(), config.stdio().maxLineBytes());
+            JsonLines.Reader lines = new JsonLines.Reader(p.getInputStream(), config.stdio().maxLineBytes());
             String line;
             while ((line = lines.next()) != null) {
                 if (!line.isBlank() && !deliver(line, sink)) {
@@ -103,7 +104,7 @@ final class StdioConnection implements Connection {
                     break;
                 }
             }
-        } catch (LineReader.TooLong e) {
+        } catch (JsonLines.TooLong e) {
             broken = true;
             why = e.getMessage() + " (protocol violation; max_line_bytes)";
         } catch (IOException e) {

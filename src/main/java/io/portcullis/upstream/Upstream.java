@@ -5,21 +5,16 @@ import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Relay;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
-import io.portcullis.protocol.ProtocolException;
 import io.portcullis.resilience.Admission;
 import io.portcullis.resilience.Overloaded;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -33,14 +28,15 @@ import tools.jackson.databind.node.ObjectNode;
  * a {@code server/discover} probe first ({@link EraProbe} judges the answer), then either the
  * stateless 2026-07-28 form, every request carrying the gateway's {@link ModernEnvelope}, or
  * the legacy {@code initialize} handshake. Clients of either era use upstreams of either era.
+ *
+ * <p>This class is the upstream's face to the gateway (state, listings, {@link #request}); the
+ * work is done by three parts in this package (#12 item 4): {@link Supervisor} keeps the
+ * connection up, {@link Outbound} puts one request on the wire and waits for its answer, and
+ * {@link Inbound} handles what the upstream sends.
  */
 public final class Upstream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
-    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration INITIAL_BACKOFF = Duration.ofMillis(250);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    /** An upstream that ran this long before dying is restarted at the initial backoff again. */
-    private static final Duration STABLE = Duration.ofSeconds(60);
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
     public enum State { STARTING, READY, DOWN, CLOSED }
 
@@ -56,30 +52,35 @@ public final class Upstream implements AutoCloseable {
         default void rootsServed(Upstream upstream, io.portcullis.config.UpstreamRoots roots) {}
     }
 
+    // #12 item 4: the fields without "private" are shared with the three parts of this class in the
+    // package: Supervisor (keeps the connection up), Outbound (one request on the wire) and Inbound
+    // (what the upstream sends). Only they write them.
     /** Replaced in place by a reload that changes only live settings ({@link #reconfigure}). */
-    private volatile UpstreamConfig config;
-    private final Listener listener;
-    private final HttpClient http;
-    private final Calls calls = new Calls();
-    private final CallHealth health = new CallHealth();
+    volatile UpstreamConfig config;
+    final Listener listener;
+    final HttpClient http;
+    final Calls calls = new Calls();
+    final CallHealth health = new CallHealth();
     /** System.nanoTime() of the next connection attempt while DOWN (for "retry in N s"). */
-    private volatile long nextAttemptNanos;
+    volatile long nextAttemptNanos;
     private final Admission bulkhead;
-    private final AtomicLong ids = new AtomicLong();
-    private volatile Connection connection;
-    private volatile State state = State.STARTING;
-    private volatile String lastError = "starting";
-    private volatile Listing listing = Listing.EMPTY;
-    private volatile String negotiatedVersion;
-    private volatile ObjectNode serverInfo = Json.object();
-    private volatile ObjectNode capabilities = Json.object();
+    final AtomicLong ids = new AtomicLong();
+    volatile Connection connection;
+    volatile State state = State.STARTING;
+    volatile String lastError = "starting";
+    volatile Listing listing = Listing.EMPTY;
+    volatile String negotiatedVersion;
+    volatile ObjectNode serverInfo = Json.object();
+    volatile ObjectNode capabilities = Json.object();
     private volatile Thread supervisor;
     /** Whether the current connection speaks 2026-07-28 (else the legacy way, after initialize). */
-    private volatile boolean modern;
+    volatile boolean modern;
     /** What legacy sessions asked for with logging/setLevel: a 2026-07-28 upstream gets it in each request's envelope. */
-    private volatile String logLevel;
-    private final Negotiation negotiation;
-    private final Subscriptions subscriptions;
+    volatile String logLevel;
+    final Negotiation negotiation;
+    final Subscriptions subscriptions;
+    private final Supervisor supervisorLoop = new Supervisor(this);
+    private final Outbound outbound = new Outbound(this);
 
     /**
      * @param http the HTTP client for Streamable HTTP upstreams, shared by all of them (see
@@ -190,7 +191,7 @@ public final class Upstream implements AutoCloseable {
 
     /** Starts the supervisor, which connects now and reconnects with backoff whenever the connection dies. */
     public void start() {
-        supervisor = Thread.ofVirtual().name("upstream-" + name()).start(this::supervise);
+        supervisor = Thread.ofVirtual().name("upstream-" + name()).start(supervisorLoop::run);
     }
 
     /** Waits until the upstream is ready or {@code timeout} passes; returns whether it is ready. */
@@ -202,125 +203,11 @@ public final class Upstream implements AutoCloseable {
         return state == State.READY;
     }
 
-    private void supervise() {
-        long backoffMs = INITIAL_BACKOFF.toMillis();
-        try {
-            while (state != State.CLOSED) {
-                long startedAt = System.nanoTime();
-                CountDownLatch down = new CountDownLatch(1);
-                try {
-                    connect(down);
-                    awaitDown(down);
-                } catch (InterruptedException e) {
-                    return;
-                    } catch (Exception e) {
-                    // lastError reaches clients ("not available: ..."): a message, never a class name
-                    lastError = e.getMessage() == null ? "unexpected failure while connecting" : config.scrub(e.getMessage());
-                    if (e instanceof GatewayException || e instanceof IOException) {
-                        LOG.warn("upstream {} failed to start: {}", name(), lastError);
-                    } else {
-                        LOG.warn("upstream {} failed to start: {}", name(), lastError, e); // a bug: keep the trace
-                    }
-                }
-                disconnect();
-                if (state == State.CLOSED) {
-                    return;
-                }
-                state = State.DOWN;
-                calls.failAll(name(), "upstream " + name() + " is down: " + lastError);
-                if (Duration.ofNanos(System.nanoTime() - startedAt).compareTo(STABLE) > 0) {
-                    backoffMs = INITIAL_BACKOFF.toMillis(); // it ran a good while: a fresh failure, not a crash loop
-                }
-                LOG.info("upstream {} restarting in {} ms", name(), backoffMs);
-                nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
-                Thread.sleep(backoffMs);
-                if (state == State.CLOSED) {
-                    return;
-                }
-                state = State.STARTING;
-                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
-            }
-        } catch (InterruptedException e) {
-            // close() interrupts the supervisor
-        } finally {
-            // whatever the supervisor was doing when close() came, no child process may outlive it
-            disconnect();
-        }
-    }
-
-    /**
-     * Waits until the connection reports that it is gone, or until it is broken without a report
-     * (a reader that died, a child that stopped reading): the supervisor does not trust a silent
-     * connection (issue #21 item 1).
-     */
-    private void awaitDown(CountDownLatch down) throws InterruptedException {
-        while (!down.await(1, TimeUnit.SECONDS)) {
-            Connection c = connection;
-            String failure = c == null ? null : c.failure();
-            if (failure != null) {
-                lastError = config.scrub(failure);
-                LOG.warn("upstream {} is wedged: {}; restarting it", name(), lastError);
-                return;
-            }
-        }
-    }
-
-    private void connect(CountDownLatch down) throws IOException, GatewayException {
-        Connection c = config.transport() == UpstreamConfig.Transport.STDIO
-                ? new StdioConnection(config, () -> this.config)
-                : new HttpConnection(config, http);
-        connection = c;
-        modern = false;
-        health.reset();
-        c.open(new Sink(down));
-        EraProbe.Verdict.Modern m = negotiation.negotiate(c, down);
-        if (m != null) {
-            negotiatedVersion = m.version();
-            capabilities = m.discover().get("capabilities") instanceof ObjectNode o ? o : Json.object();
-            serverInfo = m.discover().path("_meta").get(ModernEnvelope.SERVER_INFO_KEY) instanceof ObjectNode o ? o : Json.object();
-            modern = true;
-            c.negotiated(negotiatedVersion);
-        } else {
-            initialize(c);
-        }
-        listing = Listing.fetch(this::internal, capabilities);
-        // the catalog has the upstream's tools before anyone is told it is ready
-        listener.listingChanged(this);
-        lastError = null;
-        state = State.READY;
-        if (modern) {
-            subscriptions.start(capabilities);
-        }
-        LOG.info("upstream {} ready: {} {} (protocol {}), {} tools", name(), serverInfo.path("name").asString(""),
-                serverInfo.path("version").asString(""), negotiatedVersion, listing.tools().size());
-    }
-
-    /** The legacy handshake: initialize, then notifications/initialized. */
-    private void initialize(Connection c) throws IOException, GatewayException {
-        ObjectNode params = Json.object().put("protocolVersion", config.protocolVersion());
-        ObjectNode caps = params.putObject("capabilities");
-        caps.putObject("sampling");
-        caps.putObject("elicitation");
-        caps.putObject("roots").put("listChanged", true);
-        params.set("clientInfo", ModernEnvelope.gatewayInfo());
-        ObjectNode init = send("initialize", params, HANDSHAKE_TIMEOUT, Relay.NONE);
-        negotiatedVersion = init.path("protocolVersion").asString(config.protocolVersion());
-        capabilities = init.get("capabilities") instanceof ObjectNode o ? o : Json.object();
-        serverInfo = init.get("serverInfo") instanceof ObjectNode o ? o : Json.object();
-        c.negotiated(negotiatedVersion);
-        c.send(Message.notification("notifications/initialized", null), null);
-    }
-
     private void disconnect() {
-        subscriptions.stop();
-        Connection c = connection;
-        connection = null;
-        if (c != null) {
-            c.close();
-        }
+        supervisorLoop.disconnect();
     }
 
-    private ObjectNode internal(String method, ObjectNode params) throws GatewayException {
+    ObjectNode internal(String method, ObjectNode params) throws GatewayException {
         return send(method, params, HANDSHAKE_TIMEOUT, Relay.NONE);
     }
 
@@ -394,107 +281,9 @@ public final class Upstream implements AutoCloseable {
         return new GatewayException.UpstreamFailure("upstream", name(), msg, retry);
     }
 
-    /**
-     * Sends one request and waits for its answer until its deadline. #21 item 4: the deadline is
-     * fixed here and travels with the request into the transport's queues; a request still queued
-     * when it passes is never sent, and the failure says whether the upstream was reached. #21
-     * item 2: whatever the transport holds for the call is released when it ends, however it ends.
-     */
-    private ObjectNode send(String method, ObjectNode params, Duration timeout, Relay relay) throws GatewayException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Connection c = connection;
-        long id = ids.incrementAndGet();
-        Calls.Pending pending = calls.open(id, relay, params);
-        boolean speakModern = modern;
-        ObjectNode outgoing = Calls.withOurToken(params, id);
-        outgoing = speakModern ? ModernEnvelope.wrap(outgoing, negotiatedVersion, logLevel) : ModernEnvelope.strip(outgoing);
-        try {
-            if (c == null) {
-                throw new IOException("not connected");
-            }
-            ObjectNode message = Message.request(Json.object().numberNode(id), method, outgoing);
-            // both transports mark the request reached (Sink.sent) only as it is handed to the wire
-            c.send(message, id, speakModern && config.transport() == UpstreamConfig.Transport.HTTP
-                    ? ModernEnvelope.headers(message, Listings.inputSchema(listing, method, params)) : java.util.Map.of(), deadline);
-            relay.attach(() -> cancel(id, "cancelled by the client"));
-            relay.reached(name());
-            JsonNode response = pending.response().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            health.answered();
-            if (speakModern && !ModernEnvelope.fromModernClient(params)) {
-                ModernEnvelope.refuseInputRequired(name(), method, response);
-            }
-            return result(method, response);
-        } catch (TimeoutException | HttpConnection.Released e) {
-            health.unanswered();
-            // let go of the exchange first: what was not sent by now never will be, so "reached" is final
-            if (c != null) {
-                c.release(id);
-            }
-            boolean reached = pending.reached().get();
-            if (reached) {
-                cancel(id, "timed out in the gateway");
-            }
-            throw new GatewayException.UpstreamFailure("timeout", name(),
-                    "upstream " + name() + " did not answer " + method + " within " + timeout.toMillis() + " ms"
-                            + (reached ? "" : " (it was not sent)"), reached);
-        } catch (IOException e) {
-            health.unanswered();
-            throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " is unreachable: "
-                    + config.scrub(e.getMessage()), pending.reached().get());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof GatewayException.UpstreamFailure u && u.reached() == null) {
-                throw new GatewayException.UpstreamFailure(u.control(), u.upstream(), u.getMessage(), u.retryAfterSeconds(),
-                        pending.reached().get());
-            }
-            if (e.getCause() instanceof GatewayException g) {
-                throw g;
-            }
-            if (e.getCause() instanceof Calls.HttpRefusal r) {
-                throw new GatewayException.UpstreamFailure("upstream", name(), r.getMessage(), true);
-            }
-            LOG.warn("upstream {}: {} failed", name(), method, e.getCause());
-            throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " failed to answer " + method);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GatewayException.UpstreamFailure("upstream", name(), "interrupted");
-        } finally {
-            calls.close(id, pending);
-            if (c != null) {
-                c.release(id);
-            }
-        }
-    }
-
-    private ObjectNode result(String method, JsonNode response) throws GatewayException {
-        if (response.get("error") instanceof ObjectNode err) {
-            throw new GatewayException.UpstreamError(name(), err);
-        }
-        if (response.get("result") instanceof ObjectNode r) {
-            return r;
-        }
-        throw new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + " answered " + method + " with a result that is not an object");
-    }
-
-    private void cancel(long id, String reason) {
-        if (!calls.isOpen(id)) {
-            return;
-        }
-        calls.cancelled(id, name());
-        try {
-            Connection c = connection;
-            if (c != null) {
-                if (modern) {
-                    c.abort(id);
-                }
-                // a stateless HTTP upstream learns of it from the aborted POST: a notification would reach a fresh instance
-                if (!(modern && config.transport() == UpstreamConfig.Transport.HTTP)) {
-                    ObjectNode params = Json.object().put("requestId", id).put("reason", reason);
-                    c.send(Message.notification("notifications/cancelled", modern ? ModernEnvelope.wrap(params, negotiatedVersion, null) : params), null);
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("could not tell upstream {} to cancel {}: {}", name(), id, e.getMessage());
-        }
+    /** Sends one request and waits for its answer until its deadline ({@link Outbound}). */
+    ObjectNode send(String method, ObjectNode params, Duration timeout, Relay relay) throws GatewayException {
+        return outbound.send(method, params, timeout, relay);
     }
 
     /**
@@ -525,114 +314,8 @@ public final class Upstream implements AutoCloseable {
         calls.failAll(name(), "upstream " + name() + " was stopped");
     }
 
-    /** Receives everything the connection reads. */
-    private final class Sink implements Connection.Sink {
-        /** This connection's own latch: a late report from an earlier connection cannot end a newer one. */
-        private final CountDownLatch down;
 
-        Sink(CountDownLatch down) {
-            this.down = down;
-        }
-
-        @Override
-        public void receive(ObjectNode raw, Long relatedId) {
-            Message msg;
-            try {
-                msg = Message.of(raw);
-            } catch (ProtocolException e) {
-                LOG.warn("upstream {} sent an invalid message ({}); ignored", name(), e.getMessage());
-                return;
-            }
-            switch (msg.kind()) {
-                case RESPONSE -> calls.answer(msg, name());
-                case REQUEST -> Thread.ofVirtual().start(() -> serveRequest(msg, relatedId));
-                case NOTIFICATION -> notification(msg, relatedId);
-            }
-        }
-
-        @Override
-        public void requestFailed(long requestId, String why) {
-            calls.fail(requestId, new GatewayException.UpstreamFailure("upstream", name(), "upstream " + name() + ": " + config.scrub(why)));
-        }
-
-        @Override
-        public void requestRefused(long requestId, int status, String body, String why) {
-            calls.fail(requestId, new Calls.HttpRefusal(status, body, "upstream " + name() + ": " + config.scrub(why)));
-        }
-
-        @Override
-        public void violation(String why) {
-            health.unanswered();
-            calls.failClientCalls(name(), config.scrub(why));
-        }
-
-        @Override
-        public void sent(long requestId) {
-            calls.reached(requestId);
-        }
-
-        /** #21 item 7: an answer cut off at the bounded read is the result limit's refusal, at once. */
-        @Override
-        public void tooLarge(long requestId, long limit) {
-            calls.fail(requestId, new GatewayException.Refused("result-limit", "the upstream's answer is over the gateway's "
-                    + "bound of " + limit + " bytes for one message; it was cut off unread"));
-        }
-
-        @Override
-        public void closed(String reason) {
-            String why = config.scrub(reason);
-            lastError = why;
-            LOG.warn("upstream {} connection lost: {}", name(), why);
-            // calls in flight (the handshake too) end now, not at their timeouts
-            calls.failAll(name(), "upstream " + name() + " connection lost: " + why);
-            down.countDown();
-        }
-    }
-
-    private void serveRequest(Message msg, Long relatedId) {
-        boolean roots = "roots/list".equals(msg.method());
-        ObjectNode answer = ServerRequests.answer(name(), msg, roots ? null : calls.relayFor(relatedId), config.roots());
-        try {
-            Connection c = connection;
-            if (c != null) {
-                c.send(answer, null);
-            }
-        } catch (IOException e) {
-            LOG.debug("could not answer upstream {}: {}", name(), e.getMessage());
-        }
-        if (roots) {
-            // recorded after the answer: serving the configured roots narrows the server, so it is not held up
-            LOG.info("upstream {}: roots/list answered from config ({}): {}", name(), config.roots().source(), config.roots().uris());
-            listener.rootsServed(this, config.roots());
-        }
-    }
-
-    private void notification(Message msg, Long relatedId) {
-        String method = msg.method();
-        switch (method) {
-            case "notifications/progress" -> calls.progress(msg);
-            case "notifications/message" -> {
-                // #11 item 21: over HTTP a message off every call's stream (the GET stream) is tied to no call; over
-                // stdio it is when no client's call is in flight. Those go to the sessions of this upstream.
-                boolean untied = config.transport() == UpstreamConfig.Transport.HTTP ? relatedId == null : !calls.clientCallsInFlight();
-                Relay relay = untied ? null : calls.relayFor(relatedId);
-                if (relay != null) {
-                    relay.notify(msg.node());
-                } else if (untied) {
-                    listener.notification(this, msg.node());
-                } else {
-                    // calls of several clients in flight over stdio: whose it is cannot be known, so nobody gets it
-                    LOG.debug("upstream {} log (not attributable to one client, not relayed): {}", name(), msg.params());
-                }
-            }
-            case "notifications/tools/list_changed", "notifications/prompts/list_changed",
-                 "notifications/resources/list_changed" -> Thread.ofVirtual().start(this::refreshListing);
-            case "notifications/cancelled", "notifications/subscriptions/acknowledged" -> { }
-            default -> listener.notification(this, ModernEnvelope.withoutSubscriptionId(msg.node()));
-        }
-    }
-
-    private void refreshListing() {
+    void refreshListing() {
         try {
             listing = Listing.fetch(this::internal, capabilities);
             listener.listingChanged(this);

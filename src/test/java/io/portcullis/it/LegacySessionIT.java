@@ -2,6 +2,7 @@ package io.portcullis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +70,7 @@ class LegacySessionIT {
         WireReply r = client.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
                 "Mcp-Session-Id", "0123456789abcdef0123456789abcdef");
         assertThat(r.status()).isEqualTo(404);
-        assertThat(r.errorCode()).isEqualTo(-32001);
+        assertThat(r.errorCode()).isEqualTo(ErrorCodes.SESSION_NOT_FOUND).isEqualTo(-32001); // #12 item 6: named so
         assertThat(client.get("Accept", "text/event-stream", "Mcp-Session-Id", "nope").status()).isEqualTo(404);
         assertThat(client.delete("Mcp-Session-Id", "nope").status()).isEqualTo(404);
     }

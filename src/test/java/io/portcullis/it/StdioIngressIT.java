@@ -19,8 +19,12 @@ class StdioIngressIT {
     Path dir;
 
     private StdioPeer start(String env) throws Exception {
+        return start(env, "");
+    }
+
+    private StdioPeer start(String env, String server) throws Exception {
         Path config = dir.resolve("gw.yaml");
-        Files.writeString(config, """
+        Files.writeString(config, server + """
                 environments: [dev, prod]
                 upstreams:
                   demo:
@@ -69,6 +73,54 @@ class StdioIngressIT {
 
             assertThat(gw.closeInputAndWait(Duration.ofSeconds(30))).isZero();
             assertThat(gw.stderr()).contains("upstream demo ready");
+        }
+    }
+
+    /**
+     * #12 small twins (protocol/JsonLines at the stdio ingress): a message is bounded like an HTTP
+     * body; a longer line, invalid UTF-8 and blank lines never end the session, and each refused
+     * line gets its own answer.
+     */
+    @Test
+    void item12_hostileLinesAreAnsweredAndTheSessionGoesOn() throws Exception {
+        try (StdioPeer gw = start(null, "server: {max_body_bytes: 4096}\n")) {
+            gw.send(LegacySession.initialize(1, "2025-06-18", Json.object()));
+            assertThat(gw.nextResponse().path("id").asInt()).isEqualTo(1);
+            gw.send(Message.notification("notifications/initialized", null));
+
+            // over the bound: cut unread, answered like an HTTP 413 body, and the next line is read as usual
+            ObjectNode bigParams = Json.object().put("name", "demo__echo");
+            bigParams.putObject("arguments").put("message", "x".repeat(100_000));
+            ObjectNode big = request(2, "tools/call", bigParams);
+            gw.send(big);
+            ObjectNode tooLarge = gw.nextResponse();
+            assertThat(tooLarge.path("error").path("code").asInt()).as(tooLarge.toString()).isEqualTo(-32000);
+            assertThat(tooLarge.path("error").path("message").asString()).contains("too large", "4096");
+            assertThat(tooLarge.path("id").isNull()).isTrue();
+
+            // invalid UTF-8 inside a string: never the raw bytes, the replacement character instead
+            byte[] prefix = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"demo__echo\",\"arguments\":{\"message\":\"a".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] suffix = "b\"}}}\n\n   \n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream hostile = new java.io.ByteArrayOutputStream();
+            hostile.write(prefix);
+            hostile.write(new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF});
+            hostile.write(suffix);
+            gw.sendBytes(hostile.toByteArray());
+            ObjectNode echoed = gw.nextResponse();
+            assertThat(echoed.path("id").asInt()).as(echoed.toString()).isEqualTo(3);
+            assertThat(echoed.path("result").path("content").get(0).path("text").asString()).startsWith("a\uFFFD").endsWith("b");
+
+            ObjectNode p = Json.object().put("name", "demo__echo");
+            p.putObject("arguments").put("message", "still here");
+            gw.send(request(4, "tools/call", p));
+            ObjectNode after = gw.nextResponse();
+            assertThat(after.path("id").asInt()).isEqualTo(4);
+            assertThat(after.path("result").path("content").get(0).path("text").asString()).isEqualTo("still here");
+
+            // a last line without its newline is still read when stdin closes
+            gw.sendBytes(Json.write(request(5, "ping", Json.object())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(gw.closeInputAndWait(Duration.ofSeconds(30))).isZero();
+            assertThat(gw.nextResponse().path("id").asInt()).isEqualTo(5);
         }
     }
 

@@ -60,6 +60,12 @@ public final class StdioPeer implements AutoCloseable {
         stdin.flush();
     }
 
+    /** Writes raw bytes as they are (hostile input: invalid UTF-8, a line without its end). */
+    public void sendBytes(byte[] bytes) throws IOException {
+        stdin.write(bytes);
+        stdin.flush();
+    }
+
     public void send(JsonNode message) throws IOException {
         sendLine(Json.write(message));
     }

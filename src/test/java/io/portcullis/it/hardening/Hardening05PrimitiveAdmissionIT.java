@@ -8,6 +8,7 @@ import io.portcullis.it.LegacySession;
 import io.portcullis.it.TestGateway;
 import io.portcullis.it.WireClient;
 import io.portcullis.it.WireReply;
+import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +82,8 @@ class Hardening05PrimitiveAdmissionIT {
     }
 
     private static void assertRefused(WireReply r, String control) {
-        assertThat(r.errorCode()).as(r.body()).isEqualTo(-32001);
+        // #12 item 6: a control's refusal has its own code, not -32001 ("Session not found")
+        assertThat(r.errorCode()).as(r.body()).isEqualTo(ErrorCodes.CONTROL_REFUSED).isEqualTo(-32004);
         assertThat(r.message().path("error").path("data").path("control").asString()).as(r.body()).isEqualTo(control);
         assertThat(r.body()).doesNotContain("hunter2");
     }

@@ -1,0 +1,139 @@
+package io.portcullis.upstream;
+
+import io.portcullis.protocol.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The answer to one of our POSTs over Streamable HTTP, told apart by its status and type (#12
+ * item 4: reading answers, apart from sending requests): 202/204 carry nothing, an SSE stream is
+ * read by {@link SseAnswer}, a JSON body is read whole but never beyond
+ * {@link HttpConnection#MAX_ANSWER_BYTES} (#21 item 7), and a refusal (non-2xx) either carries our
+ * request's JSON-RPC error, or says the session is gone, or fails the call with its status.
+ */
+final class PostAnswer {
+    /** The connection's logger: operators read these lines under the HTTP connection's name. */
+    private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
+
+    private final HttpConnection conn;
+    private final Request request;
+    private final Long requestId;
+
+    private PostAnswer(HttpConnection conn, Request request, Long requestId) {
+        this.conn = conn;
+        this.request = request;
+        this.requestId = requestId;
+    }
+
+    /** Runs on an HTTP client thread once the answer's headers are in: must not block. */
+    static void arrived(HttpConnection conn, Request request, Response response, Content.Source body, Long requestId) {
+        String sid = response.getHeaders().get("Mcp-Session-Id");
+        if (sid != null) {
+            conn.sessionId(sid);
+        }
+        PostAnswer answer = new PostAnswer(conn, request, requestId);
+        String name = conn.config().name();
+        int status = response.getStatus();
+        String type = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        type = type == null ? "" : type;
+        if (status == 202 || status == 204) {
+            Content.Source.consumeAll(body, Callback.NOOP);
+        } else if (status / 100 != 2 && type.startsWith("application/json")) {
+            Thread.ofVirtual().name("refused-" + name).start(() -> {
+                byte[] bytes = answer.bounded(body);
+                if (bytes != null) {
+                    answer.refused(status, bytes);
+                }
+            });
+        } else if (status / 100 != 2) {
+            Content.Source.consumeAll(body, Callback.NOOP);
+            answer.refused(status, null);
+        } else if (type.startsWith("text/event-stream")) {
+            Thread.ofVirtual().name("sse-" + name).start(() -> new SseAnswer(conn, requestId)
+                    .read(Content.Source.asInputStream(body)));
+        } else {
+            Thread.ofVirtual().name("post-" + name).start(() -> answer.json(body));
+        }
+    }
+
+    /** A JSON answer, read whole (within the bound) before it is delivered. */
+    private void json(Content.Source body) {
+        byte[] bytes = bounded(body);
+        if (bytes == null) {
+            return;
+        }
+        if (requestId != null) {
+            conn.open.remove(requestId, request); // read to its end: nothing left to release
+        }
+        JsonNode msg;
+        try {
+            msg = Json.parse(bytes);
+        } catch (JacksonException e) {
+            LOG.warn("upstream {} answered with a body that is not JSON: {}", conn.config().name(), e.getOriginalMessage());
+            conn.failed(requestId, "the answer is not JSON");
+            return;
+        }
+        conn.deliver(msg, requestId);
+    }
+
+    /**
+     * The body, read up to {@link HttpConnection#MAX_ANSWER_BYTES}; null when it was larger (the
+     * exchange is then aborted and the call refused by the result limit) or broke off (the call fails).
+     */
+    private byte[] bounded(Content.Source body) {
+        try (InputStream in = Content.Source.asInputStream(body)) {
+            byte[] bytes = in.readNBytes(HttpConnection.MAX_ANSWER_BYTES + 1);
+            if (bytes.length <= HttpConnection.MAX_ANSWER_BYTES) {
+                return bytes;
+            }
+            request.abort(new HttpConnection.Released("the answer is over " + HttpConnection.MAX_ANSWER_BYTES + " bytes"));
+            conn.tooLarge(requestId);
+        } catch (IOException e) {
+            LOG.warn("upstream {}: reading an answer failed ({})", conn.config().name(), conn.config().scrub(String.valueOf(e)));
+            conn.failed(requestId, Reasons.STREAM_BROKE);
+        }
+        return null;
+    }
+
+    /**
+     * A non-2xx answer. A JSON-RPC error for our request is delivered as the answer. The TS SDK and
+     * the SDK's example app answer 400 "No valid session ID" (not 404) for a session they no
+     * longer know: that, like 404, means the session is gone and the upstream must be reconnected.
+     */
+    private void refused(int status, byte[] json) {
+        JsonNode error = null;
+        if (json != null) {
+            try {
+                error = Json.parse(json);
+            } catch (JacksonException e) {
+                // not JSON after all: only the status is known
+            }
+        }
+        String message = error == null ? "" : error.path("error").path("message").asString("");
+        if (conn.sessionId() != null
+                && (status == 404 || (status == 400 && message.toLowerCase(java.util.Locale.ROOT).contains("session")))) {
+            conn.sink.closed("upstream session expired (HTTP " + status + (message.isEmpty() ? "" : ": " + message) + ")");
+            return;
+        }
+        JsonNode id = error == null ? null : error.get("id");
+        if (error instanceof ObjectNode o && o.has("error") && requestId != null && id != null && id.canConvertToLong()
+                && id.asLong() == requestId) {
+            conn.sink.receive(o, requestId);
+            return;
+        }
+        if (requestId != null && !conn.closed()) {
+            conn.sink.requestRefused(requestId, status, error == null ? null : Json.write(error),
+                    "upstream HTTP request failed: HTTP " + status + (message.isEmpty() ? "" : ": " + message));
+        }
+    }
+}
