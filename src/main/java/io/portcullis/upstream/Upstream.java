@@ -6,8 +6,9 @@ import io.portcullis.pipeline.Relay;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import io.portcullis.protocol.ProtocolException;
-import io.portcullis.resilience.Admission;
 import io.portcullis.resilience.Overloaded;
+import io.portcullis.resilience.Protection;
+import io.portcullis.resilience.ToolCall;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -64,7 +65,8 @@ public final class Upstream implements AutoCloseable {
     private final CallHealth health = new CallHealth();
     /** System.nanoTime() of the next connection attempt while DOWN (for "retry in N s"). */
     private volatile long nextAttemptNanos;
-    private final Admission bulkhead;
+    /** #14 item 1: bulkhead, retry policy and circuit breaker (resilience.Protection). */
+    private final Protection protection;
     private final AtomicLong ids = new AtomicLong();
     private volatile Connection connection;
     private volatile State state = State.STARTING;
@@ -90,7 +92,7 @@ public final class Upstream implements AutoCloseable {
         this.listener = listener;
         this.http = http;
         this.negotiation = new Negotiation(config, calls, ids, HANDSHAKE_TIMEOUT);
-        this.bulkhead = Admission.of("upstream " + config.name(), "bulkhead", config.bulkhead());
+        this.protection = new Protection(config.name(), config.bulkhead(), config.protection(), config.timeout(), Failures.INSTANCE);
         this.subscriptions = new Subscriptions(config.name(),
                 (params, timeout, relay) -> send("subscriptions/listen", params, timeout, relay), this::refreshListing);
     }
@@ -332,6 +334,11 @@ public final class Upstream implements AutoCloseable {
      * @throws GatewayException.UpstreamError   when the upstream answers with a JSON-RPC error
      */
     public ObjectNode request(String method, ObjectNode params, Duration timeout, Relay relay) throws GatewayException {
+        return request(method, params, timeout, relay, ToolCall.NONE);
+    }
+
+    /** The same for a call of a tool: a {@code read_only} tool's call may be retried, and the tool may have its own bulkhead (#14 item 1). */
+    public ObjectNode request(String method, ObjectNode params, Duration timeout, Relay relay, ToolCall tool) throws GatewayException {
         if (state != State.READY) {
             throw notReady();
         }
@@ -357,11 +364,16 @@ public final class Upstream implements AutoCloseable {
                 default -> { }
             }
         }
-        // #21 item 14: the upstream's bulkhead; a queued call waits at most the upstream's timeout for a slot
-        try (Admission.Permit permit = bulkhead.enter()) {
-            return send(method, params, timeout, relay);
+        // #21 item 14, #14 item 1: bulkheads, then retries (read_only only), then the breaker (order and why: Protection)
+        try {
+            return protection.call(tool, timeout, () -> {
+                if (state != State.READY) {
+                    throw notReady(); // a retry found it restarting
+                }
+                return send(method, params, timeout, relay);
+            });
         } catch (Overloaded o) {
-            throw new GatewayException.UpstreamFailure(o.control(), name(), o.getMessage());
+            throw new GatewayException.UpstreamFailure(o.control(), name(), o.getMessage(), o.retryAfterSeconds());
         }
     }
 
@@ -375,7 +387,12 @@ public final class Upstream implements AutoCloseable {
 
     /** Calls of clients running on this upstream now (its bulkhead's slots in use). */
     public int inFlight() {
-        return bulkhead.inFlight();
+        return protection.inFlight();
+    }
+
+    /** Its bulkhead, breaker and retry policy (#14 item 1). */
+    public Protection protection() {
+        return protection;
     }
 
     /**
