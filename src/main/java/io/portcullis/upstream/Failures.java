@@ -13,20 +13,31 @@ import io.portcullis.resilience.Protection;
  *   <li>A {@code read_only} call is retried after a failure with control {@code upstream} only:
  *       unreachable, connection refused or reset, an HTTP refusal such as 502/503, down or restarting.
  *       Not after a timeout: the call's time is spent, and a retry would only double the wait.</li>
+ *   <li>An HTTP 4xx refusal counts as neither (see {@link #CLIENT_ERROR}).</li>
  * </ul>
  */
 final class Failures implements Protection.Outcomes {
     static final Failures INSTANCE = new Failures();
+    /**
+     * An HTTP 4xx refusal (bad credential, bad request) is the caller's or the config's problem, not
+     * an upstream that is failing: neither counted nor retried. The text is HttpConnection.refused's.
+     */
+    private static final java.util.regex.Pattern CLIENT_ERROR = java.util.regex.Pattern.compile("HTTP 4\\d\\d\\b");
 
     private Failures() {}
 
     @Override
     public boolean failure(Throwable e) {
-        return e instanceof GatewayException.UpstreamFailure u && ("upstream".equals(u.control()) || "timeout".equals(u.control()));
+        return e instanceof GatewayException.UpstreamFailure u && ("upstream".equals(u.control()) || "timeout".equals(u.control()))
+                && !clientError(u);
     }
 
     @Override
     public boolean retryable(Throwable e) {
-        return e instanceof GatewayException.UpstreamFailure u && "upstream".equals(u.control());
+        return e instanceof GatewayException.UpstreamFailure u && "upstream".equals(u.control()) && !clientError(u);
+    }
+
+    private static boolean clientError(GatewayException.UpstreamFailure u) {
+        return u.getMessage() != null && CLIENT_ERROR.matcher(u.getMessage()).find();
     }
 }
