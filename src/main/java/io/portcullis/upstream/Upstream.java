@@ -339,7 +339,8 @@ public final class Upstream implements AutoCloseable {
 
     /** The same for a call of a tool: a {@code read_only} tool's call may be retried, and the tool may have its own bulkhead (#14 item 1). */
     public ObjectNode request(String method, ObjectNode params, Duration timeout, Relay relay, ToolCall tool) throws GatewayException {
-        if (state != State.READY) {
+        // a tool call finds the upstream down inside Protection: the breaker counts it, a read_only call may retry
+        if (state != State.READY && tool.tool() == null) {
             throw notReady();
         }
         if (modern) {
