@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Downstream protection of one upstream (#14 item 1, checklist C6.1): its bulkhead, its circuit
  * breaker and its retry policy, all Resilience4j, composed here in this order:
  *
- * <pre>  tool bulkhead → upstream bulkhead → retry (read_only only, budgeted) → breaker → the attempt</pre>
+ * <pre>  tool bulkhead → upstream bulkhead → retry (read_only only, budgeted) → [ready?] → breaker → the attempt</pre>
  *
  * Why this order:
  * <ul>
@@ -28,7 +28,12 @@ import org.slf4j.LoggerFactory;
  *       without taking one of the upstream's slots from the other tools;</li>
  *   <li>the breaker is inside the retry, so that every attempt is one sample of the upstream's
  *       health, and an open breaker ends the retries at once (its refusal is never retried);</li>
- *   <li>the retry budget is spent only when a retry actually happens, so it caps the extra load.</li>
+ *   <li>the retry budget is spent only when a retry actually happens, so it caps the extra load;</li>
+ *   <li>whether the upstream is connected at all ({@code ready}) is asked before the breaker: a call
+ *       that finds it down or restarting is refused at once by its supervisor's state (with its own
+ *       retry-after), was never sent, and says nothing new about the upstream's health. Counting it
+ *       would keep the breaker open for {@code open_for} after the upstream is back. A
+ *       {@code read_only} call that finds it restarting may still be retried.</li>
  * </ul>
  * Which failures count is the caller's ({@link Outcomes}): the upstream package knows its
  * exceptions; this one knows only the order and the rules.
@@ -133,14 +138,21 @@ public final class Protection {
      * @throws Overloaded a bulkhead is full (control {@code bulkhead}) or the breaker is open (control {@code breaker})
      * @throws E          the attempt's own failure, after the retries the policy allows
      */
-    public <T, E extends Exception> T call(ToolCall call, Duration timeout, Attempt<T, E> attempt) throws E, Overloaded {
+    public <T, E extends Exception> T call(ToolCall call, Duration timeout, Attempt<Void, E> ready, Attempt<T, E> attempt)
+            throws E, Overloaded {
         try (Admission.Permit tool = toolPermit(call, timeout); Admission.Permit up = bulkhead.enter()) {
             budget.called();
             if (!call.readOnly() || !config.retry().retries()) {
+                ready.run();
                 return guarded(attempt); // never retried: a state-changing or irreversible tool, or a non-tool request
             }
-            return retried(call, attempt);
+            return retried(call, ready, attempt);
         }
+    }
+
+    /** {@link #call(ToolCall, Duration, Attempt, Attempt)} for an upstream that is always ready (tests). */
+    public <T, E extends Exception> T call(ToolCall call, Duration timeout, Attempt<T, E> attempt) throws E, Overloaded {
+        return call(call, timeout, () -> null, attempt);
     }
 
     private Admission.Permit toolPermit(ToolCall call, Duration timeout) throws Overloaded {
@@ -154,7 +166,7 @@ public final class Protection {
     }
 
     @SuppressWarnings("unchecked")
-    private <T, E extends Exception> T retried(ToolCall call, Attempt<T, E> attempt) throws E, Overloaded {
+    private <T, E extends Exception> T retried(ToolCall call, Attempt<Void, E> ready, Attempt<T, E> attempt) throws E, Overloaded {
         RetrySettings r = config.retry();
         AtomicInteger attempts = new AtomicInteger();
         Predicate<Throwable> again = e -> attempts.get() < r.maxAttempts() && outcomes.retryable(e) && budget.tryRetry();
@@ -167,6 +179,7 @@ public final class Protection {
         while (true) {
             attempts.incrementAndGet();
             try {
+                ready.run();
                 T result = guarded(attempt);
                 ctx.onComplete();
                 if (attempts.get() > 1) {

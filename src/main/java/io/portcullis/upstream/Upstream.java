@@ -339,7 +339,7 @@ public final class Upstream implements AutoCloseable {
 
     /** The same for a call of a tool: a {@code read_only} tool's call may be retried, and the tool may have its own bulkhead (#14 item 1). */
     public ObjectNode request(String method, ObjectNode params, Duration timeout, Relay relay, ToolCall tool) throws GatewayException {
-        // a tool call finds the upstream down inside Protection: the breaker counts it, a read_only call may retry
+        // a tool call finds the upstream down inside Protection, where a read_only call may retry
         if (state != State.READY && tool.tool() == null) {
             throw notReady();
         }
@@ -369,10 +369,10 @@ public final class Upstream implements AutoCloseable {
         try {
             return protection.call(tool, timeout, () -> {
                 if (state != State.READY) {
-                    throw notReady(); // a retry found it restarting
+                    throw notReady(); // down or restarting: refused unsent, not counted by the breaker
                 }
-                return send(method, params, timeout, relay);
-            });
+                return null;
+            }, () -> send(method, params, timeout, relay));
         } catch (Overloaded o) {
             throw new GatewayException.UpstreamFailure(o.control(), name(), o.getMessage(), o.retryAfterSeconds());
         }

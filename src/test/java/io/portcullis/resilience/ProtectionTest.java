@@ -192,6 +192,26 @@ class ProtectionTest {
     }
 
     @Test
+    void item1_anUpstreamThatIsNotConnectedIsNotCountedButAReadOnlyCallRetriesIt() throws Exception {
+        Protection p = protection(breaker(2, Duration.ofMinutes(1)), RETRY);
+        AtomicInteger checks = new AtomicInteger();
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> p.call(WRITE, Duration.ofSeconds(1), () -> {
+                throw new Down(); // the supervisor's "not ready"
+            }, () -> "never sent")).isInstanceOf(Down.class);
+        }
+        assertThat(p.breakerState()).as("refusals of an unconnected upstream say nothing new").isEqualTo("closed");
+        String r = p.call(READ, Duration.ofSeconds(1), () -> {
+            if (checks.incrementAndGet() < 2) {
+                throw new Down(); // restarting
+            }
+            return null;
+        }, () -> "read");
+        assertThat(r).isEqualTo("read");
+        assertThat(checks.get()).isEqualTo(2);
+    }
+
+    @Test
     void item3_aToolsOwnBulkheadRefusesBeyondItsLimitWhileOtherToolsRun() throws Exception {
         Protection p = protection(BreakerSettings.DEFAULTS, NO_RETRY);
         ToolCall narrow = new ToolCall("t__narrow", false, new AdmissionConfig(1, 0, Duration.ZERO));
