@@ -130,6 +130,10 @@ class BreakerIT {
             }
         }
         assertThat(refusals).isPositive();
+        // each refusal is an audit record: failed, control breaker
+        eventually(() -> gw.gateway().audit().query().search(io.portcullis.audit.AuditQuery.Filter.all()).stream()
+                .anyMatch(x -> x.path("kind").asString().equals("call") && x.path("tool").path("name").asString().equals("rec__write")
+                        && x.path("error").path("control").asString().equals("breaker")));
         server.mode(BreakerServer.Mode.OK);
         assertProbesCloseIt("write");
         assertThat(session.request("tools/list", null).path("result").path("tools").get(0).path("_meta")
