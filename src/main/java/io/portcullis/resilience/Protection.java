@@ -191,6 +191,9 @@ public final class Protection {
                     ctx.onError(e); // waits the backoff when it retries, else throws
                 } catch (RuntimeException | Error x) {
                     throw x;
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt(); // stopped during the backoff: the last failure stands
+                    throw (E) e;
                 } catch (Exception x) {
                     throw (E) x; // the attempt's own E, or Overloaded (an open breaker is never retried)
                 }
