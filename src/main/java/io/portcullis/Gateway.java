@@ -225,7 +225,9 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         if (call.trail().gatewayTask() != null) {
             params.remove("task"); // the gateway runs the task: the upstream answers the call directly
         }
-        return u.request("tools/call", params, timeout, call.relay());
+        // #14 item 1: only a read_only tool's call may be retried; the tool's own bulkhead applies on top of the upstream's
+        return u.request("tools/call", params, timeout, call.relay(), new io.portcullis.resilience.ToolCall(tool.name(),
+                tool.risk() == io.portcullis.catalog.RiskClass.READ_ONLY, tool.settings().bulkhead()));
     }
 
     /**

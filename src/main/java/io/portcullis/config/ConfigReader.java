@@ -217,7 +217,7 @@ public final class ConfigReader {
                 continue;
             }
             f.onlyKeys(u, p, Set.of("command", "args", "env", "cwd", "url", "headers", "prefix", "timeout", "protocol_version",
-                    "protocol", "inherit_env", "max_line_bytes", "protocol_tolerance", "roots", "max_concurrent", "max_queue"));
+                    "protocol", "inherit_env", "max_line_bytes", "protocol_tolerance", "roots", "max_concurrent", "max_queue", "breaker", "retry"));
             List<String> command = new ArrayList<>(f.strings(u, "command", p));
             command.addAll(f.strings(u, "args", p));
             String url = f.string(u, "url", p, null);
@@ -293,7 +293,8 @@ public final class ConfigReader {
                     (int) f.integer(u, "max_queue", p, AdmissionConfig.UPSTREAM.maxQueue(), 0, 1_000_000), timeout);
             UpstreamConfig.Stdio stdio = stdio(f, u, p, transport);
             out.put(name, new UpstreamConfig(name, transport, command, env, cwd == null ? null : base.resolve(cwd).normalize(),
-                    uri, headers, prefix, timeout, version, protocol, stdio, RootsReader.explicit(f, u, p, base), bulkhead));
+                    uri, headers, prefix, timeout, version, protocol, stdio, RootsReader.explicit(f, u, p, base), bulkhead,
+                    ProtectionReader.read(f, u, p))); // #14 item 1: breaker and retry policy (C6.1)
         }
         return out;
     }
@@ -352,17 +353,18 @@ public final class ConfigReader {
             String p = "/tools/" + LocatedTree.escape(name);
             JsonNode t = n.get(name);
             if (t == null || !t.isObject()) {
-                f.problem(p, "tool '" + name + "' must be a mapping (enabled, environments, timeout)");
+                f.problem(p, "tool '" + name + "' must be a mapping (enabled, environments, timeout, max_concurrent, max_queue)");
                 continue;
             }
-            f.onlyKeys(t, p, Set.of("enabled", "environments", "timeout"));
+            f.onlyKeys(t, p, Set.of("enabled", "environments", "timeout", "max_concurrent", "max_queue"));
             List<String> in = f.strings(t, "environments", p);
             for (String e : in) {
                 if (envs.stream().noneMatch(x -> x.name().equals(e))) {
                     f.problem(p + "/environments", "tool '" + name + "' names environment '" + e + "', which is not declared");
                 }
             }
-            out.put(name, new ToolSettings(f.bool(t, "enabled", p, true), in, f.duration(t, "timeout", p, null)));
+            out.put(name, new ToolSettings(f.bool(t, "enabled", p, true), in, f.duration(t, "timeout", p, null),
+                    ProtectionReader.toolBulkhead(f, t, p))); // #14 item 1: the tool's own bulkhead
         }
         return out;
     }

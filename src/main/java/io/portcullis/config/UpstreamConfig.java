@@ -24,6 +24,7 @@ import java.util.Map;
  * @param roots           what the gateway answers the upstream's {@code roots/list} with (#11 item 1)
  * @param bulkhead        how many client calls run on it at once and how many may wait ({@code max_concurrent},
  *                        {@code max_queue}; a waiting call waits at most {@code timeout}) — #21 item 14
+ * @param protection      its circuit breaker and retry policy ({@code breaker:}, {@code retry:}) — #14 item 1, C6.1
  */
 public record UpstreamConfig(
         String name,
@@ -39,7 +40,8 @@ public record UpstreamConfig(
         Protocol protocol,
         Stdio stdio,
         UpstreamRoots roots,
-        io.portcullis.resilience.AdmissionConfig bulkhead) {
+        io.portcullis.resilience.AdmissionConfig bulkhead,
+        io.portcullis.resilience.ProtectionConfig protection) {
 
     public enum Transport { STDIO, HTTP }
 
@@ -82,13 +84,21 @@ public record UpstreamConfig(
         roots = roots == null ? UpstreamRoots.NONE : roots;
         bulkhead = (bulkhead == null ? io.portcullis.resilience.AdmissionConfig.UPSTREAM : bulkhead)
                 .withMaxWait(timeout == null ? DEFAULT_TIMEOUT : timeout);
+        protection = protection == null ? io.portcullis.resilience.ProtectionConfig.DEFAULTS : protection;
+    }
+
+    /** An upstream with the default breaker and retry policy. */
+    public UpstreamConfig(String name, Transport transport, List<String> command, Map<String, String> env, Path cwd, URI url,
+                          Map<String, HeaderSource> headers, String prefix, Duration timeout, String protocolVersion, Protocol protocol,
+                          Stdio stdio, UpstreamRoots roots, io.portcullis.resilience.AdmissionConfig bulkhead) {
+        this(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, stdio, roots, bulkhead, null);
     }
 
     /** An upstream with the default stdio settings. */
     public UpstreamConfig(String name, Transport transport, List<String> command, Map<String, String> env, Path cwd, URI url,
                           Map<String, HeaderSource> headers, String prefix, Duration timeout, String protocolVersion, Protocol protocol) {
         this(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, Stdio.DEFAULTS,
-                UpstreamRoots.NONE, null);
+                UpstreamRoots.NONE, null, null);
     }
 
     /**
@@ -119,13 +129,13 @@ public record UpstreamConfig(
     public boolean sameConnectionAs(UpstreamConfig next) {
         Stdio s = new Stdio(next.stdio.inheritEnv, next.stdio.maxLineBytes, stdio.protocolTolerance);
         return equals(new UpstreamConfig(next.name, next.transport, next.command, next.env, next.cwd, next.url, next.headers,
-                next.prefix, timeout, next.protocolVersion, next.protocol, s, next.roots, next.bulkhead));
+                next.prefix, timeout, next.protocolVersion, next.protocol, s, next.roots, next.bulkhead, next.protection));
     }
 
     /** The same upstream, answering {@code roots/list} with {@code next}. */
     public UpstreamConfig withRoots(UpstreamRoots next) {
         return new UpstreamConfig(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, stdio, next,
-                bulkhead);
+                bulkhead, protection);
     }
 
     /**

@@ -264,6 +264,9 @@ public final class Dispatcher {
         var gate = gateway.readiness().gate(s.environment());
         for (ToolEntry t : visibleTools(s)) {
             ObjectNode d = ReadinessGate.marked(t.definition(), t, gate);
+            // #14 item 1: an upstream whose breaker is open keeps its tools listed, marked like the gate marks (G1)
+            d = io.portcullis.resilience.BreakerMark.marked(d, t.upstream(),
+                    gateway.upstream(t.upstream()).map(io.portcullis.upstream.Upstream::protection).orElse(null));
             if (s.version().isModern() && d.has("execution")) {
                 d = d.deepCopy();
                 d.remove("execution");

@@ -20,6 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       JSON-RPC {@link ErrorCodes#CONTROL_REFUSED} (-32004) with {@code data.control} (#12 item 6: not
  *       -32001, which is "Session not found");</li>
  *   <li>the upstream's own JSON-RPC error: passed on unchanged;</li>
+ *   <li>an upstream's open circuit breaker (#14 item 1): an {@code isError} result naming the control
+ *       {@code breaker}, the upstream and {@code retryAfter} (seconds) in {@code _meta} and the text;</li>
  *   <li>an upstream failure (down, crashed, timeout, garbage): JSON-RPC -32003 naming the upstream and the control,
  *       with {@code data.retryAfter} (seconds) when a retry may succeed (the upstream is starting).</li>
  * </ul>
@@ -32,6 +34,8 @@ public final class Responses {
         return switch (e) {
             case GatewayException.Refused r -> Message.result(id, refusalResult(r));
             case GatewayException.UnknownTool u -> Message.result(id, refusalResult(u));
+            // #14 item 1: an open breaker refuses the call before it is sent: an isError result like any control's
+            case GatewayException.UpstreamFailure u when "breaker".equals(u.control()) -> Message.result(id, breakerResult(u));
             default -> forRequest(id, e);
         };
     }
@@ -55,6 +59,14 @@ public final class Responses {
             case GatewayException.Refused r -> Message.error(id, ErrorCodes.CONTROL_REFUSED, r.getMessage(),
                     Json.object().put("control", r.control()));
         };
+    }
+
+    /** The open breaker's refusal: names the upstream, the control and when it will be tried again (text and _meta). */
+    static ObjectNode breakerResult(GatewayException.UpstreamFailure u) {
+        ObjectNode result = refusalResult(u);
+        ObjectNode refusal = (ObjectNode) result.path("_meta").path("io.portcullis/refusal");
+        refusal.put("upstream", u.upstream()).put("retryAfter", u.retryAfterSeconds());
+        return result;
     }
 
     static ObjectNode refusalResult(GatewayException r) {

@@ -43,11 +43,38 @@ final class OperationChecks {
         return Checklist.pass("C5.4", List.of("conversation-history policy: " + doc + " (declared in config, not verified)"));
     }
 
+    /**
+     * C6.1 (#14 item 4): every upstream has a timeout, a circuit breaker and a retry policy. The retry
+     * policy never retries a tool that is not read_only (resilience.Protection has no way to), so the
+     * line checks that the breaker and the retries are on. The protection is applied in the upstream
+     * call itself, not by a pipeline stage.
+     */
     private static Line c61(Facts f) {
         List<String> ev = new ArrayList<>();
-        f.config().upstreams().values().forEach(u -> ev.add("upstream " + u.name() + ": timeout "
-                + IdentityChecks.human(u.timeout()) + ", restarted with backoff when it fails"));
-        return Checklist.notBuilt("C6.1", "circuit breakers and retries of failed calls", ev);
+        List<String> missing = new ArrayList<>();
+        for (var u : f.config().upstreams().values()) {
+            var b = u.protection().breaker();
+            var r = u.protection().retry();
+            if (!b.enabled()) {
+                missing.add("upstream " + u.name() + " has its circuit breaker switched off (breaker: {enabled: false})");
+            }
+            if (!r.retries()) {
+                missing.add("upstream " + u.name() + " has no retries (retry: {max_attempts: 1})");
+            }
+            ev.add("upstream " + u.name() + ": timeout " + IdentityChecks.human(u.timeout())
+                    + (b.enabled() ? "; breaker opens at " + b.failureRate() + "% failed or " + b.slowCallRate() + "% slow of the last "
+                    + b.window() + " calls, open " + IdentityChecks.human(b.openFor()) + ", " + b.halfOpenCalls() + " probes" : "")
+                    + (r.retries() ? "; read_only tools retried up to " + (r.maxAttempts() - 1) + " times (backoff "
+                    + r.backoff().toMillis() + " ms, budget " + r.budgetPercent() + "% of calls)" : "")
+                    + "; bulkhead " + u.bulkhead().maxConcurrent() + " calls + " + u.bulkhead().maxQueue() + " waiting");
+        }
+        ev.add("state-changing and irreversible tools are never retried (no setting can make them)");
+        if (!missing.isEmpty()) {
+            ev.addAll(0, missing);
+            return Checklist.fail("C6.1", ev, "upstreams:\n  <upstream>:\n    timeout: 30s\n    breaker: {failure_rate: 50, window: 20, "
+                    + "open_for: 30s}\n    retry: {max_attempts: 3, backoff: 100ms, budget_percent: 10}");
+        }
+        return Checklist.pass("C6.1", ev);
     }
 
     private static Line c62(Facts f) {

@@ -5,8 +5,9 @@ import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Relay;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
-import io.portcullis.resilience.Admission;
 import io.portcullis.resilience.Overloaded;
+import io.portcullis.resilience.Protection;
+import io.portcullis.resilience.ToolCall;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -63,7 +64,8 @@ public final class Upstream implements AutoCloseable {
     final CallHealth health = new CallHealth();
     /** System.nanoTime() of the next connection attempt while DOWN (for "retry in N s"). */
     volatile long nextAttemptNanos;
-    private final Admission bulkhead;
+    /** #14 item 1: bulkhead, retry policy and circuit breaker (resilience.Protection). */
+    private final Protection protection;
     final AtomicLong ids = new AtomicLong();
     volatile Connection connection;
     volatile State state = State.STARTING;
@@ -91,7 +93,7 @@ public final class Upstream implements AutoCloseable {
         this.listener = listener;
         this.http = http;
         this.negotiation = new Negotiation(config, calls, ids, HANDSHAKE_TIMEOUT);
-        this.bulkhead = Admission.of("upstream " + config.name(), "bulkhead", config.bulkhead());
+        this.protection = new Protection(config.name(), config.bulkhead(), config.protection(), config.timeout(), Failures.INSTANCE);
         this.subscriptions = new Subscriptions(config.name(),
                 (params, timeout, relay) -> send("subscriptions/listen", params, timeout, relay), this::refreshListing);
     }
@@ -219,7 +221,13 @@ public final class Upstream implements AutoCloseable {
      * @throws GatewayException.UpstreamError   when the upstream answers with a JSON-RPC error
      */
     public ObjectNode request(String method, ObjectNode params, Duration timeout, Relay relay) throws GatewayException {
-        if (state != State.READY) {
+        return request(method, params, timeout, relay, ToolCall.NONE);
+    }
+
+    /** The same for a call of a tool: a {@code read_only} tool's call may be retried, and the tool may have its own bulkhead (#14 item 1). */
+    public ObjectNode request(String method, ObjectNode params, Duration timeout, Relay relay, ToolCall tool) throws GatewayException {
+        // a tool call finds the upstream down inside Protection, where a read_only call may retry
+        if (state != State.READY && tool.tool() == null) {
             throw notReady();
         }
         if (modern) {
@@ -244,11 +252,16 @@ public final class Upstream implements AutoCloseable {
                 default -> { }
             }
         }
-        // #21 item 14: the upstream's bulkhead; a queued call waits at most the upstream's timeout for a slot
-        try (Admission.Permit permit = bulkhead.enter()) {
-            return send(method, params, timeout, relay);
+        // #21 item 14, #14 item 1: bulkheads, then retries (read_only only), then the breaker (order and why: Protection)
+        try {
+            return protection.call(tool, timeout, () -> {
+                if (state != State.READY) {
+                    throw notReady(); // down or restarting: refused unsent, not counted by the breaker
+                }
+                return null;
+            }, () -> send(method, params, timeout, relay));
         } catch (Overloaded o) {
-            throw new GatewayException.UpstreamFailure(o.control(), name(), o.getMessage());
+            throw new GatewayException.UpstreamFailure(o.control(), name(), o.getMessage(), o.retryAfterSeconds());
         }
     }
 
@@ -262,7 +275,12 @@ public final class Upstream implements AutoCloseable {
 
     /** Calls of clients running on this upstream now (its bulkhead's slots in use). */
     public int inFlight() {
-        return bulkhead.inFlight();
+        return protection.inFlight();
+    }
+
+    /** Its bulkhead, breaker and retry policy (#14 item 1). */
+    public Protection protection() {
+        return protection;
     }
 
     /**

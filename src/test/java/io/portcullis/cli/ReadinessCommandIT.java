@@ -96,6 +96,10 @@ class ReadinessCommandIT {
         assertThat(dev.path("gate").path("state").asString()).as(json.out()).isEqualTo("open");
         assertThat(line(dev, "C3.2").path("evidence").toString()).contains("demo__delete_project: require_approval");
         assertThat(line(dev, "C7.2").path("evidence").toString()).contains("declared in config, not verified");
+        // #14 item 4: the example's breaker and retry policy pass C6.1
+        assertThat(line(dev, "C6.1").path("status").asString()).as(json.out()).isEqualTo("pass");
+        assertThat(line(dev, "C6.1").path("evidence").toString()).contains("breaker opens at 50% failed or 80% slow of the last 20 calls")
+                .contains("bulkhead 16 calls + 64 waiting");
         // #11 item 22: the pipeline named in C3.1 is the one the gateway runs
         assertThat(line(dev, "C3.1").path("evidence").toString())
                 .contains("call-log, audit, catalog, tool-switch, readiness-gate, result-limit, arguments, policy, audit-intent");

@@ -264,10 +264,10 @@ class ConfigReaderTest {
                 "29: 'protocol_version' (the version asked for in initialize) must be one of [2025-03-26, 2025-06-18, 2025-11-25]; 2026-07-28 is spoken with 'protocol: modern' or 'auto'",
                 "30: 'timeout' must be a duration such as 500ms, 30s, 5m, 1h or 7d; got '10'",
                 "33: prefix 'ftp' is already used by upstream 'ftp'",
-                "35: unknown key 'colour'; expected one of [enabled, environments, timeout]",
+                "35: unknown key 'colour'; expected one of [enabled, environments, max_concurrent, max_queue, timeout]",
                 "35: tool 't1' names environment 'staging', which is not declared",
                 "35: 'enabled' must be true or false",
-                "36: tool 't2' must be a mapping (enabled, environments, timeout)");
+                "36: tool 't2' must be a mapping (enabled, environments, timeout, max_concurrent, max_queue)");
         // the top-level keys grow with each capability's section
         assertThat(p.getLast()).startsWith("37: unknown key 'extra'; expected one of [")
                 .contains("environments", "server", "tools", "upstreams");

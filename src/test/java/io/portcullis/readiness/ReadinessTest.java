@@ -166,6 +166,11 @@ class ReadinessTest {
                 Arguments.of("C4.2", "no audit signing key", replace(READY, "  signing_key: keys/audit.pem\n", "")),
                 Arguments.of("C4.2", "no retention", replace(READY, "  default_retention: 90d\n", "")),
                 Arguments.of("C4.4", "no playbook declared", replace(READY, "  playbook: docs/playbook.md\n", "")),
+                // #14 item 4: C6.1 needs a breaker and a retry policy on every upstream
+                Arguments.of("C6.1", "an upstream's circuit breaker switched off", replace(READY,
+                        "  tickets: {command: [\"true\"]}\n", "  tickets: {command: [\"true\"], breaker: {enabled: false}}\n")),
+                Arguments.of("C6.1", "an upstream without retries", replace(READY,
+                        "  tickets: {command: [\"true\"]}\n", "  tickets: {command: [\"true\"], retry: {max_attempts: 1}}\n")),
                 Arguments.of("C5.4", "no conversation policy declared", replace(READY, "  conversation_policy: docs/history.md\n", "")),
                 Arguments.of("C7.1", "no boundary owner", replace(READY, "  boundary_owner: {team: platform, oncall: \"pager:platform\"}\n", "")),
                 Arguments.of("C7.1", "a critical tool without on-call", replace(READY, "{owner: {team: support, oncall: \"pager:support\"}}",
@@ -202,11 +207,25 @@ class ReadinessTest {
     @Test
     void linesWhoseFeatureIsNotBuiltFailAndSaySo() throws Exception {
         Report r = report(READY);
-        for (String id : new String[] {"C5.1", "C5.2", "C6.1", "C6.3"}) {
+        for (String id : new String[] {"C5.1", "C5.2", "C6.3"}) {
             assertThat(line(r, "dev", id).status()).isEqualTo(Status.FAIL);
             assertThat(line(r, "dev", id).evidence().getFirst()).startsWith("not built in this version");
         }
         assertThat(line(r, "dev", "C6.2").status()).isEqualTo(Status.PASS);
+    }
+
+    /** #14 item 4: C6.1 passes on the defaults (breaker and retries on) and says what each upstream has. */
+    @Test
+    void c61_passesWithBreakerAndRetriesAndNamesThem() throws Exception {
+        Line l = line(report(READY), "dev", "C6.1");
+        assertThat(l.status()).isEqualTo(Status.PASS);
+        assertThat(l.evidence()).anyMatch(s -> s.startsWith("upstream tickets: timeout") && s.contains("breaker opens at 50%")
+                && s.contains("read_only tools retried up to 2 times"));
+        assertThat(l.evidence()).anyMatch(s -> s.contains("never retried"));
+        Line off = line(report(replace(READY, "  tickets: {command: [\"true\"]}\n",
+                "  tickets: {command: [\"true\"], breaker: {enabled: false}}\n")), "dev", "C6.1");
+        assertThat(off.evidence().getFirst()).contains("upstream tickets has its circuit breaker switched off");
+        assertThat(off.fix()).contains("breaker:").contains("retry:");
     }
 
     @Test
