@@ -40,7 +40,7 @@ public final class BuiltInDetectors {
                     "(?i)\\b[a-z][a-z0-9+.-]*://[^\\s:/@?#\"']+:([^\\s@/?#\"']+)@[^\\s]", Validators::notPlaceholder),
             EgressDetector.builtIn("secret.password-assignment", List.of("password", "passwd", "pwd", "secret", "apikey", "api_key",
                             "api-key", "access_token", "auth_token"), 0,
-                    "(?i)(?:\\b|_)(?:password|passwd|pwd|secret|client_secret|api_?key|api-key|access_token|auth_token)[\"']?\\s*(?:=|:)\\s*[\"']?([^\\s\"',;&<>]{4,200})",
+                    "(?i)(?:password|passwd|pwd|secret|client_secret|api_?key|api-key|access_token|auth_token)[\"']?\\s*(?:=|:)\\s*[\"']?([^\\s\"',;&<>]{4,200})",
                     Validators::notPlaceholder),
             EgressDetector.builtIn("pii.email", List.of("@"), 0,
                     "\\b([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.[A-Za-z]{2,24})\\b",

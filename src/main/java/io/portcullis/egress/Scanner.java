@@ -14,8 +14,9 @@ import org.ahocorasick.trie.Trie;
  * keywords of every detector are one Aho-Corasick automaton (case-insensitive), and a run of digits
  * (spaces, dashes, dots and parentheses allowed between them) is counted in the same walk of the
  * characters. Only the selected detectors run their RE2 pattern; on text with no keyword and no
- * long digit run nothing else happens. Overlapping finds are resolved to one per span: the
- * earliest start, then the longest, then the detector listed first.
+ * long digit run nothing else happens. Overlapping finds are resolved by priority: the detector
+ * listed first keeps its span (secrets are listed before PII, so the password in
+ * {@code redis://u:pw@host} is a password, not part of an e-mail address).
  */
 public final class Scanner {
     /** The class id of a detection made when a detector itself failed: the text is treated as sensitive (fail closed). */
@@ -105,22 +106,24 @@ public final class Scanner {
 
     private record Found(Span span, int order) {}
 
+    /** Greedy by priority: the detector listed first (secrets before PII) keeps its spans; a later one's overlapping span is dropped. */
     private static List<Span> resolve(List<Found> found) {
         if (found.size() <= 1) {
             return found.stream().map(Found::span).toList();
         }
-        found.sort(Comparator.comparingInt((Found f) -> f.span().start())
-                .thenComparing(Comparator.comparingInt((Found f) -> f.span().end()).reversed())
-                .thenComparingInt(Found::order));
-        List<Span> out = new ArrayList<>();
-        int at = 0;
+        found.sort(Comparator.comparingInt(Found::order).thenComparingInt((Found f) -> f.span().start()));
+        java.util.TreeMap<Integer, Span> kept = new java.util.TreeMap<>();
         for (Found f : found) {
-            if (f.span().start() >= at) {
-                out.add(f.span());
-                at = f.span().end();
+            Span s = f.span();
+            var before = kept.floorEntry(s.start());
+            var after = kept.ceilingEntry(s.start());
+            boolean overlaps = (before != null && before.getValue().end() > s.start())
+                    || (after != null && after.getKey() < s.end());
+            if (!overlaps) {
+                kept.put(s.start(), s);
             }
         }
-        return out;
+        return new ArrayList<>(kept.values());
     }
 
     /** The most digits in one run of digits and separators ({@code space - . ( ) / +}, at most two in a row). */
