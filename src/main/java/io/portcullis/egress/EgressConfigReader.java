@@ -187,7 +187,7 @@ public final class EgressConfigReader {
             }
             List<String> labels = f.strings(d, "labels", dp);
             if (pattern != null) {
-                out.add(new EgressDetector(id, keywords, 0, pattern, group, validator, keywords, near, Set.copyOf(labels), false));
+                out.add(new EgressDetector(id, keywords, 0, pattern, group, validator, keywords, near, Set.copyOf(labels), false, 0));
             }
         }
         return out;

@@ -22,10 +22,12 @@ import java.util.function.Predicate;
  * @param near      keywords one of which must occur within {@code nearChars} characters of a match (empty: none needed)
  * @param labels    labels a detection adds to the conversation (remembered from #13 item 4 on)
  * @param optIn     off unless the config turns it on ({@code pii.ip-address})
+ * @param reach     how far (characters) a match extends around its prefilter keyword: the pattern then runs only
+ *                  in those windows of the text; 0 when a match need not contain its keyword (custom detectors)
  */
 public record EgressDetector(String id, List<String> prefilter, int minDigits, Pattern pattern, int group,
                              Predicate<String> validator, List<String> near, int nearChars, Set<String> labels,
-                             boolean optIn) implements Detector {
+                             boolean optIn, int reach) implements Detector {
 
     public EgressDetector {
         prefilter = prefilter.stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
@@ -34,10 +36,10 @@ public record EgressDetector(String id, List<String> prefilter, int minDigits, P
     }
 
     /** A built-in detector: prefilter keywords, no near-keywords, labels {@code secret} or {@code pii}. */
-    static EgressDetector builtIn(String id, List<String> prefilter, int minDigits, String regex, Predicate<String> validator) {
+    static EgressDetector builtIn(String id, List<String> prefilter, int reach, int minDigits, String regex, Predicate<String> validator) {
         String family = id.substring(0, id.indexOf('.'));
         return new EgressDetector(id, prefilter, minDigits, Pattern.compile(regex), 1, validator, List.of(), 0,
-                Set.of(family), id.equals("pii.ip-address"));
+                Set.of(family), id.equals("pii.ip-address"), reach);
     }
 
     @Override

@@ -7,14 +7,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.ahocorasick.trie.Trie;
 
 /**
- * One pass over a text selects the detectors that can match it (#13 item 1): the prefilter
- * keywords of every detector are one Aho-Corasick automaton (case-insensitive), and a run of digits
- * (spaces, dashes, dots and parentheses allowed between them) is counted in the same walk of the
- * characters. Only the selected detectors run their RE2 pattern; on text with no keyword and no
- * long digit run nothing else happens. Overlapping finds are resolved by priority: the detector
+ * One pass over a text selects the detectors that can match it, and where (#13 item 1): the
+ * prefilter keywords of every detector are one Aho-Corasick automaton ({@link Keywords},
+ * case-insensitive), and runs of digits (spaces, dashes, dots and parentheses allowed between
+ * them) are found in a second linear walk. Only the selected detectors run their RE2 pattern, and
+ * only in windows around the keyword ({@link EgressDetector#reach}) or digit run that selected
+ * them; on text with no keyword and no long digit run nothing else happens. Overlapping finds are resolved by priority: the detector
  * listed first keeps its span (secrets are listed before PII, so the password in
  * {@code redis://u:pw@host} is a password, not part of an e-mail address).
  */
@@ -23,8 +23,8 @@ public final class Scanner {
     public static final String FAILED = "egress.detector-failed";
 
     private final List<EgressDetector> detectors;
-    private final Trie trie;
-    private final Map<String, int[]> byKeyword = new HashMap<>();
+    private final Keywords keywords;
+    private final int[][] byKeyword;
     private final BitSet always = new BitSet();
     private final int[] minDigits;
     private final int smallestDigitTrigger;
@@ -36,8 +36,12 @@ public final class Scanner {
         int smallest = Integer.MAX_VALUE;
         for (int i = 0; i < detectors.size(); i++) {
             EgressDetector d = detectors.get(i);
-            for (String k : d.prefilter()) {
-                kw.computeIfAbsent(k, x -> new ArrayList<>()).add(i);
+            if (d.prefilter().stream().allMatch(Keywords::isAscii)) {
+                for (String k : d.prefilter()) {
+                    kw.computeIfAbsent(k, x -> new ArrayList<>()).add(i);
+                }
+            } else {
+                always.set(i); // a non-ASCII keyword: the detector runs on every text
             }
             minDigits[i] = d.minDigits();
             if (d.minDigits() > 0) {
@@ -47,8 +51,12 @@ public final class Scanner {
                 always.set(i);
             }
         }
-        kw.forEach((k, v) -> byKeyword.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
-        this.trie = kw.isEmpty() ? null : Trie.builder().ignoreCase().addKeywords(kw.keySet()).build();
+        List<String> words = new ArrayList<>(kw.keySet());
+        byKeyword = new int[words.size()][];
+        for (int k = 0; k < words.size(); k++) {
+            byKeyword[k] = kw.get(words.get(k)).stream().mapToInt(Integer::intValue).toArray();
+        }
+        this.keywords = words.isEmpty() ? null : new Keywords(words);
         this.smallestDigitTrigger = smallest;
     }
 
@@ -71,37 +79,74 @@ public final class Scanner {
         if (text == null || text.isEmpty()) {
             return List.of();
         }
-        BitSet run = (BitSet) always.clone();
-        if (trie != null) {
-            trie.parseText(text, emit -> {
-                for (int i : byKeyword.getOrDefault(emit.getKeyword(), new int[0])) {
-                    run.set(i);
+        int n = text.length();
+        List<List<int[]>> windows = new ArrayList<>(detectors.size());
+        for (int i = 0; i < detectors.size(); i++) {
+            windows.add(always.get(i) ? new ArrayList<>(List.of(new int[] {0, n})) : null);
+        }
+        if (keywords != null) {
+            keywords.search(text, (k, start, end) -> {
+                for (int i : byKeyword[k]) {
+                    int reach = detectors.get(i).reach();
+                    addWindow(windows, i, reach <= 0 ? 0 : start - reach, reach <= 0 ? n : end + 1 + reach, n);
                 }
-                return true;
             });
         }
         if (smallestDigitTrigger != Integer.MAX_VALUE) {
-            int digits = longestDigitRun(text);
-            for (int i = 0; i < minDigits.length; i++) {
-                if (minDigits[i] > 0 && digits >= minDigits[i]) {
-                    run.set(i);
+            for (int[] run : digitRuns(text, smallestDigitTrigger)) {
+                for (int i = 0; i < minDigits.length; i++) {
+                    if (minDigits[i] > 0 && run[2] >= minDigits[i]) {
+                        addWindow(windows, i, run[0] - DIGIT_MARGIN, run[1] + DIGIT_MARGIN, n);
+                    }
                 }
             }
         }
-        if (run.isEmpty()) {
-            return List.of();
-        }
         List<Found> found = new ArrayList<>();
-        for (int i = run.nextSetBit(0); i >= 0; i = run.nextSetBit(i + 1)) {
+        for (int i = 0; i < windows.size(); i++) {
+            List<int[]> w = windows.get(i);
+            if (w == null) {
+                continue;
+            }
             try {
-                for (Span s : detectors.get(i).find(text)) {
-                    found.add(new Found(s, i));
+                EgressDetector d = detectors.get(i);
+                for (int[] range : merge(w, n)) {
+                    String part = range[0] == 0 && range[1] == n ? text : text.substring(range[0], range[1]);
+                    for (Span s : d.find(part)) {
+                        found.add(new Found(new Span(s.start() + range[0], s.end() + range[0], s.kind()), i));
+                    }
                 }
             } catch (RuntimeException | StackOverflowError e) {
-                return List.of(new Span(0, text.length(), FAILED));
+                return List.of(new Span(0, n, FAILED));
             }
         }
         return resolve(found);
+    }
+
+    /** Characters around a run of digits that a digit-triggered pattern may need (an IBAN's country and bank code). */
+    private static final int DIGIT_MARGIN = 40;
+
+    private static void addWindow(List<List<int[]>> windows, int i, int from, int to, int n) {
+        List<int[]> w = windows.get(i);
+        if (w == null) {
+            w = new ArrayList<>();
+            windows.set(i, w);
+        }
+        w.add(new int[] {Math.max(0, from), Math.min(n, to)});
+    }
+
+    /** The windows merged where they overlap or touch. */
+    private static List<int[]> merge(List<int[]> w, int n) {
+        w.sort(Comparator.comparingInt(a -> a[0]));
+        List<int[]> out = new ArrayList<>();
+        for (int[] r : w) {
+            int[] last = out.isEmpty() ? null : out.getLast();
+            if (last != null && r[0] <= last[1]) {
+                last[1] = Math.max(last[1], r[1]);
+            } else {
+                out.add(new int[] {r[0], r[1]});
+            }
+        }
+        return out;
     }
 
     private record Found(Span span, int order) {}
@@ -126,26 +171,37 @@ public final class Scanner {
         return new ArrayList<>(kept.values());
     }
 
-    /** The most digits in one run of digits and separators ({@code space - . ( ) / +}, at most two in a row). */
-    static int longestDigitRun(String text) {
-        int best = 0;
+    /** The runs of digits and separators ({@code space - . ( ) / +}, at most two in a row) with at least {@code min} digits: {start, end, digits}. */
+    static List<int[]> digitRuns(String text, int min) {
+        List<int[]> out = new ArrayList<>();
         int count = 0;
         int seps = 0;
-        for (int i = 0, n = text.length(); i < n; i++) {
-            char c = text.charAt(i);
+        int start = -1;
+        int lastDigit = -1;
+        for (int i = 0, n = text.length(); i <= n; i++) {
+            char c = i < n ? text.charAt(i) : '\n';
             if (c >= '0' && c <= '9') {
+                if (count == 0) {
+                    start = i;
+                }
                 count++;
                 seps = 0;
-                if (count > best) {
-                    best = count;
-                }
-            } else if (seps < 2 && (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '+')) {
+                lastDigit = i;
+            } else if (count > 0 && seps < 2 && (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '+')) {
                 seps++;
             } else {
+                if (count >= min) {
+                    out.add(new int[] {start, lastDigit + 1, count});
+                }
                 count = 0;
                 seps = 0;
             }
         }
-        return best;
+        return out;
+    }
+
+    /** The most digits in one run (see {@link #digitRuns}). */
+    static int longestDigitRun(String text) {
+        return digitRuns(text, 1).stream().mapToInt(r -> r[2]).max().orElse(0);
     }
 }
