@@ -92,10 +92,40 @@ final class Keywords {
 
     /** Every occurrence of every keyword in {@code text}, overlapping ones included, in one pass. */
     void search(String text, Hit hit) {
+        search(text, hit, null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The same pass also reports the runs of digits (spaces, dashes, dots, slashes, parentheses and
+     * plus signs allowed between them, at most two in a row) that hold at least {@code minDigits}
+     * digits: {@code runs.at(digits, start, end)}, {@code end} the offset after the last digit.
+     */
+    void search(String text, Hit hit, Hit runs, int minDigits) {
         int[] d = delta;
         int s = 0;
+        int count = 0;
+        int seps = 0;
+        int start = 0;
+        int lastDigit = 0;
         for (int i = 0, n = text.length(); i < n; i++) {
             char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (count++ == 0) {
+                    start = i;
+                }
+                seps = 0;
+                lastDigit = i;
+            } else if (count > 0) {
+                if (seps < 2 && (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '+')) {
+                    seps++;
+                } else {
+                    if (count >= minDigits && runs != null) {
+                        runs.at(count, start, lastDigit + 1);
+                    }
+                    count = 0;
+                    seps = 0;
+                }
+            }
             if (c >= 128) {
                 s = 0;
                 continue;
@@ -110,6 +140,9 @@ final class Keywords {
                     hit.at(k, i - lengths[k] + 1, i);
                 }
             }
+        }
+        if (count >= minDigits && runs != null) {
+            runs.at(count, start, lastDigit + 1);
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
  * One pass over a text selects the detectors that can match it, and where (#13 item 1): the
  * prefilter keywords of every detector are one Aho-Corasick automaton ({@link Keywords},
  * case-insensitive), and runs of digits (spaces, dashes, dots and parentheses allowed between
- * them) are found in a second linear walk. Only the selected detectors run their RE2 pattern, and
+ * them) are found in the same walk of the characters. Only the selected detectors run their RE2 pattern, and
  * only in windows around the keyword ({@link EgressDetector#reach}) or digit run that selected
  * them; on text with no keyword and no long digit run nothing else happens. Overlapping finds are resolved by priority: the detector
  * listed first keeps its span (secrets are listed before PII, so the password in
@@ -56,7 +56,7 @@ public final class Scanner {
         for (int k = 0; k < words.size(); k++) {
             byKeyword[k] = kw.get(words.get(k)).stream().mapToInt(Integer::intValue).toArray();
         }
-        this.keywords = words.isEmpty() ? null : new Keywords(words);
+        this.keywords = new Keywords(words);
         this.smallestDigitTrigger = smallest;
     }
 
@@ -84,23 +84,20 @@ public final class Scanner {
         for (int i = 0; i < detectors.size(); i++) {
             windows.add(always.get(i) ? new ArrayList<>(List.of(new int[] {0, n})) : null);
         }
-        if (keywords != null) {
-            keywords.search(text, (k, start, end) -> {
-                for (int i : byKeyword[k]) {
-                    int reach = detectors.get(i).reach();
-                    addWindow(windows, i, reach <= 0 ? 0 : start - reach, reach <= 0 ? n : end + 1 + reach, n);
-                }
-            });
-        }
-        if (smallestDigitTrigger != Integer.MAX_VALUE) {
-            for (int[] run : digitRuns(text, smallestDigitTrigger)) {
-                for (int i = 0; i < minDigits.length; i++) {
-                    if (minDigits[i] > 0 && run[2] >= minDigits[i]) {
-                        addWindow(windows, i, run[0] - DIGIT_MARGIN, run[1] + DIGIT_MARGIN, n);
-                    }
+        Keywords.Hit onKeyword = (k, start, end) -> {
+            for (int i : byKeyword[k]) {
+                int reach = detectors.get(i).reach();
+                addWindow(windows, i, reach <= 0 ? 0 : start - reach, reach <= 0 ? n : end + 1 + reach, n);
+            }
+        };
+        Keywords.Hit onDigits = (digits, start, end) -> {
+            for (int i = 0; i < minDigits.length; i++) {
+                if (minDigits[i] > 0 && digits >= minDigits[i]) {
+                    addWindow(windows, i, start - DIGIT_MARGIN, end + DIGIT_MARGIN, n);
                 }
             }
-        }
+        };
+        keywords.search(text, onKeyword, smallestDigitTrigger == Integer.MAX_VALUE ? null : onDigits, smallestDigitTrigger);
         List<Found> found = new ArrayList<>();
         for (int i = 0; i < windows.size(); i++) {
             List<int[]> w = windows.get(i);
@@ -169,39 +166,5 @@ public final class Scanner {
             }
         }
         return new ArrayList<>(kept.values());
-    }
-
-    /** The runs of digits and separators ({@code space - . ( ) / +}, at most two in a row) with at least {@code min} digits: {start, end, digits}. */
-    static List<int[]> digitRuns(String text, int min) {
-        List<int[]> out = new ArrayList<>();
-        int count = 0;
-        int seps = 0;
-        int start = -1;
-        int lastDigit = -1;
-        for (int i = 0, n = text.length(); i <= n; i++) {
-            char c = i < n ? text.charAt(i) : '\n';
-            if (c >= '0' && c <= '9') {
-                if (count == 0) {
-                    start = i;
-                }
-                count++;
-                seps = 0;
-                lastDigit = i;
-            } else if (count > 0 && seps < 2 && (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '+')) {
-                seps++;
-            } else {
-                if (count >= min) {
-                    out.add(new int[] {start, lastDigit + 1, count});
-                }
-                count = 0;
-                seps = 0;
-            }
-        }
-        return out;
-    }
-
-    /** The most digits in one run (see {@link #digitRuns}). */
-    static int longestDigitRun(String text) {
-        return digitRuns(text, 1).stream().mapToInt(r -> r[2]).max().orElse(0);
     }
 }

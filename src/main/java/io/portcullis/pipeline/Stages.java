@@ -88,10 +88,12 @@ public final class Stages {
      * {@code completion/complete} (#11 item 5). A log line and a durable audit record of each,
      * refused or not (C4.1), wrap the admission ({@code ItemAdmission}: catalog, environments,
      * switch, G1 gate, policy, in the tool pipeline's order). The terminal forwards the request to
-     * the upstream that serves the item.
+     * the upstream that serves the item. {@code egress} (#13 item 2) scans what comes back
+     * ({@code resources/read} contents, {@code prompts/get} messages) as it does tool results.
      */
-    public static List<Stage> read(AuditLog audit, String method, Stage admission) {
-        return List.of(new CallLog(), audit.readStage(method), admission);
+    public static List<Stage> read(AuditLog audit, String method, Stage admission,
+                                   Supplier<io.portcullis.egress.EgressConfig> egress) {
+        return List.of(new CallLog(), audit.readStage(method), new io.portcullis.egress.EgressScan(egress), admission);
     }
 
     public static List<Stage> taskResult(Supplier<Catalog> catalog, AuditLog audit) {

@@ -201,6 +201,24 @@ class EgressScanTest {
     }
 
     @Test
+    void item2_resourcesReadContentsAndPromptMessagesAreScannedLikeToolResults() throws Exception {
+        ToolEntry none = tool("x", null);
+        CallContext read = new CallContext("c-2", call(none, "default", "s1").principal(), "default", "s1", "2025-11-25",
+                "file:///srv/.env", Json.object(), null, Relay.NONE, Instant.now(), new CallTrail());
+        read.trail().upstream("fs");
+        ObjectNode contents = Json.object();
+        contents.putArray("contents").addObject().put("uri", "file:///srv/.env").put("text", "TOKEN=" + AWS);
+        ((tools.jackson.databind.node.ArrayNode) contents.get("contents")).addObject().put("uri", "file:///b").put("blob", AWS);
+        ObjectNode out = run(config(""), read, contents);
+        assertThat(out.path("contents").get(0).path("text").asString()).isEqualTo("TOKEN=[REDACTED:secret.aws-access-key-id]");
+        assertThat(out.path("contents").get(1).path("blob").asString()).isEqualTo(AWS);
+        ObjectNode prompt = Json.object();
+        prompt.putArray("messages").addObject().put("role", "user").putObject("content").put("type", "text")
+                .put("text", "write to kim@corp.io");
+        assertThat(run(config(""), read, prompt).toString()).doesNotContain("kim@corp.io").contains("[REDACTED:pii.email]");
+    }
+
+    @Test
     void c51_theStageDeclaresItsChecklistLines() {
         assertThat(new EgressScan(() -> null).checklist()).containsExactly("C5.1", "C5.2");
         assertThat(new EgressScan(() -> null).name()).isEqualTo("egress");

@@ -90,7 +90,8 @@ class ReadinessTest {
         m.put("audit", List.of("C4.1", "C4.3"));
         for (io.portcullis.pipeline.Stage s : List.of(
                 new io.portcullis.pipeline.stages.CatalogLookup(null), new io.portcullis.pipeline.stages.ToolSwitch(),
-                new io.portcullis.pipeline.stages.ReadinessGate(null), new io.portcullis.pipeline.stages.ResultLimit(),
+                new io.portcullis.pipeline.stages.ReadinessGate(null), new io.portcullis.egress.EgressScan(null),
+                new io.portcullis.pipeline.stages.ResultLimit(),
                 new io.portcullis.pipeline.stages.Arguments(), new io.portcullis.pipeline.stages.PolicyCheck(null, null))) {
             m.put(s.name(), s.checklist());
         }
@@ -202,11 +203,23 @@ class ReadinessTest {
     @Test
     void linesWhoseFeatureIsNotBuiltFailAndSaySo() throws Exception {
         Report r = report(READY);
-        for (String id : new String[] {"C5.1", "C5.2", "C6.1", "C6.3"}) {
+        for (String id : new String[] {"C6.1", "C6.3"}) {
             assertThat(line(r, "dev", id).status()).isEqualTo(Status.FAIL);
             assertThat(line(r, "dev", id).evidence().getFirst()).startsWith("not built in this version");
         }
         assertThat(line(r, "dev", "C6.2").status()).isEqualTo(Status.PASS);
+    }
+
+    @Test
+    void c51_c52_passFromTheEgressStageAndTheDetectorsInForceAndFailWhenTurnedOff() throws Exception {
+        Report r = report(READY);
+        assertThat(line(r, "dev", "C5.1").status()).isEqualTo(Status.PASS);
+        assertThat(line(r, "dev", "C5.1").evidence().getFirst()).contains("pipeline stage egress");
+        assertThat(line(r, "dev", "C5.1").evidence()).anyMatch(e -> e.contains("secret.aws-access-key-id"));
+        assertThat(line(r, "dev", "C5.2").evidence()).anyMatch(e -> e.startsWith("mask: pii.payment-card"));
+        Report off = report(READY + "egress: {enabled: false}\n");
+        assertThat(line(off, "dev", "C5.1").status()).isEqualTo(Status.FAIL);
+        assertThat(line(off, "dev", "C5.2").fix()).contains("enabled: true");
     }
 
     @Test
