@@ -219,6 +219,21 @@ class EgressScanTest {
     }
 
     @Test
+    void item6_a50MbResultIsCutByResultLimitBeforeItIsScanned() throws Exception {
+        // egress wraps result-limit (Stages.standard): the scan sees the cut result, never the 50 MB
+        String big = "leak " + AWS + " " + "x".repeat(50 * 1024 * 1024) + " tail lee@corp.io";
+        CallContext c = call(tool("fs__read", null), "default", "s1"); // max_result_bytes 1 MiB, truncate
+        EgressConfig cfg = config("");
+        ObjectNode out = new io.portcullis.pipeline.Pipeline(
+                List.of(new EgressScan(() -> cfg), new io.portcullis.pipeline.stages.ResultLimit()), x -> text(big)).call(c);
+        String t = out.path("content").get(0).path("text").asString();
+        assertThat(t).startsWith("leak [REDACTED:secret.aws-access-key-id] xxx").doesNotContain(AWS, "lee@corp.io");
+        assertThat(t.length()).isLessThan(1 << 20);
+        assertThat(out.toString()).contains("result truncated");
+        assertThat(c.trail().redactions()).containsExactly("secret.aws-access-key-id x1 at /content/0/text: redact");
+    }
+
+    @Test
     void c51_theStageDeclaresItsChecklistLines() {
         assertThat(new EgressScan(() -> null).checklist()).containsExactly("C5.1", "C5.2");
         assertThat(new EgressScan(() -> null).name()).isEqualTo("egress");
