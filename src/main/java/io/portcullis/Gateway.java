@@ -206,7 +206,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     private Pipeline buildPipeline() {
         CallHandler terminal = this::invoke;
-        return new Pipeline(Stages.standard(this::catalog, this::policy, audit, approvals, this::readiness), terminal);
+        return new Pipeline(Stages.standard(this::catalog, this::policy, audit, approvals, this::readiness, () -> config().egress()), terminal);
     }
 
     /** The terminal handler: the call goes to its upstream under the tool's (or upstream's) timeout (C6.1). */

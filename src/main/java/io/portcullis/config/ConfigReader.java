@@ -65,7 +65,7 @@ public final class ConfigReader {
             throw new ConfigException(f.problems);
         }
         f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit",
-                "approvals", "readiness"));
+                "approvals", "readiness", "egress"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir(), server.toolSeparator());
@@ -87,11 +87,13 @@ public final class ConfigReader {
         var approvals = io.portcullis.approval.ApprovalsConfigReader.read(f, root.get("approvals"), baseDir);
         io.portcullis.readiness.ReadinessConfig readiness =
                 io.portcullis.readiness.ReadinessConfigReader.read(f, root.get("readiness"), envs);
+        io.portcullis.egress.EgressConfig egress = io.portcullis.egress.EgressConfigReader.read(f, root.get("egress"),
+                envs.stream().map(EnvironmentConfig::name).toList(), server.dataDir());
         if (!f.problems.isEmpty()) {
             throw new ConfigException(f.problems);
         }
         return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness);
+                approvals, readiness, egress);
     }
 
     private static Map<String, String> prefixes(Map<String, UpstreamConfig> upstreams) {

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param audit        the audit log's settings (C4.1, C4.2)
  * @param approvals    how calls wait for approvals and who hears of them (C3.2, C3.3)
  * @param readiness    what the operator declares for the readiness report, and the G1 gate's settings
+ * @param egress       what must not leave through results, and what happens to it (C5.1, C5.2; #13)
  */
 public record GatewayConfig(
         Path source,
@@ -36,7 +37,8 @@ public record GatewayConfig(
         io.portcullis.identity.IdentityConfig identity,
         io.portcullis.audit.AuditConfig audit,
         io.portcullis.approval.ApprovalsConfig approvals,
-        io.portcullis.readiness.ReadinessConfig readiness) {
+        io.portcullis.readiness.ReadinessConfig readiness,
+        io.portcullis.egress.EgressConfig egress) {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
@@ -47,6 +49,7 @@ public record GatewayConfig(
         java.util.Objects.requireNonNull(identity, "identity");
         java.util.Objects.requireNonNull(approvals, "approvals");
         readiness = readiness == null ? io.portcullis.readiness.ReadinessConfig.DEFAULTS : readiness;
+        egress = egress == null ? io.portcullis.egress.EgressConfig.defaults(server.dataDir()) : egress;
     }
 
     /** The same config with another port (the --port option). */
@@ -57,7 +60,7 @@ public record GatewayConfig(
     /** The same config with other listener settings (e.g. the port given on the command line). */
     public GatewayConfig withServer(ServerSettings other) {
         return new GatewayConfig(source, other, environments, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness);
+                approvals, readiness, egress);
     }
 
     /**
@@ -70,7 +73,7 @@ public record GatewayConfig(
     public GatewayConfig forInspection(Path dir) {
         return new GatewayConfig(source, server.withDataDir(dir), environments, upstreams, tools,
                 new io.portcullis.store.StoreConfig(null, dir, 2, false), catalog, files, policy, identity, audit, approvals,
-                readiness);
+                readiness, egress);
     }
 
     /** The environment served at {@code /mcp}. */

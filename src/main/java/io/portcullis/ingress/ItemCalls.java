@@ -118,7 +118,7 @@ final class ItemCalls {
         call.trail().upstream(upstream);
         ItemAdmission admission = new ItemAdmission(entry, described, gateway.policy(), gateway.readiness());
         try {
-            return new Pipeline(Stages.read(gateway.audit(), msg.method(), admission),
+            return new Pipeline(Stages.read(gateway.audit(), msg.method(), admission, () -> gateway.config().egress()),
                     c -> forward.to(s, msg, out, upstream, params)).call(call);
         } finally {
             relay.done();

@@ -36,6 +36,10 @@ public final class Stages {
      *   <li>{@code readiness-gate} (G1): while a line of checklist sections 1–4 fails in the
      *       environment, tools that are not read-only are refused, naming the failing lines. It reads
      *       the report cached when the config was applied, so it costs nothing per call.</li>
+     *   <li>{@code egress} (C5.1, C5.2; #13) wraps result-limit: what comes back is held to the
+     *       size limit first (a 50 MB result is cut or refused before it is scanned), then every
+     *       string leaf is scanned and sensitive data redacted, masked, pseudonymized, labelled, or
+     *       the result blocked.</li>
      *   <li>{@code result-limit} wraps everything after it, so that whatever comes back is held
      *       to the tool's size limit (C2.3, C5.3) before it reaches the client.</li>
      *   <li>{@code arguments}: schema and catalog overlay (C2.3), before any decision that could
@@ -55,13 +59,15 @@ public final class Stages {
      * </ol>
      */
     public static List<Stage> standard(Supplier<Catalog> catalog, Supplier<Policy> policy, AuditLog audit,
-                                       Approvals approvals, Supplier<io.portcullis.readiness.Report> readiness) {
+                                       Approvals approvals, Supplier<io.portcullis.readiness.Report> readiness,
+                                       Supplier<io.portcullis.egress.EgressConfig> egress) {
         return List.of(
                 new CallLog(),
                 audit.outcomeStage(),
                 new CatalogLookup(catalog),
                 new ToolSwitch(),
                 new ReadinessGate(readiness),
+                new io.portcullis.egress.EgressScan(egress),
                 new ResultLimit(),
                 new Arguments(),
                 new PolicyCheck(policy, approvals),
@@ -82,10 +88,12 @@ public final class Stages {
      * {@code completion/complete} (#11 item 5). A log line and a durable audit record of each,
      * refused or not (C4.1), wrap the admission ({@code ItemAdmission}: catalog, environments,
      * switch, G1 gate, policy, in the tool pipeline's order). The terminal forwards the request to
-     * the upstream that serves the item.
+     * the upstream that serves the item. {@code egress} (#13 item 2) scans what comes back
+     * ({@code resources/read} contents, {@code prompts/get} messages) as it does tool results.
      */
-    public static List<Stage> read(AuditLog audit, String method, Stage admission) {
-        return List.of(new CallLog(), audit.readStage(method), admission);
+    public static List<Stage> read(AuditLog audit, String method, Stage admission,
+                                   Supplier<io.portcullis.egress.EgressConfig> egress) {
+        return List.of(new CallLog(), audit.readStage(method), new io.portcullis.egress.EgressScan(egress), admission);
     }
 
     public static List<Stage> taskResult(Supplier<Catalog> catalog, AuditLog audit) {

@@ -15,13 +15,48 @@ final class OperationChecks {
 
     static List<Line> check(Facts f) {
         return List.of(
-                // C5.1/C5.2: there is no egress redaction stage in the pipeline yet (Stages.standard)
-                Checklist.notBuilt("C5.1", "a definition of data that must never be returned (egress rules)", List.of()),
-                Checklist.notBuilt("C5.2", "redaction of sensitive fields in results", List.of()),
+                c51(f), c52(f),
                 c53(f), c54(f),
                 c61(f), c62(f),
                 Checklist.notBuilt("C6.3", "per-user and per-client rate limits", List.of()),
                 c71(f), c72(f), c73(f));
+    }
+
+    /** C5.1 (#13): the egress detectors in force are the definition of what must not be returned. */
+    private static Line c51(Facts f) {
+        io.portcullis.egress.EgressConfig e = f.config().egress();
+        if (!e.enabled()) {
+            return Checklist.fail("C5.1", List.of("egress scanning is turned off (egress.enabled: false)"),
+                    "turn the egress detectors on (docs/egress.md):\negress:\n  enabled: true");
+        }
+        return Checklist.pass("C5.1", List.of("egress detectors in force (" + e.classes().size() + " classes): "
+                + String.join(", ", e.classes()) + "; see docs/egress.md"));
+    }
+
+    /** C5.2 (#13): what each class becomes in this environment (tool and upstream settings may be stricter or looser). */
+    private static Line c52(Facts f) {
+        io.portcullis.egress.EgressConfig e = f.config().egress();
+        if (!e.enabled()) {
+            return Checklist.fail("C5.2", List.of("egress scanning is turned off (egress.enabled: false): results pass unredacted"),
+                    "turn the egress actions on (docs/egress.md):\negress:\n  enabled: true");
+        }
+        java.util.Map<String, List<String>> byAction = new java.util.TreeMap<>();
+        for (String cls : e.classes()) {
+            byAction.computeIfAbsent(e.actions().of(cls, f.name(), null, null).word(), k -> new ArrayList<>()).add(cls);
+        }
+        List<String> ev = new ArrayList<>();
+        byAction.forEach((a, classes) -> ev.add(a + ": " + String.join(", ", classes)));
+        if (!e.actions().tools().isEmpty() || !e.actions().upstreams().isEmpty()) {
+            ev.add("per-tool or per-upstream settings override these for: "
+                    + String.join(", ", new java.util.TreeSet<>(concat(e.actions().tools().keySet(), e.actions().upstreams().keySet()))));
+        }
+        return Checklist.pass("C5.2", ev);
+    }
+
+    private static List<String> concat(java.util.Set<String> a, java.util.Set<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static Line c53(Facts f) {

@@ -90,7 +90,8 @@ class ReadinessTest {
         m.put("audit", List.of("C4.1", "C4.3"));
         for (io.portcullis.pipeline.Stage s : List.of(
                 new io.portcullis.pipeline.stages.CatalogLookup(null), new io.portcullis.pipeline.stages.ToolSwitch(),
-                new io.portcullis.pipeline.stages.ReadinessGate(null), new io.portcullis.pipeline.stages.ResultLimit(),
+                new io.portcullis.pipeline.stages.ReadinessGate(null), new io.portcullis.egress.EgressScan(null),
+                new io.portcullis.pipeline.stages.ResultLimit(),
                 new io.portcullis.pipeline.stages.Arguments(), new io.portcullis.pipeline.stages.PolicyCheck(null, null))) {
             m.put(s.name(), s.checklist());
         }
@@ -207,7 +208,7 @@ class ReadinessTest {
     @Test
     void linesWhoseFeatureIsNotBuiltFailAndSaySo() throws Exception {
         Report r = report(READY);
-        for (String id : new String[] {"C5.1", "C5.2", "C6.3"}) {
+        for (String id : new String[] {"C6.3"}) {
             assertThat(line(r, "dev", id).status()).isEqualTo(Status.FAIL);
             assertThat(line(r, "dev", id).evidence().getFirst()).startsWith("not built in this version");
         }
@@ -226,6 +227,18 @@ class ReadinessTest {
                 "  tickets: {command: [\"true\"], breaker: {enabled: false}}\n")), "dev", "C6.1");
         assertThat(off.evidence().getFirst()).contains("upstream tickets has its circuit breaker switched off");
         assertThat(off.fix()).contains("breaker:").contains("retry:");
+    }
+
+    @Test
+    void c51_c52_passFromTheEgressStageAndTheDetectorsInForceAndFailWhenTurnedOff() throws Exception {
+        Report r = report(READY);
+        assertThat(line(r, "dev", "C5.1").status()).isEqualTo(Status.PASS);
+        assertThat(line(r, "dev", "C5.1").evidence().getFirst()).contains("pipeline stage egress");
+        assertThat(line(r, "dev", "C5.1").evidence()).anyMatch(e -> e.contains("secret.aws-access-key-id"));
+        assertThat(line(r, "dev", "C5.2").evidence()).anyMatch(e -> e.startsWith("mask: pii.payment-card"));
+        Report off = report(READY + "egress: {enabled: false}\n");
+        assertThat(line(off, "dev", "C5.1").status()).isEqualTo(Status.FAIL);
+        assertThat(line(off, "dev", "C5.2").fix()).contains("enabled: true");
     }
 
     @Test
@@ -293,7 +306,7 @@ class ReadinessTest {
         ReadinessConfig off = new ReadinessConfig(rc.boundaryOwner(), rc.review(), rc.playbook(), rc.conversationPolicy(),
                 rc.rotation(), false, rc.list(), Map.of("prod", "built without the reader"));
         GatewayConfig forged = new GatewayConfig(c.source(), c.server(), c.environments(), c.upstreams(), c.tools(), c.store(),
-                c.catalog(), c.files(), c.policy(), c.identity(), c.audit(), c.approvals(), off);
+                c.catalog(), c.files(), c.policy(), c.identity(), c.audit(), c.approvals(), off, c.egress());
         Report r = Readiness.evaluate(forged, Catalogs.of(forged, Map.of("tickets", ticketTools())), Policy.compile(forged.policy()), true, STANDARD);
         assertThat(r.gate("prod").closed()).isTrue();
         assertThat(r.gate("prod").enforced()).isTrue();
