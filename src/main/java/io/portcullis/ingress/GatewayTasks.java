@@ -31,10 +31,6 @@ final class GatewayTasks {
 
     private final DetachedCalls<GatewayTask> tasks;
 
-    GatewayTasks() {
-        this(Ticker.system(), MAX_PER_SESSION, MAX_TOTAL);
-    }
-
     GatewayTasks(Ticker ticker, int maxPerSession, int maxTotal) {
         this.tasks = new DetachedCalls<>(ticker, maxPerSession, maxTotal, "gateway tasks", GatewayTask::call);
     }

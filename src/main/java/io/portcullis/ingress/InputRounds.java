@@ -52,10 +52,6 @@ final class InputRounds {
         ObjectNode run(Outbound out);
     }
 
-    InputRounds() {
-        this(Ticker.system(), MAX_PER_CALLER, MAX_TOTAL);
-    }
-
     /** @param ticker the time the state windows run on (tests move it by hand) */
     InputRounds(Ticker ticker, int maxPerCaller, int maxTotal) {
         this.pending = new DetachedCalls<>(ticker, maxPerCaller, maxTotal, "calls awaiting input", PendingInput::call);

@@ -94,7 +94,11 @@ class ApprovalWaitTest {
         try (Store store = Store.open(new StoreConfig(null, dir, 4)); Approvals approvals = new Approvals(store, clock)) {
             CompletableFuture<GatewayException> done = admit(approvals, call("ordinary"));
             assertThat(progress.poll(30, TimeUnit.SECONDS)).as("the wait began").isNotNull();
-            clock.advance(ApprovalsConfig.DEFAULTS.waitFor());
+            // 1 ms short of approvals.wait: the next progress comes from a round that passed the deadline check
+            clock.advance(ApprovalsConfig.DEFAULTS.waitFor().minusMillis(1));
+            assertThat(progress.poll(30, TimeUnit.SECONDS)).as("still waiting just before approvals.wait").isNotNull();
+            assertThat(done).isNotDone();
+            clock.advance(Duration.ofMillis(1));
             GatewayException refused = done.get(30, TimeUnit.SECONDS);
             assertThat(refused).isInstanceOf(GatewayException.Refused.class);
             assertThat(refused.getMessage()).contains("is pending", "retry this identical call");

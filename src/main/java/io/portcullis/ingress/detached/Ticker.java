@@ -21,6 +21,27 @@ public interface Ticker {
     /** Runs {@code task} once {@code after} has passed; the returned handle cancels it. */
     Timer schedule(Duration after, Runnable task);
 
+    /** This ticker's time as a {@link Clock} (UTC), for parts that only read the time (approvals). */
+    default Clock clock() {
+        Ticker t = this;
+        return new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return t.now();
+            }
+        };
+    }
+
     /** A scheduled task; cancelling a task that ran or was cancelled does nothing. */
     interface Timer {
         void cancel();
