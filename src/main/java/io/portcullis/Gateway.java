@@ -52,6 +52,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final io.portcullis.identity.Identity identity;
     private final java.util.List<io.portcullis.pipeline.Stage> taskResultStages;
     private final io.portcullis.approval.Approvals approvals;
+    private final io.portcullis.ingress.detached.Ticker ticker;
     private final io.portcullis.audit.AuditLog audit;
     private final io.portcullis.store.DataDirLock dirLock;
     private final io.portcullis.readiness.ConfigChanges changes;
@@ -63,6 +64,15 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
      *         cannot be opened: the gateway does not start without them
      */
     public Gateway(GatewayConfig config) {
+        this(config, io.portcullis.ingress.detached.Ticker.system());
+    }
+
+    /**
+     * As {@link #Gateway(GatewayConfig)}, with the time that approvals and detached calls (input
+     * rounds, gateway tasks) run on: tests pass a ticker they move by hand (#12 item 7).
+     */
+    public Gateway(GatewayConfig config, io.portcullis.ingress.detached.Ticker ticker) {
+        this.ticker = ticker;
         // #11 item 17: one serving process per data directory (its node id, key and chains live there)
         this.dirLock = io.portcullis.store.DataDirLock.acquire(config.server().dataDir(), "gateway", config.store().sqliteLocking());
         try {
@@ -80,7 +90,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             dirLock.close();
             throw e;
         }
-        this.approvals = new io.portcullis.approval.Approvals(store, java.time.Clock.systemUTC());
+        this.approvals = new io.portcullis.approval.Approvals(store, ticker.clock());
         approvals.apply(config.approvals());
         approvals.recorder(audit.approvalRecorder());
         this.taskResultStages = Stages.taskResult(this::catalog, audit);
@@ -126,6 +136,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     }
 
     /** The approval workflow (C3.2, C3.3): requests, decisions, waiting calls. */
+    /** The time approvals and detached calls run on (#12 item 7). */
+    public io.portcullis.ingress.detached.Ticker ticker() {
+        return ticker;
+    }
+
     public io.portcullis.approval.Approvals approvals() {
         return approvals;
     }

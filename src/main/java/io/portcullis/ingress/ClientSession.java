@@ -1,6 +1,7 @@
 package io.portcullis.ingress;
 
 import io.portcullis.identity.Principal;
+import io.portcullis.pipeline.ClientKey;
 import io.portcullis.protocol.ProtocolVersion;
 import java.time.Instant;
 import java.util.Set;
@@ -28,6 +29,8 @@ public final class ClientSession {
     private volatile Instant lastSeen = Instant.now();
     private volatile boolean closed;
     private volatile String logLevel;
+    /** Who this session is to relays and detached calls (#12 item 5): unique in this gateway, never {@link ClientKey#NONE}. */
+    private final ClientKey key = ClientKey.fresh();
     /** A stateless 2026-07-28 request's call that may need client input (multi round-trip); null otherwise. */
     private volatile PendingInput pendingInput;
 
@@ -81,6 +84,11 @@ public final class ClientSession {
 
     public ObjectNode clientInfo() {
         return clientInfo;
+    }
+
+    /** The session's key: equal only for relays of this very session. */
+    public ClientKey key() {
+        return key;
     }
 
     public Principal principal() {

@@ -49,7 +49,7 @@ public final class Dispatcher {
     private final Gateway gateway;
     /** Which upstream created each task (2025-11-25 tasks pass through), so that tasks/* reach it. */
     /** 2026-07-28 calls waiting for their client's input (multi round-trip requests). */
-    private final InputRounds inputRounds = new InputRounds();
+    private final InputRounds inputRounds;
     /** Task-augmented calls that wait for an approval become the gateway's own tasks (2025-11-25). */
     private final TaskCalls taskCalls;
     /** Prompts, resources and completions, admitted like tools (#11 item 5). */
@@ -59,7 +59,8 @@ public final class Dispatcher {
 
     public Dispatcher(Gateway gateway) {
         this.gateway = gateway;
-        this.taskCalls = new TaskCalls(gateway, new GatewayTasks());
+        this.inputRounds = new InputRounds(gateway.ticker(), InputRounds.MAX_PER_CALLER, InputRounds.MAX_TOTAL);
+        this.taskCalls = new TaskCalls(gateway, new GatewayTasks(gateway.ticker(), GatewayTasks.MAX_PER_SESSION, GatewayTasks.MAX_TOTAL));
         this.items = new ItemCalls(gateway, this::forward);
     }
 

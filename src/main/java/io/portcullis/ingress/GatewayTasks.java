@@ -1,25 +1,26 @@
 package io.portcullis.ingress;
 
-import java.time.Clock;
+import io.portcullis.ingress.detached.DetachedCall;
+import io.portcullis.ingress.detached.DetachedCalls;
+import io.portcullis.ingress.detached.Ticker;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The tasks the gateway itself runs (2025-11-25): task-augmented {@code tools/call}s that wait
- * for an approval (see {@link TaskRelay}). Only the session that created a task sees it.
+ * for an approval (see {@link TaskCalls}), kept in a {@link DetachedCalls} registry (#12 item 5).
+ * Only the session that created a task sees it (the registry's owner check, by
+ * {@link ClientSession#key()}).
  *
  * <p>Limits: a session holds at most {@link #MAX_PER_SESSION} tasks and the gateway at most
  * {@link #MAX_TOTAL} (finished or not); beyond that a call waits as an ordinary call. A finished
  * task is kept for its ttl (what the client asked in {@code task.ttl}, at most {@link #MAX_TTL},
- * {@link #DEFAULT_TTL} when it did not say), then forgotten; so are the tasks of a closed session
- * (closing a session cancels the waits of its tasks). Expiry is found on every use of the registry.
+ * {@link #DEFAULT_TTL} when it did not say), then forgotten (a timer on the ticker); so are the
+ * tasks of a closed session (closing a session cancels the waits of its tasks).
  */
 final class GatewayTasks {
     static final int MAX_PER_SESSION = 16;
@@ -28,39 +29,39 @@ final class GatewayTasks {
     static final Duration MAX_TTL = Duration.ofHours(1);
     static final Duration MIN_TTL = Duration.ofSeconds(1);
 
-    private final Map<String, GatewayTask> tasks = new ConcurrentHashMap<>();
-    private final Clock clock;
-    private final int maxPerSession;
-    private final int maxTotal;
+    private final DetachedCalls<GatewayTask> tasks;
 
-    GatewayTasks() {
-        this(Clock.systemUTC(), MAX_PER_SESSION, MAX_TOTAL);
+    GatewayTasks(Ticker ticker, int maxPerSession, int maxTotal) {
+        this.tasks = new DetachedCalls<>(ticker, maxPerSession, maxTotal, "gateway tasks", GatewayTask::call);
     }
 
-    GatewayTasks(Clock clock, int maxPerSession, int maxTotal) {
-        this.clock = clock;
-        this.maxPerSession = maxPerSession;
-        this.maxTotal = maxTotal;
+    Ticker ticker() {
+        return tasks.ticker();
     }
 
     Instant now() {
-        return clock.instant();
+        return tasks.ticker().now();
     }
 
     /**
-     * A new working task of {@code owner}, or empty when the session or the gateway holds as many
-     * tasks as it may.
+     * Makes {@code call} a new working task of {@code owner}, or empty when the session or the
+     * gateway holds as many tasks as it may.
      *
      * @param requestedTtl the client's {@code task.ttl} (milliseconds), or null
      */
-    synchronized Optional<GatewayTask> open(ClientSession owner, JsonNode requestedTtl, String approvalId, String statusMessage) {
+    Optional<GatewayTask> open(ClientSession owner, DetachedCall<GatewayTask.Outcome> call, JsonNode requestedTtl,
+                               String approvalId, String statusMessage) {
         purge();
-        if (tasks.size() >= maxTotal || tasks.values().stream().filter(t -> t.owner() == owner).count() >= maxPerSession) {
+        String id = "ptask_" + UUID.randomUUID().toString().replace("-", "");
+        GatewayTask t = new GatewayTask(id, owner, call, approvalId, statusMessage, ttl(requestedTtl));
+        if (tasks.admit(id, t) != null) {
             return Optional.empty();
         }
-        String id = "ptask_" + UUID.randomUUID().toString().replace("-", "");
-        GatewayTask t = new GatewayTask(id, owner, approvalId, statusMessage, now(), ttl(requestedTtl));
-        tasks.put(id, t);
+        // a working task is never expired; a finished one is kept for its ttl, then forgotten
+        call.onEnd(() -> {
+            t.ended();
+            call.expireIn(t.ttl(), () -> { });
+        });
         return Optional.of(t);
     }
 
@@ -78,27 +79,18 @@ final class GatewayTasks {
     /** The task {@code id} if {@code session} created it (another session's task is unknown to it). */
     Optional<GatewayTask> find(ClientSession session, String id) {
         purge();
-        GatewayTask t = tasks.get(id);
-        return t != null && t.owner() == session ? Optional.of(t) : Optional.empty();
+        return tasks.find(id, session.key());
     }
 
     /** The session's tasks, oldest first. */
     List<GatewayTask> list(ClientSession session) {
         purge();
-        List<GatewayTask> mine = new ArrayList<>();
-        for (GatewayTask t : tasks.values()) {
-            if (t.owner() == session) {
-                mine.add(t);
-            }
-        }
-        mine.sort(java.util.Comparator.comparing(GatewayTask::created));
-        return mine;
+        return tasks.owned(session.key());
     }
 
-    /** Forgets finished tasks whose ttl has passed and every task of a closed session. */
+    /** Forgets every task of a closed session (finished ones go by their ttl timer). */
     void purge() {
-        Instant now = now();
-        tasks.values().removeIf(t -> t.expired(now) || t.owner().closed());
+        tasks.removeIf(t -> t.session().closed());
     }
 
     int size() {

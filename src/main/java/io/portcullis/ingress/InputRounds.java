@@ -4,16 +4,12 @@ import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import io.portcullis.protocol.ProtocolException;
+import io.portcullis.ingress.detached.DetachedCall;
+import io.portcullis.ingress.detached.DetachedCalls;
+import io.portcullis.ingress.detached.Ticker;
+import io.portcullis.pipeline.ClientKey;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -30,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  * answered with the final result or the next {@code input_required}. The call runs through the
  * pipeline once, so it is checked, sent upstream and audited once.
  *
- * <p>Limits: a state expires {@link PendingInput#window()} after it was issued (the call's
+ * <p>The call is a {@link DetachedCall} (#12 item 5): this class is its input-round adapter.
+ * Limits: a state expires {@link PendingInput#window()} after it was issued (the call's
  * upstream timeout): the upstream's requests then fail and the call is cancelled. A caller holds
  * at most {@link #MAX_PER_CALLER} calls awaiting input, the gateway at most {@link #MAX_TOTAL}.
  */
@@ -40,15 +37,14 @@ final class InputRounds {
     static final Set<String> METHODS = Set.of("tools/call", "prompts/get", "resources/read");
     static final int MAX_PER_CALLER = 16;
     static final int MAX_TOTAL = 1024;
-    private static final ScheduledThreadPoolExecutor EXPIRY = expiryExecutor();
 
     private final RequestStates states = new RequestStates();
-    /** Calls whose state was handed to the client, by the state's id; a retry removes its call. */
-    private final ConcurrentMap<String, PendingInput> awaiting = new ConcurrentHashMap<>();
-    private final Map<String, Integer> perCaller = new HashMap<>();
-    private final int maxPerCaller;
-    private final int maxTotal;
-    private int total;
+    /**
+     * Calls that asked their client something, by the id of their current state (a new id each
+     * round, so a state is used once); a call leaves when it ends or its state expires. The owner
+     * is the caller, so the per-caller limit is the registry's per-owner limit.
+     */
+    private final DetachedCalls<PendingInput> pending;
 
     /** Runs the call (the dispatcher) with the given outbound; returns its response message, never throws. */
     @FunctionalInterface
@@ -56,20 +52,9 @@ final class InputRounds {
         ObjectNode run(Outbound out);
     }
 
-    InputRounds() {
-        this(MAX_PER_CALLER, MAX_TOTAL);
-    }
-
-    InputRounds(int maxPerCaller, int maxTotal) {
-        this.maxPerCaller = maxPerCaller;
-        this.maxTotal = maxTotal;
-    }
-
-    private static ScheduledThreadPoolExecutor expiryExecutor() {
-        ScheduledThreadPoolExecutor e = (ScheduledThreadPoolExecutor) Executors.newScheduledThreadPool(1,
-                Thread.ofPlatform().daemon().name("input-state-expiry").factory());
-        e.setRemoveOnCancelPolicy(true);
-        return e;
+    /** @param ticker the time the state windows run on (tests move it by hand) */
+    InputRounds(Ticker ticker, int maxPerCaller, int maxTotal) {
+        this.pending = new DetachedCalls<>(ticker, maxPerCaller, maxTotal, "calls awaiting input", PendingInput::call);
     }
 
     /** Whether this request may be a leg of a multi round-trip call. */
@@ -94,19 +79,15 @@ final class InputRounds {
      * @param window how long the client has to continue after each {@code input_required}
      */
     ObjectNode begin(ClientSession s, Message msg, Duration window, Outbound leg, Call call) {
-        PendingInput p = new PendingInput(s, RequestStates.Binding.of(s.principal(), s.environment(), msg), window, this);
+        RequestStates.Binding binding = RequestStates.Binding.of(s.principal(), s.environment(), msg);
+        DetachedCall<ObjectNode> detached = new DetachedCall<>(new ClientKey(binding.caller()), pending.ticker());
+        PendingInput p = new PendingInput(s, binding, window, this, detached);
         s.pendingInput(p);
         p.firstLeg(leg, PendingInput.progressToken(msg));
-        Thread.ofVirtual().name("call-" + msg.method()).start(() -> {
-            ObjectNode answer;
-            try {
-                answer = call.run(p);
-            } catch (RuntimeException e) {
-                LOG.error("internal error serving {}", msg.method(), e);
-                answer = Message.error(msg.id(), ErrorCodes.INTERNAL_ERROR, "internal error in the gateway", null);
-            }
-            p.finish(answer);
-        });
+        detached.onCancel(s::close); // an expired state cancels the call: the session's cancellers tell the upstream
+        detached.onEnd(p::ended);
+        detached.start("call-" + msg.method(), () -> call.run(p),
+                e -> Message.error(msg.id(), ErrorCodes.INTERNAL_ERROR, "internal error in the gateway", null));
         return answerLeg(p, msg.id());
     }
 
@@ -130,28 +111,35 @@ final class InputRounds {
     }
 
     private ObjectNode answerLeg(PendingInput p, JsonNode legId) {
-        PendingInput.Event event;
+        DetachedCall<ObjectNode> call = p.call();
+        DetachedCall.Event<ObjectNode> event;
         try {
-            event = p.awaitEvent();
+            event = call.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Message.error(legId, ErrorCodes.INTERNAL_ERROR, "interrupted", null);
         }
         return switch (event) {
-            case PendingInput.Event.Done done -> {
-                release(p);
-                ObjectNode answer = done.answer();
+            case DetachedCall.Event.Finished<ObjectNode> done -> {
+                pending.remove(call);
+                ObjectNode answer = done.result().deepCopy();
                 answer.set("id", legId);
                 yield answer;
             }
-            case PendingInput.Event.NeedsInput needs -> {
+            case DetachedCall.Event.Expired<ObjectNode> expired ->
+                    Message.error(legId, ErrorCodes.INTERNAL_ERROR, "the call expired", null);
+            case DetachedCall.Event.Interim<ObjectNode> interim -> {
                 String id = states.newId();
-                awaiting.put(id, p);
-                // scheduled once the state is registered, and before the client can know it
-                ScheduledFuture<?> expiry = EXPIRY.schedule(() -> expire(id, p), p.window().toMillis(), TimeUnit.MILLISECONDS);
-                p.awaitClient(expiry);
+                pending.rekey(p, id); // the state just used (if any) names nothing any more
+                p.awaitClient();
+                // armed once the state is registered, and before the client can know it
+                call.expireIn(p.window(), () -> {
+                    LOG.info("{} of {}: the client did not continue within {} ms; the call is cancelled",
+                            p.binding().method(), p.binding().subject(), p.window().toMillis());
+                    p.expired();
+                });
                 ObjectNode result = Json.object().put("resultType", "input_required");
-                result.set("inputRequests", needs.inputRequests());
+                result.set("inputRequests", p.inputRequests());
                 result.put("requestState", states.issue(id, p.binding()));
                 yield Message.result(legId, result);
             }
@@ -190,7 +178,7 @@ final class InputRounds {
         if (parsed == null) {
             throw refused(s, "it is malformed");
         }
-        PendingInput p = awaiting.get(parsed.id());
+        PendingInput p = pending.find(parsed.id()).orElse(null);
         if (p == null) {
             throw refused(s, "it is unknown or has expired (a state is used once, within the call's upstream timeout)");
         }
@@ -211,7 +199,7 @@ final class InputRounds {
             throw invalid("requestState does not match this request: a retry must repeat the original "
                     + p.binding().method() + " of " + p.binding().name() + " with the same arguments", "request_mismatch");
         }
-        if (!awaiting.remove(parsed.id(), p)) {
+        if (!parsed.id().equals(p.call().id()) || !p.claim()) {
             throw refused(s, "it is unknown or has expired"); // a concurrent retry or the expiry won
         }
         return p;
@@ -227,43 +215,13 @@ final class InputRounds {
         return new ProtocolException(ErrorCodes.INVALID_PARAMS, message, Json.object().put("reason", reason));
     }
 
-    private void expire(String id, PendingInput p) {
-        if (awaiting.remove(id, p)) {
-            LOG.info("{} of {}: the client did not continue within {} ms; the call is cancelled",
-                    p.binding().method(), p.binding().subject(), p.window().toMillis());
-            p.expire();
-            release(p);
-        }
+    /** Takes one of the caller's pending slots for {@code p} (its first request to the client); returns why not, or null. */
+    String admit(PendingInput p) {
+        return pending.admit(states.newId(), p);
     }
 
-    /** Takes one of the caller's pending slots for {@code p}; returns why not, or null. */
-    synchronized String admit(PendingInput p) {
-        if (total >= maxTotal) {
-            return "the gateway already holds " + maxTotal + " calls awaiting client input";
-        }
-        String caller = p.binding().caller();
-        int n = perCaller.getOrDefault(caller, 0);
-        if (n >= maxPerCaller) {
-            return "this caller already has " + maxPerCaller + " calls awaiting input (the limit)";
-        }
-        perCaller.put(caller, n + 1);
-        total++;
-        return null;
-    }
-
-    private void release(PendingInput p) {
-        if (!p.release()) {
-            return;
-        }
-        synchronized (this) {
-            String caller = p.binding().caller();
-            perCaller.computeIfPresent(caller, (k, n) -> n <= 1 ? null : n - 1);
-            total--;
-        }
-    }
-
-    /** Calls whose state is with the client now. */
+    /** Calls that asked their client something and have not ended (nor expired). */
     int awaitingClient() {
-        return awaiting.size();
+        return pending.size();
     }
 }

@@ -1,5 +1,6 @@
 package io.portcullis.ingress;
 
+import io.portcullis.ingress.detached.DetachedCall;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.JsonNode;
@@ -17,23 +17,14 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One call of a 2026-07-28 client that runs inside the gateway across several HTTP requests
- * (multi round-trip requests). The call itself runs once, on its own thread; an upstream request
- * to the client ({@link #ask}) waits here until a leg of the client (the first POST, or a retry
- * carrying {@code inputResponses}) collects it as an {@code input_required} result and a later
- * retry brings the answer. Notifications about the call go to whichever leg is being answered.
+ * (multi round-trip requests): the input-round adapter on a {@link DetachedCall} (#12 item 5).
+ * The detached call runs the call once and races "finished" against "input wanted"; this class
+ * keeps what is particular to input rounds: the upstream's requests to the client ({@link #ask})
+ * until a retry answers them, and which leg (HTTP request) notifications go to.
  */
 final class PendingInput implements Outbound {
     /** Upper bound for one upstream request's wait, whatever the upstream's own timeout. */
     private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(10);
-
-    enum State { RUNNING, AWAITING_CLIENT, DONE }
-
-    /** What a waiting leg learns: the call's final answer, or the requests the client must answer first. */
-    sealed interface Event {
-        record Done(ObjectNode answer) implements Event {}
-
-        record NeedsInput(ObjectNode inputRequests) implements Event {}
-    }
 
     private record Ask(String method, ObjectNode params, CompletableFuture<ObjectNode> answer) {}
 
@@ -41,25 +32,27 @@ final class PendingInput implements Outbound {
     private final RequestStates.Binding binding;
     private final Duration window;
     private final InputRounds rounds;
+    private final DetachedCall<ObjectNode> call;
     /** Requests of the upstream the client has not answered yet, by their inputRequests key. */
     private final Map<String, Ask> asks = new LinkedHashMap<>();
     private long asked;
-    private State state = State.RUNNING;
-    private ObjectNode finalAnswer;
+    /** Whether the state of the last input_required is with the client (a retry may claim the call). */
+    private boolean withClient;
     private Outbound leg = Outbound.DROP;
     private JsonNode legProgressToken;
     private boolean admitted;
-    private ScheduledFuture<?> expiry;
 
-    PendingInput(ClientSession session, RequestStates.Binding binding, Duration window, InputRounds rounds) {
+    PendingInput(ClientSession session, RequestStates.Binding binding, Duration window, InputRounds rounds,
+                 DetachedCall<ObjectNode> call) {
         this.session = session;
         this.binding = binding;
         this.window = window;
         this.rounds = rounds;
+        this.call = call;
     }
 
-    ClientSession session() {
-        return session;
+    DetachedCall<ObjectNode> call() {
+        return call;
     }
 
     RequestStates.Binding binding() {
@@ -83,7 +76,7 @@ final class PendingInput implements Outbound {
         String key;
         Ask a;
         synchronized (this) {
-            if (state == State.DONE || finalAnswer != null) {
+            if (call.state() != DetachedCall.State.RUNNING) {
                 throw new GatewayException.UpstreamFailure("relay", null, "the client's call has ended; " + method + " cannot reach it");
             }
             if (!admitted) {
@@ -96,8 +89,8 @@ final class PendingInput implements Outbound {
             key = "portcullis-" + (++asked);
             a = new Ask(method, params == null ? null : params.deepCopy(), new CompletableFuture<>());
             asks.put(key, a);
-            notifyAll();
         }
+        call.interim();
         try {
             return a.answer().get(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -117,64 +110,62 @@ final class PendingInput implements Outbound {
         }
     }
 
-    /** Called once by the call's own thread with the call's response message. */
-    synchronized void finish(ObjectNode answer) {
-        finalAnswer = answer;
+    /** Called once the call ended: upstream requests still waiting for the client fail. */
+    synchronized void ended() {
         failAsks("the call ended before the client answered");
-        notifyAll();
+    }
+
+    /** The requests the client must answer now (keyed like inputRequests); the leg is about to be answered. */
+    synchronized ObjectNode inputRequests() {
+        leg = Outbound.DROP;
+        ObjectNode requests = Json.object();
+        asks.forEach((k, a) -> {
+            ObjectNode r = requests.putObject(k).put("method", a.method());
+            if (a.params() != null) {
+                r.set("params", a.params());
+            }
+        });
+        return requests;
+    }
+
+    /** The leg answered input_required: until a retry claims the call, notifications have nowhere to go. */
+    synchronized void awaitClient() {
+        withClient = true;
+        leg = Outbound.DROP;
     }
 
     /**
-     * Waits (on a leg's thread, while {@link State#RUNNING}) until the call has its answer or the
-     * upstream has asked something the client has not answered.
+     * A retry claims the call: only while its state is with the client and its lifetime has not
+     * run out; a state is claimed once.
      */
-    Event awaitEvent() throws InterruptedException {
+    synchronized boolean claim() {
+        if (!withClient || !call.disarm()) {
+            return false;
+        }
+        withClient = false;
+        return true;
+    }
+
+    /** The claiming retry's leg gets the notifications, and its answers go to the waiting upstream requests. */
+    void resume(Outbound retryLeg, JsonNode progressToken, ObjectNode inputResponses) {
+        boolean unanswered;
         synchronized (this) {
-            while (finalAnswer == null && asks.isEmpty()) {
-                wait();
-            }
-            if (finalAnswer != null) {
-                state = State.DONE;
-                leg = Outbound.DROP;
-                return new Event.Done(finalAnswer);
-            }
-            leg = Outbound.DROP; // this leg is about to be answered
-            ObjectNode requests = Json.object();
-            asks.forEach((k, a) -> {
-                ObjectNode r = requests.putObject(k).put("method", a.method());
-                if (a.params() != null) {
-                    r.set("params", a.params());
+            leg = retryLeg;
+            legProgressToken = progressToken;
+            if (inputResponses != null) {
+                for (var e : inputResponses.properties()) {
+                    Ask a = asks.remove(e.getKey());
+                    if (a != null) {
+                        ObjectNode response = Json.object().put("jsonrpc", "2.0");
+                        response.set("result", e.getValue());
+                        a.answer().complete(response);
+                    }
                 }
-            });
-            return new Event.NeedsInput(requests);
-        }
-    }
-
-    /** The leg answered input_required: from now until a retry claims the call, notifications have nowhere to go. */
-    synchronized void awaitClient(ScheduledFuture<?> expiryTask) {
-        state = State.AWAITING_CLIENT;
-        leg = Outbound.DROP;
-        expiry = expiryTask;
-    }
-
-    /** A retry claimed the call: its leg gets the notifications, and its answers go to the waiting upstream requests. */
-    synchronized void resume(Outbound retryLeg, JsonNode progressToken, ObjectNode inputResponses) {
-        if (expiry != null) {
-            expiry.cancel(false);
-        }
-        state = State.RUNNING;
-        leg = retryLeg;
-        legProgressToken = progressToken;
-        if (inputResponses == null) {
-            return;
-        }
-        for (var e : inputResponses.properties()) {
-            Ask a = asks.remove(e.getKey());
-            if (a != null) {
-                ObjectNode response = Json.object().put("jsonrpc", "2.0");
-                response.set("result", e.getValue());
-                a.answer().complete(response);
             }
+            unanswered = !asks.isEmpty();
+        }
+        if (unanswered) {
+            call.interim(); // the retry did not answer everything: it is asked again
         }
     }
 
@@ -184,25 +175,11 @@ final class PendingInput implements Outbound {
         legProgressToken = progressToken;
     }
 
-    /** The state expired before a retry came: pending upstream requests fail, and the call is cancelled. */
-    void expire() {
-        synchronized (this) {
-            state = State.DONE;
-            leg = Outbound.DROP;
-            failAsks("the client did not continue the call within " + window.toMillis() + " ms");
-        }
-        session.close(); // runs the call's cancellers: the upstream is told to cancel
-    }
-
-    synchronized State state() {
-        return state;
-    }
-
-    /** Whether this call holds one of its caller's pending slots; clears it (so it is released once). */
-    synchronized boolean release() {
-        boolean was = admitted;
-        admitted = false;
-        return was;
+    /** The state expired before a retry came: pending upstream requests fail (the detached call then cancels the call). */
+    synchronized void expired() {
+        withClient = false;
+        leg = Outbound.DROP;
+        failAsks("the client did not continue the call within " + window.toMillis() + " ms");
     }
 
     private void failAsks(String why) {

@@ -1,5 +1,6 @@
 package io.portcullis.ingress;
 
+import io.portcullis.pipeline.ClientKey;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Relay;
 import io.portcullis.protocol.Json;
@@ -144,8 +145,8 @@ final class SessionRelay implements Relay {
     }
 
     @Override
-    public Object owner() {
-        return session;
+    public ClientKey owner() {
+        return session.key();
     }
 
     @Override

@@ -2,6 +2,9 @@ package io.portcullis.ingress;
 
 import io.portcullis.Gateway;
 import io.portcullis.approval.ApprovalRequest;
+import io.portcullis.approval.ApprovalWait;
+import io.portcullis.ingress.GatewayTask.Outcome;
+import io.portcullis.ingress.detached.DetachedCall;
 import io.portcullis.pipeline.CallContext;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Relay;
@@ -14,7 +17,6 @@ import io.portcullis.protocol.ProtocolVersion;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Approval waits as 2025-11-25 tasks: a task-augmented {@code tools/call} (it carries
- * {@code params.task}) runs on its own thread; if it has to wait for an approval, the client is
+ * {@code params.task}) runs as a {@link DetachedCall} (#12 item 5), this class its task adapter; if it has to wait for an approval, the client is
  * answered at once with a task of the gateway's own ({@link GatewayTask}) while the call waits for
  * the decision (up to the approval request's expiry), runs the rest of the pipeline and the
  * upstream once, and its result (or refusal) becomes the task's. A call that needs no approval
@@ -61,40 +63,36 @@ final class TaskCalls {
         return tool.isEmpty() || !"required".equals(tool.get().definition().path("execution").path("taskSupport").asString(""));
     }
 
-    /** What the pipeline did with the call: a result, a refusal or failure, or a crash. */
-    private record Outcome(ObjectNode result, GatewayException failure, RuntimeException crash) {}
-
     /**
-     * Runs the call; answers with its result, or with a {@code CreateTaskResult} of a gateway task
-     * as soon as the call starts waiting for an approval.
+     * Runs the call as a {@link DetachedCall} (#12 item 5); answers with its result, or with a
+     * {@code CreateTaskResult} of a gateway task as soon as the call starts waiting for an
+     * approval (the approval workflow tells through the {@link ApprovalWait} registered for the
+     * call, never through the relay).
      *
      * @param contexts builds the call's context around the relay it is given
      */
     ObjectNode call(ClientSession s, Message msg, Outbound out, Function<Relay, CallContext> contexts) throws GatewayException {
-        AtomicReference<CallContext> ref = new AtomicReference<>();
-        TaskRelay relay = new TaskRelay(new SessionRelay(s, out, msg.id()), (approval, message) -> open(s, msg, ref.get(), approval, message));
+        TaskRelay relay = new TaskRelay(new SessionRelay(s, out, msg.id()));
         CallContext call = contexts.apply(relay);
-        ref.set(call);
-        CompletableFuture<Outcome> answered = new CompletableFuture<>();
-        Thread.ofVirtual().name("task-call-" + call.callId()).start(() -> {
-            Outcome o = run(call);
-            GatewayTask t = relay.task();
-            if (t == null) {
-                answered.complete(o);
-            } else {
-                t.finish(response(o), tasks.now());
-                s.inFlight.remove(cancelKey(t));
-                LOG.info("session {}: gateway task {} is {}", s.id(), t.id(), t.status().id());
+        DetachedCall<Outcome> detached = new DetachedCall<>(s.key(), tasks.ticker());
+        ApprovalWait becomeTask = pending -> open(s, msg, call, relay, detached, pending);
+        detached.start("task-call-" + call.callId(), () -> {
+            try (var listening = gateway.approvals().onWait(call.callId(), becomeTask)) {
+                return run(call);
             }
-        });
+        }, e -> new Outcome(null, null, e));
         try {
-            Object first = CompletableFuture.anyOf(answered, relay.handedOff()).get();
-            if (first instanceof GatewayTask t) {
+            DetachedCall.Event<Outcome> first = detached.await();
+            GatewayTask t = relay.task();
+            if (t != null) { // once a task was opened, the client is answered with it, even if the call ended since
                 ObjectNode r = Json.object();
                 r.set("task", t.describe(null));
                 return r;
             }
-            Outcome o = (Outcome) first;
+            if (!(first instanceof DetachedCall.Event.Finished<Outcome> done)) {
+                throw new IllegalStateException("a call that opened no task ended without its outcome");
+            }
+            Outcome o = done.result();
             if (o.failure() != null) {
                 throw o.failure();
             }
@@ -105,8 +103,6 @@ final class TaskCalls {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GatewayException.Refused("gateway", "interrupted while the call ran");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
         } finally {
             relay.done();
         }
@@ -123,35 +119,33 @@ final class TaskCalls {
         }
     }
 
-    /** The outcome as a response message without id, as the client would have had it. */
-    private static ObjectNode response(Outcome o) {
-        ObjectNode m;
-        if (o.result() != null) {
-            m = Message.result(null, o.result());
-        } else if (o.failure() != null) {
-            m = Responses.forToolCall(null, o.failure());
-        } else {
-            m = Message.error(null, ErrorCodes.INTERNAL_ERROR, "internal error in the gateway", null);
+    /** The approval workflow is about to wait: the call becomes a task, unless the task limits say no. */
+    private boolean open(ClientSession s, Message msg, CallContext call, TaskRelay relay, DetachedCall<Outcome> detached,
+                         ApprovalWait.Pending pending) {
+        if (relay.task() != null) {
+            return true; // already a task (a second wait of the same call)
         }
-        m.remove("id");
-        m.remove("jsonrpc");
-        return m;
-    }
-
-    private Optional<GatewayTask> open(ClientSession s, Message msg, CallContext call, String approval, String message) {
-        Optional<GatewayTask> opened = tasks.open(s, msg.params().path("task").get("ttl"), approval, message);
+        String approval = pending.approvalId();
+        Optional<GatewayTask> opened = tasks.open(s, detached, msg.params().path("task").get("ttl"), approval,
+                pending.statusMessage());
         if (opened.isEmpty()) {
             LOG.info("session {}: too many gateway tasks; call {} waits for approval {} as an ordinary call",
                     s.id(), call.callId(), approval);
-            return opened;
+            return false;
         }
         GatewayTask t = opened.get();
         call.trail().gatewayTask(t.id());
         call.trail().note("became gateway task " + t.id() + " while waiting for approval " + approval);
         // closing the session ends the wait (nobody else may read the task)
-        s.inFlight.put(cancelKey(t), () -> t.cancel(tasks.now()));
+        s.inFlight.put(cancelKey(t), t::cancel);
+        detached.onEnd(() -> {
+            s.inFlight.remove(cancelKey(t));
+            LOG.info("session {}: gateway task {} is {}", s.id(), t.id(), t.status().id());
+        });
+        relay.detach(t);
         LOG.info("session {}: call {} became gateway task {} waiting for approval {}", s.id(), call.callId(), t.id(), approval);
-        return opened;
+        detached.interim(); // the request is answered with the task now
+        return true;
     }
 
     /** A key of the session's in-flight map no JSON-RPC request id can have (those are JSON texts). */
@@ -169,7 +163,7 @@ final class TaskCalls {
         return Optional.of(switch (msg.method()) {
             case "tasks/get" -> t.describe(live(t));
             case "tasks/cancel" -> {
-                if (!t.cancel(tasks.now())) {
+                if (!t.cancel()) {
                     throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "Cannot cancel task in terminal status: " + t.status().id());
                 }
                 s.inFlight.remove(cancelKey(t));

@@ -34,25 +34,12 @@ public interface Relay {
     default void reached(String upstream) {}
 
     /**
-     * Called by the approval workflow right before a call starts waiting for a decision. A relay
-     * that can turn the call into a task (a 2025-11-25 client's task-augmented {@code tools/call})
-     * answers the client now with a task and returns true: the call then goes on in the
-     * background and waits until the approval request itself expires, not {@code approvals.wait}.
-     *
-     * @param approvalId    the approval request the call waits for
-     * @param statusMessage what the client should be told about the wait (the id and how it is decided)
-     * @return whether the call became a task; false (the default) keeps the ordinary wait
-     */
-    default boolean awaitingApproval(String approvalId, String statusMessage) {
-        return false;
-    }
-
-    /**
      * Who is on the other end (the client session): when an upstream cannot say which call a
      * request of its belongs to, it may be guessed onto a call of the same owner, never of another.
+     * A relay that names no session is nobody's ({@link ClientKey#NONE}): never guessed onto (#12 item 5).
      */
-    default Object owner() {
-        return this;
+    default ClientKey owner() {
+        return ClientKey.NONE;
     }
 
     /** A relay for calls with no client to talk back to: notifications are dropped, requests refused. */

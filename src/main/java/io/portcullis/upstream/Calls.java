@@ -123,13 +123,13 @@ final class Calls {
      * which a banner line at start must not break).
      */
     void failClientCalls(String upstream, String why) {
-        pending.values().stream().filter(p -> p.relay() != Relay.NONE && p.relay().owner() != Relay.NONE)
+        pending.values().stream().filter(p -> p.relay() != Relay.NONE && !p.relay().owner().none())
                 .forEach(p -> p.response().completeExceptionally(new GatewayException.UpstreamFailure("upstream", upstream, why)));
     }
 
     /** Whether a call with a client to talk to is in flight. */
     boolean clientCallsInFlight() {
-        return pending.values().stream().anyMatch(p -> p.relay() != Relay.NONE && p.relay().owner() != Relay.NONE);
+        return pending.values().stream().anyMatch(p -> p.relay() != Relay.NONE && !p.relay().owner().none());
     }
 
     /** Forwards a progress notification to the client that owns the token, with the client's token. */
@@ -159,19 +159,19 @@ final class Calls {
      * client to talk to, but only when every such call belongs to the same client: with calls of
      * several clients in flight, guessing could show one client's sampling prompt or log lines to
      * another, so null (refused) instead. The gateway's own requests (relays owned by
-     * {@link Relay#NONE}, such as a held subscriptions/listen) are never a client to talk to.
+     * {@link io.portcullis.pipeline.ClientKey#NONE}, such as a held subscriptions/listen) are never a client to talk to.
      */
     Relay relayFor(Long relatedId) {
         if (relatedId != null) {
             Pending p = pending.get(relatedId);
             if (p != null && p.relay() != Relay.NONE) {
                 // the gateway's own long-lived request (a held subscriptions/listen) has no client to guess at
-                return p.relay().owner() == Relay.NONE ? null : p.relay();
+                return p.relay().owner().none() ? null : p.relay();
             }
         }
         Relay newest = null;
         for (Pending p : pending.descendingMap().values()) {
-            if (p.relay() == Relay.NONE || p.relay().owner() == Relay.NONE) {
+            if (p.relay() == Relay.NONE || p.relay().owner().none()) {
                 continue;
             }
             if (newest == null) {

@@ -199,8 +199,8 @@ final class Subscriptions {
         }
 
         @Override
-        public Object owner() {
-            return io.portcullis.pipeline.Relay.NONE; // nobody's: never a guess for another call's server-to-client request
+        public io.portcullis.pipeline.ClientKey owner() {
+            return io.portcullis.pipeline.ClientKey.NONE; // nobody's: never a guess for another call's server-to-client request
         }
     }
 }

@@ -21,6 +21,8 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApprovalExpiryIT {
     ApprovalWorld w;
+    /** The time approvals run on: the test moves it instead of waiting for the 2 s ttl (#12 item 7). */
+    final io.portcullis.ingress.detached.ManualTicker ticker = new io.portcullis.ingress.detached.ManualTicker(java.time.Instant.now());
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
@@ -39,7 +41,7 @@ class ApprovalExpiryIT {
                       when: 'tool.name == "demo__create_ticket" && production'
                       approvers: [approver, release-manager]
                       quorum: 2
-                """);
+                """, ticker);
     }
 
     @AfterAll
@@ -57,8 +59,12 @@ class ApprovalExpiryIT {
 
     @Test
     void expiryMeansDenial() throws Exception {
-        JsonNode r = ApprovalsIT.result(w.session(alice(), "prod").call("demo__delete_project",
-                Json.object().put("project", "late"), null));
+        ApprovalWorld.Session s = w.session(alice(), "prod");
+        CompletableFuture<JsonNode> call = CompletableFuture.supplyAsync(() -> ApprovalsIT.result(
+                s.call("demo__delete_project", Json.object().put("project", "late"), null)), ApprovalWorld.CALLERS);
+        w.awaitPending(approver("bob"), "demo__delete_project", "late");
+        ticker.advance(java.time.Duration.ofSeconds(2)); // the 2 s ttl passes on the test's clock
+        JsonNode r = call.get(60, TimeUnit.SECONDS);
         assertThat(r.path("isError").asBoolean()).isTrue();
         assertThat(ApprovalsIT.text(r)).contains("expired", "expired means denied");
         String id = ApprovalsIT.approvalId(r);

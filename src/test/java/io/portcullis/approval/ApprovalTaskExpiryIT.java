@@ -22,6 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 class ApprovalTaskExpiryIT {
     private static final String TOOL = "demo__delete_project";
     ApprovalWorld w;
+    /** The time approvals and gateway tasks run on: the test moves it instead of waiting for it (#12 item 7). */
+    final io.portcullis.ingress.detached.ManualTicker ticker = new io.portcullis.ingress.detached.ManualTicker(java.time.Instant.now());
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
@@ -34,7 +36,7 @@ class ApprovalTaskExpiryIT {
                       when: 'tool.risk == "irreversible" && production'
                       approvers: [approver]
                       ttl: 3s
-                """);
+                """, ticker);
         w.waitFor("1s"); // shorter than the ttl: only a task outlives it and sees the expiry
     }
 
@@ -51,7 +53,11 @@ class ApprovalTaskExpiryIT {
         String taskId = created.path("task").path("taskId").asString();
         assertThat(taskId).as(created.toString()).startsWith("ptask_");
 
-        JsonNode r = alice.request("tasks/result", ApprovalTasksIT.taskId(taskId)).path("result"); // waits past the 3 s ttl
+        var result = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> alice.request("tasks/result", ApprovalTasksIT.taskId(taskId)), ApprovalWorld.CALLERS);
+        w.awaitPending(w.token("bob", List.of("approver"), "dev"), TOOL, "task-expire");
+        ticker.advance(java.time.Duration.ofSeconds(3)); // the request's 3 s ttl passes on the test's clock
+        JsonNode r = result.get(60, java.util.concurrent.TimeUnit.SECONDS).path("result");
         assertThat(r.path("isError").asBoolean()).as(r.toString()).isTrue();
         assertThat(r.path("content").path(0).path("text").asString()).contains("expired", "expired means denied");
         JsonNode got = alice.request("tasks/get", ApprovalTasksIT.taskId(taskId)).path("result");

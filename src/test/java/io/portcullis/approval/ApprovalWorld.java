@@ -54,7 +54,20 @@ final class ApprovalWorld implements AutoCloseable {
     /** More lines under {@code identity.issuers:} (indented four spaces), e.g. a second issuer of the same IdP. */
     final String extraIssuers;
 
+    /** The time approvals and gateway tasks run on: the system's, or a ticker the test moves (#12 item 7). */
+    final io.portcullis.ingress.detached.Ticker ticker;
+
     ApprovalWorld(Path dataDir, String extraYaml, String extraUpstreams, String extraIssuers) throws Exception {
+        this(dataDir, extraYaml, extraUpstreams, extraIssuers, io.portcullis.ingress.detached.Ticker.system());
+    }
+
+    ApprovalWorld(Path dataDir, String extraYaml, io.portcullis.ingress.detached.Ticker ticker) throws Exception {
+        this(dataDir, extraYaml, "", "", ticker);
+    }
+
+    ApprovalWorld(Path dataDir, String extraYaml, String extraUpstreams, String extraIssuers,
+                  io.portcullis.ingress.detached.Ticker ticker) throws Exception {
+        this.ticker = ticker;
         this.extraIssuers = extraIssuers;
         this.dataDir = dataDir;
         this.extraYaml = extraYaml;
@@ -66,7 +79,7 @@ final class ApprovalWorld implements AutoCloseable {
             http.send(HttpRequest.newBuilder(URI.create(idpBase() + path)).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.discarding());
         }
-        gw = TestGateway.start(yaml("30s"));
+        gw = TestGateway.start(yaml("30s"), ticker);
     }
 
     String idpBase() {
@@ -144,7 +157,7 @@ final class ApprovalWorld implements AutoCloseable {
     /** Stops the gateway and starts a new one on the same data directory (and config). */
     void restart(String waitFor) throws Exception {
         gw.close();
-        gw = TestGateway.start(yaml(waitFor));
+        gw = TestGateway.start(yaml(waitFor), ticker);
     }
 
     /** A genuine token for {@code subject} with these groups (mapped to roles), for an environment's audience. */

@@ -3,44 +3,28 @@ package io.portcullis.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.identity.Principal;
+import io.portcullis.ingress.detached.DetachedCall;
+import io.portcullis.ingress.detached.ManualTicker;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.ProtocolVersion;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The registry of the gateway's own tasks: ownership, limits, ttl and expiry, cancel and terminal states. */
 class GatewayTasksTest {
-    /** A clock the test moves. */
-    static final class Hands extends Clock {
-        volatile Instant now = Instant.parse("2026-11-24T10:00:00Z");
+    private final ManualTicker clock = new ManualTicker();
+    private final GatewayTasks tasks = new GatewayTasks(clock, 2, 3);
 
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
+    /** A task of {@code owner} around a detached call that is not started: the test ends it by hand. */
+    private java.util.Optional<GatewayTask> open(ClientSession owner, tools.jackson.databind.JsonNode ttl, String approval, String message) {
+        return tasks.open(owner, new DetachedCall<>(owner.key(), clock), ttl, approval, message);
     }
 
-    private final Hands clock = new Hands();
-    private final GatewayTasks tasks = new GatewayTasks(clock, 2, 3);
+    private static GatewayTask.Outcome outcome(ObjectNode response) {
+        return new GatewayTask.Outcome((ObjectNode) response.get("result"), null, null);
+    }
 
     static ClientSession session() {
         Principal who = Principal.anonymous("prod", "c");
@@ -60,7 +44,7 @@ class GatewayTasksTest {
     void onlyTheCreatingSessionSeesATask() {
         ClientSession a = session();
         ClientSession b = session();
-        GatewayTask t = tasks.open(a, null, "apr_1", "waiting for approval apr_1").orElseThrow();
+        GatewayTask t = open(a, null, "apr_1", "waiting for approval apr_1").orElseThrow();
         assertThat(tasks.find(a, t.id())).contains(t);
         assertThat(tasks.find(b, t.id())).isEmpty();
         assertThat(tasks.list(a)).containsExactly(t);
@@ -76,11 +60,11 @@ class GatewayTasksTest {
     void sessionAndGatewayLimitsHold() {
         ClientSession a = session();
         ClientSession b = session();
-        assertThat(tasks.open(a, null, "apr_1", "m")).isPresent();
-        assertThat(tasks.open(a, null, "apr_2", "m")).isPresent();
-        assertThat(tasks.open(a, null, "apr_3", "m")).as("per session").isEmpty();
-        assertThat(tasks.open(b, null, "apr_4", "m")).isPresent();
-        assertThat(tasks.open(session(), null, "apr_5", "m")).as("in all").isEmpty();
+        assertThat(open(a, null, "apr_1", "m")).isPresent();
+        assertThat(open(a, null, "apr_2", "m")).isPresent();
+        assertThat(open(a, null, "apr_3", "m")).as("per session").isEmpty();
+        assertThat(open(b, null, "apr_4", "m")).isPresent();
+        assertThat(open(session(), null, "apr_5", "m")).as("in all").isEmpty();
     }
 
     @Test
@@ -91,22 +75,22 @@ class GatewayTasksTest {
         assertThat(GatewayTasks.ttl(Json.object().stringNode("soon"))).isEqualTo(GatewayTasks.DEFAULT_TTL);
 
         ClientSession a = session();
-        GatewayTask t = tasks.open(a, Json.object().numberNode(5000), "apr_1", "m").orElseThrow();
+        GatewayTask t = open(a, Json.object().numberNode(5000), "apr_1", "m").orElseThrow();
         clock.advance(Duration.ofMinutes(30)); // a working task is never expired, however long the approval takes
         assertThat(tasks.find(a, t.id())).isPresent();
-        assertThat(t.finish(result("done", false), clock.instant())).isTrue();
+        assertThat(t.call().finish(outcome(result("done", false)))).isTrue();
         clock.advance(Duration.ofMillis(4999));
         assertThat(tasks.find(a, t.id())).isPresent();
         clock.advance(Duration.ofMillis(1));
         assertThat(tasks.find(a, t.id())).isEmpty();
         assertThat(tasks.size()).isZero();
-        assertThat(tasks.open(a, null, "apr_2", "m")).isPresent(); // its slot is free again
+        assertThat(open(a, null, "apr_2", "m")).isPresent(); // its slot is free again
     }
 
     @Test
     void aClosedSessionsTasksAreForgotten() {
         ClientSession a = session();
-        tasks.open(a, null, "apr_1", "m").orElseThrow();
+        open(a, null, "apr_1", "m").orElseThrow();
         a.close();
         tasks.purge();
         assertThat(tasks.size()).isZero();
@@ -115,16 +99,16 @@ class GatewayTasksTest {
     @Test
     void statusFollowsTheOutcomeAndTerminalStatesStay() throws Exception {
         ClientSession a = session();
-        GatewayTask ok = tasks.open(a, null, "apr_1", "m").orElseThrow();
+        GatewayTask ok = open(a, null, "apr_1", "m").orElseThrow();
         assertThat(ok.outcome()).isNotDone();
-        ok.finish(result("deleted", false), clock.instant());
+        ok.call().finish(outcome(result("deleted", false)));
         assertThat(ok.status()).isEqualTo(GatewayTask.Status.COMPLETED);
-        assertThat(ok.finish(result("again", true), clock.instant())).isFalse();
-        assertThat(ok.cancel(clock.instant())).isFalse();
+        assertThat(ok.call().finish(outcome(result("again", true)))).isFalse();
+        assertThat(ok.cancel()).isFalse();
         assertThat(ok.outcome().get().path("result").path("content").path(0).path("text").asString()).isEqualTo("deleted");
 
-        GatewayTask refused = tasks.open(a, null, "apr_2", "m").orElseThrow();
-        refused.finish(result("Refused by Portcullis (approval): approval apr_2 was denied", true), clock.instant());
+        GatewayTask refused = open(a, null, "apr_2", "m").orElseThrow();
+        refused.call().finish(outcome(result("Refused by Portcullis (approval): approval apr_2 was denied", true)));
         assertThat(refused.status()).isEqualTo(GatewayTask.Status.FAILED);
         assertThat(refused.describe("ignored once terminal").path("statusMessage").asString()).contains("denied");
     }
@@ -132,18 +116,18 @@ class GatewayTasksTest {
     @Test
     void cancelStopsTheCallOnceAndWins() throws Exception {
         ClientSession a = session();
-        GatewayTask t = tasks.open(a, null, "apr_1", "m").orElseThrow();
+        GatewayTask t = open(a, null, "apr_1", "m").orElseThrow();
         AtomicInteger stopped = new AtomicInteger();
-        t.canceller(stopped::incrementAndGet);
+        t.call().onCancel(stopped::incrementAndGet);
         clock.advance(Duration.ofSeconds(3));
-        assertThat(t.cancel(clock.instant())).isTrue();
+        assertThat(t.cancel()).isTrue();
         assertThat(stopped).hasValue(1);
         assertThat(t.status()).isEqualTo(GatewayTask.Status.CANCELLED);
         assertThat(t.describe(null).path("lastUpdatedAt").asString()).isEqualTo("2026-11-24T10:00:03Z");
         assertThat(t.outcome().get().path("result").path("isError").asBoolean()).isTrue();
         // the call's own end (the refusal "cancelled") comes later and changes nothing
-        assertThat(t.finish(result("late", false), clock.instant())).isFalse();
-        assertThat(t.cancel(clock.instant())).isFalse();
+        assertThat(t.call().finish(outcome(result("late", false)))).isFalse();
+        assertThat(t.cancel()).isFalse();
         assertThat(stopped).hasValue(1);
         assertThat(t.status()).isEqualTo(GatewayTask.Status.CANCELLED);
     }

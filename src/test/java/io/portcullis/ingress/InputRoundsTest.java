@@ -3,6 +3,7 @@ package io.portcullis.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.identity.Principal;
+import io.portcullis.ingress.detached.ManualTicker;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
@@ -23,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 class InputRoundsTest {
     private static final Duration LONG = Duration.ofSeconds(30);
 
-    private final InputRounds rounds = new InputRounds();
+    private final ManualTicker ticker = new ManualTicker();
+    private final InputRounds rounds = new InputRounds(ticker, InputRounds.MAX_PER_CALLER, InputRounds.MAX_TOTAL);
     private final AtomicInteger upstreamCalls = new AtomicInteger();
 
     static ClientSession session(Principal who, String env) {
@@ -157,6 +159,7 @@ class InputRoundsTest {
         assertThat(done.path("result").path("text").asString()).isEqualTo("got Grace");
     }
 
+    /** #12 item 7: the window passes on the ticker, not on the wall clock. */
     @Test
     void anUnansweredStateExpiresTheUpstreamRequestFailsAndTheCallIsCancelled() throws Exception {
         ClientSession s = session(alice(), "dev");
@@ -167,6 +170,11 @@ class InputRoundsTest {
         String state = rounds.begin(s, first, Duration.ofMillis(200), Outbound.DROP, asking(s, first, failure))
                 .path("result").path("requestState").asString();
 
+        ticker.advance(Duration.ofMillis(199));
+        assertThat(failure).as("still within the window").isNotDone();
+        assertThat(cancelled).isNotDone();
+        assertThat(rounds.awaitingClient()).isEqualTo(1);
+        ticker.advance(Duration.ofMillis(1));
         GatewayException why = failure.get(10, TimeUnit.SECONDS);
         assertThat(why.getMessage()).contains("did not continue the call within 200 ms");
         cancelled.get(10, TimeUnit.SECONDS);
@@ -178,7 +186,7 @@ class InputRoundsTest {
 
     @Test
     void aCallerHoldsABoundedNumberOfPendingCalls() throws Exception {
-        InputRounds limited = new InputRounds(1, 10);
+        InputRounds limited = new InputRounds(ticker, 1, 10);
         ClientSession s1 = session(alice(), "dev");
         Message m1 = call(1, "x", null);
         assertThat(limited.begin(s1, m1, LONG, Outbound.DROP, asking(s1, m1, new CompletableFuture<>()))

@@ -28,6 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
 class InputRequiredIT {
     private static final String CAPS = "io.modelcontextprotocol/clientCapabilities";
     private static TestGateway gw;
+    /** The time input windows run on: the test moves it (#12 item 7). */
+    private static final io.portcullis.ingress.detached.ManualTicker TICKER = new io.portcullis.ingress.detached.ManualTicker(Instant.now());
     private static WireClient client;
     private static String alice;
     private static String bob;
@@ -45,7 +47,7 @@ class InputRequiredIT {
                     timeout: 2s
                 identity:
                   api_keys: {enabled: true}
-                """.formatted(everything, everything));
+                """.formatted(everything, everything), TICKER);
         client = gw.client();
         var store = gw.gateway().identity().store();
         Instant expires = Instant.now().plus(Duration.ofDays(1));
@@ -214,7 +216,8 @@ class InputRequiredIT {
         String key = asked.path("inputRequests").propertyNames().iterator().next();
         assertThat(asked.path("inputRequests").path(key).path("method").asString()).isEqualTo("sampling/createMessage");
 
-        Thread.sleep(3_000); // the quick upstream's timeout is 2 s
+        TICKER.advance(Duration.ofMillis(1_999)); // the quick upstream's timeout is 2 s: the state's window
+        TICKER.advance(Duration.ofMillis(1)); // the window ends: the expiry runs here, on this thread
         ObjectNode late = ModernRequests.request(2, "tools/call", p.deepCopy());
         ObjectNode params = (ObjectNode) late.get("params");
         ((ObjectNode) params.path("_meta")).putObject(CAPS).putObject("sampling");

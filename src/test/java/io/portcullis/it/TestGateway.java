@@ -42,7 +42,15 @@ public final class TestGateway implements AutoCloseable {
 
     /** Starts a gateway on {@code yaml} (its server.port is replaced by 0) and waits for every upstream. */
     public static TestGateway start(String yaml) throws Exception {
-        return start(yaml, true);
+        return start(yaml, true, io.portcullis.ingress.detached.Ticker.system());
+    }
+
+    /**
+     * As {@link #start(String)}, with approvals and detached calls on {@code ticker}: a test moves
+     * time with it instead of sleeping (#12 item 7).
+     */
+    public static TestGateway start(String yaml, io.portcullis.ingress.detached.Ticker ticker) throws Exception {
+        return start(yaml, true, ticker);
     }
 
     /** A gateway in front of the bundled demo upstream only (the wire-level tests' usual setup). */
@@ -56,15 +64,16 @@ public final class TestGateway implements AutoCloseable {
 
     /** Starts a gateway on {@code yaml} without waiting for its upstreams (some may never come up). */
     public static TestGateway startWithoutWaiting(String yaml) throws Exception {
-        return start(yaml, false);
+        return start(yaml, false, io.portcullis.ingress.detached.Ticker.system());
     }
 
-    private static TestGateway start(String yaml, boolean awaitUpstreams) throws Exception {
+    private static TestGateway start(String yaml, boolean awaitUpstreams, io.portcullis.ingress.detached.Ticker ticker)
+            throws Exception {
         Path dir = Files.createTempDirectory("portcullis-it");
         Path file = dir.resolve("portcullis.yaml");
         Files.writeString(file, openCatalog(yaml));
         GatewayConfig cfg = onFreePort(ConfigReader.read(file));
-        Gateway gateway = new Gateway(cfg);
+        Gateway gateway = new Gateway(cfg, ticker);
         HttpServer http = new HttpServer(gateway, cfg.server());
         TestGateway g = new TestGateway(dir, file, gateway, http);
         try {
