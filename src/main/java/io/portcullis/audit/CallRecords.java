@@ -111,6 +111,11 @@ final class CallRecords {
         } else if (call.trail().gatewayTask() != null && rec.get("error") instanceof ObjectNode e) {
             e.put("task_id", call.trail().gatewayTask()); // the refusal became the gateway task's result
         }
+        if (result == null && !call.trail().redactions().isEmpty() && rec.get("error") instanceof ObjectNode e) {
+            // #13: a result egress blocked is not sent, but what it held is recorded (class, count, place; never a value)
+            ArrayNode r = e.putArray("redactions");
+            call.trail().redactions().forEach(r::add);
+        }
         List<String> notes = call.trail().notes();
         if (!notes.isEmpty()) {
             ArrayNode n = rec.putArray("notes");

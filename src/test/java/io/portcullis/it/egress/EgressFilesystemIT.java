@@ -36,6 +36,7 @@ class EgressFilesystemIT {
             "ada@analytical-engines.co.uk", CARD, IBAN, SSN, "(415) 555-2671");
     static Path dir;
     static TestGateway gw;
+    static String yaml;
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,7 +54,7 @@ class EgressFilesystemIT {
                 1,Marie Curie,marie.curie@radium-lab.fr,(415) 555-2671,%s,%s,%s
                 2,Ada Lovelace,ada@analytical-engines.co.uk,+44 20 7946 0958,5555 5555 5555 4444,GB82WEST12345698765432,078-05-1121
                 """.formatted(CARD, IBAN, SSN));
-        String yaml = """
+        yaml = """
                 upstreams:
                   fs:
                     command: %s
@@ -124,6 +125,27 @@ class EgressFilesystemIT {
                 "pii.payment-card x2 at /content/0/text: mask", "secret.aws-access-key-id x1 at /content/0/text: redact");
         for (String s : SECRETS) {
             assertThat(audit).doesNotContain(s);
+        }
+    }
+
+    @Test
+    void c52_blockTurnsTheWholeResultIntoAnErrorNamingTheControlAndClassesNeverTheValues() throws Exception {
+        try (TestGateway blocking = TestGateway.start(yaml + "egress:\n  actions: {secret.*: block}\n")) {
+            JsonNode out = Peers.nodeScript("sdk1-call-validated.mjs", Peers.workDir(EgressFilesystemIT.class), Duration.ofMinutes(2),
+                    blocking.url().toString(), "fs__read_text_file", args(".env")).ok();
+            JsonNode result = out.path("result");
+            assertThat(result.path("isError").asBoolean()).as(out.toString()).isTrue();
+            assertThat(result.path("content").get(0).path("text").asString()).contains("egress", "secret.aws-access-key-id",
+                    "secret.github-token");
+            for (String s : SECRETS) {
+                assertThat(out.toString()).doesNotContain(s);
+            }
+            assertThat(auditOf(blocking)).contains("secret.github-token x1 at /content/0/text: block").doesNotContain(GH);
+            // PII in the CSV is still only redacted: block is per class
+            JsonNode csv = Peers.nodeScript("sdk1-call-validated.mjs", Peers.workDir(EgressFilesystemIT.class), Duration.ofMinutes(2),
+                    blocking.url().toString(), "fs__read_text_file", args("customers.csv")).ok();
+            assertThat(csv.path("result").path("isError").asBoolean(false)).isFalse();
+            assertThat(csv.toString()).contains("[REDACTED:pii.email]").doesNotContain("marie.curie@radium-lab.fr");
         }
     }
 
