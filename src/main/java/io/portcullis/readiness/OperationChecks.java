@@ -15,7 +15,7 @@ final class OperationChecks {
 
     static List<Line> check(Facts f) {
         return List.of(
-                // C5.1/C5.2: there is no egress redaction stage in the pipeline yet (Stages.standard)
+                // C5.1/C5.2: there is no egress redaction stage in the pipeline yet (io.portcullis.Chains)
                 Checklist.notBuilt("C5.1", "a definition of data that must never be returned (egress rules)", List.of()),
                 Checklist.notBuilt("C5.2", "redaction of sensitive fields in results", List.of()),
                 c53(f), c54(f),
