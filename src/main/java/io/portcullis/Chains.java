@@ -5,7 +5,7 @@ import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.pipeline.Pipeline;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.Stage;
 import io.portcullis.pipeline.stages.Arguments;
 import io.portcullis.pipeline.stages.CallLog;
 import io.portcullis.pipeline.stages.CatalogLookup;

@@ -5,8 +5,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import io.portcullis.approval.ApprovalRequest.Status;
 import io.portcullis.approval.ApprovalRequest.UserRequest;
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.GatewayException;
 import io.portcullis.policy.ApprovalRequirement;
 import io.portcullis.policy.Decision;
 import io.portcullis.protocol.Json;
@@ -93,7 +93,7 @@ public final class Approvals implements AutoCloseable {
      * Lets a call that needs an approval through, or refuses it. Uses an approval given for exactly
      * this call if there is one; otherwise joins the pending request for it or records a new one,
      * and waits up to {@code approvals.wait} for the decision (until the request expires when the
-     * call's relay turned it into a task, see {@link io.portcullis.pipeline.Relay#awaitingApproval}).
+     * call's relay turned it into a task, see {@link io.portcullis.call.Relay#awaitingApproval}).
      *
      * @return normally when an approval was used for this call (its id is in the trail)
      * @throws GatewayException.Refused (control {@code approval}) when denied, expired, still

@@ -1,9 +1,9 @@
 package io.portcullis.audit;
 
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import java.time.Duration;
 import tools.jackson.databind.node.ObjectNode;
 

@@ -4,11 +4,9 @@ import io.portcullis.Gateway;
 import io.portcullis.Snapshot;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.stages.Admission;
-import io.portcullis.pipeline.stages.ReadinessGate;
-import io.portcullis.pipeline.Origin;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Origin;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
@@ -16,7 +14,6 @@ import io.portcullis.protocol.ProtocolException;
 import io.portcullis.protocol.ProtocolVersion;
 import io.portcullis.upstream.Upstream;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -131,12 +128,12 @@ public final class Dispatcher {
         return switch (method) {
             case "ping" -> Json.object();
             case "server/discover" -> about.discover();
-            case "tools/list" -> toolsList(snap, s, params);
+            case "tools/list" -> Listings.tools(snap, s, params);
             case "tools/call" -> toolsCall(snap, s, msg, out, origin);
-            case "prompts/list" -> list(snap, params, "prompts", items.prompts(s));
+            case "prompts/list" -> Listings.page(snap, params, "prompts", items.prompts(s));
             case "prompts/get" -> items.promptsGet(snap, s, msg, out, origin);
-            case "resources/list" -> list(snap, params, "resources", items.resources(s, false));
-            case "resources/templates/list" -> list(snap, params, "resourceTemplates", items.resources(s, true));
+            case "resources/list" -> Listings.page(snap, params, "resources", items.resources(s, false));
+            case "resources/templates/list" -> Listings.page(snap, params, "resourceTemplates", items.resources(s, true));
             case "resources/read" -> items.byResource(snap, s, msg, out, origin, resourceOwner(snap, params, false));
             case "resources/subscribe" -> {
                 ObjectNode r = items.byResource(snap, s, msg, out, origin, resourceOwner(snap, params, true));
@@ -182,38 +179,6 @@ public final class Dispatcher {
     /** 2026-07-28 results carry resultType, cache hints on cacheable methods, and serverInfo in _meta ({@link Capabilities}). */
     void stampModern(String method, ObjectNode result) {
         about.stampModern(method, result);
-    }
-
-    /** The tools this session's caller may see in its environment: the one admission decision (#12 item 3). */
-    static List<ToolEntry> visibleTools(Snapshot snap, ClientSession s) {
-        List<ToolEntry> out = new ArrayList<>();
-        for (ToolEntry t : snap.catalog().tools()) {
-            if (Admission.listed(snap.catalog(), snap.policy(), snap.readiness(), snap.config().readiness().list(),
-                    s.principal(), s.environment(), t)) {
-                out.add(t);
-            }
-        }
-        return out;
-    }
-
-    private ObjectNode toolsList(Snapshot snap, ClientSession s, ObjectNode params) throws ProtocolException {
-        List<ObjectNode> defs = new ArrayList<>();
-        var gate = Admission.gateOf(snap.readiness(), s.environment());
-        for (ToolEntry t : visibleTools(snap, s)) {
-            ObjectNode d = ReadinessGate.marked(t.definition(), t, gate);
-            if (s.version().isModern() && d.has("execution")) {
-                d = d.deepCopy();
-                d.remove("execution");
-            }
-            defs.add(d);
-        }
-        return list(snap, params, "tools", defs);
-    }
-
-    private static ObjectNode list(Snapshot snap, ObjectNode params, String key, List<ObjectNode> items) throws ProtocolException {
-        ObjectNode r = Json.object();
-        Paging.page(r, key, items, Paging.offset(params), snap.config().server().pageSize());
-        return r;
     }
 
     private ObjectNode toolsCall(Snapshot snap, ClientSession s, Message msg, Outbound out, Origin origin)
@@ -262,9 +227,9 @@ public final class Dispatcher {
         return new ProtocolException(ErrorCodes.INVALID_PARAMS, why);
     }
 
-    static CallContext callContext(ClientSession s, Message msg, String tool, io.portcullis.pipeline.Relay relay, Origin origin) {
+    static CallContext callContext(ClientSession s, Message msg, String tool, io.portcullis.call.Relay relay, Origin origin) {
         return new CallContext(CallContext.newCallId(), s.principal(), s.environment(), s.id(),
-                s.version().id(), tool, msg.params(), null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail(),
+                s.version().id(), tool, msg.params(), null, relay, Instant.now(), new io.portcullis.call.CallTrail(),
                 origin.withClient(s.clientInfo() == null ? null : s.clientInfo().path("name").asString(null),
                         s.clientInfo() == null ? null : s.clientInfo().path("version").asString(null)));
     }
@@ -323,7 +288,7 @@ public final class Dispatcher {
                 Thread.ofVirtual().name("set-level-" + u.name()).start(() -> {
                     try {
                         u.request("logging/setLevel", Json.object().put("level", "debug"), u.config().timeout(),
-                                io.portcullis.pipeline.Relay.NONE);
+                                io.portcullis.call.Relay.NONE);
                     } catch (GatewayException e) {
                         LOG.info("upstream {} did not take logging/setLevel: {}", u.name(), e.getMessage());
                     }

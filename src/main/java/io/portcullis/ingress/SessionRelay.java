@@ -1,7 +1,7 @@
 package io.portcullis.ingress;
 
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Relay;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Relay;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import java.time.Duration;

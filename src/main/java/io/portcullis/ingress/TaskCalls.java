@@ -2,9 +2,9 @@ package io.portcullis.ingress;
 
 import io.portcullis.Gateway;
 import io.portcullis.approval.ApprovalRequest;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Relay;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Relay;
 import io.portcullis.policy.Effect;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;

@@ -1,7 +1,7 @@
 package io.portcullis.ingress;
 
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Relay;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Relay;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;

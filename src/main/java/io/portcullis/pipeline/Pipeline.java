@@ -1,5 +1,9 @@
 package io.portcullis.pipeline;
 
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import tools.jackson.databind.node.ObjectNode;

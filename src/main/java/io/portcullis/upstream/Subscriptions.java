@@ -1,6 +1,6 @@
 package io.portcullis.upstream;
 
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.GatewayException;
 import io.portcullis.protocol.Json;
 import java.time.Duration;
 import java.util.Set;
@@ -184,13 +184,13 @@ final class Subscriptions {
     }
 
     /** The relay of the gateway's own long-lived requests: no client, but a way to cancel. */
-    record Background(Consumer<Runnable> cancelHandle) implements io.portcullis.pipeline.Relay {
+    record Background(Consumer<Runnable> cancelHandle) implements io.portcullis.call.Relay {
         @Override
         public void notify(ObjectNode notification) {}
 
         @Override
         public ObjectNode request(String method, ObjectNode params) throws GatewayException {
-            return io.portcullis.pipeline.Relay.NONE.request(method, params);
+            return io.portcullis.call.Relay.NONE.request(method, params);
         }
 
         @Override
@@ -200,7 +200,7 @@ final class Subscriptions {
 
         @Override
         public Object owner() {
-            return io.portcullis.pipeline.Relay.NONE; // nobody's: never a guess for another call's server-to-client request
+            return io.portcullis.call.Relay.NONE; // nobody's: never a guess for another call's server-to-client request
         }
     }
 }

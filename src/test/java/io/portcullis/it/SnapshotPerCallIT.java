@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallTrail;
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallTrail;
+import io.portcullis.call.GatewayException;
 import io.portcullis.pipeline.Pipeline;
-import io.portcullis.pipeline.Relay;
+import io.portcullis.call.Relay;
 import io.portcullis.protocol.Json;
 import java.time.Instant;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.portcullis.catalog.Catalog;
 import io.portcullis.catalog.RiskClass;
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.GatewayException;
 import io.portcullis.policy.Decision;
 import io.portcullis.policy.Policy;
 import io.portcullis.policy.PolicyRequest;

@@ -3,10 +3,10 @@ package io.portcullis.pipeline.stages;
 import io.portcullis.catalog.ItemEntry;
 import io.portcullis.catalog.RiskClass;
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import io.portcullis.policy.Decision;
 import io.portcullis.policy.Policy;
 import io.portcullis.policy.PolicyRequest;
@@ -69,7 +69,7 @@ public final class ItemAdmission implements Stage {
      */
     public static Optional<GatewayException.Refused> refusal(Optional<ItemEntry> entry, String described, Principal principal,
                                                              String environment, ObjectNode arguments, Policy policy,
-                                                             Report readiness, io.portcullis.pipeline.CallTrail trail) {
+                                                             Report readiness, io.portcullis.call.CallTrail trail) {
         if (entry.isEmpty()) {
             return refused("catalog", described + " is not in the catalog (unlisted resources and prompts are hidden)");
         }

@@ -4,10 +4,10 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.portcullis.approval.Approvals;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import io.portcullis.policy.Decision;
 import io.portcullis.policy.Policy;
 import io.portcullis.policy.ToolFacts;
@@ -36,7 +36,7 @@ public final class PolicyCheck implements Stage {
 
     /** The catalog's facts about a tool, as policy sees them ({@code tool.*} in CEL). */
     public static ToolFacts facts(ToolEntry t) {
-        return new ToolFacts(t.name(), t.upstream(), t.risk().id(), t.owner() == null ? null : t.owner().label(), t.labels());
+        return t.facts();
     }
 
     @Override

@@ -2,11 +2,10 @@ package io.portcullis.pipeline.stages;
 
 import io.portcullis.catalog.RiskClass;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
-import io.portcullis.readiness.ReadinessConfig;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import io.portcullis.readiness.Report;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -32,14 +31,6 @@ public final class ReadinessGate implements Stage {
             throw refused.get();
         }
         return next.handle(call);
-    }
-
-    /**
-     * Whether {@code tools/list} keeps a tool: a tool the gate refuses is dropped in
-     * {@code list: hide} mode and kept (to be {@link #marked}) in {@code list: mark} mode.
-     */
-    public static boolean listed(ToolEntry tool, Report.Gate gate, ReadinessConfig.ListMode mode) {
-        return tool.risk() == RiskClass.READ_ONLY || !gate.closed() || mode == ReadinessConfig.ListMode.MARK;
     }
 
     /**

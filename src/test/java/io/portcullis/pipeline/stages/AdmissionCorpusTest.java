@@ -3,8 +3,8 @@ package io.portcullis.pipeline.stages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.GatewayException;
 import io.portcullis.pipeline.Pipeline;
 import io.portcullis.protocol.Json;
 import io.portcullis.readiness.Report;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
