@@ -3,12 +3,12 @@ package io.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.identity.Principal;
 import io.portcullis.call.CallContext;
 import io.portcullis.call.CallTrail;
 import io.portcullis.call.GatewayException;
-import io.portcullis.pipeline.Pipeline;
 import io.portcullis.call.Relay;
+import io.portcullis.identity.Principal;
+import io.portcullis.pipeline.Pipeline;
 import io.portcullis.protocol.Json;
 import java.time.Instant;
 import java.util.List;
@@ -73,6 +73,70 @@ class SnapshotPerCallIT {
             assertThatThrownBy(() -> gw.gateway().pipeline().call(echo()))
                     .isInstanceOf(GatewayException.Refused.class)
                     .extracting(e -> ((GatewayException) e).control()).isEqualTo("tool-switch");
+        }
+    }
+
+    /** A fault upstream whose {@code hang} tool never answers, with {@code timeout}; calls of it need one approval by ops. */
+    private static String hanging(String timeout) {
+        return """
+                environments: [dev]
+                upstreams:
+                  fault: {command: %s, timeout: %s}
+                policy:
+                  rules:
+                    - id: hang-needs-ops
+                      effect: require_approval
+                      when: tool.name == "fault__hang"
+                      approvers: [ops]
+                """.formatted(TestGateway.list(JvmPeers.testMain(FaultServer.class)), timeout);
+    }
+
+    private static Principal user(String subject, List<String> roles) {
+        return new Principal(subject, Principal.Kind.USER, subject, roles, "test-client", "dev", "jwt", "jti-" + subject,
+                Instant.parse("2030-01-01T00:00:00Z"), "https://idp.example", subject + "@example.com", List.of("mcp:tools"));
+    }
+
+    /**
+     * The same, with the reload truly in the middle of the call: the call waits in its policy stage
+     * for an approval (a stage blocked on a latch), the config is reloaded with another upstream
+     * timeout (a live setting: the upstream keeps running), then the approval is given. The call
+     * goes on under v1's timeout, the one it was decided on; before #12 the upstream call read the
+     * live upstream's timeout again and ran under v2's.
+     */
+    @Test
+    void item1_aReloadWhileTheCallWaitsInAStageDoesNotReachTheRestOfTheCall() throws Exception {
+        try (TestGateway gw = TestGateway.start(hanging("4s"))) {
+            ObjectNode params = Json.object().put("name", "fault__hang");
+            params.putObject("arguments");
+            CallContext call = new CallContext(CallContext.newCallId(), user("alice", List.of("dev")), "dev", null,
+                    "2025-11-25", "fault__hang", params, null, Relay.NONE, Instant.now(), new CallTrail());
+            Pipeline dispatched = gw.gateway().pipeline();
+            var outcome = new java.util.concurrent.CompletableFuture<Throwable>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    dispatched.call(call);
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            var approvals = gw.gateway().approvals();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            var pending = approvals.list(io.portcullis.approval.ApprovalRequest.Status.PENDING);
+            while (pending.isEmpty() && System.nanoTime() < deadline && !outcome.isDone()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // an eventually loop on the store
+                pending = approvals.list(io.portcullis.approval.ApprovalRequest.Status.PENDING);
+            }
+            assertThat(pending).as("the call waits for an approval: " + (outcome.isDone() ? outcome.get() : "")).hasSize(1);
+
+            gw.reload(hanging("1s")); // mid-call: the upstream's timeout changes in place
+            assertThat(gw.gateway().upstream("fault").orElseThrow().config().timeout()).hasSeconds(1);
+            approvals.decide(pending.getFirst().id(), user("olga", List.of("ops")), true, "ok");
+
+            Throwable t = outcome.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(t).isInstanceOf(GatewayException.UpstreamFailure.class);
+            assertThat(t.getMessage()).as("decided on v1, so called under v1's timeout").contains("within 4000 ms");
+            assertThat(call.trail().approvalIds()).containsOnly(pending.getFirst().id());
         }
     }
 
