@@ -53,7 +53,7 @@ public final class Dispatcher {
     public Dispatcher(Gateway gateway) {
         this.gateway = gateway;
         this.taskCalls = new TaskCalls(gateway, new GatewayTasks());
-        this.items = new ItemCalls(gateway);
+        this.items = new ItemCalls();
         this.about = new Capabilities(gateway, taskCalls::approvalsConfigured);
     }
 
@@ -130,10 +130,10 @@ public final class Dispatcher {
             case "server/discover" -> about.discover();
             case "tools/list" -> Listings.tools(snap, s, params);
             case "tools/call" -> toolsCall(snap, s, msg, out, origin);
-            case "prompts/list" -> Listings.page(snap, params, "prompts", items.prompts(s));
+            case "prompts/list" -> Listings.page(snap, params, "prompts", items.prompts(snap, s));
             case "prompts/get" -> items.promptsGet(snap, s, msg, out, origin);
-            case "resources/list" -> Listings.page(snap, params, "resources", items.resources(s, false));
-            case "resources/templates/list" -> Listings.page(snap, params, "resourceTemplates", items.resources(s, true));
+            case "resources/list" -> Listings.page(snap, params, "resources", items.resources(snap, s, false));
+            case "resources/templates/list" -> Listings.page(snap, params, "resourceTemplates", items.resources(snap, s, true));
             case "resources/read" -> items.byResource(snap, s, msg, out, origin, resourceOwner(snap, params, false));
             case "resources/subscribe" -> {
                 ObjectNode r = items.byResource(snap, s, msg, out, origin, resourceOwner(snap, params, true));

@@ -1,6 +1,5 @@
 package io.portcullis.ingress;
 
-import io.portcullis.Gateway;
 import io.portcullis.Snapshot;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.catalog.ItemEntry;
@@ -25,22 +24,17 @@ import tools.jackson.databind.node.ObjectNode;
  * serves, only what {@link ItemAdmission#refusal} admits for the session's caller and environment
  * (the one function for both), and every request that returns data or starts work runs the
  * snapshot's read chain ({@code io.portcullis.Chains#read}): a log line and an audit record,
- * refused or not. Each request reads the gateway's snapshot once (#12 item 1).
+ * refused or not. Everything runs on the snapshot the dispatcher read once for the request (#12 item 1).
  */
 final class ItemCalls {
-    private final Gateway gateway;
-
-    ItemCalls(Gateway gateway) {
-        this.gateway = gateway;
-    }
+    ItemCalls() {}
 
     private static boolean admitted(Snapshot snap, ClientSession s, Optional<ItemEntry> entry, String described) {
         return ItemAdmission.refusal(entry, described, s.principal(), s.environment(), null, snap.policy(),
                 snap.readiness(), null).isEmpty();
     }
 
-    List<ObjectNode> prompts(ClientSession s) {
-        Snapshot snap = gateway.snapshot();
+    List<ObjectNode> prompts(Snapshot snap, ClientSession s) {
         Catalog c = snap.catalog();
         List<ObjectNode> out = new ArrayList<>();
         for (Catalog.Item p : c.prompts()) {
@@ -52,8 +46,7 @@ final class ItemCalls {
     }
 
     /** Listed resources ({@code templates} false) or resource templates the session may have. */
-    List<ObjectNode> resources(ClientSession s, boolean templates) {
-        Snapshot snap = gateway.snapshot();
+    List<ObjectNode> resources(Snapshot snap, ClientSession s, boolean templates) {
         Catalog c = snap.catalog();
         List<ObjectNode> out = new ArrayList<>();
         for (Catalog.Item r : templates ? c.templates() : c.resources()) {
