@@ -3,10 +3,7 @@ package io.portcullis;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.config.UpstreamConfig;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Pipeline;
-import io.portcullis.pipeline.Stages;
 import io.portcullis.policy.Policy;
 import io.portcullis.policy.PolicyException;
 import io.portcullis.upstream.Upstream;
@@ -26,22 +23,24 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The running gateway, independent of transports: the current config, the upstreams, the
- * aggregated catalog and the pipeline. A config reload builds the new pieces and swaps them in
- * atomically; upstreams whose definition did not change keep running.
+ * The running gateway, independent of transports: the current {@link Snapshot} (config, upstreams,
+ * aggregated catalog, policy, readiness report and the chains built from them). A config reload
+ * builds a new snapshot and swaps it in atomically; upstreams whose definition did not change keep
+ * running. A request reads {@link #snapshot()} once and decides on it alone (#12 item 1).
  */
 public final class Gateway implements AutoCloseable, Upstream.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    /** Current state, swapped as one value so a call never sees half of a reload. */
-    private record Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline,
-                            Policy policy, io.portcullis.readiness.Report readiness) {}
-
-    /** A snapshot with its readiness report (G1): computed when config or catalog change, never per call. */
-    private Snapshot snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Pipeline pipeline,
-                              Policy policy) {
-        return new Snapshot(config, upstreams, catalog, pipeline, policy,
-                io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded(), pipeline.controls()));
+    /**
+     * A snapshot with its readiness report (G1) and its chains: computed when config or catalog
+     * change, never per call. The report is evaluated against the tool chain's controls (#11 item
+     * 22), then the chains are built with that report (#12 item 2).
+     */
+    private Snapshot snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy) {
+        var report = io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded(),
+                Chains.controls(audit, approvals));
+        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals));
+        return new Snapshot(config, upstreams, catalog, policy, report, chains);
     }
 
     private final HttpClient http = Upstream.httpClient();
@@ -50,7 +49,6 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private volatile Snapshot snapshot;
     private final io.portcullis.store.Store store;
     private final io.portcullis.identity.Identity identity;
-    private final java.util.List<io.portcullis.pipeline.Stage> taskResultStages;
     private final io.portcullis.approval.Approvals approvals;
     private final io.portcullis.ingress.detached.Ticker ticker;
     private final io.portcullis.audit.AuditLog audit;
@@ -93,14 +91,13 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         this.approvals = new io.portcullis.approval.Approvals(store, ticker.clock());
         approvals.apply(config.approvals());
         approvals.recorder(audit.approvalRecorder());
-        this.taskResultStages = Stages.taskResult(this::catalog, audit);
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), new Upstream(uc, this, http));
         }
         this.changes = new io.portcullis.readiness.ConfigChanges(store);
         changes.record(config);
-        snapshot = snapshot(config, ups, Catalog.EMPTY, buildPipeline(), compile(config));
+        snapshot = snapshot(config, ups, Catalog.EMPTY, compile(config));
     }
 
     public void start() {
@@ -136,17 +133,25 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     }
 
     /** The approval workflow (C3.2, C3.3): requests, decisions, waiting calls. */
+    public io.portcullis.approval.Approvals approvals() {
+        return approvals;
+    }
+
     /** The time approvals and detached calls run on (#12 item 7). */
     public io.portcullis.ingress.detached.Ticker ticker() {
         return ticker;
     }
 
-    public io.portcullis.approval.Approvals approvals() {
-        return approvals;
-    }
-
     private static List<String> environmentNames(GatewayConfig c) {
         return c.environments().stream().map(io.portcullis.config.EnvironmentConfig::name).toList();
+    }
+
+    /**
+     * The applied state as one value (#12 item 1). A request reads it once, when it is dispatched,
+     * and runs on that value alone; the accessors below are for what is not a call (admin, CLI).
+     */
+    public Snapshot snapshot() {
+        return snapshot;
     }
 
     public GatewayConfig config() {
@@ -174,9 +179,9 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         }
     }
 
-    /** The running pipeline's stages and the checklist lines each enforces (#11 item 22: what readiness evaluates). */
+    /** The running tool chain's stages and the checklist lines each enforces (#11 item 22: what readiness evaluates). */
     public Map<String, List<String>> controls() {
-        return snapshot.pipeline().controls();
+        return snapshot.chains().toolCall().controls();
     }
 
     /** The readiness report of the current config and catalog, with each environment's G1 gate. */
@@ -194,13 +199,9 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         return changes;
     }
 
+    /** The {@code tools/call} chain of the current snapshot (bound to it: a call on it decides on that snapshot alone). */
     public Pipeline pipeline() {
-        return snapshot.pipeline();
-    }
-
-    /** The stages a task's result fetched with {@code tasks/result} passes ({@link Stages#taskResult}). */
-    public java.util.List<io.portcullis.pipeline.Stage> taskResultStages() {
-        return taskResultStages;
+        return snapshot.chains().toolCall();
     }
 
     public Optional<Upstream> upstream(String name) {
@@ -217,32 +218,6 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     /** Registers a listener for list changes ({@code tools}, {@code prompts}, {@code resources}) and upstream notifications. */
     public void onEvent(BiConsumer<String, ObjectNode> listener) {
         listeners.add(listener);
-    }
-
-    private Pipeline buildPipeline() {
-        CallHandler terminal = this::invoke;
-        return new Pipeline(Stages.standard(this::catalog, this::policy, audit, approvals, this::readiness, () -> config().egress()), terminal);
-    }
-
-    /** The terminal handler: the call goes to its upstream under the tool's (or upstream's) timeout (C6.1). */
-    private ObjectNode invoke(io.portcullis.pipeline.CallContext call) throws GatewayException {
-        var tool = call.requireTool();
-        Upstream u = snapshot.upstreams().get(tool.upstream());
-        if (u == null) {
-            throw new GatewayException.UpstreamFailure("upstream", tool.upstream(), "upstream " + tool.upstream() + " is not configured");
-        }
-        Duration timeout = tool.settings().timeout() != null ? tool.settings().timeout() : u.config().timeout();
-        // A shallow copy is enough: only "name" changes, and nothing downstream mutates the
-        // client's arguments (a progress token is rewritten on a deep copy, in Calls).
-        ObjectNode params = call.params().objectNode();
-        params.setAll(call.params());
-        params.put("name", tool.upstreamName());
-        if (call.trail().gatewayTask() != null) {
-            params.remove("task"); // the gateway runs the task: the upstream answers the call directly
-        }
-        // #14 item 1: only a read_only tool's call may be retried; the tool's own bulkhead applies on top of the upstream's
-        return u.request("tools/call", params, timeout, call.relay(), new io.portcullis.resilience.ToolCall(tool.name(),
-                tool.risk() == io.portcullis.catalog.RiskClass.READ_ONLY, tool.settings().bulkhead()));
     }
 
     /**
@@ -276,7 +251,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             audit.reconfigure(next.audit());
             approvals.apply(next.approvals());
             changes.record(next);
-            snapshot = snapshot(next, ups, Catalog.build(next, ups.values()), buildPipeline(), compile(next));
+            snapshot = snapshot(next, ups, Catalog.build(next, ups.values()), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
             if (!gates(snapshot).equals(gates(old))) {
                 changed.add("tools"); // the readiness gate hides or marks tools (G1): clients must re-list
@@ -306,7 +281,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             if (s.upstreams().get(upstream.name()) != upstream) {
                 return; // a replaced upstream reporting late
             }
-            snapshot = snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.pipeline(), s.policy());
+            snapshot = snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.policy());
             changed = snapshot.catalog().changedSince(s.catalog());
         }
         // only real changes reach clients: a restarted upstream that lists the same tools is no news

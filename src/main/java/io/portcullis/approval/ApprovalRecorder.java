@@ -1,7 +1,7 @@
 package io.portcullis.approval;
 
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.CallContext;
+import io.portcullis.call.CallContext;
 
 /**
  * Where approval requests and decisions are written as records of their own (C3.3, C4.1): the

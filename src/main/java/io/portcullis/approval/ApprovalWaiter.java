@@ -3,8 +3,8 @@ package io.portcullis.approval;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.portcullis.approval.ApprovalRequest.Status;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.GatewayException;
 import io.portcullis.protocol.Json;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -3,7 +3,7 @@ package io.portcullis.audit;
 import io.portcullis.approval.ApprovalRecorder;
 import io.portcullis.approval.ApprovalRequest;
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.CallContext;
+import io.portcullis.call.CallContext;
 import io.portcullis.protocol.Json;
 import io.portcullis.redact.Sanitizer;
 import java.time.Instant;

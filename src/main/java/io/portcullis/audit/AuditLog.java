@@ -1,8 +1,8 @@
 package io.portcullis.audit;
 
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import io.portcullis.protocol.Json;
 import io.portcullis.redact.Sanitizer;
 import io.portcullis.store.Store;

@@ -1,15 +1,15 @@
 package io.portcullis.audit;
 
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import java.time.Duration;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The two places the audit log sits in the pipeline (C4.1, C4.2); their positions are written in
- * {@code pipeline.Stages.standard}.
+ * {@code io.portcullis.Chains#toolCall}.
  * <ul>
  *   <li>{@link Outcome} wraps every later stage: whatever happens below it (a result, a refusal by
  *       any control, an upstream failure, a crash) becomes one record, and the client is answered

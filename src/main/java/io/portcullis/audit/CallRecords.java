@@ -2,8 +2,8 @@ package io.portcullis.audit;
 
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.GatewayException;
 import io.portcullis.protocol.Json;
 import io.portcullis.redact.Sanitizer;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package io.portcullis.audit;
 
-import io.portcullis.pipeline.CallContext;
+import io.portcullis.call.CallContext;
 import io.portcullis.redact.Sanitizer;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;

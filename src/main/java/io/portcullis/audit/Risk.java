@@ -2,7 +2,7 @@ package io.portcullis.audit;
 
 import io.portcullis.catalog.RiskClass;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
+import io.portcullis.call.CallContext;
 
 /**
  * A call's risk class as the audit log records it, and whether its intent must be durable before

@@ -45,6 +45,11 @@ public record ToolEntry(String name, String upstream, String upstreamName, Objec
         return spec == null ? null : spec.purpose();
     }
 
+    /** The catalog's facts about this tool, as policy sees them ({@code tool.*} in CEL). */
+    public io.portcullis.policy.ToolFacts facts() {
+        return new io.portcullis.policy.ToolFacts(name, upstream, risk.id(), owner == null ? null : owner.label(), labels);
+    }
+
     /** Whether the catalog enables this tool in {@code environment} (the operational switch is checked separately). */
     public boolean catalogAllows(String environment) {
         return export != ExportStatus.DISABLED && (environments.isEmpty() || environments.contains(environment));

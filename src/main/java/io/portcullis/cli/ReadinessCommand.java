@@ -3,7 +3,6 @@ package io.portcullis.cli;
 import io.portcullis.Gateway;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
-import io.portcullis.readiness.Readiness;
 import io.portcullis.readiness.Report;
 import io.portcullis.readiness.ReportText;
 import java.nio.file.Path;
@@ -51,7 +50,7 @@ final class ReadinessCommand implements Callable<Integer> {
             notReady = gateway.awaitUpstreams(Duration.ofSeconds(30));
             gateway.apply(inspected.config);
             notReady.forEach(u -> System.err.println("warning: upstream " + u + " is not ready; its tools are not checked"));
-            report = Readiness.evaluate(gateway);
+            report = gateway.readiness(); // #12 item 4: the snapshot's report (no Gateway <-> Readiness cycle)
         }
         if (env != null) {
             report = report.only(env);

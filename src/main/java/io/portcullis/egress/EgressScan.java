@@ -2,14 +2,13 @@ package io.portcullis.egress;
 
 import io.portcullis.catalog.ArgumentCheck;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -26,16 +25,16 @@ import tools.jackson.databind.node.ObjectNode;
  * blocked too, rather than sent invalid. Anything that goes wrong while scanning blocks (fail closed).
  */
 public final class EgressScan implements Stage {
-    private final Supplier<EgressConfig> config;
+    private final EgressConfig config;
 
-    public EgressScan(Supplier<EgressConfig> config) {
+    public EgressScan(EgressConfig config) {
         this.config = config;
     }
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
         ObjectNode result = next.handle(call);
-        EgressConfig cfg = config.get();
+        EgressConfig cfg = config;
         if (cfg == null || !cfg.enabled() || result == null) {
             return result;
         }

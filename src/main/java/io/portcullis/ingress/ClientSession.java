@@ -1,7 +1,7 @@
 package io.portcullis.ingress;
 
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.ClientKey;
+import io.portcullis.call.ClientKey;
 import io.portcullis.protocol.ProtocolVersion;
 import java.time.Instant;
 import java.util.Set;

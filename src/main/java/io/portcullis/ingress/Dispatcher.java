@@ -1,23 +1,19 @@
 package io.portcullis.ingress;
 
 import io.portcullis.Gateway;
+import io.portcullis.Snapshot;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.stages.PolicyCheck;
-import io.portcullis.pipeline.stages.ReadinessGate;
-import io.portcullis.policy.PolicyRequest;
-import io.portcullis.pipeline.Origin;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Origin;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import io.portcullis.protocol.ProtocolException;
 import io.portcullis.protocol.ProtocolVersion;
 import io.portcullis.upstream.Upstream;
-import io.portcullis.upstream.Version;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -27,8 +23,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Serves the MCP methods of one client message, whatever transport brought it. {@code tools/call}
- * goes through the pipeline; lists are aggregated from the catalog; prompts, resources,
- * completions and tasks are routed to the upstream that owns them.
+ * goes through the tool chain; lists are aggregated from the catalog; prompts, resources,
+ * completions and tasks are routed to the upstream that owns them. Each request reads the
+ * gateway's {@link Snapshot} once and serves on it alone (#12 item 1). What the gateway says about
+ * itself (capabilities, 2026-07-28 stamps) is {@link Capabilities}.
  */
 public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -36,32 +34,28 @@ public final class Dispatcher {
     private static final Set<String> REMOVED_IN_MODERN = Set.of("initialize", "ping", "logging/setLevel",
             "resources/subscribe", "resources/unsubscribe", "tasks/get", "tasks/result", "tasks/list", "tasks/cancel");
 
-    /** Methods whose 2026-07-28 results carry cache hints. */
     /** Methods that run a pipeline, whose call-log stage writes their log line. */
     private static final Set<String> PIPELINED = Set.of("tools/call", "tasks/result", "prompts/get", "resources/read",
             "resources/subscribe", "completion/complete");
-    private static final Set<String> CACHEABLE_IN_MODERN = Set.of("tools/list", "prompts/list", "resources/list",
-            "resources/templates/list", "resources/read", "server/discover");
-
     /** The input window of a call whose upstream is not known (it will be refused anyway). */
     private static final java.time.Duration DEFAULT_INPUT_WINDOW = java.time.Duration.ofSeconds(60);
 
     private final Gateway gateway;
-    /** Which upstream created each task (2025-11-25 tasks pass through), so that tasks/* reach it. */
     /** 2026-07-28 calls waiting for their client's input (multi round-trip requests). */
     private final InputRounds inputRounds;
     /** Task-augmented calls that wait for an approval become the gateway's own tasks (2025-11-25). */
     private final TaskCalls taskCalls;
     /** Prompts, resources and completions, admitted like tools (#11 item 5). */
     private final ItemCalls items;
-
-    /** The upstream that runs a task and the tool (as the gateway exposes it) whose call created it. */
+    /** What the gateway says about itself: initialize result, capabilities, 2026-07-28 stamps. */
+    private final Capabilities about;
 
     public Dispatcher(Gateway gateway) {
         this.gateway = gateway;
         this.inputRounds = new InputRounds(gateway.ticker(), InputRounds.MAX_PER_CALLER, InputRounds.MAX_TOTAL);
         this.taskCalls = new TaskCalls(gateway, new GatewayTasks(gateway.ticker(), GatewayTasks.MAX_PER_SESSION, GatewayTasks.MAX_TOTAL));
-        this.items = new ItemCalls(gateway, this::forward);
+        this.items = new ItemCalls();
+        this.about = new Capabilities(gateway, taskCalls::approvalsConfigured);
     }
 
     public Gateway gateway() {
@@ -70,42 +64,7 @@ public final class Dispatcher {
 
     /** The {@code initialize} result for a session that negotiated {@code version}. */
     public ObjectNode initializeResult(ProtocolVersion version) {
-        ObjectNode r = Json.object().put("protocolVersion", version.id());
-        r.set("capabilities", capabilities(version));
-        r.set("serverInfo", serverInfo());
-        r.put("instructions", "Portcullis MCP gateway: tools of several upstream servers, each call checked by policy and recorded.");
-        return r;
-    }
-
-    private ObjectNode serverInfo() {
-        return Json.object().put("name", "portcullis").put("version", Version.current());
-    }
-
-    private ObjectNode capabilities(ProtocolVersion version) {
-        ObjectNode c = Json.object();
-        c.putObject("tools").put("listChanged", true);
-        c.putObject("prompts").put("listChanged", true);
-        c.putObject("resources").put("subscribe", !version.isModern()).put("listChanged", true);
-        c.putObject("logging");
-        c.putObject("completions");
-        if (version == ProtocolVersion.V2025_11_25) {
-            for (Upstream u : gateway.upstreams()) {
-                if (u.capabilities().get("tasks") instanceof ObjectNode tasks) {
-                    c.set("tasks", tasks.deepCopy());
-                    break;
-                }
-            }
-            if (taskCalls.approvalsConfigured()) {
-                // a call waiting for an approval can become the gateway's own task (TaskCalls)
-                ObjectNode tasks = c.get("tasks") instanceof ObjectNode t ? t : c.putObject("tasks");
-                tasks.putObject("list");
-                tasks.putObject("cancel");
-                ObjectNode requests = tasks.get("requests") instanceof ObjectNode r ? r : tasks.putObject("requests");
-                ObjectNode tools = requests.get("tools") instanceof ObjectNode t ? t : requests.putObject("tools");
-                tools.putObject("call");
-            }
-        }
-        return c;
+        return about.initializeResult(version);
     }
 
     /**
@@ -128,9 +87,9 @@ public final class Dispatcher {
         }
         JsonNode id = msg.id();
         try {
-            ObjectNode result = request(session, msg, out, origin);
+            ObjectNode result = request(gateway.snapshot(), session, msg, out, origin);
             if (session.version().isModern()) {
-                stampModern(msg.method(), result);
+                about.stampModern(msg.method(), result);
             }
             return Message.result(id, result);
         } catch (ProtocolException e) {
@@ -150,7 +109,9 @@ public final class Dispatcher {
         }
     }
 
-    private ObjectNode request(ClientSession s, Message msg, Outbound out, Origin origin) throws ProtocolException, GatewayException {
+    /** One request on one snapshot, read once by {@link #handle} (#12 item 1). */
+    private ObjectNode request(Snapshot snap, ClientSession s, Message msg, Outbound out, Origin origin)
+            throws ProtocolException, GatewayException {
         String method = msg.method();
         ObjectNode params = msg.params();
         if (s.version().isModern() && REMOVED_IN_MODERN.contains(method)) {
@@ -167,39 +128,31 @@ public final class Dispatcher {
         }
         return switch (method) {
             case "ping" -> Json.object();
-            case "server/discover" -> discover();
-            case "tools/list" -> toolsList(s, params);
-            case "tools/call" -> toolsCall(s, msg, out, origin);
-            case "prompts/list" -> list(params, "prompts", items.prompts(s));
-            case "prompts/get" -> items.promptsGet(s, msg, out, origin);
-            case "resources/list" -> list(params, "resources", items.resources(s, false));
-            case "resources/templates/list" -> list(params, "resourceTemplates", items.resources(s, true));
-            case "resources/read" -> items.byResource(s, msg, out, origin, resourceOwner(params, false));
+            case "server/discover" -> about.discover();
+            case "tools/list" -> Listings.tools(snap, s, params);
+            case "tools/call" -> toolsCall(snap, s, msg, out, origin);
+            case "prompts/list" -> Listings.page(snap, params, "prompts", items.prompts(snap, s));
+            case "prompts/get" -> items.promptsGet(snap, s, msg, out, origin);
+            case "resources/list" -> Listings.page(snap, params, "resources", items.resources(snap, s, false));
+            case "resources/templates/list" -> Listings.page(snap, params, "resourceTemplates", items.resources(snap, s, true));
+            case "resources/read" -> items.byResource(snap, s, msg, out, origin, resourceOwner(snap, params, false));
             case "resources/subscribe" -> {
-                ObjectNode r = items.byResource(s, msg, out, origin, resourceOwner(params, true));
+                ObjectNode r = items.byResource(snap, s, msg, out, origin, resourceOwner(snap, params, true));
                 s.subscriptions.add(params.path("uri").asString(""));
                 yield r;
             }
             case "resources/unsubscribe" -> {
                 // stops data rather than returning any: no admission, so a switch-off cannot trap a subscription
                 s.subscriptions.remove(params.path("uri").asString(""));
-                yield byResource(s, msg, out, "resources/unsubscribe", origin);
+                yield unsubscribe(snap, s, msg, out);
             }
-            case "completion/complete" -> items.complete(s, msg, out, origin);
-            case "logging/setLevel" -> setLevel(s, params);
-            case "tasks/get", "tasks/result", "tasks/cancel" -> task(s, msg, out, origin);
-            case "tasks/list" -> tasksList(s, msg, out);
+            case "completion/complete" -> items.complete(snap, s, msg, out, origin);
+            case "logging/setLevel" -> setLevel(snap, s, params);
+            case "tasks/get", "tasks/result", "tasks/cancel" -> task(snap, s, msg, out, origin);
+            case "tasks/list" -> tasksList(snap, s, msg, out);
             case "initialize" -> throw new ProtocolException(ErrorCodes.INVALID_REQUEST, "the session is already initialized");
             default -> throw new ProtocolException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + method);
         };
-    }
-
-    private ObjectNode discover() {
-        ObjectNode r = Json.object();
-        r.putArray("supportedVersions").add(ProtocolVersion.V2026_07_28.id());
-        r.set("capabilities", capabilities(ProtocolVersion.V2026_07_28));
-        r.put("instructions", "Portcullis MCP gateway: tools of several upstream servers, each call checked by policy and recorded.");
-        return r;
     }
 
     InputRounds inputRounds() {
@@ -212,78 +165,25 @@ public final class Dispatcher {
      * outlive what it waits for by more than that.
      */
     java.time.Duration inputWindow(Message msg) {
+        Snapshot snap = gateway.snapshot();
         String name = msg.params().path("name").asString("");
-        java.util.Optional<String> upstream;
         if ("tools/call".equals(msg.method())) {
-            var tool = gateway.catalog().tool(name);
-            if (tool.isPresent() && tool.get().settings().timeout() != null) {
-                return tool.get().settings().timeout();
-            }
-            upstream = tool.map(ToolEntry::upstream);
-        } else if ("prompts/get".equals(msg.method())) {
-            upstream = gateway.catalog().prompt(name).map(Catalog.Item::upstream);
-        } else {
-            upstream = gateway.catalog().resourceOwner(msg.params().path("uri").asString(""));
+            // the tool's timeout, worked out in one place (#12 item 2)
+            return snap.catalog().tool(name).map(snap::timeout).orElse(DEFAULT_INPUT_WINDOW);
         }
-        return upstream.flatMap(gateway::upstream).map(u -> u.config().timeout()).orElse(DEFAULT_INPUT_WINDOW);
+        java.util.Optional<String> upstream = "prompts/get".equals(msg.method())
+                ? snap.catalog().prompt(name).map(Catalog.Item::upstream)
+                : snap.catalog().resourceOwner(msg.params().path("uri").asString(""));
+        return upstream.flatMap(snap::timeout).orElse(DEFAULT_INPUT_WINDOW);
     }
 
-    /** 2026-07-28 results carry resultType, cache hints on cacheable methods, and serverInfo in _meta. */
+    /** 2026-07-28 results carry resultType, cache hints on cacheable methods, and serverInfo in _meta ({@link Capabilities}). */
     void stampModern(String method, ObjectNode result) {
-        if (!result.has("resultType")) {
-            result.put("resultType", "complete");
-        }
-        if (CACHEABLE_IN_MODERN.contains(method)) {
-            if (!result.has("ttlMs")) {
-                result.put("ttlMs", 0);
-            }
-            if (!result.has("cacheScope")) {
-                result.put("cacheScope", "private");
-            }
-        }
-        ObjectNode meta = result.get("_meta") instanceof ObjectNode m ? m : result.putObject("_meta");
-        meta.set("io.modelcontextprotocol/serverInfo", serverInfo());
+        about.stampModern(method, result);
     }
 
-    /** The tools this session's caller may see in its environment (the same rule the pipeline enforces). */
-    List<ToolEntry> visibleTools(ClientSession s) {
-        List<ToolEntry> out = new ArrayList<>();
-        var gate = gateway.readiness().gate(s.environment());
-        var mode = gateway.config().readiness().list();
-        for (ToolEntry t : gateway.catalog().tools()) {
-            // the same rules the pipeline enforces: enabled here, the readiness gate (G1), and policy could allow it (C3.1)
-            if (t.enabledIn(s.environment()) && ReadinessGate.listed(t, gate, mode) && gateway.policy().visible(
-                    new PolicyRequest(s.principal(), s.environment(), PolicyCheck.facts(t), null, Set.of()))) {
-                out.add(t);
-            }
-        }
-        return out;
-    }
-
-    private ObjectNode toolsList(ClientSession s, ObjectNode params) throws ProtocolException {
-        List<ObjectNode> defs = new ArrayList<>();
-        var gate = gateway.readiness().gate(s.environment());
-        for (ToolEntry t : visibleTools(s)) {
-            ObjectNode d = ReadinessGate.marked(t.definition(), t, gate);
-            // #14 item 1: an upstream whose breaker is open keeps its tools listed, marked like the gate marks (G1)
-            d = io.portcullis.resilience.BreakerMark.marked(d, t.upstream(),
-                    gateway.upstream(t.upstream()).map(io.portcullis.upstream.Upstream::protection).orElse(null));
-            if (s.version().isModern() && d.has("execution")) {
-                d = d.deepCopy();
-                d.remove("execution");
-            }
-            defs.add(d);
-        }
-        return list(params, "tools", defs);
-    }
-
-    private ObjectNode list(ObjectNode params, String key, List<ObjectNode> items) throws ProtocolException {
-        ObjectNode r = Json.object();
-        Paging.page(r, key, items, Paging.offset(params), gateway.config().server().pageSize());
-        return r;
-    }
-
-    private ObjectNode toolsCall(ClientSession s, Message msg, Outbound out, Origin origin) throws ProtocolException, GatewayException {
+    private ObjectNode toolsCall(Snapshot snap, ClientSession s, Message msg, Outbound out, Origin origin)
+            throws ProtocolException, GatewayException {
         ObjectNode params = msg.params();
         JsonNode name = params.get("name");
         if (name == null || !name.isString()) {
@@ -304,7 +204,7 @@ public final class Dispatcher {
         SessionRelay relay = new SessionRelay(s, out, msg.id());
         CallContext call = callContext(s, msg, name.asString(), relay, origin);
         try {
-            ObjectNode result = gateway.pipeline().call(call);
+            ObjectNode result = snap.chains().toolCall().call(call);
             rememberUpstreamTask(s, call, result);
             return result;
         } finally {
@@ -315,8 +215,10 @@ public final class Dispatcher {
     /** An upstream's CreateTaskResult: the task is this session's, and tasks/* about it go to that upstream. */
     private void rememberUpstreamTask(ClientSession s, CallContext call, ObjectNode result) {
         if (result.get("task") instanceof ObjectNode task && task.get("taskId") instanceof JsonNode tid && tid.isString()) {
-            gateway.catalog().tool(call.toolName())
-                    .ifPresent(t -> s.tasks.put(tid.asString(), new ClientSession.UpstreamTask(t.upstream(), t.name())));
+            ToolEntry t = call.trail().tool(); // the entry the call was decided on, from its own snapshot
+            if (t != null) {
+                s.tasks.put(tid.asString(), new ClientSession.UpstreamTask(t.upstream(), t.name()));
+            }
         }
     }
 
@@ -326,53 +228,53 @@ public final class Dispatcher {
         return new ProtocolException(ErrorCodes.INVALID_PARAMS, why);
     }
 
-    static CallContext callContext(ClientSession s, Message msg, String tool, io.portcullis.pipeline.Relay relay, Origin origin) {
+    static CallContext callContext(ClientSession s, Message msg, String tool, io.portcullis.call.Relay relay, Origin origin) {
         return new CallContext(CallContext.newCallId(), s.principal(), s.environment(), s.id(),
-                s.version().id(), tool, msg.params(), null, relay, Instant.now(), new io.portcullis.pipeline.CallTrail(),
+                s.version().id(), tool, msg.params(), null, relay, Instant.now(), new io.portcullis.call.CallTrail(),
                 origin.withClient(s.clientInfo() == null ? null : s.clientInfo().path("name").asString(null),
                         s.clientInfo() == null ? null : s.clientInfo().path("version").asString(null)));
     }
 
-    ObjectNode forward(ClientSession s, Message msg, Outbound out, String upstreamName, ObjectNode params)
-            throws GatewayException {
-        Upstream u = gateway.upstream(upstreamName).orElseThrow(() -> new GatewayException.UpstreamFailure(
+    /** A request that is no call of a chain (no control decides it), to the named upstream of the snapshot. */
+    private static ObjectNode forward(Snapshot snap, ClientSession s, Message msg, Outbound out, String upstreamName,
+                                      ObjectNode params) throws GatewayException {
+        Upstream u = snap.upstream(upstreamName).orElseThrow(() -> new GatewayException.UpstreamFailure(
                 "upstream", upstreamName, "upstream " + upstreamName + " is not configured"));
         SessionRelay relay = new SessionRelay(s, out, msg.id());
         try {
-            return u.request(msg.method(), params, u.config().timeout(), relay);
+            return u.request(msg.method(), params, snap.timeout(upstreamName).orElse(u.config().timeout()), relay);
         } finally {
             relay.done();
         }
     }
 
-    private ObjectNode byResource(ClientSession s, Message msg, Outbound out, String method, Origin origin)
+    private static ObjectNode unsubscribe(Snapshot snap, ClientSession s, Message msg, Outbound out)
             throws ProtocolException, GatewayException {
         String uri = msg.params().path("uri").asString("");
-        String owner = gateway.catalog().resourceOwner(uri)
-                .or(() -> method.equals("resources/read") ? java.util.Optional.empty() : soleSubscribable())
+        String owner = resourceOwner(snap, msg.params(), true)
                 .orElseThrow(() -> new ProtocolException(s.version().isModern() ? ErrorCodes.INVALID_PARAMS : -32002,
                         "Resource not found: " + uri, Json.object().put("uri", uri)));
-        return forward(s, msg, out, owner, msg.params());
+        return forward(snap, s, msg, out, owner, msg.params());
     }
 
     /** The upstream that serves a URI; for a subscription also the only upstream that offers subscriptions. */
-    private java.util.Optional<String> resourceOwner(ObjectNode params, boolean subscribe) {
+    private static java.util.Optional<String> resourceOwner(Snapshot snap, ObjectNode params, boolean subscribe) {
         String uri = params.path("uri").asString("");
-        return gateway.catalog().resourceOwner(uri).or(() -> subscribe ? soleSubscribable() : java.util.Optional.empty());
+        return snap.catalog().resourceOwner(uri).or(() -> subscribe ? soleSubscribable(snap) : java.util.Optional.empty());
     }
 
     /**
      * A client may subscribe to a resource that is not listed (yet); when exactly one upstream
      * offers subscriptions there is no doubt whose it is, and it answers as it would directly.
      */
-    private java.util.Optional<String> soleSubscribable() {
-        List<String> able = gateway.upstreams().stream()
+    private static java.util.Optional<String> soleSubscribable(Snapshot snap) {
+        List<String> able = snap.upstreams().values().stream()
                 .filter(u -> u.state() == Upstream.State.READY && u.capabilities().path("resources").path("subscribe").asBoolean(false))
                 .map(Upstream::name).toList();
         return able.size() == 1 ? java.util.Optional.of(able.getFirst()) : java.util.Optional.empty();
     }
 
-    private ObjectNode setLevel(ClientSession s, ObjectNode params) throws ProtocolException {
+    private static ObjectNode setLevel(Snapshot snap, ClientSession s, ObjectNode params) throws ProtocolException {
         String level = params.path("level").asString("");
         if (!Set.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency").contains(level)) {
             throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "invalid log level: " + level);
@@ -382,12 +284,12 @@ public final class Dispatcher {
         // verbose level any session wants; each session then gets only what it asked for. This runs
         // in the background: the session's level is set now, and a slow or hung upstream must not
         // hold up the client's answer for the upstream's whole timeout.
-        for (Upstream u : gateway.upstreams()) {
+        for (Upstream u : snap.upstreams().values()) {
             if (u.capabilities().has("logging") && u.state() == Upstream.State.READY) {
                 Thread.ofVirtual().name("set-level-" + u.name()).start(() -> {
                     try {
                         u.request("logging/setLevel", Json.object().put("level", "debug"), u.config().timeout(),
-                                io.portcullis.pipeline.Relay.NONE);
+                                io.portcullis.call.Relay.NONE);
                     } catch (GatewayException e) {
                         LOG.info("upstream {} did not take logging/setLevel: {}", u.name(), e.getMessage());
                     }
@@ -397,7 +299,8 @@ public final class Dispatcher {
         return Json.object();
     }
 
-    private ObjectNode task(ClientSession s, Message msg, Outbound out, Origin origin) throws ProtocolException, GatewayException {
+    private ObjectNode task(Snapshot snap, ClientSession s, Message msg, Outbound out, Origin origin)
+            throws ProtocolException, GatewayException {
         String taskId = msg.params().path("taskId").asString("");
         var own = taskCalls.serve(s, msg); // the gateway's own tasks (approval waits) first
         if (own.isPresent()) {
@@ -409,24 +312,29 @@ public final class Dispatcher {
             throw new ProtocolException(ErrorCodes.INVALID_PARAMS, "Unknown task: " + taskId);
         }
         if (!msg.method().equals("tasks/result")) {
-            return forward(s, msg, out, owner.upstream(), msg.params());
+            return forward(snap, s, msg, out, owner.upstream(), msg.params());
         }
         // the tool's result, delivered late: logged, recorded and held to the tool's limits like any result
-        CallContext call = callContext(s, msg, owner.tool(), new SessionRelay(s, out, msg.id()), origin);
+        SessionRelay relay = new SessionRelay(s, out, msg.id());
+        CallContext call = callContext(s, msg, owner.tool(), relay, origin);
+        call.trail().upstream(owner.upstream());
         call.trail().note("tasks/result of task " + taskId);
-        return new io.portcullis.pipeline.Pipeline(gateway.taskResultStages(),
-                c -> forward(s, msg, out, owner.upstream(), msg.params())).call(call);
+        try {
+            return snap.chains().taskResult().call(call);
+        } finally {
+            relay.done();
+        }
     }
 
-    private ObjectNode tasksList(ClientSession s, Message msg, Outbound out) throws GatewayException {
+    private ObjectNode tasksList(Snapshot snap, ClientSession s, Message msg, Outbound out) throws GatewayException {
         ObjectNode result = Json.object();
         var all = result.putArray("tasks");
         taskCalls.list(s, all);
-        for (Upstream u : gateway.upstreams()) {
+        for (Upstream u : snap.upstreams().values()) {
             if (!u.capabilities().has("tasks") || u.state() != Upstream.State.READY) {
                 continue;
             }
-            ObjectNode r = forward(s, msg, out, u.name(), Json.object());
+            ObjectNode r = forward(snap, s, msg, out, u.name(), Json.object());
             for (JsonNode t : r.path("tasks")) {
                 if (s.tasks.containsKey(t.path("taskId").asString(""))) {
                     all.add(t);

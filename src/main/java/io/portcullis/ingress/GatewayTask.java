@@ -1,7 +1,7 @@
 package io.portcullis.ingress;
 
 import io.portcullis.ingress.detached.DetachedCall;
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.GatewayException;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;

@@ -7,7 +7,7 @@ import io.portcullis.protocol.ProtocolException;
 import io.portcullis.ingress.detached.DetachedCall;
 import io.portcullis.ingress.detached.DetachedCalls;
 import io.portcullis.ingress.detached.Ticker;
-import io.portcullis.pipeline.ClientKey;
+import io.portcullis.call.ClientKey;
 import java.time.Duration;
 import java.util.Set;
 import org.slf4j.Logger;

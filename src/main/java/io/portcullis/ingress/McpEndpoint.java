@@ -3,7 +3,7 @@ package io.portcullis.ingress;
 import io.portcullis.config.EnvironmentConfig;
 import io.portcullis.config.ServerSettings;
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.Origin;
+import io.portcullis.call.Origin;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;

@@ -1,6 +1,6 @@
 package io.portcullis.ingress;
 
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.GatewayException;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;

@@ -1,8 +1,8 @@
 package io.portcullis.ingress;
 
-import io.portcullis.pipeline.ClientKey;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Relay;
+import io.portcullis.call.ClientKey;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Relay;
 import tools.jackson.databind.node.ObjectNode;
 
 /**

@@ -1,20 +1,32 @@
 package io.portcullis.pipeline;
 
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
+import java.util.LinkedHashMap;
 import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The single enforcement point (C3.1): every {@code tools/call} of every transport runs through
- * one ordered list of stages and then the terminal handler that calls the upstream. The list is
- * declared in exactly one place, {@link Stages#standard}, with the reason for its order.
+ * One chain (C3.1): the ordered controls of a kind of request, then the stage that calls the
+ * upstream as the last one (#12 item 2: the terminal is a stage too). The chains are declared in
+ * one place, {@code io.portcullis.Chains}, with the reason for their order, and built once per
+ * applied config, never per call.
  */
 public final class Pipeline {
     private final List<Stage> stages;
+    private final Stage terminal;
     private final CallHandler chain;
 
-    public Pipeline(List<Stage> stages, CallHandler terminal) {
+    /**
+     * @param stages   the controls, in order
+     * @param terminal the last stage: it answers the call (calls the upstream) and is given no next
+     */
+    public Pipeline(List<Stage> stages, Stage terminal) {
         this.stages = List.copyOf(stages);
-        CallHandler next = terminal;
+        this.terminal = terminal;
+        CallHandler next = call -> terminal.handle(call, END);
         for (int i = this.stages.size() - 1; i >= 0; i--) {
             Stage stage = this.stages.get(i);
             CallHandler rest = next;
@@ -23,10 +35,30 @@ public final class Pipeline {
         this.chain = next;
     }
 
+    /** A chain whose last stage is {@code terminal}, a handler that answers the call (tests, benchmarks). */
+    public Pipeline(List<Stage> stages, CallHandler terminal) {
+        this(stages, new Stage() {
+            @Override
+            public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
+                return terminal.handle(call);
+            }
+
+            @Override
+            public String name() {
+                return "upstream";
+            }
+        });
+    }
+
+    /** What the last stage gets as its next: there is nothing after it. */
+    private static final CallHandler END = call -> {
+        throw new IllegalStateException("the last stage of a chain must answer the call itself");
+    };
+
     /**
      * Runs the call through every stage and the upstream.
      *
-     * @return the {@code tools/call} result to send to the client
+     * @return the result to send to the client
      * @throws GatewayException when a stage refuses or the upstream fails
      */
     public ObjectNode call(CallContext call) throws GatewayException {
@@ -34,17 +66,20 @@ public final class Pipeline {
     }
 
     /**
-     * Each stage's name and the checklist lines it enforces, in pipeline order: what the readiness
-     * report evaluates lines such as C3.1, C4.1 and C6.3 against (#11 item 22).
+     * Each control's name and the checklist lines it enforces, in chain order (the upstream call
+     * is not a control): what the readiness report evaluates lines such as C3.1, C4.1 and C6.3
+     * against (#11 item 22).
      */
-    public java.util.LinkedHashMap<String, List<String>> controls() {
-        java.util.LinkedHashMap<String, List<String>> out = new java.util.LinkedHashMap<>();
+    public LinkedHashMap<String, List<String>> controls() {
+        LinkedHashMap<String, List<String>> out = new LinkedHashMap<>();
         stages.forEach(s -> out.put(s.name(), List.copyOf(s.checklist())));
         return out;
     }
 
-    /** The stage names in order, for logs and the readiness report. */
+    /** The names of every stage in order, the last stage (the upstream call) included. */
     public List<String> stageNames() {
-        return stages.stream().map(Stage::name).toList();
+        List<String> names = new java.util.ArrayList<>(stages.stream().map(Stage::name).toList());
+        names.add(terminal.name());
+        return List.copyOf(names);
     }
 }

@@ -1,7 +1,7 @@
 package io.portcullis.upstream;
 
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Relay;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Relay;
 import io.portcullis.protocol.Message;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -159,7 +159,7 @@ final class Calls {
      * client to talk to, but only when every such call belongs to the same client: with calls of
      * several clients in flight, guessing could show one client's sampling prompt or log lines to
      * another, so null (refused) instead. The gateway's own requests (relays owned by
-     * {@link io.portcullis.pipeline.ClientKey#NONE}, such as a held subscriptions/listen) are never a client to talk to.
+     * {@link io.portcullis.call.ClientKey#NONE}, such as a held subscriptions/listen) are never a client to talk to.
      */
     Relay relayFor(Long relatedId) {
         if (relatedId != null) {

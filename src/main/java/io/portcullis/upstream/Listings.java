@@ -1,6 +1,6 @@
 package io.portcullis.upstream;
 
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.GatewayException;
 import io.portcullis.protocol.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

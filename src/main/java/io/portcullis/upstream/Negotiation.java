@@ -78,7 +78,7 @@ final class Negotiation {
     private EraProbe.Outcome probe(Connection c, String version, CountDownLatch down) throws IOException {
         long id = ids.incrementAndGet();
         ObjectNode request = Message.request(Json.object().numberNode(id), "server/discover", ModernEnvelope.wrap(null, version, null));
-        Calls.Pending pending = calls.open(id, io.portcullis.pipeline.Relay.NONE, null);
+        Calls.Pending pending = calls.open(id, io.portcullis.call.Relay.NONE, null);
         try {
             c.send(request, id, ModernEnvelope.headers(request, null));
             JsonNode response = pending.response().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

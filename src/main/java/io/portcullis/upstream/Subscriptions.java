@@ -1,6 +1,6 @@
 package io.portcullis.upstream;
 
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.GatewayException;
 import io.portcullis.protocol.Json;
 import java.time.Duration;
 import java.util.Set;
@@ -184,13 +184,13 @@ final class Subscriptions {
     }
 
     /** The relay of the gateway's own long-lived requests: no client, but a way to cancel. */
-    record Background(Consumer<Runnable> cancelHandle) implements io.portcullis.pipeline.Relay {
+    record Background(Consumer<Runnable> cancelHandle) implements io.portcullis.call.Relay {
         @Override
         public void notify(ObjectNode notification) {}
 
         @Override
         public ObjectNode request(String method, ObjectNode params) throws GatewayException {
-            return io.portcullis.pipeline.Relay.NONE.request(method, params);
+            return io.portcullis.call.Relay.NONE.request(method, params);
         }
 
         @Override
@@ -199,8 +199,8 @@ final class Subscriptions {
         }
 
         @Override
-        public io.portcullis.pipeline.ClientKey owner() {
-            return io.portcullis.pipeline.ClientKey.NONE; // nobody's: never a guess for another call's server-to-client request
+        public io.portcullis.call.ClientKey owner() {
+            return io.portcullis.call.ClientKey.NONE; // nobody's: never a guess for another call's server-to-client request
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.portcullis.upstream;
 
 import io.portcullis.config.UpstreamConfig;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Relay;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Relay;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import java.io.IOException;

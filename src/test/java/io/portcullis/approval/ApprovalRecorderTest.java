@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.CallContext;
+import io.portcullis.call.CallContext;
 import io.portcullis.store.Store;
 import io.portcullis.store.StoreConfig;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.portcullis.audit;
 
 import io.portcullis.audit.AuditFixture.Kind;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.Origin;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.Origin;
 import io.portcullis.pipeline.Pipeline;
 import io.portcullis.protocol.Json;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.portcullis.audit;
 
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.Origin;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.Origin;
 import io.portcullis.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.audit.AuditFixture.Kind;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Origin;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Origin;
 import io.portcullis.protocol.Json;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;

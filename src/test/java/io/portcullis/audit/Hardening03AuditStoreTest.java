@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.audit.AuditFixture.Kind;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.Origin;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.Origin;
 import io.portcullis.protocol.Json;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -10,10 +10,10 @@ import io.portcullis.catalog.ToolEntry;
 import io.portcullis.config.ConfigReader;
 import io.portcullis.config.ToolSettings;
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallTrail;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Relay;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallTrail;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Relay;
 import io.portcullis.protocol.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ class EgressScanTest {
     }
 
     ObjectNode run(EgressConfig cfg, CallContext call, ObjectNode result) throws GatewayException {
-        return new EgressScan(() -> cfg).handle(call, c -> result);
+        return new EgressScan(cfg).handle(call, c -> result);
     }
 
     @Test
@@ -136,7 +136,7 @@ class EgressScanTest {
         assertThat(cfg.actions().of("secret.jwt", "dev", "crm__export", "up")).isEqualTo(Action.REDACT); // shipped default
         assertThat(cfg.actions().of(Scanner.FAILED, "dev", "crm__export", "up")).isEqualTo(Action.BLOCK);
         CallContext labelled = call(tool("fs__read", null), "dev", "s1");
-        ObjectNode out = new EgressScan(() -> cfg).handle(labelled, c -> text("mail erin@corp.io"));
+        ObjectNode out = new EgressScan(cfg).handle(labelled, c -> text("mail erin@corp.io"));
         assertThat(out.toString()).contains("erin@corp.io");
         assertThat(labelled.trail().redactions()).containsExactly("pii.email x1 at /content/0/text: label");
     }
@@ -225,7 +225,7 @@ class EgressScanTest {
         CallContext c = call(tool("fs__read", null), "default", "s1"); // max_result_bytes 1 MiB, truncate
         EgressConfig cfg = config("");
         ObjectNode out = new io.portcullis.pipeline.Pipeline(
-                List.of(new EgressScan(() -> cfg), new io.portcullis.pipeline.stages.ResultLimit()), x -> text(big)).call(c);
+                List.of(new EgressScan(cfg), new io.portcullis.pipeline.stages.ResultLimit()), x -> text(big)).call(c);
         String t = out.path("content").get(0).path("text").asString();
         assertThat(t).startsWith("leak [REDACTED:secret.aws-access-key-id] xxx").doesNotContain(AWS, "lee@corp.io");
         assertThat(t.length()).isLessThan(1 << 20);
@@ -235,7 +235,7 @@ class EgressScanTest {
 
     @Test
     void c51_theStageDeclaresItsChecklistLines() {
-        assertThat(new EgressScan(() -> null).checklist()).containsExactly("C5.1", "C5.2");
-        assertThat(new EgressScan(() -> null).name()).isEqualTo("egress");
+        assertThat(new EgressScan((EgressConfig) null).checklist()).containsExactly("C5.1", "C5.2");
+        assertThat(new EgressScan((EgressConfig) null).name()).isEqualTo("egress");
     }
 }

@@ -84,11 +84,11 @@ class ReadinessTest {
     static final Map<String, List<String>> STANDARD = standard();
 
     static Map<String, List<String>> standard() {
-        // in the order of Stages.standard
+        // in the order of Chains.toolCall
         Map<String, List<String>> m = new java.util.LinkedHashMap<>();
         m.put("call-log", new io.portcullis.pipeline.stages.CallLog().checklist());
         m.put("audit", List.of("C4.1", "C4.3"));
-        for (io.portcullis.pipeline.Stage s : List.of(
+        for (io.portcullis.call.Stage s : List.of(
                 new io.portcullis.pipeline.stages.CatalogLookup(null), new io.portcullis.pipeline.stages.ToolSwitch(),
                 new io.portcullis.pipeline.stages.ReadinessGate(null), new io.portcullis.egress.EgressScan(null),
                 new io.portcullis.pipeline.stages.ResultLimit(),

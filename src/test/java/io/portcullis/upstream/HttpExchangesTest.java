@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.portcullis.config.UpstreamConfig;
 import io.portcullis.it.HttpFaultServer;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Relay;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Relay;
 import io.portcullis.protocol.Json;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.portcullis.ingress.detached;
 
-import io.portcullis.pipeline.ClientKey;
+import io.portcullis.call.ClientKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

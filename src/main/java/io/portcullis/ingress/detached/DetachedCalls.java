@@ -1,6 +1,6 @@
 package io.portcullis.ingress.detached;
 
-import io.portcullis.pipeline.ClientKey;
+import io.portcullis.call.ClientKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.portcullis.pipeline.stages;
 
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import java.util.Optional;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -11,15 +11,16 @@ import tools.jackson.databind.node.ObjectNode;
  * C2.3: the arguments must satisfy the upstream's inputSchema and the catalog's overlay
  * (allowlists, patterns, formats, lengths, ranges, path roots). A violation never reaches the
  * upstream; the client gets an {@code isError} result naming the argument and the constraint.
+ * The step is {@link Admission#arguments} (#12 item 3).
  */
 public final class Arguments implements Stage {
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
-        Optional<String> violation = call.requireTool().arguments().check(call.arguments());
+        Optional<GatewayException.Refused> violation = Admission.arguments(call.requireTool(), call.arguments());
         if (violation.isPresent()) {
-            call.trail().note("argument constraint: " + violation.get());
-            throw new GatewayException.Refused(name(), violation.get());
+            call.trail().note("argument constraint: " + violation.get().getMessage());
+            throw violation.get();
         }
         return next.handle(call);
     }

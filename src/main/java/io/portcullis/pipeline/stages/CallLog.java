@@ -3,10 +3,10 @@ package io.portcullis.pipeline.stages;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import io.portcullis.redact.Sanitizer;
 import java.time.Duration;
 import java.time.Instant;

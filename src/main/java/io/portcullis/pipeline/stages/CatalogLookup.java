@@ -2,36 +2,30 @@ package io.portcullis.pipeline.stages;
 
 import io.portcullis.catalog.Catalog;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
-import java.util.function.Supplier;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * C2.1: a tool that is not in the aggregated catalog is refused; a known one is attached to the
  * call. A tool of an upstream that has not listed its tools yet is refused by the upstream's own
- * "starting, retry in N s" (control {@code upstream}, issue #21 item 6), not as unknown.
+ * "starting, retry in N s" (control {@code upstream}, issue #21 item 6), not as unknown. The step is
+ * {@link Admission#lookup} (#12 item 3).
  */
 public final class CatalogLookup implements Stage {
-    private final Supplier<Catalog> catalog;
+    private final Catalog catalog;
 
-    public CatalogLookup(Supplier<Catalog> catalog) {
+    /** @param catalog the catalog of the snapshot this chain was built from (#12 item 1), never looked up per call */
+    public CatalogLookup(Catalog catalog) {
         this.catalog = catalog;
     }
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
-        Catalog c = catalog.get();
-        ToolEntry entry = c.tool(call.toolName()).orElse(null);
-        if (entry == null) {
-            var owner = c.notReadyOwner(call.toolName());
-            if (owner.isPresent()) {
-                throw owner.get().notReady();
-            }
-            throw new GatewayException.UnknownTool(call.toolName());
-        }
+        ToolEntry entry = Admission.lookup(catalog, call.toolName());
+        call.trail().tool(entry); // the trail is the one mutable part of a call (#12 item 6)
         return next.handle(call.withTool(entry));
     }
 

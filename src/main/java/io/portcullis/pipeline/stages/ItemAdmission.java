@@ -3,16 +3,15 @@ package io.portcullis.pipeline.stages;
 import io.portcullis.catalog.ItemEntry;
 import io.portcullis.catalog.RiskClass;
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import io.portcullis.policy.Decision;
 import io.portcullis.policy.Policy;
 import io.portcullis.policy.PolicyRequest;
 import io.portcullis.policy.ToolFacts;
 import io.portcullis.readiness.Report;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.node.ObjectNode;
@@ -31,23 +30,28 @@ import tools.jackson.databind.node.ObjectNode;
  * </ol>
  * {@link #refusal} is the one function both the list filters and the read path call, so what a
  * client sees listed is exactly what it may read. The call log and the audit record wrap this
- * stage ({@code Stages.read}).
+ * stage ({@code io.portcullis.Chains#read}). The tools' steps are in {@link Admission} (#12 item 3).
  */
 public final class ItemAdmission implements Stage {
-    private final Optional<ItemEntry> entry;
-    private final String described;
+    private final String method;
+    private final io.portcullis.catalog.Catalog catalog;
     private final Policy policy;
     private final Report readiness;
 
     /**
-     * @param entry     the catalog's entry, empty when the item is not in the catalog
-     * @param described how refusals name it, e.g. {@code resource secret://db} or {@code prompt vault__leak}
+     * Built once per snapshot and method (#12 items 1, 2): the call names the item (its
+     * {@code toolName} is the prompt name or the URI; its trail's upstream serves it).
      */
-    public ItemAdmission(Optional<ItemEntry> entry, String described, Policy policy, Report readiness) {
-        this.entry = entry;
-        this.described = described;
+    public ItemAdmission(String method, io.portcullis.catalog.Catalog catalog, Policy policy, Report readiness) {
+        this.method = method;
+        this.catalog = catalog;
         this.policy = policy;
         this.readiness = readiness;
+    }
+
+    /** Whether the call's item is a prompt: {@code prompts/get}, or a completion of a prompt's argument. */
+    private boolean prompt(CallContext call) {
+        return "prompts/get".equals(method) || "ref/prompt".equals(call.params().path("ref").path("type").asString(""));
     }
 
     /** The item's facts as policy sees them: {@code tool}, {@code kind} and {@code resource}/{@code prompt}. */
@@ -65,7 +69,7 @@ public final class ItemAdmission implements Stage {
      */
     public static Optional<GatewayException.Refused> refusal(Optional<ItemEntry> entry, String described, Principal principal,
                                                              String environment, ObjectNode arguments, Policy policy,
-                                                             Report readiness, io.portcullis.pipeline.CallTrail trail) {
+                                                             Report readiness, io.portcullis.call.CallTrail trail) {
         if (entry.isEmpty()) {
             return refused("catalog", described + " is not in the catalog (unlisted resources and prompts are hidden)");
         }
@@ -78,7 +82,7 @@ public final class ItemAdmission implements Stage {
             return refused("tool-switch", described + " is disabled in environment " + environment);
         }
         if (e.risk() != RiskClass.READ_ONLY) {
-            Report.Gate gate = readiness == null ? new Report.Gate(true, List.of("readiness"), true, null) : readiness.gate(environment);
+            Report.Gate gate = Admission.gateOf(readiness, environment);
             if (gate.closed()) {
                 return refused("readiness-gate", gate.refusal(described, environment));
             }
@@ -109,6 +113,10 @@ public final class ItemAdmission implements Stage {
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
+        boolean prompt = prompt(call);
+        Optional<ItemEntry> entry = catalog == null ? Optional.empty() : prompt ? catalog.promptEntry(call.toolName())
+                : catalog.resourceEntry(call.trail().upstream(), call.toolName());
+        String described = (prompt ? "prompt " : "resource ") + call.toolName();
         Optional<GatewayException.Refused> r = refusal(entry, described, call.principal(), call.environment(),
                 call.arguments(), policy, readiness, call.trail());
         if (r.isPresent()) {

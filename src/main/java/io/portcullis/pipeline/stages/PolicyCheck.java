@@ -4,16 +4,13 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.portcullis.approval.Approvals;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import io.portcullis.policy.Decision;
 import io.portcullis.policy.Policy;
-import io.portcullis.policy.PolicyRequest;
 import io.portcullis.policy.ToolFacts;
-import java.util.Set;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,27 +20,28 @@ import tools.jackson.databind.node.ObjectNode;
  * Deny by default; a deny names the rules (or says that none allowed it); an approval
  * requirement goes to the approval workflow, which lets the call on only with an approval given
  * for exactly this call ({@link Approvals#admit}).
- * The decision's rule ids go into the call's trail for the log and the audit record.
+ * The decision's rule ids go into the call's trail for the log and the audit record. The step is
+ * {@link Admission#decide(Policy, io.portcullis.identity.Principal, String, ToolEntry, ObjectNode)} (#12 item 3).
  */
 public final class PolicyCheck implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger("portcullis.policy");
-    private final Supplier<Policy> policy;
+    private final Policy policy;
     private final Approvals approvals;
 
-    public PolicyCheck(Supplier<Policy> policy, Approvals approvals) {
+    /** @param policy the compiled policy of the snapshot this chain was built from (#12 item 1); null denies */
+    public PolicyCheck(Policy policy, Approvals approvals) {
         this.policy = policy;
         this.approvals = approvals;
     }
 
     /** The catalog's facts about a tool, as policy sees them ({@code tool.*} in CEL). */
     public static ToolFacts facts(ToolEntry t) {
-        return new ToolFacts(t.name(), t.upstream(), t.risk().id(), t.owner() == null ? null : t.owner().label(), t.labels());
+        return t.facts();
     }
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
-        Decision d = policy.get().decide(new PolicyRequest(call.principal(), call.environment(),
-                facts(call.requireTool()), call.arguments(), Set.of()));
+        Decision d = Admission.decide(policy, call.principal(), call.environment(), call.requireTool(), call.arguments());
         call.trail().ruleIds(d.ruleIds());
         call.trail().decision(d.effect().name().toLowerCase());
         if (d.dryRun() != null) {
@@ -54,17 +52,15 @@ public final class PolicyCheck implements Stage {
                     kv("env", call.environment()), kv("subject", call.principal().subject()),
                     kv("dry_run", dry.label()), kv("audit_only_rules", dry.ruleIds()), kv("reason", dry.reason()));
         }
-        switch (d.effect()) {
-            case ALLOW -> {
-                return next.handle(call);
-            }
-            case REQUIRE_APPROVAL -> {
-                approvals.admit(call, d); // returns only with an approval used for this call
-                return next.handle(call);
-            }
-            default -> throw new GatewayException.Refused(name(), d.reason()
-                    + (d.ruleIds().isEmpty() ? "" : " (rules " + d.ruleIds() + ")"));
+        if (d.effect() == io.portcullis.policy.Effect.REQUIRE_APPROVAL) {
+            approvals.admit(call, d); // returns only with an approval used for this call
+            return next.handle(call);
         }
+        var refused = Admission.refusal(d);
+        if (refused.isPresent()) {
+            throw refused.get();
+        }
+        return next.handle(call);
     }
 
     @Override

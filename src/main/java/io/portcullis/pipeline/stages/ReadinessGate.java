@@ -2,49 +2,35 @@ package io.portcullis.pipeline.stages;
 
 import io.portcullis.catalog.RiskClass;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
-import io.portcullis.readiness.ReadinessConfig;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import io.portcullis.readiness.Report;
-import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * G1: "If you can't pass items 1–4, don't ship state-changing tools." While the readiness report
  * shows a failing line of sections 1–4 in the call's environment, a tool whose catalog risk is not
  * {@code read_only} is refused (control {@code readiness-gate}) with the failing line ids. The
- * report is the one cached when the config was applied; a missing report refuses (fail closed).
+ * report is the snapshot's, evaluated when the config was applied; a missing report refuses (fail
+ * closed). The step is {@link Admission#gate} (#12 item 3).
  */
 public final class ReadinessGate implements Stage {
-    private final Supplier<Report> report;
+    private final Report report;
 
-    public ReadinessGate(Supplier<Report> report) {
+    /** @param report the report of the snapshot this chain was built from (#12 item 1); null refuses (fail closed) */
+    public ReadinessGate(Report report) {
         this.report = report;
     }
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
-        ToolEntry tool = call.requireTool();
-        if (tool.risk() == RiskClass.READ_ONLY) {
-            return next.handle(call);
-        }
-        Report r = report.get();
-        Report.Gate gate = r == null ? new Report.Gate(true, java.util.List.of("readiness"), true, null)
-                : r.gate(call.environment());
-        if (gate.closed()) {
-            throw new GatewayException.Refused(name(), gate.refusal(call.toolName(), call.environment()));
+        var refused = Admission.gate(call.requireTool(), report, call.environment());
+        if (refused.isPresent()) {
+            throw refused.get();
         }
         return next.handle(call);
-    }
-
-    /**
-     * Whether {@code tools/list} keeps a tool: a tool the gate refuses is dropped in
-     * {@code list: hide} mode and kept (to be {@link #marked}) in {@code list: mark} mode.
-     */
-    public static boolean listed(ToolEntry tool, Report.Gate gate, ReadinessConfig.ListMode mode) {
-        return tool.risk() == RiskClass.READ_ONLY || !gate.closed() || mode == ReadinessConfig.ListMode.MARK;
     }
 
     /**

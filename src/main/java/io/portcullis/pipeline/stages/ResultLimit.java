@@ -2,10 +2,10 @@ package io.portcullis.pipeline.stages;
 
 import io.portcullis.catalog.Oversize;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import io.portcullis.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.JsonNode;

@@ -1,7 +1,7 @@
 package io.portcullis.pipeline.stages;
 
 import io.portcullis.catalog.ArgumentCheck;
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.GatewayException;
 import io.portcullis.protocol.Json;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;

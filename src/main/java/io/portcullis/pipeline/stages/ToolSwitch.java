@@ -1,33 +1,23 @@
 package io.portcullis.pipeline.stages;
 
-import io.portcullis.catalog.ToolEntry;
-import io.portcullis.pipeline.CallContext;
-import io.portcullis.pipeline.CallHandler;
-import io.portcullis.pipeline.GatewayException;
-import io.portcullis.pipeline.Stage;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Whether the tool may run here at all: raw export without a documented need (C2.4), the catalog's
  * environments (C3.4), and the operational per-tool switch (C6.2). A tool refused here is also
- * hidden from lists.
+ * hidden from lists. The step is {@link Admission#switches} (#12 item 3).
  */
 public final class ToolSwitch implements Stage {
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
-        ToolEntry tool = call.requireTool();
-        if (tool.export() == ToolEntry.ExportStatus.DISABLED) {
-            throw new GatewayException.Refused("raw-export", "tool " + call.toolName()
-                    + " is a raw-export tool and its catalog entry documents no business need and approver (C2.4)");
-        }
-        if (!tool.catalogAllows(call.environment())) {
-            throw new GatewayException.Refused("catalog", "tool " + call.toolName() + " is not enabled in environment "
-                    + call.environment() + " by its catalog entry (enabled in " + tool.environments() + ")");
-        }
-        if (!tool.settings().enabledIn(call.environment())) {
-            throw new GatewayException.Refused(name(),
-                    "tool " + call.toolName() + " is disabled in environment " + call.environment());
+        var refused = Admission.switches(call.requireTool(), call.environment());
+        if (refused.isPresent()) {
+            throw refused.get();
         }
         return next.handle(call);
     }

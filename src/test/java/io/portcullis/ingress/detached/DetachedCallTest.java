@@ -2,7 +2,7 @@ package io.portcullis.ingress.detached;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.pipeline.ClientKey;
+import io.portcullis.call.ClientKey;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;

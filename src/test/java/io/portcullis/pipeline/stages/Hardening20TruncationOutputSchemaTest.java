@@ -3,7 +3,7 @@ package io.portcullis.pipeline.stages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.GatewayException;
 import io.portcullis.protocol.Json;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

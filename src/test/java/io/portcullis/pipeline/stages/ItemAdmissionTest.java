@@ -8,7 +8,7 @@ import io.portcullis.catalog.ItemSpec;
 import io.portcullis.catalog.RiskClass;
 import io.portcullis.config.ToolSettings;
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.GatewayException;
+import io.portcullis.call.GatewayException;
 import io.portcullis.policy.Effect;
 import io.portcullis.policy.Policy;
 import io.portcullis.policy.PolicyConfig;

@@ -1,4 +1,4 @@
-package io.portcullis.pipeline;
+package io.portcullis.call;
 
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.identity.Principal;
@@ -8,8 +8,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Everything known about one {@code tools/call} as it passes the stages. Immutable: a stage that
- * learns something (the catalog entry) passes a new context on with {@code with...}.
+ * Everything known about one call as it passes the stages. The record's own fields never change: a
+ * stage that learns something that later stages decide on (the catalog entry) passes a new context on
+ * with {@code with...}, which changes nothing else. The one mutable part is the {@link CallTrail}
+ * ({@code trail}): shared by every copy of the context, it collects what the stages learned for the
+ * log line and the audit record, and only stages write to it (#12 item 6).
  *
  * @param callId      gateway-unique id of this call, in every log line and audit record
  * @param principal   the effective identity (C1.1)
@@ -58,8 +61,8 @@ public record CallContext(
         return params.get("_meta") instanceof ObjectNode m ? m : null;
     }
 
+    /** A copy with the catalog entry set; the trail is not touched (the catalog stage records it there). */
     public CallContext withTool(ToolEntry entry) {
-        trail.tool(entry);
         return new CallContext(callId, principal, environment, sessionId, protocol, toolName, params, entry, relay, started, trail, origin);
     }
 

@@ -1,4 +1,4 @@
-package io.portcullis.pipeline;
+package io.portcullis.call;
 
 /**
  * Where a call came from, as the transport saw it: the client program and, for HTTP, the peer

@@ -1,4 +1,4 @@
-package io.portcullis.pipeline;
+package io.portcullis.call;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,4 +1,4 @@
-package io.portcullis.pipeline;
+package io.portcullis.call;
 
 /**
  * The one error type of the gateway. Every refusal names the control that fired; transports map

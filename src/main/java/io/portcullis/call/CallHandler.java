@@ -1,4 +1,4 @@
-package io.portcullis.pipeline;
+package io.portcullis.call;
 
 import tools.jackson.databind.node.ObjectNode;
 

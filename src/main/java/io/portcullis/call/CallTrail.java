@@ -1,4 +1,4 @@
-package io.portcullis.pipeline;
+package io.portcullis.call;
 
 import io.portcullis.catalog.ToolEntry;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.portcullis.pipeline;
+package io.portcullis.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,56 @@
+package io.portcullis.ingress;
+
+import io.portcullis.Snapshot;
+import io.portcullis.catalog.ToolEntry;
+import io.portcullis.pipeline.stages.Admission;
+import io.portcullis.pipeline.stages.ReadinessGate;
+import io.portcullis.protocol.Json;
+import io.portcullis.protocol.ProtocolException;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The lists a session sees ({@code tools/list}, and the paging of every list), on the snapshot its
+ * request read (#12 item 1): the tools are those the one admission decision lets the caller see
+ * ({@link Admission#listed}, #12 item 3), marked when the G1 gate refuses them in {@code list: mark}
+ * mode. Moved out of {@link Dispatcher} (#12 item 7: split by what it does).
+ */
+final class Listings {
+    private Listings() {}
+
+    /** The tools this session's caller may see in its environment: the one admission decision (#12 item 3). */
+    static List<ToolEntry> visibleTools(Snapshot snap, ClientSession s) {
+        List<ToolEntry> out = new ArrayList<>();
+        for (ToolEntry t : snap.catalog().tools()) {
+            if (Admission.listed(snap.catalog(), snap.policy(), snap.readiness(), snap.config().readiness().list(),
+                    s.principal(), s.environment(), t)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    static ObjectNode tools(Snapshot snap, ClientSession s, ObjectNode params) throws ProtocolException {
+        List<ObjectNode> defs = new ArrayList<>();
+        var gate = Admission.gateOf(snap.readiness(), s.environment());
+        for (ToolEntry t : visibleTools(snap, s)) {
+            ObjectNode d = ReadinessGate.marked(t.definition(), t, gate);
+            // #14 item 1: an upstream whose breaker is open keeps its tools listed, marked like the gate marks (G1)
+            io.portcullis.upstream.Upstream u = snap.upstreams().get(t.upstream());
+            d = io.portcullis.resilience.BreakerMark.marked(d, t.upstream(), u == null ? null : u.protection());
+            if (s.version().isModern() && d.has("execution")) {
+                d = d.deepCopy();
+                d.remove("execution");
+            }
+            defs.add(d);
+        }
+        return page(snap, params, "tools", defs);
+    }
+
+    static ObjectNode page(Snapshot snap, ObjectNode params, String key, List<ObjectNode> items) throws ProtocolException {
+        ObjectNode r = Json.object();
+        Paging.page(r, key, items, Paging.offset(params), snap.config().server().pageSize());
+        return r;
+    }
+}

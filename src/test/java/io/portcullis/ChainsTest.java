@@ -1,0 +1,81 @@
+package io.portcullis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.audit.AuditConfig;
+import io.portcullis.audit.AuditLog;
+import io.portcullis.catalog.Catalog;
+import io.portcullis.pipeline.Pipeline;
+import io.portcullis.store.Store;
+import io.portcullis.store.StoreConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** #12 items 2 and 7: the chain of each kind of request, pinned stage by stage, the upstream call last. */
+class ChainsTest {
+    @TempDir
+    Path dir;
+    private Store store;
+    private AuditLog audit;
+    private Chains chains;
+
+    @BeforeEach
+    void build() {
+        store = Store.open(new StoreConfig(null, dir, 2));
+        audit = AuditLog.open(store, AuditConfig.defaults(dir));
+        chains = Chains.build(new Chains.Parts(null, Map.of(), Catalog.EMPTY, null, null, audit, null));
+    }
+
+    @AfterEach
+    void close() {
+        audit.close();
+        store.close();
+    }
+
+    @Test
+    void item2_toolCallOrder() {
+        assertThat(chains.toolCall().stageNames()).containsExactly("call-log", "audit", "catalog", "tool-switch",
+                "readiness-gate", "result-limit", "arguments", "policy", "audit-intent", "upstream");
+    }
+
+    @Test
+    void item2_taskResultOrder() {
+        assertThat(chains.taskResult().stageNames()).containsExactly("call-log", "audit", "catalog", "tool-switch",
+                "result-limit", "upstream");
+    }
+
+    @Test
+    void item2_readOrders() {
+        assertThat(chains.reads().keySet()).containsExactlyInAnyOrderElementsOf(Chains.READ_METHODS);
+        for (String method : Chains.READ_METHODS) {
+            assertThat(chains.read(method).stageNames()).as(method).containsExactly("call-log", "audit", "admission", "upstream");
+        }
+        assertThatThrownBy(() -> chains.read("tools/call")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The controls readiness evaluates (C3.1's pipeline list, #11 item 22): the tool chain without its upstream call. */
+    @Test
+    void item2_controlsAreTheToolChainsControlsWithTheirChecklistLines() {
+        Map<String, List<String>> controls = Chains.controls(audit, null);
+        assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "tool-switch", "readiness-gate",
+                "result-limit", "arguments", "policy", "audit-intent");
+        assertThat(controls).isEqualTo(chains.toolCall().controls());
+        assertThat(controls.get("catalog")).containsExactly("C2.1");
+        assertThat(controls.get("readiness-gate")).containsExactly("G1");
+        assertThat(controls.get("policy")).contains("C3.1");
+    }
+
+    /** The last stage answers: a chain never calls past it. */
+    @Test
+    void item2_theLastStageIsGivenNoNext() {
+        Pipeline p = new Pipeline(List.of(), (call, next) -> next.handle(call));
+        assertThatThrownBy(() -> p.call(null)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("last stage");
+    }
+}
