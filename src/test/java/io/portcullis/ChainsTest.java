@@ -41,7 +41,7 @@ class ChainsTest {
     @Test
     void item2_toolCallOrder() {
         assertThat(chains.toolCall().stageNames()).containsExactly("call-log", "audit", "catalog", "tool-switch",
-                "readiness-gate", "result-limit", "arguments", "policy", "audit-intent", "upstream");
+                "readiness-gate", "egress", "result-limit", "arguments", "policy", "audit-intent", "upstream");
     }
 
     @Test
@@ -54,7 +54,7 @@ class ChainsTest {
     void item2_readOrders() {
         assertThat(chains.reads().keySet()).containsExactlyInAnyOrderElementsOf(Chains.READ_METHODS);
         for (String method : Chains.READ_METHODS) {
-            assertThat(chains.read(method).stageNames()).as(method).containsExactly("call-log", "audit", "admission", "upstream");
+            assertThat(chains.read(method).stageNames()).as(method).containsExactly("call-log", "audit", "egress", "admission", "upstream");
         }
         assertThatThrownBy(() -> chains.read("tools/call")).isInstanceOf(IllegalArgumentException.class);
     }
@@ -64,10 +64,11 @@ class ChainsTest {
     void item2_controlsAreTheToolChainsControlsWithTheirChecklistLines() {
         Map<String, List<String>> controls = Chains.controls(audit, null);
         assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "tool-switch", "readiness-gate",
-                "result-limit", "arguments", "policy", "audit-intent");
+                "egress", "result-limit", "arguments", "policy", "audit-intent");
         assertThat(controls).isEqualTo(chains.toolCall().controls());
         assertThat(controls.get("catalog")).containsExactly("C2.1");
         assertThat(controls.get("readiness-gate")).containsExactly("G1");
+        assertThat(controls.get("egress")).containsExactly("C5.1", "C5.2");
         assertThat(controls.get("policy")).contains("C3.1");
     }
 
