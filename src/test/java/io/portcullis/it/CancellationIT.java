@@ -3,6 +3,7 @@ package io.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.protocol.Json;
+import io.portcullis.testing.Eventually;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,13 +65,12 @@ class CancellationIT {
         Thread caller = Thread.ofVirtual().start(() -> s.post(call));
         // cancel once the call is in flight at the upstream; before that a cancellation has nothing to act on
         String before = cancellations(s);
-        JsonNode cancelled = null;
-        for (int i = 0; i < 300 && (cancelled == null || cancelled.isEmpty()); i++) {
+        // each poll sends the cancellation again: one sent before the call reached the upstream acts on nothing
+        JsonNode cancelled = Eventually.eventually(Duration.ofSeconds(15), () -> {
             s.notify("notifications/cancelled", Json.object().put("requestId", "client-chosen-id").put("reason", "user"));
-            Thread.sleep(50);
             String now = cancellations(s);
-            cancelled = now.equals(before) ? null : Json.parse(now);
-        }
+            return now.equals(before) ? null : Json.parse(now);
+        }, c -> c != null && !c.isEmpty());
         caller.join(Duration.ofSeconds(30));
         assertThat(caller.isAlive()).isFalse();
         assertThat(cancelled).isNotNull();

@@ -60,17 +60,10 @@ class FaultIT {
 
     /** Calls fault__echo until it answers (the upstream may be restarting); returns its pid. */
     static long echoPid() throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        ObjectNode r = null;
-        while (System.nanoTime() < end) {
-            r = call("fault__echo", "ping");
-            if (r.has("result")) {
-                String t = text(r);
-                return Long.parseLong(t.substring(4, t.indexOf(':')));
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("fault__echo never answered again: " + r);
+        ObjectNode r = io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(30),
+                () -> call("fault__echo", "ping"), x -> x.has("result"));
+        String t = text(r);
+        return Long.parseLong(t.substring(4, t.indexOf(':')));
     }
 
     static void assertUpstreamError(ObjectNode r, String control) {

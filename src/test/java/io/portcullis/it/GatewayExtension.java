@@ -41,6 +41,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     private final Supplier<Path> dir;
     private final boolean awaitUpstreams;
     private final List<String> loggers;
+    private final java.time.Clock sessionClock;
     private TestGateway running;
     private boolean perClass;
     private final Map<String, LogLines> logs = new LinkedHashMap<>();
@@ -50,6 +51,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         this.dir = b.dir;
         this.awaitUpstreams = b.awaitUpstreams;
         this.loggers = List.copyOf(b.loggers);
+        this.sessionClock = b.sessionClock;
     }
 
     /** A gateway on this config (its {@code server.port} is replaced by a free one). */
@@ -76,6 +78,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         private Supplier<Path> dir = () -> null;
         private boolean awaitUpstreams = true;
         private final List<String> loggers = new java.util.ArrayList<>();
+        private java.time.Clock sessionClock = java.time.Clock.systemUTC();
 
         private Builder(Supplier<String> yaml) {
             this.yaml = yaml;
@@ -96,6 +99,12 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
         /** Captures these loggers' lines (e.g. {@code portcullis.calls}) from before the start to the stop. */
         public Builder logs(String... names) {
             loggers.addAll(List.of(names));
+            return this;
+        }
+
+        /** The clock session idleness reads: a {@code TestClock} the test advances instead of waiting. */
+        public Builder sessionClock(java.time.Clock clock) {
+            sessionClock = clock;
             return this;
         }
 
@@ -132,7 +141,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     private void start() throws Exception {
         loggers.forEach(n -> logs.put(n, new LogLines(n)));
         try {
-            running = TestGateway.start(yaml.get(), dir.get(), awaitUpstreams);
+            running = TestGateway.start(yaml.get(), dir.get(), awaitUpstreams, sessionClock);
         } catch (Exception | Error e) {
             stop();
             throw e;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.audit.AuditQuery;
 import io.portcullis.protocol.Json;
+import io.portcullis.testing.Eventually;
 import io.portcullis.upstream.Upstream;
 import java.time.Duration;
 import java.util.List;
@@ -62,18 +63,12 @@ class HttpFaultsIT {
 
     /** The call's audit record, by the message it carried. */
     static JsonNode record(String tool, String message) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < end) {
-            Optional<? extends JsonNode> r = gw.gateway().audit().query().search(AuditQuery.Filter.all()).stream()
-                    .filter(x -> x.path("kind").asString().equals("call") && x.path("tool").path("name").asString().equals("fault__" + tool)
-                            && x.toString().contains(message))
-                    .findFirst();
-            if (r.isPresent()) {
-                return r.get();
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no audit record for " + tool + " " + message);
+        Optional<? extends JsonNode> found = Eventually.eventually(Duration.ofSeconds(10),
+                () -> gw.gateway().audit().query().search(AuditQuery.Filter.all()).stream()
+                        .filter(x -> x.path("kind").asString().equals("call") && x.path("tool").path("name").asString().equals("fault__" + tool)
+                                && x.toString().contains(message))
+                        .findFirst(), Optional::isPresent);
+        return found.orElseThrow(() -> new AssertionError("no audit record for " + tool + " " + message));
     }
 
     static void assertNoInternals(Object shown) {

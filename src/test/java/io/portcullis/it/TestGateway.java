@@ -76,13 +76,18 @@ public final class TestGateway implements AutoCloseable {
      * upstream up and the catalog settled.
      */
     public static TestGateway start(String yaml, Path dir, boolean awaitUpstreams) throws Exception {
+        return start(yaml, dir, awaitUpstreams, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #start(String, Path, boolean)}, with the clock that session idleness reads (a {@code TestClock}). */
+    public static TestGateway start(String yaml, Path dir, boolean awaitUpstreams, java.time.Clock sessionClock) throws Exception {
         boolean owns = dir == null;
         Path home = owns ? Files.createTempDirectory("portcullis-it") : dir;
         Path file = home.resolve("portcullis.yaml");
         Files.writeString(file, openCatalog(yaml));
         GatewayConfig cfg = onFreePort(ConfigReader.read(file));
         Gateway gateway = new Gateway(cfg);
-        HttpServer http = new HttpServer(gateway, cfg.server());
+        HttpServer http = new HttpServer(gateway, cfg.server(), sessionClock);
         TestGateway g = new TestGateway(home, owns, file, gateway, http);
         try {
             gateway.start();
