@@ -5,32 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.protocol.Json;
 import io.portcullis.testing.Eventually;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The client's notifications/cancelled ends its call and reaches the upstream that serves it. */
 class CancellationIT {
-    private static TestGateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.start("""
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.config(() -> """
                 upstreams:
                   everything:
                     command: %s
                   fault:
                     command: %s
                     timeout: 5m
-                """.formatted(TestGateway.list(NpmPeers.everything()), TestGateway.list(JvmPeers.testMain(FaultServer.class))));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
+                """.formatted(TestGateway.list(NpmPeers.everything()), TestGateway.list(JvmPeers.testMain(FaultServer.class)))).build();
 
     @Test
     void cancellingALongOperationEndsTheCall() throws Exception {

@@ -167,42 +167,47 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
     @Override
     public Object resolveParameter(ParameterContext p, ExtensionContext c) {
-        return gateway();
+        return harness();
     }
 
-    /** The running gateway (everything the harness offers: reload, watch, awaitCatalog, ...). */
-    public TestGateway gateway() {
+    /** The running harness (everything it offers: reload, watch, awaitCatalog, ...). */
+    public TestGateway harness() {
         if (running == null) {
             throw new IllegalStateException("no gateway is running (outside a test, or it failed to start)");
         }
         return running;
     }
 
+    /** The running gateway itself. */
+    public io.portcullis.Gateway gateway() {
+        return harness().gateway();
+    }
+
     public URI url() {
-        return gateway().url();
+        return harness().url();
     }
 
     public URI url(String environment) {
-        return gateway().url(environment);
+        return harness().url(environment);
     }
 
     public int port() {
-        return gateway().port();
+        return harness().port();
     }
 
     public WireClient client() {
-        return gateway().client();
+        return harness().client();
     }
 
     /** The gateway's data directory (from its config). */
     public Path dataDir() {
-        return gateway().dataDir();
+        return harness().dataDir();
     }
 
     /** An admin API request with a bearer token (or none). */
     public TestGateway.AdminReply admin(String method, String path, String token, tools.jackson.databind.JsonNode body)
             throws Exception {
-        return gateway().admin(method, path, token, body);
+        return harness().admin(method, path, token, body);
     }
 
     /** The lines of a logger named in {@link Builder#logs}. */

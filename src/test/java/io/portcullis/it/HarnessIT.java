@@ -54,7 +54,7 @@ class HarnessIT {
         List<ProcessHandle> started = children().stream().filter(p -> !before.contains(p)).toList();
         assertThat(started).isNotEmpty();
         int port = ext.port();
-        java.nio.file.Path dir = ext.gateway().dir();
+        java.nio.file.Path dir = ext.harness().dir();
         LegacySession s = LegacySession.open(ext.client(), "2025-11-25");
         s.request("tools/call", io.portcullis.protocol.Json.object().put("name", "demo__echo")
                 .set("arguments", io.portcullis.protocol.Json.object().put("message", "through the extension")));
@@ -69,7 +69,7 @@ class HarnessIT {
             p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
         }
         assertThat(java.nio.file.Files.exists(dir)).isFalse();
-        assertThat(org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, ext::gateway))
+        assertThat(org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, ext::harness))
                 .hasMessageContaining("no gateway is running");
         try (var sock = new java.net.Socket()) {
             sock.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
