@@ -44,6 +44,8 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     private final java.time.Clock sessionClock;
     private TestGateway running;
     private boolean perClass;
+    /** Nested test classes inherit the extension: their before/after-all must not start a second gateway. */
+    private int nested;
     private final Map<String, LogLines> logs = new LinkedHashMap<>();
 
     private GatewayExtension(Builder b) {
@@ -115,12 +117,21 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (perClass) {
+            nested++;
+            return;
+        }
         perClass = true;
         start();
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        if (nested > 0) {
+            nested--;
+            return;
+        }
+        perClass = false;
         stop();
     }
 

@@ -78,4 +78,24 @@ class HarnessIT {
             // nothing listens any more
         }
     }
+
+    /** On a static field: one gateway for the class and its nested classes, stopped after the outermost. */
+    @Test
+    void aClassGatewayIsOneForNestedClassesAndStopsAfterTheLast() throws Exception {
+        GatewayExtension ext = GatewayExtension.demo().build();
+        ext.beforeAll(null);
+        TestGateway first = ext.harness();
+        ext.beforeEach(null);
+        ext.beforeAll(null); // a @Nested class
+        ext.beforeEach(null);
+        assertThat(ext.harness()).as("no second gateway").isSameAs(first);
+        ext.afterEach(null);
+        ext.afterAll(null); // the nested class ends: the outer class's tests still need it
+        assertThat(ext.harness()).isSameAs(first);
+        assertThat(LegacySession.open(ext.client(), "2025-11-25").id()).isNotBlank();
+        ext.afterEach(null);
+        ext.afterAll(null);
+        assertThat(java.nio.file.Files.exists(first.dir())).isFalse();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, ext::harness);
+    }
 }
