@@ -147,11 +147,16 @@ class LegacySessionIT {
             ClientSession session = idle.http().sessions().get(s.id());
             try (SseStream get = s.get(null)) {
                 assertThat(get.status()).isEqualTo(200);
-                clock.advance(Duration.ofSeconds(3)); // three timeouts without a request, but with the stream open
-                // the open stream marks the session seen at each keepalive: once it has, on the new time, sweep
-                Eventually.eventually(Duration.ofSeconds(10), "the stream marked the session seen",
-                        () -> !session.lastSeen().isBefore(clock.instant()));
-                idle.http().sessions().sweep();
+                // three timeouts without a request, but with the stream open: time moves half a timeout at a
+                // time, and moves on once the open stream has marked the session seen at the new time (its
+                // keepalive), so the background sweeper, on the same clock, never sees it idle for a timeout
+                for (int step = 0; step < 6; step++) {
+                    clock.advance(Duration.ofMillis(500));
+                    Eventually.eventually(Duration.ofSeconds(10), "the stream marked the session seen",
+                            () -> !session.lastSeen().isBefore(clock.instant()));
+                    idle.http().sessions().sweep();
+                    assertThat(idle.http().sessions().get(s.id())).as("still open after %d ms", 500 * (step + 1)).isSameAs(session);
+                }
                 assertThat(s.post(s.message("ping", null)).status()).isEqualTo(200);
             }
         }
