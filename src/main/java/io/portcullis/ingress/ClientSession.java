@@ -25,7 +25,9 @@ public final class ClientSession {
     private final ObjectNode clientCapabilities;
     private final ObjectNode clientInfo;
     private volatile Principal principal;
-    private final Instant created = Instant.now();
+    /** #12 item 7: the clock of the {@link Sessions} that holds it (the system's until then). */
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+    private volatile Instant created = Instant.now();
     private volatile Instant lastSeen = Instant.now();
     private volatile boolean closed;
     private volatile String logLevel;
@@ -112,7 +114,14 @@ public final class ClientSession {
     }
 
     void touch() {
-        lastSeen = Instant.now();
+        lastSeen = clock.instant();
+    }
+
+    /** Joins a {@link Sessions}: its clock says when this session was created and last seen from now on. */
+    void useClock(java.time.Clock c) {
+        clock = c;
+        created = c.instant();
+        lastSeen = created;
     }
 
     public boolean closed() {

@@ -33,6 +33,11 @@ public final class HttpServer implements AutoCloseable {
     private java.util.function.Supplier<String> pin = () -> null;
 
     public HttpServer(Gateway gateway, ServerSettings settings) {
+        this(gateway, settings, java.time.Clock.systemUTC());
+    }
+
+    /** @param sessionClock what "now" is for session idleness (#12 item 7: tests advance it instead of waiting) */
+    public HttpServer(Gateway gateway, ServerSettings settings, java.time.Clock sessionClock) {
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
         pool.setName("http");
         // Jetty runs blocking handler work (our requests) on virtual threads itself, straight
@@ -62,7 +67,7 @@ public final class HttpServer implements AutoCloseable {
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         server.addConnector(connector);
-        sessions = new Sessions(() -> gateway.config().server().sessionIdleTimeout());
+        sessions = new Sessions(() -> gateway.config().server().sessionIdleTimeout(), sessionClock);
         gateway.onEvent(sessions::onGatewayEvent);
         endpoint = new McpEndpoint(new Dispatcher(gateway), sessions);
         Handler health = new Healthz(gateway, this::draining);

@@ -2,6 +2,7 @@ package io.portcullis.ingress;
 
 import io.portcullis.protocol.Message;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -20,29 +21,54 @@ public final class Sessions implements AutoCloseable {
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
     private final Thread sweeper;
     private final java.util.function.Supplier<Duration> idleTimeout;
+    /** #12 item 7: what "now" is for idleness (tests advance a fixed clock instead of waiting). */
+    private final Clock clock;
 
     public Sessions(java.util.function.Supplier<Duration> idleTimeout) {
+        this(idleTimeout, Clock.systemUTC());
+    }
+
+    public Sessions(java.util.function.Supplier<Duration> idleTimeout, Clock clock) {
         this.idleTimeout = idleTimeout;
+        this.clock = clock;
         sweeper = Thread.ofVirtual().name("session-sweeper").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                Duration timeout = idleTimeout.get();
                 try {
                     // look often enough that a session ends within about a quarter of its timeout late
-                    Thread.sleep(Math.clamp(timeout.toMillis() / 4, 100, 30_000));
+                    Thread.sleep(Math.clamp(idleTimeout.get().toMillis() / 4, 100, 30_000));
                 } catch (InterruptedException e) {
                     return;
                 }
-                Instant cutoff = Instant.now().minus(timeout);
-                sessions.values().removeIf(s -> {
-                    boolean idle = s.lastSeen().isBefore(cutoff) && s.inFlight.isEmpty();
-                    if (idle) {
-                        LOG.info("session {} expired after being idle", s.id());
-                        s.close();
-                    }
-                    return idle;
-                });
+                sweep();
             }
         });
+    }
+
+    /**
+     * Ends every session idle for longer than the timeout (by {@link #clock}) with nothing in
+     * flight; the sweeper calls it periodically, a test after advancing its clock.
+     *
+     * @return how many sessions ended
+     */
+    public int sweep() {
+        Instant cutoff = clock.instant().minus(idleTimeout.get());
+        int[] ended = {0};
+        sessions.values().removeIf(s -> {
+            boolean idle = s.lastSeen().isBefore(cutoff) && s.inFlight.isEmpty();
+            if (idle) {
+                LOG.info("session {} expired after being idle", s.id());
+                s.close();
+                ended[0]++;
+            }
+            return idle;
+        });
+        return ended[0];
+    }
+
+    /** Stamps a session added here with this clock (its creation and each {@code touch}). */
+    private ClientSession stamped(ClientSession s) {
+        s.useClock(clock);
+        return s;
     }
 
     /** How long a session may stay idle (the config's current value). */
@@ -58,7 +84,7 @@ public final class Sessions implements AutoCloseable {
     }
 
     public void add(ClientSession s) {
-        sessions.put(s.id(), s);
+        sessions.put(s.id(), stamped(s));
     }
 
     /**
@@ -71,14 +97,14 @@ public final class Sessions implements AutoCloseable {
      */
     public synchronized int addWithin(ClientSession s, int max) {
         if (s.principal().kind() == io.portcullis.identity.Principal.Kind.ANONYMOUS) {
-            sessions.put(s.id(), s);
+            sessions.put(s.id(), stamped(s));
             return -1;
         }
         int held = (int) sessions.values().stream().filter(o -> !o.closed() && o.principal().sameCaller(s.principal())).count();
         if (held >= max) {
             return held;
         }
-        sessions.put(s.id(), s);
+        sessions.put(s.id(), stamped(s));
         return -1;
     }
 

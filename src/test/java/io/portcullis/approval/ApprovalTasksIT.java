@@ -109,7 +109,9 @@ class ApprovalTasksIT {
 
         CompletableFuture<JsonNode> result = CompletableFuture.supplyAsync(
                 () -> alice.request("tasks/result", taskId(taskId)), ApprovalWorld.CALLERS);
-        assertThat(result).isNotDone(); // tasks/result waits for the end: its result below is the approved call's
+        // #12 item 7: no sleep before "not yet": that tasks/result waited for the end is shown by what it
+        // returns below, the upstream's answer, which exists only after the decision made after this line
+        assertThat(result).isNotDone();
         assertThat(w.decide(approval, "approve", bob(), "fine as a task").status()).isEqualTo(200);
         JsonNode r = result.get(60, TimeUnit.SECONDS).path("result");
         assertThat(r.path("isError").asBoolean(false)).as(r.toString()).isFalse();
@@ -204,11 +206,9 @@ class ApprovalTasksIT {
         assertThat(r.path("isError").asBoolean()).isTrue();
         assertThat(r.path("content").path(0).path("text").asString()).contains("cancelled");
         // the call ended (one record, refused: the client cancelled), the request stays pending
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < end && w.gw.gateway().audit().query().search(new AuditQuery.Filter(null, null, "prod",
-                null, null, null, "call", 1000)).stream().noneMatch(x -> x.toString().contains(approval))) {
-            Thread.sleep(100);
-        }
+        io.portcullis.testing.Eventually.eventually(java.time.Duration.ofSeconds(10), "the cancelled call has its record", () -> w.gw.gateway().audit().query()
+                .search(new AuditQuery.Filter(null, null, "prod", null, null, null, "call", 1000)).stream()
+                .anyMatch(x -> x.toString().contains(approval)));
         assertThat(callRecord(approval).path("decision").path("reason").asString()).contains("cancelled");
         assertThat(w.admin("GET", "/admin/api/approvals/" + approval, bob(), null).json().path("status").asString()).isEqualTo("pending");
     }

@@ -6,6 +6,7 @@ import io.portcullis.it.WireClient;
 import io.portcullis.it.WireReply;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
+import io.portcullis.testing.Eventually;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -241,18 +242,8 @@ final class ApprovalWorld implements AutoCloseable {
     }
 
     Reply admin(String method, String path, String token, JsonNode body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.port() + path))
-                .timeout(Duration.ofSeconds(20));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(r.statusCode(), r.body().isEmpty() ? null : Json.parse(r.body()));
+        TestGateway.AdminReply r = gw.admin(method, path, token, body);
+        return new Reply(r.status(), r.json());
     }
 
     Reply decide(String id, String verdict, String token, String comment) throws Exception {
@@ -261,8 +252,7 @@ final class ApprovalWorld implements AutoCloseable {
 
     /** Waits (up to 30 s) for the pending request of {@code tool} whose arguments contain {@code marker}, as {@code token} sees it. */
     JsonNode awaitPending(String token, String tool, String marker) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < end) {
+        return Eventually.eventually(Duration.ofSeconds(30), () -> {
             Reply r = admin("GET", "/admin/api/approvals?status=pending", token, null);
             if (r.status() != 200) {
                 throw new AssertionError("listing answered " + r);
@@ -272,9 +262,8 @@ final class ApprovalWorld implements AutoCloseable {
                     return a;
                 }
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no pending approval for " + tool + " " + marker);
+            return null;
+        }, a -> a != null);
     }
 
     @Override

@@ -40,16 +40,12 @@ final class HookReceiver implements AutoCloseable {
 
     /** Waits (up to 30 s) for an accepted delivery that matches. */
     Delivery await(Predicate<Delivery> p) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < end) {
-            for (Delivery d : deliveries) {
-                if (d.status() == 204 && p.test(d)) {
-                    return d;
-                }
-            }
-            Thread.sleep(50);
+        try {
+            return io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(30),
+                    () -> deliveries.stream().filter(d -> d.status() == 204 && p.test(d)).findFirst(), java.util.Optional::isPresent).get();
+        } catch (AssertionError e) {
+            throw new AssertionError("no such webhook delivery; got " + deliveries, e);
         }
-        throw new AssertionError("no such webhook delivery; got " + deliveries);
     }
 
     @Override

@@ -48,10 +48,8 @@ class WebhookTest {
         try (LogLines logs = new LogLines("portcullis.approvals"); Webhook webhook = new Webhook()) {
             webhook.send(new ApprovalsConfig.Webhook(URI.create("http://127.0.0.1:" + port + "/hook"), ApprovalsConfig.Format.JSON,
                     Map.of(), 2, Duration.ofMillis(20), Duration.ofSeconds(2)), "approval.requested", request());
-            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < end && logs.lines().stream().noneMatch(l -> l.contains("gave up"))) {
-                Thread.sleep(50);
-            }
+            io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(30), "the webhook gave up",
+                    () -> logs.lines().stream().anyMatch(l -> l.contains("gave up")));
             List<String> failed = logs.lines().stream().filter(l -> l.contains("approval webhook failed")).toList();
             assertThat(failed).hasSize(3);
             assertThat(failed.getLast()).contains("gave up");

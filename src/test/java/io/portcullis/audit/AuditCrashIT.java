@@ -3,6 +3,8 @@ package io.portcullis.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.protocol.Json;
+import io.portcullis.testing.Eventually;
+import java.time.Duration;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -67,11 +69,8 @@ class AuditCrashIT {
                     // the client died with the gateway
                 }
             });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (answered.size() < 2000 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(answered.size()).as("calls answered before the kill").isGreaterThanOrEqualTo(2000);
+            Eventually.eventually(Duration.ofSeconds(60),
+                    () -> assertThat(answered.size()).as("calls answered before the kill").isGreaterThanOrEqualTo(2000));
             List<ProcessHandle> upstreams = gateway.descendants().toList();
             gateway.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint, queued records lost
             gateway.waitFor(10, TimeUnit.SECONDS);

@@ -61,7 +61,10 @@ class AuditStagesTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(500);
+            // #12 item 7: not "sleep, then not yet": wait until the writer is inside SQLite with the
+            // record (blocked on the lock held here); from then on an answer would be one without a durable record
+            io.portcullis.testing.Eventually.eventually(java.time.Duration.ofSeconds(10),
+                    "the audit writer is committing into the locked database", AuditStagesTest::writerInSqlite);
             assertThat(answer).as("answered before its record was durable").isNotDone();
             st.execute("ROLLBACK");
             assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS).path("content").isArray()).isTrue();
@@ -173,5 +176,12 @@ class AuditStagesTest {
         assertThat(f.log.query().trace("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).singleElement()
                 .satisfies(r -> assertThat(r.path("request").path("source").asString()).isEqualTo("meta"));
         assertThat(f.log.query().trace("11111111111111111111111111111111")).isEmpty();
+    }
+
+    /** Whether the audit writer thread is running SQLite code (its commit waits on the busy lock). */
+    static boolean writerInSqlite() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().equals("audit-writer"))
+                .anyMatch(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().startsWith("org.sqlite.")));
     }
 }

@@ -1,12 +1,8 @@
 package io.portcullis.audit;
 
 import io.portcullis.Gateway;
-import io.portcullis.config.ConfigReader;
-import io.portcullis.config.GatewayConfig;
 import io.portcullis.ingress.HttpServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * A real gateway in this JVM, listening on a free loopback port, in front of two real stdio
@@ -17,6 +13,8 @@ final class GatewayHarness implements AutoCloseable {
     final Path configFile;
     final Gateway gateway;
     final HttpServer http;
+    /** The start-up sequence is {@link io.portcullis.it.TestGateway}'s; this harness only says which gateway. */
+    private final io.portcullis.it.TestGateway running;
 
     GatewayHarness(Path dir, String extraYaml) throws Exception {
         this.dir = dir;
@@ -44,17 +42,10 @@ final class GatewayHarness implements AutoCloseable {
                   test__sleep:
                     timeout: 300ms
                 """.formatted(quote(java), quote(cp)) + extraYaml;
-        configFile = dir.resolve("portcullis.yaml");
-        Files.writeString(configFile, io.portcullis.it.TestGateway.openCatalog(yaml));
-        GatewayConfig cfg = ConfigReader.read(configFile);
-        gateway = new Gateway(cfg);
-        http = new HttpServer(gateway, cfg.server());
-        gateway.start();
-        gateway.apply(cfg);
-        http.start();
-        if (!gateway.awaitUpstreams(Duration.ofSeconds(30)).isEmpty()) {
-            throw new IllegalStateException("upstreams did not start");
-        }
+        running = io.portcullis.it.TestGateway.start(yaml, dir, true);
+        configFile = running.configFile();
+        gateway = running.gateway();
+        http = running.http();
     }
 
     String url(String env) {
@@ -67,7 +58,6 @@ final class GatewayHarness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        http.close();
-        gateway.close();
+        running.close();
     }
 }

@@ -93,17 +93,10 @@ class Robustness05FrozenDatabaseIT {
         assertThat(answered.values()).allMatch(v -> v.equals("allowed") || v.equals("refused:audit"));
 
         // the late records land once the database thaws: wait (bounded) until the writer is idle
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Map<String, String> recorded = Map.of();
-        while (System.nanoTime() < deadline) {
-            recorded = outcomes();
-            if (recorded.keySet().containsAll(allowedCalls(answered))) {
-                f.log.checkpoint(); // runs on the writer thread after everything queued before it
-                recorded = outcomes();
-                break;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos()); // between polls of the store
-        }
+        io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(60), "every allowed call has its record",
+                () -> outcomes().keySet().containsAll(allowedCalls(answered)));
+        f.log.checkpoint(); // runs on the writer thread after everything queued before it
+        Map<String, String> recorded = outcomes();
         for (var e : answered.entrySet()) {
             String got = e.getValue();
             String rec = recorded.get(e.getKey());

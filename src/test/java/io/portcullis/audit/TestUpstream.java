@@ -67,7 +67,7 @@ public final class TestUpstream {
                 switch (msg.path("params").path("name").asString()) {
                     case "sleep" -> {
                         try {
-                            Thread.sleep(a.path("ms").asLong(0));
+                            Thread.sleep(a.path("ms").asLong(0)); // the tool's own behaviour (a slow upstream), not synchronisation
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }

@@ -93,14 +93,8 @@ class CredentialsLifecycleIT {
     }
 
     /** Waits (at most 10 s) until the condition holds: the CLI writes the store; the gateway polls it. */
-    static void eventually(Callable<Boolean> condition) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within 10s");
-            }
-            Thread.sleep(100);
-        }
+    static void eventually(Callable<Boolean> condition) {
+        io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(10), "the gateway saw the CLI's write", condition::call);
     }
 
     @Test

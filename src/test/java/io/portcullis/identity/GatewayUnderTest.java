@@ -1,8 +1,6 @@
 package io.portcullis.identity;
 
 import io.portcullis.Gateway;
-import io.portcullis.config.ConfigReader;
-import io.portcullis.config.GatewayConfig;
 import io.portcullis.ingress.HttpServer;
 import io.portcullis.protocol.Json;
 import java.net.URI;
@@ -29,6 +27,8 @@ final class GatewayUnderTest implements AutoCloseable {
 
     final Gateway gateway;
     final HttpServer http;
+    /** The start-up sequence is {@link io.portcullis.it.TestGateway}'s; this adds the identity tests' raw HTTP. */
+    private final io.portcullis.it.TestGateway running;
     private final HttpClient client;
 
     GatewayUnderTest(String yaml, Path dir) throws Exception {
@@ -41,22 +41,14 @@ final class GatewayUnderTest implements AutoCloseable {
 
     /** @param awaitUpstreams false for tests of upstreams that are meant to stay down */
     GatewayUnderTest(String yaml, Path dir, HttpClient client, boolean awaitUpstreams) throws Exception {
-        GatewayConfig cfg = ConfigReader.parse(io.portcullis.it.TestGateway.openCatalog(yaml), "test.yaml", dir, null);
         this.client = client;
-        gateway = new Gateway(cfg);
-        http = new HttpServer(gateway, cfg.server());
-        gateway.start();
-        gateway.apply(cfg);
-        http.start();
-        List<String> notReady = awaitUpstreams ? gateway.awaitUpstreams(Duration.ofSeconds(20)) : List.of();
-        if (!notReady.isEmpty()) {
-            close();
-            throw new IllegalStateException("upstreams not ready: " + notReady);
-        }
+        running = io.portcullis.it.TestGateway.start(yaml, dir, awaitUpstreams);
+        gateway = running.gateway();
+        http = running.http();
     }
 
     String base() {
-        return (gateway.config().identity().tls() != null ? "https" : "http") + "://127.0.0.1:" + http.port();
+        return running.base();
     }
 
     Reply post(String path, String token, String session, ObjectNode body, String... headers) throws Exception {
@@ -146,10 +138,6 @@ final class GatewayUnderTest implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        try {
-            http.close();
-        } finally {
-            gateway.close();
-        }
+        running.close();
     }
 }

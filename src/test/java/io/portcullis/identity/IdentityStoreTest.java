@@ -67,11 +67,8 @@ class IdentityStoreTest {
             IdentityStore cli = IdentityStore.open(cliSide);
             gateway.startRefresh(Duration.ofMillis(100));
             cli.revokeJti("from-the-cli", "operator", null);
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!gateway.jtiRevoked("from-the-cli") && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(gateway.jtiRevoked("from-the-cli")).isTrue();
+            io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(10),
+                    () -> assertThat(gateway.jtiRevoked("from-the-cli")).isTrue());
             gateway.close();
             cli.close();
         }

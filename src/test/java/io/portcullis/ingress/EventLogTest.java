@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.protocol.Json;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
@@ -65,14 +65,9 @@ class EventLogTest {
     @Test
     void awaitReturnsWhenAnEventComes() throws Exception {
         EventLog log = new EventLog(10);
-        CompletableFuture<List<EventLog.Event>> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return log.await("get", 0, 30_000);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Thread.sleep(50);
+        FutureTask<List<EventLog.Event>> waiting = new FutureTask<>(() -> log.await("get", 0, 30_000));
+        Thread waiter = Thread.ofPlatform().start(waiting);
+        awaitBlocked(waiter); // #12 item 7: the waiter is inside await, not "probably by now"
         log.append("post-1", msg(1)); // another stream: no wake-up for "get"
         log.append("get", msg(2));
         assertThat(waiting.get(10, TimeUnit.SECONDS)).extracting(e -> e.message().path("n").asInt()).containsExactly(2);
@@ -93,20 +88,18 @@ class EventLogTest {
     }
 
     private static void assertEarly(EventLog log, String stream, Runnable trigger) throws Exception {
-        CompletableFuture<List<EventLog.Event>> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return log.await(stream, 0, Duration.ofMinutes(5).toMillis());
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Thread.sleep(100);
+        FutureTask<List<EventLog.Event>> waiting = new FutureTask<>(() -> log.await(stream, 0, Duration.ofMinutes(5).toMillis()));
+        Thread waiter = Thread.ofPlatform().start(waiting);
+        // #12 item 7: "not yet" once the waiter is proven blocked inside await (not after a sleep)
+        awaitBlocked(waiter);
         assertThat(waiting).isNotDone();
-        // the waiter may not be waiting yet on a busy machine: trigger until it returns
-        for (int i = 0; i < 100 && !waiting.isDone(); i++) {
-            trigger.run();
-            Thread.sleep(50);
-        }
+        trigger.run();
         assertThat(waiting.get(10, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    /** Waits until {@code t} is parked in a timed wait (inside {@link EventLog#await}: the only thing it runs). */
+    private static void awaitBlocked(Thread t) {
+        io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(10), "the waiter is blocked in await",
+                () -> t.getState() == Thread.State.TIMED_WAITING);
     }
 }

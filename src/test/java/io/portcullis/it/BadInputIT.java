@@ -8,31 +8,32 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Bad input gets a clear JSON-RPC error and the right HTTP status, never a stack trace (issue #2, item 8). */
 class BadInputIT {
     private static final List<String> BODIES = new ArrayList<>();
-    private static TestGateway gw;
-    private static WireClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.start("""
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.config(() -> """
                 server:
                   max_body_bytes: 2048
                   allowed_origins: ["https://app.example.com"]
                 upstreams:
                   demo:
                     command: %s
-                """.formatted(TestGateway.list(JvmPeers.demo())));
+                """.formatted(TestGateway.list(JvmPeers.demo()))).build();
+    private static WireClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
         client = gw.client();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        gw.close();
         // nothing the gateway said to a bad request names a Java class or shows a stack trace
         assertThat(BODIES).isNotEmpty().allSatisfy(BadInputIT::assertClean);
     }

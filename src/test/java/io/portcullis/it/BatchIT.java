@@ -2,27 +2,23 @@ package io.portcullis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /** JSON-RPC batches: served in a 2025-03-26 session, refused (-32600) in every later era. */
 class BatchIT {
-    private static TestGateway gw;
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.demo().build();
     private static WireClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        gw = TestGateway.startDemo();
         client = gw.client();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
     }
 
     @Test

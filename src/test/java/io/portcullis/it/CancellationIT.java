@@ -3,33 +3,25 @@ package io.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.protocol.Json;
+import io.portcullis.testing.Eventually;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The client's notifications/cancelled ends its call and reaches the upstream that serves it. */
 class CancellationIT {
-    private static TestGateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.start("""
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.config(() -> """
                 upstreams:
                   everything:
                     command: %s
                   fault:
                     command: %s
                     timeout: 5m
-                """.formatted(TestGateway.list(NpmPeers.everything()), TestGateway.list(JvmPeers.testMain(FaultServer.class))));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
+                """.formatted(TestGateway.list(NpmPeers.everything()), TestGateway.list(JvmPeers.testMain(FaultServer.class)))).build();
 
     @Test
     void cancellingALongOperationEndsTheCall() throws Exception {
@@ -64,13 +56,12 @@ class CancellationIT {
         Thread caller = Thread.ofVirtual().start(() -> s.post(call));
         // cancel once the call is in flight at the upstream; before that a cancellation has nothing to act on
         String before = cancellations(s);
-        JsonNode cancelled = null;
-        for (int i = 0; i < 300 && (cancelled == null || cancelled.isEmpty()); i++) {
+        // each poll sends the cancellation again: one sent before the call reached the upstream acts on nothing
+        JsonNode cancelled = Eventually.eventually(Duration.ofSeconds(15), () -> {
             s.notify("notifications/cancelled", Json.object().put("requestId", "client-chosen-id").put("reason", "user"));
-            Thread.sleep(50);
             String now = cancellations(s);
-            cancelled = now.equals(before) ? null : Json.parse(now);
-        }
+            return now.equals(before) ? null : Json.parse(now);
+        }, c -> c != null && !c.isEmpty());
         caller.join(Duration.ofSeconds(30));
         assertThat(caller.isAlive()).isFalse();
         assertThat(cancelled).isNotNull();

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.protocol.Json;
 import io.portcullis.upstream.Upstream;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -17,12 +17,9 @@ import tools.jackson.databind.node.ObjectNode;
  * gets an error naming the upstream, the gateway keeps serving, a crashed upstream is restarted.
  */
 class FaultIT {
-    private static TestGateway gw;
-    private static LegacySession session;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.start("""
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.config(() -> """
                 upstreams:
                   fault:
                     command: %s
@@ -39,13 +36,12 @@ class FaultIT {
                 """.formatted(TestGateway.list(JvmPeers.testMain(FaultServer.class)),
                 TestGateway.list(JvmPeers.testMain(FaultServer.class, "--banner")),
                 TestGateway.list(JvmPeers.testMain(FaultServer.class, "--logging")),
-                TestGateway.list(JvmPeers.demo())));
-        session = LegacySession.open(gw.client(), "2025-11-25");
-    }
+                TestGateway.list(JvmPeers.demo()))).build();
+    private static LegacySession session;
 
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
+    @BeforeAll
+    static void start() throws Exception {
+        session = LegacySession.open(gw.client(), "2025-11-25");
     }
 
     static ObjectNode call(String tool, String message) {
@@ -60,17 +56,10 @@ class FaultIT {
 
     /** Calls fault__echo until it answers (the upstream may be restarting); returns its pid. */
     static long echoPid() throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        ObjectNode r = null;
-        while (System.nanoTime() < end) {
-            r = call("fault__echo", "ping");
-            if (r.has("result")) {
-                String t = text(r);
-                return Long.parseLong(t.substring(4, t.indexOf(':')));
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("fault__echo never answered again: " + r);
+        ObjectNode r = io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(30),
+                () -> call("fault__echo", "ping"), x -> x.has("result"));
+        String t = text(r);
+        return Long.parseLong(t.substring(4, t.indexOf(':')));
     }
 
     static void assertUpstreamError(ObjectNode r, String control) {

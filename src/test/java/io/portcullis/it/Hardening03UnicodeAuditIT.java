@@ -6,8 +6,7 @@ import io.portcullis.audit.AuditQuery;
 import io.portcullis.audit.Verifier;
 import io.portcullis.protocol.Json;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,21 +19,13 @@ import tools.jackson.databind.node.ObjectNode;
  * searchable and exportable with the ordinary calls around it.
  */
 class Hardening03UnicodeAuditIT {
-    private static TestGateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.start("""
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.config(() -> """
                 upstreams:
                   demo:
                     command: %s
-                """.formatted(TestGateway.list(JvmPeers.demo())));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
+                """.formatted(TestGateway.list(JvmPeers.demo()))).build();
 
     /** The request text as a client sends it: {@code BAD} replaced by raw JSON (an escape or a number literal). */
     static String call(LegacySession s, String name, String args, String userRequestId) {

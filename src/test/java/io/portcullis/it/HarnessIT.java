@@ -44,4 +44,58 @@ class HarnessIT {
             // nothing listens any more
         }
     }
+
+    /** #12 item 7: the extension starts a gateway from YAML before a test and stops all of it after. */
+    @Test
+    void theExtensionStartsFromYamlAndStopsWhatItStarted() throws Exception {
+        Set<ProcessHandle> before = children();
+        GatewayExtension ext = GatewayExtension.demo().logs("portcullis.calls").build();
+        ext.beforeEach(null); // what JUnit calls for an extension on an instance field
+        List<ProcessHandle> started = children().stream().filter(p -> !before.contains(p)).toList();
+        assertThat(started).isNotEmpty();
+        int port = ext.port();
+        java.nio.file.Path dir = ext.harness().dir();
+        LegacySession s = LegacySession.open(ext.client(), "2025-11-25");
+        s.request("tools/call", io.portcullis.protocol.Json.object().put("name", "demo__echo")
+                .set("arguments", io.portcullis.protocol.Json.object().put("message", "through the extension")));
+        io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(10),
+                () -> assertThat(String.join("\n", ext.log("portcullis.calls").lines())).contains("demo__echo"));
+        assertThat(ext.admin("GET", "/admin/api/approvals", null, null).status())
+                .as("the admin side answers (closed without an identity section)").isEqualTo(403);
+
+        ext.afterEach(null);
+
+        for (ProcessHandle p : started) {
+            p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(java.nio.file.Files.exists(dir)).isFalse();
+        assertThat(org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, ext::harness))
+                .hasMessageContaining("no gateway is running");
+        try (var sock = new java.net.Socket()) {
+            sock.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            throw new AssertionError("still listening on " + port);
+        } catch (java.net.ConnectException expected) {
+            // nothing listens any more
+        }
+    }
+
+    /** On a static field: one gateway for the class and its nested classes, stopped after the outermost. */
+    @Test
+    void aClassGatewayIsOneForNestedClassesAndStopsAfterTheLast() throws Exception {
+        GatewayExtension ext = GatewayExtension.demo().build();
+        ext.beforeAll(null);
+        TestGateway first = ext.harness();
+        ext.beforeEach(null);
+        ext.beforeAll(null); // a @Nested class
+        ext.beforeEach(null);
+        assertThat(ext.harness()).as("no second gateway").isSameAs(first);
+        ext.afterEach(null);
+        ext.afterAll(null); // the nested class ends: the outer class's tests still need it
+        assertThat(ext.harness()).isSameAs(first);
+        assertThat(LegacySession.open(ext.client(), "2025-11-25").id()).isNotBlank();
+        ext.afterEach(null);
+        ext.afterAll(null);
+        assertThat(java.nio.file.Files.exists(first.dir())).isFalse();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, ext::harness);
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.audit.AuditQuery;
 import io.portcullis.protocol.Json;
+import io.portcullis.testing.Eventually;
 import io.portcullis.upstream.Upstream;
 import java.time.Duration;
 import java.util.List;
@@ -62,18 +63,12 @@ class HttpFaultsIT {
 
     /** The call's audit record, by the message it carried. */
     static JsonNode record(String tool, String message) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < end) {
-            Optional<? extends JsonNode> r = gw.gateway().audit().query().search(AuditQuery.Filter.all()).stream()
-                    .filter(x -> x.path("kind").asString().equals("call") && x.path("tool").path("name").asString().equals("fault__" + tool)
-                            && x.toString().contains(message))
-                    .findFirst();
-            if (r.isPresent()) {
-                return r.get();
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no audit record for " + tool + " " + message);
+        Optional<? extends JsonNode> found = Eventually.eventually(Duration.ofSeconds(10),
+                () -> gw.gateway().audit().query().search(AuditQuery.Filter.all()).stream()
+                        .filter(x -> x.path("kind").asString().equals("call") && x.path("tool").path("name").asString().equals("fault__" + tool)
+                                && x.toString().contains(message))
+                        .findFirst(), Optional::isPresent);
+        return found.orElseThrow(() -> new AssertionError("no audit record for " + tool + " " + message));
     }
 
     static void assertNoInternals(Object shown) {
@@ -209,16 +204,19 @@ class HttpFaultsIT {
     }
 
     private static ObjectNode nextLog(SseStream s) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < end) {
-            var e = s.poll(Duration.ofSeconds(1));
-            if (e.isPresent() && e.get().data().contains("notifications/message")) {
-                return (ObjectNode) Json.parse(e.get().data());
-            }
+        try {
+            var e = Eventually.eventually(Duration.ofSeconds(20), () -> s.poll(Duration.ofSeconds(1)),
+                    x -> x.isPresent() && x.get().data().contains("notifications/message"));
+            return (ObjectNode) Json.parse(e.get().data());
+        } catch (AssertionError none) {
+            throw new AssertionError("no log message on the GET stream", none);
         }
-        throw new AssertionError("no log message on the GET stream");
     }
 
+    /**
+     * Counts log messages arriving within {@code wait}: used only right after the session that should
+     * get a message has it (delivery is to all sessions at once), so the window bounds a proven race.
+     */
     private static int logsWithin(SseStream s, Duration wait) throws InterruptedException {
         int n = 0;
         long end = System.nanoTime() + wait.toNanos();

@@ -51,20 +51,19 @@ public final class HttpPeer implements AutoCloseable {
         pb.environment().putAll(env);
         pb.environment().put("PORT", Integer.toString(port));
         process = pb.start();
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < end) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("exited with " + process.exitValue() + ": " + cmd);
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
+        try {
+            io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(30), () -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("exited with " + process.exitValue() + ": " + cmd);
+                }
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 200); // IOException: not listening yet
+                }
+            });
+        } catch (AssertionError e) {
+            close();
+            throw new IllegalStateException("never listened on " + port + ": " + cmd, e);
         }
-        close();
-        throw new IllegalStateException("never listened on " + port + ": " + cmd);
     }
 
     /** server-everything's Streamable HTTP transport, held on loopback by test-support/loopback.cjs. */

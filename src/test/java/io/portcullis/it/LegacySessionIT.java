@@ -4,27 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.portcullis.ingress.ClientSession;
+import io.portcullis.testing.Eventually;
+import io.portcullis.testing.TestClock;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Legacy-era sessions over Streamable HTTP: Mcp-Session-Id, DELETE, MCP-Protocol-Version, negotiation. */
 class LegacySessionIT {
-    private static TestGateway gw;
-    private static WireClient client;
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.demo().build();
+    private WireClient client;
 
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.startDemo();
+    @BeforeEach
+    void client() {
         client = gw.client();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
     }
 
     @ParameterizedTest(name = "asks {0}, gets {1}")
@@ -113,40 +112,52 @@ class LegacySessionIT {
         assertThat(s.request("ping", null).has("result")).isTrue();
     }
 
+    private static final String IDLE_1S = """
+            server:
+              session_idle_timeout: 1s
+            upstreams:
+              demo:
+                command: %s
+            """;
+
+    /** #12 item 7: time moves on the sessions' clock, not on the wall: no wait, and "not yet" is exact. */
     @Test
     void anIdleSessionExpiresAndIsThen404() throws Exception {
-        try (TestGateway idle = TestGateway.start("""
-                server:
-                  session_idle_timeout: 1s
-                upstreams:
-                  demo:
-                    command: %s
-                """.formatted(TestGateway.list(JvmPeers.demo())))) {
+        TestClock clock = new TestClock();
+        try (TestGateway idle = TestGateway.start(IDLE_1S.formatted(TestGateway.list(JvmPeers.demo())), null, true, clock)) {
             LegacySession s = LegacySession.open(idle.client(), "2025-11-25");
             assertThat(s.post(s.message("ping", null)).status()).isEqualTo(200);
-            long end = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-            int status = 200;
-            while (status == 200 && System.nanoTime() < end) {
-                Thread.sleep(2500); // longer than the timeout without a request: the session is idle
-                status = s.post(s.message("ping", null)).status();
-            }
-            assertThat(status).isEqualTo(404);
+            clock.advance(Duration.ofSeconds(1));
+            idle.http().sessions().sweep();
+            assertThat(s.post(s.message("ping", null)).status()).as("idle for exactly the timeout: not yet").isEqualTo(200);
+            clock.advance(Duration.ofMillis(1001)); // the ping above was a request: idle again from there
+            // swept once the ping's call has left the session's in-flight set (right after its answer)
+            Eventually.eventually(Duration.ofSeconds(10), "the idle session ended", () -> {
+                idle.http().sessions().sweep();
+                return idle.http().sessions().get(s.id()) == null;
+            });
+            assertThat(s.post(s.message("ping", null)).status()).isEqualTo(404);
         }
     }
 
     @Test
     void aSessionListeningOnItsStreamDoesNotExpire() throws Exception {
-        try (TestGateway idle = TestGateway.start("""
-                server:
-                  session_idle_timeout: 1s
-                upstreams:
-                  demo:
-                    command: %s
-                """.formatted(TestGateway.list(JvmPeers.demo())))) {
+        TestClock clock = new TestClock();
+        try (TestGateway idle = TestGateway.start(IDLE_1S.formatted(TestGateway.list(JvmPeers.demo())), null, true, clock)) {
             LegacySession s = LegacySession.open(idle.client(), "2025-11-25");
+            ClientSession session = idle.http().sessions().get(s.id());
             try (SseStream get = s.get(null)) {
                 assertThat(get.status()).isEqualTo(200);
-                Thread.sleep(3000); // three timeouts without a request, but with the stream open
+                // three timeouts without a request, but with the stream open: time moves half a timeout at a
+                // time, and moves on once the open stream has marked the session seen at the new time (its
+                // keepalive), so the background sweeper, on the same clock, never sees it idle for a timeout
+                for (int step = 0; step < 6; step++) {
+                    clock.advance(Duration.ofMillis(500));
+                    Eventually.eventually(Duration.ofSeconds(10), "the stream marked the session seen",
+                            () -> !session.lastSeen().isBefore(clock.instant()));
+                    idle.http().sessions().sweep();
+                    assertThat(idle.http().sessions().get(s.id())).as("still open after %d ms", 500 * (step + 1)).isSameAs(session);
+                }
                 assertThat(s.post(s.message("ping", null)).status()).isEqualTo(200);
             }
         }

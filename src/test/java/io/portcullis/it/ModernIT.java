@@ -5,26 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The stateless 2026-07-28 form: server/discover, the _meta envelope, and headers checked against the body. */
 class ModernIT {
-    private static TestGateway gw;
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.demo().build();
     private static WireClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        gw = TestGateway.startDemo();
         client = gw.client();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
     }
 
     private static ObjectNode echo(String message) {

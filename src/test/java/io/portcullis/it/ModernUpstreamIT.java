@@ -285,10 +285,8 @@ class ModernUpstreamIT {
                     protocol: modern
                 """.formatted(TestGateway.list(NpmPeers.everything())))) {
             Upstream u = g.gateway().upstream("everything").orElseThrow();
-            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < end && (u.lastError() == null || !u.lastError().contains("protocol: modern"))) {
-                Thread.sleep(50);
-            }
+            io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(30), "the upstream says why it is down",
+                    () -> u.lastError() != null && u.lastError().contains("protocol: modern"));
             assertThat(u.state()).isNotEqualTo(Upstream.State.READY);
             assertThat(u.lastError()).contains("did not offer protocol 2026-07-28").contains("'protocol: modern'");
         }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.protocol.Json;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -16,22 +16,18 @@ import tools.jackson.databind.node.ObjectNode;
  * the client answers with a POST and the tool's result comes back.
  */
 class RelayIT {
-    private static TestGateway gw;
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.config(() -> """
+                upstreams:
+                  everything:
+                    command: %s
+                """.formatted(TestGateway.list(NpmPeers.everything()))).build();
     private static WireClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        gw = TestGateway.start("""
-                upstreams:
-                  everything:
-                    command: %s
-                """.formatted(TestGateway.list(NpmPeers.everything())));
         client = gw.client();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
     }
 
     private static ObjectNode sampling() {

@@ -86,29 +86,14 @@ class StdioFaultsIT {
 
     /** Calls {@code upstream__echo} until it answers (the upstream may be restarting); returns the child's pid. */
     static long echoPid(String upstream) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-        ObjectNode r = null;
-        while (System.nanoTime() < end) {
-            r = call(upstream + "__echo", Json.object().put("message", "ping"));
-            if (r.has("result")) {
-                String t = r.path("result").path("content").get(0).path("text").asString();
-                return Long.parseLong(t.substring(4, t.indexOf(':')));
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(upstream + "__echo never answered again: " + r);
+        ObjectNode r = io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(45),
+                () -> call(upstream + "__echo", Json.object().put("message", "ping")), x -> x.has("result"));
+        String t = r.path("result").path("content").get(0).path("text").asString();
+        return Long.parseLong(t.substring(4, t.indexOf(':')));
     }
 
     static long awaitNewPid(String upstream, long old) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-        while (System.nanoTime() < end) {
-            long pid = echoPid(upstream);
-            if (pid != old) {
-                return pid;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(upstream + " was never restarted");
+        return io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(45), () -> echoPid(upstream), pid -> pid != old);
     }
 
     static void assertUpstreamFailure(ObjectNode r, String upstream, String control) {

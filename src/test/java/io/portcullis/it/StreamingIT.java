@@ -7,9 +7,9 @@ import io.portcullis.protocol.SseReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -20,22 +20,18 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class StreamingIT {
     private static final String TOOL = "everything__trigger-long-running-operation";
-    private static TestGateway gw;
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.config(() -> """
+                upstreams:
+                  everything:
+                    command: %s
+                """.formatted(TestGateway.list(NpmPeers.everything()))).build();
     private static WireClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        gw = TestGateway.start("""
-                upstreams:
-                  everything:
-                    command: %s
-                """.formatted(TestGateway.list(NpmPeers.everything())));
         client = gw.client();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
     }
 
     static ObjectNode longRun(LegacySession s, Object token, double seconds, int steps) {

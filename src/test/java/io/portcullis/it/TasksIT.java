@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.protocol.Json;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -17,12 +16,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class TasksIT {
     private static final String TOOL = "everything__simulate-research-query";
-    private static TestGateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // the research tool's result is about 1 KiB: a 700-byte limit must cut the result tasks/result delivers
-        gw = TestGateway.start("""
+    // the research tool's result is about 1 KiB: a 700-byte limit must cut the result tasks/result delivers
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.config(() -> """
                 upstreams:
                   everything:
                     command: %s
@@ -30,13 +27,7 @@ class TasksIT {
                   unlisted: allow
                   tools:
                     everything__simulate-research-query: {risk: read_only, max_result_bytes: 700}
-                """.formatted(TestGateway.list(NpmPeers.everything())));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
+                """.formatted(TestGateway.list(NpmPeers.everything()))).build();
 
     @Test
     void aTaskIsCreatedPolledAndItsResultFetchedThroughTheGateway() throws Exception {

@@ -8,6 +8,7 @@ import io.portcullis.config.ConfigWatcher;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.ingress.HttpServer;
 import io.portcullis.protocol.Json;
+import io.portcullis.testing.Eventually;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -28,13 +29,16 @@ import java.util.stream.Stream;
  */
 public final class TestGateway implements AutoCloseable {
     private final Path dir;
+    /** Whether {@link #close()} deletes {@link #dir} (it does when the gateway made it). */
+    private final boolean ownsDir;
     private final Path file;
     private final Gateway gateway;
     private final HttpServer http;
     private ConfigWatcher watcher;
 
-    private TestGateway(Path dir, Path file, Gateway gateway, HttpServer http) {
+    private TestGateway(Path dir, boolean ownsDir, Path file, Gateway gateway, HttpServer http) {
         this.dir = dir;
+        this.ownsDir = ownsDir;
         this.file = file;
         this.gateway = gateway;
         this.http = http;
@@ -69,13 +73,40 @@ public final class TestGateway implements AutoCloseable {
 
     private static TestGateway start(String yaml, boolean awaitUpstreams, io.portcullis.ingress.detached.Ticker ticker)
             throws Exception {
-        Path dir = Files.createTempDirectory("portcullis-it");
-        Path file = dir.resolve("portcullis.yaml");
+        return start(yaml, null, awaitUpstreams, java.time.Clock.systemUTC(), ticker);
+    }
+
+    /**
+     * #12 item 7: THE start-up sequence of an in-process gateway, for every harness ({@link
+     * GatewayExtension}, the audit, approval and identity helpers): the config written to
+     * {@code dir}/portcullis.yaml (a fresh temp dir, deleted on close, when {@code dir} is null;
+     * relative paths in the config resolve against it), read as {@code serve} reads it, the listener
+     * moved to a free loopback port, the gateway started and, when {@code awaitUpstreams}, every
+     * upstream up and the catalog settled.
+     */
+    public static TestGateway start(String yaml, Path dir, boolean awaitUpstreams) throws Exception {
+        return start(yaml, dir, awaitUpstreams, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #start(String, Path, boolean)}, with the clock that session idleness reads (a {@code TestClock}). */
+    public static TestGateway start(String yaml, Path dir, boolean awaitUpstreams, java.time.Clock sessionClock) throws Exception {
+        return start(yaml, dir, awaitUpstreams, sessionClock, io.portcullis.ingress.detached.Ticker.system());
+    }
+
+    /**
+     * As {@link #start(String, Path, boolean, java.time.Clock)}, with the ticker that approvals and
+     * detached calls (input rounds, gateway tasks) run on (#12 item 7: tests move a {@code ManualTicker}).
+     */
+    public static TestGateway start(String yaml, Path dir, boolean awaitUpstreams, java.time.Clock sessionClock,
+                                    io.portcullis.ingress.detached.Ticker ticker) throws Exception {
+        boolean owns = dir == null;
+        Path home = owns ? Files.createTempDirectory("portcullis-it") : dir;
+        Path file = home.resolve("portcullis.yaml");
         Files.writeString(file, openCatalog(yaml));
         GatewayConfig cfg = onFreePort(ConfigReader.read(file));
         Gateway gateway = new Gateway(cfg, ticker);
-        HttpServer http = new HttpServer(gateway, cfg.server());
-        TestGateway g = new TestGateway(dir, file, gateway, http);
+        HttpServer http = new HttpServer(gateway, cfg.server(), sessionClock);
+        TestGateway g = new TestGateway(home, owns, file, gateway, http);
         try {
             gateway.start();
             gateway.apply(cfg);
@@ -159,6 +190,37 @@ public final class TestGateway implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + http.port() + "/mcp/" + environment);
     }
 
+    /** http(s)://127.0.0.1:port — https when the identity section serves TLS. */
+    public String base() {
+        return (gateway.config().identity().tls() != null ? "https" : "http") + "://127.0.0.1:" + http.port();
+    }
+
+    /** The data directory the running config uses. */
+    public Path dataDir() {
+        return gateway.config().server().dataDir();
+    }
+
+    /** An admin API answer: the status and the JSON body (null when empty). */
+    public record AdminReply(int status, tools.jackson.databind.JsonNode json) {}
+
+    private final java.net.http.HttpClient admin = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** A request to the admin side ({@code /admin/...}) with a bearer token (or none); body JSON or null. */
+    public AdminReply admin(String method, String path, String token, tools.jackson.databind.JsonNode body) throws Exception {
+        var b = java.net.http.HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, java.net.http.HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        } else {
+            b.method(method, java.net.http.HttpRequest.BodyPublishers.noBody());
+        }
+        var r = admin.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new AdminReply(r.statusCode(), r.body().isEmpty() ? null : Json.parse(r.body()));
+    }
+
     public int port() {
         return http.port();
     }
@@ -206,32 +268,31 @@ public final class TestGateway implements AutoCloseable {
      * tools that depend on the client's capabilities and says tools/list_changed): waits until
      * the catalog has not changed for 500 ms (at most 5 s), so tests see the settled listing.
      */
-    private void awaitSettledCatalog() throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        Catalog last = gateway.catalog();
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() < end && System.nanoTime() - stableSince < Duration.ofMillis(500).toNanos()) {
-            Thread.sleep(50);
-            Catalog now = gateway.catalog();
-            if (now != last) {
-                last = now;
-                stableSince = System.nanoTime();
-            }
+    private void awaitSettledCatalog() {
+        Catalog[] last = {gateway.catalog()};
+        long[] stableSince = {System.nanoTime()};
+        try {
+            Eventually.eventually(Duration.ofSeconds(5), "the catalog stays the same for 500 ms", () -> {
+                Catalog now = gateway.catalog();
+                if (now != last[0]) {
+                    last[0] = now;
+                    stableSince[0] = System.nanoTime();
+                }
+                return System.nanoTime() - stableSince[0] >= Duration.ofMillis(500).toNanos();
+            });
+        } catch (AssertionError stillChanging) {
+            // at most 5 s, as before: an upstream that keeps changing its listing is the test's to see
         }
     }
 
     /** Waits until the catalog satisfies {@code condition}; fails after 30 s. */
-    public Catalog awaitCatalog(Predicate<Catalog> condition) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < end) {
-            Catalog c = gateway.catalog();
-            if (condition.test(c)) {
-                return c;
-            }
-            Thread.sleep(50);
+    public Catalog awaitCatalog(Predicate<Catalog> condition) {
+        try {
+            return Eventually.eventually(Duration.ofSeconds(30), gateway::catalog, condition);
+        } catch (AssertionError e) {
+            throw new AssertionError("the catalog never got there; tools now: "
+                    + gateway.catalog().tools().stream().map(t -> t.name()).toList(), e);
         }
-        throw new AssertionError("the catalog never got there; tools now: "
-                + gateway.catalog().tools().stream().map(t -> t.name()).toList());
     }
 
     @Override
@@ -243,8 +304,10 @@ public final class TestGateway implements AutoCloseable {
             http.close();
         } finally {
             gateway.close();
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            if (ownsDir) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
     }

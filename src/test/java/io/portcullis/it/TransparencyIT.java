@@ -3,9 +3,8 @@ package io.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.protocol.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -15,23 +14,15 @@ import tools.jackson.databind.node.ObjectNode;
  * Only what the gateway must own is rewritten: the tool's name and the progress token.
  */
 class TransparencyIT {
-    private static TestGateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.start("""
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.config(() -> """
                 upstreams:
                   probe:
                     command: %s
                   everything:
                     command: %s
-                """.formatted(TestGateway.list(JvmPeers.testMain(FaultServer.class)), TestGateway.list(NpmPeers.everything())));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
+                """.formatted(TestGateway.list(JvmPeers.testMain(FaultServer.class)), TestGateway.list(NpmPeers.everything()))).build();
 
     @Test
     void unknownFieldsReachTheUpstreamAndComeBack() {

@@ -3,6 +3,7 @@ package io.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.protocol.Json;
+import io.portcullis.testing.Eventually;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -96,20 +97,17 @@ class UpstreamStartingIT {
             LegacySession s = LegacySession.open(gw.client(), "2025-11-25");
             String pid = text(call(s, "fault__echo"));
             gw.reload(before.replace("command: " + fault, "command: " + fault + "\n    env: {CHANGED: \"1\"}"));
-            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            String now = pid;
-            while (now.equals(pid) && System.nanoTime() < end) {
+            String now = Eventually.eventually(Duration.ofSeconds(30), () -> {
                 ObjectNode again = call(s, "fault__echo");
-                if (again.has("result")) {
-                    // never "Unknown tool" meanwhile: either the old child, the new one, or "starting"
-                    assertThat(again.path("result").path("isError").asBoolean(false)).as(again.toString()).isFalse();
-                    now = text(again);
-                    assertThat(now).startsWith("pid ");
-                } else {
+                if (!again.has("result")) {
                     assertStarting(again, "fault");
-                    Thread.sleep(100);
+                    return pid;
                 }
-            }
+                // never "Unknown tool" meanwhile: either the old child, the new one, or "starting"
+                assertThat(again.path("result").path("isError").asBoolean(false)).as(again.toString()).isFalse();
+                assertThat(text(again)).startsWith("pid ");
+                return text(again);
+            }, p -> !p.equals(pid));
             assertThat(now).isNotEqualTo(pid);
         }
     }

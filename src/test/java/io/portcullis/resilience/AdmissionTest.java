@@ -25,11 +25,7 @@ class AdmissionTest {
                 throw new IllegalStateException(o);
             }
         }, r -> Thread.ofVirtual().start(r));
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (a.waiting() < 1 && System.nanoTime() < end) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // poll pace
-        }
-        assertThat(a.waiting()).isEqualTo(1);
+        io.portcullis.testing.Eventually.eventually(java.time.Duration.ofSeconds(10), () -> assertThat(a.waiting()).isEqualTo(1));
         // the fourth finds every slot taken and the queue full: refused at once, naming the control
         Overloaded refused = null;
         try {

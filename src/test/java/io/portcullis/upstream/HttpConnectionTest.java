@@ -94,7 +94,7 @@ class HttpConnectionTest {
                                     Callback.Completable written = new Callback.Completable();
                                     res.write(false, ByteBuffer.wrap(": ping\n\n".getBytes(StandardCharsets.UTF_8)), written);
                                     written.get(5, TimeUnit.SECONDS);
-                                    Thread.sleep(50);
+                                    Thread.sleep(50); // the fake upstream's pace between keep-alives (its behaviour, not synchronisation)
                                 }
                             } catch (Exception e) {
                                 gone.add(id);

@@ -98,11 +98,8 @@ class HttpExchangesTest {
                 String m = "holder " + i;
                 holders.add(threads.submit(() -> call("slow", m, Duration.ofSeconds(20))));
             }
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (server.arrivals.size() < busy && System.nanoTime() < end) {
-                Thread.sleep(10);
-            }
-            assertThat(server.arrivals).hasSize(busy); // the pool is now busy
+            io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(10),
+                    () -> assertThat(server.arrivals).hasSize(busy)); // the pool is now busy
             List<Future<GatewayException>> queued = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 String m = "queued " + i;

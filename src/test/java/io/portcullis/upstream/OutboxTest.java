@@ -42,11 +42,7 @@ class OutboxTest {
             }
             assertThat(accepted).isEqualTo((int) (Outbox.MAX_BYTES / mb.length));
             assertThat(box.backlog()).startsWith(accepted + " messages");
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (box.stalledNanos() == 0 && System.nanoTime() < end) {
-                Thread.onSpinWait();
-            }
-            assertThat(box.stalledNanos()).isPositive();
+            io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(10), () -> assertThat(box.stalledNanos()).isPositive());
         } finally {
             box.close();
             release.countDown();
@@ -94,10 +90,7 @@ class OutboxTest {
             assertThat(box.offer("LIVE".getBytes(), 4L, System.nanoTime() + Duration.ofMinutes(1).toNanos())).isTrue();
             box.release(3L);
             unblock.countDown();
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!written.toString().contains("LIVE") && System.nanoTime() < end) {
-                Thread.onSpinWait();
-            }
+            io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(10), "LIVE was written", () -> written.toString().contains("LIVE"));
             assertThat(written.toString()).contains("A", "LIVE").doesNotContain("EXPIRED", "RELEASED");
             assertThat(sent).containsExactly(1L, 4L);
         } finally {

@@ -3,6 +3,7 @@ package io.portcullis.it.hardening;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.audit.AuditQuery;
+import io.portcullis.it.GatewayExtension;
 import io.portcullis.it.JvmPeers;
 import io.portcullis.it.LegacySession;
 import io.portcullis.it.TestGateway;
@@ -12,9 +13,8 @@ import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -27,11 +27,9 @@ import tools.jackson.databind.node.ObjectNode;
  * hidden by default.
  */
 class Hardening05PrimitiveAdmissionIT {
-    private static TestGateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = TestGateway.start("""
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.config(() -> """
                 environments:
                   - dev
                   - name: prod
@@ -63,13 +61,7 @@ class Hardening05PrimitiveAdmissionIT {
                       effect: deny
                       when: kind == "resource" && resource.uri == "secret://db/root" && "secret" in resource.labels
                       reason: "{tool} is the root credential"
-                """.formatted(TestGateway.list(JvmPeers.testMain(ItemServer.class, "--name", "vault"))));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
+                """.formatted(TestGateway.list(JvmPeers.testMain(ItemServer.class, "--name", "vault")))).build();
 
     private static LegacySession session(String env) {
         return LegacySession.open(new WireClient(gw.url(env)), "2025-11-25");

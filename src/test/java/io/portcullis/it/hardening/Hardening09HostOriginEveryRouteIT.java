@@ -2,16 +2,17 @@ package io.portcullis.it.hardening;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.it.GatewayExtension;
 import io.portcullis.it.LegacySession;
 import io.portcullis.it.RawHttp;
 import io.portcullis.it.TestGateway;
 import io.portcullis.it.WireClient;
 import io.portcullis.protocol.Json;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * #11 item 9: in the open demo (no identity section) a DNS-rebinding page reached the audit API
@@ -20,19 +21,15 @@ import org.junit.jupiter.api.Test;
  * the request; only the health probes (which tell nothing) are exempt.
  */
 class Hardening09HostOriginEveryRouteIT {
-    private static TestGateway gw;
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.demo().build();
 
     @BeforeAll
     static void start() throws Exception {
-        gw = TestGateway.startDemo();
         // one call, so that the audit log holds a record with arguments worth stealing
         LegacySession s = LegacySession.open(new WireClient(gw.url()), "2025-06-18");
         s.request("tools/call", Json.object().put("name", "demo__echo").set("arguments", Json.object().put("message", "secret-arg")));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
     }
 
     private static String get(String path, String host, String origin) throws Exception {

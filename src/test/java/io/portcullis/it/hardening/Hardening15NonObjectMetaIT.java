@@ -2,13 +2,13 @@ package io.portcullis.it.hardening;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.it.GatewayExtension;
 import io.portcullis.it.JvmPeers;
 import io.portcullis.it.LegacySession;
 import io.portcullis.it.TestGateway;
 import io.portcullis.it.WireReply;
 import io.portcullis.protocol.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,23 +19,15 @@ import tools.jackson.databind.node.ObjectNode;
  * It is -32602 at once, before any upstream sees it, for every method.
  */
 class Hardening15NonObjectMetaIT {
-    private static TestGateway gw;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // a long upstream timeout: an answer that waited for it would fail the test's own HTTP timeout
-        gw = TestGateway.start("""
+    // a long upstream timeout: an answer that waited for it would fail the test's own HTTP timeout
+    /** #12 item 7: the gateway of this class, started and stopped by the extension. */
+    @RegisterExtension
+    static final GatewayExtension gw = GatewayExtension.config(() -> """
                 upstreams:
                   demo:
                     command: %s
                     timeout: 120s
-                """.formatted(TestGateway.list(JvmPeers.demo())));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gw.close();
-    }
+                """.formatted(TestGateway.list(JvmPeers.demo()))).build();
 
     @ParameterizedTest
     @ValueSource(strings = {"\"x\"", "1", "[]", "null"})

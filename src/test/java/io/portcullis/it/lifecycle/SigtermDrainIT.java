@@ -78,24 +78,16 @@ class SigtermDrainIT {
                 (i < SHORT ? shortCalls : longCalls).add(CompletableFuture.supplyAsync(() -> s.post(call), callers));
             }
             // every call has reached the upstream before the signal
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (count(g.log(), "slow-start") < SHORT + LONG && System.nanoTime() < end) {
-                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000); // poll pace
-            }
-            assertThat(count(g.log(), "slow-start")).isEqualTo(SHORT + LONG);
+            io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(60), () -> assertThat(count(g.log(), "slow-start")).isEqualTo(SHORT + LONG));
 
             long signalled = System.nanoTime();
             g.terminate(); // SIGTERM to the PID this test started
 
             // new calls are refused cleanly while the gateway drains: /readyz first, then the call itself
             HttpClient http = HttpClient.newHttpClient();
-            int ready = 200;
-            end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (ready == 200 && System.nanoTime() < end) {
-                ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode();
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll pace
-            }
+            int ready = io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(10), () -> http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/readyz")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode(), status -> status != 200);
             assertThat(ready).isEqualTo(503);
             WireReply refused = sessions.get(0).post(sessions.get(0).message("tools/call", slow(1)));
             assertThat(refused.status()).isEqualTo(503);

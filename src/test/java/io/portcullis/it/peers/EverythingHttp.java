@@ -37,13 +37,16 @@ public final class EverythingHttp implements AutoCloseable {
             Peers.environment(pb.environment(), Files.createDirectories(workDir.resolve("home")));
             pb.environment().put("PORT", Integer.toString(port));
             Process p = pb.start();
-            long end = System.nanoTime() + STARTUP.toNanos();
-            while (!GatewayProcess.read(log).contains("listening on port " + port)) {
-                if (!p.isAlive() || System.nanoTime() > end) {
-                    Peers.killTree(p);
-                    throw new AssertionError("server-everything (streamableHttp) did not start:\n" + GatewayProcess.read(log));
-                }
-                GatewayProcess.sleep(50);
+            try {
+                io.portcullis.testing.Eventually.eventually(STARTUP, "server-everything listens", () -> {
+                    if (!p.isAlive()) {
+                        throw new AssertionError("server-everything exited");
+                    }
+                    return GatewayProcess.read(log).contains("listening on port " + port);
+                });
+            } catch (AssertionError e) {
+                Peers.killTree(p);
+                throw new AssertionError("server-everything (streamableHttp) did not start:\n" + GatewayProcess.read(log), e);
             }
             return new EverythingHttp(p, log, port);
         } catch (IOException e) {

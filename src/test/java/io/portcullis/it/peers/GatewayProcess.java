@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.portcullis.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -82,38 +83,32 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     private static int awaitPort(Process p, Path log) {
-        long end = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < end) {
-            String text = read(log);
-            Matcher m = LISTENING.matcher(text);
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
+        try {
+            return Eventually.eventually(STARTUP, () -> {
+                String text = read(log);
+                Matcher m = LISTENING.matcher(text);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+                if (!p.isAlive()) {
+                    throw new AssertionError("the gateway exited with status " + p.exitValue() + " before listening:\n" + text);
+                }
+                return null;
+            }, port -> port != null);
+        } catch (AssertionError e) {
+            if (e.getMessage().startsWith("the gateway exited")) {
+                throw e;
             }
-            if (!p.isAlive()) {
-                throw new AssertionError("the gateway exited with status " + p.exitValue() + " before listening:\n" + text);
-            }
-            sleep(100);
+            throw new AssertionError("the gateway printed no banner within " + STARTUP + ":\n" + read(log), e);
         }
-        throw new AssertionError("the gateway printed no banner within " + STARTUP + ":\n" + read(log));
     }
 
     private static void awaitHealthy(int port) {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).timeout(Duration.ofSeconds(5)).build();
-        for (int i = 0; i < 50; i++) {
-            try {
-                if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not accepting yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-            sleep(100);
-        }
-        throw new AssertionError("/healthz of the gateway on port " + port + " never answered 200");
+        // IOException: not accepting yet
+        Eventually.eventually(Duration.ofSeconds(10), "/healthz of the gateway on port " + port + " answers 200",
+                () -> http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     /**
@@ -124,17 +119,15 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public GatewayProcess awaitTools(String... tools) {
         io.portcullis.it.WireClient client = new io.portcullis.it.WireClient(java.net.URI.create(url()));
-        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        java.util.List<String> listed = java.util.List.of();
-        while (System.nanoTime() < end) {
-            io.portcullis.it.LegacySession s = io.portcullis.it.LegacySession.open(client, "2025-11-25");
-            listed = io.portcullis.it.LegacySession.names(s.request("tools/list", null).path("result").path("tools"));
-            if (listed.containsAll(java.util.List.of(tools))) {
-                return this;
-            }
-            sleep(200);
+        java.util.List<String> wanted = java.util.List.of(tools);
+        try {
+            Eventually.eventually(Duration.ofSeconds(30), () -> io.portcullis.it.LegacySession.names(
+                    io.portcullis.it.LegacySession.open(client, "2025-11-25").request("tools/list", null).path("result").path("tools")),
+                    listed -> listed.containsAll(wanted));
+        } catch (AssertionError e) {
+            throw new AssertionError("tools " + wanted + " never listed", e);
         }
-        throw new AssertionError("tools " + java.util.List.of(tools) + " never listed; listed: " + listed);
+        return this;
     }
 
     /** The MCP endpoint of the default environment. */
@@ -178,15 +171,6 @@ public final class GatewayProcess implements AutoCloseable {
             return Files.exists(file) ? Files.readString(file) : "";
         } catch (IOException e) {
             return "(unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 }

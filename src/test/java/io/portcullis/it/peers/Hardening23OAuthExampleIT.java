@@ -71,17 +71,10 @@ class Hardening23OAuthExampleIT {
 
     /** server-everything lists some tools only after initialization: poll tools/list (bounded) until they are there. */
     static List<String> awaitTools(BearerSession s, String... wanted) {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        List<String> names = new ArrayList<>();
-        while (System.nanoTime() < end) {
-            names.clear();
-            JsonNode tools = s.request("tools/list", null).path("result").path("tools");
-            tools.forEach(t -> names.add(t.path("name").asString()));
-            if (names.containsAll(List.of(wanted))) {
-                return List.copyOf(names);
-            }
-            GatewayProcess.sleep(200);
-        }
-        throw new AssertionError("tools " + List.of(wanted) + " never listed; listed: " + names);
+        return io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(30), () -> {
+            List<String> names = new ArrayList<>();
+            s.request("tools/list", null).path("result").path("tools").forEach(t -> names.add(t.path("name").asString()));
+            return List.copyOf(names);
+        }, names -> names.containsAll(List.of(wanted)));
     }
 }
