@@ -4,7 +4,6 @@ import io.portcullis.Gateway;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
-import io.portcullis.readiness.Readiness;
 import io.portcullis.readiness.Report;
 import io.portcullis.readiness.ReportText;
 import java.nio.file.Path;
@@ -58,7 +57,7 @@ final class ReadinessCommand implements Callable<Integer> {
             notReady = gateway.awaitUpstreams(Duration.ofSeconds(30));
             gateway.apply(inspected.config);
             notReady.forEach(u -> System.err.println("warning: upstream " + u + " is not ready; its tools are not checked"));
-            report = Readiness.evaluate(gateway);
+            report = gateway.readiness(); // evaluated when the config was applied (#12 item 4: readiness does not import Gateway)
         }
         if (env != null) {
             report = report.only(env);

@@ -4,7 +4,7 @@ import io.portcullis.Gateway;
 import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigWatcher;
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.ingress.HttpServer;
+import io.portcullis.server.HttpServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

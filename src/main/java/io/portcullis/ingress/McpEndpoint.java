@@ -2,6 +2,9 @@ package io.portcullis.ingress;
 
 import io.portcullis.config.EnvironmentConfig;
 import io.portcullis.config.ServerSettings;
+import io.portcullis.http.HttpAuth;
+import io.portcullis.http.Origins;
+import io.portcullis.http.Replies;
 import io.portcullis.identity.Principal;
 import io.portcullis.pipeline.Origin;
 import io.portcullis.protocol.ErrorCodes;
@@ -56,7 +59,7 @@ public final class McpEndpoint extends Handler.Abstract {
      * line, and for a nameless virtual thread it falls back to a reflective call, a measurable
      * cost per tools/call (bench/).
      */
-    static ExecutorService requestThreads() {
+    public static ExecutorService requestThreads() {
         return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-request").factory());
     }
 
@@ -247,11 +250,11 @@ public final class McpEndpoint extends Handler.Abstract {
         switch (msg.kind()) {
             case NOTIFICATION -> {
                 dispatcher.handle(s, msg, Outbound.DROP);
-                HttpReply.empty(res, 202);
+                Replies.empty(res, 202);
             }
             case RESPONSE -> {
                 dispatcher.clientResponse(s, msg);
-                HttpReply.empty(res, 202);
+                Replies.empty(res, 202);
             }
             case REQUEST -> {
                 HttpReply reply = new HttpReply(res, s, "post-" + s.postStreams.incrementAndGet());
@@ -279,7 +282,7 @@ public final class McpEndpoint extends Handler.Abstract {
         LOG.info("session {} opened: env={} protocol={} client={} subject={} auth={}", s.id(), env, version.id(),
                 info.path("name").asString("?"), principal.subject(), principal.authMethod());
         res.getHeaders().put("Mcp-Session-Id", s.id());
-        HttpReply.json(res, 200, Message.result(msg.id(), dispatcher.initializeResult(version)));
+        Replies.json(res, 200, Message.result(msg.id(), dispatcher.initializeResult(version)));
     }
 
     /**
@@ -370,9 +373,9 @@ public final class McpEndpoint extends Handler.Abstract {
             }
         }
         if (answers.isEmpty()) {
-            HttpReply.empty(res, 202);
+            Replies.empty(res, 202);
         } else {
-            HttpReply.json(res, 200, answers);
+            Replies.json(res, 200, answers);
         }
     }
 
@@ -383,7 +386,7 @@ public final class McpEndpoint extends Handler.Abstract {
         }
         sessions.remove(s.id());
         LOG.info("session {} ended by the client", s.id());
-        HttpReply.empty(res, 200);
+        Replies.empty(res, 200);
     }
 
     /** The peer and the W3C trace headers of one HTTP request, for the audit record (C4.1). */
@@ -393,7 +396,7 @@ public final class McpEndpoint extends Handler.Abstract {
     }
 
     static void error(Response res, int status, JsonNode id, int code, String message, JsonNode data) throws IOException {
-        HttpReply.json(res, status, Message.error(id, code, message, data));
+        Replies.json(res, status, Message.error(id, code, message, data));
     }
 
     public void close() {

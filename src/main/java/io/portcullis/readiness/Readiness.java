@@ -1,6 +1,5 @@
 package io.portcullis.readiness;
 
-import io.portcullis.Gateway;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.config.EnvironmentConfig;
 import io.portcullis.config.GatewayConfig;
@@ -24,12 +23,6 @@ import java.util.Map;
  */
 public final class Readiness {
     private Readiness() {}
-
-    /** The report of a running gateway (its current config, catalog, policy and pipeline). */
-    public static Report evaluate(Gateway gateway) {
-        return evaluate(gateway.config(), gateway.catalog(), gateway.policy(), gateway.changelogRecorded(),
-                gateway.controls());
-    }
 
     /**
      * Evaluates every line for every environment. Never throws for a valid config: a check that

@@ -3,7 +3,7 @@ package io.portcullis.audit;
 import io.portcullis.Gateway;
 import io.portcullis.config.ConfigReader;
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.ingress.HttpServer;
+import io.portcullis.server.HttpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.portcullis.identity;
 import io.portcullis.Gateway;
 import io.portcullis.config.ConfigReader;
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.ingress.HttpServer;
+import io.portcullis.server.HttpServer;
 import io.portcullis.protocol.Json;
 import java.net.URI;
 import java.net.http.HttpClient;

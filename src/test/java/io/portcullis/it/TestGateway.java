@@ -6,7 +6,7 @@ import io.portcullis.config.ConfigException;
 import io.portcullis.config.ConfigReader;
 import io.portcullis.config.ConfigWatcher;
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.ingress.HttpServer;
+import io.portcullis.server.HttpServer;
 import io.portcullis.protocol.Json;
 import java.io.IOException;
 import java.net.URI;

@@ -1,7 +1,19 @@
-package io.portcullis.ingress;
+package io.portcullis.server;
 
 import io.portcullis.Gateway;
+import io.portcullis.admin.AdminAccess;
+import io.portcullis.admin.AdminApi;
+import io.portcullis.admin.ApprovalPage;
+import io.portcullis.admin.AuditApi;
+import io.portcullis.admin.ReadinessApi;
 import io.portcullis.config.ServerSettings;
+import io.portcullis.http.HostGuard;
+import io.portcullis.http.JsonErrorPage;
+import io.portcullis.http.LoadShedding;
+import io.portcullis.http.ServerTls;
+import io.portcullis.ingress.Dispatcher;
+import io.portcullis.ingress.McpEndpoint;
+import io.portcullis.ingress.Sessions;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -26,7 +38,7 @@ public final class HttpServer implements AutoCloseable {
     private final Sessions sessions;
     private final Gateway gateway;
     private final String scheme;
-    private final io.portcullis.audit.AuditApi auditApi;
+    private final AuditApi auditApi;
     private final LoadShedding shedding;
 
     public HttpServer(Gateway gateway, ServerSettings settings) {
@@ -61,15 +73,15 @@ public final class HttpServer implements AutoCloseable {
         gateway.onEvent(sessions::onGatewayEvent);
         endpoint = new McpEndpoint(new Dispatcher(gateway), sessions);
         Handler health = new Healthz(gateway, this::draining);
-        var local = io.portcullis.audit.AuditApi.tokenOrLoopback(() -> gateway.config().audit());
+        var local = AuditApi.tokenOrLoopback(() -> gateway.config().audit());
         // C4.3: with an identity section, audit readers authenticate like every admin: a principal with an admin role
-        auditApi = new io.portcullis.audit.AuditApi(gateway.audit(), (req, res) -> gateway.identity().enabled()
-                ? io.portcullis.admin.AdminAccess.admin(gateway, req, res) != null : local.admit(req, res));
+        auditApi = new AuditApi(gateway.audit(), (req, res) -> gateway.identity().enabled()
+                ? AdminAccess.admin(gateway, req, res) != null : local.admit(req, res));
         // #11 item 9: the Host/Origin guard runs before every route (unknown paths included)
         // then bounded admission of MCP requests, refused fast when full or draining (#21 items 14, 12)
         shedding = new LoadShedding(settings.admission(), new Handler.Sequence(endpoint, new WellKnown(gateway),
-                auditApi, new io.portcullis.admin.ApprovalPage(gateway), new io.portcullis.admin.ReadinessApi(gateway),
-                new io.portcullis.admin.AdminApi(gateway), health));
+                auditApi, new ApprovalPage(gateway), new ReadinessApi(gateway),
+                new AdminApi(gateway), health));
         server.setHandler(new HostGuard(() -> gateway.config().server(), shedding));
         server.setErrorHandler(new JsonErrorPage());
         server.setStopTimeout(2000);

@@ -1,4 +1,4 @@
-package io.portcullis.ingress;
+package io.portcullis.http;
 
 import io.portcullis.config.ServerSettings;
 import java.net.URI;

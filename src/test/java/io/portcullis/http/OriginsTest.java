@@ -1,4 +1,4 @@
-package io.portcullis.ingress;
+package io.portcullis.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
