@@ -1,7 +1,7 @@
 package io.portcullis.admin;
 
 import io.portcullis.Gateway;
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.protocol.Json;
 import io.portcullis.upstream.Upstream;
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
 package io.portcullis.catalog;
 
-import io.portcullis.config.GatewayConfig;
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.upstream.Upstream;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -52,9 +51,9 @@ public final class Catalog {
     }
 
     /** The config the catalog was built from: resource and prompt entries are worked out from it (#11 item 5). */
-    private final GatewayConfig config;
+    private final CatalogSettings config;
 
-    private Catalog(GatewayConfig config, Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
+    private Catalog(CatalogSettings config, Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
                     List<Item> templates, List<String> problems, List<Hidden> hidden, List<Waiting> waiting) {
         this.config = config;
         this.hidden = hidden;
@@ -75,7 +74,7 @@ public final class Catalog {
     record Source(UpstreamConfig upstream, Upstream.Listing listing) {}
 
     /** Builds the catalog from the upstreams' latest listings, in config order. */
-    public static Catalog build(GatewayConfig config, Collection<Upstream> upstreams) {
+    public static Catalog build(CatalogSettings config, Collection<Upstream> upstreams) {
         Catalog built = build(config, upstreams.stream().map(u -> new Source(u.config(), u.listing())).toList());
         String sep = config.server().toolSeparator();
         List<Waiting> waiting = new ArrayList<>();
@@ -90,7 +89,7 @@ public final class Catalog {
         return new Catalog(config, built.tools, built.prompts, built.resources, built.templates, built.problems, built.hidden, List.copyOf(waiting));
     }
 
-    static Catalog build(GatewayConfig config, List<Source> sources) {
+    static Catalog build(CatalogSettings config, List<Source> sources) {
         Map<String, ToolEntry> tools = new LinkedHashMap<>();
         Map<String, Item> prompts = new LinkedHashMap<>();
         Map<String, Item> resources = new LinkedHashMap<>();

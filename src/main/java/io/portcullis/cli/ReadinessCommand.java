@@ -1,7 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.Gateway;
-import io.portcullis.config.ConfigException;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
 import io.portcullis.readiness.Report;

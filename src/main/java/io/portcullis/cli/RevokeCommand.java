@@ -1,6 +1,6 @@
 package io.portcullis.cli;
 
-import io.portcullis.config.ConfigException;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.identity.IdentityStore;
 import io.portcullis.store.Store;
 import java.nio.file.Path;

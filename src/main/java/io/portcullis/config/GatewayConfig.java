@@ -1,5 +1,9 @@
 package io.portcullis.config;
 
+import io.portcullis.settings.EnvironmentConfig;
+import io.portcullis.settings.ServerSettings;
+import io.portcullis.settings.ToolSettings;
+import io.portcullis.settings.UpstreamConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +40,7 @@ public record GatewayConfig(
         io.portcullis.identity.IdentityConfig identity,
         io.portcullis.audit.AuditConfig audit,
         io.portcullis.approval.ApprovalsConfig approvals,
-        io.portcullis.readiness.ReadinessConfig readiness) {
+        ReadinessConfig readiness) implements io.portcullis.catalog.CatalogSettings {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
@@ -46,7 +50,7 @@ public record GatewayConfig(
         files = List.copyOf(files);
         java.util.Objects.requireNonNull(identity, "identity");
         java.util.Objects.requireNonNull(approvals, "approvals");
-        readiness = readiness == null ? io.portcullis.readiness.ReadinessConfig.DEFAULTS : readiness;
+        readiness = readiness == null ? ReadinessConfig.DEFAULTS : readiness;
     }
 
     /** The same config with another port (the --port option). */
@@ -82,6 +86,7 @@ public record GatewayConfig(
         return environments.stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
+    @Override
     public ToolSettings tool(String exposedName) {
         return tools.getOrDefault(exposedName, ToolSettings.DEFAULT);
     }

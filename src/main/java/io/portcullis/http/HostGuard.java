@@ -1,6 +1,6 @@
 package io.portcullis.http;
 
-import io.portcullis.config.ServerSettings;
+import io.portcullis.settings.ServerSettings;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package io.portcullis.ingress;
 
-import io.portcullis.config.EnvironmentConfig;
-import io.portcullis.config.ServerSettings;
+import io.portcullis.settings.EnvironmentConfig;
+import io.portcullis.settings.ServerSettings;
 import io.portcullis.http.HttpAuth;
 import io.portcullis.http.Origins;
 import io.portcullis.http.Replies;

@@ -6,7 +6,7 @@ import io.portcullis.admin.AdminApi;
 import io.portcullis.admin.ApprovalPage;
 import io.portcullis.admin.AuditApi;
 import io.portcullis.admin.ReadinessApi;
-import io.portcullis.config.ServerSettings;
+import io.portcullis.settings.ServerSettings;
 import io.portcullis.http.HostGuard;
 import io.portcullis.http.JsonErrorPage;
 import io.portcullis.http.LoadShedding;

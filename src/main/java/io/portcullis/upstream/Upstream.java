@@ -1,6 +1,6 @@
 package io.portcullis.upstream;
 
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Relay;
 import io.portcullis.protocol.Json;
@@ -53,7 +53,7 @@ public final class Upstream implements AutoCloseable {
         default void notification(Upstream upstream, ObjectNode message) {}
 
         /** The gateway answered the upstream's {@code roots/list} with {@code roots} (#11 item 1: an audit record). */
-        default void rootsServed(Upstream upstream, io.portcullis.config.UpstreamRoots roots) {}
+        default void rootsServed(Upstream upstream, io.portcullis.settings.UpstreamRoots roots) {}
     }
 
     /** Replaced in place by a reload that changes only live settings ({@link #reconfigure}). */

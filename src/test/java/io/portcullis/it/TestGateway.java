@@ -2,7 +2,7 @@ package io.portcullis.it;
 
 import io.portcullis.Gateway;
 import io.portcullis.catalog.Catalog;
-import io.portcullis.config.ConfigException;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.ConfigReader;
 import io.portcullis.config.ConfigWatcher;
 import io.portcullis.config.GatewayConfig;

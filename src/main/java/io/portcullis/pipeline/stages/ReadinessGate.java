@@ -6,7 +6,7 @@ import io.portcullis.pipeline.CallContext;
 import io.portcullis.pipeline.CallHandler;
 import io.portcullis.pipeline.GatewayException;
 import io.portcullis.pipeline.Stage;
-import io.portcullis.readiness.ReadinessConfig;
+import io.portcullis.config.ReadinessConfig;
 import io.portcullis.readiness.Report;
 import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
