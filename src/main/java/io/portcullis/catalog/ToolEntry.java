@@ -54,4 +54,9 @@ public record ToolEntry(String name, String upstream, String upstreamName, Objec
     public boolean enabledIn(String environment) {
         return settings.enabledIn(environment) && catalogAllows(environment);
     }
+
+    /** What policy conditions see of this tool ({@code tool.*}): name, upstream, risk class, owner, labels. */
+    public io.portcullis.policy.ToolFacts facts() {
+        return new io.portcullis.policy.ToolFacts(name, upstream, risk.id(), owner == null ? null : owner.label(), labels);
+    }
 }

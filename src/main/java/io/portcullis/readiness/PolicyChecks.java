@@ -3,7 +3,6 @@ package io.portcullis.readiness;
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.identity.Principal;
-import io.portcullis.pipeline.stages.PolicyCheck;
 import io.portcullis.policy.Decision;
 import io.portcullis.policy.Effect;
 import io.portcullis.policy.PolicyRequest;
@@ -76,7 +75,7 @@ final class PolicyChecks {
         ev.add("asked the policy for each irreversible tool as a user holding every role in the config " + roles);
         List<String> open = new ArrayList<>();
         for (ToolEntry t : irreversible) {
-            Decision d = f.policy().decide(new PolicyRequest(strongest, f.name(), PolicyCheck.facts(t), null, Set.of()));
+            Decision d = f.policy().decide(new PolicyRequest(strongest, f.name(), t.facts(), null, Set.of()));
             ev.add(t.name() + ": " + d.effect().name().toLowerCase() + (d.ruleIds().isEmpty() ? "" : " by " + d.ruleIds()));
             if (d.effect() == Effect.ALLOW) {
                 open.add(t.name() + " (allowed by rules " + d.ruleIds() + ")");
