@@ -2,7 +2,7 @@ package io.portcullis;
 
 import io.portcullis.catalog.Catalog;
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.pipeline.Pipeline;
 import io.portcullis.policy.Policy;
 import io.portcullis.policy.PolicyException;
@@ -143,7 +143,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     }
 
     private static List<String> environmentNames(GatewayConfig c) {
-        return c.environments().stream().map(io.portcullis.config.EnvironmentConfig::name).toList();
+        return c.environments().stream().map(io.portcullis.settings.EnvironmentConfig::name).toList();
     }
 
     /**
@@ -290,7 +290,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     /** #11 item 1: the roots the gateway gave a shared upstream are an audit record in every environment's chain. */
     @Override
-    public void rootsServed(Upstream upstream, io.portcullis.config.UpstreamRoots roots) {
+    public void rootsServed(Upstream upstream, io.portcullis.settings.UpstreamRoots roots) {
         audit.rootsServed(upstream.name(), environmentNames(snapshot.config()),
                 roots.uris().stream().map(java.net.URI::toString).toList(), roots.source());
     }

@@ -3,7 +3,7 @@ package io.portcullis;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.pipeline.stages.UpstreamCall;
 import io.portcullis.policy.Policy;
 import io.portcullis.readiness.Report;

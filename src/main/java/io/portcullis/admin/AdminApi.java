@@ -1,13 +1,13 @@
 package io.portcullis.admin;
 
 import io.portcullis.Gateway;
+import io.portcullis.http.Replies;
 import io.portcullis.identity.AuthException;
 import io.portcullis.identity.Identity;
 import io.portcullis.identity.IdentityStore;
 import io.portcullis.identity.Principal;
-import io.portcullis.ingress.HttpAuth;
-import io.portcullis.ingress.HttpReply;
-import io.portcullis.ingress.Origins;
+import io.portcullis.http.HttpAuth;
+import io.portcullis.http.Origins;
 import io.portcullis.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -159,6 +159,6 @@ public final class AdminApi extends Handler.Abstract {
     }
 
     static void reply(Response res, int status, JsonNode body) throws IOException {
-        HttpReply.json(res, status, body);
+        Replies.json(res, status, body);
     }
 }

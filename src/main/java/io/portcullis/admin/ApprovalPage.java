@@ -1,7 +1,7 @@
 package io.portcullis.admin;
 
 import io.portcullis.Gateway;
-import io.portcullis.ingress.Origins;
+import io.portcullis.http.Origins;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,12 +1,12 @@
 package io.portcullis.admin;
 
 import io.portcullis.Gateway;
+import io.portcullis.http.Replies;
 import io.portcullis.identity.AuthException;
 import io.portcullis.identity.Identity;
 import io.portcullis.identity.Principal;
-import io.portcullis.ingress.HttpAuth;
-import io.portcullis.ingress.HttpReply;
-import io.portcullis.ingress.Origins;
+import io.portcullis.http.HttpAuth;
+import io.portcullis.http.Origins;
 import io.portcullis.protocol.Json;
 import io.portcullis.readiness.Report;
 import java.io.IOException;
@@ -50,7 +50,7 @@ public final class ReadinessApi extends Handler.Abstract {
             return;
         }
         if (!req.getMethod().equals("GET")) {
-            HttpReply.json(res, 405, Json.object().put("error", "use GET " + PATH));
+            Replies.json(res, 405, Json.object().put("error", "use GET " + PATH));
             return;
         }
         Report report = gateway.readiness();
@@ -58,11 +58,11 @@ public final class ReadinessApi extends Handler.Abstract {
         String env = query.getValue("env");
         if (env != null) {
             if (report.environment(env).isEmpty()) {
-                HttpReply.json(res, 404, Json.object().put("error", "environment '" + env + "' is not declared"));
+                Replies.json(res, 404, Json.object().put("error", "environment '" + env + "' is not declared"));
                 return;
             }
             report = report.only(env);
         }
-        HttpReply.json(res, 200, report.toJson());
+        Replies.json(res, 200, report.toJson());
     }
 }

@@ -1,7 +1,7 @@
 package io.portcullis.admin;
 
 import io.portcullis.Gateway;
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.protocol.Json;
 import io.portcullis.upstream.Upstream;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ final class UpstreamRoutes {
             o.put("protocol_version", u.negotiatedVersion());
             o.put("server_name", u.serverInfo().path("name").asString(null));
             o.put("server_version", u.serverInfo().path("version").asString(null));
-            Upstream.Listing l = u.listing();
+            io.portcullis.catalog.Listing l = u.listing();
             o.put("tools", l.tools().size()).put("prompts", l.prompts().size()).put("resources", l.resources().size());
             o.put("timeout_ms", c.timeout().toMillis());
             o.put("last_error", u.state() == Upstream.State.READY ? null : u.lastError()); // shown without credentials by Upstream

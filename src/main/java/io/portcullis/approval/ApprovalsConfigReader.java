@@ -1,6 +1,6 @@
 package io.portcullis.approval;
 
-import io.portcullis.config.Fields;
+import io.portcullis.settings.Fields;
 import io.portcullis.identity.IdentityConfig.Secret;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.portcullis.audit;
 
-import io.portcullis.config.Fields;
+import io.portcullis.settings.Fields;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,6 @@
 package io.portcullis.catalog;
 
-import io.portcullis.config.GatewayConfig;
-import io.portcullis.config.UpstreamConfig;
-import io.portcullis.upstream.Upstream;
+import io.portcullis.settings.UpstreamConfig;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -45,16 +43,16 @@ public final class Catalog {
      * @param catalogued the catalog's tool names under its prefix
      * @param anyName    whether its unlisted tools would be exposed, so any name under its prefix may be its
      */
-    private record Waiting(Upstream upstream, String namePrefix, Set<String> catalogued, boolean anyName) {
+    private record Waiting(Offering upstream, String namePrefix, Set<String> catalogued, boolean anyName) {
         boolean answersTo(String tool) {
             return tool.startsWith(namePrefix) && (anyName || catalogued.contains(tool));
         }
     }
 
     /** The config the catalog was built from: resource and prompt entries are worked out from it (#11 item 5). */
-    private final GatewayConfig config;
+    private final CatalogSettings config;
 
-    private Catalog(GatewayConfig config, Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
+    private Catalog(CatalogSettings config, Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
                     List<Item> templates, List<String> problems, List<Hidden> hidden, List<Waiting> waiting) {
         this.config = config;
         this.hidden = hidden;
@@ -72,14 +70,14 @@ public final class Catalog {
     public record Hidden(String name, String upstream, RiskClass derivedRisk, String why) {}
 
     /** What one upstream offers: its config (name, prefix) and its latest listing. */
-    record Source(UpstreamConfig upstream, Upstream.Listing listing) {}
+    record Source(UpstreamConfig upstream, Listing listing) {}
 
     /** Builds the catalog from the upstreams' latest listings, in config order. */
-    public static Catalog build(GatewayConfig config, Collection<Upstream> upstreams) {
+    public static Catalog build(CatalogSettings config, Collection<? extends Offering> upstreams) {
         Catalog built = build(config, upstreams.stream().map(u -> new Source(u.config(), u.listing())).toList());
         String sep = config.server().toolSeparator();
         List<Waiting> waiting = new ArrayList<>();
-        for (Upstream u : upstreams) {
+        for (Offering u : upstreams) {
             if (u.listing().tools().isEmpty()) {
                 String prefix = u.config().prefix().isEmpty() ? "" : u.config().prefix() + sep;
                 Set<String> catalogued = new LinkedHashSet<>();
@@ -90,7 +88,7 @@ public final class Catalog {
         return new Catalog(config, built.tools, built.prompts, built.resources, built.templates, built.problems, built.hidden, List.copyOf(waiting));
     }
 
-    static Catalog build(GatewayConfig config, List<Source> sources) {
+    static Catalog build(CatalogSettings config, List<Source> sources) {
         Map<String, ToolEntry> tools = new LinkedHashMap<>();
         Map<String, Item> prompts = new LinkedHashMap<>();
         Map<String, Item> resources = new LinkedHashMap<>();
@@ -99,12 +97,12 @@ public final class Catalog {
         List<Hidden> hidden = new ArrayList<>();
         CatalogConfig cc = config.catalog();
         String sep = config.server().toolSeparator();
-        Map<String, List<String>> toolOwners = owners(sources, sep, Upstream.Listing::tools);
-        Map<String, List<String>> promptOwners = owners(sources, sep, Upstream.Listing::prompts);
+        Map<String, List<String>> toolOwners = owners(sources, sep, Listing::tools);
+        Map<String, List<String>> promptOwners = owners(sources, sep, Listing::prompts);
         for (Source src : sources) {
             UpstreamConfig u = src.upstream();
             String prefix = u.prefix();
-            Upstream.Listing l = src.listing();
+            Listing l = src.listing();
             for (JsonNode t : l.tools()) {
                 String original = t.path("name").asString("");
                 if (!t.isObject() || original.isEmpty()) {
@@ -185,7 +183,7 @@ public final class Catalog {
      * would govern it, is not knowable), so every tool of that name is hidden until it is unique.
      */
     private static Map<String, List<String>> owners(List<Source> sources, String sep,
-                                                    java.util.function.Function<Upstream.Listing, Iterable<JsonNode>> items) {
+                                                    java.util.function.Function<Listing, Iterable<JsonNode>> items) {
         Map<String, List<String>> out = new java.util.HashMap<>();
         for (Source src : sources) {
             String prefix = src.upstream().prefix();
@@ -223,8 +221,8 @@ public final class Catalog {
      * never listed its tools and is not ready: it is starting, or cannot start (issue #21 item 6).
      * Empty for a name no upstream could answer to: that is an unknown tool.
      */
-    public Optional<Upstream> notReadyOwner(String exposedName) {
-        return waiting.stream().filter(w -> w.upstream().state() != Upstream.State.READY && w.answersTo(exposedName))
+    public Optional<Offering> notReadyOwner(String exposedName) {
+        return waiting.stream().filter(w -> !w.upstream().ready() && w.answersTo(exposedName))
                 .map(Waiting::upstream).findFirst();
     }
 

@@ -1,8 +1,8 @@
 package io.portcullis.catalog;
 
-import io.portcullis.config.ConfigProblem;
-import io.portcullis.config.Fields;
-import io.portcullis.config.LocatedTree;
+import io.portcullis.settings.ConfigProblem;
+import io.portcullis.settings.Fields;
+import io.portcullis.settings.LocatedTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package io.portcullis.catalog;
 
-import io.portcullis.config.GatewayConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,7 @@ final class Entries {
     private Entries() {}
 
     /** The entry, or empty when the tool is unlisted and its upstream's rule hides it. */
-    static Optional<ToolEntry> entry(GatewayConfig config, CatalogConfig cc, String upstream, String original,
+    static Optional<ToolEntry> entry(CatalogSettings config, CatalogConfig cc, String upstream, String original,
                                      String exposed, ObjectNode def) {
         ToolSpec spec = cc.tools().get(exposed);
         if (spec != null && !spec.binding().is(upstream, original)) {

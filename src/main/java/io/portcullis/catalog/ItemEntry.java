@@ -1,6 +1,6 @@
 package io.portcullis.catalog;
 
-import io.portcullis.config.ToolSettings;
+import io.portcullis.settings.ToolSettings;
 import java.util.List;
 
 /**

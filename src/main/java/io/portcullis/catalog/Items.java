@@ -1,6 +1,5 @@
 package io.portcullis.catalog;
 
-import io.portcullis.config.GatewayConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +16,7 @@ final class Items {
     private Items() {}
 
     /** A prompt's entry, or empty when unlisted and hidden. */
-    static Optional<ItemEntry> prompt(GatewayConfig config, String upstream, String original, String exposed) {
+    static Optional<ItemEntry> prompt(CatalogSettings config, String upstream, String original, String exposed) {
         ItemSpec spec = config.catalog().prompts().get(exposed);
         if (spec != null && !spec.binding().is(upstream, original)) {
             spec = null; // written for another upstream's prompt (#11 item 4)
@@ -30,7 +29,7 @@ final class Items {
      * most specific pattern of that upstream that matches (the longest; among equals, the first
      * in alphabetical order). A pattern written for another upstream never applies.
      */
-    static Optional<ItemEntry> resource(GatewayConfig config, String upstream, String uri) {
+    static Optional<ItemEntry> resource(CatalogSettings config, String upstream, String uri) {
         Optional<Map.Entry<String, ItemSpec>> best = config.catalog().resources().entrySet().stream()
                 .filter(e -> e.getValue().binding().upstream().equals(upstream) && Globs.matches(e.getKey(), uri))
                 .min(Comparator.<Map.Entry<String, ItemSpec>>comparingInt(e -> -e.getKey().length())
@@ -39,7 +38,7 @@ final class Items {
         return entry(config, ItemEntry.Kind.RESOURCE, upstream, uri, uri, spec, best.map(Map.Entry::getKey).orElse(uri));
     }
 
-    private static Optional<ItemEntry> entry(GatewayConfig config, ItemEntry.Kind kind, String upstream, String name,
+    private static Optional<ItemEntry> entry(CatalogSettings config, ItemEntry.Kind kind, String upstream, String name,
                                              String upstreamName, ItemSpec spec, String switchKey) {
         CatalogConfig cc = config.catalog();
         if (spec == null && Entries.unlisted(cc, upstream) != Unlisted.ALLOW) {

@@ -1,5 +1,6 @@
 package io.portcullis.cli;
 
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
 import io.portcullis.text.Visible;

@@ -5,7 +5,7 @@ import io.portcullis.audit.AuditLog;
 import io.portcullis.audit.AuditQuery;
 import io.portcullis.audit.SigningKeys;
 import io.portcullis.audit.Verifier;
-import io.portcullis.config.ConfigException;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
 import io.portcullis.store.Store;

@@ -3,6 +3,7 @@ package io.portcullis.cli;
 import io.portcullis.Gateway;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.catalog.ToolEntry;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
-import io.portcullis.config.ConfigException;
+import io.portcullis.settings.ConfigException;
+import io.portcullis.config.ConfigReader;
 import io.portcullis.config.GatewayConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package io.portcullis.cli;
 
-import io.portcullis.config.ConfigException;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.ConfigReader;
 import io.portcullis.config.GatewayConfig;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import io.portcullis.catalog.Owner;
 import io.portcullis.catalog.RiskClass;
 import io.portcullis.catalog.ToolSpec;
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.policy.PolicyCases;
 import io.portcullis.policy.ToolFacts;
 import java.util.ArrayList;

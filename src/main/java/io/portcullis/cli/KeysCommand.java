@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.admin.KeyRoutes;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.identity.IdentityStore;
 import io.portcullis.protocol.Json;

@@ -1,6 +1,6 @@
 package io.portcullis.cli;
 
-import io.portcullis.config.ConfigException;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.upstream.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
-import io.portcullis.config.EnvironmentConfig;
+import io.portcullis.settings.EnvironmentConfig;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.identity.Principal;
 import io.portcullis.policy.Explanation;

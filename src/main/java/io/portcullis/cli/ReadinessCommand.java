@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.Gateway;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
 import io.portcullis.readiness.Report;
@@ -50,7 +51,7 @@ final class ReadinessCommand implements Callable<Integer> {
             notReady = gateway.awaitUpstreams(Duration.ofSeconds(30));
             gateway.apply(inspected.config);
             notReady.forEach(u -> System.err.println("warning: upstream " + u + " is not ready; its tools are not checked"));
-            report = gateway.readiness(); // #12 item 4: the snapshot's report (no Gateway <-> Readiness cycle)
+            report = gateway.readiness(); // evaluated when the config was applied (#12 item 4: readiness does not import Gateway)
         }
         if (env != null) {
             report = report.only(env);

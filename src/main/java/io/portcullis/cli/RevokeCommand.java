@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.config.GatewayConfig;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.identity.IdentityStore;
 import io.portcullis.protocol.Json;
 import java.nio.file.Path;

@@ -1,9 +1,10 @@
 package io.portcullis.cli;
 
 import io.portcullis.Gateway;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.ConfigWatcher;
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.ingress.HttpServer;
+import io.portcullis.server.HttpServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.portcullis.cli;
 
 import io.portcullis.Gateway;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.ingress.StdioServer;
 import java.io.FileOutputStream;

@@ -2,6 +2,14 @@ package io.portcullis.config;
 
 import io.portcullis.protocol.ProtocolVersion;
 import io.portcullis.resilience.AdmissionConfig;
+import io.portcullis.settings.ConfigException;
+import io.portcullis.settings.ConfigProblem;
+import io.portcullis.settings.EnvironmentConfig;
+import io.portcullis.settings.Fields;
+import io.portcullis.settings.LocatedTree;
+import io.portcullis.settings.ServerSettings;
+import io.portcullis.settings.ToolSettings;
+import io.portcullis.settings.UpstreamConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -62,7 +70,7 @@ public final class ConfigReader {
         JsonNode root = tree.root();
         if (!root.isObject()) {
             f.problem("", "the config must be a mapping with keys server, environments, upstreams, tools");
-            throw new ConfigException(f.problems);
+            throw new ConfigException(f.problems());
         }
         f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit",
                 "approvals", "readiness", "egress"));
@@ -85,12 +93,12 @@ public final class ConfigReader {
         io.portcullis.audit.AuditConfig audit = io.portcullis.audit.AuditConfigReader.read(f, root.get("audit"), baseDir,
                 server.dataDir(), envs.stream().map(EnvironmentConfig::name).toList());
         var approvals = io.portcullis.approval.ApprovalsConfigReader.read(f, root.get("approvals"), baseDir);
-        io.portcullis.readiness.ReadinessConfig readiness =
-                io.portcullis.readiness.ReadinessConfigReader.read(f, root.get("readiness"), envs);
+        io.portcullis.config.ReadinessConfig readiness =
+                io.portcullis.config.ReadinessConfigReader.read(f, root.get("readiness"), envs);
         io.portcullis.egress.EgressConfig egress = io.portcullis.egress.EgressConfigReader.read(f, root.get("egress"),
                 envs.stream().map(EnvironmentConfig::name).toList(), server.dataDir());
-        if (!f.problems.isEmpty()) {
-            throw new ConfigException(f.problems);
+        if (!f.problems().isEmpty()) {
+            throw new ConfigException(f.problems());
         }
         return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit,
                 approvals, readiness, egress);

@@ -1,5 +1,6 @@
 package io.portcullis.config;
 
+import io.portcullis.settings.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;

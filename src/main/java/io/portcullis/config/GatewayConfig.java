@@ -1,5 +1,9 @@
 package io.portcullis.config;
 
+import io.portcullis.settings.EnvironmentConfig;
+import io.portcullis.settings.ServerSettings;
+import io.portcullis.settings.ToolSettings;
+import io.portcullis.settings.UpstreamConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +41,8 @@ public record GatewayConfig(
         io.portcullis.identity.IdentityConfig identity,
         io.portcullis.audit.AuditConfig audit,
         io.portcullis.approval.ApprovalsConfig approvals,
-        io.portcullis.readiness.ReadinessConfig readiness,
-        io.portcullis.egress.EgressConfig egress) {
+        ReadinessConfig readiness,
+        io.portcullis.egress.EgressConfig egress) implements io.portcullis.catalog.CatalogSettings {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
@@ -48,7 +52,7 @@ public record GatewayConfig(
         files = List.copyOf(files);
         java.util.Objects.requireNonNull(identity, "identity");
         java.util.Objects.requireNonNull(approvals, "approvals");
-        readiness = readiness == null ? io.portcullis.readiness.ReadinessConfig.DEFAULTS : readiness;
+        readiness = readiness == null ? ReadinessConfig.DEFAULTS : readiness;
         egress = egress == null ? io.portcullis.egress.EgressConfig.defaults(server.dataDir()) : egress;
     }
 
@@ -85,6 +89,7 @@ public record GatewayConfig(
         return environments.stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
+    @Override
     public ToolSettings tool(String exposedName) {
         return tools.getOrDefault(exposedName, ToolSettings.DEFAULT);
     }

@@ -4,6 +4,7 @@ import io.portcullis.resilience.AdmissionConfig;
 import io.portcullis.resilience.BreakerSettings;
 import io.portcullis.resilience.ProtectionConfig;
 import io.portcullis.resilience.RetrySettings;
+import io.portcullis.settings.Fields;
 import java.time.Duration;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;

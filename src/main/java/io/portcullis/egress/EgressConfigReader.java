@@ -2,7 +2,7 @@ package io.portcullis.egress;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
-import io.portcullis.config.Fields;
+import io.portcullis.settings.Fields;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

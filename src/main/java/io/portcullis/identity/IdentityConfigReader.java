@@ -1,6 +1,6 @@
 package io.portcullis.identity;
 
-import io.portcullis.config.Fields;
+import io.portcullis.settings.Fields;
 import io.portcullis.identity.IdentityConfig.CertificateField;
 import io.portcullis.identity.IdentityConfig.CertificateRule;
 import io.portcullis.identity.IdentityConfig.ClaimMapping;

@@ -1,5 +1,6 @@
 package io.portcullis.ingress;
 
+import io.portcullis.http.Replies;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.ProtocolVersion;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class HttpReply implements Outbound {
      */
     synchronized void finish(int status, JsonNode body) throws IOException {
         if (!sse) {
-            json(response, status, body);
+            Replies.json(response, status, body);
             return;
         }
         try {
@@ -102,22 +103,5 @@ public final class HttpReply implements Outbound {
         b.append("data: ").append(Json.write(message)).append("\n\n");
         out.write(b.toString().getBytes(StandardCharsets.UTF_8));
         out.flush();
-    }
-
-    /** Answers with {@code body} as JSON and {@code status}: the one writer of JSON HTTP answers (MCP errors, admin and audit APIs). */
-    public static void json(Response response, int status, JsonNode body) throws IOException {
-        byte[] bytes = Json.bytes(body);
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-        try (OutputStream o = Content.Sink.asOutputStream(response)) {
-            o.write(bytes);
-        }
-    }
-
-    static void empty(Response response, int status) throws IOException {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
-        Content.Sink.asOutputStream(response).close();
     }
 }

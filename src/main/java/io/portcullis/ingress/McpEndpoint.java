@@ -1,7 +1,10 @@
 package io.portcullis.ingress;
 
-import io.portcullis.config.EnvironmentConfig;
-import io.portcullis.config.ServerSettings;
+import io.portcullis.settings.EnvironmentConfig;
+import io.portcullis.settings.ServerSettings;
+import io.portcullis.http.HttpAuth;
+import io.portcullis.http.Origins;
+import io.portcullis.http.Replies;
 import io.portcullis.identity.Principal;
 import io.portcullis.call.Origin;
 import io.portcullis.protocol.ErrorCodes;
@@ -11,8 +14,6 @@ import io.portcullis.protocol.ProtocolException;
 import io.portcullis.protocol.ProtocolVersion;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,11 +41,18 @@ public final class McpEndpoint extends Handler.Abstract {
 
     private final Dispatcher dispatcher;
     private final Sessions sessions;
+    private final LegacyRequests legacy;
     private final ExecutorService threads = requestThreads();
 
     public McpEndpoint(Dispatcher dispatcher, Sessions sessions) {
         this.dispatcher = dispatcher;
         this.sessions = sessions;
+        this.legacy = new LegacyRequests(dispatcher, sessions);
+    }
+
+    /** The session named by the request's header, or null after answering (see {@link LegacyRequests#session}). */
+    ClientSession session(String env, Principal caller, Request req, Response res) throws IOException {
+        return legacy.session(env, caller, req, res);
     }
 
     Sessions sessions() {
@@ -56,7 +64,7 @@ public final class McpEndpoint extends Handler.Abstract {
      * line, and for a nameless virtual thread it falls back to a reflective call, a measurable
      * cost per tools/call (bench/).
      */
-    static ExecutorService requestThreads() {
+    public static ExecutorService requestThreads() {
         return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-request").factory());
     }
 
@@ -114,7 +122,7 @@ public final class McpEndpoint extends Handler.Abstract {
         switch (req.getMethod()) {
             case "POST" -> post(env.get().name(), principal, req, res);
             case "GET" -> LegacyStreams.get(this, env.get().name(), principal, req, res);
-            case "DELETE" -> delete(env.get().name(), principal, req, res);
+            case "DELETE" -> legacy.delete(env.get().name(), principal, req, res);
             default -> {
                 res.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE");
                 error(res, 405, null, -32000, "Method not allowed.", null);
@@ -122,25 +130,7 @@ public final class McpEndpoint extends Handler.Abstract {
         }
     }
 
-    /** A request without the 2026 envelope but with a 2026 header: the client is confused about its era. */
-    private static void envelopeMissing(Message msg, Response res) throws IOException {
-        if ("initialize".equals(msg.method())) {
-            error(res, 400, msg.id(), ErrorCodes.HEADER_MISMATCH, "Bad Request: the request headers and body disagree: "
-                    + "initialize belongs to the 2025 eras but the MCP-Protocol-Version header names 2026-07-28", null);
-            return;
-        }
-        ObjectNode data = Json.object();
-        var missing = data.putObject("envelope").putArray("missing");
-        missing.add(Modern.VERSION_KEY);
-        if (!(msg.meta() != null && msg.meta().has(Modern.CAPS_KEY))) {
-            missing.add(Modern.CAPS_KEY);
-        }
-        error(res, 400, msg.id(), ErrorCodes.INVALID_PARAMS, "Invalid params: the MCP-Protocol-Version header names protocol "
-                + "revision 2026-07-28, but the request is missing the required per-request envelope key(s): "
-                + String.join(", ", missing.valueStream().map(JsonNode::asString).toList()), data);
-    }
-
-    private static boolean isModernHeader(Request req) {
+    static boolean isModernHeader(Request req) {
         String v = req.getHeaders().get("MCP-Protocol-Version");
         return v != null && ProtocolVersion.of(v.strip()).filter(ProtocolVersion::isModern).isPresent();
     }
@@ -190,7 +180,7 @@ public final class McpEndpoint extends Handler.Abstract {
             return;
         }
         if (json instanceof ArrayNode batch) {
-            batch(env, principal, batch, req, res);
+            legacy.batch(env, principal, batch, req, res);
             return;
         }
         Message msg;
@@ -203,7 +193,7 @@ public final class McpEndpoint extends Handler.Abstract {
         if (Modern.claims(msg)) {
             Modern.serve(dispatcher, env, principal, msg, req, res);
         } else {
-            legacy(env, principal, msg, req, res);
+            legacy.post(env, principal, msg, req, res);
         }
     }
 
@@ -221,169 +211,9 @@ public final class McpEndpoint extends Handler.Abstract {
         }
     }
 
-    private void legacy(String env, Principal principal, Message msg, Request req, Response res) throws IOException {
-        if (msg.isRequest() && isModernHeader(req)) {
-            envelopeMissing(msg, res);
-            return;
-        }
-        if (msg.isRequest() && "initialize".equals(msg.method())) {
-            String current = req.getHeaders().get("Mcp-Session-Id");
-            if (current != null && sessions.get(current.trim()) != null) {
-                // as the SDK's transport does: a live session cannot be initialized again
-                error(res, 400, msg.id(), ErrorCodes.INVALID_REQUEST, "Invalid Request: Server already initialized", null);
-                return;
-            }
-            initialize(env, principal, msg, req, res);
-            return;
-        }
-        ClientSession s = session(env, principal, req, res);
-        if (s == null) {
-            return;
-        }
-        if (!protocolHeaderOk(s, req, res)) {
-            return;
-        }
-        res.getHeaders().put("Mcp-Session-Id", s.id());
-        switch (msg.kind()) {
-            case NOTIFICATION -> {
-                dispatcher.handle(s, msg, Outbound.DROP);
-                HttpReply.empty(res, 202);
-            }
-            case RESPONSE -> {
-                dispatcher.clientResponse(s, msg);
-                HttpReply.empty(res, 202);
-            }
-            case REQUEST -> {
-                HttpReply reply = new HttpReply(res, s, "post-" + s.postStreams.incrementAndGet());
-                reply.finish(200, dispatcher.handle(s, msg, reply, origin(req)));
-            }
-        }
-    }
-
-    private void initialize(String env, Principal caller, Message msg, Request req, Response res) throws IOException {
-        ObjectNode params = msg.params();
-        ProtocolVersion version = ProtocolVersion.negotiateLegacy(params.path("protocolVersion").asString(""));
-        ObjectNode caps = params.get("capabilities") instanceof ObjectNode c ? c : Json.object();
-        ObjectNode info = params.get("clientInfo") instanceof ObjectNode i ? i : Json.object();
-        Principal principal = withClient(caller, info);
-        ClientSession s = new ClientSession(Sessions.newId(), env, version, caps, info, principal);
-        int max = dispatcher.gateway().config().server().maxSessionsPerPrincipal();
-        int held = sessions.addWithin(s, max);
-        if (held >= 0) {
-            LOG.warn("session refused: {} already holds {} sessions (server.max_sessions_per_principal {})",
-                    principal.subject(), held, max);
-            error(res, 429, msg.id(), -32000, "Too Many Requests: " + principal.subject() + " already holds " + held
-                    + " open MCP sessions, the limit (server.max_sessions_per_principal); end one with DELETE or let it expire", null);
-            return;
-        }
-        LOG.info("session {} opened: env={} protocol={} client={} subject={} auth={}", s.id(), env, version.id(),
-                info.path("name").asString("?"), principal.subject(), principal.authMethod());
-        res.getHeaders().put("Mcp-Session-Id", s.id());
-        HttpReply.json(res, 200, Message.result(msg.id(), dispatcher.initializeResult(version)));
-    }
-
-    /**
-     * The session named by the request's header, or null after answering 400 (missing), 404
-     * (unknown) or 403 (opened by another caller: a session is bound to the principal that opened it).
-     */
-    ClientSession session(String env, Principal caller, Request req, Response res) throws IOException {
-        String id = req.getHeaders().get("Mcp-Session-Id");
-        if (id == null || id.isBlank()) {
-            error(res, 400, null, -32000, "Bad Request: Mcp-Session-Id header is required", null);
-            return null;
-        }
-        ClientSession s = sessions.get(id.trim());
-        if (s == null || s.closed() || !s.environment().equals(env)) {
-            error(res, 404, null, ErrorCodes.SESSION_NOT_FOUND, "Session not found", null);
-            return null;
-        }
-        if (!s.principal().sameCaller(caller)) {
-            LOG.warn("session {} of {} refused to {} ({})", s.id(), s.principal().subject(), caller.subject(), caller.authMethod());
-            error(res, 403, null, -32000, "Forbidden: the session belongs to another caller", null);
-            return null;
-        }
-        // The same caller may present a fresh credential (a refreshed token): later calls record it.
-        s.principal(withClient(caller, s.clientInfo()));
-        return s;
-    }
-
     /** The caller's principal; the client id falls back to the MCP client's own name when the credential names none. */
     static Principal withClient(Principal caller, ObjectNode clientInfo) {
         return caller.clientId() != null ? caller : caller.withClientId(clientInfo.path("name").asString(null));
-    }
-
-    private boolean protocolHeaderOk(ClientSession s, Request req, Response res) throws IOException {
-        String v = req.getHeaders().get("MCP-Protocol-Version");
-        if (v == null) {
-            return true; // older clients omit it; the session's negotiated version applies
-        }
-        Optional<ProtocolVersion> pv = ProtocolVersion.of(v.trim());
-        if (pv.isEmpty() || pv.get().isModern()) {
-            error(res, 400, null, -32000, "Bad Request: Unsupported protocol version: " + v
-                    + " (supported versions: " + String.join(", ", ProtocolVersion.ids().subList(0, 3)) + ")", null);
-            return false;
-        }
-        return true;
-    }
-
-    private void batch(String env, Principal principal, ArrayNode batch, Request req, Response res) throws IOException {
-        if (batch.isEmpty()) {
-            error(res, 400, null, ErrorCodes.INVALID_REQUEST, "Bad Request: empty JSON-RPC batch", null);
-            return;
-        }
-        for (JsonNode item : batch) {
-            if (item.path("params").path("_meta").has(Modern.VERSION_KEY)) {
-                error(res, 400, null, ErrorCodes.INVALID_REQUEST,
-                        "Bad Request: JSON-RPC batches may not contain requests for protocol revision 2026-07-28 or later", null);
-                return;
-            }
-        }
-        ClientSession s = session(env, principal, req, res);
-        if (s == null) {
-            return;
-        }
-        if (!s.version().allowsBatches()) {
-            error(res, 400, null, ErrorCodes.INVALID_REQUEST, "Bad Request: JSON-RPC batches are not supported in protocol version "
-                    + s.version().id() + " (only 2025-03-26 has them)", null);
-            return;
-        }
-        res.getHeaders().put("Mcp-Session-Id", s.id());
-        List<Message> messages = new ArrayList<>();
-        ArrayNode answers = Json.array();
-        for (JsonNode item : batch) {
-            try {
-                Message m = Message.ofClient(item);
-                if ("initialize".equals(m.method()) || Modern.claims(m)) {
-                    answers.add(Message.error(m.id(), ErrorCodes.INVALID_REQUEST, "initialize and 2026-07-28 requests cannot be batched", null));
-                } else {
-                    messages.add(m);
-                }
-            } catch (ProtocolException e) {
-                answers.add(Message.error(item.get("id"), e.code(), e.getMessage(), null));
-            }
-        }
-        for (Message m : messages) {
-            switch (m.kind()) {
-                case RESPONSE -> dispatcher.clientResponse(s, m);
-                case NOTIFICATION -> dispatcher.handle(s, m, Outbound.DROP);
-                case REQUEST -> answers.add(dispatcher.handle(s, m, Outbound.DROP, origin(req)));
-            }
-        }
-        if (answers.isEmpty()) {
-            HttpReply.empty(res, 202);
-        } else {
-            HttpReply.json(res, 200, answers);
-        }
-    }
-
-    private void delete(String env, Principal principal, Request req, Response res) throws IOException {
-        ClientSession s = session(env, principal, req, res);
-        if (s == null) {
-            return;
-        }
-        sessions.remove(s.id());
-        LOG.info("session {} ended by the client", s.id());
-        HttpReply.empty(res, 200);
     }
 
     /** The peer and the W3C trace headers of one HTTP request, for the audit record (C4.1). */
@@ -393,7 +223,7 @@ public final class McpEndpoint extends Handler.Abstract {
     }
 
     static void error(Response res, int status, JsonNode id, int code, String message, JsonNode data) throws IOException {
-        HttpReply.json(res, status, Message.error(id, code, message, data));
+        Replies.json(res, status, Message.error(id, code, message, data));
     }
 
     public void close() {

@@ -1,5 +1,6 @@
 package io.portcullis.ingress;
 
+import io.portcullis.http.Replies;
 import io.portcullis.identity.Principal;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
@@ -65,7 +66,7 @@ final class Modern {
         }
         if (!msg.isRequest()) {
             dispatcher.handle(s, msg, Outbound.DROP);
-            HttpReply.empty(res, 202);
+            Replies.empty(res, 202);
             return;
         }
         HttpReply reply = new HttpReply(res, s, null);

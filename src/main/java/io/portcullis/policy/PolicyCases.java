@@ -1,9 +1,9 @@
 package io.portcullis.policy;
 
-import io.portcullis.config.ConfigException;
-import io.portcullis.config.ConfigProblem;
-import io.portcullis.config.Fields;
-import io.portcullis.config.LocatedTree;
+import io.portcullis.settings.ConfigException;
+import io.portcullis.settings.ConfigProblem;
+import io.portcullis.settings.Fields;
+import io.portcullis.settings.LocatedTree;
 import io.portcullis.identity.Principal;
 import io.portcullis.protocol.Json;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.portcullis.policy;
 
 import dev.cel.common.CelValidationException;
-import io.portcullis.config.EnvironmentConfig;
-import io.portcullis.config.Fields;
+import io.portcullis.settings.EnvironmentConfig;
+import io.portcullis.settings.Fields;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

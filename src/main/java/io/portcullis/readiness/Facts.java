@@ -3,7 +3,7 @@ package io.portcullis.readiness;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.catalog.RiskClass;
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.config.EnvironmentConfig;
+import io.portcullis.settings.EnvironmentConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.policy.Policy;
 import java.util.List;

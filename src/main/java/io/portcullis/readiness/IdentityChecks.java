@@ -1,7 +1,7 @@
 package io.portcullis.readiness;
 
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.identity.IdentityConfig;
 import io.portcullis.identity.IdentityConfig.IssuerConfig;
 import io.portcullis.identity.Principal;

@@ -1,9 +1,9 @@
 package io.portcullis.readiness;
 
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.config.ToolSettings;
-import io.portcullis.readiness.ReadinessConfig.BoundaryOwner;
-import io.portcullis.readiness.ReadinessConfig.Review;
+import io.portcullis.settings.ToolSettings;
+import io.portcullis.config.ReadinessConfig.BoundaryOwner;
+import io.portcullis.config.ReadinessConfig.Review;
 import io.portcullis.readiness.Report.Line;
 import java.util.ArrayList;
 import java.util.List;

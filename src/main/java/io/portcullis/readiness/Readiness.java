@@ -1,7 +1,8 @@
 package io.portcullis.readiness;
 
 import io.portcullis.catalog.Catalog;
-import io.portcullis.config.EnvironmentConfig;
+import io.portcullis.config.ReadinessConfig;
+import io.portcullis.settings.EnvironmentConfig;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.policy.Policy;
 import io.portcullis.readiness.Report.EnvironmentReport;

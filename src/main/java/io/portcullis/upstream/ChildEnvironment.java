@@ -1,6 +1,6 @@
 package io.portcullis.upstream;
 
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package io.portcullis.upstream;
 
 import io.portcullis.call.GatewayException;
+import io.portcullis.catalog.Listing;
 import io.portcullis.protocol.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,15 +21,21 @@ final class Listings {
 
     private Listings() {}
 
-    static Upstream.Listing fetch(Upstream.Listing.Requester r, ObjectNode caps) throws GatewayException {
-        return new Upstream.Listing(
+    /** How a listing is asked for: one request to the upstream. */
+    interface Requester {
+        ObjectNode request(String method, ObjectNode params) throws GatewayException;
+    }
+
+    /** Fetches every listing the capabilities offer, following cursors. */
+    static Listing fetch(Requester r, ObjectNode caps) throws GatewayException {
+        return new Listing(
                 caps.has("tools") ? all(r, "tools/list", "tools") : Json.array(),
                 caps.has("prompts") ? all(r, "prompts/list", "prompts") : Json.array(),
                 caps.has("resources") ? all(r, "resources/list", "resources") : Json.array(),
                 caps.has("resources") ? all(r, "resources/templates/list", "resourceTemplates") : Json.array());
     }
 
-    private static ArrayNode all(Upstream.Listing.Requester r, String method, String key) throws GatewayException {
+    private static ArrayNode all(Requester r, String method, String key) throws GatewayException {
         ArrayNode out = Json.array();
         String cursor = null;
         for (int page = 0; page < 1000; page++) {
@@ -59,7 +66,7 @@ final class Listings {
     }
 
     /** The input schema of the called tool as the upstream listed it (for Mcp-Param-* headers), or null. */
-    static JsonNode inputSchema(Upstream.Listing listing, String method, ObjectNode params) {
+    static JsonNode inputSchema(Listing listing, String method, ObjectNode params) {
         if (!"tools/call".equals(method) || params == null) {
             return null;
         }

@@ -1,6 +1,6 @@
 package io.portcullis.upstream;
 
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.portcullis.upstream;
 
-import io.portcullis.config.UpstreamRoots;
+import io.portcullis.settings.UpstreamRoots;
 import io.portcullis.call.GatewayException;
 import io.portcullis.call.Relay;
 import io.portcullis.protocol.ErrorCodes;

@@ -1,6 +1,6 @@
 package io.portcullis.upstream;
 
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.call.GatewayException;
 import io.portcullis.call.Relay;
 import io.portcullis.protocol.Json;
@@ -116,7 +116,7 @@ final class Supervisor {
         } else {
             initialize(c);
         }
-        up.listing = Upstream.Listing.fetch(up::internal, up.capabilities);
+        up.listing = Listings.fetch(up::internal, up.capabilities);
         // the catalog has the upstream's tools before anyone is told it is ready
         up.listener.listingChanged(up);
         up.lastError = null;

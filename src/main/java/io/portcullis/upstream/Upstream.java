@@ -1,6 +1,9 @@
 package io.portcullis.upstream;
 
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.catalog.Listing;
+import io.portcullis.catalog.Offering;
+
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.call.GatewayException;
 import io.portcullis.call.Relay;
 import io.portcullis.protocol.Json;
@@ -35,7 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
  * connection up, {@link Outbound} puts one request on the wire and waits for its answer, and
  * {@link Inbound} handles what the upstream sends.
  */
-public final class Upstream implements AutoCloseable {
+public final class Upstream implements AutoCloseable, Offering {
     private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -50,7 +53,7 @@ public final class Upstream implements AutoCloseable {
         default void notification(Upstream upstream, ObjectNode message) {}
 
         /** The gateway answered the upstream's {@code roots/list} with {@code roots} (#11 item 1: an audit record). */
-        default void rootsServed(Upstream upstream, io.portcullis.config.UpstreamRoots roots) {}
+        default void rootsServed(Upstream upstream, io.portcullis.settings.UpstreamRoots roots) {}
     }
 
     // #12 item 4: the fields without "private" are shared with the three parts of this class in the
@@ -288,6 +291,12 @@ public final class Upstream implements AutoCloseable {
      * item 6): "starting" while the first or next connection is being made.
      */
     public GatewayException.UpstreamFailure notReady() {
+        Unavailable u = unavailable();
+        return new GatewayException.UpstreamFailure("upstream", name(), u.message(), u.retryAfterSeconds());
+    }
+
+    @Override
+    public Unavailable unavailable() {
         State s = state;
         long retry = s == State.CLOSED ? 0 : retryAfterSeconds();
         String msg = switch (s) {
@@ -296,7 +305,12 @@ public final class Upstream implements AutoCloseable {
             default -> "upstream " + name() + " is not available (" + s.name().toLowerCase()
                     + (lastError == null ? "" : ": " + lastError) + "), retry in " + retry + " s";
         };
-        return new GatewayException.UpstreamFailure("upstream", name(), msg, retry);
+        return new Unavailable(msg, retry);
+    }
+
+    @Override
+    public boolean ready() {
+        return state == State.READY;
     }
 
     /** Sends one request and waits for its answer until its deadline ({@link Outbound}). */
@@ -335,24 +349,11 @@ public final class Upstream implements AutoCloseable {
 
     void refreshListing() {
         try {
-            listing = Listing.fetch(this::internal, capabilities);
+            listing = Listings.fetch(this::internal, capabilities);
             listener.listingChanged(this);
         } catch (GatewayException e) {
             LOG.warn("upstream {}: could not refresh listings: {}", name(), e.getMessage());
         }
     }
 
-    /** The tools, prompts, resources and templates an upstream offers, as it listed them. */
-    public record Listing(ArrayNode tools, ArrayNode prompts, ArrayNode resources, ArrayNode templates) {
-        static final Listing EMPTY = new Listing(Json.array(), Json.array(), Json.array(), Json.array());
-
-        interface Requester {
-            ObjectNode request(String method, ObjectNode params) throws GatewayException;
-        }
-
-        /** Fetches every listing the capabilities offer, following cursors. */
-        static Listing fetch(Requester r, ObjectNode caps) throws GatewayException {
-            return Listings.fetch(r, caps);
-        }
-    }
 }

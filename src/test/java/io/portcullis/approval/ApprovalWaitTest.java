@@ -3,7 +3,7 @@ package io.portcullis.approval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.config.ToolSettings;
+import io.portcullis.settings.ToolSettings;
 import io.portcullis.identity.Principal;
 import io.portcullis.ingress.detached.ManualTicker;
 import io.portcullis.call.CallContext;

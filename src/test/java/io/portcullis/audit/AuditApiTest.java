@@ -2,6 +2,7 @@ package io.portcullis.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.admin.AuditApi;
 import io.portcullis.audit.AuditFixture.Kind;
 import io.portcullis.protocol.Json;
 import java.net.URI;

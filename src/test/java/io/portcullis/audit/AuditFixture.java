@@ -1,7 +1,7 @@
 package io.portcullis.audit;
 
 import io.portcullis.catalog.ToolEntry;
-import io.portcullis.config.ToolSettings;
+import io.portcullis.settings.ToolSettings;
 import io.portcullis.identity.Principal;
 import io.portcullis.call.CallContext;
 import io.portcullis.call.CallHandler;

@@ -1,7 +1,10 @@
 package io.portcullis.audit;
 
 import io.portcullis.Gateway;
-import io.portcullis.ingress.HttpServer;
+import io.portcullis.server.HttpServer;
+import io.portcullis.config.ConfigReader;
+import io.portcullis.config.GatewayConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.config.ConfigReader;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
-import io.portcullis.upstream.Upstream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,12 +28,12 @@ class CatalogTest {
         return a;
     }
 
-    static Upstream.Listing tools(ArrayNode tools) {
-        return new Upstream.Listing(tools, Json.array(), Json.array(), Json.array());
+    static Listing tools(ArrayNode tools) {
+        return new Listing(tools, Json.array(), Json.array(), Json.array());
     }
 
     /** Builds with listings given in config order. */
-    static Catalog build(GatewayConfig cfg, Upstream.Listing... listings) {
+    static Catalog build(GatewayConfig cfg, Listing... listings) {
         List<Catalog.Source> sources = new ArrayList<>();
         int i = 0;
         for (var u : cfg.upstreams().values()) {
@@ -141,8 +140,8 @@ class CatalogTest {
         tplB.addObject().put("uriTemplate", "db://{table}").put("name", "table");
         ArrayNode resB = Json.array();
         resB.addObject().put("uri", "file:///a.txt").put("name", "dup");
-        Catalog c = build(config(TWO), new Upstream.Listing(Json.array(), prompts, res, tpl),
-                new Upstream.Listing(Json.array(), prompts.deepCopy(), resB, tplB));
+        Catalog c = build(config(TWO), new Listing(Json.array(), prompts, res, tpl),
+                new Listing(Json.array(), prompts.deepCopy(), resB, tplB));
         assertThat(c.prompts()).extracting(Catalog.Item::name).containsExactly("alpha__greet", "beta__greet");
         assertThat(c.prompt("beta__greet").orElseThrow().upstreamName()).isEqualTo("greet");
         assertThat(c.resources()).hasSize(1);
@@ -163,17 +162,17 @@ class CatalogTest {
                 .changedSince(a)).containsExactly("tools");
         ArrayNode prompts = Json.array();
         prompts.addObject().put("name", "p");
-        assertThat(build(cfg, new Upstream.Listing(named("echo"), prompts, Json.array(), Json.array()), tools(named()))
+        assertThat(build(cfg, new Listing(named("echo"), prompts, Json.array(), Json.array()), tools(named()))
                 .changedSince(a)).containsExactly("prompts");
         ArrayNode tpl = Json.array();
         tpl.addObject().put("uriTemplate", "x://{y}");
-        assertThat(build(cfg, new Upstream.Listing(named("echo"), Json.array(), Json.array(), tpl), tools(named()))
+        assertThat(build(cfg, new Listing(named("echo"), Json.array(), Json.array(), tpl), tools(named()))
                 .changedSince(a)).containsExactly("resources");
         assertThat(a.changedSince(Catalog.EMPTY)).containsExactly("tools");
         // #11 item 5: a catalog or switch change that alters what a prompt's admission says is a change of prompts
-        Catalog withPrompt = build(cfg, new Upstream.Listing(named("echo"), prompts, Json.array(), Json.array()), tools(named()));
+        Catalog withPrompt = build(cfg, new Listing(named("echo"), prompts, Json.array(), Json.array()), tools(named()));
         assertThat(build(config(TWO + "tools:\n  alpha__p: {enabled: false}\n"),
-                new Upstream.Listing(named("echo"), prompts, Json.array(), Json.array()), tools(named()))
+                new Listing(named("echo"), prompts, Json.array(), Json.array()), tools(named()))
                 .changedSince(withPrompt)).containsExactly("prompts");
     }
 }

@@ -1,7 +1,7 @@
 package io.portcullis.catalog;
 
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.protocol.Json;
 import io.portcullis.upstream.Upstream;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ public final class Catalogs {
         List<Catalog.Source> sources = new ArrayList<>();
         for (UpstreamConfig u : cfg.upstreams().values()) {
             ArrayNode tools = toolsByUpstream.getOrDefault(u.name(), Json.array());
-            sources.add(new Catalog.Source(u, new Upstream.Listing(tools, Json.array(), Json.array(), Json.array())));
+            sources.add(new Catalog.Source(u, new Listing(tools, Json.array(), Json.array(), Json.array())));
         }
         return Catalog.build(cfg, sources);
     }

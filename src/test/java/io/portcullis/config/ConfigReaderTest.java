@@ -3,6 +3,11 @@ package io.portcullis.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.settings.ConfigException;
+import io.portcullis.settings.EnvironmentConfig;
+import io.portcullis.settings.ServerSettings;
+import io.portcullis.settings.ToolSettings;
+import io.portcullis.settings.UpstreamConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.portcullis.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.settings.UpstreamRoots;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.resilience.AdmissionConfig;
 import io.portcullis.resilience.BreakerSettings;
 import io.portcullis.resilience.RetrySettings;
+import io.portcullis.settings.UpstreamConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

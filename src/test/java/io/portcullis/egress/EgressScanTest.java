@@ -8,7 +8,7 @@ import io.portcullis.catalog.Oversize;
 import io.portcullis.catalog.RiskClass;
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.config.ConfigReader;
-import io.portcullis.config.ToolSettings;
+import io.portcullis.settings.ToolSettings;
 import io.portcullis.identity.Principal;
 import io.portcullis.call.CallContext;
 import io.portcullis.call.CallTrail;

@@ -1,7 +1,9 @@
 package io.portcullis.identity;
 
 import io.portcullis.Gateway;
-import io.portcullis.ingress.HttpServer;
+import io.portcullis.server.HttpServer;
+import io.portcullis.config.ConfigReader;
+import io.portcullis.config.GatewayConfig;
 import io.portcullis.protocol.Json;
 import java.net.URI;
 import java.net.http.HttpClient;

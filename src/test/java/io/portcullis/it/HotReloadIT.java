@@ -2,7 +2,7 @@ package io.portcullis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.config.ConfigException;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.protocol.Json;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;

@@ -3,7 +3,7 @@ package io.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.config.ConfigException;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.protocol.Json;
 import java.util.ArrayList;
 import java.util.List;

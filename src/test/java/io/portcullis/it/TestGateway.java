@@ -2,11 +2,11 @@ package io.portcullis.it;
 
 import io.portcullis.Gateway;
 import io.portcullis.catalog.Catalog;
-import io.portcullis.config.ConfigException;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.ConfigReader;
 import io.portcullis.config.ConfigWatcher;
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.ingress.HttpServer;
+import io.portcullis.server.HttpServer;
 import io.portcullis.protocol.Json;
 import io.portcullis.testing.Eventually;
 import java.io.IOException;

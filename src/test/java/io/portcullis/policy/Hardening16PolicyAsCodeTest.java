@@ -3,7 +3,7 @@ package io.portcullis.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.config.ConfigException;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.ConfigReader;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.identity.Principal;

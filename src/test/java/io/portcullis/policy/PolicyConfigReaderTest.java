@@ -3,8 +3,8 @@ package io.portcullis.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.config.ConfigException;
-import io.portcullis.config.ConfigProblem;
+import io.portcullis.settings.ConfigException;
+import io.portcullis.settings.ConfigProblem;
 import io.portcullis.config.ConfigReader;
 import io.portcullis.config.GatewayConfig;
 import java.io.IOException;

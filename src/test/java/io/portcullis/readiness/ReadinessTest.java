@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.catalog.Catalogs;
-import io.portcullis.config.ConfigException;
+import io.portcullis.config.ReadinessConfig;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.config.ConfigReader;
 import io.portcullis.config.GatewayConfig;
 import io.portcullis.policy.Policy;

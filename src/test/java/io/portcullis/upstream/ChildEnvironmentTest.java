@@ -2,7 +2,7 @@ package io.portcullis.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.portcullis.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.config.UpstreamRoots;
+import io.portcullis.settings.UpstreamRoots;
 import io.portcullis.call.Relay;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;

@@ -2,7 +2,7 @@ package io.portcullis.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import java.net.URI;

@@ -3,7 +3,7 @@ package io.portcullis.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.it.HttpFaultServer;
 import io.portcullis.call.GatewayException;
 import io.portcullis.call.Relay;

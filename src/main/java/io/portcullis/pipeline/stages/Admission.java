@@ -8,7 +8,7 @@ import io.portcullis.call.GatewayException;
 import io.portcullis.policy.Decision;
 import io.portcullis.policy.Policy;
 import io.portcullis.policy.PolicyRequest;
-import io.portcullis.readiness.ReadinessConfig;
+import io.portcullis.config.ReadinessConfig;
 import io.portcullis.readiness.Report;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +57,8 @@ public final class Admission {
         }
         var owner = catalog.notReadyOwner(name);
         if (owner.isPresent()) {
-            throw owner.get().notReady();
+            var why = owner.get().unavailable();
+            throw new GatewayException.UpstreamFailure("upstream", owner.get().name(), why.message(), why.retryAfterSeconds());
         }
         throw new GatewayException.UnknownTool(name);
     }

@@ -6,6 +6,7 @@ import io.portcullis.call.CallContext;
 import io.portcullis.call.CallHandler;
 import io.portcullis.call.GatewayException;
 import io.portcullis.call.Stage;
+import io.portcullis.config.ReadinessConfig;
 import io.portcullis.readiness.Report;
 import tools.jackson.databind.node.ObjectNode;
 

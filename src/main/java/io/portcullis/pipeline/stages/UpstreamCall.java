@@ -4,7 +4,7 @@ import io.portcullis.catalog.Catalog;
 import io.portcullis.catalog.RiskClass;
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.config.GatewayConfig;
-import io.portcullis.config.UpstreamConfig;
+import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.call.CallContext;
 import io.portcullis.call.CallHandler;
 import io.portcullis.call.GatewayException;

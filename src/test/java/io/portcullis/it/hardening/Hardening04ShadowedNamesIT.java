@@ -3,7 +3,7 @@ package io.portcullis.it.hardening;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.config.ConfigException;
+import io.portcullis.settings.ConfigException;
 import io.portcullis.it.JvmPeers;
 import io.portcullis.it.LegacySession;
 import io.portcullis.it.StdioPeer;

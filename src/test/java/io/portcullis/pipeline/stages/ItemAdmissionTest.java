@@ -6,7 +6,7 @@ import io.portcullis.catalog.Binding;
 import io.portcullis.catalog.ItemEntry;
 import io.portcullis.catalog.ItemSpec;
 import io.portcullis.catalog.RiskClass;
-import io.portcullis.config.ToolSettings;
+import io.portcullis.settings.ToolSettings;
 import io.portcullis.identity.Principal;
 import io.portcullis.call.GatewayException;
 import io.portcullis.policy.Effect;

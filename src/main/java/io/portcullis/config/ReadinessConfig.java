@@ -1,4 +1,4 @@
-package io.portcullis.readiness;
+package io.portcullis.config;
 
 import java.util.List;
 import java.util.Map;

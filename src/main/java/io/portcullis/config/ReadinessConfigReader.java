@@ -1,7 +1,7 @@
-package io.portcullis.readiness;
+package io.portcullis.config;
 
-import io.portcullis.config.EnvironmentConfig;
-import io.portcullis.config.Fields;
+import io.portcullis.settings.EnvironmentConfig;
+import io.portcullis.settings.Fields;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.portcullis.ingress;
+package io.portcullis.http;
 
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
@@ -24,13 +24,13 @@ import org.eclipse.jetty.util.Callback;
  *
  * <p>Runs after {@link HostGuard}: a request from a foreign origin is refused for that first.
  */
-final class LoadShedding extends Handler.Wrapper {
+public final class LoadShedding extends Handler.Wrapper {
     private final Admission admission;
     private final Object idle = new Object();
     private volatile boolean draining;
     private int inFlight; // guarded by idle
 
-    LoadShedding(AdmissionConfig config, Handler next) {
+    public LoadShedding(AdmissionConfig config, Handler next) {
         super(next);
         this.admission = Admission.of("the gateway", "overload", config);
     }
@@ -92,7 +92,7 @@ final class LoadShedding extends Handler.Wrapper {
     private static void refuse(Response res, Callback callback, Overloaded o) {
         try {
             res.getHeaders().put(HttpHeader.RETRY_AFTER, String.valueOf(o.retryAfterSeconds()));
-            HttpReply.json(res, 503, Message.error(null, ErrorCodes.UPSTREAM_FAILED, o.getMessage(),
+            Replies.json(res, 503, Message.error(null, ErrorCodes.UPSTREAM_FAILED, o.getMessage(),
                     Json.object().put("control", o.control()).put("retryable", true)));
             callback.succeeded();
         } catch (Exception e) {
@@ -101,23 +101,23 @@ final class LoadShedding extends Handler.Wrapper {
     }
 
     /** From now on every new MCP request is refused (503, control {@code draining}). */
-    void startDraining() {
+    public void startDraining() {
         draining = true;
     }
 
-    boolean draining() {
+    public boolean draining() {
         return draining;
     }
 
     /** MCP requests being answered now. */
-    int inFlight() {
+    public int inFlight() {
         synchronized (idle) {
             return inFlight;
         }
     }
 
     /** Waits until no MCP request is being answered or {@code limit} has passed; true when none is. */
-    boolean awaitIdle(Duration limit) throws InterruptedException {
+    public boolean awaitIdle(Duration limit) throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
         synchronized (idle) {
             while (inFlight > 0) {

@@ -1,8 +1,8 @@
-package io.portcullis.ingress;
+package io.portcullis.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.config.ServerSettings;
+import io.portcullis.settings.ServerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

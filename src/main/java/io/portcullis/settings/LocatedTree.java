@@ -1,4 +1,4 @@
-package io.portcullis.config;
+package io.portcullis.settings;
 
 import io.portcullis.protocol.Json;
 import java.util.ArrayDeque;

@@ -1,4 +1,4 @@
-package io.portcullis.config;
+package io.portcullis.settings;
 
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
-package io.portcullis.ingress;
+package io.portcullis.http;
 
-import io.portcullis.config.ServerSettings;
+import io.portcullis.settings.ServerSettings;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;

@@ -1,6 +1,10 @@
-package io.portcullis.audit;
+package io.portcullis.admin;
 
-import io.portcullis.ingress.HttpReply;
+import io.portcullis.audit.AuditConfig;
+import io.portcullis.audit.AuditLog;
+import io.portcullis.audit.AuditQuery;
+import io.portcullis.audit.Verifier;
+import io.portcullis.http.Replies;
 import io.portcullis.protocol.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -84,7 +88,7 @@ public final class AuditApi extends Handler.Abstract {
         }
         if (!"GET".equals(req.getMethod())) {
             res.getHeaders().put(HttpHeader.ALLOW, "GET");
-            HttpReply.json(res, 405, Json.object().put("error", "only GET"));
+            Replies.json(res, 405, Json.object().put("error", "only GET"));
             return;
         }
         Fields q = Request.extractQueryParameters(req);
@@ -93,12 +97,12 @@ public final class AuditApi extends Handler.Abstract {
                 List<ObjectNode> found = log.query().search(filter(q, Integer.parseInt(value(q, "limit", "100"))));
                 ObjectNode out = Json.object();
                 out.putArray("records").addAll(found);
-                HttpReply.json(res, 200, out);
+                Replies.json(res, 200, out);
             } else if (path.startsWith("trace/") && path.length() > "trace/".length()) {
                 String id = java.net.URLDecoder.decode(path.substring("trace/".length()), StandardCharsets.UTF_8);
                 ObjectNode out = Json.object().put("request_id", id);
                 out.putArray("records").addAll(log.query().trace(id));
-                HttpReply.json(res, 200, out);
+                Replies.json(res, 200, out);
             } else if (path.equals("export")) {
                 res.setStatus(200);
                 res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-ndjson");
@@ -116,15 +120,15 @@ public final class AuditApi extends Handler.Abstract {
                 Verifier.Report r = log.verify();
                 ObjectNode out = (ObjectNode) Json.MAPPER.valueToTree(r);
                 out.put("intact", r.intact());
-                HttpReply.json(res, 200, out);
+                Replies.json(res, 200, out);
             } else {
-                HttpReply.json(res, 404, Json.object().put("error", "no such audit resource: " + path));
+                Replies.json(res, 404, Json.object().put("error", "no such audit resource: " + path));
             }
         } catch (IllegalArgumentException e) {
-            HttpReply.json(res, 400, Json.object().put("error", e.getMessage()));
+            Replies.json(res, 400, Json.object().put("error", e.getMessage()));
         } catch (RuntimeException e) {
             LOG.error("audit admin API failed: {}", e.toString());
-            HttpReply.json(res, 500, Json.object().put("error", "the audit log could not be read"));
+            Replies.json(res, 500, Json.object().put("error", "the audit log could not be read"));
         }
     }
 
@@ -135,7 +139,7 @@ public final class AuditApi extends Handler.Abstract {
             if (denied == null) {
                 return true;
             }
-            HttpReply.json(res, denied.startsWith("401") ? 401 : 403, Json.object().put("error", denied.substring(4)));
+            Replies.json(res, denied.startsWith("401") ? 401 : 403, Json.object().put("error", denied.substring(4)));
             return false;
         };
     }

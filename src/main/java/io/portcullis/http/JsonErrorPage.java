@@ -1,4 +1,4 @@
-package io.portcullis.ingress;
+package io.portcullis.http;
 
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
@@ -16,7 +16,7 @@ import org.eclipse.jetty.util.Callback;
  * endpoint, instead of Jetty's HTML page. Parser messages (4xx) are passed on; a server error
  * says only its status, so no exception text ever reaches the client.
  */
-final class JsonErrorPage implements Request.Handler {
+public final class JsonErrorPage implements Request.Handler {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {

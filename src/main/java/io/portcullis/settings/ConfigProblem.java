@@ -1,4 +1,4 @@
-package io.portcullis.config;
+package io.portcullis.settings;
 
 /** One thing wrong with a config file: where, and what was expected. */
 public record ConfigProblem(String file, int line, String message) {

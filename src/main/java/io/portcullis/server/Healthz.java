@@ -1,4 +1,4 @@
-package io.portcullis.ingress;
+package io.portcullis.server;
 
 import io.portcullis.Gateway;
 import io.portcullis.protocol.Json;

@@ -1,4 +1,4 @@
-package io.portcullis.config;
+package io.portcullis.settings;
 
 /**
  * An environment the gateway serves at {@code /mcp/{name}} (C3.4).

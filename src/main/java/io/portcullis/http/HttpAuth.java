@@ -1,4 +1,4 @@
-package io.portcullis.ingress;
+package io.portcullis.http;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
@@ -60,7 +60,7 @@ public final class HttpAuth {
             case 503 -> "Service Unavailable: ";
             default -> "Unauthorized: ";
         };
-        HttpReply.json(res, e.status(), Message.error(null, -32000, what + e.reason(), null));
+        Replies.json(res, e.status(), Message.error(null, -32000, what + e.reason(), null));
     }
 
     /** The client certificate chain of a TLS request (verified by the TLS layer), or null. */

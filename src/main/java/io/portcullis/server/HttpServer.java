@@ -1,7 +1,20 @@
-package io.portcullis.ingress;
+package io.portcullis.server;
 
 import io.portcullis.Gateway;
-import io.portcullis.config.ServerSettings;
+import io.portcullis.admin.AdminAccess;
+import io.portcullis.admin.AdminApi;
+import io.portcullis.admin.ApprovalPage;
+import io.portcullis.admin.AuditApi;
+import io.portcullis.admin.LocalAdmin;
+import io.portcullis.admin.ReadinessApi;
+import io.portcullis.settings.ServerSettings;
+import io.portcullis.http.HostGuard;
+import io.portcullis.http.JsonErrorPage;
+import io.portcullis.http.LoadShedding;
+import io.portcullis.http.ServerTls;
+import io.portcullis.ingress.Dispatcher;
+import io.portcullis.ingress.McpEndpoint;
+import io.portcullis.ingress.Sessions;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -26,7 +39,7 @@ public final class HttpServer implements AutoCloseable {
     private final Sessions sessions;
     private final Gateway gateway;
     private final String scheme;
-    private final io.portcullis.audit.AuditApi auditApi;
+    private final AuditApi auditApi;
     private final LoadShedding shedding;
     private io.portcullis.admin.LocalAdmin localAdmin;
     /** The server certificate's SHA-256 for the local CLI to pin (null without TLS), read once started. */
@@ -71,16 +84,16 @@ public final class HttpServer implements AutoCloseable {
         gateway.onEvent(sessions::onGatewayEvent);
         endpoint = new McpEndpoint(new Dispatcher(gateway), sessions);
         Handler health = new Healthz(gateway, this::draining);
-        var local = io.portcullis.audit.AuditApi.tokenOrLoopback(() -> gateway.config().audit());
+        var local = AuditApi.tokenOrLoopback(() -> gateway.config().audit());
         // C4.3: with an identity section, audit readers authenticate like every admin: a principal with an admin role
         // #21 item 13: and the CLI beside this gateway, with the token of its admin.local file
-        auditApi = new io.portcullis.audit.AuditApi(gateway.audit(), (req, res) -> io.portcullis.admin.AdminAccess.localCli(gateway, req)
-                || (gateway.identity().enabled() ? io.portcullis.admin.AdminAccess.admin(gateway, req, res) != null : local.admit(req, res)));
+        auditApi = new AuditApi(gateway.audit(), (req, res) -> AdminAccess.localCli(gateway, req)
+                || (gateway.identity().enabled() ? AdminAccess.admin(gateway, req, res) != null : local.admit(req, res)));
         // #11 item 9: the Host/Origin guard runs before every route (unknown paths included)
         // then bounded admission of MCP requests, refused fast when full or draining (#21 items 14, 12)
         shedding = new LoadShedding(settings.admission(), new Handler.Sequence(endpoint, new WellKnown(gateway),
-                auditApi, new io.portcullis.admin.ApprovalPage(gateway), new io.portcullis.admin.ReadinessApi(gateway),
-                new io.portcullis.admin.AdminApi(gateway), health));
+                auditApi, new ApprovalPage(gateway), new ReadinessApi(gateway),
+                new AdminApi(gateway), health));
         server.setHandler(new HostGuard(() -> gateway.config().server(), shedding));
         server.setErrorHandler(new JsonErrorPage());
         server.setStopTimeout(2000);

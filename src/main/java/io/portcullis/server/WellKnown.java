@@ -1,6 +1,7 @@
-package io.portcullis.ingress;
+package io.portcullis.server;
 
 import io.portcullis.Gateway;
+import io.portcullis.http.Replies;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -36,7 +37,7 @@ final class WellKnown extends Handler.Abstract {
         }
         response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "max-age=300");
-        HttpReply.json(response, 200, doc.get());
+        Replies.json(response, 200, doc.get());
         callback.succeeded();
         return true;
     }

@@ -1,4 +1,4 @@
-package io.portcullis.ingress;
+package io.portcullis.http;
 
 import io.portcullis.identity.IdentityConfig;
 import io.portcullis.identity.Pem;
@@ -11,11 +11,11 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * asked for, the CA bundle that must have signed them. A certificate not signed by that CA fails
  * the handshake; a signed one is then mapped to a principal by the identity's certificate rules.
  */
-final class ServerTls {
+public final class ServerTls {
     private ServerTls() {}
 
     /** @throws IllegalStateException naming the file when the key material cannot be loaded */
-    static SslContextFactory.Server contextFactory(IdentityConfig.TlsConfig tls) {
+    public static SslContextFactory.Server contextFactory(IdentityConfig.TlsConfig tls) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         try {
             char[] pw = tls.keystorePassword().value().toCharArray();
@@ -37,7 +37,7 @@ final class ServerTls {
      * The SHA-256 of the server's certificate (hex), for the local CLI to pin (#21 item 13: it reaches
      * this gateway at a loopback address its certificate need not name), or null when there is none.
      */
-    static String fingerprint(SslContextFactory.Server ssl) {
+    public static String fingerprint(SslContextFactory.Server ssl) {
         try {
             java.security.KeyStore ks = ssl.getKeyStore();
             for (String alias : java.util.Collections.list(ks.aliases())) {

@@ -1,6 +1,6 @@
-package io.portcullis.ingress;
+package io.portcullis.http;
 
-import io.portcullis.config.ServerSettings;
+import io.portcullis.settings.ServerSettings;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
 import java.util.Set;
@@ -22,12 +22,12 @@ import org.eclipse.jetty.util.Callback;
  * <p>A refusal is 403 with one line naming the header: a JSON-RPC error on {@code /mcp...} (what an
  * MCP client expects), {@code {"error": ...}} elsewhere.
  */
-final class HostGuard extends Handler.Wrapper {
+public final class HostGuard extends Handler.Wrapper {
     private static final Set<String> PROBES = Set.of("/healthz", "/readyz");
 
     private final Supplier<ServerSettings> settings;
 
-    HostGuard(Supplier<ServerSettings> settings, Handler next) {
+    public HostGuard(Supplier<ServerSettings> settings, Handler next) {
         super(next);
         this.settings = settings;
     }
@@ -40,7 +40,7 @@ final class HostGuard extends Handler.Wrapper {
             return super.handle(req, res, callback);
         }
         try {
-            HttpReply.json(res, 403, path.equals("/mcp") || path.startsWith("/mcp/")
+            Replies.json(res, 403, path.equals("/mcp") || path.startsWith("/mcp/")
                     ? Message.error(null, -32000, refusal, null) : Json.object().put("error", refusal));
             callback.succeeded();
         } catch (Exception e) {
