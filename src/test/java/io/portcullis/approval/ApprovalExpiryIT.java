@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 class ApprovalExpiryIT {
     ApprovalWorld w;
     /** The time approvals run on: the test moves it instead of waiting for the 2 s ttl (#12 item 7). */
-    final io.portcullis.ingress.detached.ManualTicker ticker = new io.portcullis.ingress.detached.ManualTicker(java.time.Instant.now());
+    final io.portcullis.testing.ManualTicker ticker = new io.portcullis.testing.ManualTicker(java.time.Instant.now());
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {

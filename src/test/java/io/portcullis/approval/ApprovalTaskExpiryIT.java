@@ -23,7 +23,7 @@ class ApprovalTaskExpiryIT {
     private static final String TOOL = "demo__delete_project";
     ApprovalWorld w;
     /** The time approvals and gateway tasks run on: the test moves it instead of waiting for it (#12 item 7). */
-    final io.portcullis.ingress.detached.ManualTicker ticker = new io.portcullis.ingress.detached.ManualTicker(java.time.Instant.now());
+    final io.portcullis.testing.ManualTicker ticker = new io.portcullis.testing.ManualTicker(java.time.Instant.now());
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {

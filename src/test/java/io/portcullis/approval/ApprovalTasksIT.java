@@ -3,7 +3,7 @@ package io.portcullis.approval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.audit.AuditQuery;
-import io.portcullis.ingress.detached.ManualTicker;
+import io.portcullis.testing.ManualTicker;
 import io.portcullis.protocol.Json;
 import java.nio.file.Path;
 import java.time.Duration;

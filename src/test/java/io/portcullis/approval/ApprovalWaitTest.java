@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.settings.ToolSettings;
 import io.portcullis.identity.Principal;
-import io.portcullis.ingress.detached.ManualTicker;
+import io.portcullis.testing.ManualTicker;
 import io.portcullis.call.CallContext;
 import io.portcullis.call.CallTrail;
 import io.portcullis.call.GatewayException;

@@ -1,5 +1,6 @@
 package io.portcullis.identity;
 
+import io.portcullis.testing.ManualTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +47,7 @@ class IdentityTest {
     LocalJwks jwks;
     Store store;
     Identity identity;
-    MutableClock clock = new MutableClock(Instant.now());
+    ManualTicker clock = new ManualTicker(Instant.now());
     RSAKey rsa;
 
     @BeforeEach

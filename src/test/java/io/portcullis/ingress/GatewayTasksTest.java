@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.identity.Principal;
 import io.portcullis.ingress.detached.DetachedCall;
-import io.portcullis.ingress.detached.ManualTicker;
+import io.portcullis.testing.ManualTicker;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.ProtocolVersion;
 import java.time.Duration;

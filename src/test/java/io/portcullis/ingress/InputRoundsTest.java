@@ -3,7 +3,7 @@ package io.portcullis.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.identity.Principal;
-import io.portcullis.ingress.detached.ManualTicker;
+import io.portcullis.testing.ManualTicker;
 import io.portcullis.call.GatewayException;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;

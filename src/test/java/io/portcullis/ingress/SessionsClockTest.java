@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.identity.Principal;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.ProtocolVersion;
-import io.portcullis.testing.TestClock;
+import io.portcullis.testing.ManualTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * left, not at who removed them.
  */
 class SessionsClockTest {
-    private final TestClock clock = new TestClock();
+    private final ManualTicker clock = new ManualTicker();
 
     private static ClientSession session(String id) {
         return new ClientSession(id, "dev", ProtocolVersion.V2025_11_25, Json.object(), Json.object(),

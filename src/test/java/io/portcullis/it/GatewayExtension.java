@@ -104,7 +104,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
             return this;
         }
 
-        /** The clock session idleness reads: a {@code TestClock} the test advances instead of waiting. */
+        /** The clock session idleness reads: a {@code ManualTicker} the test advances instead of waiting. */
         public Builder sessionClock(java.time.Clock clock) {
             sessionClock = clock;
             return this;

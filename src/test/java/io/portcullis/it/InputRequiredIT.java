@@ -29,7 +29,7 @@ class InputRequiredIT {
     private static final String CAPS = "io.modelcontextprotocol/clientCapabilities";
     private static TestGateway gw;
     /** The time input windows run on: the test moves it (#12 item 7). */
-    private static final io.portcullis.ingress.detached.ManualTicker TICKER = new io.portcullis.ingress.detached.ManualTicker(Instant.now());
+    private static final io.portcullis.testing.ManualTicker TICKER = new io.portcullis.testing.ManualTicker(Instant.now());
     private static WireClient client;
     private static String alice;
     private static String bob;

@@ -6,7 +6,7 @@ import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.ingress.ClientSession;
 import io.portcullis.testing.Eventually;
-import io.portcullis.testing.TestClock;
+import io.portcullis.testing.ManualTicker;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,7 +123,7 @@ class LegacySessionIT {
     /** #12 item 7: time moves on the sessions' clock, not on the wall: no wait, and "not yet" is exact. */
     @Test
     void anIdleSessionExpiresAndIsThen404() throws Exception {
-        TestClock clock = new TestClock();
+        ManualTicker clock = new ManualTicker();
         try (TestGateway idle = TestGateway.start(IDLE_1S.formatted(TestGateway.list(JvmPeers.demo())), null, true, clock)) {
             LegacySession s = LegacySession.open(idle.client(), "2025-11-25");
             assertThat(s.post(s.message("ping", null)).status()).isEqualTo(200);
@@ -142,7 +142,7 @@ class LegacySessionIT {
 
     @Test
     void aSessionListeningOnItsStreamDoesNotExpire() throws Exception {
-        TestClock clock = new TestClock();
+        ManualTicker clock = new ManualTicker();
         try (TestGateway idle = TestGateway.start(IDLE_1S.formatted(TestGateway.list(JvmPeers.demo())), null, true, clock)) {
             LegacySession s = LegacySession.open(idle.client(), "2025-11-25");
             ClientSession session = idle.http().sessions().get(s.id());

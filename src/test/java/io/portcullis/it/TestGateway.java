@@ -88,7 +88,7 @@ public final class TestGateway implements AutoCloseable {
         return start(yaml, dir, awaitUpstreams, java.time.Clock.systemUTC());
     }
 
-    /** As {@link #start(String, Path, boolean)}, with the clock that session idleness reads (a {@code TestClock}). */
+    /** As {@link #start(String, Path, boolean)}, with the clock that session idleness reads (a {@code ManualTicker}). */
     public static TestGateway start(String yaml, Path dir, boolean awaitUpstreams, java.time.Clock sessionClock) throws Exception {
         return start(yaml, dir, awaitUpstreams, sessionClock, io.portcullis.ingress.detached.Ticker.system());
     }

@@ -1,5 +1,6 @@
 package io.portcullis.ingress.detached;
 
+import io.portcullis.testing.ManualTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.call.ClientKey;

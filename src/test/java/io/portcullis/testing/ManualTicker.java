@@ -1,4 +1,6 @@
-package io.portcullis.ingress.detached;
+package io.portcullis.testing;
+
+import io.portcullis.ingress.detached.Ticker;
 
 import java.time.Clock;
 import java.time.Duration;
