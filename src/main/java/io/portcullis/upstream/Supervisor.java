@@ -116,7 +116,7 @@ final class Supervisor {
         } else {
             initialize(c);
         }
-        up.listing = Listings.fetch(up::internal, up.capabilities);
+        up.fetchListing();
         // the catalog has the upstream's tools before anyone is told it is ready
         up.listener.listingChanged(up);
         up.lastError = null;

@@ -38,7 +38,7 @@ class Hardening17DataDirIT {
             byte[] err = stdio.getErrorStream().readAllBytes();
             assertThat(stdio.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String text = new String(err, StandardCharsets.UTF_8);
-            assertThat(stdio.exitValue()).as(text).isEqualTo(1);
+            assertThat(stdio.exitValue()).as(text).isEqualTo(2); // #12 item 6: cannot run on this config: exit 2 (cli/Exit)
             assertThat(text).contains("is in use by another gateway process (pid ").contains("server.data_dir")
                     .doesNotContain("\tat ", "Exception");
 

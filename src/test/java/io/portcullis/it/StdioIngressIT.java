@@ -150,9 +150,10 @@ class StdioIngressIT {
     }
 
     @Test
-    void anUndeclaredEnvironmentExits1() throws Exception {
+    void anUndeclaredEnvironmentExits2() throws Exception {
         try (StdioPeer gw = start("nowhere")) {
-            assertThat(gw.closeInputAndWait(Duration.ofSeconds(30))).isEqualTo(1);
+            // #12 item 6: a usage or config error exits 2 (cli/Exit)
+            assertThat(gw.closeInputAndWait(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(gw.stderr()).contains("nowhere");
         }
     }
