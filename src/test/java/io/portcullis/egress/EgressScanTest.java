@@ -220,7 +220,7 @@ class EgressScanTest {
 
     @Test
     void item6_a50MbResultIsCutByResultLimitBeforeItIsScanned() throws Exception {
-        // egress wraps result-limit (Stages.standard): the scan sees the cut result, never the 50 MB
+        // egress wraps result-limit (Chains.toolCall): the scan sees the cut result, never the 50 MB
         String big = "leak " + AWS + " " + "x".repeat(50 * 1024 * 1024) + " tail lee@corp.io";
         CallContext c = call(tool("fs__read", null), "default", "s1"); // max_result_bytes 1 MiB, truncate
         EgressConfig cfg = config("");
