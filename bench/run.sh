@@ -140,6 +140,8 @@ if grep -q "Upstreams not ready" "$work/portcullis.log"; then say "an upstream i
 if [ -n "$jar_b" ]; then # the second build, on the same upstreams, its own data directory
   sed -e "s|port: $p_gw|port: $p_gw_b|" -e "s|data_dir: $data_dir|data_dir: $data_dir-b|" "$work/gateway.yaml" >"$work/gateway-b.yaml"
   sed -e "s|data_dir: $data_dir-stdio|data_dir: $data_dir-stdio-b|" "$work/gateway-stdio.yaml" >"$work/gateway-stdio-b.yaml"
+  # BENCH_B_YAML: extra top-level YAML for B only (e.g. 'egress: {enabled: false}' to take a new control out of the comparison)
+  if [ -n "${BENCH_B_YAML:-}" ]; then printf '%s\n' "$BENCH_B_YAML" | tee -a "$work/gateway-b.yaml" >>"$work/gateway-stdio-b.yaml"; fi
   say "Portcullis B ($jar_b) on 127.0.0.1:$p_gw_b"
   "${prio[@]}" "$java" --enable-native-access=ALL-UNNAMED ${PORTCULLIS_JAVA_OPTS:-} -jar "$jar_b" serve --config "$work/gateway-b.yaml" 2>"$work/portcullis-b.log" &
   pids+=($!)
