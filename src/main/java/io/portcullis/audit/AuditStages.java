@@ -9,7 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The two places the audit log sits in the pipeline (C4.1, C4.2); their positions are written in
- * {@code io.portcullis.Chains#toolCall}.
+ * {@code Chains.toolCall} (root package).
  * <ul>
  *   <li>{@link Outcome} wraps every later stage: whatever happens below it (a result, a refusal by
  *       any control, an upstream failure, a crash) becomes one record, and the client is answered

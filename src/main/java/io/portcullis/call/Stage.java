@@ -6,7 +6,7 @@ import tools.jackson.databind.node.ObjectNode;
  * One control of the single enforcement point (C3.1). A stage sees the call and the rest of the
  * pipeline as {@code next}: it may refuse (throw), pass on (possibly with a richer context),
  * or wrap the rest (time it, record it, filter its result). A stage never knows which stage comes
- * next; the order is declared once, in {@code io.portcullis.Chains}, and {@code pipeline.Pipeline} composes it.
+ * next; the order is declared once, in {@code Chains} (root package), and {@code pipeline.Pipeline} composes it.
  */
 @FunctionalInterface
 public interface Stage {

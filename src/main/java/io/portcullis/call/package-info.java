@@ -5,6 +5,6 @@
  * client ({@link io.portcullis.call.Relay}) and the one sealed error
  * ({@link io.portcullis.call.GatewayException}). A leaf: it imports no capability package (audit,
  * approval, readiness, pipeline, ingress); the capabilities import it. The chains that put stages
- * in order are assembled above it ({@code io.portcullis.Chains}).
+ * in order are assembled above it ({@code Chains} (root package)).
  */
 package io.portcullis.call;

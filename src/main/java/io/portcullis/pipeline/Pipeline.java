@@ -11,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * One chain (C3.1): the ordered controls of a kind of request, then the stage that calls the
  * upstream as the last one (#12 item 2: the terminal is a stage too). The chains are declared in
- * one place, {@code io.portcullis.Chains}, with the reason for their order, and built once per
+ * one place, {@code Chains} (root package), with the reason for their order, and built once per
  * applied config, never per call.
  */
 public final class Pipeline {

@@ -30,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
  * </ol>
  * {@link #refusal} is the one function both the list filters and the read path call, so what a
  * client sees listed is exactly what it may read. The call log and the audit record wrap this
- * stage ({@code io.portcullis.Chains#read}). The tools' steps are in {@link Admission} (#12 item 3).
+ * stage ({@code Chains.read}, root package). The tools' steps are in {@link Admission} (#12 item 3).
  */
 public final class ItemAdmission implements Stage {
     private final String method;
