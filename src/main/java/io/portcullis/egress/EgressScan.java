@@ -35,7 +35,10 @@ public final class EgressScan implements Stage {
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
         ObjectNode result = next.handle(call);
         EgressConfig cfg = config;
-        if (cfg == null || !cfg.enabled() || result == null) {
+        if (cfg == null) { // fail closed: a chain built without egress settings never lets a result through unscanned
+            throw new GatewayException.Refused(name(), "no egress settings are in force, so the result is withheld");
+        }
+        if (!cfg.enabled() || result == null) {
             return result;
         }
         ToolEntry tool = call.tool();

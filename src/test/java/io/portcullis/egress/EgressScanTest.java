@@ -68,6 +68,14 @@ class EgressScanTest {
         return new EgressScan(cfg).handle(call, c -> result);
     }
 
+    /** Fail closed: a stage built without egress settings withholds the result instead of passing it unscanned. */
+    @Test
+    void aStageWithoutSettingsWithholdsTheResult() {
+        CallContext call = call(tool("crm__get", null), "dev", null);
+        assertThatThrownBy(() -> run(null, call, text("mail erin@corp.io")))
+                .isInstanceOfSatisfying(GatewayException.Refused.class, e -> assertThat(e.control()).isEqualTo("egress"));
+    }
+
     @Test
     void item3_defaultsRedactSecretsAndPiiAndMaskCardsAndRecordClassCountPlaceNeverTheValue() throws Exception {
         CallContext c = call(tool("fs__read", null), "default", "s1");
