@@ -181,6 +181,30 @@ class JsonLinesTest {
     }
 
     @Test
+    void item12_aMessageAndItsNewlineReachTheStreamInOneWrite() throws Exception {
+        // #12 (stdio peak): System.out is an auto-flushing PrintStream, so a message written as its
+        // bytes, then its newline, became two pipe writes, and the reader on the other end woke up
+        // twice per message. One message must be one write of the whole line.
+        List<byte[]> writes = new ArrayList<>();
+        OutputStream counting = new OutputStream() {
+            @Override
+            public void write(int b) {
+                writes.add(new byte[] {(byte) b});
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writes.add(java.util.Arrays.copyOfRange(b, off, off + len));
+            }
+        };
+        JsonLines.Writer w = new JsonLines.Writer(new java.io.PrintStream(counting, true, StandardCharsets.UTF_8));
+        w.write(Json.object().put("jsonrpc", "2.0").put("id", 1));
+        w.write(Json.object().put("n", "ü"));
+        assertThat(writes).extracting(b -> new String(b, StandardCharsets.UTF_8))
+                .containsExactly("{\"jsonrpc\":\"2.0\",\"id\":1}\n", "{\"n\":\"ü\"}\n");
+    }
+
+    @Test
     void item12_aWriteToAClosedStreamIsAnIOException() {
         JsonLines.Writer w = new JsonLines.Writer(new OutputStream() {
             @Override
