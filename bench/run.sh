@@ -23,6 +23,9 @@ seconds=${BENCH_SECONDS:-8}
 rounds=${BENCH_ROUNDS:-4}
 warmup=${BENCH_WARMUP:-10}
 peak_seconds=${BENCH_PEAK_SECONDS:-5}
+# uncounted closed-loop seconds just before each peak: the 32 callers make the JIT compile anew,
+# and that compiling, counted, was most of the CPU per call of a short peak (#12)
+peak_warmup=${BENCH_PEAK_WARMUP:-1}
 concurrency=${BENCH_CONCURRENCY:-32}
 
 say() { echo "[run] $*" >&2; }
@@ -187,14 +190,14 @@ row() { local IFS=$'\t'; echo "$*"; }
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr)"
   echo "- JDK: $("$java" -version 2>&1 | head -1); Node (mcp-proxy): $(node_modules/.bin/node --version); mcp-proxy $(node -p 'require("./node_modules/mcp-proxy/package.json").version')"
   echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)$( [ -r /proc/pressure/cpu ] && echo "; CPU pressure (share of time some task waited for a CPU, avg60): $(awk '/^some/ {sub("avg60=", "", $3); print $3 "%"}' /proc/pressure/cpu)"); priority: ${prio[*]:-normal}"
-  echo "- command: bench/run.sh (rates $rates calls/s, $seconds s per target per rate in $rounds rounds, after a $warmup s warm-up; peak: $concurrency callers, $peak_seconds s)"
+  echo "- command: bench/run.sh (rates $rates calls/s, $seconds s per target per rate in $rounds rounds, after a $warmup s warm-up; peak: $concurrency callers, $peak_seconds s after $peak_warmup s uncounted)"
   echo
 } >"$work/results.md"
 
 n_rates=$(tr ',' '\n' <<<"$rates" | wc -l)
-say "measuring for about $(( (9 * (warmup + peak_seconds + 2) + 7 * n_rates * seconds) / 60 + 1 )) minutes"
+say "measuring for about $(( (9 * (warmup + peak_seconds + peak_warmup + 1) + 7 * n_rates * seconds) / 60 + 1 )) minutes"
 "${prio[@]}" "$java" -Xms256m -cp "$classes" io.portcullis.bench.Bench --targets "$work/targets.tsv" --rates "$rates" \
-  --seconds "$seconds" --warmup "$warmup" --peak-seconds "$peak_seconds" --concurrency "$concurrency" --rounds "$rounds" \
+  --seconds "$seconds" --warmup "$warmup" --peak-seconds "$peak_seconds" --peak-warmup "$peak_warmup" --concurrency "$concurrency" --rounds "$rounds" \
   --target-rate "${rates##*,}" --logs "$work" --out "$work/table.md" ${BENCH_ONLY:+--only "$BENCH_ONLY"} >/dev/null
 
 cat "$work/table.md" >>"$work/results.md"
