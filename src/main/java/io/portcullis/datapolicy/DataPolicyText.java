@@ -41,12 +41,12 @@ public final class DataPolicyText {
                         .append(g.fix().replace("\n", " ").replaceAll(" +", " ")).append("`)\n"));
                 b.append('\n');
             }
-            b.append("### Excluded from what reaches the model (and so from its conversation history)\n\n");
+            b.append("### Kept out of what reaches the model (and so of its conversation history)\n\n");
             if (!p.scanned()) {
                 b.append("Nothing: egress scanning is off; results reach the model as the upstream returned them "
                         + "(only the size limit below applies).\n");
             } else {
-                b.append("| class | action here |\n|---|---|\n");
+                b.append("What each class becomes in this environment, unless a row of \"Per tool\" says otherwise:\n\n| class | action |\n|---|---|\n");
                 p.classes().forEach((cls, a) -> b.append("| `").append(cls).append("` | ").append(describe(a, p.maskKeep())).append(" |\n"));
                 b.append("\nA detector that fails withholds the whole result (`egress.detector-failed`: block, not configurable).\n");
             }
