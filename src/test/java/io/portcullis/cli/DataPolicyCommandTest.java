@@ -31,6 +31,9 @@ class DataPolicyCommandTest {
     @Test
     void item7_theDocumentedCommandWritesTheExamplesPolicy() throws Exception {
         assertThat(Files.readString(CONFIG)).contains("./portcullis data-policy --config examples/demo-ready.yaml --env dev");
+        assertThat(Files.readString(PolicyCommandTest.ROOT.resolve("docs/egress.md")))
+                .contains("./portcullis data-policy --config examples/demo-ready.yaml --env dev\n")
+                .contains("./portcullis data-policy --config examples/demo-ready.yaml --format json\n"); // run in the next test
         Run r = PolicyCommandTest.run("data-policy", "--config", CONFIG.toString(), "--env", "dev");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("## Environment `dev`").doesNotContain("## Environment `prod`").doesNotContain("Incomplete")
