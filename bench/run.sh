@@ -7,6 +7,9 @@
 #   bench/run.sh                 # ~6 minutes; the report goes to stdout and target/bench/results.md
 #   BENCH_SECONDS=16 BENCH_ROUNDS=8 bench/run.sh
 #   BENCH_ONLY=http-direct,portcullis-http-legacy bench/run.sh   # a subset (keep the baselines)
+#   BENCH_JAR_B=target/portcullis-0.1.0-SNAPSHOT.jar BENCH_A_YAML='egress: {enabled: false}' BENCH_MESSAGE_BYTES=2048 \
+#     BENCH_RATES=1000 BENCH_ONLY=http-direct,portcullis-http-legacy,B-portcullis-http-legacy bench/run.sh
+#                                # one build, egress off (A) against on (B), 2 KB results (#13; docs/performance.md)
 #   BENCH_JAR=a.jar BENCH_JAR_B=b.jar bench/run.sh   # two builds side by side (what bench/compare.sh does):
 #     every Portcullis row of jar B ("B-...") is measured at the same moments as jar A's row, which
 #     is its baseline, so its "added" columns are B minus A in one run
@@ -123,6 +126,9 @@ upstreams:
     command: ["$java", "-cp", "$jar", "io.portcullis.demo.DemoServer", "--echo"]
 $(catalog http stdio)
 EOF
+# BENCH_A_YAML: extra top-level YAML for the first gateway only (e.g. 'egress: {enabled: false}', to measure a
+# control in B against the same build without it in A)
+if [ -n "${BENCH_A_YAML:-}" ]; then printf '%s\n' "$BENCH_A_YAML" >>"$work/gateway.yaml"; fi
 cat >"$work/gateway-stdio.yaml" <<EOF
 # Portcullis's stdio ingress in front of the echo upstream over stdio.
 server:
@@ -141,7 +147,8 @@ wait_for "$work/portcullis.log" "Portcullis is listening" "Portcullis"
 if grep -q "Upstreams not ready" "$work/portcullis.log"; then say "an upstream is not ready:"; cat "$work/portcullis.log" >&2; exit 1; fi
 
 if [ -n "$jar_b" ]; then # the second build, on the same upstreams, its own data directory
-  sed -e "s|port: $p_gw|port: $p_gw_b|" -e "s|data_dir: $data_dir|data_dir: $data_dir-b|" "$work/gateway.yaml" >"$work/gateway-b.yaml"
+  sed -e "s|port: $p_gw|port: $p_gw_b|" -e "s|data_dir: $data_dir|data_dir: $data_dir-b|" "$work/gateway.yaml" \
+    | if [ -n "${BENCH_A_YAML:-}" ]; then head -n "-$(printf '%s\n' "$BENCH_A_YAML" | wc -l)"; else cat; fi >"$work/gateway-b.yaml"
   sed -e "s|data_dir: $data_dir-stdio|data_dir: $data_dir-stdio-b|" "$work/gateway-stdio.yaml" >"$work/gateway-stdio-b.yaml"
   # BENCH_B_YAML: extra top-level YAML for B only (e.g. 'egress: {enabled: false}' to take a new control out of the comparison)
   if [ -n "${BENCH_B_YAML:-}" ]; then printf '%s\n' "$BENCH_B_YAML" | tee -a "$work/gateway-b.yaml" >>"$work/gateway-stdio-b.yaml"; fi
@@ -190,13 +197,16 @@ row() { local IFS=$'\t'; echo "$*"; }
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr)"
   echo "- JDK: $("$java" -version 2>&1 | head -1); Node (mcp-proxy): $(node_modules/.bin/node --version); mcp-proxy $(node -p 'require("./node_modules/mcp-proxy/package.json").version')"
   echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)$( [ -r /proc/pressure/cpu ] && echo "; CPU pressure (share of time some task waited for a CPU, avg60): $(awk '/^some/ {sub("avg60=", "", $3); print $3 "%"}' /proc/pressure/cpu)"); priority: ${prio[*]:-normal}"
+  if [ -n "${BENCH_A_YAML:-}${BENCH_B_YAML:-}${BENCH_MESSAGE_BYTES:-}" ]; then
+    echo "- settings: BENCH_A_YAML='${BENCH_A_YAML:-}' BENCH_B_YAML='${BENCH_B_YAML:-}' BENCH_MESSAGE_BYTES=${BENCH_MESSAGE_BYTES:-0} (the echoed message, so the result, in bytes)"
+  fi
   echo "- command: bench/run.sh (rates $rates calls/s, $seconds s per target per rate in $rounds rounds, after a $warmup s warm-up; peak: $concurrency callers, $peak_seconds s after $peak_warmup s uncounted)"
   echo
 } >"$work/results.md"
 
 n_rates=$(tr ',' '\n' <<<"$rates" | wc -l)
 say "measuring for about $(( (9 * (warmup + peak_seconds + peak_warmup + 1) + 7 * n_rates * seconds) / 60 + 1 )) minutes"
-"${prio[@]}" "$java" -Xms256m -cp "$classes" io.portcullis.bench.Bench --targets "$work/targets.tsv" --rates "$rates" \
+"${prio[@]}" "$java" -Xms256m -Dbench.message.bytes="${BENCH_MESSAGE_BYTES:-0}" -cp "$classes" io.portcullis.bench.Bench --targets "$work/targets.tsv" --rates "$rates" \
   --seconds "$seconds" --warmup "$warmup" --peak-seconds "$peak_seconds" --peak-warmup "$peak_warmup" --concurrency "$concurrency" --rounds "$rounds" \
   --target-rate "${rates##*,}" --logs "$work" --out "$work/table.md" ${BENCH_ONLY:+--only "$BENCH_ONLY"} >/dev/null
 

@@ -24,8 +24,22 @@ interface Target extends AutoCloseable {
     @Override
     void close();
 
-    /** The echo argument every call sends; a reply counts as a success only if it carries it back. */
-    String MESSAGE = "portcullis-bench";
+    /**
+     * The echo argument every call sends; a reply counts as a success only if it carries it back
+     * unchanged. {@code -Dbench.message.bytes=2048} (BENCH_MESSAGE_BYTES) makes it that long with
+     * plain prose that no egress detector matches, so the echoed result is that size (#13 benchmark:
+     * egress on and off with 2 KB results).
+     */
+    String MESSAGE = message(Integer.getInteger("bench.message.bytes", 0));
+
+    static String message(int bytes) {
+        StringBuilder b = new StringBuilder("portcullis-bench");
+        String words = " the gateway relays this plain benchmark text back unchanged";
+        while (b.length() < bytes) {
+            b.append(words, 0, Math.min(words.length(), bytes - b.length()));
+        }
+        return b.toString();
+    }
 
     /** Sleeps until {@code System.nanoTime()} reaches {@code when} (parks; no spinning, the machine has 2 cores). */
     static void sleepUntil(long when) {

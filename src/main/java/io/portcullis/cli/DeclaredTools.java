@@ -80,7 +80,7 @@ final class DeclaredTools implements PolicyCases.Tools {
         return out;
     }
 
-    private String upstreamOf(String name) {
+    String upstreamOf(String name) {
         String sep = config.server().toolSeparator();
         String best = null;
         int bestLength = -1;

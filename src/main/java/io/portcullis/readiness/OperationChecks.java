@@ -9,73 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Sections 5–7 of the checklist: data handling, reliability, ownership and change control. */
+/** Sections 5–7 of the checklist: data handling ({@link DataChecks}), reliability, ownership and change control. */
 final class OperationChecks {
     private OperationChecks() {}
 
     static List<Line> check(Facts f) {
-        return List.of(
-                c51(f), c52(f),
-                c53(f), c54(f),
-                c61(f), c62(f),
+        List<Line> out = new ArrayList<>(DataChecks.check(f)); // C5.1-C5.4 from the data-handling document (#13 item 7)
+        out.addAll(List.of(c61(f), c62(f),
                 Checklist.notBuilt("C6.3", "per-user and per-client rate limits", List.of()),
-                c71(f), c72(f), c73(f));
-    }
-
-    /** C5.1 (#13): the egress detectors in force are the definition of what must not be returned. */
-    private static Line c51(Facts f) {
-        io.portcullis.egress.EgressConfig e = f.config().egress();
-        if (!e.enabled()) {
-            return Checklist.fail("C5.1", List.of("egress scanning is turned off (egress.enabled: false)"),
-                    "turn the egress detectors on (docs/egress.md):\negress:\n  enabled: true");
-        }
-        return Checklist.pass("C5.1", List.of("egress detectors in force (" + e.classes().size() + " classes): "
-                + String.join(", ", e.classes()) + "; see docs/egress.md"));
-    }
-
-    /** C5.2 (#13): what each class becomes in this environment (tool and upstream settings may be stricter or looser). */
-    private static Line c52(Facts f) {
-        io.portcullis.egress.EgressConfig e = f.config().egress();
-        if (!e.enabled()) {
-            return Checklist.fail("C5.2", List.of("egress scanning is turned off (egress.enabled: false): results pass unredacted"),
-                    "turn the egress actions on (docs/egress.md):\negress:\n  enabled: true");
-        }
-        java.util.Map<String, List<String>> byAction = new java.util.TreeMap<>();
-        for (String cls : e.classes()) {
-            byAction.computeIfAbsent(e.actions().of(cls, f.name(), null, null).word(), k -> new ArrayList<>()).add(cls);
-        }
-        List<String> ev = new ArrayList<>();
-        byAction.forEach((a, classes) -> ev.add(a + ": " + String.join(", ", classes)));
-        if (!e.actions().tools().isEmpty() || !e.actions().upstreams().isEmpty()) {
-            ev.add("per-tool or per-upstream settings override these for: "
-                    + String.join(", ", new java.util.TreeSet<>(concat(e.actions().tools().keySet(), e.actions().upstreams().keySet()))));
-        }
-        return Checklist.pass("C5.2", ev);
-    }
-
-    private static List<String> concat(java.util.Set<String> a, java.util.Set<String> b) {
-        List<String> out = new ArrayList<>(a);
-        out.addAll(b);
+                c71(f), c72(f), c73(f)));
         return out;
-    }
-
-    private static Line c53(Facts f) {
-        if (f.tools().isEmpty()) {
-            return Checklist.notApplicable("C5.3", List.of("no tool is enabled in " + f.name()));
-        }
-        long max = f.tools().stream().mapToLong(ToolEntry::maxResultBytes).max().orElse(0);
-        return Checklist.pass("C5.3", List.of("every result is held to its tool's max_result_bytes before it reaches the "
-                + "client; largest limit here: " + max + " bytes (catalog default " + f.config().catalog().maxResultBytes() + ")"));
-    }
-
-    private static Line c54(Facts f) {
-        String doc = f.config().readiness().conversationPolicy();
-        if (doc == null) {
-            return Checklist.fail("C5.4", List.of("no conversation-history policy declared (readiness.conversation_policy)"),
-                    "write what may be kept in conversation history and what must not, and declare it:\n"
-                            + "readiness:\n  conversation_policy: docs/conversation-history.md");
-        }
-        return Checklist.pass("C5.4", List.of("conversation-history policy: " + doc + " (declared in config, not verified)"));
     }
 
     /**

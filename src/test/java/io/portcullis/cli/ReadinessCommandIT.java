@@ -100,6 +100,13 @@ class ReadinessCommandIT {
         assertThat(line(dev, "C6.1").path("status").asString()).as(json.out()).isEqualTo("pass");
         assertThat(line(dev, "C6.1").path("evidence").toString()).contains("breaker opens at 50% failed or 80% slow of the last 20 calls")
                 .contains("bulkhead 16 calls + 64 waiting");
+        // #13 item 7: C5.1-C5.4 pass in dev from the example's egress block and audit retention, not from a declared URL
+        for (String id : new String[] {"C5.1", "C5.2", "C5.3", "C5.4"}) {
+            assertThat(line(dev, id).path("status").asString()).as(id + " " + json.out()).isEqualTo("pass");
+        }
+        assertThat(line(dev, "C5.4").path("evidence").toString()).contains("derived from the enforced config")
+                .contains("portcullis data-policy --env dev").contains("except where labelled [pii.email]").contains("for 30d");
+        assertThat(line(dev, "C5.1").path("evidence").toString()).contains("custom.employee-id");
         // #11 item 22: the pipeline named in C3.1 is the one the gateway runs
         assertThat(line(dev, "C3.1").path("evidence").toString())
                 .contains("call-log, audit, catalog, tool-switch, readiness-gate, egress, result-limit, arguments, policy, audit-intent");

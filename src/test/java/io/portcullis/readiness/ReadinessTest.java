@@ -173,7 +173,17 @@ class ReadinessTest {
                         "  tickets: {command: [\"true\"]}\n", "  tickets: {command: [\"true\"], breaker: {enabled: false}}\n")),
                 Arguments.of("C6.1", "an upstream without retries", replace(READY,
                         "  tickets: {command: [\"true\"]}\n", "  tickets: {command: [\"true\"], retry: {max_attempts: 1}}\n")),
-                Arguments.of("C5.4", "no conversation policy declared", replace(READY, "  conversation_policy: docs/history.md\n", "")),
+                // #13 item 7: C5.1-C5.4 flip on what the config enforces, not on a declared document
+                Arguments.of("C5.1", "egress scanning turned off", READY + "egress: {enabled: false}\n"),
+                Arguments.of("C5.2", "egress scanning turned off", READY + "egress: {enabled: false}\n"),
+                Arguments.of("C5.2", "one tool passes secrets to the model with a label only",
+                        READY + "egress:\n  tools: {\"tickets__se*\": {secret.github-token: label}}\n"),
+                Arguments.of("C5.2", "secrets labelled in this environment",
+                        READY + "egress:\n  environments: {dev: {secret.*: label}}\n"),
+                Arguments.of("C5.4", "no audit retention: the document cannot say how long records are kept",
+                        replace(READY, "  default_retention: 90d\n", "")),
+                Arguments.of("C5.4", "egress off: the document cannot say what is kept out of conversation history",
+                        READY + "egress: {enabled: false}\n"),
                 Arguments.of("C7.1", "no boundary owner", replace(READY, "  boundary_owner: {team: platform, oncall: \"pager:platform\"}\n", "")),
                 Arguments.of("C7.1", "a critical tool without on-call", replace(READY, "{owner: {team: support, oncall: \"pager:support\"}}",
                         "{owner: {team: support}}")),
@@ -202,7 +212,9 @@ class ReadinessTest {
             assertThat(gate.failing()).contains(id);
             assertThat(gate.refusal("tickets__create", "dev")).contains(id);
         } else {
-            assertThat(gate.closed()).isFalse();
+            // lines of sections 5-7 never close the gate (C5.4 without retention fails beside C4.2, which does)
+            assertThat(gate.failing()).doesNotContain(id);
+            assertThat(gate.closed()).isEqualTo(!gate.failing().isEmpty());
         }
     }
 
@@ -264,10 +276,46 @@ class ReadinessTest {
         assertThat(lost.gate("dev").closed()).isFalse(); // section 7 does not close the gate
     }
 
+    /** #13 item 7: C5.4 passes from the data-handling document the enforced config yields; a declared URL is not enough. */
+    @Test
+    void item7_c54_passesFromTheEnforcedConfigNotFromADeclaredDocument() throws Exception {
+        Line l = line(report(replace(READY, "  conversation_policy: docs/history.md\n", "")), "dev", "C5.4");
+        assertThat(l.status()).isEqualTo(Status.PASS);
+        assertThat(l.evidence().getFirst()).contains("derived from the enforced config").contains("portcullis data-policy --env dev");
+        assertThat(l.evidence()).anyMatch(e -> e.endsWith("for 90d"));
+        Line declaredOnly = line(report(replace(READY, "  default_retention: 90d\n", "")), "dev", "C5.4");
+        assertThat(declaredOnly.status()).isEqualTo(Status.FAIL);
+        assertThat(declaredOnly.evidence()).anyMatch(e -> e.contains("docs/history.md") && e.contains("does not replace"));
+        assertThat(declaredOnly.fix()).contains("retention: {dev: 400d}").contains("portcullis data-policy --env dev");
+        // labelled PII reaches the model: said in C5.2 and C5.4, and C5.2 still passes (only secrets fail it)
+        Report labelled = report(READY + "egress:\n  upstreams: {tickets: {pii.email: label}}\n");
+        assertThat(line(labelled, "dev", "C5.2").status()).isEqualTo(Status.PASS);
+        assertThat(line(labelled, "dev", "C5.2").evidence()).anyMatch(e -> e.startsWith("reaches the model with a label only: pii.email")
+                && e.contains("tickets__search"));
+        assertThat(line(labelled, "dev", "C5.4").evidence().getFirst()).contains("except where labelled [pii.email]");
+    }
+
+    /** C5.3 names each environment's largest limit, is N/A without tools and fails when no stage enforces the limit. */
+    @Test
+    void c53_namesTheLimitsAndFailsWithoutTheResultLimitStage() throws Exception {
+        Report r = report(replace(READY, "    tickets__search: {purpose: Find tickets., risk: read_only}",
+                "    tickets__search: {purpose: Find tickets., risk: read_only, max_result_bytes: 2000000}"));
+        assertThat(line(r, "dev", "C5.3").status()).isEqualTo(Status.PASS);
+        assertThat(line(r, "dev", "C5.3").evidence()).anyMatch(e -> e.contains("largest limit here: 2000000 bytes (tickets__search;"));
+        Map<String, List<String>> without = new java.util.LinkedHashMap<>(STANDARD);
+        without.remove("result-limit");
+        GatewayConfig c = config(READY);
+        Report noStage = Readiness.evaluate(c, Catalogs.of(c, Map.of("tickets", ticketTools())), Policy.compile(c.policy()), false, without);
+        assertThat(line(noStage, "dev", "C5.3").status()).isEqualTo(Status.FAIL);
+        assertThat(line(noStage, "dev", "C5.3").fix()).contains("C5.3");
+        Report none = report(READY, Map.of());
+        assertThat(line(none, "dev", "C5.3").status()).isEqualTo(Status.NOT_APPLICABLE);
+    }
+
     @Test
     void declaredLinesSayTheyAreNotVerified() throws Exception {
         Report r = report(READY);
-        for (String id : new String[] {"C1.3", "C4.4", "C5.4", "C7.1", "C7.2"}) {
+        for (String id : new String[] {"C1.3", "C4.4", "C7.1", "C7.2"}) {
             assertThat(line(r, "dev", id).evidence()).anyMatch(s -> s.contains("declared in config, not verified"));
         }
     }

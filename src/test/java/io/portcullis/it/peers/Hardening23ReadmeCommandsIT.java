@@ -139,6 +139,12 @@ class Hardening23ReadmeCommandsIT {
         assertThat(cases.exit()).as(cases.stdout() + cases.stderr()).isZero();
         assertThat(cases.stdout()).containsPattern("\\d+ cases, \\d+ passed, 0 failed");
 
+        // #13 item 7: the data-handling document of the example's egress block (its comment), C5.4 derived from it
+        Peers.Result doc = sh(work, "./portcullis data-policy --config examples/demo-ready.yaml --env dev");
+        assertThat(doc.exit()).as(doc.stderr()).isZero();
+        assertThat(doc.stdout()).contains("## Environment `dev`").contains("| `secret.github-token` | redact")
+                .contains("- `pii.email`: demo__search_tickets").contains("kept for 30d").doesNotContain("Incomplete");
+
         try (GatewayProcess gw = GatewayProcess.start(work.resolve("examples/demo-ready.yaml"), work)) {
             Peers.Result key = sh(work, "./portcullis keys create --config examples/demo-ready.yaml --role support-bot --env dev --expires 30d");
             assertThat(key.exit()).as(key.stderr()).isZero();
