@@ -17,6 +17,8 @@ import io.portcullis.pipeline.stages.ReadinessGate;
 import io.portcullis.pipeline.stages.ResultLimit;
 import io.portcullis.pipeline.stages.ToolSwitch;
 import io.portcullis.pipeline.stages.UpstreamCall;
+import io.portcullis.pipeline.stages.UpstreamCredential;
+import io.portcullis.credentials.TokenExchanger;
 import io.portcullis.policy.Policy;
 import io.portcullis.readiness.Report;
 import io.portcullis.upstream.Upstream;
@@ -57,7 +59,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
 
     /** What a snapshot's chains are built from: its pieces and the gateway's services. */
     record Parts(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy, Report readiness,
-                 AuditLog audit, Approvals approvals) {}
+                 AuditLog audit, Approvals approvals, TokenExchanger exchanger) {}
 
     static Chains build(Parts p) {
         Map<String, Pipeline> reads = new LinkedHashMap<>();
@@ -74,7 +76,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      * the names and lines do not depend on the snapshot's data.
      */
     static Map<String, List<String>> controls(AuditLog audit, Approvals approvals) {
-        return new Pipeline(toolCall(new Parts(null, Map.of(), null, null, null, audit, approvals)),
+        return new Pipeline(toolCall(new Parts(null, Map.of(), null, null, null, audit, approvals, null)),
                 UpstreamCall.tool(Map.of(), null)).controls();
     }
 
@@ -109,7 +111,15 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      *       {@code require_approval} decision waits there for the approval workflow (C3.2, C3.3),
      *       after the arguments are final, because the approval is bound to their hash; the
      *       approval id goes into the trail (and so into the audit record).</li>
-     *   <li>later: chain rules, credentials: each one file plus one line here, ABOVE audit-intent.</li>
+     *   <li>{@code credentials} (C1.2, #16 item 1): the credential the upstream gets on behalf of the
+     *       principal (token exchange, service credential for service principals, none), chosen per
+     *       call and put on the trail, from where the upstream call sends it on this call's request
+     *       alone. A stage rather than the upstream's connection: the upstream's session is shared by
+     *       every caller, so a per-user credential must travel with the call, never with the
+     *       connection. Last before audit-intent: no token is exchanged for a call a control refuses,
+     *       and a failed exchange refuses the call (control {@code credentials}) before any intent is
+     *       recorded.</li>
+     *   <li>later: chain rules: each one file plus one line here, ABOVE audit-intent.</li>
      *   <li>{@code audit-intent} is always the last control: reaching it means every control allowed
      *       the call, so for a call that is not read-only it makes the intent durable right before
      *       the upstream is called (C4.2). Two stages rather than a callback: the order is visible
@@ -130,6 +140,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 new ResultLimit(),
                 new Arguments(),
                 new PolicyCheck(p.policy(), p.approvals()),
+                new UpstreamCredential(p.config(), p.exchanger()),
                 p.audit().intentStage());
     }
 

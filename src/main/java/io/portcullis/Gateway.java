@@ -39,11 +39,13 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private Snapshot snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy) {
         var report = io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded(),
                 Chains.controls(audit, approvals));
-        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals));
+        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals, exchanger));
         return new Snapshot(config, upstreams, catalog, policy, report, chains);
     }
 
     private final HttpClient http = Upstream.httpClient();
+    /** #16 item 1: exchanged upstream tokens, cached per user across snapshots. */
+    private final io.portcullis.credentials.TokenExchanger exchanger = new io.portcullis.credentials.TokenExchanger(java.time.Clock.systemUTC());
     private final List<BiConsumer<String, ObjectNode>> listeners = new CopyOnWriteArrayList<>();
     private final Object reloadLock = new Object();
     private volatile Snapshot snapshot;

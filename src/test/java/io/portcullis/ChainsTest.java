@@ -29,7 +29,7 @@ class ChainsTest {
     void build() {
         store = Store.open(new StoreConfig(null, dir, 2));
         audit = AuditLog.open(store, AuditConfig.defaults(dir));
-        chains = Chains.build(new Chains.Parts(null, Map.of(), Catalog.EMPTY, null, null, audit, null));
+        chains = Chains.build(new Chains.Parts(null, Map.of(), Catalog.EMPTY, null, null, audit, null, null));
     }
 
     @AfterEach
@@ -41,7 +41,7 @@ class ChainsTest {
     @Test
     void item2_toolCallOrder() {
         assertThat(chains.toolCall().stageNames()).containsExactly("call-log", "audit", "catalog", "tool-switch",
-                "readiness-gate", "egress", "result-limit", "arguments", "policy", "audit-intent", "upstream");
+                "readiness-gate", "egress", "result-limit", "arguments", "policy", "credentials", "audit-intent", "upstream");
     }
 
     @Test
@@ -64,12 +64,13 @@ class ChainsTest {
     void item2_controlsAreTheToolChainsControlsWithTheirChecklistLines() {
         Map<String, List<String>> controls = Chains.controls(audit, null);
         assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "tool-switch", "readiness-gate",
-                "egress", "result-limit", "arguments", "policy", "audit-intent");
+                "egress", "result-limit", "arguments", "policy", "credentials", "audit-intent");
         assertThat(controls).isEqualTo(chains.toolCall().controls());
         assertThat(controls.get("catalog")).containsExactly("C2.1");
         assertThat(controls.get("readiness-gate")).containsExactly("G1");
         assertThat(controls.get("egress")).containsExactly("C5.1", "C5.2");
         assertThat(controls.get("policy")).contains("C3.1");
+        assertThat(controls.get("credentials")).containsExactly("C1.2"); // #16 item 1
     }
 
     /** The last stage answers: a chain never calls past it. */

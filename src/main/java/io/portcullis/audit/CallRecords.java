@@ -102,6 +102,7 @@ final class CallRecords {
             d.put("outcome", "allowed");
         }
         ids(d, call);
+        delegation(rec, call.trail().delegation());
         if (result != null) {
             ObjectNode meta = resultMeta(result, call.trail().redactions());
             if (call.trail().gatewayTask() != null) {
@@ -122,6 +123,24 @@ final class CallRecords {
             notes.forEach(x -> n.add(sanitizer.text(x))); // #11 item 8: notes can quote argument values
         }
         return rec;
+    }
+
+    /**
+     * #16 item 1 (C1.2): on whose behalf and with which credential the call went upstream: the
+     * principal, the credential mode, the exchanged token's subject, audience and actor, its jti and
+     * a hash prefix. Never the token.
+     */
+    private static void delegation(ObjectNode rec, io.portcullis.call.Delegation d) {
+        if (d == null) {
+            return;
+        }
+        ObjectNode o = rec.putObject("delegation").put("mode", d.mode()).put("upstream", d.upstream())
+                .put("principal", d.principal());
+        putIfSet(o, "token_subject", d.tokenSubject());
+        putIfSet(o, "token_audience", d.tokenAudience());
+        putIfSet(o, "actor", d.actor());
+        putIfSet(o, "token_id", d.tokenId());
+        putIfSet(o, "token_sha256_prefix", d.tokenHash());
     }
 
     private ObjectNode common(String kind, CallContext call) {

@@ -21,6 +21,7 @@ public final class CallTrail {
     private volatile String gatewayTask;
     private volatile String upstream;
     private volatile io.portcullis.policy.Decision.DryRun dryRun;
+    private volatile Delegation delegation;
 
     /** The upstream serving a call that is not a tool's ({@code resources/read}, {@code prompts/get}); null otherwise. */
     public String upstream() {
@@ -119,5 +120,14 @@ public final class CallTrail {
 
     public void upstreamTime(Duration time) {
         this.upstreamTime = time;
+    }
+
+    /** #16 item 1: the credential the call goes upstream with and on whose behalf, once the credentials stage chose it; else null. */
+    public Delegation delegation() {
+        return delegation;
+    }
+
+    public void delegation(Delegation d) {
+        this.delegation = d;
     }
 }

@@ -227,7 +227,8 @@ public final class ConfigReader {
                 continue;
             }
             f.onlyKeys(u, p, Set.of("command", "args", "env", "cwd", "url", "headers", "prefix", "timeout", "protocol_version",
-                    "protocol", "inherit_env", "max_line_bytes", "protocol_tolerance", "roots", "max_concurrent", "max_queue", "breaker", "retry"));
+                    "protocol", "inherit_env", "max_line_bytes", "protocol_tolerance", "roots", "max_concurrent", "max_queue", "breaker", "retry",
+                    "credentials"));
             List<String> command = new ArrayList<>(f.strings(u, "command", p));
             command.addAll(f.strings(u, "args", p));
             String url = f.string(u, "url", p, null);
@@ -304,7 +305,8 @@ public final class ConfigReader {
             UpstreamConfig.Stdio stdio = stdio(f, u, p, transport);
             out.put(name, new UpstreamConfig(name, transport, command, env, cwd == null ? null : base.resolve(cwd).normalize(),
                     uri, headers, prefix, timeout, version, protocol, stdio, RootsReader.explicit(f, u, p, base), bulkhead,
-                    ProtectionReader.read(f, u, p))); // #14 item 1: breaker and retry policy (C6.1)
+                    ProtectionReader.read(f, u, p), // #14 item 1: breaker and retry policy (C6.1)
+                    CredentialsReader.read(f, u, p, base, transport, !headers.isEmpty()))); // #16 item 1 (C1.2)
         }
         return out;
     }

@@ -110,10 +110,10 @@ public final class Identity implements Authenticator, AutoCloseable {
                 // SHA-256 and one lookup; expiry and revocation are checked again on every call.
                 TokenCache.Entry hit = b.cache().get(TokenCache.key(in.bearer(), environment), clock.instant());
                 if (hit != null) {
-                    return hit.recheck(clock.instant());
+                    return withToken(hit.recheck(clock.instant()), in);
                 }
             }
-            return b.chain().authenticate(in, environment);
+            return withToken(b.chain().authenticate(in, environment), in);
         } catch (AuthException.NotMine e) {
             if (in.bearer() == null && !in.hasCertificate()) {
                 throw AuthException.missing("authentication required");
@@ -124,6 +124,16 @@ public final class Identity implements Authenticator, AutoCloseable {
             LOG.error("identity: authentication failed with an internal error", e);
             throw AuthException.unavailable("authentication failed inside the gateway");
         }
+    }
+
+    /**
+     * #16 item 1: a principal verified from a bearer token (JWT or introspection) keeps that token,
+     * in memory only, for the token exchange to upstreams. API keys are the gateway's own
+     * credentials: never exchanged.
+     */
+    private static Principal withToken(Principal p, Credentials in) {
+        boolean exchangeable = "jwt".equals(p.authMethod()) || "introspection".equals(p.authMethod());
+        return exchangeable && in.bearer() != null ? p.withSubjectToken(new SubjectToken(in.bearer())) : p;
     }
 
     /** The principal of the stdio ingress: the local OS user (or the configured one), auth method {@code local}. */

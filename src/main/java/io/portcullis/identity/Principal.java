@@ -23,6 +23,8 @@ import java.util.Objects;
  *                    for API keys, {@code local} for stdio); subjects are unique only per issuer
  * @param email       the caller's e-mail address when the credential carries one, or null
  * @param scopes      the OAuth scopes the credential grants (empty for other credentials)
+ * @param subjectToken the verified bearer token itself (JWT or introspected), kept only in memory for the token
+ *                    exchange to upstreams (#16 item 1); null for other credentials. It never prints ({@link SubjectToken})
  */
 public record Principal(
         String subject,
@@ -36,7 +38,8 @@ public record Principal(
         Instant expiresAt,
         String issuer,
         String email,
-        List<String> scopes) {
+        List<String> scopes,
+        SubjectToken subjectToken) {
 
     public enum Kind { USER, SERVICE, ANONYMOUS }
 
@@ -48,6 +51,18 @@ public record Principal(
         roles = roles == null ? List.of() : List.copyOf(roles);
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
         displayName = displayName == null ? subject : displayName;
+    }
+
+    /** A principal without a subject token (API keys, certificates, stdio, tests). */
+    public Principal(String subject, Kind kind, String displayName, List<String> roles, String clientId, String environment,
+                     String authMethod, String tokenId, Instant expiresAt, String issuer, String email, List<String> scopes) {
+        this(subject, kind, displayName, roles, clientId, environment, authMethod, tokenId, expiresAt, issuer, email, scopes, null);
+    }
+
+    /** The same principal, holding the bearer token it was verified from (#16 item 1: for the token exchange). */
+    public Principal withSubjectToken(SubjectToken token) {
+        return new Principal(subject, kind, displayName, roles, clientId, environment, authMethod, tokenId, expiresAt,
+                issuer, email, scopes, token);
     }
 
     /** The original shape (before issuer, email and scopes were added); those three stay empty. */
@@ -63,7 +78,7 @@ public record Principal(
 
     public Principal withClientId(String client) {
         return new Principal(subject, kind, displayName, roles, client, environment, authMethod, tokenId, expiresAt,
-                issuer, email, scopes);
+                issuer, email, scopes, subjectToken);
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 final class Controls {
     /** Lines whose PASS rests on a stage enforcing them on every call. */
-    static final Set<String> ENFORCED_PER_CALL = Set.of("C2.1", "C2.3", "C2.4", "C3.1", "C3.2", "C3.4", "C4.1", "C4.2",
+    static final Set<String> ENFORCED_PER_CALL = Set.of("C1.2", "C2.1", "C2.3", "C2.4", "C3.1", "C3.2", "C3.4", "C4.1", "C4.2",
             "C4.3", "C5.1", "C5.2", "C5.3", "C6.2", "C6.3");
     // C6.1 is not here: breakers, retries and bulkheads are applied in the upstream call itself
     // (resilience.Protection, #14 item 1), for every call and request, not by a pipeline stage.

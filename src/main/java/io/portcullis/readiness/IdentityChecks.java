@@ -2,6 +2,7 @@ package io.portcullis.readiness;
 
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.settings.UpstreamConfig;
+import io.portcullis.settings.UpstreamCredentials;
 import io.portcullis.identity.IdentityConfig;
 import io.portcullis.identity.IdentityConfig.IssuerConfig;
 import io.portcullis.identity.Principal;
@@ -71,31 +72,56 @@ final class IdentityChecks {
                 || (id.tls() != null && id.tls().clients().stream().anyMatch(r -> r.kind() == Principal.Kind.USER));
     }
 
+    /**
+     * C1.2 (#16 item 1): passes when every HTTP upstream serving tools here declares how callers are
+     * represented to it: a per-user mode ({@code token_exchange}), a {@code service} credential
+     * (only service principals may use it; an explicit {@code allow_users} exception is shown with
+     * its reason), or {@code none}. A static header shared by all callers, or an upstream that
+     * declares nothing, fails while interactive principals can call. Stdio children are not judged
+     * here (their environment is the operator's).
+     */
     private static Line c12(Facts f) {
-        List<String> shared = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        List<String> declared = new ArrayList<>();
+        List<String> exceptions = new ArrayList<>();
         for (String up : f.tools().stream().map(ToolEntry::upstream).distinct().toList()) {
             UpstreamConfig u = f.config().upstreams().get(up);
-            if (u != null && u.transport() == UpstreamConfig.Transport.HTTP && !u.headers().isEmpty()) {
-                shared.add(up + " (" + u.shownUrl() + ", static headers " + u.headers().keySet() + ")");
+            if (u == null || u.transport() != UpstreamConfig.Transport.HTTP) {
+                continue;
+            }
+            UpstreamCredentials c = u.credentials();
+            if (c == null) {
+                problems.add(up + " (" + u.shownUrl() + (u.headers().isEmpty() ? ", declares no credential mode)"
+                        : ", one static credential for every caller: headers " + u.headers().keySet() + ")"));
+                continue;
+            }
+            declared.add(up + ": " + c.mode().id());
+            if (c.mode() == UpstreamCredentials.Mode.SERVICE && c.usersAllowed()) {
+                exceptions.add(up + " lets interactive users use its service credential, because: " + c.usersReason());
             }
         }
         List<String> ev = new ArrayList<>();
         boolean interactive = interactive(f.config().identity());
         ev.add(interactive ? "interactive (user) principals can call in " + f.name()
                 : "only service principals are accepted (every issuer has kind: service)");
-        if (shared.isEmpty()) {
-            ev.add("no upstream with tools enabled here uses a shared static credential (HTTP upstreams with 'headers')");
+        if (!declared.isEmpty()) {
+            ev.add("credential modes (token_exchange: the caller's own token exchanged per user; service: service "
+                    + "principals only; none): " + String.join("; ", declared));
+        }
+        exceptions.forEach(e -> ev.add("explicit exception: " + e));
+        if (problems.isEmpty()) {
+            ev.add("every HTTP upstream with tools enabled here declares its credential mode");
             return Checklist.pass("C1.2", ev);
         }
-        ev.add("upstreams reached with one shared static credential: " + String.join("; ", shared));
+        ev.add("HTTP upstreams without a per-user or service-only credential: " + String.join("; ", problems));
         if (!interactive) {
             return Checklist.pass("C1.2", ev);
         }
-        // per-user credentials to upstreams (OAuth token exchange) are not built yet: no option to point to
-        ev.add("no per-user credential option exists for upstreams in this version");
-        return Checklist.fail("C1.2", ev, "give interactive users their own credentials at the upstream, or serve these "
-                + "upstreams only to service principals (issuers with kind: service), or disable their tools here:\n"
-                + "tools:\n  <tool>: {environments: [<other env>]}");
+        return Checklist.fail("C1.2", ev, "declare each upstream's credential mode (docs/operations/credentials.md): the "
+                + "caller's own token exchanged for the upstream, a service credential for service principals only, or "
+                + "none:\nupstreams:\n  <name>:\n    credentials: {mode: token_exchange, token_endpoint: <IdP token URL>, "
+                + "client_id: <id>, client_secret: {env: VAR}, audience: <upstream id>}\n"
+                + "    # or credentials: {mode: service, token: {env: VAR}}   or   credentials: {mode: none}");
     }
 
     private static Line c13(Facts f) {

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param bulkhead        how many client calls run on it at once and how many may wait ({@code max_concurrent},
  *                        {@code max_queue}; a waiting call waits at most {@code timeout}) — #21 item 14
  * @param protection      its circuit breaker and retry policy ({@code breaker:}, {@code retry:}) — #14 item 1, C6.1
+ * @param credentials     http: the credential sent on behalf of each caller ({@code credentials:}, #16 item 1, C1.2),
+ *                        or null when the config declares none (then only the static {@code headers} are sent)
  */
 public record UpstreamConfig(
         String name,
@@ -41,7 +43,8 @@ public record UpstreamConfig(
         Stdio stdio,
         UpstreamRoots roots,
         io.portcullis.resilience.AdmissionConfig bulkhead,
-        io.portcullis.resilience.ProtectionConfig protection) {
+        io.portcullis.resilience.ProtectionConfig protection,
+        UpstreamCredentials credentials) {
 
     public enum Transport { STDIO, HTTP }
 
@@ -87,6 +90,15 @@ public record UpstreamConfig(
         protection = protection == null ? io.portcullis.resilience.ProtectionConfig.DEFAULTS : protection;
     }
 
+    /** An upstream that declares no credential mode (#16 item 1): only its static headers are sent. */
+    public UpstreamConfig(String name, Transport transport, List<String> command, Map<String, String> env, Path cwd, URI url,
+                          Map<String, HeaderSource> headers, String prefix, Duration timeout, String protocolVersion, Protocol protocol,
+                          Stdio stdio, UpstreamRoots roots, io.portcullis.resilience.AdmissionConfig bulkhead,
+                          io.portcullis.resilience.ProtectionConfig protection) {
+        this(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, stdio, roots, bulkhead,
+                protection, null);
+    }
+
     /** An upstream with the default breaker and retry policy. */
     public UpstreamConfig(String name, Transport transport, List<String> command, Map<String, String> env, Path cwd, URI url,
                           Map<String, HeaderSource> headers, String prefix, Duration timeout, String protocolVersion, Protocol protocol,
@@ -123,19 +135,20 @@ public record UpstreamConfig(
 
     /**
      * Whether {@code next} describes the same running upstream with only settings that apply
-     * live (the timeout, the protocol tolerance): then a reload keeps the child or session
+     * live (the timeout, the protocol tolerance, the credentials: #16 item 1, each call's credential is
+     * resolved from the snapshot it was decided on): then a reload keeps the child or session
      * running (issue #21 item 6). Anything else (command, env, url, ...) needs a restart.
      */
     public boolean sameConnectionAs(UpstreamConfig next) {
         Stdio s = new Stdio(next.stdio.inheritEnv, next.stdio.maxLineBytes, stdio.protocolTolerance);
         return equals(new UpstreamConfig(next.name, next.transport, next.command, next.env, next.cwd, next.url, next.headers,
-                next.prefix, timeout, next.protocolVersion, next.protocol, s, next.roots, next.bulkhead, next.protection));
+                next.prefix, timeout, next.protocolVersion, next.protocol, s, next.roots, next.bulkhead, next.protection, credentials));
     }
 
     /** The same upstream, answering {@code roots/list} with {@code next}. */
     public UpstreamConfig withRoots(UpstreamRoots next) {
         return new UpstreamConfig(name, transport, command, env, cwd, url, headers, prefix, timeout, protocolVersion, protocol, stdio, next,
-                bulkhead, protection);
+                bulkhead, protection, credentials);
     }
 
     /**

@@ -41,6 +41,12 @@ final class Outbound {
      * item 2: whatever the transport holds for the call is released when it ends, however it ends.
      */
     ObjectNode send(String method, ObjectNode params, Duration timeout, Relay relay) throws GatewayException {
+        return send(method, params, timeout, relay, java.util.Map.of());
+    }
+
+    /** The same, with headers of this request alone (#16 item 1: the caller's credential), after the era's own. */
+    ObjectNode send(String method, ObjectNode params, Duration timeout, Relay relay, java.util.Map<String, String> own)
+            throws GatewayException {
         long deadline = System.nanoTime() + timeout.toNanos();
         UpstreamConfig config = up.config;
         Calls calls = up.calls;
@@ -56,8 +62,10 @@ final class Outbound {
             }
             ObjectNode message = Message.request(Json.object().numberNode(id), method, outgoing);
             // both transports mark the request reached (Sink.sent) only as it is handed to the wire
-            c.send(message, id, speakModern && config.transport() == UpstreamConfig.Transport.HTTP
-                    ? ModernEnvelope.headers(message, Listings.inputSchema(up.listing, method, params)) : java.util.Map.of(), deadline);
+            java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(speakModern && config.transport() == UpstreamConfig.Transport.HTTP
+                    ? ModernEnvelope.headers(message, Listings.inputSchema(up.listing, method, params)) : java.util.Map.of());
+            headers.putAll(own);
+            c.send(message, id, headers, deadline);
             relay.attach(() -> cancel(id, "cancelled by the client"));
             relay.reached(name());
             JsonNode response = pending.response().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -232,6 +232,17 @@ public final class Upstream implements AutoCloseable, Offering {
 
     /** The same for a call of a tool: a {@code read_only} tool's call may be retried, and the tool may have its own bulkhead (#14 item 1). */
     public ObjectNode request(String method, ObjectNode params, Duration timeout, Relay relay, ToolCall tool) throws GatewayException {
+        return request(method, params, timeout, relay, tool, java.util.Map.of());
+    }
+
+    /**
+     * The same with headers of this call alone (#16 item 1: the caller's {@code Authorization} for an
+     * HTTP upstream, chosen by the {@code credentials} stage). They go on this call's own POST, never
+     * on the upstream's session (handshake, listings, GET stream) or another caller's request; a
+     * stdio upstream ignores them.
+     */
+    public ObjectNode request(String method, ObjectNode params, Duration timeout, Relay relay, ToolCall tool,
+                              java.util.Map<String, String> headers) throws GatewayException {
         // a tool call finds the upstream down inside Protection, where a read_only call may retry
         if (state != State.READY && tool.tool() == null) {
             throw notReady();
@@ -265,7 +276,7 @@ public final class Upstream implements AutoCloseable, Offering {
                     throw notReady(); // down or restarting: refused unsent, not counted by the breaker
                 }
                 return null;
-            }, () -> send(method, params, timeout, relay));
+            }, () -> outbound.send(method, params, timeout, relay, headers));
         } catch (Overloaded o) {
             throw new GatewayException.UpstreamFailure(o.control(), name(), o.getMessage(), o.retryAfterSeconds());
         }

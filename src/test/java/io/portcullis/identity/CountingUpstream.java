@@ -17,11 +17,13 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The bundled demo upstream (echo only) over Streamable HTTP on loopback, counting the
  * {@code tools/call} requests that reach it: the proof that a refused request called no upstream.
+ * It also records the {@code Authorization} header of each call (#16 item 1: whose credential it carried).
  */
 final class CountingUpstream implements AutoCloseable {
     private final Server jetty = new Server();
     private final ServerConnector connector = new ServerConnector(jetty);
     private final AtomicInteger calls = new AtomicInteger();
+    private final java.util.Map<String, String> seen = new java.util.concurrent.ConcurrentHashMap<>();
     private final DemoServer demo = new DemoServer(true);
 
     CountingUpstream() throws Exception {
@@ -40,6 +42,9 @@ final class CountingUpstream implements AutoCloseable {
                     ObjectNode body = (ObjectNode) Json.MAPPER.readTree(in);
                     if ("tools/call".equals(body.path("method").asString(""))) {
                         calls.incrementAndGet();
+                        // #16 item 1: which Authorization header each call carried, by its echo message
+                        seen.put(body.path("params").path("arguments").path("message").asString(""),
+                                String.valueOf(req.getHeaders().get("Authorization")));
                     }
                     ObjectNode answer = demo.answer(body);
                     if (answer == null) {
@@ -63,6 +68,11 @@ final class CountingUpstream implements AutoCloseable {
 
     int calls() {
         return calls.get();
+    }
+
+    /** The Authorization header the tools/call with echo message {@code message} carried ("null" without one), or null if none came. */
+    String authorizationOf(String message) {
+        return seen.get(message);
     }
 
     @Override

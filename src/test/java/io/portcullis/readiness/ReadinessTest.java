@@ -93,7 +93,8 @@ class ReadinessTest {
                 new io.portcullis.pipeline.stages.CatalogLookup(null), new io.portcullis.pipeline.stages.ToolSwitch(),
                 new io.portcullis.pipeline.stages.ReadinessGate(null), new io.portcullis.egress.EgressScan(null),
                 new io.portcullis.pipeline.stages.ResultLimit(),
-                new io.portcullis.pipeline.stages.Arguments(), new io.portcullis.pipeline.stages.PolicyCheck(null, null))) {
+                new io.portcullis.pipeline.stages.Arguments(), new io.portcullis.pipeline.stages.PolicyCheck(null, null),
+                new io.portcullis.pipeline.stages.UpstreamCredential(null, null))) {
             m.put(s.name(), s.checklist());
         }
         m.put("audit-intent", List.of("C4.2"));

@@ -109,7 +109,9 @@ public final class UpstreamCall implements Stage {
         // #14 item 1: only a read_only tool's call may be retried; the tool's own bulkhead applies on top of the upstream's
         ToolCall guard = "tools/call".equals(method) ? new ToolCall(call.requireTool().name(),
                 call.requireTool().risk() == RiskClass.READ_ONLY, call.requireTool().settings().bulkhead()) : ToolCall.NONE;
-        return u.request(method, params.apply(call), t, call.relay(), guard);
+        // #16 item 1: the caller's credential, as the credentials stage chose it, goes on this call's request alone
+        io.portcullis.call.Delegation d = call.trail().delegation();
+        return u.request(method, params.apply(call), t, call.relay(), guard, d == null ? Map.of() : d.headers());
     }
 
     @Override

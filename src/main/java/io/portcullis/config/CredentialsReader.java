@@ -1,0 +1,123 @@
+package io.portcullis.config;
+
+import io.portcullis.settings.Fields;
+import io.portcullis.settings.UpstreamConfig;
+import io.portcullis.settings.UpstreamCredentials;
+import io.portcullis.settings.UpstreamCredentials.Mode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * #16 item 1 (C1.2): reads {@code upstreams.<name>.credentials}, every problem with its file and line.
+ * <pre>
+ * credentials: {mode: none}
+ * credentials: {mode: token_exchange, token_endpoint: URL, client_id: ID, client_secret: {env: VAR},
+ *               audience: AUD, scope: "...", refresh_before: 30s}
+ * credentials: {mode: service, token: {env: VAR} | {file: path}, allow_users: "reason"}
+ * </pre>
+ */
+final class CredentialsReader {
+    private CredentialsReader() {}
+
+    /** The credentials of one upstream, or null when it has no {@code credentials} key. */
+    static UpstreamCredentials read(Fields f, JsonNode upstream, String p, Path base, UpstreamConfig.Transport transport,
+                                    boolean hasHeaders) {
+        JsonNode n = upstream.get("credentials");
+        String cp = p + "/credentials";
+        if (n == null || n.isNull() || !f.isObject(n, cp, "'credentials'")) {
+            return null;
+        }
+        String mode = f.string(n, "mode", cp, null);
+        if (mode == null) {
+            f.problem(cp, "'credentials' needs 'mode': token_exchange, service or none");
+            return null;
+        }
+        if (transport != UpstreamConfig.Transport.HTTP && !"none".equals(mode)) {
+            f.problem(cp + "/mode", "credential mode '" + mode + "' applies to url (Streamable HTTP) upstreams only");
+            return null;
+        }
+        if (hasHeaders && !"none".equals(mode)) {
+            f.problem(cp, "an upstream with 'credentials' (mode " + mode + ") must not also send static 'headers': "
+                    + "the credential would be ambiguous");
+        }
+        return switch (mode) {
+            case "none" -> {
+                f.onlyKeys(n, cp, Set.of("mode"));
+                yield UpstreamCredentials.NONE;
+            }
+            case "token_exchange" -> exchange(f, n, cp, base);
+            case "service" -> service(f, n, cp, base);
+            case "user_oauth" -> {
+                f.problem(cp + "/mode", "credential mode 'user_oauth' is not built in this version (#16 item 1); "
+                        + "use token_exchange, service or none");
+                yield null;
+            }
+            default -> {
+                f.problem(cp + "/mode", "'mode' must be token_exchange, service or none; got '" + mode + "'");
+                yield null;
+            }
+        };
+    }
+
+    private static UpstreamCredentials exchange(Fields f, JsonNode n, String cp, Path base) {
+        f.onlyKeys(n, cp, Set.of("mode", "token_endpoint", "client_id", "client_secret", "audience", "scope", "refresh_before"));
+        String endpoint = f.string(n, "token_endpoint", cp, null);
+        String clientId = f.string(n, "client_id", cp, null);
+        String audience = f.string(n, "audience", cp, null);
+        if (endpoint == null || clientId == null || audience == null) {
+            f.problem(cp, "mode token_exchange needs 'token_endpoint', 'client_id' and 'audience' (the upstream's identifier at the IdP)");
+        }
+        URI uri = null;
+        if (endpoint != null) {
+            try {
+                uri = URI.create(endpoint);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new IllegalArgumentException("not http(s)");
+                }
+            } catch (IllegalArgumentException e) {
+                f.problem(cp + "/token_endpoint", "'token_endpoint' must be an http:// or https:// URL; got '" + endpoint + "'");
+            }
+        }
+        UpstreamConfig.HeaderSource secret = source(f, n.get("client_secret"), cp + "/client_secret", "client_secret", base);
+        Duration before = f.duration(n, "refresh_before", cp, UpstreamCredentials.DEFAULT_REFRESH_BEFORE);
+        return new UpstreamCredentials(Mode.TOKEN_EXCHANGE, audience, uri, clientId, secret, f.string(n, "scope", cp, null),
+                before, null, null);
+    }
+
+    private static UpstreamCredentials service(Fields f, JsonNode n, String cp, Path base) {
+        f.onlyKeys(n, cp, Set.of("mode", "token", "allow_users"));
+        UpstreamConfig.HeaderSource token = source(f, n.get("token"), cp + "/token", "token", base);
+        if (token == null && !n.has("token")) {
+            f.problem(cp, "mode service needs 'token' ({env: VAR} or {file: path})");
+        }
+        String reason = f.string(n, "allow_users", cp, null);
+        if (reason != null && reason.isBlank()) {
+            f.problem(cp + "/allow_users", "'allow_users' is the reason why interactive users may use this service "
+                    + "credential; it must not be empty");
+            reason = null;
+        }
+        return new UpstreamCredentials(Mode.SERVICE, null, null, null, null, null, null, token, reason);
+    }
+
+    /** A secret from {@code {env: VAR}} or {@code {file: path}}; null when absent or wrong (the problem is recorded). */
+    private static UpstreamConfig.HeaderSource source(Fields f, JsonNode v, String p, String what, Path base) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isObject()) {
+            f.problem(p, "'" + what + "' must be {env: VAR} or {file: path} (secrets in the file are not allowed)");
+            return null;
+        }
+        f.onlyKeys(v, p, Set.of("env", "file"));
+        String env = f.string(v, "env", p, null);
+        String file = f.string(v, "file", p, null);
+        if ((env == null) == (file == null)) {
+            f.problem(p, "'" + what + "' needs exactly one of 'env' and 'file'");
+            return null;
+        }
+        return new UpstreamConfig.HeaderSource(env, file == null ? null : base.resolve(file).normalize(), "");
+    }
+}

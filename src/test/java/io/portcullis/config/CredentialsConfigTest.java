@@ -1,0 +1,85 @@
+package io.portcullis.config;
+
+import static io.portcullis.config.ConfigReaderTest.problems;
+import static io.portcullis.config.ConfigReaderTest.read;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.settings.UpstreamConfig;
+import io.portcullis.settings.UpstreamCredentials;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** #16 item 1 (C1.2): {@code upstreams.<name>.credentials} is read, and every bad value is refused with its line. */
+class CredentialsConfigTest {
+    static final String HTTP = "upstreams:\n  crm:\n    url: https://crm.example.com/mcp\n";
+
+    @Test
+    void tokenExchangeIsRead() throws Exception {
+        UpstreamConfig u = read(HTTP + """
+                    credentials:
+                      mode: token_exchange
+                      token_endpoint: https://sso.example.com/oauth2/token
+                      client_id: portcullis
+                      client_secret: {env: PORTCULLIS_EXCHANGE_SECRET}
+                      audience: https://crm.example.com/mcp
+                      scope: crm.read
+                      refresh_before: 1m
+                """).upstreams().get("crm");
+        UpstreamCredentials c = u.credentials();
+        assertThat(c.mode()).isEqualTo(UpstreamCredentials.Mode.TOKEN_EXCHANGE);
+        assertThat(c.tokenEndpoint()).isEqualTo(URI.create("https://sso.example.com/oauth2/token"));
+        assertThat(c.clientId()).isEqualTo("portcullis");
+        assertThat(c.clientSecret().envVar()).isEqualTo("PORTCULLIS_EXCHANGE_SECRET");
+        assertThat(c.audience()).isEqualTo("https://crm.example.com/mcp");
+        assertThat(c.scope()).isEqualTo("crm.read");
+        assertThat(c.refreshBefore()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void serviceNoneAndUndeclaredAreRead() throws Exception {
+        UpstreamCredentials s = read(HTTP + "    credentials: {mode: service, token: {file: crm.token}, allow_users: \"ticket SEC-42\"}\n")
+                .upstreams().get("crm").credentials();
+        assertThat(s.mode()).isEqualTo(UpstreamCredentials.Mode.SERVICE);
+        assertThat(s.token().file()).isNotNull();
+        assertThat(s.usersAllowed()).isTrue();
+        assertThat(s.usersReason()).isEqualTo("ticket SEC-42");
+        assertThat(read(HTTP + "    credentials: {mode: service, token: {env: CRM}}\n").upstreams().get("crm").credentials()
+                .usersAllowed()).isFalse();
+        assertThat(read(HTTP + "    credentials: {mode: none}\n").upstreams().get("crm").credentials()).isEqualTo(UpstreamCredentials.NONE);
+        assertThat(read(HTTP).upstreams().get("crm").credentials()).isNull();
+        // a change of credentials applies live: each call's credential comes from the snapshot it was decided on
+        UpstreamConfig before = read(HTTP).upstreams().get("crm");
+        UpstreamConfig after = read(HTTP + "    credentials: {mode: none}\n").upstreams().get("crm");
+        assertThat(before.sameConnectionAs(after)).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "credentials: {}|4: 'credentials' needs 'mode'",
+        "credentials: token|4: 'credentials' must be a mapping",
+        "credentials: {mode: magic}|4: 'mode' must be token_exchange, service or none; got 'magic'",
+        "credentials: {mode: user_oauth}|4: credential mode 'user_oauth' is not built in this version",
+        "credentials: {mode: token_exchange, client_id: gw}|4: mode token_exchange needs 'token_endpoint', 'client_id' and 'audience'",
+        "credentials: {mode: token_exchange, token_endpoint: 'ftp://x/t', client_id: gw, audience: a}|4: 'token_endpoint' must be an http:// or https:// URL",
+        "credentials: {mode: token_exchange, token_endpoint: 'https://x/t', client_id: gw, audience: a, client_secret: s3cret}|4: 'client_secret' must be {env: VAR} or {file: path}",
+        "credentials: {mode: token_exchange, token_endpoint: 'https://x/t', client_id: gw, audience: a, refresh_before: soon}|4: 'refresh_before' must be a duration",
+        "credentials: {mode: service}|4: mode service needs 'token'",
+        "credentials: {mode: service, token: {env: A, file: b}}|4: 'token' needs exactly one of 'env' and 'file'",
+        "credentials: {mode: service, token: {env: A}, allow_users: ''}|4: 'allow_users' is the reason why interactive users",
+        "credentials: {mode: none, audience: x}|4: unknown key 'audience'",
+    })
+    void badValuesAreRefusedWithTheirLine(String section, String problem) {
+        assertThat(problems(HTTP + "    " + section + "\n")).anySatisfy(p -> assertThat(p).startsWith(problem));
+    }
+
+    @Test
+    void aStdioUpstreamTakesOnlyNoneAndStaticHeadersAreNotMixed() {
+        assertThat(problems("upstreams:\n  fs:\n    command: [x]\n    credentials: {mode: service, token: {env: A}}\n"))
+                .anySatisfy(p -> assertThat(p).startsWith("4: credential mode 'service' applies to url (Streamable HTTP) upstreams only"));
+        assertThat(problems(HTTP + "    headers: {Authorization: {env: T}}\n    credentials: {mode: service, token: {env: A}}\n"))
+                .anySatisfy(p -> assertThat(p).startsWith("5: an upstream with 'credentials' (mode service) must not also send static 'headers'"));
+    }
+}
