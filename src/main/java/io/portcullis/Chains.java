@@ -144,25 +144,27 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 p.audit().intentStage());
     }
 
+    /** The snapshot's egress settings (C5.1, C5.2); none while only the chain's shape is asked for ({@link #controls}). */
+    private static EgressConfig egress(Parts p) {
+        return p.config() == null ? null : p.config().egress();
+    }
+
     /**
      * The order for a task's result fetched with {@code tasks/result} (2025-11-25 tasks): the call
      * that created the task ran {@link #toolCall}, and policy and approvals decided it then; they
      * are not asked again. What it returns, delivered later, still leaves a log line and a durable
      * audit record (kind {@code task_result}), and is held to the catalog (a tool removed since is
      * refused), the tool's switch and environments (a kill switch stops its results too) and its
-     * result size limit. The last stage forwards {@code tasks/result} to the upstream that created the task.
+     * result size limit, and {@code egress} scans it as it scans a direct result (#13 item 2). The last
+     * stage forwards {@code tasks/result} to the upstream that created the task.
      */
-    /** The snapshot's egress settings (C5.1, C5.2); none while only the chain's shape is asked for ({@link #controls}). */
-    private static EgressConfig egress(Parts p) {
-        return p.config() == null ? null : p.config().egress();
-    }
-
     static List<Stage> taskResult(Parts p) {
         return List.of(
                 new CallLog(),
                 p.audit().taskResultStage(),
                 new CatalogLookup(p.catalog()),
                 new ToolSwitch(),
+                new EgressScan(egress(p)),
                 new ResultLimit());
     }
 

@@ -300,7 +300,12 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     @Override
     public void notification(Upstream upstream, ObjectNode message) {
         if ("notifications/message".equals(message.path("method").asString(""))) {
-            fire(LOG_EVENT + upstream.name(), message); // a log line tied to no call
+            // #13 item 2: scanned like a result before any session sees it (class, count, place logged; never the value)
+            ObjectNode clean = io.portcullis.egress.EgressRelay.untied(snapshot.config().egress(), upstream.name(), message,
+                    found -> LOG.info("upstream {} log message (no call): egress {}", upstream.name(), found));
+            if (clean != null) {
+                fire(LOG_EVENT + upstream.name(), clean); // a log line tied to no call
+            }
             return;
         }
         fire("notification", message);

@@ -47,7 +47,7 @@ class ChainsTest {
     @Test
     void item2_taskResultOrder() {
         assertThat(chains.taskResult().stageNames()).containsExactly("call-log", "audit", "catalog", "tool-switch",
-                "result-limit", "upstream");
+                "egress", "result-limit", "upstream"); // #13 item 2: a task's result is scanned like a direct one
     }
 
     @Test

@@ -66,6 +66,16 @@ public record CallContext(
         return new CallContext(callId, principal, environment, sessionId, protocol, toolName, params, entry, relay, started, trail, origin);
     }
 
+    /** A copy that talks back to the client through {@code other} (egress scans what goes that way, #13 item 2). */
+    public CallContext withRelay(Relay other) {
+        return new CallContext(callId, principal, environment, sessionId, protocol, toolName, params, tool, other, started, trail, origin);
+    }
+
+    /** A copy with other {@code params} (egress redacts the arguments of a tool labelled {@code egress}, #13 item 2). */
+    public CallContext withParams(ObjectNode other) {
+        return new CallContext(callId, principal, environment, sessionId, protocol, toolName, other, tool, relay, started, trail, origin);
+    }
+
     /**
      * A new call id: a random (version 4) UUID. Call ids correlate log lines and audit records;
      * they are not secrets, so they come from a fast non-cryptographic generator rather than

@@ -5,6 +5,7 @@ import io.portcullis.catalog.ToolEntry;
 import io.portcullis.call.CallContext;
 import io.portcullis.call.CallHandler;
 import io.portcullis.call.GatewayException;
+import io.portcullis.call.Relay;
 import io.portcullis.call.Stage;
 import java.util.List;
 import java.util.Optional;
@@ -33,18 +34,31 @@ public final class EgressScan implements Stage {
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
-        ObjectNode result = next.handle(call);
         EgressConfig cfg = config;
         if (cfg == null) { // fail closed: a chain built without egress settings never lets a result through unscanned
-            throw new GatewayException.Refused(name(), "no egress settings are in force, so the result is withheld");
+            throw new GatewayException.Refused(name(), "no egress settings are in force, so the call is refused");
         }
-        if (!cfg.enabled() || result == null) {
-            return result;
+        if (!cfg.enabled()) {
+            return next.handle(call);
         }
         ToolEntry tool = call.tool();
         String upstream = tool != null ? tool.upstream() : call.trail().upstream();
         ResultFilter.Where where = new ResultFilter.Where(call.environment(), tool != null ? tool.name() : call.toolName(),
                 upstream, scopeKey(call, cfg));
+        CallContext scanned = EgressArguments.apply(call, cfg, where);
+        if (call.relay() != Relay.NONE) {
+            // #13 item 2: logging, progress, sampling and elicitation of the upstream pass the same scan
+            scanned = scanned.withRelay(new EgressRelay(call.relay(), cfg, where, call.trail()));
+        }
+        ObjectNode result;
+        try {
+            result = next.handle(scanned);
+        } catch (GatewayException.UpstreamError e) {
+            throw EgressArguments.upstreamError(e, cfg, where, call.trail(), upstream);
+        }
+        if (result == null) {
+            return null;
+        }
         ResultFilter.Outcome out;
         try {
             out = ResultFilter.apply(result, cfg, where);
