@@ -239,6 +239,31 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * #14 item 2 (C6.2): a kill switch flip (kill or unkill) as one record in each of {@code environments}'
+     * chains: who, what (the action), the scope and name, the environment, the reason. Returns when every
+     * record is durable; throws when one is not (the flip stays unaudited and is tried again).
+     */
+    public void killSwitch(io.portcullis.killswitch.KillStore.Flip flip, java.util.Collection<String> environments) throws Exception {
+        var sw = flip.sw();
+        for (String env : environments) {
+            ObjectNode rec = Json.object();
+            rec.put("kind", "kill_switch");
+            rec.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
+            rec.put("node", records.node());
+            rec.put("environment", env);
+            rec.putObject("principal").put("subject", sw.by()).put("kind", "admin");
+            rec.putObject("kill_switch").put("seq", flip.seq()).put("action", flip.action()).put("scope", sw.scope().word())
+                    .put("name", sw.name()).put("environment", sw.environment().isEmpty() ? "*" : sw.environment())
+                    .put("read_only", sw.readOnly()).put("reason", sw.reason()).put("at", sw.at().toString());
+            if (sw.scope() == io.portcullis.killswitch.KillSwitch.Scope.TOOL) {
+                rec.putObject("tool").put("name", sw.name()); // found by audit search --tool
+            }
+            rec.putObject("decision").put("outcome", flip.action());
+            recordDurably(rec);
+        }
+    }
+
     /** Writes a record that is not a call's and waits until it is durable; throws when it is not. */
     void recordDurably(ObjectNode rec) throws Exception {
         try {
