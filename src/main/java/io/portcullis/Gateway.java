@@ -104,7 +104,8 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     }
 
     public void start() {
-        kills.start(this::killSwitchesChanged, f -> audit.killSwitch(f, killScopeEnvironments(f.sw())));
+        kills.start(this::killSwitchesChanged, f -> audit.adminAction("kill_switch", f.sw().by(), f.action(), f.tool(), f.toJson(),
+                killScopeEnvironments(f.sw())));
         snapshot.upstreams().values().forEach(Upstream::start);
     }
 

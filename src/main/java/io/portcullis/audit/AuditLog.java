@@ -240,26 +240,26 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * #14 item 2 (C6.2): a kill switch flip (kill or unkill) as one record in each of {@code environments}'
-     * chains: who, what (the action), the scope and name, the environment, the reason. Returns when every
-     * record is durable; throws when one is not (the flip stays unaudited and is tried again).
+     * An operator's action that is not a call, as one record in each of {@code environments}' chains
+     * (#14 item 2, C6.2: a kill switch flip, kind {@code kill_switch}): {@code subject} (kind {@code admin})
+     * did {@code outcome}; {@code detail} goes in under the field named like the kind; {@code tool}, when not
+     * null, is the record's tool (found by {@code audit search --tool}). Returns when every record is durable;
+     * throws when one is not.
      */
-    public void killSwitch(io.portcullis.killswitch.KillStore.Flip flip, java.util.Collection<String> environments) throws Exception {
-        var sw = flip.sw();
+    public void adminAction(String kind, String subject, String outcome, String tool, ObjectNode detail,
+                            java.util.Collection<String> environments) throws Exception {
         for (String env : environments) {
             ObjectNode rec = Json.object();
-            rec.put("kind", "kill_switch");
+            rec.put("kind", kind);
             rec.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
             rec.put("node", records.node());
             rec.put("environment", env);
-            rec.putObject("principal").put("subject", sw.by()).put("kind", "admin");
-            rec.putObject("kill_switch").put("seq", flip.seq()).put("action", flip.action()).put("scope", sw.scope().word())
-                    .put("name", sw.name()).put("environment", sw.environment().isEmpty() ? "*" : sw.environment())
-                    .put("read_only", sw.readOnly()).put("reason", sw.reason()).put("at", sw.at().toString());
-            if (sw.scope() == io.portcullis.killswitch.KillSwitch.Scope.TOOL) {
-                rec.putObject("tool").put("name", sw.name()); // found by audit search --tool
+            rec.putObject("principal").put("subject", subject).put("kind", "admin");
+            rec.set(kind, detail.deepCopy());
+            if (tool != null) {
+                rec.putObject("tool").put("name", tool);
             }
-            rec.putObject("decision").put("outcome", flip.action());
+            rec.putObject("decision").put("outcome", outcome);
             recordDurably(rec);
         }
     }

@@ -33,7 +33,19 @@ public final class KillStore {
                     + "set_by VARCHAR(256) NOT NULL, set_at BIGINT NOT NULL, audited_by VARCHAR(64))");
 
     /** One flip: {@code action} is {@code kill} or {@code unkill}. */
-    public record Flip(long seq, String action, KillSwitch sw) {}
+    public record Flip(long seq, String action, KillSwitch sw) {
+        /** The flip as its audit record carries it (kind {@code kill_switch}, docs/audit.md). */
+        public tools.jackson.databind.node.ObjectNode toJson() {
+            return io.portcullis.protocol.Json.object().put("seq", seq).put("action", action).put("scope", sw.scope().word())
+                    .put("name", sw.name()).put("environment", sw.environment().isEmpty() ? "*" : sw.environment())
+                    .put("read_only", sw.readOnly()).put("reason", sw.reason()).put("at", sw.at().toString());
+        }
+
+        /** The tool a tool switch names, else null. */
+        public String tool() {
+            return sw.scope() == KillSwitch.Scope.TOOL ? sw.name() : null;
+        }
+    }
 
     private final Store store;
 

@@ -88,7 +88,7 @@ class KillSwitchesTest {
     void persistedAnotherNodeSeesItOnRefreshAndExactlyOneNodeAuditsEachFlip() throws Exception {
         KillSwitches a = node("a");
         KillSwitches b = node("b");
-        List<String> audited = new ArrayList<>();
+        List<String> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
         a.kill(sw(KillSwitch.Scope.TOOL, "demo__delete", null, false));
         assertThat(call(b, "demo__delete", "demo", false, "dev")).as("b has not re-read yet").isEmpty();
         b.refresh();
@@ -107,17 +107,17 @@ class KillSwitchesTest {
     void anAuditThatFailsIsGivenBackAndTriedAgain() throws Exception {
         KillSwitches a = node("a");
         a.kill(sw(KillSwitch.Scope.TOOL, "demo__delete", null, false));
-        List<Long> ok = new ArrayList<>();
-        boolean[] fail = {true};
+        List<Long> ok = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var fail = new java.util.concurrent.atomic.AtomicBoolean(true);
         a.start(() -> { }, f -> {
-            if (fail[0]) {
+            if (fail.get()) {
                 throw new IllegalStateException("audit store down");
             }
             ok.add(f.seq());
         });
         a.refresh();
         assertThat(ok).isEmpty();
-        fail[0] = false;
+        fail.set(false);
         a.refresh();
         assertThat(ok).containsExactly(1L);
         a.close();
