@@ -12,6 +12,7 @@ import io.portcullis.pipeline.stages.Arguments;
 import io.portcullis.pipeline.stages.CallLog;
 import io.portcullis.pipeline.stages.CatalogLookup;
 import io.portcullis.pipeline.stages.ItemAdmission;
+import io.portcullis.pipeline.stages.KillSwitchStage;
 import io.portcullis.pipeline.stages.PolicyCheck;
 import io.portcullis.pipeline.stages.ReadinessGate;
 import io.portcullis.pipeline.stages.ResultLimit;
@@ -19,6 +20,7 @@ import io.portcullis.pipeline.stages.ToolSwitch;
 import io.portcullis.pipeline.stages.UpstreamCall;
 import io.portcullis.pipeline.stages.UpstreamCredential;
 import io.portcullis.credentials.TokenExchanger;
+import io.portcullis.killswitch.KillSwitches;
 import io.portcullis.policy.Policy;
 import io.portcullis.readiness.Report;
 import io.portcullis.upstream.Upstream;
@@ -59,7 +61,13 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
 
     /** What a snapshot's chains are built from: its pieces and the gateway's services. */
     record Parts(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy, Report readiness,
-                 AuditLog audit, Approvals approvals, TokenExchanger exchanger) {}
+                 AuditLog audit, Approvals approvals, TokenExchanger exchanger, KillSwitches kills) {
+        /** The parts without the gateway's run-time services (credential exchange, kill switches): the stages that need them refuse every call (fail closed). */
+        Parts(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy, Report readiness,
+              AuditLog audit, Approvals approvals) {
+            this(config, upstreams, catalog, policy, readiness, audit, approvals, null, null);
+        }
+    }
 
     static Chains build(Parts p) {
         Map<String, Pipeline> reads = new LinkedHashMap<>();
@@ -76,7 +84,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      * the names and lines do not depend on the snapshot's data.
      */
     static Map<String, List<String>> controls(AuditLog audit, Approvals approvals) {
-        return new Pipeline(toolCall(new Parts(null, Map.of(), null, null, null, audit, approvals, null)),
+        return new Pipeline(toolCall(new Parts(null, Map.of(), null, null, null, audit, approvals)),
                 UpstreamCall.tool(Map.of(), null)).controls();
     }
 
@@ -89,10 +97,11 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      *       stage, each upstream failure and each result becomes one durable record, and the client
      *       is answered only after that record is durable. If the audit store fails, the call is
      *       refused (control {@code audit}).</li>
-     *   <li>kill switches and rate limits (C6.2, C6.3) come next: cheap, and they must act even
-     *       when later controls are broken.</li>
      *   <li>{@code catalog}: a tool that is not in the catalog is refused before anything looks
      *       at its arguments (C2.1).</li>
+     *   <li>{@code kill-switch} (C6.2, #14 item 2): the run-time kill switches (a tool, an upstream, an
+     *       environment), right after the catalog that names the tool's upstream and risk: cheap (an
+     *       in-memory view), and they must act even when later controls are broken. Rate limits (C6.3) come next.</li>
      *   <li>{@code tool-switch}: raw export without a documented need (C2.4), the catalog's
      *       environments, and the per-tool operational switch (C6.2).</li>
      *   <li>{@code readiness-gate} (G1): while a line of checklist sections 1–4 fails in the
@@ -134,6 +143,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 new CallLog(),
                 p.audit().outcomeStage(),
                 new CatalogLookup(p.catalog()),
+                new KillSwitchStage(p.kills()),
                 new ToolSwitch(),
                 new ReadinessGate(p.readiness()),
                 new EgressScan(egress(p)),
@@ -154,7 +164,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      * that created the task ran {@link #toolCall}, and policy and approvals decided it then; they
      * are not asked again. What it returns, delivered later, still leaves a log line and a durable
      * audit record (kind {@code task_result}), and is held to the catalog (a tool removed since is
-     * refused), the tool's switch and environments (a kill switch stops its results too) and its
+     * refused), the run-time kill switches, the tool's switch and environments (a kill switch stops its results too) and its
      * result size limit, and {@code egress} scans it as it scans a direct result (#13 item 2). The last
      * stage forwards {@code tasks/result} to the upstream that created the task.
      */
@@ -163,6 +173,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 new CallLog(),
                 p.audit().taskResultStage(),
                 new CatalogLookup(p.catalog()),
+                new KillSwitchStage(p.kills()),
                 new ToolSwitch(),
                 new EgressScan(egress(p)),
                 new ResultLimit());
@@ -182,6 +193,6 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 new CallLog(),
                 p.audit().readStage(method),
                 new EgressScan(egress(p)),
-                new ItemAdmission(method, p.catalog(), p.policy(), p.readiness()));
+                new ItemAdmission(method, p.catalog(), p.policy(), p.readiness(), p.kills()));
     }
 }

@@ -38,8 +38,8 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
      */
     private Snapshot snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy) {
         var report = io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded(),
-                Chains.controls(audit, approvals));
-        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals, exchanger));
+                Chains.controls(audit, approvals), kills);
+        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals, exchanger, kills));
         return new Snapshot(config, upstreams, catalog, policy, report, chains);
     }
 
@@ -56,6 +56,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final io.portcullis.audit.AuditLog audit;
     private final io.portcullis.store.DataDirLock dirLock;
     private final io.portcullis.readiness.ConfigChanges changes;
+    private final io.portcullis.killswitch.KillSwitches kills;
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -99,11 +100,38 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         }
         this.changes = new io.portcullis.readiness.ConfigChanges(store);
         changes.record(config);
+        // #14 item 2 (C6.2): the run-time kill switches, read from the store now and kept fresh from start()
+        this.kills = io.portcullis.killswitch.KillSwitches.open(store, audit.node());
         snapshot = snapshot(config, ups, Catalog.EMPTY, compile(config));
     }
 
     public void start() {
+        kills.start(this::killSwitchesChanged, f -> audit.adminAction("kill_switch", f.sw().by(), f.action(), f.tool(), f.toJson(),
+                killScopeEnvironments(f.sw())));
         snapshot.upstreams().values().forEach(Upstream::start);
+    }
+
+    /** #14 item 2 (C6.2): the node's run-time kill switches (kill, unkill, what is in force). */
+    public io.portcullis.killswitch.KillSwitches killSwitches() {
+        return kills;
+    }
+
+    /** The environments a flip's audit record goes to: the switch's one environment, or every declared one. */
+    private List<String> killScopeEnvironments(io.portcullis.killswitch.KillSwitch s) {
+        List<String> all = environmentNames(snapshot.config());
+        return s.environment().isEmpty() || !all.contains(s.environment()) ? all : List.of(s.environment());
+    }
+
+    /**
+     * A kill switch was flipped (here or on another node) or their store stopped or started answering:
+     * the readiness report is evaluated again (C6.2 shows them) and clients re-list (killed items are hidden).
+     */
+    private void killSwitchesChanged() {
+        synchronized (reloadLock) {
+            Snapshot s = snapshot;
+            snapshot = snapshot(s.config(), s.upstreams(), s.catalog(), s.policy());
+        }
+        List.of("tools", "resources", "prompts").forEach(kind -> fire(kind, null));
     }
 
     /** Waits until every upstream is ready or the time is up; returns the names not ready. */
@@ -323,6 +351,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     @Override
     public void close() {
+        kills.close();
         snapshot.upstreams().values().forEach(Upstream::close);
         approvals.close();
         try {

@@ -29,7 +29,7 @@ class ChainsTest {
     void build() {
         store = Store.open(new StoreConfig(null, dir, 2));
         audit = AuditLog.open(store, AuditConfig.defaults(dir));
-        chains = Chains.build(new Chains.Parts(null, Map.of(), Catalog.EMPTY, null, null, audit, null, null));
+        chains = Chains.build(new Chains.Parts(null, Map.of(), Catalog.EMPTY, null, null, audit, null));
     }
 
     @AfterEach
@@ -40,14 +40,14 @@ class ChainsTest {
 
     @Test
     void item2_toolCallOrder() {
-        assertThat(chains.toolCall().stageNames()).containsExactly("call-log", "audit", "catalog", "tool-switch",
-                "readiness-gate", "egress", "result-limit", "arguments", "policy", "credentials", "audit-intent", "upstream");
+        assertThat(chains.toolCall().stageNames()).containsExactly("call-log", "audit", "catalog", "kill-switch", "tool-switch", "readiness-gate", "egress",
+                "result-limit", "arguments", "policy", "credentials", "audit-intent", "upstream");
     }
 
     @Test
     void item2_taskResultOrder() {
-        assertThat(chains.taskResult().stageNames()).containsExactly("call-log", "audit", "catalog", "tool-switch",
-                "egress", "result-limit", "upstream"); // #13 item 2: a task's result is scanned like a direct one
+        assertThat(chains.taskResult().stageNames()).containsExactly("call-log", "audit", "catalog", "kill-switch", "tool-switch", "egress", "result-limit",
+                "upstream");
     }
 
     @Test
@@ -63,11 +63,12 @@ class ChainsTest {
     @Test
     void item2_controlsAreTheToolChainsControlsWithTheirChecklistLines() {
         Map<String, List<String>> controls = Chains.controls(audit, null);
-        assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "tool-switch", "readiness-gate",
-                "egress", "result-limit", "arguments", "policy", "credentials", "audit-intent");
+        assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "kill-switch", "tool-switch", "readiness-gate", "egress",
+                "result-limit", "arguments", "policy", "credentials", "audit-intent");
         assertThat(controls).isEqualTo(chains.toolCall().controls());
         assertThat(controls.get("catalog")).containsExactly("C2.1");
         assertThat(controls.get("readiness-gate")).containsExactly("G1");
+        assertThat(controls.get("kill-switch")).as("#14 item 2").containsExactly("C6.2");
         assertThat(controls.get("egress")).containsExactly("C5.1", "C5.2");
         assertThat(controls.get("policy")).contains("C3.1");
         assertThat(controls.get("credentials")).containsExactly("C1.2"); // #16 item 1

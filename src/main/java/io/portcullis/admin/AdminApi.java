@@ -37,6 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code GET  /admin/api/upstreams}: each upstream's state, era, version, listings and last error ({@link UpstreamRoutes})</li>
  *   <li>{@code POST /admin/api/keys/{prefix}/revoke}</li>
  *   <li>{@code /admin/api/approvals...}: see {@link ApprovalRoutes}; open to approvers, not only admins</li>
+ *   <li>{@code GET|POST /admin/api/kill-switches}: the run-time kill switches (C6.2, #14 item 2; {@link KillRoutes})</li>
  * </ul>
  */
 public final class AdminApi extends Handler.Abstract {
@@ -106,6 +107,10 @@ public final class AdminApi extends Handler.Abstract {
                     .put("revoked_at", r.revokedAt().toString()).put("revoked_by", by));
         } else if (route.equals("upstreams") && method.equals("GET")) {
             reply(res, 200, UpstreamRoutes.list(gateway));
+        } else if (route.equals("kill-switches") && method.equals("GET")) {
+            KillRoutes.list(gateway, res); // #14 item 2 (C6.2)
+        } else if (route.equals("kill-switches") && method.equals("POST")) {
+            KillRoutes.flip(gateway, admin, req, res);
         } else if (route.equals("keys") && method.equals("POST")) {
             KeyRoutes.create(gateway.config(), store, admin, req, res); // #21 item 13: keys create beside the gateway
         } else if (route.equals("keys") && method.equals("GET")) {

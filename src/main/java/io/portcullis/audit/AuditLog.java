@@ -239,6 +239,31 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * An operator's action that is not a call, as one record in each of {@code environments}' chains
+     * (#14 item 2, C6.2: a kill switch flip, kind {@code kill_switch}): {@code subject} (kind {@code admin})
+     * did {@code outcome}; {@code detail} goes in under the field named like the kind; {@code tool}, when not
+     * null, is the record's tool (found by {@code audit search --tool}). Returns when every record is durable;
+     * throws when one is not.
+     */
+    public void adminAction(String kind, String subject, String outcome, String tool, ObjectNode detail,
+                            java.util.Collection<String> environments) throws Exception {
+        for (String env : environments) {
+            ObjectNode rec = Json.object();
+            rec.put("kind", kind);
+            rec.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
+            rec.put("node", records.node());
+            rec.put("environment", env);
+            rec.putObject("principal").put("subject", subject).put("kind", "admin");
+            rec.set(kind, detail.deepCopy());
+            if (tool != null) {
+                rec.putObject("tool").put("name", tool);
+            }
+            rec.putObject("decision").put("outcome", outcome);
+            recordDurably(rec);
+        }
+    }
+
     /** Writes a record that is not a call's and waits until it is durable; throws when it is not. */
     void recordDurably(ObjectNode rec) throws Exception {
         try {

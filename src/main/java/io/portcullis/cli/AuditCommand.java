@@ -155,7 +155,7 @@ final class AuditCommand implements Runnable {
         @Option(names = "--tool", description = "the tool as called (a trailing * matches a prefix)") String tool;
         @Option(names = "--env", description = "the environment") String env;
         @Option(names = "--decision", description = "allowed, refused, failed or error") String decision;
-        @Option(names = "--kind", description = "call, intent, task_result, resource_read, resource_subscribe, prompt_get, completion, prune, approval_requested, approval_vote, approval_decided, approval_expired or roots") String kind;
+        @Option(names = "--kind", description = "call, intent, task_result, resource_read, resource_subscribe, prompt_get, completion, prune, approval_requested, approval_vote, approval_decided, approval_expired, roots or kill_switch") String kind;
         @Option(names = "--call", description = "one call's id (its intent and outcome)") String call;
         @Option(names = "--since", description = "ISO-8601 time or age (15m, 2h, 7d)") String since;
         @Option(names = "--until", description = "ISO-8601 time or age (15m, 2h, 7d)") String until;

@@ -54,7 +54,7 @@ public final class Dispatcher {
         this.gateway = gateway;
         this.inputRounds = new InputRounds(gateway.ticker(), InputRounds.MAX_PER_CALLER, InputRounds.MAX_TOTAL);
         this.taskCalls = new TaskCalls(gateway, new GatewayTasks(gateway.ticker(), GatewayTasks.MAX_PER_SESSION, GatewayTasks.MAX_TOTAL));
-        this.items = new ItemCalls();
+        this.items = new ItemCalls(gateway.killSwitches());
         this.about = new Capabilities(gateway, taskCalls::approvalsConfigured);
     }
 
@@ -129,7 +129,7 @@ public final class Dispatcher {
         return switch (method) {
             case "ping" -> Json.object();
             case "server/discover" -> about.discover();
-            case "tools/list" -> Listings.tools(snap, s, params);
+            case "tools/list" -> Listings.tools(snap, s, params, gateway.killSwitches());
             case "tools/call" -> toolsCall(snap, s, msg, out, origin);
             case "prompts/list" -> Listings.page(snap, params, "prompts", items.prompts(snap, s));
             case "prompts/get" -> items.promptsGet(snap, s, msg, out, origin);

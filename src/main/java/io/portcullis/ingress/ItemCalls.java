@@ -27,11 +27,16 @@ import tools.jackson.databind.node.ObjectNode;
  * refused or not. Everything runs on the snapshot the dispatcher read once for the request (#12 item 1).
  */
 final class ItemCalls {
-    ItemCalls() {}
+    private final io.portcullis.killswitch.KillSwitches kills;
 
-    private static boolean admitted(Snapshot snap, ClientSession s, Optional<ItemEntry> entry, String described) {
+    /** @param kills the node's run-time kill switches (#14 item 2): killed items are not listed */
+    ItemCalls(io.portcullis.killswitch.KillSwitches kills) {
+        this.kills = kills;
+    }
+
+    private boolean admitted(Snapshot snap, ClientSession s, Optional<ItemEntry> entry, String described) {
         return ItemAdmission.refusal(entry, described, s.principal(), s.environment(), null, snap.policy(),
-                snap.readiness(), null).isEmpty();
+                snap.readiness(), null, kills).isEmpty();
     }
 
     List<ObjectNode> prompts(Snapshot snap, ClientSession s) {

@@ -20,10 +20,11 @@ final class Listings {
     private Listings() {}
 
     /** The tools this session's caller may see in its environment: the one admission decision (#12 item 3). */
-    static List<ToolEntry> visibleTools(Snapshot snap, ClientSession s) {
+    static List<ToolEntry> visibleTools(Snapshot snap, ClientSession s, io.portcullis.killswitch.KillSwitches kills) {
         List<ToolEntry> out = new ArrayList<>();
         for (ToolEntry t : snap.catalog().tools()) {
-            if (Admission.listed(snap.catalog(), snap.policy(), snap.readiness(), snap.config().readiness().list(),
+            // #14 item 2 (C6.2): a tool a run-time kill switch refuses is hidden, like one the config switches off
+            if (io.portcullis.pipeline.stages.KillSwitchStage.listed(kills, t, s.environment()) && Admission.listed(snap.catalog(), snap.policy(), snap.readiness(), snap.config().readiness().list(),
                     s.principal(), s.environment(), t)) {
                 out.add(t);
             }
@@ -31,10 +32,11 @@ final class Listings {
         return out;
     }
 
-    static ObjectNode tools(Snapshot snap, ClientSession s, ObjectNode params) throws ProtocolException {
+    static ObjectNode tools(Snapshot snap, ClientSession s, ObjectNode params, io.portcullis.killswitch.KillSwitches kills)
+            throws ProtocolException {
         List<ObjectNode> defs = new ArrayList<>();
         var gate = Admission.gateOf(snap.readiness(), s.environment());
-        for (ToolEntry t : visibleTools(snap, s)) {
+        for (ToolEntry t : visibleTools(snap, s, kills)) {
             ObjectNode d = ReadinessGate.marked(t.definition(), t, gate);
             // #14 item 1: an upstream whose breaker is open keeps its tools listed, marked like the gate marks (G1)
             io.portcullis.upstream.Upstream u = snap.upstreams().get(t.upstream());

@@ -14,12 +14,13 @@ import java.util.List;
  * @param tools the tools offered and enabled in the environment (catalog and operational switch)
  */
 record Facts(GatewayConfig config, Catalog catalog, Policy policy, EnvironmentConfig env, List<ToolEntry> tools,
-             boolean changelog, Controls controls) {
+             boolean changelog, Controls controls, io.portcullis.killswitch.KillSwitches kills) {
 
+    /** @param kills the node's run-time kill switches (#14 item 2), or null when none are wired (C6.2 fails then) */
     static Facts of(GatewayConfig config, Catalog catalog, Policy policy, EnvironmentConfig env, boolean changelog,
-                    Controls controls) {
+                    Controls controls, io.portcullis.killswitch.KillSwitches kills) {
         return new Facts(config, catalog, policy, env,
-                catalog.tools().stream().filter(t -> t.enabledIn(env.name())).toList(), changelog, controls);
+                catalog.tools().stream().filter(t -> t.enabledIn(env.name())).toList(), changelog, controls, kills);
     }
 
     String name() {

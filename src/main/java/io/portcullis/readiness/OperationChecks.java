@@ -66,6 +66,21 @@ final class OperationChecks {
             }
         }
         ev.add("switched off in " + f.name() + " now: " + off.stream().sorted().toList());
+        // #14 item 2: run-time kill switches (portcullis kill ...), in the store, on every node within 1 s
+        var kills = f.kills();
+        if (kills == null) {
+            ev.add(0, "run-time kill switches are not wired to this report (portcullis kill needs a running gateway's store)");
+            return Checklist.fail("C6.2", ev, "run the report on the gateway (portcullis readiness --config <file>, or GET /admin/api/readiness)");
+        }
+        String problem = kills.problem();
+        if (problem != null) {
+            ev.add(0, "run-time kill switches do not work now: " + problem + "; tools that are not read_only are refused meanwhile");
+            return Checklist.fail("C6.2", ev, "make the store reachable again (docs/operations/store.md); see docs/operations/incident-response.md");
+        }
+        ev.add("run-time kill switches work (store reachable; portcullis kill tool|upstream|environment NAME --reason ..., "
+                + "docs/operations/incident-response.md); in force in " + f.name() + ": "
+                + kills.active().stream().filter(s -> s.appliesIn(f.name())).map(s -> s.describe() + " by " + s.by() + ": " + s.reason())
+                .toList());
         return Checklist.pass("C6.2", ev);
     }
 

@@ -36,10 +36,19 @@ public final class Readiness {
      */
     public static Report evaluate(GatewayConfig config, Catalog catalog, Policy policy, boolean changelog,
                                   Map<String, List<String>> stages) {
+        return evaluate(config, catalog, policy, changelog, stages, null);
+    }
+
+    /**
+     * As above, with the node's run-time kill switches (#14 item 2): C6.2 shows those in force and fails
+     * while they cannot be read from the store; without them (null) C6.2 fails (not wired).
+     */
+    public static Report evaluate(GatewayConfig config, Catalog catalog, Policy policy, boolean changelog,
+                                  Map<String, List<String>> stages, io.portcullis.killswitch.KillSwitches kills) {
         Controls controls = new Controls(stages);
         List<EnvironmentReport> envs = new ArrayList<>();
         for (EnvironmentConfig env : config.environments()) {
-            Facts f = Facts.of(config, catalog, policy, env, changelog, controls);
+            Facts f = Facts.of(config, catalog, policy, env, changelog, controls, kills);
             List<Line> lines = new ArrayList<>();
             lines.addAll(safely(IdentityChecks::check, f, "C1."));
             lines.addAll(safely(InventoryChecks::check, f, "C2."));

@@ -226,7 +226,32 @@ class ReadinessTest {
             assertThat(line(r, "dev", id).status()).isEqualTo(Status.FAIL);
             assertThat(line(r, "dev", id).evidence().getFirst()).startsWith("not built in this version");
         }
-        assertThat(line(r, "dev", "C6.2").status()).isEqualTo(Status.PASS);
+        // #14 item 2: without the node's run-time kill switches the report cannot say they work
+        assertThat(line(r, "dev", "C6.2").status()).isEqualTo(Status.FAIL);
+        assertThat(String.join("\n", line(r, "dev", "C6.2").evidence())).contains("run-time kill switches are not wired");
+    }
+
+    /** #14 item 2: C6.2 passes while the run-time kill switches work (store reachable), lists those in force, fails when the store is gone. */
+    @Test
+    void item14_2_c62PassesWhileRunTimeKillSwitchesWorkAndFailsWhenTheStoreIsGone(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        GatewayConfig c = config(READY);
+        ArrayNode crm = Json.array();
+        var catalog = Catalogs.of(c, Map.of("tickets", ticketTools(), "crm", crm));
+        try (var store = io.portcullis.store.Store.open(new io.portcullis.store.StoreConfig(null, dir, 2))) {
+            var kills = io.portcullis.killswitch.KillSwitches.open(store, "n1");
+            kills.kill(new io.portcullis.killswitch.KillSwitch(io.portcullis.killswitch.KillSwitch.Scope.UPSTREAM, "crm", "dev", false,
+                    "INC-9", "alice", java.time.Instant.parse("2026-12-04T20:00:00Z")));
+            Line ok = line(Readiness.evaluate(c, catalog, Policy.compile(c.policy()), true, STANDARD, kills), "dev", "C6.2");
+            assertThat(ok.status()).isEqualTo(Status.PASS);
+            assertThat(String.join("\n", ok.evidence())).contains("run-time kill switches work", "upstream crm (in dev) by alice: INC-9");
+            store.close();
+            kills.refresh();
+            Line broken = line(Readiness.evaluate(c, catalog, Policy.compile(c.policy()), true, STANDARD, kills), "dev", "C6.2");
+            assertThat(broken.status()).isEqualTo(Status.FAIL);
+            assertThat(String.join("\n", broken.evidence())).contains("run-time kill switches do not work now", "the store did not answer");
+            kills.close();
+        }
     }
 
     /** #14 item 4: C6.1 passes on the defaults (breaker and retries on) and says what each upstream has. */

@@ -37,16 +37,44 @@ public final class ItemAdmission implements Stage {
     private final io.portcullis.catalog.Catalog catalog;
     private final Policy policy;
     private final Report readiness;
+    private final io.portcullis.killswitch.KillSwitches kills;
 
     /**
      * Built once per snapshot and method (#12 items 1, 2): the call names the item (its
      * {@code toolName} is the prompt name or the URI; its trail's upstream serves it).
      */
     public ItemAdmission(String method, io.portcullis.catalog.Catalog catalog, Policy policy, Report readiness) {
+        this(method, catalog, policy, readiness, null);
+    }
+
+    /** As above, with the node's run-time kill switches (#14 item 2, C6.2); null: none are looked at. */
+    public ItemAdmission(String method, io.portcullis.catalog.Catalog catalog, Policy policy, Report readiness,
+                         io.portcullis.killswitch.KillSwitches kills) {
         this.method = method;
         this.catalog = catalog;
         this.policy = policy;
         this.readiness = readiness;
+        this.kills = kills;
+    }
+
+    /**
+     * #14 item 2 (C6.2): {@link #refusal(Optional, String, Principal, String, ObjectNode, Policy, Report,
+     * io.portcullis.call.CallTrail)} with the run-time kill switches first (after the catalog entry is
+     * found): an item of a killed upstream, or in a killed environment (all, or all but read-only
+     * items), is refused with control {@code kill-switch}. {@code kills} null looks at none.
+     */
+    public static Optional<GatewayException.Refused> refusal(Optional<ItemEntry> entry, String described, Principal principal,
+                                                             String environment, ObjectNode arguments, Policy policy,
+                                                             Report readiness, io.portcullis.call.CallTrail trail,
+                                                             io.portcullis.killswitch.KillSwitches kills) {
+        if (kills != null && entry.isPresent()) {
+            ItemEntry e = entry.get();
+            var killed = kills.refusal(described, null, e.upstream(), e.risk() == RiskClass.READ_ONLY, environment);
+            if (killed.isPresent()) {
+                return killed;
+            }
+        }
+        return refusal(entry, described, principal, environment, arguments, policy, readiness, trail);
     }
 
     /** Whether the call's item is a prompt: {@code prompts/get}, or a completion of a prompt's argument. */
@@ -118,7 +146,7 @@ public final class ItemAdmission implements Stage {
                 : catalog.resourceEntry(call.trail().upstream(), call.toolName());
         String described = (prompt ? "prompt " : "resource ") + call.toolName();
         Optional<GatewayException.Refused> r = refusal(entry, described, call.principal(), call.environment(),
-                call.arguments(), policy, readiness, call.trail());
+                call.arguments(), policy, readiness, call.trail(), kills);
         if (r.isPresent()) {
             throw r.get();
         }
