@@ -31,6 +31,11 @@ final class Outbox implements AutoCloseable {
     private final Consumer<String> failed;
     private final java.util.function.LongConsumer sent;
     private long queuedBytes;
+    /**
+     * How many messages wait, written under the lock, read without it by {@link #release}: every call
+     * releases its request when it ends, and most find the queue empty (#12, the stdio peak rows).
+     */
+    private volatile int waiting;
     private boolean closed;
     /** System.nanoTime() when the write in progress began, 0 while the writer is idle. */
     private volatile long writingSince;
@@ -73,12 +78,25 @@ final class Outbox implements AutoCloseable {
         }
         queue.addLast(new Entry(message, requestId, deadlineNanos));
         queuedBytes += message.length;
+        waiting = queue.size();
         notifyAll();
         return true;
     }
 
     /** Takes request {@code requestId} out of the queue if it still waits there: it will never be written. */
-    synchronized void release(long requestId) {
+    void release(long requestId) {
+        // Without the lock when nothing waits: a request of this caller was queued before (its offer
+        // wrote `waiting`), so reading 0 means the writer has taken or dropped it since, under the
+        // lock, and its "sent" is final. Otherwise take the lock and look.
+        if (waiting == 0) {
+            return;
+        }
+        synchronized (this) {
+            removeWaiting(requestId);
+        }
+    }
+
+    private void removeWaiting(long requestId) {
         queue.removeIf(e -> {
             boolean mine = e.requestId() != null && e.requestId() == requestId;
             if (mine) {
@@ -86,6 +104,7 @@ final class Outbox implements AutoCloseable {
             }
             return mine;
         });
+        waiting = queue.size();
     }
 
     /** What waits, for the refusal message. */
@@ -113,11 +132,13 @@ final class Outbox implements AutoCloseable {
                     Entry e = queue.pollFirst();
                     queuedBytes -= e.bytes().length;
                     if (e.requestId() != null && e.deadline() != 0 && System.nanoTime() - e.deadline() > 0) {
+                        waiting = queue.size();
                         continue; // its call has timed out: never written late
                     }
                     if (e.requestId() != null) {
                         sent.accept(e.requestId());
                     }
+                    waiting = queue.size(); // only after "sent": release() may return without the lock on 0
                     next = e.bytes();
                 }
                 writingSince = Math.max(1, System.nanoTime());
@@ -132,6 +153,7 @@ final class Outbox implements AutoCloseable {
             synchronized (this) {
                 closed = true;
                 queue.clear();
+                waiting = 0;
             }
             failed.accept("stdin failed: " + e.getMessage());
         } finally {
@@ -149,6 +171,7 @@ final class Outbox implements AutoCloseable {
         synchronized (this) {
             closed = true;
             queue.clear();
+            waiting = 0;
             notifyAll();
         }
         // a write in progress ends when the child dies (the caller kills it first)
