@@ -34,8 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * never past the caller's own token. Nothing here logs or returns a token in a message.
  */
 public final class TokenExchanger {
-    /** How long the IdP may take to answer, connect and read each. */
-    static final int TIMEOUT_MS = 10_000;
     /** An exchanged token the IdP gives no lifetime for is used this long at most. */
     static final long DEFAULT_LIFETIME_S = 300;
     private static final int MAX_ENTRIES = 10_000;
@@ -61,9 +59,11 @@ public final class TokenExchanger {
     /**
      * The delegation of {@code caller} to {@code upstream}: from the cache, or exchanged now.
      *
+     * @param timeout how long the IdP may take to connect and to answer, each (the upstream's call timeout)
      * @throws ExchangeFailed when the caller has no token to exchange, the IdP refuses or cannot be reached
      */
-    public Delegation delegation(String upstream, UpstreamCredentials c, Principal caller) throws ExchangeFailed {
+    public Delegation delegation(String upstream, UpstreamCredentials c, Principal caller, java.time.Duration timeout)
+            throws ExchangeFailed {
         SubjectToken token = caller.subjectToken();
         if (token == null) {
             throw new ExchangeFailed("the caller (auth " + caller.authMethod() + ") has no OAuth token to exchange for upstream "
@@ -75,7 +75,7 @@ public final class TokenExchanger {
         if (hit != null && now.isBefore(hit.useUntil())) {
             return hit.delegation();
         }
-        Entry fresh = exchange(upstream, c, caller, token, now);
+        Entry fresh = exchange(upstream, c, caller, token, now, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
         if (cache.size() >= MAX_ENTRIES) {
             cache.values().removeIf(e -> !now.isBefore(e.useUntil()));
         }
@@ -90,8 +90,8 @@ public final class TokenExchanger {
         return cache.size();
     }
 
-    private Entry exchange(String upstream, UpstreamCredentials c, Principal caller, SubjectToken token, Instant now)
-            throws ExchangeFailed {
+    private Entry exchange(String upstream, UpstreamCredentials c, Principal caller, SubjectToken token, Instant now,
+                           int timeoutMs) throws ExchangeFailed {
         TokenExchangeGrant grant = new TokenExchangeGrant(new TypelessToken(token.reveal()), TokenTypeURI.ACCESS_TOKEN,
                 null, null, TokenTypeURI.ACCESS_TOKEN, List.of(new Audience(c.audience())));
         Scope scope = c.scope() == null ? null : Scope.parse(c.scope());
@@ -108,8 +108,8 @@ public final class TokenExchanger {
         TokenResponse response;
         try {
             HTTPRequest http = request.toHTTPRequest();
-            http.setConnectTimeout(TIMEOUT_MS);
-            http.setReadTimeout(TIMEOUT_MS);
+            http.setConnectTimeout(timeoutMs);
+            http.setReadTimeout(timeoutMs);
             http.setFollowRedirects(false);
             response = TokenResponse.parse(http.send());
         } catch (Exception e) {

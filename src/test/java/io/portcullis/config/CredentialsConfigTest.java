@@ -82,4 +82,16 @@ class CredentialsConfigTest {
         assertThat(problems(HTTP + "    headers: {Authorization: {env: T}}\n    credentials: {mode: service, token: {env: A}}\n"))
                 .anySatisfy(p -> assertThat(p).startsWith("5: an upstream with 'credentials' (mode service) must not also send static 'headers'"));
     }
+
+    /** The example in docs/operations/credentials.md ("Credentials to upstreams, per user") is a valid config. */
+    @Test
+    void theDocumentedExampleIsValid() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/operations/credentials.md"));
+        String section = doc.substring(doc.indexOf("## Credentials to upstreams, per user"));
+        String yaml = section.substring(section.indexOf("```yaml\n") + 8, section.indexOf("```\n", section.indexOf("```yaml") + 8));
+        GatewayConfig c = read(yaml);
+        assertThat(c.upstreams().get("crm").credentials().mode()).isEqualTo(UpstreamCredentials.Mode.TOKEN_EXCHANGE);
+        assertThat(c.upstreams().get("reports").credentials().mode()).isEqualTo(UpstreamCredentials.Mode.SERVICE);
+        assertThat(c.upstreams().get("weather").credentials()).isEqualTo(UpstreamCredentials.NONE);
+    }
 }

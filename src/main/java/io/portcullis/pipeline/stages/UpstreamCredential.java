@@ -68,7 +68,7 @@ public final class UpstreamCredential implements Stage {
             case SERVICE -> service(upstream, c, caller);
             case TOKEN_EXCHANGE -> {
                 try {
-                    yield exchanger.delegation(upstream, c, caller);
+                    yield exchanger.delegation(upstream, c, caller, u.timeout());
                 } catch (TokenExchanger.ExchangeFailed e) {
                     throw new GatewayException.Refused(name(), "credentials: " + e.getMessage());
                 }
