@@ -13,6 +13,7 @@ import io.portcullis.pipeline.stages.CallLog;
 import io.portcullis.pipeline.stages.CatalogLookup;
 import io.portcullis.pipeline.stages.ItemAdmission;
 import io.portcullis.pipeline.stages.PolicyCheck;
+import io.portcullis.pipeline.stages.RateLimit;
 import io.portcullis.pipeline.stages.ReadinessGate;
 import io.portcullis.pipeline.stages.ResultLimit;
 import io.portcullis.pipeline.stages.ToolSwitch;
@@ -57,7 +58,13 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
 
     /** What a snapshot's chains are built from: its pieces and the gateway's services. */
     record Parts(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy, Report readiness,
-                 AuditLog audit, Approvals approvals) {}
+                 AuditLog audit, Approvals approvals, io.portcullis.ratelimit.RateLimits limits) {
+        /** Without a rate limiter (#14 item 3): its stage then refuses every call (fail closed). */
+        Parts(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy, Report readiness,
+              AuditLog audit, Approvals approvals) {
+            this(config, upstreams, catalog, policy, readiness, audit, approvals, null);
+        }
+    }
 
     static Chains build(Parts p) {
         Map<String, Pipeline> reads = new LinkedHashMap<>();
@@ -91,6 +98,10 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      *       when later controls are broken.</li>
      *   <li>{@code catalog}: a tool that is not in the catalog is refused before anything looks
      *       at its arguments (C2.1).</li>
+     *   <li>{@code rate-limit} (C6.3, #14 item 3): the loop breaker, the token buckets and the
+     *       concurrency limit. Right after the catalog, because limits are chosen by the tool's risk
+     *       class and name, which only the catalog entry knows; before everything else that costs
+     *       time (arguments, policy, the upstream), so a runaway loop is cut off cheaply.</li>
      *   <li>{@code tool-switch}: raw export without a documented need (C2.4), the catalog's
      *       environments, and the per-tool operational switch (C6.2).</li>
      *   <li>{@code readiness-gate} (G1): while a line of checklist sections 1–4 fails in the
@@ -124,6 +135,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 new CallLog(),
                 p.audit().outcomeStage(),
                 new CatalogLookup(p.catalog()),
+                new RateLimit(p.limits()),
                 new ToolSwitch(),
                 new ReadinessGate(p.readiness()),
                 new EgressScan(egress(p)),

@@ -39,7 +39,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private Snapshot snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy) {
         var report = io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded(),
                 Chains.controls(audit, approvals));
-        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals));
+        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals, rateLimits));
         return new Snapshot(config, upstreams, catalog, policy, report, chains);
     }
 
@@ -54,6 +54,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final io.portcullis.audit.AuditLog audit;
     private final io.portcullis.store.DataDirLock dirLock;
     private final io.portcullis.readiness.ConfigChanges changes;
+    private final io.portcullis.ratelimit.RateLimits rateLimits = new io.portcullis.ratelimit.RateLimits();
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -97,6 +98,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         }
         this.changes = new io.portcullis.readiness.ConfigChanges(store);
         changes.record(config);
+        rateLimits.apply(config.rateLimits()); // #14 item 3
         snapshot = snapshot(config, ups, Catalog.EMPTY, compile(config));
     }
 
@@ -135,6 +137,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     /** The approval workflow (C3.2, C3.3): requests, decisions, waiting calls. */
     public io.portcullis.approval.Approvals approvals() {
         return approvals;
+    }
+
+    /** The rate limiter (#14 item 3, C6.3): its buckets outlive config reloads. */
+    public io.portcullis.ratelimit.RateLimits rateLimits() {
+        return rateLimits;
     }
 
     /** The time approvals and detached calls run on (#12 item 7). */
@@ -250,6 +257,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             identity.apply(next.identity(), environmentNames(next));
             audit.reconfigure(next.audit());
             approvals.apply(next.approvals());
+            rateLimits.apply(next.rateLimits());
             changes.record(next);
             snapshot = snapshot(next, ups, Catalog.build(next, ups.values()), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
@@ -318,6 +326,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     public void close() {
         snapshot.upstreams().values().forEach(Upstream::close);
         approvals.close();
+        rateLimits.close();
         try {
             http.stop();
         } catch (Exception e) {

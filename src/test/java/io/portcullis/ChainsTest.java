@@ -40,7 +40,7 @@ class ChainsTest {
 
     @Test
     void item2_toolCallOrder() {
-        assertThat(chains.toolCall().stageNames()).containsExactly("call-log", "audit", "catalog", "tool-switch",
+        assertThat(chains.toolCall().stageNames()).containsExactly("call-log", "audit", "catalog", "rate-limit", "tool-switch",
                 "readiness-gate", "egress", "result-limit", "arguments", "policy", "audit-intent", "upstream");
     }
 
@@ -63,11 +63,12 @@ class ChainsTest {
     @Test
     void item2_controlsAreTheToolChainsControlsWithTheirChecklistLines() {
         Map<String, List<String>> controls = Chains.controls(audit, null);
-        assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "tool-switch", "readiness-gate",
+        assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "rate-limit", "tool-switch", "readiness-gate",
                 "egress", "result-limit", "arguments", "policy", "audit-intent");
         assertThat(controls).isEqualTo(chains.toolCall().controls());
         assertThat(controls.get("catalog")).containsExactly("C2.1");
         assertThat(controls.get("readiness-gate")).containsExactly("G1");
+        assertThat(controls.get("rate-limit")).containsExactly("C6.3"); // #14 item 3
         assertThat(controls.get("egress")).containsExactly("C5.1", "C5.2");
         assertThat(controls.get("policy")).contains("C3.1");
     }
