@@ -13,6 +13,10 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -27,6 +31,7 @@ import java.time.Duration;
 final class RedisBuckets implements Buckets {
     private static final long CONNECT_RETRY_NANOS = Duration.ofSeconds(1).toNanos();
 
+    private final ClientResources resources;
     private final RedisClient client;
     private final String prefix;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
@@ -36,7 +41,10 @@ final class RedisBuckets implements Buckets {
     RedisBuckets(RateLimitConfig.Redis redis) {
         RedisURI uri = RedisURI.create(redis.uri());
         uri.setTimeout(redis.timeout());
-        this.client = RedisClient.create(uri);
+        // reconnect attempts at most 1 s apart, so shared limits come back within a second of Redis
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS)).build();
+        this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -83,5 +91,6 @@ final class RedisBuckets implements Buckets {
             c.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }
