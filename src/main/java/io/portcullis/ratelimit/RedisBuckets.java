@@ -16,7 +16,10 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -26,7 +29,7 @@ import java.time.Duration;
  * expiring once its bucket would be full again. A node that cannot reach Redis (down, or slower
  * than {@code timeout}) gets an exception at once, not a queue: commands are rejected while
  * disconnected, and Lettuce reconnects in the background, so shared limits come back on their own
- * when Redis does. The connection is opened on first use, so a gateway starts while Redis is down.
+ * when Redis does. The connection is opened in the background, so a gateway starts while Redis is down.
  */
 final class RedisBuckets implements Buckets {
     private static final long CONNECT_RETRY_NANOS = Duration.ofSeconds(1).toNanos();
@@ -34,13 +37,19 @@ final class RedisBuckets implements Buckets {
     private final ClientResources resources;
     private final RedisClient client;
     private final String prefix;
+    private final RedisURI uri;
+    private final Duration timeout;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private volatile ProxyManager<byte[]> proxies;
-    private volatile long nextConnect = System.nanoTime();
+    private CompletableFuture<ProxyManager<byte[]>> attempt;
+    private long nextConnect = System.nanoTime();
 
     RedisBuckets(RateLimitConfig.Redis redis) {
-        RedisURI uri = RedisURI.create(redis.uri());
-        uri.setTimeout(redis.timeout());
+        this.uri = RedisURI.create(redis.uri());
+        this.timeout = redis.timeout();
+        // the handshake of a new connection may take longer than one command (a cold JVM, a loaded host);
+        // commands are held to the configured timeout (TimeoutOptions below)
+        uri.setTimeout(Duration.ofSeconds(5).compareTo(timeout) > 0 ? Duration.ofSeconds(5) : timeout);
         // reconnect attempts at most 1 s apart, so shared limits come back within a second of Redis
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS)).build();
@@ -48,10 +57,11 @@ final class RedisBuckets implements Buckets {
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(redis.timeout()).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
                 .timeoutOptions(TimeoutOptions.enabled(redis.timeout()))
                 .build());
         this.prefix = redis.keyPrefix() + "rl:";
+        connect(); // at start, so that the first calls find it connected
     }
 
     @Override
@@ -63,25 +73,46 @@ final class RedisBuckets implements Buckets {
         return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
     }
 
+    /**
+     * The bucket store once connected. The connection is opened in the background (from the
+     * constructor, and again at most once a second while it fails); a call waits for an attempt in
+     * flight at most {@code timeout}, so a slow or black-holed Redis never holds calls longer.
+     */
     private ProxyManager<byte[]> proxies() {
         ProxyManager<byte[]> p = proxies;
         if (p != null) {
             return p;
         }
-        synchronized (this) {
-            if (proxies != null) {
-                return proxies;
-            }
-            if (System.nanoTime() - nextConnect < 0) {
-                throw new IllegalStateException("Redis is unreachable (the last connection attempt failed less than 1 s ago)");
-            }
-            nextConnect = System.nanoTime() + CONNECT_RETRY_NANOS;
-            connection = client.connect(ByteArrayCodec.INSTANCE); // throws RedisConnectionException while Redis is down
-            proxies = Bucket4jLettuce.casBasedBuilder(connection)
+        CompletableFuture<ProxyManager<byte[]>> attempt = connect();
+        try {
+            return attempt.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to Redis", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot connect to Redis: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("not connected to Redis yet (connecting)", e);
+        }
+    }
+
+    /** The connection attempt in flight or done, or a new one when the last failed more than a second ago. */
+    private synchronized CompletableFuture<ProxyManager<byte[]>> connect() {
+        CompletableFuture<ProxyManager<byte[]>> a = attempt;
+        if (a != null && (!a.isCompletedExceptionally() || System.nanoTime() - nextConnect < 0)) {
+            return a;
+        }
+        nextConnect = System.nanoTime() + CONNECT_RETRY_NANOS;
+        a = client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture().thenApply(c -> {
+            connection = c;
+            ProxyManager<byte[]> pm = Bucket4jLettuce.casBasedBuilder(c)
                     .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                     .build();
-            return proxies;
-        }
+            proxies = pm;
+            return pm;
+        });
+        attempt = a;
+        return a;
     }
 
     @Override
