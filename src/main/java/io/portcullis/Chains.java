@@ -14,6 +14,7 @@ import io.portcullis.pipeline.stages.CatalogLookup;
 import io.portcullis.pipeline.stages.ItemAdmission;
 import io.portcullis.pipeline.stages.KillSwitchStage;
 import io.portcullis.pipeline.stages.PolicyCheck;
+import io.portcullis.pipeline.stages.RateLimit;
 import io.portcullis.pipeline.stages.ReadinessGate;
 import io.portcullis.pipeline.stages.ResultLimit;
 import io.portcullis.pipeline.stages.ToolSwitch;
@@ -21,6 +22,7 @@ import io.portcullis.pipeline.stages.UpstreamCall;
 import io.portcullis.pipeline.stages.UpstreamCredential;
 import io.portcullis.credentials.TokenExchanger;
 import io.portcullis.killswitch.KillSwitches;
+import io.portcullis.ratelimit.RateLimits;
 import io.portcullis.policy.Policy;
 import io.portcullis.readiness.Report;
 import io.portcullis.upstream.Upstream;
@@ -61,11 +63,11 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
 
     /** What a snapshot's chains are built from: its pieces and the gateway's services. */
     record Parts(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy, Report readiness,
-                 AuditLog audit, Approvals approvals, TokenExchanger exchanger, KillSwitches kills) {
-        /** The parts without the gateway's run-time services (credential exchange, kill switches): the stages that need them refuse every call (fail closed). */
+                 AuditLog audit, Approvals approvals, TokenExchanger exchanger, KillSwitches kills, RateLimits limits) {
+        /** The parts without the gateway's run-time services (credential exchange, kill switches, rate limiter): the stages that need them refuse every call (fail closed). */
         Parts(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy, Report readiness,
               AuditLog audit, Approvals approvals) {
-            this(config, upstreams, catalog, policy, readiness, audit, approvals, null, null);
+            this(config, upstreams, catalog, policy, readiness, audit, approvals, null, null, null);
         }
     }
 
@@ -101,7 +103,11 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      *       at its arguments (C2.1).</li>
      *   <li>{@code kill-switch} (C6.2, #14 item 2): the run-time kill switches (a tool, an upstream, an
      *       environment), right after the catalog that names the tool's upstream and risk: cheap (an
-     *       in-memory view), and they must act even when later controls are broken. Rate limits (C6.3) come next.</li>
+     *       in-memory view), and they must act even when later controls are broken.</li>
+     *   <li>{@code rate-limit} (C6.3, #14 item 3): the loop breaker, the token buckets and the
+     *       concurrency limit. Right after the catalog and the kill switches, because limits are chosen by the tool's risk
+     *       class and name, which only the catalog entry knows; before everything else that costs
+     *       time (arguments, policy, the upstream), so a runaway loop is cut off cheaply.</li>
      *   <li>{@code tool-switch}: raw export without a documented need (C2.4), the catalog's
      *       environments, and the per-tool operational switch (C6.2).</li>
      *   <li>{@code readiness-gate} (G1): while a line of checklist sections 1–4 fails in the
@@ -144,6 +150,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 p.audit().outcomeStage(),
                 new CatalogLookup(p.catalog()),
                 new KillSwitchStage(p.kills()),
+                new RateLimit(p.limits()),
                 new ToolSwitch(),
                 new ReadinessGate(p.readiness()),
                 new EgressScan(egress(p)),

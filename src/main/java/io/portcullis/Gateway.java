@@ -39,7 +39,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private Snapshot snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy) {
         var report = io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded(),
                 Chains.controls(audit, approvals), kills);
-        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals, exchanger, kills));
+        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals, exchanger, kills, rateLimits));
         return new Snapshot(config, upstreams, catalog, policy, report, chains);
     }
 
@@ -57,6 +57,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final io.portcullis.store.DataDirLock dirLock;
     private final io.portcullis.readiness.ConfigChanges changes;
     private final io.portcullis.killswitch.KillSwitches kills;
+    private final io.portcullis.ratelimit.RateLimits rateLimits = new io.portcullis.ratelimit.RateLimits();
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -102,6 +103,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         changes.record(config);
         // #14 item 2 (C6.2): the run-time kill switches, read from the store now and kept fresh from start()
         this.kills = io.portcullis.killswitch.KillSwitches.open(store, audit.node());
+        rateLimits.apply(config.rateLimits()); // #14 item 3
         snapshot = snapshot(config, ups, Catalog.EMPTY, compile(config));
     }
 
@@ -165,6 +167,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     /** The approval workflow (C3.2, C3.3): requests, decisions, waiting calls. */
     public io.portcullis.approval.Approvals approvals() {
         return approvals;
+    }
+
+    /** The rate limiter (#14 item 3, C6.3): its buckets outlive config reloads. */
+    public io.portcullis.ratelimit.RateLimits rateLimits() {
+        return rateLimits;
     }
 
     /** The time approvals and detached calls run on (#12 item 7). */
@@ -280,6 +287,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             identity.apply(next.identity(), environmentNames(next));
             audit.reconfigure(next.audit());
             approvals.apply(next.approvals());
+            rateLimits.apply(next.rateLimits());
             changes.record(next);
             snapshot = snapshot(next, ups, Catalog.build(next, ups.values()), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
@@ -354,6 +362,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         kills.close();
         snapshot.upstreams().values().forEach(Upstream::close);
         approvals.close();
+        rateLimits.close();
         try {
             http.stop();
         } catch (Exception e) {

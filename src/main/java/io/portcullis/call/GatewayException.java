@@ -22,8 +22,33 @@ public sealed abstract class GatewayException extends Exception
 
     /** A control refused the call; the model sees the reason as an {@code isError} tool result. */
     public static final class Refused extends GatewayException {
+        private final long retryAfterSeconds;
+        private final String rule;
+
         public Refused(String control, String message) {
+            this(control, message, 0, null);
+        }
+
+        /**
+         * A refusal that a later retry may pass (#14 item 3: a rate limit), naming the rule that refused.
+         *
+         * @param retryAfterSeconds when a retry may pass, in seconds; 0 when nothing says it would
+         * @param rule              the rule's name (e.g. a rate limit's id), or null
+         */
+        public Refused(String control, String message, long retryAfterSeconds, String rule) {
             super(control, message);
+            this.retryAfterSeconds = retryAfterSeconds;
+            this.rule = rule;
+        }
+
+        /** When a retry may pass, in seconds; 0 when nothing says it would. */
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+
+        /** The rule that refused, or null. */
+        public String rule() {
+            return rule;
         }
     }
 

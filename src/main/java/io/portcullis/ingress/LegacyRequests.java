@@ -102,6 +102,17 @@ final class LegacyRequests {
         ObjectNode caps = params.get("capabilities") instanceof ObjectNode c ? c : Json.object();
         ObjectNode info = params.get("clientInfo") instanceof ObjectNode i ? i : Json.object();
         Principal principal = McpEndpoint.withClient(caller, info);
+        // #14 item 3: too many new sessions from one principal (rate_limits.environments.<env>.new_sessions) -> 429
+        long wait = dispatcher.gateway().rateLimits().newSession(principal, env);
+        if (wait > 0) {
+            LOG.warn("session refused: {} opened too many sessions in {} (rate_limits new_sessions); retry after {} s",
+                    principal.subject(), env, wait);
+            res.getHeaders().put(org.eclipse.jetty.http.HttpHeader.RETRY_AFTER, String.valueOf(wait));
+            McpEndpoint.error(res, 429, msg.id(), -32000, "Too Many Requests: " + principal.subject() + " opened too many MCP "
+                    + "sessions (control rate-limit, rule 'new_sessions'); retry after " + wait + " s",
+                    Json.object().put("control", "rate-limit").put("rule", "new_sessions").put("retryAfter", wait));
+            return;
+        }
         ClientSession s = new ClientSession(Sessions.newId(), env, version, caps, info, principal);
         int max = dispatcher.gateway().config().server().maxSessionsPerPrincipal();
         int held = sessions.addWithin(s, max);

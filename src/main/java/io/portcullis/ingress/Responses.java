@@ -32,7 +32,7 @@ public final class Responses {
 
     public static ObjectNode forToolCall(JsonNode id, GatewayException e) {
         return switch (e) {
-            case GatewayException.Refused r -> Message.result(id, refusalResult(r));
+            case GatewayException.Refused r -> Message.result(id, refusedResult(r));
             case GatewayException.UnknownTool u -> Message.result(id, refusalResult(u));
             // #14 item 1: an open breaker refuses the call before it is sent: an isError result like any control's
             case GatewayException.UpstreamFailure u when "breaker".equals(u.control()) -> Message.result(id, breakerResult(u));
@@ -56,8 +56,13 @@ public final class Responses {
                 }
                 yield Message.error(id, ErrorCodes.UPSTREAM_FAILED, u.getMessage(), data);
             }
-            case GatewayException.Refused r -> Message.error(id, ErrorCodes.CONTROL_REFUSED, r.getMessage(),
-                    Json.object().put("control", r.control()));
+            case GatewayException.Refused r -> {
+                ObjectNode data = Json.object().put("control", r.control());
+                if (r.retryAfterSeconds() > 0) {
+                    data.put("retryAfter", r.retryAfterSeconds()); // #14 item 3: a rate limit
+                }
+                yield Message.error(id, ErrorCodes.CONTROL_REFUSED, r.getMessage(), data);
+            }
         };
     }
 
@@ -66,6 +71,22 @@ public final class Responses {
         ObjectNode result = refusalResult(u);
         ObjectNode refusal = (ObjectNode) result.path("_meta").path("io.portcullis/refusal");
         refusal.put("upstream", u.upstream()).put("retryAfter", u.retryAfterSeconds());
+        return result;
+    }
+
+    /**
+     * A control's refusal; one that may pass later (#14 item 3: a rate limit) also carries the rule and
+     * {@code retryAfter} (seconds) in {@code _meta} (the text says it too).
+     */
+    static ObjectNode refusedResult(GatewayException.Refused r) {
+        ObjectNode result = refusalResult(r);
+        ObjectNode refusal = (ObjectNode) result.path("_meta").path("io.portcullis/refusal");
+        if (r.rule() != null) {
+            refusal.put("rule", r.rule());
+        }
+        if (r.retryAfterSeconds() > 0) {
+            refusal.put("retryAfter", r.retryAfterSeconds());
+        }
         return result;
     }
 

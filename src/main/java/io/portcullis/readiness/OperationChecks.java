@@ -16,7 +16,7 @@ final class OperationChecks {
     static List<Line> check(Facts f) {
         List<Line> out = new ArrayList<>(DataChecks.check(f)); // C5.1-C5.4 from the data-handling document (#13 item 7)
         out.addAll(List.of(c61(f), c62(f),
-                Checklist.notBuilt("C6.3", "per-user and per-client rate limits", List.of()),
+                c63(f),
                 c71(f), c72(f), c73(f)));
         return out;
     }
@@ -82,6 +82,40 @@ final class OperationChecks {
                 + kills.active().stream().filter(s -> s.appliesIn(f.name())).map(s -> s.describe() + " by " + s.by() + ": " + s.reason())
                 .toList());
         return Checklist.pass("C6.2", ev);
+    }
+
+    /**
+     * C6.3 (#14 item 4): passes when the environment has a per-principal token bucket
+     * ({@code rate_limits.environments.<env>.limits} with {@code per: principal}). The evidence names
+     * every limit, the loop breaker, the concurrency limit, where the buckets live and what applies
+     * while Redis is unreachable.
+     */
+    private static Line c63(Facts f) {
+        io.portcullis.ratelimit.RateLimitConfig rl = f.config().rateLimits();
+        io.portcullis.ratelimit.RateLimitConfig.EnvLimits env = rl.of(f.name());
+        List<String> ev = new ArrayList<>();
+        env.limits().forEach(l -> ev.add("limit " + l.id() + ": " + l.describe()));
+        ev.add(env.loop() == null ? "no loop breaker" : "loop breaker: the same tool with the same arguments more than "
+                + env.loop().max() + " times within " + io.portcullis.ratelimit.RateLimits.human(env.loop().within()) + " is refused");
+        ev.add(env.concurrency() == 0 ? "no concurrency limit per principal"
+                : "at most " + env.concurrency() + " calls in flight per principal on each node");
+        if (env.newSessions() != null) {
+            ev.add("new sessions: " + env.newSessions().limit() + " per " + io.portcullis.ratelimit.RateLimits.human(env.newSessions().every())
+                    + " per principal (HTTP 429 with Retry-After beyond)");
+        }
+        ev.add(rl.redis() == null ? "buckets in process on each node (no rate_limits.redis): a cluster of N nodes allows N times the limits"
+                : "buckets shared by every node in Redis at " + rl.redis().uri().getHost() + ":" + rl.redis().uri().getPort()
+                + "; while Redis is unreachable: " + rl.fallback().id()
+                + (rl.fallback() == io.portcullis.ratelimit.RateLimitConfig.Fallback.FAIL_CLOSED
+                ? " (calls with limits are refused)" : " (each node counts on its own)"));
+        if (!env.perPrincipal()) {
+            ev.add(0, "no per-principal limit in " + f.name());
+            return Checklist.fail("C6.3", ev, "rate_limits:\n  environments:\n    " + f.name() + ":\n      limits:\n"
+                    + "        - {id: per-user, per: principal, limit: 600, every: 1m}\n"
+                    + "        - {id: user-writes, per: principal, kinds: [user], risk: [state_changing], limit: 60, every: 1m}\n"
+                    + "      loop: {max: 5, within: 10s}\n      concurrency_per_principal: 8");
+        }
+        return Checklist.pass("C6.3", ev);
     }
 
     private static Line c71(Facts f) {

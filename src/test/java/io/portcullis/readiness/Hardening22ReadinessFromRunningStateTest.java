@@ -51,7 +51,10 @@ class Hardening22ReadinessFromRunningStateTest {
     void item22_aStageThatDeclaresANotBuiltLineMakesItPass() throws Exception {
         Map<String, List<String>> withRateLimit = new LinkedHashMap<>(ReadinessTest.STANDARD);
         withRateLimit.put("rate-limit", List.of("C6.3"));
-        Report r = report(ReadinessTest.config(ReadinessTest.READY), withRateLimit);
+        // #14 item 4: C6.3 also needs a per-principal limit in the environment
+        Report r = report(ReadinessTest.config(ReadinessTest.READY
+                + "rate_limits:\n  environments:\n    dev:\n      limits: [{id: u, per: principal, limit: 60, every: 1m}]\n"),
+                withRateLimit);
         var c63 = ReadinessTest.line(r, "dev", "C6.3");
         assertThat(c63.status()).isEqualTo(Status.PASS);
         assertThat(c63.evidence()).first().isEqualTo("enforced on every call by pipeline stage rate-limit");

@@ -220,12 +220,8 @@ class ReadinessTest {
     }
 
     @Test
-    void linesWhoseFeatureIsNotBuiltFailAndSaySo() throws Exception {
+    void c62FailsWithoutTheNodesRunTimeKillSwitches() throws Exception {
         Report r = report(READY);
-        for (String id : new String[] {"C6.3"}) {
-            assertThat(line(r, "dev", id).status()).isEqualTo(Status.FAIL);
-            assertThat(line(r, "dev", id).evidence().getFirst()).startsWith("not built in this version");
-        }
         // #14 item 2: without the node's run-time kill switches the report cannot say they work
         assertThat(line(r, "dev", "C6.2").status()).isEqualTo(Status.FAIL);
         assertThat(String.join("\n", line(r, "dev", "C6.2").evidence())).contains("run-time kill switches are not wired");
@@ -252,6 +248,48 @@ class ReadinessTest {
             assertThat(String.join("\n", broken.evidence())).contains("run-time kill switches do not work now", "the store did not answer");
             kills.close();
         }
+    }
+
+    /**
+     * #14 item 4: "C6.3 passes when every environment has per-principal limits". With the rate-limit
+     * stage running, an environment without a per-principal limit fails with the config that fixes
+     * it; one with a limit passes and the evidence names the limits, the loop breaker and where the
+     * buckets live. Without the stage it fails whatever the config says (#11 item 22).
+     */
+    @Test
+    void c63_passesWithPerPrincipalLimitsInTheEnvironment() throws Exception {
+        Map<String, List<String>> withStage = new java.util.LinkedHashMap<>(STANDARD);
+        withStage.put("rate-limit", List.of("C6.3"));
+        GatewayConfig none = config(READY);
+        Report r = Readiness.evaluate(none, Catalogs.of(none, Map.of("tickets", ticketTools())), Policy.compile(none.policy()),
+                true, withStage);
+        Line fail = line(r, "dev", "C6.3");
+        assertThat(fail.status()).isEqualTo(Status.FAIL);
+        assertThat(fail.evidence()).anyMatch(e -> e.startsWith("no per-principal limit in dev"));
+        assertThat(fail.fix()).contains("rate_limits:", "per: principal");
+        assertThat(r.gate("dev").closed()).as("section 6 does not close the G1 gate").isFalse();
+
+        GatewayConfig limited = config(READY + """
+                rate_limits:
+                  redis: {url: "redis://127.0.0.1:6379"}
+                  environments:
+                    dev:
+                      limits:
+                        - {id: per-user, per: principal, limit: 600, every: 1m}
+                      loop: {max: 5, within: 10s}
+                """);
+        Report ok = Readiness.evaluate(limited, Catalogs.of(limited, Map.of("tickets", ticketTools())),
+                Policy.compile(limited.policy()), true, withStage);
+        Line pass = line(ok, "dev", "C6.3");
+        assertThat(pass.status()).isEqualTo(Status.PASS);
+        assertThat(pass.evidence()).contains("enforced on every call by pipeline stage rate-limit",
+                "limit per-user: 600 per 1m per principal");
+        assertThat(pass.evidence()).anyMatch(e -> e.contains("more than 5 times within 10s"));
+        assertThat(pass.evidence()).anyMatch(e -> e.contains("shared by every node in Redis at 127.0.0.1:6379")
+                && e.contains("while Redis is unreachable: fail_closed"));
+        assertThat(line(ok, "prod", "C6.3").status()).as("every environment needs its own").isEqualTo(Status.FAIL);
+        assertThat(line(report(READY), "dev", "C6.3").status()).as("no stage, no pass").isEqualTo(Status.FAIL);
+        assertThat(line(ok, "dev", "C6.2").status()).isEqualTo(Status.PASS);
     }
 
     /** #14 item 4: C6.1 passes on the defaults (breaker and retries on) and says what each upstream has. */
