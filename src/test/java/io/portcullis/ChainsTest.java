@@ -66,7 +66,12 @@ class ChainsTest {
         Map<String, List<String>> controls = Chains.controls(audit, null);
         assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "kill-switch", "rate-limit", "tool-switch",
                 "readiness-gate", "egress", "result-limit", "arguments", "policy", "credentials",
-                "audit-intent", "catalog", "readiness-gate", "kill-switch", "rate-limit"); // #14 item 3
+                "audit-intent");
+        assertThat(controls).isEqualTo(chains.toolCall().controls());
+        assertThat(controls.get("catalog")).containsExactly("C2.1");
+        assertThat(controls.get("readiness-gate")).containsExactly("G1");
+        assertThat(controls.get("kill-switch")).as("#14 item 2").containsExactly("C6.2");
+        assertThat(controls.get("rate-limit")).containsExactly("C6.3"); // #14 item 3
         assertThat(controls.get("egress")).containsExactly("C5.1", "C5.2");
         assertThat(controls.get("policy")).contains("C3.1");
         assertThat(controls.get("credentials")).containsExactly("C1.2"); // #16 item 1

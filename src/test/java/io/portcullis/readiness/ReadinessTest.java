@@ -289,7 +289,6 @@ class ReadinessTest {
                 && e.contains("while Redis is unreachable: fail_closed"));
         assertThat(line(ok, "prod", "C6.3").status()).as("every environment needs its own").isEqualTo(Status.FAIL);
         assertThat(line(report(READY), "dev", "C6.3").status()).as("no stage, no pass").isEqualTo(Status.FAIL);
-        assertThat(line(ok, "dev", "C6.2").status()).isEqualTo(Status.PASS);
     }
 
     /** #14 item 4: C6.1 passes on the defaults (breaker and retries on) and says what each upstream has. */
