@@ -217,4 +217,16 @@ class EgressDirectionsIT {
         assertThat(got.getFirst().path("method").asString()).isEqualTo("sampling/createMessage");
         assertThat(got.getFirst().toString()).contains("summarise [REDACTED:pii.email]").doesNotContain(MAIL);
     }
+
+    @Test
+    void item2_aLogMessageTiedToNoCallIsRedactedOnTheSessionsGetStream() throws Exception {
+        LegacySession s = LegacySession.open(gw.client(), "2025-11-25", caps());
+        try (SseStream get = s.get(null)) {
+            // the log line comes after the answer, when no call is in flight: it goes to the sessions that used leaky
+            through(s, "leaky__log_after", null, false);
+            ObjectNode log = get.nextMessage();
+            assertThat(log.path("method").asString()).isEqualTo("notifications/message");
+            assertThat(log.path("params").path("data").asString()).isEqualTo("background job failed for [REDACTED:pii.email]");
+        }
+    }
 }

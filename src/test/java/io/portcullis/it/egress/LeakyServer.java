@@ -31,7 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code deep}: {@code structuredContent} nested {@code arguments.depth} levels;</li>
  *   <li>{@code bad_utf8}: a text with invalid UTF-8 bytes around a secret (raw bytes on the wire);</li>
  *   <li>{@code binary}: an image whose base64 data decodes to bytes holding a secret, and a blob;</li>
- *   <li>{@code huge}: a text of {@code arguments.bytes} bytes that ends with a secret.</li>
+ *   <li>{@code huge}: a text of {@code arguments.bytes} bytes that ends with a secret;</li>
+ *   <li>{@code log_after}: answers, then writes a log message with a secret, tied to no call.</li>
  * </ul>
  */
 public final class LeakyServer {
@@ -41,7 +42,7 @@ public final class LeakyServer {
     static final String DB_PASSWORD = "Tr0ub4dor-and-3";
     static final List<String> SECRETS = List.of(GH, AWS, MAIL, DB_PASSWORD);
     private static final List<String> TOOLS = List.of("leak", "leak_schema", "fail", "sample", "elicit", "post", "deep",
-            "bad_utf8", "binary", "huge");
+            "bad_utf8", "binary", "huge", "log_after");
     private static final Map<String, JsonNode> WAITING = new HashMap<>(); // our request id → the tools/call it serves
     private static PrintStream out;
     private static int next;
@@ -164,6 +165,11 @@ public final class LeakyServer {
                 answer(id, r);
             }
             case "huge" -> answer(id, text("y".repeat(args.path("bytes").asInt(1 << 20)) + " " + GH));
+            case "log_after" -> {
+                answer(id, text("done"));
+                ObjectNode log = Json.object().put("level", "error").put("logger", "leaky").put("data", "background job failed for " + MAIL);
+                write(Json.write(Message.notification("notifications/message", log)));
+            }
             default -> answer(id, text("unknown tool").put("isError", true));
         }
     }
