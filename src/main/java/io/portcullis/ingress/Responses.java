@@ -11,7 +11,9 @@ import tools.jackson.databind.node.ObjectNode;
  * The one place where a {@link GatewayException} becomes what the client sees.
  * <ul>
  *   <li>a control's refusal of a {@code tools/call}: an {@code isError} result naming the control,
- *       so the model learns why (and {@code _meta["io.portcullis/refusal"]} for programs);</li>
+ *       so the model learns why (and {@code _meta["io.portcullis/refusal"]} for programs); a refusal
+ *       a retry may pass (#14 item 3: {@code rate-limit}) adds the {@code rule} and {@code retryAfter}
+ *       (seconds) there, and the text says when;</li>
  *   <li>an unknown tool in {@code tools/call}: an {@code isError} result naming the control {@code catalog},
  *       which is what the reference SDK servers answer, so a client sees the same thing through the
  *       gateway as directly (the conformance suite's tools-call-* scenarios rely on it); elsewhere

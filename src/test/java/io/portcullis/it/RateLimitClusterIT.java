@@ -135,6 +135,11 @@ class RateLimitClusterIT {
         JsonNode again = echo(nodeB, carol, "same");
         assertThat(again.path("content").get(0).path("text").asString()).contains("loop breaker", "demo__echo", "more than 3 times");
         assertThat(refusedBy(echo(nodeA, dave, "same"))).as("another user").isEqualTo("passed");
+        // a refused call is audited like every refusal (the audit stage wraps rate-limit), on the node that refused it
+        var records = nodeB.gateway().audit().query().search(new io.portcullis.audit.AuditQuery.Filter("carol", "demo__echo",
+                null, null, null, null, "call", 100));
+        assertThat(records).anyMatch(r -> r.path("decision").path("outcome").asString().equals("refused")
+                && r.path("decision").path("control").asString().equals("rate-limit"));
         assertThat(refusedBy(echo(nodeA, carol, "different"))).as("other arguments").isEqualTo("passed");
     }
 

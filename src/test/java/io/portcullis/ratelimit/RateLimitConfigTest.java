@@ -148,4 +148,19 @@ class RateLimitConfigTest {
                 "9: environment 'staging' is not declared in 'environments'",
                 "13: limit id 'a' is used twice in this environment");
     }
+
+    /** The example in docs/configuration.md's {@code rate_limits} section is a valid config (docs stay true). */
+    @Test
+    void theDocumentedExampleIsValid() throws Exception {
+        String doc = java.nio.file.Files.readString(Path.of("docs/configuration.md"));
+        int section = doc.indexOf("## `rate_limits`");
+        int start = doc.indexOf("```yaml\n", section) + "```yaml\n".length();
+        String yaml = doc.substring(start, doc.indexOf("```", start));
+        GatewayConfig c = ConfigReader.parse("environments: [dev]\nupstreams:\n  up: {command: [x]}\n" + yaml, "configuration.md",
+                Path.of("/tmp"), null);
+        assertThat(c.rateLimits().of("dev").limits()).extracting(RateLimitConfig.Limit::id)
+                .containsExactly("user-writes", "service-irreversible");
+        assertThat(c.rateLimits().fallback()).isEqualTo(RateLimitConfig.Fallback.FAIL_CLOSED);
+        assertThat(c.rateLimits().redis().uri().toString()).isEqualTo("redis://127.0.0.1:6379");
+    }
 }
