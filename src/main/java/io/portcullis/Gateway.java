@@ -39,7 +39,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private Snapshot snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy) {
         var report = io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded(),
                 Chains.controls(audit, approvals));
-        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals));
+        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals, conversations));
         return new Snapshot(config, upstreams, catalog, policy, report, chains);
     }
 
@@ -54,6 +54,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final io.portcullis.audit.AuditLog audit;
     private final io.portcullis.store.DataDirLock dirLock;
     private final io.portcullis.readiness.ConfigChanges changes;
+    private final io.portcullis.conversation.ConversationStore conversations;
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -96,6 +97,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             ups.put(uc.name(), new Upstream(uc, this, http));
         }
         this.changes = new io.portcullis.readiness.ConfigChanges(store);
+        this.conversations = new io.portcullis.conversation.ConversationStore(store, ticker.clock()); // #13 item 4
         changes.record(config);
         snapshot = snapshot(config, ups, Catalog.EMPTY, compile(config));
     }

@@ -41,7 +41,7 @@ class ChainsTest {
     @Test
     void item2_toolCallOrder() {
         assertThat(chains.toolCall().stageNames()).containsExactly("call-log", "audit", "catalog", "tool-switch",
-                "readiness-gate", "egress", "result-limit", "arguments", "policy", "audit-intent", "upstream");
+                "readiness-gate", "conversation", "egress", "result-limit", "arguments", "policy", "audit-intent", "upstream");
     }
 
     @Test
@@ -64,11 +64,12 @@ class ChainsTest {
     void item2_controlsAreTheToolChainsControlsWithTheirChecklistLines() {
         Map<String, List<String>> controls = Chains.controls(audit, null);
         assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "tool-switch", "readiness-gate",
-                "egress", "result-limit", "arguments", "policy", "audit-intent");
+                "conversation", "egress", "result-limit", "arguments", "policy", "audit-intent");
         assertThat(controls).isEqualTo(chains.toolCall().controls());
         assertThat(controls.get("catalog")).containsExactly("C2.1");
         assertThat(controls.get("readiness-gate")).containsExactly("G1");
         assertThat(controls.get("egress")).containsExactly("C5.1", "C5.2");
+        assertThat(controls.get("conversation")).isEmpty(); // #13 items 4, 5: the chaining goal has no checklist line of its own
         assertThat(controls.get("policy")).contains("C3.1");
     }
 

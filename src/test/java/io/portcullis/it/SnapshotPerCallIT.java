@@ -153,7 +153,7 @@ class SnapshotPerCallIT {
             assertThat(v2.policy().ruleIds()).contains("no-echo");
             assertThat(v1.chains().toolCall()).isNotSameAs(v2.chains().toolCall());
             assertThat(v1.chains().toolCall().stageNames()).isEqualTo(List.of("call-log", "audit", "catalog", "tool-switch",
-                    "readiness-gate", "egress", "result-limit", "arguments", "policy", "audit-intent", "upstream"));
+                    "readiness-gate", "conversation", "egress", "result-limit", "arguments", "policy", "audit-intent", "upstream"));
         }
     }
 }
