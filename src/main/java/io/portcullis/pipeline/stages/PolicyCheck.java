@@ -46,9 +46,11 @@ public final class PolicyCheck implements Stage {
         Decision d = Admission.decide(policy, call.principal(), call.environment(), call.requireTool(), call.arguments(), session);
         call.trail().ruleIds(d.ruleIds());
         // #13 item 5: a chain decision names the labels that caused it and the calls (audit ids) that brought them
-        String causes = session == null || !ChainRules.decided(d.ruleIds()) ? "" : session.causes(ChainRules.causes(d.ruleIds()));
+        String causes = session == null || !ChainRules.decided(d.ruleIds()) ? ""
+                : "chain rules " + d.ruleIds().stream().filter(id -> id.startsWith(ChainRules.PREFIX)).toList()
+                        + " decided on the conversation's labels " + session.causes(ChainRules.causes(d.ruleIds()));
         if (!causes.isEmpty()) {
-            call.trail().note("chain rule " + d.ruleIds() + ": conversation labels " + causes);
+            call.trail().note(causes);
         }
         call.trail().decision(d.effect().name().toLowerCase());
         if (d.dryRun() != null) {
@@ -76,7 +78,7 @@ public final class PolicyCheck implements Stage {
     }
 
     private static String suffix(String causes) {
-        return "; the conversation's labels that caused it: " + causes;
+        return " (" + causes + ")";
     }
 
     @Override
