@@ -6,9 +6,16 @@ import io.portcullis.audit.AuditQuery;
 import io.portcullis.it.JvmPeers;
 import io.portcullis.it.TestGateway;
 import io.portcullis.it.peers.Peers;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  * #13 items 4–6, the toxic flow end to end with real clients: read customer data, then fetch
  * untrusted content, then call a tool labelled {@code egress}: approval required, naming the labels
  * and the audit ids of the calls that brought them. The same when the client opens a new session
- * for every call (to shed its history) and with stateless 2026-07-28 calls (no session at all). A
+ * for every call (to shed its history; TypeScript SDK 1.x, Java SDK) and with stateless 2026-07-28
+ * calls (TypeScript client 2.x: no session at all). A
  * secret seen earlier denies egress. A clean conversation is not bothered.
  */
 class ToxicFlowIT {
@@ -32,6 +40,7 @@ class ToxicFlowIT {
     static String bob;
     static String carol;
     static String dave;
+    static String erin;
 
     @BeforeAll
     static void start() throws Exception {
@@ -62,6 +71,7 @@ class ToxicFlowIT {
         bob = store.createKey("bob", "support", List.of("dev"), expires, "test").secret();
         carol = store.createKey("carol", "support", List.of("dev"), expires, "test").secret();
         dave = store.createKey("dave", "support", List.of("dev"), expires, "test").secret();
+        erin = store.createKey("erin", "support", List.of("dev"), expires, "test").secret();
     }
 
     @AfterAll
@@ -126,6 +136,32 @@ class ToxicFlowIT {
         assertThat(out.path("protocolVersion").asString()).isEqualTo("2026-07-28");
         assertThat(out.path("sessionId").isNull()).as(out.toString()).isTrue();
         assertCaught("bob", out);
+    }
+
+    /** One call in a new session of the official Java SDK client (McpClient.sync over streamable HTTP). */
+    static McpSchema.CallToolResult javaSdk(String token, String tool, Map<String, Object> args) {
+        URI u = gw.url();
+        var transport = HttpClientStreamableHttpTransport.builder(u.getScheme() + "://" + u.getAuthority()).endpoint(u.getPath())
+                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token)).build();
+        try (McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60))
+                .clientInfo(new McpSchema.Implementation("portcullis-it-java-sdk-conversation", "1.0.0")).build()) {
+            client.initialize();
+            return client.callTool(new McpSchema.CallToolRequest(tool, args));
+        }
+    }
+
+    @Test
+    void item5_javaSdk_aNewSessionForEveryCallDoesNotShedTheHistory() {
+        assertThat(javaSdk(erin, "demo__lookup_customer", Map.of("customer_id", "c-2")).isError()).isNotEqualTo(Boolean.TRUE);
+        assertThat(javaSdk(erin, "demo__fetch_page", Map.of("url", "https://example.org")).isError()).isNotEqualTo(Boolean.TRUE);
+        McpSchema.CallToolResult send = javaSdk(erin, "demo__send_email", Map.of("to", "p@example.net", "subject", "s", "body", "b"));
+        assertThat(send.isError()).isTrue();
+        String lookupId = audit("erin", "demo__lookup_customer").getFirst().path("call_id").asString();
+        String fetchId = audit("erin", "demo__fetch_page").getFirst().path("call_id").asString();
+        assertThat(((McpSchema.TextContent) send.content().getFirst()).text()).contains("approval", "chain.untrusted-then-egress",
+                "customer-data (call " + lookupId + ")", "untrusted (call " + fetchId + ")");
+        assertThat(audit("erin", "demo__send_email").getFirst().path("session").asString())
+                .isNotEqualTo(audit("erin", "demo__fetch_page").getFirst().path("session").asString());
     }
 
     @Test
