@@ -4,6 +4,8 @@ import io.portcullis.approval.Approvals;
 import io.portcullis.audit.AuditLog;
 import io.portcullis.catalog.Catalog;
 import io.portcullis.config.GatewayConfig;
+import io.portcullis.conversation.ConversationMemory;
+import io.portcullis.conversation.ConversationStore;
 import io.portcullis.egress.EgressConfig;
 import io.portcullis.egress.EgressScan;
 import io.portcullis.pipeline.Pipeline;
@@ -63,11 +65,12 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
 
     /** What a snapshot's chains are built from: its pieces and the gateway's services. */
     record Parts(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy, Report readiness,
-                 AuditLog audit, Approvals approvals, TokenExchanger exchanger, KillSwitches kills, RateLimits limits) {
-        /** The parts without the gateway's run-time services (credential exchange, kill switches, rate limiter): the stages that need them refuse every call (fail closed). */
+                 AuditLog audit, Approvals approvals, TokenExchanger exchanger, KillSwitches kills, RateLimits limits,
+                 ConversationStore conversations) {
+        /** The parts without the gateway's run-time services (credential exchange, kill switches, rate limiter, conversation memory): the stages that need them refuse every call (fail closed). */
         Parts(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy, Report readiness,
               AuditLog audit, Approvals approvals) {
-            this(config, upstreams, catalog, policy, readiness, audit, approvals, null, null, null);
+            this(config, upstreams, catalog, policy, readiness, audit, approvals, null, null, null, null);
         }
     }
 
@@ -113,6 +116,10 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      *   <li>{@code readiness-gate} (G1): while a line of checklist sections 1–4 fails in the
      *       environment, tools that are not read-only are refused, naming the failing lines. It reads
      *       the snapshot's report, evaluated when the config was applied, so it costs nothing per call.</li>
+     *   <li>{@code conversation} (#13 items 4–6) wraps egress: it loads what the call's conversation
+     *       has seen, so that policy (below) sees {@code session.labels}, {@code session.tools} and
+     *       {@code session.calls} and the chain rules can act, and afterwards adds what egress
+     *       detected and the tool's catalog labels to the conversation, durably.</li>
      *   <li>{@code egress} (C5.1, C5.2; #13) wraps result-limit: what comes back is held to the
      *       size limit first (a 50 MB result is cut or refused before it is scanned), then every
      *       string leaf is scanned and sensitive data redacted, masked, pseudonymized, labelled, or
@@ -153,6 +160,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 new RateLimit(p.limits()),
                 new ToolSwitch(),
                 new ReadinessGate(p.readiness()),
+                new ConversationMemory(p.config() == null ? null : p.config().conversation(), p.conversations()),
                 new EgressScan(egress(p)),
                 new ResultLimit(),
                 new Arguments(),

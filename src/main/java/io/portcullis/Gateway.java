@@ -39,7 +39,8 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private Snapshot snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy) {
         var report = io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded(),
                 Chains.controls(audit, approvals), kills);
-        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals, exchanger, kills, rateLimits));
+        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals, exchanger, kills, rateLimits,
+                conversations));
         return new Snapshot(config, upstreams, catalog, policy, report, chains);
     }
 
@@ -58,6 +59,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final io.portcullis.readiness.ConfigChanges changes;
     private final io.portcullis.killswitch.KillSwitches kills;
     private final io.portcullis.ratelimit.RateLimits rateLimits = new io.portcullis.ratelimit.RateLimits();
+    private final io.portcullis.conversation.ConversationStore conversations;
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -100,6 +102,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             ups.put(uc.name(), new Upstream(uc, this, http));
         }
         this.changes = new io.portcullis.readiness.ConfigChanges(store);
+        this.conversations = new io.portcullis.conversation.ConversationStore(store, ticker.clock()); // #13 item 4
         changes.record(config);
         // #14 item 2 (C6.2): the run-time kill switches, read from the store now and kept fresh from start()
         this.kills = io.portcullis.killswitch.KillSwitches.open(store, audit.node());

@@ -41,8 +41,8 @@ class ChainsTest {
     @Test
     void item2_toolCallOrder() {
         assertThat(chains.toolCall().stageNames()).containsExactly("call-log", "audit", "catalog", "kill-switch", "rate-limit", "tool-switch",
-                "readiness-gate", "egress", "result-limit", "arguments", "policy", "credentials",
-                "audit-intent", "upstream");
+                "readiness-gate", "conversation", "egress", "result-limit", "arguments", "policy",
+                "credentials", "audit-intent", "upstream");
     }
 
     @Test
@@ -65,14 +65,15 @@ class ChainsTest {
     void item2_controlsAreTheToolChainsControlsWithTheirChecklistLines() {
         Map<String, List<String>> controls = Chains.controls(audit, null);
         assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "kill-switch", "rate-limit", "tool-switch",
-                "readiness-gate", "egress", "result-limit", "arguments", "policy", "credentials",
-                "audit-intent");
+                "readiness-gate", "conversation", "egress", "result-limit", "arguments", "policy",
+                "credentials", "audit-intent");
         assertThat(controls).isEqualTo(chains.toolCall().controls());
         assertThat(controls.get("catalog")).containsExactly("C2.1");
         assertThat(controls.get("readiness-gate")).containsExactly("G1");
         assertThat(controls.get("kill-switch")).as("#14 item 2").containsExactly("C6.2");
         assertThat(controls.get("rate-limit")).containsExactly("C6.3"); // #14 item 3
         assertThat(controls.get("egress")).containsExactly("C5.1", "C5.2");
+        assertThat(controls.get("conversation")).isEmpty(); // #13 items 4, 5: the chaining goal has no checklist line of its own
         assertThat(controls.get("policy")).contains("C3.1");
         assertThat(controls.get("credentials")).containsExactly("C1.2"); // #16 item 1
     }

@@ -117,6 +117,17 @@ final class CallRecords {
             ArrayNode r = e.putArray("redactions");
             call.trail().redactions().forEach(r::add);
         }
+        var had = call.trail().conversation();
+        if (had != null) {
+            // #13 item 6: the labels the conversation had when the call came in, and those it gained
+            ObjectNode conv = rec.putObject("conversation");
+            ArrayNode h = conv.putArray("had");
+            had.labels().keySet().forEach(h::add);
+            ArrayNode g = conv.putArray("gained");
+            List<String> gained = call.trail().conversationGained();
+            (gained == null ? List.<String>of() : gained).forEach(g::add);
+            conv.put("calls", had.calls());
+        }
         List<String> notes = call.trail().notes();
         if (!notes.isEmpty()) {
             ArrayNode n = rec.putArray("notes");

@@ -22,6 +22,9 @@ public final class CallTrail {
     private volatile String upstream;
     private volatile io.portcullis.policy.Decision.DryRun dryRun;
     private volatile Delegation delegation;
+    private final java.util.Set<String> detected = new java.util.concurrent.ConcurrentSkipListSet<>();
+    private volatile io.portcullis.policy.SessionFacts conversation;
+    private volatile List<String> conversationGained;
 
     /** The upstream serving a call that is not a tool's ({@code resources/read}, {@code prompts/get}); null otherwise. */
     public String upstream() {
@@ -129,5 +132,35 @@ public final class CallTrail {
 
     public void delegation(Delegation d) {
         this.delegation = d;
+    }
+
+    /** The detection classes egress found in the result (e.g. {@code pii.email}), whatever their action (#13 item 4). */
+    public java.util.Set<String> detected() {
+        return java.util.Set.copyOf(detected);
+    }
+
+    public void detected(String classId) {
+        detected.add(classId);
+    }
+
+    /**
+     * What the conversation held when this call came in (#13 items 4, 5: {@code session.*} for
+     * policy, the "had" of the audit record), or null when the memory is off or was not read.
+     */
+    public io.portcullis.policy.SessionFacts conversation() {
+        return conversation;
+    }
+
+    public void conversation(io.portcullis.policy.SessionFacts facts) {
+        this.conversation = facts;
+    }
+
+    /** The labels this call added to its conversation (#13 item 6), or null when nothing was recorded. */
+    public List<String> conversationGained() {
+        return conversationGained;
+    }
+
+    public void conversationGained(List<String> labels) {
+        this.conversationGained = List.copyOf(labels);
     }
 }

@@ -25,7 +25,7 @@ public final class CatalogReader {
             "resources", "prompts");
     private static final Set<String> ITEM_KEYS = Set.of("owner", "purpose", "risk", "environments", "labels");
     private static final Set<String> TOOL_KEYS = Set.of("owner", "purpose", "risk", "environments", "labels", "export",
-            "business_need", "export_approver", "constraints", "max_result_bytes", "on_oversize");
+            "business_need", "export_approver", "constraints", "max_result_bytes", "on_oversize", "produces");
     private static final Set<String> CONSTRAINT_KEYS = Set.of("allow", "pattern", "format", "min_length", "max_length",
             "minimum", "maximum", "path_roots", "url");
     private static final Set<String> URL_KEYS = Set.of("schemes", "hosts", "allow_private");
@@ -233,7 +233,7 @@ public final class CatalogReader {
                 f.strings(t, "labels", tp), export, f.string(t, "business_need", tp, null),
                 f.string(t, "export_approver", tp, null), constraints,
                 t.has("max_result_bytes") ? f.integer(t, "max_result_bytes", tp, 0, 1, 1L << 31) : null,
-                t.has("on_oversize") ? oversize(f, t, tp, null) : null);
+                t.has("on_oversize") ? oversize(f, t, tp, null) : null, f.strings(t, "produces", tp));
     }
 
     private static ArgConstraint constraint(Fields f, JsonNode c, String cp, Path base) {

@@ -41,6 +41,18 @@ public record ToolEntry(String name, String upstream, String upstreamName, Objec
         return definition.get("annotations") instanceof ObjectNode a ? a : definition.objectNode();
     }
 
+    /**
+     * The labels a result of this tool adds to its conversation (#13 item 4): the catalog's
+     * {@code produces}, and {@code untrusted} for a tool labelled {@code untrusted} (it fetches outside content).
+     */
+    public List<String> produces() {
+        List<String> out = new java.util.ArrayList<>(spec == null ? List.of() : spec.produces());
+        if (labels.contains("untrusted") && !out.contains("untrusted")) {
+            out.add("untrusted");
+        }
+        return out;
+    }
+
     public String purpose() {
         return spec == null ? null : spec.purpose();
     }

@@ -19,13 +19,23 @@ import java.util.Map;
  * @param constraints    argument overlays by argument name
  * @param maxResultBytes result size limit, or null to inherit
  * @param onOversize     what to do with a bigger result, or null to inherit
+ * @param produces       labels every result of the tool adds to its conversation, e.g. {@code customer-data} (#13 item 4)
  */
 public record ToolSpec(Binding binding, Owner owner, String purpose, RiskClass risk, List<String> environments, List<String> labels,
                        Boolean export, String businessNeed, String exportApprover, Map<String, ArgConstraint> constraints,
-                       Long maxResultBytes, Oversize onOversize) {
+                       Long maxResultBytes, Oversize onOversize, List<String> produces) {
     public ToolSpec {
         environments = List.copyOf(environments);
         labels = List.copyOf(labels);
         constraints = Map.copyOf(constraints);
+        produces = produces == null ? List.of() : List.copyOf(produces);
+    }
+
+    /** An entry that produces no conversation labels. */
+    public ToolSpec(Binding binding, Owner owner, String purpose, RiskClass risk, List<String> environments, List<String> labels,
+                    Boolean export, String businessNeed, String exportApprover, Map<String, ArgConstraint> constraints,
+                    Long maxResultBytes, Oversize onOversize) {
+        this(binding, owner, purpose, risk, environments, labels, export, businessNeed, exportApprover, constraints,
+                maxResultBytes, onOversize, List.of());
     }
 }

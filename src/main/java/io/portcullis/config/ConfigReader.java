@@ -73,7 +73,7 @@ public final class ConfigReader {
             throw new ConfigException(f.problems());
         }
         f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit",
-                "approvals", "readiness", "egress", "rate_limits"));
+                "approvals", "readiness", "egress", "rate_limits", "conversation"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir(), server.toolSeparator());
@@ -98,11 +98,14 @@ public final class ConfigReader {
         io.portcullis.egress.EgressConfig egress = io.portcullis.egress.EgressConfigReader.read(f, root.get("egress"),
                 envs.stream().map(EnvironmentConfig::name).toList(), server.dataDir());
         var rateLimits = io.portcullis.ratelimit.RateLimitConfigReader.read(f, root.get("rate_limits"), envs); // #14 item 3
+        // #13 items 4, 5: the conversation memory, and its chain rules added to the policy when enabled
+        var conversation = io.portcullis.conversation.ConversationConfigReader.read(f, root.get("conversation"));
+        policy = io.portcullis.conversation.ChainRules.addTo(policy, conversation);
         if (!f.problems().isEmpty()) {
             throw new ConfigException(f.problems());
         }
         return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness, egress, rateLimits);
+                approvals, readiness, egress, rateLimits, conversation);
     }
 
     private static Map<String, String> prefixes(Map<String, UpstreamConfig> upstreams) {

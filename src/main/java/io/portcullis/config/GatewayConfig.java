@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param readiness    what the operator declares for the readiness report, and the G1 gate's settings
  * @param egress       what must not leave through results, and what happens to it (C5.1, C5.2; #13)
  * @param rateLimits   token buckets, loop breaker, concurrency and session limits per environment (C6.3; #14 item 3)
+ * @param conversation the conversation memory and chain rules (#13 items 4, 5); off without the section
  */
 public record GatewayConfig(
         Path source,
@@ -44,7 +45,8 @@ public record GatewayConfig(
         io.portcullis.approval.ApprovalsConfig approvals,
         ReadinessConfig readiness,
         io.portcullis.egress.EgressConfig egress,
-        io.portcullis.ratelimit.RateLimitConfig rateLimits) implements io.portcullis.catalog.CatalogSettings {
+        io.portcullis.ratelimit.RateLimitConfig rateLimits,
+        io.portcullis.conversation.ConversationConfig conversation) implements io.portcullis.catalog.CatalogSettings {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
@@ -57,9 +59,10 @@ public record GatewayConfig(
         readiness = readiness == null ? ReadinessConfig.DEFAULTS : readiness;
         egress = egress == null ? io.portcullis.egress.EgressConfig.defaults(server.dataDir()) : egress;
         rateLimits = rateLimits == null ? io.portcullis.ratelimit.RateLimitConfig.NONE : rateLimits;
+        conversation = conversation == null ? io.portcullis.conversation.ConversationConfig.OFF : conversation;
     }
 
-    /** The shape before #14 item 3: no rate limits. */
+    /** The shape before #14 item 3 and #13 items 4, 5: no rate limits, no conversation memory. */
     public GatewayConfig(Path source, ServerSettings server, List<EnvironmentConfig> environments,
                          Map<String, UpstreamConfig> upstreams, Map<String, ToolSettings> tools,
                          io.portcullis.store.StoreConfig store, io.portcullis.catalog.CatalogConfig catalog, List<Path> files,
@@ -67,7 +70,7 @@ public record GatewayConfig(
                          io.portcullis.audit.AuditConfig audit, io.portcullis.approval.ApprovalsConfig approvals,
                          ReadinessConfig readiness, io.portcullis.egress.EgressConfig egress) {
         this(source, server, environments, upstreams, tools, store, catalog, files, policy, identity, audit, approvals,
-                readiness, egress, null);
+                readiness, egress, null, null);
     }
 
     /** The same config with another port (the --port option). */
@@ -78,7 +81,7 @@ public record GatewayConfig(
     /** The same config with other listener settings (e.g. the port given on the command line). */
     public GatewayConfig withServer(ServerSettings other) {
         return new GatewayConfig(source, other, environments, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness, egress, rateLimits);
+                approvals, readiness, egress, rateLimits, conversation);
     }
 
     /**
@@ -91,7 +94,7 @@ public record GatewayConfig(
     public GatewayConfig forInspection(Path dir) {
         return new GatewayConfig(source, server.withDataDir(dir), environments, upstreams, tools,
                 new io.portcullis.store.StoreConfig(null, dir, 2, false), catalog, files, policy, identity, audit, approvals,
-                readiness, egress, rateLimits);
+                readiness, egress, rateLimits, conversation);
     }
 
     /** The environment served at {@code /mcp}. */

@@ -66,7 +66,10 @@ public final class EgressScan implements Stage {
             call.trail().note("egress scan failed: " + e.getClass().getSimpleName());
             throw new GatewayException.Refused(name(), "the result could not be checked for sensitive data, so it is withheld");
         }
-        out.detections().forEach(d -> call.trail().redaction(d.describe()));
+        out.detections().forEach(d -> {
+            call.trail().redaction(d.describe());
+            call.trail().detected(d.classId()); // #13 item 4: the conversation's labels
+        });
         if (!out.blocking().isEmpty()) {
             throw new GatewayException.Refused(name(), "the result was withheld: it contains data of class "
                     + String.join(", ", new TreeSet<>(out.blocking())) + ", which this tool may not return here");

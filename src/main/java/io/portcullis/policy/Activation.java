@@ -76,7 +76,8 @@ final class Activation implements CelVariableResolver {
 
     private FactsValue session() {
         if (session == null) {
-            session = new FactsValue(Conditions.SESSION, Map.of("labels", List.copyOf(new java.util.TreeSet<>(request.sessionLabels()))));
+            session = new FactsValue(Conditions.SESSION, Map.of("labels", List.copyOf(new java.util.TreeSet<>(request.sessionLabels())),
+                    "tools", request.sessionTools(), "calls", request.sessionCalls()));
         }
         return session;
     }

@@ -32,7 +32,7 @@ import java.util.Optional;
  *
  * <p>Variables: {@code principal} (subject, kind, display_name, roles, client, auth_method),
  * {@code env} (string), {@code production} (bool), {@code tool} (name, upstream, risk, owner,
- * labels), {@code args} (map of the call's arguments) and {@code session} (labels).
+ * labels), {@code args} (map of the call's arguments) and {@code session} (labels, tools, calls: the conversation so far, #13 item 5).
  */
 final class Conditions {
     static final String ARGS = "args";
@@ -63,7 +63,8 @@ final class Conditions {
             "name", SimpleType.STRING, "upstream", SimpleType.STRING, "risk", SimpleType.STRING,
             "owner", SimpleType.STRING, "labels", ListType.create(SimpleType.STRING)));
     static final StructType SESSION = struct("portcullis.Session", fields(
-            "labels", ListType.create(SimpleType.STRING)));
+            "labels", ListType.create(SimpleType.STRING), "tools", ListType.create(SimpleType.STRING),
+            "calls", SimpleType.INT));
 
     private static final CelTypeProvider TYPES = new CelTypeProvider() {
         private final ImmutableList<CelType> all = ImmutableList.of(PRINCIPAL, TOOL, SESSION, RESOURCE, PROMPT);

@@ -88,7 +88,7 @@ public final class Policy {
         try {
             if (request.arguments() == null) {
                 request = new PolicyRequest(request.principal(), request.environment(), request.tool(),
-                        Json.object(), request.sessionLabels());
+                        Json.object(), request.sessionLabels(), request.sessionTools(), request.sessionCalls());
             }
             return decideChecked(request);
         } catch (RuntimeException e) {
@@ -191,7 +191,7 @@ public final class Policy {
             return new Explanation(decision, List.of());
         }
         PolicyRequest r = request.arguments() == null ? new PolicyRequest(request.principal(), request.environment(),
-                request.tool(), Json.object(), request.sessionLabels()) : request;
+                request.tool(), Json.object(), request.sessionLabels(), request.sessionTools(), request.sessionCalls()) : request;
         boolean production = candidates.production(r.environment());
         return new Explanation(decision, Explainer.explain(candidates.all(), new Activation(r, production), r, production));
     }

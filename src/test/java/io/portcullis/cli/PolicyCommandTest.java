@@ -74,7 +74,8 @@ class PolicyCommandTest {
                 .contains("not matched    support-files-tickets-in-prod (allow)")
                 .contains("`\"support-bot\" in principal.roles` is false")
                 .contains("rules that decided no case (untested): [changes-outside-production, irreversible-needs-approval, "
-                        + "support-files-tickets-in-prod, no-anonymous-callers, watch-short-searches]")
+                        + "support-files-tickets-in-prod, no-anonymous-callers, watch-short-searches, chain.untrusted-then-egress, "
+                        + "chain.secret-then-egress, chain.private-then-external-egress]")
                 .contains("2 cases, 1 passed, 1 failed");
     }
 

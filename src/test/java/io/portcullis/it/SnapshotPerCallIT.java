@@ -153,8 +153,8 @@ class SnapshotPerCallIT {
             assertThat(v2.policy().ruleIds()).contains("no-echo");
             assertThat(v1.chains().toolCall()).isNotSameAs(v2.chains().toolCall());
             assertThat(v1.chains().toolCall().stageNames()).isEqualTo(List.of("call-log", "audit", "catalog", "kill-switch", "rate-limit", "tool-switch",
-                "readiness-gate", "egress", "result-limit", "arguments", "policy", "credentials",
-                "audit-intent", "upstream"));
+                "readiness-gate", "conversation", "egress", "result-limit", "arguments", "policy",
+                "credentials", "audit-intent", "upstream"));
         }
     }
 }

@@ -100,10 +100,20 @@ public final class Admission {
 
     /** C3.1: the policy decision with known arguments (deny by default; a missing policy denies). */
     public static Decision decide(Policy policy, Principal principal, String environment, ToolEntry tool, ObjectNode arguments) {
+        return decide(policy, principal, environment, tool, arguments, null);
+    }
+
+    /** As above, with what the call's conversation has seen ({@code session.*}, #13 item 5); null is an empty conversation. */
+    public static Decision decide(Policy policy, Principal principal, String environment, ToolEntry tool, ObjectNode arguments,
+                                  io.portcullis.policy.SessionFacts session) {
         if (policy == null) {
             return new Decision(io.portcullis.policy.Effect.DENY, List.of(), "no policy is in force", null, List.of());
         }
-        return policy.decide(new PolicyRequest(principal, environment, PolicyCheck.facts(tool), arguments, Set.of()));
+        if (session == null) {
+            return policy.decide(new PolicyRequest(principal, environment, PolicyCheck.facts(tool), arguments, Set.of()));
+        }
+        return policy.decide(new PolicyRequest(principal, environment, PolicyCheck.facts(tool), arguments,
+                session.labels().keySet(), session.tools(), session.calls()));
     }
 
     /** The refusal of a policy decision, or empty when it allows (or wants an approval, which the chain asks for). */

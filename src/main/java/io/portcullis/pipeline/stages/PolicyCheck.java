@@ -4,6 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.portcullis.approval.Approvals;
 import io.portcullis.catalog.ToolEntry;
+import io.portcullis.conversation.ChainRules;
 import io.portcullis.call.CallContext;
 import io.portcullis.call.CallHandler;
 import io.portcullis.call.GatewayException;
@@ -41,8 +42,16 @@ public final class PolicyCheck implements Stage {
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
-        Decision d = Admission.decide(policy, call.principal(), call.environment(), call.requireTool(), call.arguments());
+        io.portcullis.policy.SessionFacts session = call.trail().conversation();
+        Decision d = Admission.decide(policy, call.principal(), call.environment(), call.requireTool(), call.arguments(), session);
         call.trail().ruleIds(d.ruleIds());
+        // #13 item 5: a chain decision names the labels that caused it and the calls (audit ids) that brought them
+        String causes = session == null || !ChainRules.decided(d.ruleIds()) ? ""
+                : "chain rules " + d.ruleIds().stream().filter(id -> id.startsWith(ChainRules.PREFIX)).toList()
+                        + " decided on the conversation's labels " + session.causes(ChainRules.causes(d.ruleIds()));
+        if (!causes.isEmpty()) {
+            call.trail().note(causes);
+        }
         call.trail().decision(d.effect().name().toLowerCase());
         if (d.dryRun() != null) {
             // #11 item 16: audit_only rules are logged and recorded, never enforced
@@ -53,14 +62,23 @@ public final class PolicyCheck implements Stage {
                     kv("dry_run", dry.label()), kv("audit_only_rules", dry.ruleIds()), kv("reason", dry.reason()));
         }
         if (d.effect() == io.portcullis.policy.Effect.REQUIRE_APPROVAL) {
-            approvals.admit(call, d); // returns only with an approval used for this call
+            try {
+                approvals.admit(call, d); // returns only with an approval used for this call
+            } catch (GatewayException.Refused e) {
+                throw causes.isEmpty() ? e : new GatewayException.Refused(e.control(), e.getMessage() + suffix(causes));
+            }
             return next.handle(call);
         }
         var refused = Admission.refusal(d);
         if (refused.isPresent()) {
-            throw refused.get();
+            throw causes.isEmpty() ? refused.get()
+                    : new GatewayException.Refused(refused.get().control(), refused.get().getMessage() + suffix(causes));
         }
         return next.handle(call);
+    }
+
+    private static String suffix(String causes) {
+        return " (" + causes + ")";
     }
 
     @Override

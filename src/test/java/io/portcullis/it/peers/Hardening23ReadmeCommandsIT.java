@@ -168,6 +168,17 @@ class Hardening23ReadmeCommandsIT {
             ObjectNode other = s.call("demo__search_tickets", Json.object().put("project", "other").put("query", "login"));
             assertThat(other.path("isError").asBoolean(false)).isTrue();
             assertThat(other.toString()).contains("arguments");
+
+            // "The toxic flow stopped" (#13 items 4, 5): customer data, then untrusted content, then an egress
+            // tool in a new session: approval needed, naming the chain rules and the labels' calls
+            BearerSession first = BearerSession.open(gw.url(), secret);
+            assertThat(first.call("demo__lookup_customer", Json.object().put("customer_id", "c-7")).path("isError").asBoolean(false)).isFalse();
+            assertThat(first.call("demo__fetch_page", Json.object().put("url", "https://example.org")).path("isError").asBoolean(false)).isFalse();
+            BearerSession fresh = BearerSession.open(gw.url(), secret);
+            ObjectNode sent = fresh.call("demo__send_email", Json.object().put("to", "x@example.net").put("subject", "hi").put("body", "b"));
+            assertThat(sent.path("isError").asBoolean(false)).as(sent.toString()).isTrue();
+            assertThat(sent.toString()).contains("approval", "chain.untrusted-then-egress", "chain.private-then-external-egress",
+                    "customer-data (call ", "untrusted (call ").doesNotContain("would send");
         }
     }
 }

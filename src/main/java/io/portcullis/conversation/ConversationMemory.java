@@ -1,0 +1,133 @@
+package io.portcullis.conversation;
+
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallHandler;
+import io.portcullis.call.GatewayException;
+import io.portcullis.call.Stage;
+import io.portcullis.catalog.ToolEntry;
+import io.portcullis.policy.SessionFacts;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The {@code conversation} control (#13 items 4–6), placed just before {@code egress}. On the way
+ * in it loads what the call's conversation ({@link ConversationKey}) has seen into the trail, so
+ * that {@code policy} sees {@code session.labels}, {@code session.tools} and {@code session.calls}
+ * (and the chain rules, {@link ChainRules}, can act on them). On the way out it adds to the
+ * conversation what the call brought: the classes egress detected, the labels the catalog
+ * declares for the tool ({@code produces}, {@code untrusted}), the tool, and the call's audit id;
+ * the labels the conversation had and gained go into the audit record.
+ *
+ * <p>Fail closed: when the memory cannot be read, a call to a tool labelled {@code egress} is
+ * refused naming this control (other tools go on, the failure noted in their record); when the
+ * labels a result brought cannot be recorded, that result is withheld, since later calls would not
+ * know of it. A refused or failed call adds what egress detected in it (a blocked secret was still seen
+ * upstream) but not the tool's {@code produces}.
+ */
+public final class ConversationMemory implements Stage {
+    private static final Logger LOG = LoggerFactory.getLogger("portcullis.conversation");
+    private final ConversationConfig config;
+    private final ConversationStore store;
+    private final Clock clock;
+
+    /**
+     * @param config null or disabled: the stage passes every call on untouched
+     * @param store  the memory; null while enabled fails closed (egress tools refused)
+     */
+    public ConversationMemory(ConversationConfig config, ConversationStore store) {
+        this.config = config;
+        this.store = store;
+        this.clock = store == null ? Clock.systemUTC() : store.clock();
+    }
+
+    @Override
+    public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
+        ConversationConfig cfg = config;
+        if (cfg == null || !cfg.enabled()) {
+            return next.handle(call);
+        }
+        String key = ConversationKey.of(call, cfg);
+        SessionFacts had;
+        try {
+            if (store == null) {
+                throw new IllegalStateException("no conversation store");
+            }
+            had = store.load(key, clock.millis(), cfg.window());
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.error("conversation memory could not be read for call {}: {}", call.callId(), e.toString());
+            if (egress(call.tool())) {
+                throw new GatewayException.Refused(name(), "the conversation memory could not be read, so a call to "
+                        + call.toolName() + " (labelled egress) is refused");
+            }
+            call.trail().note("conversation: the memory could not be read; policy saw no session labels");
+            return next.handle(call);
+        }
+        call.trail().conversation(had);
+        ObjectNode result;
+        try {
+            result = next.handle(call);
+        } catch (GatewayException | RuntimeException e) {
+            remember(call, had, key, false, e);
+            throw e;
+        }
+        remember(call, had, key, true, null);
+        return result;
+    }
+
+    /** Adds what the call brought to the conversation; a result whose labels cannot be recorded is withheld. */
+    private void remember(CallContext call, SessionFacts had, String key, boolean delivered, Exception failure) throws GatewayException {
+        Set<String> labels = new LinkedHashSet<>();
+        for (String c : call.trail().detected()) {
+            labels.add(c);
+            int dot = c.indexOf('.');
+            if (dot > 0) {
+                labels.add(c.substring(0, dot)); // the family: secret.aws-access-key-id also labels secret
+            }
+        }
+        ToolEntry tool = call.trail().tool();
+        if (delivered && tool != null) {
+            labels.addAll(tool.produces());
+        }
+        if (!delivered && labels.isEmpty()) {
+            return; // refused before anything came back: the conversation gained nothing, and no tool was called
+        }
+        List<String> gained = new ArrayList<>();
+        labels.forEach(l -> {
+            if (!had.labels().containsKey(l)) {
+                gained.add(l);
+            }
+        });
+        call.trail().conversationGained(gained);
+        String toolName = tool != null && delivered ? tool.name() : null;
+        boolean rememberTool = toolName != null && (had.tools().contains(toolName) || had.tools().size() < cfg().maxTools());
+        try {
+            store.record(key, clock.millis(), cfg().window(), call.callId(), toolName, labels, rememberTool, cfg().maxCallIds());
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.error("conversation memory could not record call {}: {}", call.callId(), e.toString());
+            call.trail().note("conversation: the memory could not record this call's labels " + labels);
+            if (failure == null && !gained.isEmpty()) {
+                throw new GatewayException.Refused(name(), "the result was withheld: it adds " + gained
+                        + " to the conversation, and the conversation memory could not record that");
+            }
+        }
+    }
+
+    private ConversationConfig cfg() {
+        return config;
+    }
+
+    private static boolean egress(ToolEntry tool) {
+        return tool == null || tool.labels().contains("egress");
+    }
+
+    @Override
+    public String name() {
+        return "conversation";
+    }
+}

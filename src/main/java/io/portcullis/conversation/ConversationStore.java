@@ -1,0 +1,142 @@
+package io.portcullis.conversation;
+
+import io.portcullis.policy.SessionFacts;
+import io.portcullis.store.Store;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The conversation memory, durable in the gateway's store (SQLite or PostgreSQL; #13 item 4): a
+ * restart or another node sharing the store does not forget it. One row per (conversation,
+ * kind, item): a label, a tool, or the call count. A row lives for the window after it was last
+ * seen; rows past their window are not read and are deleted at most once a minute.
+ *
+ * <p>Bounded (#13 item 5, policy facts): labels come from a finite vocabulary (detector classes and
+ * catalog labels, both from config); at most {@code max_tools} distinct tools are kept per
+ * conversation; each row keeps only the first {@code max_call_ids} audit ids; the call count is
+ * one number. The conversation key is stored as its SHA-256, never the subject itself.
+ */
+public final class ConversationStore {
+    static final String LABEL = "label";
+    static final String TOOL = "tool";
+    static final String CALLS = "calls";
+    private static final int MAX_ITEM = 256;
+
+    private final Store store;
+    private final java.time.Clock clock;
+    private volatile long lastPurge;
+
+    /** Opens the memory, creating its table on first start; {@code clock} is the time its windows run on. */
+    public ConversationStore(Store store, java.time.Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        store.migrate("conversation", List.of(
+                "CREATE TABLE conversation_facts (conv_key VARCHAR(64) NOT NULL, kind VARCHAR(8) NOT NULL, "
+                        + "item VARCHAR(256) NOT NULL, n BIGINT NOT NULL, call_ids VARCHAR(2000) NOT NULL, "
+                        + "first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL, PRIMARY KEY (conv_key, kind, item))",
+                "CREATE INDEX conversation_facts_last ON conversation_facts (last_ms)"));
+    }
+
+    /** The time the windows run on. */
+    public java.time.Clock clock() {
+        return clock;
+    }
+
+    /** What the conversation holds within its window at {@code nowMs}. */
+    public SessionFacts load(String key, long nowMs, Duration window) throws SQLException {
+        Map<String, List<String>> labels = new LinkedHashMap<>();
+        List<String> tools = new ArrayList<>();
+        long calls = 0;
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT kind, item, n, call_ids FROM conversation_facts "
+                     + "WHERE conv_key = ? AND last_ms >= ? ORDER BY first_ms, item")) {
+            ps.setString(1, ConversationKey.hash(key));
+            ps.setLong(2, nowMs - window.toMillis());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    switch (rs.getString(1)) {
+                        case LABEL -> labels.put(rs.getString(2), ids(rs.getString(4)));
+                        case TOOL -> tools.add(rs.getString(2));
+                        case CALLS -> calls = rs.getLong(3);
+                        default -> { }
+                    }
+                }
+            }
+        }
+        return new SessionFacts(labels, tools, calls);
+    }
+
+    /**
+     * Adds one call to the conversation: its labels, its tool (unless the conversation already
+     * holds {@code maxTools} others), one to the call count; each with the call's audit id.
+     */
+    public void record(String key, long nowMs, Duration window, String callId, String tool, Collection<String> labels,
+                       boolean rememberTool, int maxCallIds) throws SQLException {
+        String hashed = ConversationKey.hash(key);
+        long cutoff = nowMs - window.toMillis();
+        store.inTransaction(c -> {
+            store.beginWrite(c);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO conversation_facts "
+                    + "(conv_key, kind, item, n, call_ids, first_ms, last_ms) VALUES (?, ?, ?, 1, ?, ?, ?) "
+                    + "ON CONFLICT (conv_key, kind, item) DO UPDATE SET "
+                    + "n = CASE WHEN conversation_facts.last_ms < ? THEN 1 ELSE conversation_facts.n + 1 END, "
+                    + "call_ids = CASE WHEN conversation_facts.last_ms < ? THEN excluded.call_ids "
+                    + "WHEN conversation_facts.n < ? THEN conversation_facts.call_ids || ',' || excluded.call_ids "
+                    + "ELSE conversation_facts.call_ids END, "
+                    + "first_ms = CASE WHEN conversation_facts.last_ms < ? THEN excluded.first_ms ELSE conversation_facts.first_ms END, "
+                    + "last_ms = excluded.last_ms")) {
+                for (String label : labels) {
+                    add(ps, hashed, LABEL, label, callId, nowMs, cutoff, maxCallIds);
+                }
+                if (tool != null && rememberTool) {
+                    add(ps, hashed, TOOL, tool, callId, nowMs, cutoff, maxCallIds);
+                }
+                add(ps, hashed, CALLS, "", callId, nowMs, cutoff, 1);
+                ps.executeBatch();
+            }
+            return null;
+        });
+        purge(nowMs, cutoff);
+    }
+
+    private static void add(PreparedStatement ps, String key, String kind, String item, String callId, long now, long cutoff,
+                            int maxIds) throws SQLException {
+        ps.setString(1, key);
+        ps.setString(2, kind);
+        ps.setString(3, item.length() > MAX_ITEM ? item.substring(0, MAX_ITEM) : item);
+        ps.setString(4, callId);
+        ps.setLong(5, now);
+        ps.setLong(6, now);
+        ps.setLong(7, cutoff);
+        ps.setLong(8, cutoff);
+        ps.setLong(9, maxIds);
+        ps.setLong(10, cutoff);
+        ps.addBatch();
+    }
+
+    /** Deletes what has left its window, at most once a minute. */
+    private void purge(long nowMs, long cutoff) throws SQLException {
+        if (nowMs - lastPurge < 60_000) {
+            return;
+        }
+        lastPurge = nowMs;
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM conversation_facts WHERE last_ms < ?")) {
+            ps.setLong(1, cutoff);
+            ps.executeUpdate();
+        }
+    }
+
+    private static List<String> ids(String csv) {
+        return csv == null || csv.isEmpty() ? List.of() : Arrays.stream(csv.split(",")).filter(s -> !s.isEmpty()).toList();
+    }
+}
