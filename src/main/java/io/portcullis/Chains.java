@@ -12,6 +12,7 @@ import io.portcullis.pipeline.stages.Arguments;
 import io.portcullis.pipeline.stages.CallLog;
 import io.portcullis.pipeline.stages.CatalogLookup;
 import io.portcullis.pipeline.stages.ItemAdmission;
+import io.portcullis.pipeline.stages.PinCheck;
 import io.portcullis.pipeline.stages.PolicyCheck;
 import io.portcullis.pipeline.stages.ReadinessGate;
 import io.portcullis.pipeline.stages.ResultLimit;
@@ -91,6 +92,9 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      *       when later controls are broken.</li>
      *   <li>{@code catalog}: a tool that is not in the catalog is refused before anything looks
      *       at its arguments (C2.1).</li>
+     *   <li>{@code pin} (#15 item 1): a tool whose upstream now serves a definition that is not the
+     *       pinned (reviewed) one is refused before anything else looks at it: a rug pull changes what
+     *       the tool is, so no later control's decision about the old tool applies.</li>
      *   <li>{@code tool-switch}: raw export without a documented need (C2.4), the catalog's
      *       environments, and the per-tool operational switch (C6.2).</li>
      *   <li>{@code readiness-gate} (G1): while a line of checklist sections 1–4 fails in the
@@ -124,6 +128,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 new CallLog(),
                 p.audit().outcomeStage(),
                 new CatalogLookup(p.catalog()),
+                new PinCheck(p.catalog()),
                 new ToolSwitch(),
                 new ReadinessGate(p.readiness()),
                 new EgressScan(egress(p)),
@@ -138,7 +143,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      * that created the task ran {@link #toolCall}, and policy and approvals decided it then; they
      * are not asked again. What it returns, delivered later, still leaves a log line and a durable
      * audit record (kind {@code task_result}), and is held to the catalog (a tool removed since is
-     * refused), the tool's switch and environments (a kill switch stops its results too) and its
+     * refused), its pin (a tool quarantined since is refused, #15 item 1), the tool's switch and environments (a kill switch stops its results too) and its
      * result size limit. The last stage forwards {@code tasks/result} to the upstream that created the task.
      */
     /** The snapshot's egress settings (C5.1, C5.2); none while only the chain's shape is asked for ({@link #controls}). */
@@ -151,6 +156,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 new CallLog(),
                 p.audit().taskResultStage(),
                 new CatalogLookup(p.catalog()),
+                new PinCheck(p.catalog()),
                 new ToolSwitch(),
                 new ResultLimit());
     }

@@ -40,13 +40,13 @@ class ChainsTest {
 
     @Test
     void item2_toolCallOrder() {
-        assertThat(chains.toolCall().stageNames()).containsExactly("call-log", "audit", "catalog", "tool-switch",
+        assertThat(chains.toolCall().stageNames()).containsExactly("call-log", "audit", "catalog", "pin", "tool-switch",
                 "readiness-gate", "egress", "result-limit", "arguments", "policy", "audit-intent", "upstream");
     }
 
     @Test
     void item2_taskResultOrder() {
-        assertThat(chains.taskResult().stageNames()).containsExactly("call-log", "audit", "catalog", "tool-switch",
+        assertThat(chains.taskResult().stageNames()).containsExactly("call-log", "audit", "catalog", "pin", "tool-switch",
                 "result-limit", "upstream");
     }
 
@@ -63,7 +63,7 @@ class ChainsTest {
     @Test
     void item2_controlsAreTheToolChainsControlsWithTheirChecklistLines() {
         Map<String, List<String>> controls = Chains.controls(audit, null);
-        assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "tool-switch", "readiness-gate",
+        assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "pin", "tool-switch", "readiness-gate",
                 "egress", "result-limit", "arguments", "policy", "audit-intent");
         assertThat(controls).isEqualTo(chains.toolCall().controls());
         assertThat(controls.get("catalog")).containsExactly("C2.1");

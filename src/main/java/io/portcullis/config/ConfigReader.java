@@ -73,7 +73,7 @@ public final class ConfigReader {
             throw new ConfigException(f.problems());
         }
         f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit",
-                "approvals", "readiness", "egress"));
+                "approvals", "readiness", "egress", "pins"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir(), server.toolSeparator());
@@ -97,11 +97,12 @@ public final class ConfigReader {
                 io.portcullis.config.ReadinessConfigReader.read(f, root.get("readiness"), envs);
         io.portcullis.egress.EgressConfig egress = io.portcullis.egress.EgressConfigReader.read(f, root.get("egress"),
                 envs.stream().map(EnvironmentConfig::name).toList(), server.dataDir());
+        io.portcullis.pin.PinsConfig pins = io.portcullis.pin.PinsConfigReader.read(f, root.get("pins"));
         if (!f.problems().isEmpty()) {
             throw new ConfigException(f.problems());
         }
         return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness, egress);
+                approvals, readiness, egress, pins);
     }
 
     private static Map<String, String> prefixes(Map<String, UpstreamConfig> upstreams) {

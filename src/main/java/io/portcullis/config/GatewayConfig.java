@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param approvals    how calls wait for approvals and who hears of them (C3.2, C3.3)
  * @param readiness    what the operator declares for the readiness report, and the G1 gate's settings
  * @param egress       what must not leave through results, and what happens to it (C5.1, C5.2; #13)
+ * @param pins         pinned definitions, their quarantine, scanner and review (#15 items 1-3)
  */
 public record GatewayConfig(
         Path source,
@@ -42,7 +43,8 @@ public record GatewayConfig(
         io.portcullis.audit.AuditConfig audit,
         io.portcullis.approval.ApprovalsConfig approvals,
         ReadinessConfig readiness,
-        io.portcullis.egress.EgressConfig egress) implements io.portcullis.catalog.CatalogSettings {
+        io.portcullis.egress.EgressConfig egress,
+        io.portcullis.pin.PinsConfig pins) implements io.portcullis.catalog.CatalogSettings {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
@@ -54,6 +56,7 @@ public record GatewayConfig(
         java.util.Objects.requireNonNull(approvals, "approvals");
         readiness = readiness == null ? ReadinessConfig.DEFAULTS : readiness;
         egress = egress == null ? io.portcullis.egress.EgressConfig.defaults(server.dataDir()) : egress;
+        pins = pins == null ? io.portcullis.pin.PinsConfig.DEFAULTS : pins;
     }
 
     /** The same config with another port (the --port option). */
@@ -64,7 +67,7 @@ public record GatewayConfig(
     /** The same config with other listener settings (e.g. the port given on the command line). */
     public GatewayConfig withServer(ServerSettings other) {
         return new GatewayConfig(source, other, environments, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness, egress);
+                approvals, readiness, egress, pins);
     }
 
     /**
@@ -77,7 +80,7 @@ public record GatewayConfig(
     public GatewayConfig forInspection(Path dir) {
         return new GatewayConfig(source, server.withDataDir(dir), environments, upstreams, tools,
                 new io.portcullis.store.StoreConfig(null, dir, 2, false), catalog, files, policy, identity, audit, approvals,
-                readiness, egress);
+                readiness, egress, pins);
     }
 
     /** The environment served at {@code /mcp}. */

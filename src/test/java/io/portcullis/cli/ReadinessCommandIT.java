@@ -102,7 +102,7 @@ class ReadinessCommandIT {
                 .contains("bulkhead 16 calls + 64 waiting");
         // #11 item 22: the pipeline named in C3.1 is the one the gateway runs
         assertThat(line(dev, "C3.1").path("evidence").toString())
-                .contains("call-log, audit, catalog, tool-switch, readiness-gate, egress, result-limit, arguments, policy, audit-intent");
+                .contains("call-log, audit, catalog, pin, tool-switch, readiness-gate, egress, result-limit, arguments, policy, audit-intent");
 
         // #11 item 22: --strict passes a deployment that meets every line it can meet; what is not built is named, not counted
         Run strict = run("readiness", "--config", config.toString(), "--env", "dev", "--strict");
