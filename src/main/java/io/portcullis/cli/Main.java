@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "MCP control plane: one gateway for every assistant tool call.",
         subcommands = {ServeCommand.class, StdioCommand.class, CheckCommand.class, VersionCommand.class, CatalogCommand.class,
                 DemoUpstreamCommand.class, KeysCommand.class, RevokeCommand.class, ConnectCommand.class, AuditCommand.class,
-                ApprovalsCommand.class, ReadinessCommand.class, PolicyCommand.class, DemoConfigCommand.class})
+                ApprovalsCommand.class, ReadinessCommand.class, PolicyCommand.class, DemoConfigCommand.class, ReviewCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
