@@ -193,7 +193,12 @@ public final class Pins {
         return hash == null ? "none" : hash.substring(0, Math.min(hash.length(), 19));
     }
 
-    /** The scanner's findings on every item as served now, for {@code catalog list} (#15 item 3). */
+    /** The hash of a tool's definition as served now, as {@code pins.approved} takes it (#15 item 2). */
+    public static String hash(ToolEntry t) {
+        return Definition.of("tool", t.upstream(), t.upstreamName(), t.definition()).hash();
+    }
+
+    /** The scanner's findings on a tool's definition as served now, for {@code catalog list} (#15 item 3). */
     public static List<Finding> findings(Catalog catalog, ToolEntry t) {
         List<DefinitionScanner.Peer> peers = new ArrayList<>();
         catalog.tools().forEach(o -> peers.add(new DefinitionScanner.Peer(o.upstream(), o.upstreamName(), o.name())));

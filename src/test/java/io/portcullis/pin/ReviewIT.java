@@ -122,6 +122,23 @@ class ReviewIT {
         }
     }
 
+    /** #15 item 3: the scanner's findings in {@code catalog list}, with the definition hash {@code pins.approved} takes. */
+    @Test
+    void item3_catalogListShowsTheFindings() throws Exception {
+        Path config = Files.writeString(dir.resolve("gw.yaml"), """
+                server: {data_dir: data}
+                upstreams:
+                  rug: {command: %s}
+                """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class, "--poisoned"))));
+        String[] table = cli("catalog", "list", "--config", config.toString());
+        assertThat(table[0]).isEqualTo("0");
+        assertThat(table[1]).contains("Definition scanner findings").contains("rug__add: high tag-characters")
+                .contains("rug__add: high instruction-tag").doesNotContain("rug__pull:");
+        String[] json = cli("catalog", "list", "--format", "json", "--config", config.toString());
+        var tools = io.portcullis.protocol.Json.parse(json[1]).path("tools");
+        assertThat(tools.findValues("definition_hash")).allSatisfy(h -> assertThat(h.asString()).matches(Definition.HASH.pattern()));
+    }
+
     private static String token(MockOAuth2Server idp, String base, TestGateway gw, String subject, List<String> groups) {
         Map<String, Object> claims = new HashMap<>();
         claims.put("iss", base + "/default");
