@@ -129,6 +129,7 @@ class ReviewIT {
                 server: {data_dir: data}
                 upstreams:
                   rug: {command: %s}
+                catalog: {unlisted: allow}
                 """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class, "--poisoned"))));
         String[] table = cli("catalog", "list", "--config", config.toString());
         assertThat(table[0]).isEqualTo("0");
