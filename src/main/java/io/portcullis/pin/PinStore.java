@@ -54,7 +54,8 @@ final class PinStore {
             store.beginWrite(c);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO pins (upstream, kind, name, hash, definition, pinned_at, "
                     + "pinned_by, pending_hash, pending_definition, pending_findings, pending_state, pending_since) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (upstream, kind, name) DO NOTHING")) {
+                // another node of a shared store may have pinned it first: its pin stands, checked at the next listing
                 ps.setString(1, d.upstream());
                 ps.setString(2, d.kind());
                 ps.setString(3, d.name());
