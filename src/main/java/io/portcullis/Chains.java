@@ -15,6 +15,7 @@ import io.portcullis.pipeline.stages.CallLog;
 import io.portcullis.pipeline.stages.CatalogLookup;
 import io.portcullis.pipeline.stages.ItemAdmission;
 import io.portcullis.pipeline.stages.KillSwitchStage;
+import io.portcullis.pipeline.stages.PinCheck;
 import io.portcullis.pipeline.stages.PolicyCheck;
 import io.portcullis.pipeline.stages.RateLimit;
 import io.portcullis.pipeline.stages.ReadinessGate;
@@ -104,8 +105,11 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      *       refused (control {@code audit}).</li>
      *   <li>{@code catalog}: a tool that is not in the catalog is refused before anything looks
      *       at its arguments (C2.1).</li>
+     *   <li>{@code pin} (#15 item 1): a tool whose upstream now serves a definition that is not the
+     *       pinned (reviewed) one is refused before anything else looks at it: a rug pull changes what
+     *       the tool is, so no later control's decision about the old tool applies.</li>
      *   <li>{@code kill-switch} (C6.2, #14 item 2): the run-time kill switches (a tool, an upstream, an
-     *       environment), right after the catalog that names the tool's upstream and risk: cheap (an
+     *       environment), right after the catalog (and the pin) that names the tool's upstream and risk: cheap (an
      *       in-memory view), and they must act even when later controls are broken.</li>
      *   <li>{@code rate-limit} (C6.3, #14 item 3): the loop breaker, the token buckets and the
      *       concurrency limit. Right after the catalog and the kill switches, because limits are chosen by the tool's risk
@@ -156,6 +160,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 new CallLog(),
                 p.audit().outcomeStage(),
                 new CatalogLookup(p.catalog()),
+                new PinCheck(p.catalog()),
                 new KillSwitchStage(p.kills()),
                 new RateLimit(p.limits()),
                 new ToolSwitch(),
@@ -179,7 +184,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      * that created the task ran {@link #toolCall}, and policy and approvals decided it then; they
      * are not asked again. What it returns, delivered later, still leaves a log line and a durable
      * audit record (kind {@code task_result}), and is held to the catalog (a tool removed since is
-     * refused), the run-time kill switches, the tool's switch and environments (a kill switch stops its results too) and its
+     * refused), its pin (a tool quarantined since is refused, #15 item 1), the run-time kill switches, the tool's switch and environments (a kill switch stops its results too) and its
      * result size limit, and {@code egress} scans it as it scans a direct result (#13 item 2). The last
      * stage forwards {@code tasks/result} to the upstream that created the task.
      */
@@ -188,6 +193,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 new CallLog(),
                 p.audit().taskResultStage(),
                 new CatalogLookup(p.catalog()),
+                new PinCheck(p.catalog()),
                 new KillSwitchStage(p.kills()),
                 new ToolSwitch(),
                 new EgressScan(egress(p)),

@@ -36,7 +36,8 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
      * change, never per call. The report is evaluated against the tool chain's controls (#11 item
      * 22), then the chains are built with that report (#12 item 2).
      */
-    private Snapshot snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy) {
+    private Snapshot snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Catalog built, Policy policy) {
+        Catalog catalog = pins.check(built); // #15 item 1: changed definitions quarantined, new ones pinned
         var report = io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded(),
                 Chains.controls(audit, approvals), kills);
         Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals, exchanger, kills, rateLimits,
@@ -60,6 +61,8 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final io.portcullis.killswitch.KillSwitches kills;
     private final io.portcullis.ratelimit.RateLimits rateLimits = new io.portcullis.ratelimit.RateLimits();
     private final io.portcullis.conversation.ConversationStore conversations;
+    private final io.portcullis.pin.Pins pins;
+    private final io.portcullis.pin.PinReviews reviews;
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -107,6 +110,10 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         // #14 item 2 (C6.2): the run-time kill switches, read from the store now and kept fresh from start()
         this.kills = io.portcullis.killswitch.KillSwitches.open(store, audit.node());
         rateLimits.apply(config.rateLimits()); // #14 item 3
+        this.pins = new io.portcullis.pin.Pins(store, ticker.clock());
+        pins.apply(config.pins());
+        this.reviews = new io.portcullis.pin.PinReviews(pins,
+                rec -> audit.pinReviewed(environmentNames(snapshot.config()), rec), this::pinsChanged);
         snapshot = snapshot(config, ups, Catalog.EMPTY, compile(config));
     }
 
@@ -292,6 +299,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             approvals.apply(next.approvals());
             rateLimits.apply(next.rateLimits());
             changes.record(next);
+            pins.apply(next.pins());
             snapshot = snapshot(next, ups, Catalog.build(next, ups.values()), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
             if (!gates(snapshot).equals(gates(old))) {
@@ -326,6 +334,27 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             changed = snapshot.catalog().changedSince(s.catalog());
         }
         // only real changes reach clients: a restarted upstream that lists the same tools is no news
+        changed.forEach(kind -> fire(kind, null));
+    }
+
+    /** #15 items 1, 2: the pins of tool, prompt and resource definitions. */
+    public io.portcullis.pin.Pins pins() {
+        return pins;
+    }
+
+    /** #15 item 2: the review queue of changed and held definitions; a decision re-checks the catalog. */
+    public io.portcullis.pin.PinReviews reviews() {
+        return reviews;
+    }
+
+    /** A pin was accepted or rejected: the catalog is checked against the pins again, and clients told of what changed. */
+    private void pinsChanged() {
+        Set<String> changed;
+        synchronized (reloadLock) {
+            Snapshot s = snapshot;
+            snapshot = snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.policy());
+            changed = snapshot.catalog().changedSince(s.catalog());
+        }
         changed.forEach(kind -> fire(kind, null));
     }
 

@@ -40,15 +40,15 @@ class ChainsTest {
 
     @Test
     void item2_toolCallOrder() {
-        assertThat(chains.toolCall().stageNames()).containsExactly("call-log", "audit", "catalog", "kill-switch", "rate-limit", "tool-switch",
+        assertThat(chains.toolCall().stageNames()).containsExactly("call-log", "audit", "catalog", "pin", "kill-switch", "rate-limit", "tool-switch",
                 "readiness-gate", "conversation", "egress", "result-limit", "arguments", "policy",
                 "credentials", "audit-intent", "upstream");
     }
 
     @Test
     void item2_taskResultOrder() {
-        assertThat(chains.taskResult().stageNames()).containsExactly("call-log", "audit", "catalog", "kill-switch", "tool-switch", "egress", "result-limit",
-                "upstream");
+        assertThat(chains.taskResult().stageNames()).containsExactly("call-log", "audit", "catalog", "pin", "kill-switch", "tool-switch", "egress",
+                "result-limit", "upstream");
     }
 
     @Test
@@ -64,7 +64,7 @@ class ChainsTest {
     @Test
     void item2_controlsAreTheToolChainsControlsWithTheirChecklistLines() {
         Map<String, List<String>> controls = Chains.controls(audit, null);
-        assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "kill-switch", "rate-limit", "tool-switch",
+        assertThat(controls.keySet()).containsExactly("call-log", "audit", "catalog", "pin", "kill-switch", "rate-limit", "tool-switch",
                 "readiness-gate", "conversation", "egress", "result-limit", "arguments", "policy",
                 "credentials", "audit-intent");
         assertThat(controls).isEqualTo(chains.toolCall().controls());

@@ -38,6 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code POST /admin/api/keys/{prefix}/revoke}</li>
  *   <li>{@code /admin/api/approvals...}: see {@link ApprovalRoutes}; open to approvers, not only admins</li>
  *   <li>{@code GET|POST /admin/api/kill-switches}: the run-time kill switches (C6.2, #14 item 2; {@link KillRoutes})</li>
+ *   <li>{@code /admin/api/reviews...}: see {@link ReviewRoutes} (#15 item 2); open to reviewers, not only admins</li>
  * </ul>
  */
 public final class AdminApi extends Handler.Abstract {
@@ -74,6 +75,11 @@ public final class AdminApi extends Handler.Abstract {
         if (route.equals("approvals") || route.startsWith("approvals/")) {
             // Approvers need not be admins: each request names the roles that may decide it (C3.3).
             ApprovalRoutes.serve(gateway, route, req, res, admin);
+            return;
+        }
+        if (route.equals("reviews") || route.startsWith("reviews/")) {
+            // #15 item 2: reviewers need not be admins; deciding needs a role of pins.reviewers (C7.2)
+            ReviewRoutes.serve(gateway, route, req, res, admin);
             return;
         }
         if (!AdminAccess.holdsAdminRole(gateway, admin, res)) {

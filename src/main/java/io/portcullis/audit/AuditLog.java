@@ -264,6 +264,24 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * #15 item 2: records a reviewer's decision on a pinned definition (kind {@code pin_review}) in
+     * the chain of every environment, and waits until it is durable: a decision that is not recorded
+     * is not taken, so this throws.
+     *
+     * @param review the decision's body: {@code principal}, {@code upstream}, {@code tool}, {@code decision}, {@code pin}
+     */
+    public void pinReviewed(java.util.Collection<String> environments, ObjectNode review) throws Exception {
+        for (String env : environments) {
+            ObjectNode rec = review.deepCopy();
+            rec.put("kind", "pin_review");
+            rec.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
+            rec.put("node", records.node());
+            rec.put("environment", env);
+            recordDurably(rec);
+        }
+    }
+
     /** Writes a record that is not a call's and waits until it is durable; throws when it is not. */
     void recordDurably(ObjectNode rec) throws Exception {
         try {

@@ -52,6 +52,19 @@ public final class Catalog {
     /** The config the catalog was built from: resource and prompt entries are worked out from it (#11 item 5). */
     private final CatalogSettings config;
 
+    /**
+     * #15 item 1: a tool (or prompt, resource) whose served definition is not the pinned one, or
+     * whose pin cannot be read: refused by the {@code pin} control, and hidden from its list or
+     * listed in its pinned form.
+     *
+     * @param reason why, naming the control {@code pin}
+     * @param shown  the pinned definition, under the exposed name, to list instead; null to hide it
+     */
+    public record Quarantine(String reason, ObjectNode shown) {}
+
+    /** Quarantined items by {@code tool:}, {@code prompt:} or {@code resource:} and exposed name or URI (#15 item 1). */
+    private Map<String, Quarantine> quarantine = Map.of();
+
     private Catalog(CatalogSettings config, Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
                     List<Item> templates, List<String> problems, List<Hidden> hidden, List<Waiting> waiting) {
         this.config = config;
@@ -207,6 +220,26 @@ public final class Catalog {
         return def.get("annotations") instanceof ObjectNode a ? a : def.objectNode();
     }
 
+    /**
+     * #15 item 1: the same catalog with these items quarantined (keys {@code tool:NAME},
+     * {@code prompt:NAME}, {@code resource:URI}); every other item as it is.
+     */
+    public Catalog quarantined(Map<String, Quarantine> items) {
+        Catalog c = new Catalog(config, tools, prompts, resources, templates, problems, hidden, waiting);
+        c.quarantine = Map.copyOf(items);
+        return c;
+    }
+
+    /** #15 item 1: why the tool is quarantined, or empty when its definition is the pinned one (or pins are off). */
+    public Optional<Quarantine> toolQuarantine(String exposedName) {
+        return Optional.ofNullable(quarantine.get("tool:" + exposedName));
+    }
+
+    /** #15 item 1: why a prompt ({@code prompt:NAME}) or resource ({@code resource:URI}) is quarantined, or empty. */
+    public Optional<Quarantine> quarantine(String key) {
+        return Optional.ofNullable(quarantine.get(key));
+    }
+
     /** Tools offered by upstreams but not exposed, and why. */
     public List<Hidden> hidden() {
         return hidden;
@@ -309,17 +342,28 @@ public final class Catalog {
      */
     public Set<String> changedSince(Catalog before) {
         Set<String> out = new LinkedHashSet<>();
-        if (!tools.equals(before.tools)) {
-            out.add("tools");
+        if (!tools.equals(before.tools) || !keys("tool:").equals(before.keys("tool:"))) {
+            out.add("tools"); // a tool quarantined or released (#15 item 1) changes what clients may list
         }
         // entries and switches decide what each environment sees of prompts and resources too (#11 item 5)
-        if (!prompts.equals(before.prompts) || !promptEntries().equals(before.promptEntries())) {
+        if (!prompts.equals(before.prompts) || !promptEntries().equals(before.promptEntries())
+                || !keys("prompt:").equals(before.keys("prompt:"))) {
             out.add("prompts");
         }
         if (!resources.equals(before.resources) || !templates.equals(before.templates)
-                || !resourceEntries().equals(before.resourceEntries())) {
+                || !resourceEntries().equals(before.resourceEntries()) || !keys("resource:").equals(before.keys("resource:"))) {
             out.add("resources");
         }
+        return out;
+    }
+
+    private Set<String> keys(String kind) {
+        Set<String> out = new java.util.TreeSet<>();
+        quarantine.forEach((k, q) -> {
+            if (k.startsWith(kind)) {
+                out.add(k + (q.shown() == null ? "" : " shown"));
+            }
+        });
         return out;
     }
 

@@ -76,7 +76,11 @@ final class CatalogCommand implements Runnable {
                         .put("oncall", t.owner() == null ? null : t.owner().oncall())
                         .put("purpose", t.purpose())
                         .put("export", t.export().name().toLowerCase())
-                        .put("max_result_bytes", t.maxResultBytes());
+                        .put("max_result_bytes", t.maxResultBytes())
+                        // #15 items 2, 3: the definition's hash (for pins.approved) and the scanner's findings
+                        .put("definition_hash", io.portcullis.pin.Pins.hash(t));
+                ArrayNode findings = o.putArray("findings");
+                io.portcullis.pin.Pins.findings(catalog, t).forEach(f -> findings.add(f.toString()));
                 ArrayNode envs = o.putArray("environments");
                 for (var e : cfg.environments()) {
                     if (t.enabledIn(e.name())) {
@@ -113,6 +117,13 @@ final class CatalogCommand implements Runnable {
             }
             if (!r.path("stale_entries").isEmpty()) {
                 System.out.println("\nCatalog entries no upstream offers: " + join(r.path("stale_entries")));
+            }
+            List<String> findings = new ArrayList<>();
+            r.path("tools").forEach(t -> t.path("findings").forEach(f -> findings.add(t.path("name").asString() + ": "
+                    + io.portcullis.text.Visible.escape(f.asString()))));
+            if (!findings.isEmpty()) {
+                System.out.println("\nDefinition scanner findings (#15 item 3):");
+                findings.forEach(f -> System.out.println("  " + f));
             }
         }
 

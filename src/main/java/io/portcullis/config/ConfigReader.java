@@ -73,7 +73,7 @@ public final class ConfigReader {
             throw new ConfigException(f.problems());
         }
         f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit",
-                "approvals", "readiness", "egress", "rate_limits", "conversation"));
+                "approvals", "readiness", "egress", "rate_limits", "conversation", "pins"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir(), server.toolSeparator());
@@ -101,11 +101,12 @@ public final class ConfigReader {
         // #13 items 4, 5: the conversation memory, and its chain rules added to the policy when enabled
         var conversation = io.portcullis.conversation.ConversationConfigReader.read(f, root.get("conversation"));
         policy = io.portcullis.conversation.ChainRules.addTo(policy, conversation);
+        io.portcullis.pin.PinsConfig pins = io.portcullis.pin.PinsConfigReader.read(f, root.get("pins"));
         if (!f.problems().isEmpty()) {
             throw new ConfigException(f.problems());
         }
         return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness, egress, rateLimits, conversation);
+                approvals, readiness, egress, rateLimits, conversation, pins);
     }
 
     private static Map<String, String> prefixes(Map<String, UpstreamConfig> upstreams) {

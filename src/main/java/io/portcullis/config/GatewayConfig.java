@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param egress       what must not leave through results, and what happens to it (C5.1, C5.2; #13)
  * @param rateLimits   token buckets, loop breaker, concurrency and session limits per environment (C6.3; #14 item 3)
  * @param conversation the conversation memory and chain rules (#13 items 4, 5); off without the section
+ * @param pins         pinned definitions, their quarantine, scanner and review (#15 items 1-3)
  */
 public record GatewayConfig(
         Path source,
@@ -46,7 +47,8 @@ public record GatewayConfig(
         ReadinessConfig readiness,
         io.portcullis.egress.EgressConfig egress,
         io.portcullis.ratelimit.RateLimitConfig rateLimits,
-        io.portcullis.conversation.ConversationConfig conversation) implements io.portcullis.catalog.CatalogSettings {
+        io.portcullis.conversation.ConversationConfig conversation,
+        io.portcullis.pin.PinsConfig pins) implements io.portcullis.catalog.CatalogSettings {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
@@ -60,9 +62,10 @@ public record GatewayConfig(
         egress = egress == null ? io.portcullis.egress.EgressConfig.defaults(server.dataDir()) : egress;
         rateLimits = rateLimits == null ? io.portcullis.ratelimit.RateLimitConfig.NONE : rateLimits;
         conversation = conversation == null ? io.portcullis.conversation.ConversationConfig.OFF : conversation;
+        pins = pins == null ? io.portcullis.pin.PinsConfig.DEFAULTS : pins;
     }
 
-    /** The shape before #14 item 3 and #13 items 4, 5: no rate limits, no conversation memory. */
+    /** The shape before #14 item 3 and #13 items 4, 5: no rate limits, no conversation memory, default pins. */
     public GatewayConfig(Path source, ServerSettings server, List<EnvironmentConfig> environments,
                          Map<String, UpstreamConfig> upstreams, Map<String, ToolSettings> tools,
                          io.portcullis.store.StoreConfig store, io.portcullis.catalog.CatalogConfig catalog, List<Path> files,
@@ -70,7 +73,7 @@ public record GatewayConfig(
                          io.portcullis.audit.AuditConfig audit, io.portcullis.approval.ApprovalsConfig approvals,
                          ReadinessConfig readiness, io.portcullis.egress.EgressConfig egress) {
         this(source, server, environments, upstreams, tools, store, catalog, files, policy, identity, audit, approvals,
-                readiness, egress, null, null);
+                readiness, egress, null, null, null);
     }
 
     /** The same config with another port (the --port option). */
@@ -81,7 +84,7 @@ public record GatewayConfig(
     /** The same config with other listener settings (e.g. the port given on the command line). */
     public GatewayConfig withServer(ServerSettings other) {
         return new GatewayConfig(source, other, environments, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness, egress, rateLimits, conversation);
+                approvals, readiness, egress, rateLimits, conversation, pins);
     }
 
     /**
@@ -94,7 +97,7 @@ public record GatewayConfig(
     public GatewayConfig forInspection(Path dir) {
         return new GatewayConfig(source, server.withDataDir(dir), environments, upstreams, tools,
                 new io.portcullis.store.StoreConfig(null, dir, 2, false), catalog, files, policy, identity, audit, approvals,
-                readiness, egress, rateLimits, conversation);
+                readiness, egress, rateLimits, conversation, pins);
     }
 
     /** The environment served at {@code /mcp}. */

@@ -43,8 +43,9 @@ final class ItemCalls {
         Catalog c = snap.catalog();
         List<ObjectNode> out = new ArrayList<>();
         for (Catalog.Item p : c.prompts()) {
-            if (admitted(snap, s, c.promptEntry(p.name()), "prompt " + p.name())) {
-                out.add(p.definition());
+            var q = c.quarantine("prompt:" + p.name()); // #15 item 1: hidden, or listed as pinned
+            if ((q.isEmpty() || q.get().shown() != null) && admitted(snap, s, c.promptEntry(p.name()), "prompt " + p.name())) {
+                out.add(q.map(Catalog.Quarantine::shown).orElse(p.definition()));
             }
         }
         return out;
@@ -55,8 +56,9 @@ final class ItemCalls {
         Catalog c = snap.catalog();
         List<ObjectNode> out = new ArrayList<>();
         for (Catalog.Item r : templates ? c.templates() : c.resources()) {
-            if (admitted(snap, s, c.entry(r), "resource " + r.name())) {
-                out.add(r.definition());
+            var q = templates ? Optional.<Catalog.Quarantine>empty() : c.quarantine("resource:" + r.name()); // #15 item 1
+            if ((q.isEmpty() || q.get().shown() != null) && admitted(snap, s, c.entry(r), "resource " + r.name())) {
+                out.add(q.map(Catalog.Quarantine::shown).orElse(r.definition()));
             }
         }
         return out;

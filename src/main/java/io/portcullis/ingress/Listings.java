@@ -37,7 +37,9 @@ final class Listings {
         List<ObjectNode> defs = new ArrayList<>();
         var gate = Admission.gateOf(snap.readiness(), s.environment());
         for (ToolEntry t : visibleTools(snap, s, kills)) {
-            ObjectNode d = ReadinessGate.marked(t.definition(), t, gate);
+            // #15 item 1: a quarantined tool listed (pins.quarantined: pinned) is listed as it was pinned
+            ObjectNode d = ReadinessGate.marked(snap.catalog().toolQuarantine(t.name())
+                    .map(q -> q.shown()).orElse(t.definition()), t, gate);
             // #14 item 1: an upstream whose breaker is open keeps its tools listed, marked like the gate marks (G1)
             io.portcullis.upstream.Upstream u = snap.upstreams().get(t.upstream());
             d = io.portcullis.resilience.BreakerMark.marked(d, t.upstream(), u == null ? null : u.protection());
@@ -52,7 +54,60 @@ final class Listings {
 
     static ObjectNode page(Snapshot snap, ObjectNode params, String key, List<ObjectNode> items) throws ProtocolException {
         ObjectNode r = Json.object();
-        Paging.page(r, key, items, Paging.offset(params), snap.config().server().pageSize());
+        Paging.page(r, key, items.stream().map(Listings::stripped).toList(), Paging.offset(params), snap.config().server().pageSize());
         return r;
+    }
+
+    /**
+     * #15 item 3: what reaches a client of an upstream's definition has no ANSI escape sequence and
+     * no invisible character in any {@code description} or {@code title}, however deep (the input
+     * schema's property descriptions too). A copy when something was removed; the same object otherwise.
+     */
+    static ObjectNode stripped(ObjectNode def) {
+        if (!hasHidden(def)) {
+            return def;
+        }
+        ObjectNode copy = def.deepCopy();
+        strip(copy);
+        return copy;
+    }
+
+    private static boolean hasHidden(tools.jackson.databind.JsonNode n) {
+        if (n.isObject()) {
+            for (var e : n.properties()) {
+                if (described(e.getKey()) && e.getValue().isString() && io.portcullis.text.Visible.hasHidden(e.getValue().asString())) {
+                    return true;
+                }
+                if (hasHidden(e.getValue())) {
+                    return true;
+                }
+            }
+        } else if (n.isArray()) {
+            for (var x : n) {
+                if (hasHidden(x)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void strip(tools.jackson.databind.JsonNode n) {
+        if (n instanceof ObjectNode o) {
+            for (String k : List.copyOf(o.propertyNames())) {
+                var v = o.get(k);
+                if (described(k) && v.isString()) {
+                    o.put(k, io.portcullis.text.Stripped.strip(v.asString()));
+                } else {
+                    strip(v);
+                }
+            }
+        } else if (n.isArray()) {
+            n.forEach(Listings::strip);
+        }
+    }
+
+    private static boolean described(String key) {
+        return key.equals("description") || key.equals("title");
     }
 }

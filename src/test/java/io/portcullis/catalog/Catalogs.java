@@ -22,4 +22,13 @@ public final class Catalogs {
         }
         return Catalog.build(cfg, sources);
     }
+
+    /** The catalog the config yields when each upstream lists these listings (upstreams not named list nothing). */
+    public static Catalog ofListings(GatewayConfig cfg, Map<String, Listing> listings) {
+        List<Catalog.Source> sources = new ArrayList<>();
+        for (UpstreamConfig u : cfg.upstreams().values()) {
+            sources.add(new Catalog.Source(u, listings.getOrDefault(u.name(), Listing.EMPTY)));
+        }
+        return Catalog.build(cfg, sources);
+    }
 }

@@ -109,7 +109,7 @@ class ReadinessCommandIT {
         assertThat(line(dev, "C5.1").path("evidence").toString()).contains("custom.employee-id");
         // #11 item 22: the pipeline named in C3.1 is the one the gateway runs
         assertThat(line(dev, "C3.1").path("evidence").toString())
-                .contains("call-log, audit, catalog, kill-switch, rate-limit, tool-switch, readiness-gate, conversation, egress, result-limit, arguments, policy, credentials, audit-intent");
+                .contains("call-log, audit, catalog, pin, kill-switch, rate-limit, tool-switch, readiness-gate, conversation, egress, result-limit, arguments, policy, credentials, audit-intent");
 
         // #14 item 4: the example's rate limits pass C6.3 in dev
         assertThat(line(dev, "C6.3").path("status").asString()).as(json.out()).isEqualTo("pass");

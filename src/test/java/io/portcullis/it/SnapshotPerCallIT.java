@@ -152,7 +152,7 @@ class SnapshotPerCallIT {
             assertThat(v1.policy().ruleIds()).doesNotContain("no-echo");
             assertThat(v2.policy().ruleIds()).contains("no-echo");
             assertThat(v1.chains().toolCall()).isNotSameAs(v2.chains().toolCall());
-            assertThat(v1.chains().toolCall().stageNames()).isEqualTo(List.of("call-log", "audit", "catalog", "kill-switch", "rate-limit", "tool-switch",
+            assertThat(v1.chains().toolCall().stageNames()).isEqualTo(List.of("call-log", "audit", "catalog", "pin", "kill-switch", "rate-limit", "tool-switch",
                 "readiness-gate", "conversation", "egress", "result-limit", "arguments", "policy",
                 "credentials", "audit-intent", "upstream"));
         }

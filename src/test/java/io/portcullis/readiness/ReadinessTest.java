@@ -418,7 +418,7 @@ class ReadinessTest {
         ReadinessConfig off = new ReadinessConfig(rc.boundaryOwner(), rc.review(), rc.playbook(), rc.conversationPolicy(),
                 rc.rotation(), false, rc.list(), Map.of("prod", "built without the reader"));
         GatewayConfig forged = new GatewayConfig(c.source(), c.server(), c.environments(), c.upstreams(), c.tools(), c.store(),
-                c.catalog(), c.files(), c.policy(), c.identity(), c.audit(), c.approvals(), off, c.egress());
+                c.catalog(), c.files(), c.policy(), c.identity(), c.audit(), c.approvals(), off, c.egress(), c.rateLimits(), c.conversation(), c.pins());
         Report r = Readiness.evaluate(forged, Catalogs.of(forged, Map.of("tickets", ticketTools())), Policy.compile(forged.policy()), true, STANDARD);
         assertThat(r.gate("prod").closed()).isTrue();
         assertThat(r.gate("prod").enforced()).isTrue();

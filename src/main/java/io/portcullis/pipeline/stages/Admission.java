@@ -19,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
  * #12 item 3: the one admission decision for a tool, a pure function of (snapshot pieces: catalog,
  * readiness report, policy; principal, environment, tool name, arguments or unknown). Its steps are
  * written once, here, in the chain's order; the {@code tools/call} stages ({@link CatalogLookup},
- * {@link ToolSwitch}, {@link ReadinessGate}, {@link Arguments}, {@link PolicyCheck}) each run one
+ * {@link PinCheck}, {@link ToolSwitch}, {@link ReadinessGate}, {@link Arguments}, {@link PolicyCheck}) each run one
  * step, and {@code tools/list} runs them all with the arguments unknown ({@link #listed}), so what
  * a client sees listed is what the chain would let it try. Resources and prompts have the same
  * steps for their entries in {@link ItemAdmission}.
@@ -61,6 +61,17 @@ public final class Admission {
             throw new GatewayException.UpstreamFailure("upstream", owner.get().name(), why.message(), why.retryAfterSeconds());
         }
         throw new GatewayException.UnknownTool(name);
+    }
+
+    /**
+     * #15 item 1: a tool whose served definition is not its pinned one is refused (control
+     * {@code pin}); a missing catalog refuses too (fail closed).
+     */
+    public static Optional<GatewayException.Refused> pin(Catalog catalog, String tool) {
+        if (catalog == null) {
+            return refused("pin", "no catalog is in force, so the pin of " + tool + " cannot be checked");
+        }
+        return catalog.toolQuarantine(tool).map(q -> new GatewayException.Refused("pin", q.reason()));
     }
 
     /** C2.4, C3.4, C6.2: raw export without a documented need, the catalog's environments, the operational switch. */
@@ -125,7 +136,7 @@ public final class Admission {
     }
 
     /**
-     * The whole decision in the chain's order: catalog, switches, G1 gate, then with known
+     * The whole decision in the chain's order: catalog, pin, switches, G1 gate, then with known
      * {@code arguments} the argument check and the policy decision, or with {@code arguments} null
      * the list's question ("could any call be allowed?", {@link Policy#visible}).
      */
@@ -137,7 +148,8 @@ public final class Admission {
         } catch (GatewayException e) {
             return new Verdict(e, null);
         }
-        Optional<GatewayException.Refused> r = switches(t, environment).or(() -> gate(t, report, environment));
+        Optional<GatewayException.Refused> r = pin(catalog, tool).or(() -> switches(t, environment))
+                .or(() -> gate(t, report, environment));
         if (r.isPresent()) {
             return new Verdict(r.get(), null);
         }
@@ -160,6 +172,9 @@ public final class Admission {
      */
     public static boolean listed(Catalog catalog, Policy policy, Report report, ReadinessConfig.ListMode mode,
                                  Principal principal, String environment, ToolEntry tool) {
+        if (catalog != null && catalog.toolQuarantine(tool.name()).filter(q -> q.shown() == null).isPresent()) {
+            return false; // #15 item 1: quarantined and hidden (pins.quarantined: hide)
+        }
         if (switches(tool, environment).isPresent()) {
             return false;
         }

@@ -145,6 +145,11 @@ public final class ItemAdmission implements Stage {
         Optional<ItemEntry> entry = catalog == null ? Optional.empty() : prompt ? catalog.promptEntry(call.toolName())
                 : catalog.resourceEntry(call.trail().upstream(), call.toolName());
         String described = (prompt ? "prompt " : "resource ") + call.toolName();
+        var quarantined = catalog == null ? Optional.<io.portcullis.catalog.Catalog.Quarantine>empty()
+                : catalog.quarantine((prompt ? "prompt:" : "resource:") + call.toolName());
+        if (quarantined.isPresent()) {
+            throw new GatewayException.Refused("pin", quarantined.get().reason()); // #15 item 1
+        }
         Optional<GatewayException.Refused> r = refusal(entry, described, call.principal(), call.environment(),
                 call.arguments(), policy, readiness, call.trail(), kills);
         if (r.isPresent()) {

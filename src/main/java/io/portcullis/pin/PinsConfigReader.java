@@ -1,0 +1,65 @@
+package io.portcullis.pin;
+
+import io.portcullis.settings.Fields;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads the {@code pins:} section; every problem goes to {@link Fields} with its line.
+ *
+ * <pre>
+ * pins:
+ *   enabled: true             # #15 item 1: pin definitions, quarantine changed ones
+ *   quarantined: hide         # hide | pinned: list a quarantined tool in its pinned form
+ *   block: high               # low | medium | high | none: findings that block acceptance without an override
+ *   reviewers: [pin-reviewer] # roles that may accept or reject a definition (#15 item 2)
+ *   approved:                 # pre-approved definitions, by exposed tool name (#15 item 2)
+ *     github__create_issue: sha256:0f3c...
+ * </pre>
+ */
+public final class PinsConfigReader {
+    private static final String P = "/pins";
+
+    private PinsConfigReader() {}
+
+    /** @param n the {@code pins} node, or null when absent */
+    public static PinsConfig read(Fields f, JsonNode n) {
+        if (!f.isObject(n, P, "'pins'")) {
+            return PinsConfig.DEFAULTS;
+        }
+        f.onlyKeys(n, P, Set.of("enabled", "quarantined", "block", "reviewers", "approved"));
+        boolean enabled = f.bool(n, "enabled", P, true);
+        String shown = f.string(n, "quarantined", P, "hide");
+        if (!shown.equals("hide") && !shown.equals("pinned")) {
+            f.problem(P + "/quarantined", "'quarantined' must be hide or pinned");
+        }
+        String block = f.string(n, "block", P, "high");
+        Finding.Severity severity = Finding.Severity.of(block);
+        if (severity == null && !block.equals("none")) {
+            f.problem(P + "/block", "'block' must be low, medium, high or none");
+        }
+        List<String> reviewers = n.has("reviewers") ? f.strings(n, "reviewers", P) : PinsConfig.DEFAULTS.reviewers();
+        if (n.has("reviewers") && reviewers.isEmpty()) {
+            f.problem(P + "/reviewers", "'reviewers' must name at least one role");
+        }
+        Map<String, String> approved = new LinkedHashMap<>();
+        JsonNode a = n.get("approved");
+        if (f.isObject(a, P + "/approved", "'approved'")) {
+            for (var e : a.properties()) {
+                String ap = P + "/approved/" + Fields.escape(e.getKey());
+                String hash = e.getValue().isString() ? e.getValue().asString() : "";
+                if (!Definition.HASH.matcher(hash).matches()) {
+                    // #15 item 2: "a catalog hash that is not a hash → config error with file:line"
+                    f.problem(ap, "the pre-approved hash of '" + e.getKey() + "' must be sha256: and 64 lower-case hex digits "
+                            + "(as 'portcullis review show' prints it)");
+                } else {
+                    approved.put(e.getKey(), hash);
+                }
+            }
+        }
+        return new PinsConfig(enabled, shown.equals("pinned"), severity, reviewers, approved);
+    }
+}
