@@ -41,7 +41,7 @@ public final class ApprovalPage extends Handler.Abstract {
             return false;
         }
         try {
-            serve(file, req, res);
+            serve(gateway, file, req, res);
             callback.succeeded();
         } catch (Exception e) {
             callback.failed(e);
@@ -49,7 +49,11 @@ public final class ApprovalPage extends Handler.Abstract {
         return true;
     }
 
-    private void serve(String[] file, Request req, Response res) throws IOException {
+    /**
+     * Serves one static admin-page file ({@code {resource, content type}}) with the strict CSP and
+     * no-framing headers; also used by {@link KillSwitchPage} (#14 item 2).
+     */
+    static void serve(Gateway gateway, String[] file, Request req, Response res) throws IOException {
         String refusal = Origins.check(req, gateway.config().server());
         if (refusal != null || !(req.getMethod().equals("GET") || req.getMethod().equals("HEAD"))) {
             AdminApi.reply(res, refusal != null ? 403 : 405, AdminApi.error(refusal != null ? refusal : "GET only"));

@@ -54,8 +54,8 @@ class Hardening09HostOriginEveryRouteIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"/admin/api/audit/verify", "/admin/api/audit/trace/x", "/admin/api/readiness",
-            "/admin/api/upstreams", "/admin/api/kill-switches", "/admin/approvals", "/admin/approvals.js", "/.well-known/oauth-protected-resource",
-            "/mcp", "/no-such-route"})
+            "/admin/api/upstreams", "/admin/api/kill-switches", "/admin/approvals", "/admin/approvals.js", "/admin/kill-switches",
+            "/admin/kill-switches.js", "/.well-known/oauth-protected-resource", "/mcp", "/no-such-route"})
     void item9_everyRouteRefusesAForeignHost(String path) throws Exception {
         String rebound = get(path, "attacker.example", null);
         assertThat(RawHttp.status(rebound)).as(path).isEqualTo(403);
