@@ -28,8 +28,13 @@ final class Incidents implements AutoCloseable {
 
     /** Tells the owners when {@code u}'s breaker opens. */
     Upstream watch(Upstream u) {
-        u.protection().onBreakerOpen((name, failure, slow, ms) -> alerts.breakerOpened(name, upstreamTeam(name), failure, slow, ms));
+        u.protection().onBreakerOpen(breakerListener());
         return u;
+    }
+
+    /** What an upstream's breaker tells when it opens. */
+    io.portcullis.resilience.Protection.BreakerListener breakerListener() {
+        return (name, failure, slow, ms) -> alerts.breakerOpened(name, upstreamTeam(name), failure, slow, ms);
     }
 
     /** Tells the owners of a kill-switch flip (called once per flip in the cluster, by the node that records it). */
