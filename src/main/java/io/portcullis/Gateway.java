@@ -63,6 +63,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final io.portcullis.conversation.ConversationStore conversations;
     private final io.portcullis.pin.Pins pins;
     private final io.portcullis.pin.PinReviews reviews;
+    private final Incidents incidents = new Incidents(() -> snapshot.config()); // #15 item 5
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -102,7 +103,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         approvals.recorder(audit.approvalRecorder());
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig uc : config.upstreams().values()) {
-            ups.put(uc.name(), new Upstream(uc, this, http));
+            ups.put(uc.name(), incidents.watch(new Upstream(uc, this, http)));
         }
         this.changes = new io.portcullis.readiness.ConfigChanges(store);
         this.conversations = new io.portcullis.conversation.ConversationStore(store, ticker.clock()); // #13 item 4
@@ -118,8 +119,10 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     }
 
     public void start() {
-        kills.start(this::killSwitchesChanged, f -> audit.adminAction("kill_switch", f.sw().by(), f.action(), f.tool(), f.toJson(),
-                killScopeEnvironments(f.sw())));
+        kills.start(this::killSwitchesChanged, f -> {
+            audit.adminAction("kill_switch", f.sw().by(), f.action(), f.tool(), f.toJson(), killScopeEnvironments(f.sw()));
+            incidents.flipped(f); // #15 item 5: after the record is durable, the owners' on-call webhooks
+        });
         snapshot.upstreams().values().forEach(Upstream::start);
     }
 
@@ -286,7 +289,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
                     existing.reconfigure(uc); // only live settings changed (timeout, ...): no restart (#21 item 6)
                     ups.put(uc.name(), existing);
                 } else {
-                    Upstream fresh = new Upstream(uc, this, http);
+                    Upstream fresh = incidents.watch(new Upstream(uc, this, http));
                     if (existing != null) {
                         fresh.inheritListing(existing); // its tools stay known ("starting") while it restarts
                     }
@@ -394,6 +397,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         kills.close();
         snapshot.upstreams().values().forEach(Upstream::close);
         approvals.close();
+        incidents.close();
         rateLimits.close();
         try {
             http.stop();

@@ -39,7 +39,11 @@ public final class ApprovalsConfigReader {
     }
 
     private static ApprovalsConfig.Webhook webhook(Fields f, JsonNode n, Path baseDir) {
-        String p = P + "/webhook";
+        return webhook(f, n, P + "/webhook", baseDir);
+    }
+
+    /** A webhook at {@code p} (also the on-call webhooks of #15 item 5); null when absent or invalid. */
+    public static ApprovalsConfig.Webhook webhook(Fields f, JsonNode n, String p, Path baseDir) {
         if (n == null || n.isNull() || !f.isObject(n, p, "'webhook'")) {
             return null;
         }

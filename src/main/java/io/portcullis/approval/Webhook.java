@@ -42,6 +42,23 @@ final class Webhook implements AutoCloseable {
         }
     }
 
+    /**
+     * #15 item 5: sends an incident {@code event} ({@code incident.breaker_open}, {@code incident.kill_switch}) in the
+     * background, with the same delivery, headers and retries as approvals: {@code {event, incident}} or Slack's {@code text}.
+     */
+    void sendIncident(ApprovalsConfig.Webhook hook, String event, String id, ObjectNode incident, String slackText) {
+        if (hook == null) {
+            return;
+        }
+        ObjectNode body = hook.format() == ApprovalsConfig.Format.SLACK ? Json.object().put("text", slackText)
+                : Json.object().put("event", event).set("incident", incident);
+        try {
+            sender.execute(() -> deliver(hook, event, id, Json.write(body)));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("incident webhook not sent (gateway stopping) {} {}", kv("incident_id", id), kv("event", event));
+        }
+    }
+
     private void deliver(ApprovalsConfig.Webhook hook, String event, String id, String body) {
         Duration backoff = hook.backoff();
         for (int attempt = 1; attempt <= hook.retries() + 1; attempt++) {

@@ -94,7 +94,7 @@ public final class ConfigReader {
                 server.dataDir(), envs.stream().map(EnvironmentConfig::name).toList());
         var approvals = io.portcullis.approval.ApprovalsConfigReader.read(f, root.get("approvals"), baseDir);
         io.portcullis.config.ReadinessConfig readiness =
-                io.portcullis.config.ReadinessConfigReader.read(f, root.get("readiness"), envs);
+                io.portcullis.config.ReadinessConfigReader.read(f, root.get("readiness"), envs, baseDir);
         io.portcullis.egress.EgressConfig egress = io.portcullis.egress.EgressConfigReader.read(f, root.get("egress"),
                 envs.stream().map(EnvironmentConfig::name).toList(), server.dataDir());
         var rateLimits = io.portcullis.ratelimit.RateLimitConfigReader.read(f, root.get("rate_limits"), envs); // #14 item 3

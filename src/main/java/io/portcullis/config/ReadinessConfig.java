@@ -16,9 +16,16 @@ import java.util.Map;
  * @param enforce            whether the gate refuses calls (G1); false only for tests and protocol work
  * @param list               how {@code tools/list} shows tools the gate refuses
  * @param overrides          non-production environments whose gate is opened anyway, with the reason
+ * @param oncall             #15 item 5 (C7.1): the on-call contact of each owning team, by team name
  */
 public record ReadinessConfig(BoundaryOwner boundaryOwner, Review review, String playbook, String conversationPolicy,
-                              String rotation, boolean enforce, ListMode list, Map<String, String> overrides) {
+                              String rotation, boolean enforce, ListMode list, Map<String, String> overrides,
+                              Map<String, OnCall> oncall) {
+
+    public ReadinessConfig(BoundaryOwner boundaryOwner, Review review, String playbook, String conversationPolicy,
+                           String rotation, boolean enforce, ListMode list, Map<String, String> overrides) {
+        this(boundaryOwner, review, playbook, conversationPolicy, rotation, enforce, list, overrides, Map.of());
+    }
 
     /** The section is absent: nothing declared, the gate enforced and hiding. */
     public static final ReadinessConfig DEFAULTS =
@@ -26,6 +33,20 @@ public record ReadinessConfig(BoundaryOwner boundaryOwner, Review review, String
 
     public ReadinessConfig {
         overrides = Map.copyOf(overrides);
+        oncall = Map.copyOf(oncall);
+    }
+
+    /**
+     * #15 item 5 (C7.1): how a team is reached on call.
+     *
+     * @param contact a rota, pager key or channel (shown in the readiness report)
+     * @param webhook where incidents are announced (the approvals webhook mechanism: JSON or Slack), or null
+     */
+    public record OnCall(String contact, io.portcullis.approval.ApprovalsConfig.Webhook webhook) {}
+
+    /** The on-call contact of {@code team}: its {@code readiness.oncall} entry, or empty. */
+    public java.util.Optional<OnCall> oncallOf(String team) {
+        return team == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(oncall.get(team));
     }
 
     /** How {@code tools/list} shows a tool the gate refuses. */

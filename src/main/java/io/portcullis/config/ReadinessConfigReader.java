@@ -14,6 +14,8 @@ import tools.jackson.databind.JsonNode;
  * <pre>
  * readiness:
  *   boundary_owner: {team: platform-security, oncall: "pager:platform-security"}   # C7.1
+ *   oncall:                                      # C7.1, #15 item 5: per owning team
+ *     platform-security: {contact: "pager:platform-security", webhook: {url: https://hooks.example.com/sec, format: json}}
  *   review: {required: true, record: https://git.example.com/org/gateway-config}     # C7.2
  *   playbook: docs/playbook.md                   # C4.4
  *   conversation_policy: https://wiki.example.com/ai/history   # C5.4
@@ -32,10 +34,15 @@ public final class ReadinessConfigReader {
 
     /** @param n the {@code readiness} node, or null when absent */
     public static ReadinessConfig read(Fields f, JsonNode n, List<EnvironmentConfig> envs) {
+        return read(f, n, envs, java.nio.file.Path.of("."));
+    }
+
+    /** @param baseDir the config file's directory (webhook header secrets in files are resolved from it) */
+    public static ReadinessConfig read(Fields f, JsonNode n, List<EnvironmentConfig> envs, java.nio.file.Path baseDir) {
         if (!f.isObject(n, P, "'readiness'")) {
             return ReadinessConfig.DEFAULTS;
         }
-        f.onlyKeys(n, P, Set.of("boundary_owner", "review", "playbook", "conversation_policy", "rotation", "gate"));
+        f.onlyKeys(n, P, Set.of("boundary_owner", "review", "playbook", "conversation_policy", "rotation", "gate", "oncall"));
         ReadinessConfig.BoundaryOwner owner = null;
         JsonNode o = n.get("boundary_owner");
         if (f.isObject(o, P + "/boundary_owner", "'boundary_owner'")) {
@@ -74,7 +81,34 @@ public final class ReadinessConfigReader {
             overrides(f, g.get("override"), gp + "/override", envs, overrides);
         }
         return new ReadinessConfig(owner, review, f.string(n, "playbook", P, null),
-                f.string(n, "conversation_policy", P, null), f.string(n, "rotation", P, null), enforce, list, overrides);
+                f.string(n, "conversation_policy", P, null), f.string(n, "rotation", P, null), enforce, list, overrides,
+                oncall(f, n.get("oncall"), baseDir));
+    }
+
+    /** #15 item 5 (C7.1): {@code oncall: {TEAM: {contact: TEXT, webhook: {url, format, headers, ...}}}}. */
+    private static Map<String, ReadinessConfig.OnCall> oncall(Fields f, JsonNode n, java.nio.file.Path baseDir) {
+        Map<String, ReadinessConfig.OnCall> out = new LinkedHashMap<>();
+        String p = P + "/oncall";
+        if (n == null || n.isNull() || !f.isObject(n, p, "'oncall'")) {
+            return out;
+        }
+        for (String team : n.propertyNames()) {
+            String tp = p + "/" + Fields.escape(team);
+            JsonNode e = n.get(team);
+            if (!f.isObject(e, tp, "an on-call entry")) {
+                f.problem(tp, "an on-call entry must be {contact: TEXT, webhook: {url: URL, format: json|slack}}");
+                continue;
+            }
+            f.onlyKeys(e, tp, Set.of("contact", "webhook"));
+            String contact = f.string(e, "contact", tp, null);
+            if (contact == null || contact.isBlank()) {
+                f.problem(tp, "team '" + team + "' needs a 'contact' (a rota, pager key or channel)");
+                continue;
+            }
+            out.put(team, new ReadinessConfig.OnCall(contact,
+                    io.portcullis.approval.ApprovalsConfigReader.webhook(f, e.get("webhook"), tp + "/webhook", baseDir)));
+        }
+        return out;
     }
 
     private static void overrides(Fields f, JsonNode n, String p, List<EnvironmentConfig> envs, Map<String, String> out) {

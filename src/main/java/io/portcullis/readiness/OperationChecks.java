@@ -119,30 +119,46 @@ final class OperationChecks {
     }
 
     private static Line c71(Facts f) {
-        BoundaryOwner owner = f.config().readiness().boundaryOwner();
+        // #15 item 5 (C7.1): the contact comes from config: the team's readiness.oncall entry, or the owner's own oncall
+        io.portcullis.config.ReadinessConfig rc = f.config().readiness();
+        BoundaryOwner owner = rc.boundaryOwner();
         List<String> ev = new ArrayList<>();
         boolean ok = true;
-        if (owner == null || owner.team() == null || owner.oncall() == null) {
-            ev.add("no owner with an on-call contact declared for the MCP boundary (readiness.boundary_owner)");
+        String boundary = owner == null ? null : contact(rc, owner.team(), owner.oncall());
+        if (owner == null || owner.team() == null || boundary == null) {
+            ev.add("no owner with an on-call contact for the MCP boundary (readiness.boundary_owner and readiness.oncall)");
             ok = false;
         } else {
-            ev.add("MCP boundary: " + owner.team() + ", on call " + owner.oncall() + " (declared in config, not verified)");
+            ev.add("MCP boundary: " + owner.team() + ", on call " + boundary);
         }
         List<String> noOncall = new ArrayList<>();
         for (ToolEntry t : f.changing()) {
-            if (t.owner() == null || t.owner().oncall() == null || t.owner().oncall().isBlank()) {
+            String c = t.owner() == null ? null : contact(rc, t.owner().team(), t.owner().oncall());
+            if (c == null) {
                 noOncall.add(t.name());
             } else {
-                ev.add(t.name() + ": " + t.owner().label() + ", on call " + t.owner().oncall());
+                ev.add(t.name() + ": " + t.owner().label() + ", on call " + c);
             }
         }
         if (!noOncall.isEmpty()) {
-            ev.add("critical (not read-only) tools without an on-call owner: " + noOncall);
+            ev.add("state-changing or irreversible tools in " + f.name() + " whose owner has no on-call contact: " + noOncall);
             ok = false;
         }
         return ok ? Checklist.pass("C7.1", ev) : Checklist.fail("C7.1", ev,
-                "readiness:\n  boundary_owner: {team: platform-security, oncall: \"pager:platform-security\"}\n"
-                        + "catalog:\n  upstreams:\n    <upstream>: {owner: {team: <team>, oncall: <pager>}}");
+                "readiness:\n  boundary_owner: {team: platform-security}\n  oncall:\n"
+                        + "    platform-security: {contact: \"pager:platform-security\", webhook: {url: https://hooks.example.com/sec}}\n"
+                        + "    <team>: {contact: <pager>}\n"
+                        + "catalog:\n  upstreams:\n    <upstream>: {owner: {team: <team>}}");
+    }
+
+    /** The team's on-call contact from config ({@code readiness.oncall}, else the owner's {@code oncall}), or null. */
+    private static String contact(io.portcullis.config.ReadinessConfig rc, String team, String inline) {
+        var entry = rc.oncallOf(team);
+        if (entry.isPresent()) {
+            return entry.get().contact() + " (readiness.oncall" + (entry.get().webhook() == null ? "; no incident webhook)"
+                    : "; incidents to " + entry.get().webhook().url().getHost() + ")");
+        }
+        return inline == null || inline.isBlank() ? null : inline + " (owner's oncall; no incident webhook)";
     }
 
     private static Line c72(Facts f) {

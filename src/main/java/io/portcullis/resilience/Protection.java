@@ -65,6 +65,13 @@ public final class Protection {
     private final Outcomes outcomes;
     private final Duration openFor;
     private volatile long openedAt;
+    private volatile BreakerListener onOpen = (u, fr, sr, ms) -> { };
+
+    /** #15 item 5: told when the breaker opens (the owner's on-call webhook is notified); must not block. */
+    @FunctionalInterface
+    public interface BreakerListener {
+        void opened(String upstream, float failureRate, float slowCallRate, long openForMillis);
+    }
 
     public Protection(String upstream, AdmissionConfig bulkhead, ProtectionConfig config, Duration timeout, Outcomes outcomes) {
         this.upstream = upstream;
@@ -95,12 +102,22 @@ public final class Protection {
                 LOG.warn("upstream {}: circuit breaker OPEN (failure rate {}%, slow-call rate {}% over the last {} calls); "
                                 + "calls are refused for {} ms, then {} probe calls decide", upstream, m.getFailureRate(),
                         m.getSlowCallRate(), m.getNumberOfBufferedCalls(), openFor.toMillis(), b.halfOpenCalls());
+                try {
+                    onOpen.opened(upstream, m.getFailureRate(), m.getSlowCallRate(), openFor.toMillis());
+                } catch (RuntimeException x) {
+                    LOG.warn("upstream {}: breaker-open listener failed: {}", upstream, x.toString());
+                }
             } else {
                 LOG.info("upstream {}: circuit breaker {}", upstream, to);
             }
         });
         RetrySettings r = config.retry();
         this.budget = new RetryBudget(r.budgetPercent(), r.budgetWindow(), r.budgetMin(), System::nanoTime);
+    }
+
+    /** #15 item 5: sets who is told when the breaker opens. */
+    public void onBreakerOpen(BreakerListener listener) {
+        this.onOpen = listener;
     }
 
     public ProtectionConfig config() {

@@ -111,6 +111,11 @@ class ReadinessCommandIT {
         assertThat(line(dev, "C3.1").path("evidence").toString())
                 .contains("call-log, audit, catalog, pin, kill-switch, rate-limit, tool-switch, readiness-gate, conversation, egress, result-limit, arguments, policy, credentials, audit-intent");
 
+        // #15 item 5: C7.1 passes in dev from the example's readiness.oncall contacts
+        assertThat(line(dev, "C7.1").path("status").asString()).as(json.out()).isEqualTo("pass");
+        assertThat(line(dev, "C7.1").path("evidence").toString())
+                .contains("MCP boundary: platform-security, on call pager:platform-security (readiness.oncall")
+                .contains("on call pager:support-platform (readiness.oncall");
         // #14 item 4: the example's rate limits pass C6.3 in dev
         assertThat(line(dev, "C6.3").path("status").asString()).as(json.out()).isEqualTo("pass");
         assertThat(line(dev, "C6.3").path("evidence").toString()).contains("limit per-caller: 600 per 1m per principal")
