@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             throw e;
         }
         this.identity = new io.portcullis.identity.Identity(store, java.time.Clock.systemUTC());
-        identity.apply(config.identity(), environmentNames(config));
+        identity.apply(config.identity(), config.environmentNames());
         try {
             this.audit = io.portcullis.audit.AuditLog.open(store, config.audit());
         } catch (RuntimeException e) {
@@ -114,13 +114,13 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         this.pins = new io.portcullis.pin.Pins(store, ticker.clock());
         pins.apply(config.pins());
         this.reviews = new io.portcullis.pin.PinReviews(pins,
-                rec -> audit.pinReviewed(environmentNames(snapshot.config()), rec), this::pinsChanged);
+                rec -> audit.pinReviewed(snapshot.config().environmentNames(), rec), this::pinsChanged);
         snapshot = snapshot(config, ups, Catalog.EMPTY, compile(config));
     }
 
     public void start() {
         kills.start(this::killSwitchesChanged, f -> {
-            audit.adminAction("kill_switch", f.sw().by(), f.action(), f.tool(), f.toJson(), killScopeEnvironments(f.sw()));
+            audit.adminAction("kill_switch", f.sw().by(), f.action(), f.tool(), f.toJson(), f.sw().environmentsAmong(snapshot.config().environmentNames()));
             incidents.flipped(f); // #15 item 5: after the record is durable, the owners' on-call webhooks
         });
         snapshot.upstreams().values().forEach(Upstream::start);
@@ -131,22 +131,23 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         return kills;
     }
 
-    /** The environments a flip's audit record goes to: the switch's one environment, or every declared one. */
-    private List<String> killScopeEnvironments(io.portcullis.killswitch.KillSwitch s) {
-        List<String> all = environmentNames(snapshot.config());
-        return s.environment().isEmpty() || !all.contains(s.environment()) ? all : List.of(s.environment());
-    }
 
     /**
      * A kill switch was flipped (here or on another node) or their store stopped or started answering:
      * the readiness report is evaluated again (C6.2 shows them) and clients re-list (killed items are hidden).
      */
     private void killSwitchesChanged() {
+        rebuild(false);
+        List.of("tools", "resources", "prompts").forEach(kind -> fire(kind, null));
+    }
+
+    /** The snapshot built again on the same config, its catalog listed anew when {@code relist}; returns the kinds of lists that changed. */
+    private Set<String> rebuild(boolean relist) {
         synchronized (reloadLock) {
             Snapshot s = snapshot;
-            snapshot = snapshot(s.config(), s.upstreams(), s.catalog(), s.policy());
+            snapshot = snapshot(s.config(), s.upstreams(), relist ? Catalog.build(s.config(), s.upstreams().values()) : s.catalog(), s.policy());
+            return snapshot.catalog().changedSince(s.catalog());
         }
-        List.of("tools", "resources", "prompts").forEach(kind -> fire(kind, null));
     }
 
     /** Waits until every upstream is ready or the time is up; returns the names not ready. */
@@ -190,10 +191,6 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     /** The time approvals and detached calls run on (#12 item 7). */
     public io.portcullis.ingress.detached.Ticker ticker() {
         return ticker;
-    }
-
-    private static List<String> environmentNames(GatewayConfig c) {
-        return c.environments().stream().map(io.portcullis.settings.EnvironmentConfig::name).toList();
     }
 
     /**
@@ -297,7 +294,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
                     toStart.add(fresh);
                 }
             }
-            identity.apply(next.identity(), environmentNames(next));
+            identity.apply(next.identity(), next.environmentNames());
             audit.reconfigure(next.audit());
             approvals.apply(next.approvals());
             rateLimits.apply(next.rateLimits());
@@ -305,7 +302,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             pins.apply(next.pins());
             snapshot = snapshot(next, ups, Catalog.build(next, ups.values()), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
-            if (!gates(snapshot).equals(gates(old))) {
+            if (!snapshot.gates().equals(old.gates())) {
                 changed.add("tools"); // the readiness gate hides or marks tools (G1): clients must re-list
             }
             for (Upstream u : old.upstreams().values()) {
@@ -319,22 +316,14 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         changed.forEach(kind -> fire(kind, null));
     }
 
-    private static Map<String, Boolean> gates(Snapshot s) {
-        Map<String, Boolean> out = new LinkedHashMap<>();
-        s.readiness().environments().forEach(e -> out.put(e.name(), e.gate().closed()));
-        return out;
-    }
-
     @Override
     public void listingChanged(Upstream upstream) {
         Set<String> changed;
         synchronized (reloadLock) {
-            Snapshot s = snapshot;
-            if (s.upstreams().get(upstream.name()) != upstream) {
+            if (snapshot.upstreams().get(upstream.name()) != upstream) {
                 return; // a replaced upstream reporting late
             }
-            snapshot = snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.policy());
-            changed = snapshot.catalog().changedSince(s.catalog());
+            changed = rebuild(true);
         }
         // only real changes reach clients: a restarted upstream that lists the same tools is no news
         changed.forEach(kind -> fire(kind, null));
@@ -352,19 +341,13 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     /** A pin was accepted or rejected: the catalog is checked against the pins again, and clients told of what changed. */
     private void pinsChanged() {
-        Set<String> changed;
-        synchronized (reloadLock) {
-            Snapshot s = snapshot;
-            snapshot = snapshot(s.config(), s.upstreams(), Catalog.build(s.config(), s.upstreams().values()), s.policy());
-            changed = snapshot.catalog().changedSince(s.catalog());
-        }
-        changed.forEach(kind -> fire(kind, null));
+        rebuild(true).forEach(kind -> fire(kind, null));
     }
 
     /** #11 item 1: the roots the gateway gave a shared upstream are an audit record in every environment's chain. */
     @Override
     public void rootsServed(Upstream upstream, io.portcullis.settings.UpstreamRoots roots) {
-        audit.rootsServed(upstream.name(), environmentNames(snapshot.config()),
+        audit.rootsServed(upstream.name(), snapshot.config().environmentNames(),
                 roots.uris().stream().map(java.net.URI::toString).toList(), roots.source());
     }
 

@@ -47,4 +47,11 @@ public record Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Ca
     public Optional<Duration> timeout(String upstream) {
         return Optional.ofNullable(config.upstreams().get(upstream)).map(UpstreamConfig::timeout);
     }
+
+    /** Whether each environment's G1 gate is closed, by environment. */
+    public Map<String, Boolean> gates() {
+        Map<String, Boolean> out = new java.util.LinkedHashMap<>();
+        readiness.environments().forEach(e -> out.put(e.name(), e.gate().closed()));
+        return out;
+    }
 }

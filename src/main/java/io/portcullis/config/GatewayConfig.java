@@ -100,6 +100,11 @@ public record GatewayConfig(
                 readiness, egress, rateLimits, conversation, pins);
     }
 
+    /** The declared environments' names, in their order. */
+    public List<String> environmentNames() {
+        return environments.stream().map(EnvironmentConfig::name).toList();
+    }
+
     /** The environment served at {@code /mcp}. */
     public EnvironmentConfig defaultEnvironment() {
         return environments.getFirst();

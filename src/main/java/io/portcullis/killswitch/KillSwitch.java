@@ -59,4 +59,9 @@ public record KillSwitch(Scope scope, String name, String environment, boolean r
         return what + " is switched off by a run-time kill switch on " + describe() + ", set by " + by + " at " + at
                 + ": " + reason + " (C6.2)";
     }
+
+    /** The environments a flip's audit record goes to: this switch's one environment, or every declared one ({@code all}). */
+    public java.util.List<String> environmentsAmong(java.util.List<String> all) {
+        return environment.isEmpty() || !all.contains(environment) ? all : java.util.List.of(environment);
+    }
 }
