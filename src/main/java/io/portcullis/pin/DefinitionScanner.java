@@ -45,7 +45,7 @@ public final class DefinitionScanner {
     private static final Pattern SECRETS = Pattern.compile("(?i)(~/\\.ssh|\\bid_(rsa|ed25519|ecdsa)\\b|/etc/(passwd|shadow)"
             + "|\\.aws/credentials|(^|[\\s/'\"`])\\.env\\b|mcp\\.json|\\.netrc|\\bprivate[ _-]key\\b"
             + "|\\b(read|open|cat|send|include|pass|upload|attach|share|copy)\\b.{0,40}\\b(api[ _-]?keys?|tokens?|passwords?"
-            + "|secrets?|credentials|the (contents of|file))\\b)");
+            + "|secrets?|credentials)\\b)"); // not "the file": a file tool saying what it does is no finding
     private static final Pattern WORD = Pattern.compile("\\p{L}[\\p{L}\\p{M}]*");
 
     private DefinitionScanner() {}

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -81,6 +82,19 @@ class UpstreamCredentialsIT {
                       jwks_uri: %4$s/machines/jwks
                       kind: service
                 """.formatted(exchanged.url(), service.url(), broken.url(), idpBase, AUDIENCE), dir);
+        // the gateway fetches each issuer's keys in the background and answers 503 until it has them (and
+        // for 5 s after a failed fetch, as a busy machine's first discovery may time out): wait for both
+        for (String issuer : List.of("default", "machines")) {
+            io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(60), "the keys of issuer " + issuer + " are fetched",
+                    () -> keysReady(issuer));
+        }
+    }
+
+    private boolean keysReady(String issuer) throws Exception {
+        ObjectNode init = GatewayUnderTest.request(1, "initialize");
+        init.putObject("params").put("protocolVersion", "2025-11-25").putObject("capabilities");
+        ((ObjectNode) init.get("params")).putObject("clientInfo").put("name", "warm-up").put("version", "1");
+        return gw.post("/mcp", token(issuer, "warm-up-" + issuer), null, init).status() != 503;
     }
 
     @AfterAll
