@@ -208,11 +208,14 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      * switch, G1 gate, policy, in the tool chain's order). The last stage forwards the request to
      * the upstream that serves the item. {@code egress} (#13 item 2) scans what comes back
      * ({@code resources/read} contents, {@code prompts/get} messages) as it does tool results.
+     * {@code conversation} (#13 item 4) wraps egress, as in the tool chain: what egress detected and
+     * the resource's catalog {@code produces} join the caller's conversation.
      */
     static List<Stage> read(Parts p, String method) {
         return List.of(
                 new CallLog(),
                 p.audit().readStage(method),
+                ConversationMemory.reads(p.config() == null ? null : p.config().conversation(), p.conversations()),
                 new EgressScan(egress(p)),
                 new ItemAdmission(method, p.catalog(), p.policy(), p.readiness(), p.kills()));
     }

@@ -55,7 +55,7 @@ class ChainsTest {
     void item2_readOrders() {
         assertThat(chains.reads().keySet()).containsExactlyInAnyOrderElementsOf(Chains.READ_METHODS);
         for (String method : Chains.READ_METHODS) {
-            assertThat(chains.read(method).stageNames()).as(method).containsExactly("call-log", "audit", "egress", "admission", "upstream");
+            assertThat(chains.read(method).stageNames()).as(method).containsExactly("call-log", "audit", "conversation", "egress", "admission", "upstream");
         }
         assertThatThrownBy(() -> chains.read("tools/call")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -25,6 +25,7 @@ public final class CallTrail {
     private final java.util.Set<String> detected = new java.util.concurrent.ConcurrentSkipListSet<>();
     private volatile io.portcullis.policy.SessionFacts conversation;
     private volatile List<String> conversationGained;
+    private volatile List<String> produces = List.of();
 
     /** The upstream serving a call that is not a tool's ({@code resources/read}, {@code prompts/get}); null otherwise. */
     public String upstream() {
@@ -162,5 +163,14 @@ public final class CallTrail {
 
     public void conversationGained(List<String> labels) {
         this.conversationGained = List.copyOf(labels);
+    }
+
+    /** The labels the catalog declares for the resource a {@code resources/read} admitted (#13 item 4); empty otherwise. */
+    public List<String> produces() {
+        return produces;
+    }
+
+    public void produces(List<String> labels) {
+        this.produces = List.copyOf(labels);
     }
 }

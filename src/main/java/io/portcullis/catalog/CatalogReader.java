@@ -147,12 +147,13 @@ public final class CatalogReader {
             JsonNode e = section.get(name);
             String what = resources ? "resource pattern '" + name + "'" : "prompt '" + name + "'";
             if (!f.isObject(e, ip, what)) {
-                f.problem(ip, what + " must be a mapping (" + (resources ? "upstream, " : "") + "owner, purpose, risk, environments, labels)");
+                f.problem(ip, what + " must be a mapping (" + (resources ? "upstream, " : "")
+                        + "owner, purpose, risk, environments, labels" + (resources ? ", produces)" : ")"));
                 continue;
             }
             Binding binding;
             if (resources) {
-                f.onlyKeys(e, ip, union(ITEM_KEYS, "upstream"));
+                f.onlyKeys(e, ip, union(union(ITEM_KEYS, "upstream"), "produces"));
                 String upstream = f.string(e, "upstream", ip, null);
                 if (upstream == null) {
                     // URIs are not namespaced: an entry must say whose resources it admits
@@ -180,7 +181,8 @@ public final class CatalogReader {
                 }
             }
             out.put(name, new ItemSpec(binding, owner(f, e, ip), f.string(e, "purpose", ip, null), risk,
-                    envList(f, e, ip, envs), f.strings(e, "labels", ip)));
+                    envList(f, e, ip, envs), f.strings(e, "labels", ip),
+                    resources ? f.strings(e, "produces", ip) : List.of())); // #13 item 4: produces per URI pattern
         }
         return out;
     }

@@ -41,6 +41,18 @@ public record ItemEntry(Kind kind, String name, String upstream, String upstream
         labels = List.copyOf(labels);
     }
 
+    /**
+     * The labels a read of this resource adds to its conversation (#13 item 4): the catalog's
+     * {@code produces} for its URI pattern, and {@code untrusted} when it is labelled {@code untrusted}.
+     */
+    public List<String> produces() {
+        List<String> out = new java.util.ArrayList<>(spec == null ? List.of() : spec.produces());
+        if (labels.contains("untrusted") && !out.contains("untrusted")) {
+            out.add("untrusted");
+        }
+        return out;
+    }
+
     /** Whether the catalog enables it in {@code environment} (the operational switch is checked separately). */
     public boolean catalogAllows(String environment) {
         return environments.isEmpty() || environments.contains(environment);

@@ -13,12 +13,20 @@ import java.util.List;
  * @param risk         the risk class; reading a resource or a prompt changes nothing, so the default is read_only
  * @param environments where the owner enables it; empty = inherit the upstream's, then every environment
  * @param labels       labels for policy ({@code resource.labels}, {@code prompt.labels})
+ * @param produces     for resources: labels every read of a matching URI adds to its conversation, e.g.
+ *                     {@code customer-data} (#13 item 4); always empty for a prompt
  */
 public record ItemSpec(Binding binding, Owner owner, String purpose, RiskClass risk, List<String> environments,
-                       List<String> labels) {
+                       List<String> labels, List<String> produces) {
     public ItemSpec {
         environments = List.copyOf(environments);
         labels = List.copyOf(labels);
         risk = risk == null ? RiskClass.READ_ONLY : risk;
+        produces = produces == null ? List.of() : List.copyOf(produces);
+    }
+
+    /** An entry that produces no conversation labels. */
+    public ItemSpec(Binding binding, Owner owner, String purpose, RiskClass risk, List<String> environments, List<String> labels) {
+        this(binding, owner, purpose, risk, environments, labels, List.of());
     }
 }

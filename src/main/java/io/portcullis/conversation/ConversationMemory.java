@@ -29,21 +29,39 @@ import tools.jackson.databind.node.ObjectNode;
  * labels a result brought cannot be recorded, that result is withheld, since later calls would not
  * know of it. A refused or failed call adds what egress detected in it (a blocked secret was still seen
  * upstream) but not the tool's {@code produces}.
+ *
+ * <p>The same stage, built by {@link #reads}, sits in the read chains ({@code resources/read},
+ * {@code prompts/get}, ...; #13 item 4, the resource part): a read adds what egress detected in its
+ * contents or messages and, for {@code resources/read}, the {@code produces} labels the catalog
+ * declares for the resource's URI pattern (the admission puts them on the trail). A read sends
+ * nothing out, so an unreadable memory refuses no read; a read whose labels cannot be recorded is
+ * withheld. A clean read records nothing (it is not counted in {@code session.calls}).
  */
 public final class ConversationMemory implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger("portcullis.conversation");
     private final ConversationConfig config;
     private final ConversationStore store;
     private final Clock clock;
+    private final boolean reads;
 
     /**
      * @param config null or disabled: the stage passes every call on untouched
      * @param store  the memory; null while enabled fails closed (egress tools refused)
      */
     public ConversationMemory(ConversationConfig config, ConversationStore store) {
+        this(config, store, false);
+    }
+
+    private ConversationMemory(ConversationConfig config, ConversationStore store, boolean reads) {
+        this.reads = reads;
         this.config = config;
         this.store = store;
         this.clock = store == null ? Clock.systemUTC() : store.clock();
+    }
+
+    /** The stage of a read chain (#13 item 4): a read's labels join its conversation; no read is refused for an unreadable memory. */
+    public static ConversationMemory reads(ConversationConfig config, ConversationStore store) {
+        return new ConversationMemory(config, store, true);
     }
 
     @Override
@@ -61,7 +79,11 @@ public final class ConversationMemory implements Stage {
             had = store.load(key, clock.millis(), cfg.window());
         } catch (java.sql.SQLException | RuntimeException e) {
             LOG.error("conversation memory could not be read for call {}: {}", call.callId(), e.toString());
-            if (egress(call.tool())) {
+            if (reads && store != null) {
+                call.trail().note("conversation: the memory could not be read; this read's labels are still recorded");
+                return around(call, next, SessionFacts.EMPTY, key);
+            }
+            if (!reads && egress(call.tool())) {
                 throw new GatewayException.Refused(name(), "the conversation memory could not be read, so a call to "
                         + call.toolName() + " (labelled egress) is refused");
             }
@@ -69,6 +91,10 @@ public final class ConversationMemory implements Stage {
             return next.handle(call);
         }
         call.trail().conversation(had);
+        return around(call, next, had, key);
+    }
+
+    private ObjectNode around(CallContext call, CallHandler next, SessionFacts had, String key) throws GatewayException {
         ObjectNode result;
         try {
             result = next.handle(call);
@@ -93,8 +119,10 @@ public final class ConversationMemory implements Stage {
         ToolEntry tool = call.trail().tool();
         if (delivered && tool != null) {
             labels.addAll(tool.produces());
+        } else if (delivered && reads) {
+            labels.addAll(call.trail().produces()); // the resource's URI pattern's produces, put there by the admission
         }
-        if (!delivered && labels.isEmpty()) {
+        if ((!delivered || reads) && labels.isEmpty()) {
             return; // refused before anything came back: the conversation gained nothing, and no tool was called
         }
         List<String> gained = new ArrayList<>();

@@ -155,6 +155,9 @@ public final class ItemAdmission implements Stage {
         if (r.isPresent()) {
             throw r.get();
         }
+        if ("resources/read".equals(method)) {
+            call.trail().produces(entry.get().produces()); // #13 item 4: for the conversation stage, on the way out
+        }
         return next.handle(call);
     }
 
