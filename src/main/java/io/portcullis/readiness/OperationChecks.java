@@ -178,8 +178,12 @@ final class OperationChecks {
                     + "table (see the gateway log)"), "fix the store (data directory permissions, PostgreSQL reachability) "
                     + "and reload; keep the config itself in version control");
         }
+        // #15 item 6: the changelog (io.portcullis.changelog) reads these sources into one ordered list
         return Checklist.pass("C7.3", List.of("each applied config is recorded in the store's config_changes table: "
                 + "time, SHA-256 of its files, source, and the tool, upstream and policy-rule additions, removals and "
-                + "changes since the previous one"));
+                + "changes since the previous one",
+                "the changelog (portcullis changelog, GET /admin/api/changelog) orders config_changes, kill_switch_history "
+                + "(each flip with its kill_switch audit record), pins (pinned and quarantined definitions with their diff) "
+                + "and the pin_review audit records (reviewers' decisions)"));
     }
 }

@@ -335,6 +335,9 @@ class ReadinessTest {
         Report recorded = Readiness.evaluate(c, catalog, Policy.compile(c.policy()), true, STANDARD);
         Report lost = Readiness.evaluate(c, catalog, Policy.compile(c.policy()), false, STANDARD);
         assertThat(line(recorded, "dev", "C7.3").status()).isEqualTo(Status.PASS);
+        // #15 item 6: the line names the changelog's sources
+        assertThat(String.join("\n", line(recorded, "dev", "C7.3").evidence())).contains("portcullis changelog",
+                "config_changes", "kill_switch_history", "pins", "pin_review");
         assertThat(line(lost, "dev", "C7.3").status()).isEqualTo(Status.FAIL);
         assertThat(lost.gate("dev").closed()).isFalse(); // section 7 does not close the gate
     }
