@@ -1,0 +1,84 @@
+package io.portcullis.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.config.ConfigReader;
+import io.portcullis.config.GatewayConfig;
+import io.portcullis.conversation.ConversationConfig;
+import io.portcullis.ratelimit.RateLimitConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * #13 item 6 and #14: the {@code bench/run.sh} commands in docs/performance.md switch a control on or
+ * off with {@code BENCH_A_YAML} / {@code BENCH_B_YAML}. The runs take minutes on a quiet machine,
+ * so the suite does not run them; it checks what would make them silently measure the wrong thing:
+ * every documented fragment, appended to the gateway config bench/run.sh writes, is a valid config,
+ * and it does switch the control it names (a typo'd key would be refused, a fragment that changes
+ * nothing would make "B adds" measure nothing).
+ */
+class BenchDocSettingsTest {
+    private static final Pattern FRAGMENT = Pattern.compile("BENCH_[AB]_YAML=(?:'([^']*)'|\"((?:[^\"\\\\]|\\\\.)*)\")");
+
+    /** The gateway config bench/run.sh writes (ports and paths aside). */
+    private static final String BASE = """
+            server: {host: 127.0.0.1, port: 0, data_dir: /tmp/bench-data}
+            upstreams:
+              http: {url: "http://127.0.0.1:9/mcp"}
+            catalog:
+              upstreams:
+                http: {owner: bench}
+              tools:
+                http__echo: {purpose: Benchmark echo., risk: read_only}
+            """;
+
+    static List<String> fragments(String doc) {
+        List<String> out = new ArrayList<>();
+        Matcher m = FRAGMENT.matcher(doc);
+        while (m.find()) {
+            out.add(m.group(1) != null ? m.group(1) : m.group(2).replace("\\\"", "\""));
+        }
+        return out;
+    }
+
+    @Test
+    void everyDocumentedBenchFragmentIsValidAndSwitchesItsControl() throws Exception {
+        List<String> found = fragments(Files.readString(Path.of("docs/performance.md")));
+        // the egress, conversation/chain-rule, in-process and Redis rate-limit rows (#13, #14)
+        assertThat(found).contains("egress: {enabled: false}");
+        assertThat(found).anyMatch(f -> f.startsWith("conversation:"));
+        assertThat(found).anyMatch(f -> f.startsWith("rate_limits:") && !f.contains("redis"));
+        assertThat(found).anyMatch(f -> f.startsWith("rate_limits:") && f.contains("redis://"));
+        GatewayConfig base = ConfigReader.parse(BASE, "gateway.yaml", Path.of("/tmp"), null);
+        assertThat(base.egress().enabled()).isTrue();
+        for (String f : found) {
+            GatewayConfig c = ConfigReader.parse(BASE + f + "\n", "gateway.yaml", Path.of("/tmp"), null);
+            if (f.startsWith("egress:")) {
+                assertThat(c.egress().enabled()).as(f).isFalse();
+            } else if (f.startsWith("conversation:")) {
+                assertThat(c.conversation()).as(f).isNotEqualTo(ConversationConfig.OFF);
+                assertThat(c.conversation().enabled()).as(f).isTrue();
+                assertThat(c.conversation().chainRules()).as(f).isTrue();
+            } else if (f.startsWith("rate_limits:")) {
+                assertThat(c.rateLimits()).as(f).isNotEqualTo(RateLimitConfig.NONE);
+                assertThat(c.rateLimits().environments()).as(f).containsKey("default");
+                assertThat(c.rateLimits().redis() != null).as(f).isEqualTo(f.contains("redis://"));
+            } else {
+                throw new AssertionError("a documented bench fragment this test does not know: " + f);
+            }
+        }
+    }
+
+    @Test
+    void aFragmentWithATypoIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigReader.parse(
+                        BASE + "rate_limits: {environments: {default: {limit: [{id: x, per: principal, limit: 5, every: 1s}]}}}\n",
+                        "gateway.yaml", Path.of("/tmp"), null))
+                .hasMessageContaining("gateway.yaml");
+    }
+}
