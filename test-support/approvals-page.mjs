@@ -6,27 +6,11 @@
 //   APPROVAL_ID  the request the page must list
 //   SCREENSHOT   where to save the PNG
 //   PROFILE      a fresh, empty directory for the browser profile
-import { chromium } from 'playwright-core';
+import { openAdminPage } from './admin-page-browser.mjs';
 
 const { PAGE_URL, TOKEN, APPROVAL_ID, SCREENSHOT, PROFILE } = process.env;
-const browser = await chromium.launchPersistentContext(PROFILE, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1100, height: 1000 },
-});
+const { browser, page, problems } = await openAdminPage(PROFILE, 1100);
 try {
-  const page = browser.pages()[0] ?? await browser.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  // a resource that fails is reported with its URL below; the browser's own favicon probe is not the page's
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push('console: ' + m.text());
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`HTTP ${r.status()} ${r.url()}`);
-  });
   await page.goto(PAGE_URL);
   await page.fill('#token', TOKEN);
   await page.click('#use-token');

@@ -9,26 +9,11 @@
 //   PROFILE     a fresh, empty directory for the browser profile
 // It prints one JSON line per event; a page error, a CSP violation, a failed request or an element
 // created from a reason (an <img> injected through it) makes it exit 2.
-import { chromium } from 'playwright-core';
+import { openAdminPage } from './admin-page-browser.mjs';
 
 const { PAGE_URL, TOKEN, MODE, TOOL, REASON, SCREENSHOT, PROFILE } = process.env;
-const browser = await chromium.launchPersistentContext(PROFILE, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1200, height: 1000 },
-});
+const { browser, page, problems } = await openAdminPage(PROFILE, 1200);
 try {
-  const page = browser.pages()[0] ?? await browser.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push('console: ' + m.text());
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`HTTP ${r.status()} ${r.url()}`);
-  });
   await page.goto(PAGE_URL);
   await page.fill('#token', TOKEN);
   await page.click('#use-token');

@@ -25,6 +25,10 @@ public final class ApprovalPage extends Handler.Abstract {
             "/admin/approvals", new String[] {"approvals.html", "text/html; charset=utf-8"},
             "/admin/approvals.js", new String[] {"approvals.js", "text/javascript; charset=utf-8"},
             "/admin/approvals.css", new String[] {"approvals.css", "text/css; charset=utf-8"});
+    /** The script and style every admin page loads first (served by {@link KillSwitchPage}, always on). */
+    static final Map<String, String[]> SHARED = Map.of(
+            "/admin/admin-page.js", new String[] {"admin-page.js", "text/javascript; charset=utf-8"},
+            "/admin/admin-page.css", new String[] {"admin-page.css", "text/css; charset=utf-8"});
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
             + "img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 

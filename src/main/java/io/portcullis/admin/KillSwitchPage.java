@@ -9,7 +9,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The kill-switch page (C6.2, #14 item 2): {@code GET /admin/kill-switches} and its script and
- * style, static files with no data in them, served with the same headers as the approvals page
+ * style, and the script and style shared by the admin pages ({@code ApprovalPage.SHARED}), static
+ * files with no data in them, served with the same headers as the approvals page
  * ({@link ApprovalPage}: strict CSP, no inline script, {@code frame-ancestors 'none'}). The page lists
  * the switches in force and the flip history and kills or unkills through
  * {@code /admin/api/kill-switches} ({@link KillRoutes}) with the bearer token the admin pastes, so it
@@ -30,7 +31,8 @@ public final class KillSwitchPage extends Handler.Abstract {
 
     @Override
     public boolean handle(Request req, Response res, Callback callback) throws Exception {
-        String[] file = FILES.get(Request.getPathInContext(req));
+        String path = Request.getPathInContext(req);
+        String[] file = FILES.getOrDefault(path, ApprovalPage.SHARED.get(path));
         if (file == null) {
             return false;
         }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -24,7 +23,7 @@ final class ArgumentDigest {
 
     /** The canonical encoding: same arguments, same bytes, whatever the key order the client used. */
     static String canonical(JsonNode args) {
-        return Json.write(sorted(args));
+        return Json.canonical(args);
     }
 
     /** SHA-256 (lower-case hex) of {@link #canonical}. */
@@ -35,22 +34,6 @@ final class ArgumentDigest {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-    }
-
-    private static JsonNode sorted(JsonNode n) {
-        if (n instanceof ObjectNode o) {
-            ObjectNode out = Json.object();
-            List<String> keys = new ArrayList<>(o.propertyNames());
-            keys.sort(null);
-            keys.forEach(k -> out.set(k, sorted(o.get(k))));
-            return out;
-        }
-        if (n instanceof ArrayNode a) {
-            ArrayNode out = Json.array();
-            a.forEach(e -> out.add(sorted(e)));
-            return out;
-        }
-        return n;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.portcullis.protocol;
 
+import java.util.ArrayList;
+import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -41,5 +43,30 @@ public final class Json {
 
     public static byte[] bytes(JsonNode node) {
         return MAPPER.writeValueAsBytes(node);
+    }
+
+    /**
+     * The canonical encoding of a JSON value: object keys sorted at every level, no whitespace, values
+     * as sent; the same value gives the same text whatever the key order (the approval binding, C3.2,
+     * and the rate limiter's "same arguments", C6.3).
+     */
+    public static String canonical(JsonNode node) {
+        return write(sorted(node));
+    }
+
+    private static JsonNode sorted(JsonNode n) {
+        if (n instanceof ObjectNode o) {
+            ObjectNode out = object();
+            List<String> keys = new ArrayList<>(o.propertyNames());
+            keys.sort(null);
+            keys.forEach(k -> out.set(k, sorted(o.get(k))));
+            return out;
+        }
+        if (n instanceof ArrayNode a) {
+            ArrayNode out = array();
+            a.forEach(e -> out.add(sorted(e)));
+            return out;
+        }
+        return n;
     }
 }

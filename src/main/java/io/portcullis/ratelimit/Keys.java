@@ -4,13 +4,8 @@ import io.portcullis.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
-import java.util.List;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /** Bucket keys: what a bucket counts, hashed (no subject or argument is written to Redis as it is). */
 final class Keys {
@@ -28,22 +23,6 @@ final class Keys {
 
     /** The same arguments give the same text, whatever the order of their keys (the loop breaker's "same arguments"). */
     static String canonical(JsonNode args) {
-        return args == null ? "{}" : Json.write(sorted(args));
-    }
-
-    private static JsonNode sorted(JsonNode n) {
-        if (n instanceof ObjectNode o) {
-            ObjectNode out = Json.object();
-            List<String> names = new ArrayList<>(o.propertyNames());
-            Collections.sort(names);
-            names.forEach(k -> out.set(k, sorted(o.get(k))));
-            return out;
-        }
-        if (n instanceof ArrayNode a) {
-            ArrayNode out = Json.array();
-            a.forEach(e -> out.add(sorted(e)));
-            return out;
-        }
-        return n;
+        return args == null ? "{}" : Json.canonical(args);
     }
 }

@@ -4,43 +4,9 @@
 'use strict';
 
 const KEY = 'portcullis.kill-switches.token';
-const $ = (id) => document.getElementById(id);
 
-function token() {
-  return sessionStorage.getItem(KEY) || '';
-}
-
-function headers(json) {
-  const h = { 'Authorization': 'Bearer ' + token() };
-  if (json) {
-    h['Content-Type'] = 'application/json';
-  }
-  return h;
-}
-
-function status(text) {
-  $('status').textContent = text;
-}
-
-// #11 item 15: control, bidi and invisible characters are shown as escapes (the same ranges as
-// io.portcullis.text.Visible and approvals.js), so no reason can reorder or hide what an admin reads.
-function hidden(cp) {
-  if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return true;
-  if (cp < 0xa0) return false;
-  return [0xad, 0x34f, 0x61c, 0x115f, 0x1160, 0x17b4, 0x17b5, 0x180e, 0x3164, 0xfeff, 0xffa0].includes(cp)
-    || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f)
-    || (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe007f) || (cp >= 0xd800 && cp <= 0xdfff);
-}
-
-function visible(s) {
-  let out = '';
-  for (const ch of String(s)) {
-    const cp = ch.codePointAt(0);
-    out += !hidden(cp) ? ch
-      : cp > 0xffff ? '\\u{' + cp.toString(16).toUpperCase() + '}' : '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
-  }
-  return out;
-}
+// #11 item 15: control, bidi and invisible characters are shown as \uXXXX escapes (admin-page.js).
+const visible = (s) => escapeHidden(s, false);
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);

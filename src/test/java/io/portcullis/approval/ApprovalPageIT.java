@@ -8,10 +8,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -52,31 +52,12 @@ class ApprovalPageIT {
             Files.createDirectories(target);
             Path shot = target.resolve("approval-page.png");
             Files.deleteIfExists(shot);
-            ProcessBuilder pb = new ProcessBuilder(NpmPeers.node().toString(),
-                    NpmPeers.root().resolve("test-support/approvals-page.mjs").toString())
-                    .directory(NpmPeers.root().toFile()).redirectErrorStream(true);
-            pb.environment().put("PAGE_URL", base + "/admin/approvals");
-            pb.environment().put("TOKEN", bob);
-            pb.environment().put("APPROVAL_ID", id);
-            pb.environment().put("SCREENSHOT", shot.toString());
-            pb.environment().put("PROFILE", Files.createDirectory(dir.resolve("chromium-profile")).toString());
-            Process browser = pb.start();
-            String out;
-            try {
-                CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return new String(browser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    } catch (java.io.IOException e) {
-                        return e.toString();
-                    }
-                }, ApprovalWorld.CALLERS);
-                assertThat(browser.waitFor(120, TimeUnit.SECONDS)).as("the browser script finished").isTrue();
-                out = output.get(10, TimeUnit.SECONDS);
-                assertThat(browser.exitValue()).as(out).isZero();
-            } finally {
-                browser.descendants().forEach(ProcessHandle::destroyForcibly);
-                browser.destroyForcibly();
-            }
+            String out = BrowserScript.run("approvals-page.mjs", Map.of(
+                    "PAGE_URL", base + "/admin/approvals",
+                    "TOKEN", bob,
+                    "APPROVAL_ID", id,
+                    "SCREENSHOT", shot.toString(),
+                    "PROFILE", Files.createDirectory(dir.resolve("chromium-profile")).toString()));
             assertThat(out).contains("\"event\":\"listed\"", "demo__delete_project in prod", "acme-billing", "alice");
             // the client's text is shown as text: the tag is visible, not rendered
             assertThat(out).contains("<img src=x onerror=alert(1)> please remove acme-billing");

@@ -8,12 +8,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -94,33 +92,15 @@ class KillSwitchPageIT {
     /** Runs the browser script in one mode; returns its output after asserting it exited 0. */
     private static String browser(Path dir, String mode, String base, String token, String reason, Path shot) throws Exception {
         Files.deleteIfExists(shot);
-        ProcessBuilder pb = new ProcessBuilder(NpmPeers.node().toString(),
-                NpmPeers.root().resolve("test-support/kill-switches-page.mjs").toString())
-                .directory(NpmPeers.root().toFile()).redirectErrorStream(true);
-        pb.environment().put("PAGE_URL", base + "/admin/kill-switches");
-        pb.environment().put("TOKEN", token);
-        pb.environment().put("MODE", mode);
-        pb.environment().put("TOOL", "demo__echo");
-        pb.environment().put("REASON", reason);
-        pb.environment().put("SCREENSHOT", shot.toString());
-        pb.environment().put("PROFILE", Files.createDirectory(dir.resolve("chromium-" + mode)).toString());
-        Process browser = pb.start();
-        try {
-            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new String(browser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                } catch (java.io.IOException e) {
-                    return e.toString();
-                }
-            }, ApprovalWorld.CALLERS);
-            assertThat(browser.waitFor(120, TimeUnit.SECONDS)).as("the browser script finished").isTrue();
-            String out = output.get(10, TimeUnit.SECONDS);
-            assertThat(browser.exitValue()).as(out).isZero();
-            assertThat(shot).exists();
-            return out;
-        } finally {
-            browser.descendants().forEach(ProcessHandle::destroyForcibly);
-            browser.destroyForcibly();
-        }
+        String out = BrowserScript.run("kill-switches-page.mjs", Map.of(
+                "PAGE_URL", base + "/admin/kill-switches",
+                "TOKEN", token,
+                "MODE", mode,
+                "TOOL", "demo__echo",
+                "REASON", reason,
+                "SCREENSHOT", shot.toString(),
+                "PROFILE", Files.createDirectory(dir.resolve("chromium-" + mode)).toString()));
+        assertThat(shot).exists();
+        return out;
     }
 }

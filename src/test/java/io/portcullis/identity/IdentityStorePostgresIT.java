@@ -4,44 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.store.Store;
 import io.portcullis.store.StoreConfig;
+import io.portcullis.testing.PgSchema;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The identity tables on the shared store (PostgreSQL, several nodes): same behaviour as on SQLite. */
 class IdentityStorePostgresIT {
-    static final String BASE = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    @RegisterExtension
+    final PgSchema pg = new PgSchema("identity_it_");
 
     @TempDir
     Path dir;
-    String schema;
-
-    @BeforeEach
-    void createSchema() throws Exception {
-        schema = "identity_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(BASE); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
-    }
-
-    @AfterEach
-    void dropSchema() throws Exception {
-        try (Connection c = DriverManager.getConnection(BASE); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
-    }
 
     Store node() {
-        return Store.open(new StoreConfig(BASE + "&currentSchema=" + schema, dir, 2));
+        return Store.open(new StoreConfig(pg.url(), dir, 2));
     }
 
     @Test

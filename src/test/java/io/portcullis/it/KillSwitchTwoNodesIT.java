@@ -6,15 +6,14 @@ import io.portcullis.killswitch.KillSwitch;
 import io.portcullis.killswitch.KillSwitches;
 import io.portcullis.protocol.Json;
 import io.portcullis.testing.Eventually;
+import io.portcullis.testing.PgSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -24,33 +23,18 @@ import tools.jackson.databind.node.ObjectNode;
  * the scope and the reason; exactly one node writes the flip's audit record; unkill on B is in force on A.
  */
 class KillSwitchTwoNodesIT {
-    static final String BASE = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
-    String schema;
-
-    @BeforeEach
-    void createSchema() throws Exception {
-        schema = "kill_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(BASE); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
-    }
-
-    @AfterEach
-    void dropSchema() throws Exception {
-        try (Connection c = DriverManager.getConnection(BASE); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
-    }
+    @RegisterExtension
+    final PgSchema pg = new PgSchema("kill_it_");
 
     String yaml() {
         return """
                 environments: [dev]
                 store:
-                  url: "%s&currentSchema=%s"
+                  url: "%s"
                 upstreams:
                   demo:
                     command: %s
-                """.formatted(BASE, schema, TestGateway.list(JvmPeers.demo()));
+                """.formatted(pg.url(), TestGateway.list(JvmPeers.demo()));
     }
 
     static ObjectNode echo(LegacySession s) {
@@ -93,7 +77,7 @@ class KillSwitchTwoNodesIT {
     }
 
     String auditedBy(long seq) throws Exception {
-        try (Connection c = DriverManager.getConnection(BASE + "&currentSchema=" + schema); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(pg.url()); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT audited_by FROM kill_switch_history WHERE seq = " + seq)) {
             return rs.next() ? rs.getString(1) : null;
         }

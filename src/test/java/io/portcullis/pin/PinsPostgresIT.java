@@ -11,16 +11,12 @@ import io.portcullis.pipeline.stages.Admission;
 import io.portcullis.protocol.Json;
 import io.portcullis.store.Store;
 import io.portcullis.store.StoreConfig;
+import io.portcullis.testing.PgSchema;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -30,29 +26,14 @@ import tools.jackson.databind.node.ObjectNode;
  * one node holds for the other; a change is quarantined on both, and a review on one releases it on both.
  */
 class PinsPostgresIT {
-    static final String BASE = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    @RegisterExtension
+    final PgSchema pg = new PgSchema("pins_it_");
 
     @TempDir
     Path dir;
-    String schema;
-
-    @BeforeEach
-    void createSchema() throws Exception {
-        schema = "pins_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(BASE); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
-    }
-
-    @AfterEach
-    void dropSchema() throws Exception {
-        try (Connection c = DriverManager.getConnection(BASE); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
-    }
 
     private Store node() {
-        return Store.open(new StoreConfig(BASE + "&currentSchema=" + schema, dir, 2));
+        return Store.open(new StoreConfig(pg.url(), dir, 2));
     }
 
     private static Catalog catalog(GatewayConfig cfg, String description) {
