@@ -25,7 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the labels the conversation had and gained go into the audit record.
  *
  * <p>Fail closed: when the memory cannot be read, a call to a tool labelled {@code egress} is
- * refused naming this control (other tools go on, the failure noted in their record); when the
+ * refused naming this control (other tools go on, the failure noted in their record, and what they
+ * bring is still recorded); when the
  * labels a result brought cannot be recorded, that result is withheld, since later calls would not
  * know of it. A refused or failed call adds what egress detected in it (a blocked secret was still seen
  * upstream) but not the tool's {@code produces}.
@@ -79,13 +80,15 @@ public final class ConversationMemory implements Stage {
             had = store.load(key, clock.millis(), cfg.window());
         } catch (java.sql.SQLException | RuntimeException e) {
             LOG.error("conversation memory could not be read for call {}: {}", call.callId(), e.toString());
-            if (reads && store != null) {
-                call.trail().note("conversation: the memory could not be read; this read's labels are still recorded");
-                return around(call, next, SessionFacts.EMPTY, key);
-            }
             if (!reads && egress(call.tool())) {
                 throw new GatewayException.Refused(name(), "the conversation memory could not be read, so a call to "
                         + call.toolName() + " (labelled egress) is refused");
+            }
+            if (store != null) {
+                // what this call brings is still recorded; a result whose labels cannot be recorded is withheld
+                call.trail().note("conversation: the memory could not be read; policy saw no session labels; "
+                        + "this call's labels are still recorded");
+                return around(call, next, SessionFacts.EMPTY, key);
             }
             call.trail().note("conversation: the memory could not be read; policy saw no session labels");
             return next.handle(call);

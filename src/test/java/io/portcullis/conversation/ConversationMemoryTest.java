@@ -123,6 +123,18 @@ class ConversationMemoryTest {
         assertThat(read.trail().notes()).anyMatch(n -> n.contains("memory could not be read"));
         assertThat(new ConversationMemory(ON, null).handle(call("c-3", tool("crm__get", List.of()), "alice", null), c -> ok()))
                 .isNotNull();
+
+        // attack: while the memory cannot be read, a tool whose result holds personal data must not slip its
+        // labels past the memory (a later egress call, once the memory answers again, would not know
+        // of them): the result that adds labels it cannot record is withheld
+        ToolEntry customers = tool("crm__lookup", List.of());
+        assertThatThrownBy(() -> stage.handle(call("c-4", customers, "alice", null), c -> {
+            c.trail().detected("pii.email");
+            return ok();
+        })).isInstanceOfSatisfying(GatewayException.Refused.class, e -> {
+            assertThat(e.control()).isEqualTo("conversation");
+            assertThat(e.getMessage()).contains("withheld", "pii.email");
+        });
     }
 
     @Test
