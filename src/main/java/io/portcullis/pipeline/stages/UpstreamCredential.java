@@ -45,7 +45,10 @@ public final class UpstreamCredential implements Stage {
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
         String upstream = call.requireTool().upstream();
         UpstreamConfig u = config == null ? null : config.upstreams().get(upstream);
-        if (u != null) {
+        if (u == null) { // fail closed: no settings for this upstream, so no credential can be chosen for it
+            throw new GatewayException.Refused(name(), "no credential settings for upstream " + upstream + ", so the call is refused");
+        }
+        {
             Delegation d = delegation(upstream, u, call.principal());
             call.trail().delegation(d);
             if (u.credentials() != null && u.credentials().mode() == UpstreamCredentials.Mode.SERVICE

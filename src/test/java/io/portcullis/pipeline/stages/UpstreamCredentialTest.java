@@ -108,6 +108,14 @@ class UpstreamCredentialTest {
         assertThat(legacy.trail().delegation().headers()).as("the static headers are the connection's").isEmpty();
     }
 
+    /** Fail closed: a stage that has no settings for the call's upstream cannot choose its credential, so it refuses. */
+    @Test
+    void withoutSettingsForTheUpstreamTheCallIsRefused() {
+        assertThatThrownBy(() -> new UpstreamCredential(null, null).handle(call(ALICE, "open__t"), OK))
+                .isInstanceOfSatisfying(GatewayException.Refused.class, e -> assertThat(e.control()).isEqualTo("credentials"))
+                .hasMessageContaining("no credential settings for upstream open");
+    }
+
     @Test
     void withoutAConfigOnlyTheShapeIsAsked() throws Exception {
         assertThat(new UpstreamCredential(null, null).checklist()).containsExactly("C1.2");
