@@ -39,13 +39,16 @@ class EgressBadInputIT {
                     leaky__huge: {purpose: A huge answer., risk: read_only, max_result_bytes: 65536, on_oversize: truncate}
                 """.formatted(TestGateway.list(JvmPeers.testMain(LeakyServer.class)))).build();
 
-    /** The answer to one call; while the upstream restarts (after the protocol violation of another test) it is asked again. */
+    /**
+     * The answer to one call; while the upstream restarts (after the protocol violation of another
+     * test: "is starting", or "is not available (down: …), retry in 1 s" until its restart) it is asked again.
+     */
     static JsonNode call(String tool, ObjectNode arguments) {
         LegacySession s = LegacySession.open(gw.client(), "2025-11-25");
         ObjectNode p = Json.object().put("name", tool);
         p.set("arguments", arguments == null ? Json.object() : arguments);
         return Eventually.eventually(Duration.ofSeconds(60), () -> s.request("tools/call", p),
-                a -> !a.toString().contains("is starting, retry"));
+                a -> !a.toString().contains("is starting, retry") && !a.toString().contains("is not available (down"));
     }
 
     @Test
@@ -75,8 +78,9 @@ class EgressBadInputIT {
 
     @Test
     void structuredContentNestedTooDeepIsBlockedNamingEgress() {
-        JsonNode result = call("leaky__deep", Json.object().put("depth", 300)).path("result");
-        assertThat(result.path("isError").asBoolean()).as(result.toString()).isTrue();
+        JsonNode answer = call("leaky__deep", Json.object().put("depth", 300));
+        JsonNode result = answer.path("result");
+        assertThat(result.path("isError").asBoolean()).as(answer.toString()).isTrue();
         assertThat(result.path("content").get(0).path("text").asString()).contains("egress", "too deep");
         assertThat(result.toString()).doesNotContain(GH);
     }
@@ -90,8 +94,9 @@ class EgressBadInputIT {
 
     @Test
     void invalidUtf8ArrivesAsReplacementCharactersAndIsStillScanned() {
-        JsonNode result = call("leaky__bad_utf8", null).path("result");
-        assertThat(result.path("content").isArray()).as(result.toString()).isTrue();
+        JsonNode answer = call("leaky__bad_utf8", null);
+        JsonNode result = answer.path("result");
+        assertThat(result.path("content").isArray()).as(answer.toString()).isTrue();
         String text = result.path("content").get(0).path("text").asString();
         assertThat(text).contains("\uFFFD", "token [REDACTED:secret.github-token]").doesNotContain(GH);
     }
