@@ -69,6 +69,16 @@ class RateLimitClusterIT {
         bob = keys.createKey("bob", "dev", List.of("default"), expires, "test").secret();
         carol = keys.createKey("carol", "dev", List.of("default"), expires, "test").secret();
         dave = keys.createKey("dave", "dev", List.of("default"), expires, "test").secret();
+        for (String k : List.of(alice, bob, carol, dave)) {
+            knownOnNodeB(k);
+        }
+    }
+
+    /** A key created on node A reaches node B with B's next refresh of the shared store: wait for it, never race it. */
+    private static String knownOnNodeB(String key) {
+        Eventually.eventually(Duration.ofSeconds(30), "node B knows the API key created on node A",
+                () -> nodeB.gateway().identity().store().verifyKey(key) != null);
+        return key;
     }
 
     @AfterAll
@@ -159,8 +169,8 @@ class RateLimitClusterIT {
 
     @Test
     void redisStoppedMidRunGivesTheFallback_startedAgainRestoresSharedLimits() throws Exception {
-        String erin = nodeA.gateway().identity().store().createKey("erin", "dev", List.of("default"),
-                Instant.now().plus(Duration.ofDays(1)), "test").secret();
+        String erin = knownOnNodeB(nodeA.gateway().identity().store().createKey("erin", "dev", List.of("default"),
+                Instant.now().plus(Duration.ofDays(1)), "test").secret());
         assertThat(refusedBy(echo(nodeA, erin, "e0"))).isEqualTo("passed");
         redis.stop();
         try {
