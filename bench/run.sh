@@ -113,6 +113,11 @@ catalog() { # catalog <upstream>... : the catalog entries of the echo tool of ea
   echo "  tools:"
   for u in "$@"; do echo "    ${u}__echo: {purpose: Benchmark echo., risk: read_only}"; done
 }
+# BENCH_A_UPSTREAM_YAML: YAML lines for every upstream of the first gateway only (e.g.
+# 'breaker: {enabled: false}' and 'retry: {max_attempts: 1}' on two lines, to measure the #14
+# protection composition in B against the same build without it in A); marked '# A only' so that
+# B's config drops them
+a_only() { if [ -n "${BENCH_A_UPSTREAM_YAML:-}" ]; then printf '%s\n' "$BENCH_A_UPSTREAM_YAML" | sed -e 's/^/    /' -e 's/$/  # A only/'; fi; }
 cat >"$work/gateway.yaml" <<EOF
 # Portcullis in front of the echo upstream twice: over Streamable HTTP and over stdio.
 server:
@@ -122,8 +127,10 @@ server:
 upstreams:
   http:
     url: http://127.0.0.1:$p_echo/mcp
+$(a_only)
   stdio:
     command: ["$java", "-cp", "$jar", "io.portcullis.demo.DemoServer", "--echo"]
+$(a_only)
 $(catalog http stdio)
 EOF
 # BENCH_A_YAML: extra top-level YAML for the first gateway only (e.g. 'egress: {enabled: false}', to measure a
@@ -136,6 +143,7 @@ server:
 upstreams:
   stdio:
     command: ["$java", "-cp", "$jar", "io.portcullis.demo.DemoServer", "--echo"]
+$(a_only)
 $(catalog stdio)
 EOF
 
@@ -147,9 +155,9 @@ wait_for "$work/portcullis.log" "Portcullis is listening" "Portcullis"
 if grep -q "Upstreams not ready" "$work/portcullis.log"; then say "an upstream is not ready:"; cat "$work/portcullis.log" >&2; exit 1; fi
 
 if [ -n "$jar_b" ]; then # the second build, on the same upstreams, its own data directory
-  sed -e "s|port: $p_gw|port: $p_gw_b|" -e "s|data_dir: $data_dir|data_dir: $data_dir-b|" "$work/gateway.yaml" \
+  sed -e "s|port: $p_gw|port: $p_gw_b|" -e "s|data_dir: $data_dir|data_dir: $data_dir-b|" -e '/  # A only$/d' "$work/gateway.yaml" \
     | if [ -n "${BENCH_A_YAML:-}" ]; then head -n "-$(printf '%s\n' "$BENCH_A_YAML" | wc -l)"; else cat; fi >"$work/gateway-b.yaml"
-  sed -e "s|data_dir: $data_dir-stdio|data_dir: $data_dir-stdio-b|" "$work/gateway-stdio.yaml" >"$work/gateway-stdio-b.yaml"
+  sed -e "s|data_dir: $data_dir-stdio|data_dir: $data_dir-stdio-b|" -e '/  # A only$/d' "$work/gateway-stdio.yaml" >"$work/gateway-stdio-b.yaml"
   # BENCH_B_YAML: extra top-level YAML for B only (e.g. 'egress: {enabled: false}' to take a new control out of the comparison)
   if [ -n "${BENCH_B_YAML:-}" ]; then printf '%s\n' "$BENCH_B_YAML" | tee -a "$work/gateway-b.yaml" >>"$work/gateway-stdio-b.yaml"; fi
   say "Portcullis B ($jar_b) on 127.0.0.1:$p_gw_b"
@@ -197,8 +205,8 @@ row() { local IFS=$'\t'; echo "$*"; }
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr)"
   echo "- JDK: $("$java" -version 2>&1 | head -1); Node (mcp-proxy): $(node_modules/.bin/node --version); mcp-proxy $(node -p 'require("./node_modules/mcp-proxy/package.json").version')"
   echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)$( [ -r /proc/pressure/cpu ] && echo "; CPU pressure (share of time some task waited for a CPU, avg60): $(awk '/^some/ {sub("avg60=", "", $3); print $3 "%"}' /proc/pressure/cpu)"); priority: ${prio[*]:-normal}"
-  if [ -n "${BENCH_A_YAML:-}${BENCH_B_YAML:-}${BENCH_MESSAGE_BYTES:-}" ]; then
-    echo "- settings: BENCH_A_YAML='${BENCH_A_YAML:-}' BENCH_B_YAML='${BENCH_B_YAML:-}' BENCH_MESSAGE_BYTES=${BENCH_MESSAGE_BYTES:-0} (the echoed message, so the result, in bytes)"
+  if [ -n "${BENCH_A_YAML:-}${BENCH_B_YAML:-}${BENCH_MESSAGE_BYTES:-}${BENCH_A_UPSTREAM_YAML:-}" ]; then
+    echo "- settings: BENCH_A_YAML='${BENCH_A_YAML:-}' BENCH_B_YAML='${BENCH_B_YAML:-}' BENCH_A_UPSTREAM_YAML='${BENCH_A_UPSTREAM_YAML:-}' BENCH_MESSAGE_BYTES=${BENCH_MESSAGE_BYTES:-0} (the echoed message, so the result, in bytes)"
   fi
   echo "- command: bench/run.sh (rates $rates calls/s, $seconds s per target per rate in $rounds rounds, after a $warmup s warm-up; peak: $concurrency callers, $peak_seconds s after $peak_warmup s uncounted)"
   echo

@@ -81,4 +81,31 @@ class BenchDocSettingsTest {
                         "gateway.yaml", Path.of("/tmp"), null))
                 .hasMessageContaining("gateway.yaml");
     }
+
+    private static final Pattern UPSTREAM_FRAGMENT = Pattern.compile("BENCH_A_UPSTREAM_YAML=\\$'([^']*)'");
+
+    /**
+     * #14: {@code BENCH_A_UPSTREAM_YAML} (lines under every upstream of gateway A only, the {@code $'…'}
+     * form with {@code \\n} between lines) takes the breaker and the retries out of A, so that B's
+     * "added" columns are the protection composition; bench/run.sh indents each line by four spaces
+     * under the upstream, as here.
+     */
+    @Test
+    void theDocumentedUpstreamFragmentTurnsTheBreakerAndRetriesOff() throws Exception {
+        Matcher m = UPSTREAM_FRAGMENT.matcher(Files.readString(Path.of("docs/performance.md")));
+        assertThat(m.find()).as("a BENCH_A_UPSTREAM_YAML=$'...' command in docs/performance.md").isTrue();
+        String lines = m.group(1).replace("\\n", "\n");
+        StringBuilder under = new StringBuilder();
+        for (String line : lines.split("\n")) {
+            under.append("    ").append(line).append("  # A only\n");
+        }
+        GatewayConfig c = ConfigReader.parse(BASE.replace("  http: {url: \"http://127.0.0.1:9/mcp\"}\n",
+                "  http:\n    url: \"http://127.0.0.1:9/mcp\"\n" + under), "gateway.yaml", Path.of("/tmp"), null);
+        var protection = c.upstreams().get("http").protection();
+        assertThat(protection.breaker().enabled()).isFalse();
+        assertThat(protection.retry().maxAttempts()).isEqualTo(1);
+        GatewayConfig base = ConfigReader.parse(BASE, "gateway.yaml", Path.of("/tmp"), null);
+        assertThat(base.upstreams().get("http").protection().breaker().enabled()).isTrue();
+        assertThat(base.upstreams().get("http").protection().retry().maxAttempts()).isGreaterThan(1);
+    }
 }
