@@ -225,6 +225,12 @@ public final class TestGateway implements AutoCloseable {
         return http.port();
     }
 
+    /** A new API key (its secret) for {@code subject} with {@code role} in {@code environments}, valid for a day. */
+    public String apiKey(String subject, String role, String... environments) {
+        return gateway.identity().store().createKey(subject, role, List.of(environments),
+                java.time.Instant.now().plus(java.time.Duration.ofDays(1)), "test").secret();
+    }
+
     public WireClient client() {
         return new WireClient(url());
     }

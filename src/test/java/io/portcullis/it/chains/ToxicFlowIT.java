@@ -13,7 +13,6 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -65,13 +64,11 @@ class ToxicFlowIT {
                   enabled: true
                   chain_rules: default
                 """.formatted(TestGateway.list(JvmPeers.demo())));
-        var store = gw.gateway().identity().store();
-        Instant expires = Instant.now().plus(Duration.ofDays(1));
-        alice = store.createKey("alice", "support", List.of("dev"), expires, "test").secret();
-        bob = store.createKey("bob", "support", List.of("dev"), expires, "test").secret();
-        carol = store.createKey("carol", "support", List.of("dev"), expires, "test").secret();
-        dave = store.createKey("dave", "support", List.of("dev"), expires, "test").secret();
-        erin = store.createKey("erin", "support", List.of("dev"), expires, "test").secret();
+        alice = gw.apiKey("alice", "support", "dev");
+        bob = gw.apiKey("bob", "support", "dev");
+        carol = gw.apiKey("carol", "support", "dev");
+        dave = gw.apiKey("dave", "support", "dev");
+        erin = gw.apiKey("erin", "support", "dev");
     }
 
     @AfterAll
