@@ -1,10 +1,8 @@
 package io.portcullis.it.egress;
 
+import io.portcullis.it.StdioTestServer;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -44,21 +42,12 @@ public final class LeakyServer {
     private static final List<String> TOOLS = List.of("leak", "leak_schema", "fail", "sample", "elicit", "post", "deep",
             "bad_utf8", "binary", "huge", "log_after");
     private static final Map<String, JsonNode> WAITING = new HashMap<>(); // our request id → the tools/call it serves
-    private static PrintStream out;
     private static int next;
 
     private LeakyServer() {}
 
     public static void main(String[] args) throws Exception {
-        out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        System.setOut(System.err);
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (!line.isBlank()) {
-                serve((ObjectNode) Json.parse(line));
-            }
-        }
+        StdioTestServer.run(LeakyServer::serve);
     }
 
     private static void serve(ObjectNode msg) {
@@ -148,12 +137,7 @@ public final class LeakyServer {
                         .getBytes(StandardCharsets.UTF_8);
                 byte[] bad = {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, (byte) 0xFE, (byte) 0xED, (byte) 0xA0, (byte) 0x80};
                 byte[] tail = (" token " + GH + "\"}]}}\n").getBytes(StandardCharsets.UTF_8);
-                synchronized (LeakyServer.class) {
-                    out.write(head, 0, head.length);
-                    out.write(bad, 0, bad.length);
-                    out.write(tail, 0, tail.length);
-                    out.flush();
-                }
+                StdioTestServer.writeBytes(head, bad, tail);
             }
             case "binary" -> {
                 String b64 = java.util.Base64.getEncoder().encodeToString(("\u0089PNG\r\n" + GH).getBytes(StandardCharsets.ISO_8859_1));
@@ -209,9 +193,7 @@ public final class LeakyServer {
         write(Json.write(Message.result(id, result)));
     }
 
-    private static synchronized void write(String line) {
-        out.print(line);
-        out.print('\n');
-        out.flush();
+    private static void write(String line) {
+        StdioTestServer.write(line);
     }
 }

@@ -1,11 +1,8 @@
 package io.portcullis.it.hardening;
 
+import io.portcullis.it.StdioTestServer;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -25,7 +22,6 @@ import tools.jackson.databind.node.ObjectNode;
  * </ul>
  */
 public final class ItemServer {
-    private static PrintStream out;
     private static String name = "items";
     private static final List<String> TOOLS = new ArrayList<>(List.of("echo"));
     private static volatile boolean duplicated;
@@ -33,8 +29,6 @@ public final class ItemServer {
     private ItemServer() {}
 
     public static void main(String[] args) throws Exception {
-        out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        System.setOut(System.err);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--tools" -> {
@@ -45,13 +39,11 @@ public final class ItemServer {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (!line.isBlank() && Json.parse(line) instanceof ObjectNode msg && msg.get("id") != null && msg.has("method")) {
+        StdioTestServer.run(msg -> {
+            if (msg.get("id") != null && msg.has("method")) {
                 serve(msg.path("method").asString(""), msg.get("id"), msg.path("params"));
             }
-        }
+        });
     }
 
     private static void serve(String method, JsonNode id, JsonNode params) {
@@ -122,8 +114,7 @@ public final class ItemServer {
         write(Message.result(id, r));
     }
 
-    private static synchronized void write(ObjectNode msg) {
-        out.println(Json.write(msg));
-        out.flush();
+    private static void write(ObjectNode msg) {
+        StdioTestServer.write(Json.write(msg));
     }
 }

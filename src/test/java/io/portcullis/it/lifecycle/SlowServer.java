@@ -1,11 +1,8 @@
 package io.portcullis.it.lifecycle;
 
+import io.portcullis.it.StdioTestServer;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -16,20 +13,11 @@ import tools.jackson.databind.node.ObjectNode;
  * stderr, so a test can see that its calls reached the upstream).
  */
 public final class SlowServer {
-    private static PrintStream out;
 
     private SlowServer() {}
 
     public static void main(String[] args) throws Exception {
-        out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        System.setOut(System.err);
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (!line.isBlank()) {
-                serve((ObjectNode) Json.parse(line));
-            }
-        }
+        StdioTestServer.run(SlowServer::serve);
     }
 
     private static void serve(ObjectNode msg) {
@@ -76,9 +64,7 @@ public final class SlowServer {
         write(Json.write(Message.result(id, result)));
     }
 
-    private static synchronized void write(String line) {
-        out.print(line);
-        out.print('\n');
-        out.flush();
+    private static void write(String line) {
+        StdioTestServer.write(line);
     }
 }
