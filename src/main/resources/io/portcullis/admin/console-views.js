@@ -130,10 +130,11 @@ async function verify() {
     return;
   }
   const b = r.body;
-  const size = ['records', 'chains', 'checkpoints'].filter((k) => typeof b[k] === 'number').map((k) => b[k] + ' ' + k).join(', ');
-  const problems = (b.problems || []).map((p) => typeof p === 'string' ? p : JSON.stringify(p));
+  const chains = b.chains || [];
+  const problems = chains.flatMap((c) => c.problems || []).concat(b.checkpointProblems || b.checkpoint_problems || [])
+    .map((p) => (p.chain ? p.chain + '#' + p.seq + ': ' : '') + p.message);
   say($('verify-result'), b.intact, (b.intact ? 'Intact: every chain verifies' : 'NOT intact: ' + problems.join('; '))
-    + (size ? ' (' + size + ')' : ''));
+    + ' (' + b.records + ' records in ' + chains.length + ' chain(s), ' + b.checkpoints + ' signed checkpoint(s))');
 }
 
 VIEWS.audit = async function () {
