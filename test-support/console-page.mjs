@@ -68,7 +68,8 @@ try {
     await shot('audit');
 
     await view('readiness');
-    log('readiness', { text: (await page.locator('#readiness').innerText()).substring(0, 2000) });
+    log('readiness', { environments: await page.locator('#readiness h3').allInnerTexts(),
+      failing: await page.locator('#readiness tr.bad').allInnerTexts() });
     await shot('readiness');
     await view('reviews');
     log('reviews', { text: await page.locator('#reviews tbody').innerText() });

@@ -108,8 +108,8 @@ async function chain(id) {
   $('timeline').replaceChildren(...r.body.records.map((x) => {
     const d = x.decision || {};
     const li = el('li', 'step ' + (d.outcome || x.kind));
-    li.append(el('span', 'when', x.time), el('strong', 'what', x.kind + ' ' + ((x.tool && x.tool.name) || (x.approval && 'approval ' + x.approval.id) || '')),
-      el('span', 'outcome', d.outcome || (x.approval && x.approval.status) || '-'));
+    li.append(el('span', 'when', x.time), ' ', el('strong', 'what', x.kind + ' ' + ((x.tool && x.tool.name) || (x.approval && 'approval ' + x.approval.id) || '')),
+      ' ', el('span', 'outcome', d.outcome || (x.approval && x.approval.status) || '-'));
     const details = [rules(d), d.reason, labels(x), (d.approval_ids || []).length ? 'approvals ' + d.approval_ids.join(', ') : null,
       x.principal && 'by ' + x.principal.subject, x.node && 'node ' + x.node].filter((s) => s);
     li.append(el('div', 'details', details.join(' | ')));
@@ -174,7 +174,7 @@ VIEWS.approvals = async function () {
     c.append(el('h3', null, a.tool + ' in ' + a.environment),
       el('p', null, 'Requested by ' + requester(a) + ' at ' + (a.created || a.requested_at || '-') + '; approval ' + a.id),
       el('p', 'reason', 'Reason: ' + (a.reason || '-')),
-      el('pre', 'args', JSON.stringify(a.arguments, null, 2)));
+      el('pre', 'args', JSON.stringify(a.arguments)));
     const comment = el('textarea', 'comment');
     comment.maxLength = 2000;
     comment.setAttribute('aria-label', 'Comment for ' + a.id);

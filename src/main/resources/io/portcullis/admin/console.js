@@ -1,6 +1,6 @@
 // The operator console (#18 item 4): the frame (sign-in, views by URL fragment) and the overview.
 // The other views are in console-views.js. Everything shown comes from the admin API with the
-// admin's own bearer token and is put into the page as text (never as HTML: no innerHTML anywhere);
+// admin's own bearer token and is put into the page as text (never parsed as HTML);
 // every POST carries the Authorization header and a JSON body, which no cross-site form can send.
 'use strict';
 

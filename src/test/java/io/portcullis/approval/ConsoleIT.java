@@ -95,12 +95,18 @@ class ConsoleIT {
                     "KILLED by root: " + REASON.replace("\"", "\\\""));
             assertThat(main).contains("\"event\":\"searched\"", "demo__create_ticket\\trefused");
             // the chain of one user request: its calls, the refusal with its control and reason, the approval; arguments as text
-            String chain = line(main, "chain");
-            assertThat(chain).contains("\"id\":\"" + REQUEST + "\"", "call demo__echo", "call demo__search_tickets",
-                    "call markup__note", "call demo__create_ticket", "arguments", "hello " + MARKUP.replace("\"", "\\\""));
-            assertThat(Json.parse(chain).path("steps").asInt()).isGreaterThanOrEqualTo(4);
+            JsonNode chain = Json.parse(line(main, "chain"));
+            assertThat(chain.path("id").asString()).isEqualTo(REQUEST);
+            assertThat(chain.path("timeline").asString()).contains("call demo__echo allowed", "call demo__search_tickets allowed",
+                    "call markup__note allowed", "rules read-only-anywhere", "call demo__create_ticket refused",
+                    "arguments | argument 'title' must be at most 200 characters", "approval_requested demo__delete_project pending",
+                    "rules irreversible-in-production-needs-approval", "approvals " + approval,
+                    "{\"message\":\"hello " + MARKUP.replace("\"", "\\\"") + "\"}");
+            assertThat(chain.path("steps").asInt()).isEqualTo(5);
             assertThat(main).contains("\"event\":\"verified\"", "Intact: every chain verifies");
-            assertThat(main).contains("\"event\":\"readiness\"", "prod (production): gate");
+            assertThat(line(main, "readiness")).contains("dev: gate", "prod (production): gate");
+            assertThat(line(main, "approval")).contains("demo__delete_project in prod", "Alice (alice)",
+                    "{\\\"project\\\":\\\"acme-<img src=x onerror=\\\\\\\"\\\"}");
             assertThat(main).contains("\"event\":\"reviews\"", "\"event\":\"changelog\"", "kill tool demo__echo");
             assertThat(main).contains("\"event\":\"approved\"", "Approved: the request is now approved.");
             assertThat(main).contains("\"images\":0", "\"bold\":0", "\"scripts\":3", "\"xss\":null");
