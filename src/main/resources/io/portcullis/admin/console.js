@@ -30,7 +30,11 @@ function tr(cells, cls) {
       td.append(c);
       row.append(td);
     } else {
-      row.append(el('td', null, c === undefined ? null : String(c === null ? '' : c)));
+      // a value of several lines (a readiness fix) keeps its lines; each line is escaped as usual
+      const text = c === undefined || c === null ? '' : String(c);
+      const td = el('td', text.includes('\n') ? 'lines' : null);
+      td.textContent = text === '' ? '-' : text.split('\n').map(visible).join('\n');
+      row.append(td);
     }
   }
   return row;
