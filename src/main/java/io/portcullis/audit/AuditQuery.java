@@ -76,6 +76,34 @@ public final class AuditQuery {
         return out;
     }
 
+    /** Calls per minute and outcome: {@code minute} (epoch minute), {@code decision}, {@code count}. */
+    public record Activity(long minute, String decision, long count) {}
+
+    /**
+     * #18 item 4 (the console's overview): how many call records each minute since {@code since}
+     * holds, per outcome (allowed, refused, failed, error), counted by the store on the indexed time column.
+     */
+    public List<Activity> activity(Instant since) {
+        List<Activity> out = new ArrayList<>();
+        try {
+            store.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT ts / 60000000 AS m, decision, COUNT(*) FROM audit_records "
+                        + "WHERE kind = 'call' AND ts >= ? GROUP BY ts / 60000000, decision ORDER BY m")) {
+                    ps.setLong(1, Columns.micros(since));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new Activity(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+                        }
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the audit log: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** Streams the matching records in chain order as JSON Lines (one record per call of {@code line}). */
     public long export(Filter f, Consumer<String> line) {
         long[] n = {0};

@@ -5,6 +5,7 @@ import io.portcullis.admin.AdminAccess;
 import io.portcullis.admin.AdminApi;
 import io.portcullis.admin.ApprovalPage;
 import io.portcullis.admin.AuditApi;
+import io.portcullis.admin.ConsolePage;
 import io.portcullis.admin.KillSwitchPage;
 import io.portcullis.admin.LocalAdmin;
 import io.portcullis.admin.ReadinessApi;
@@ -93,7 +94,7 @@ public final class HttpServer implements AutoCloseable {
         // #11 item 9: the Host/Origin guard runs before every route (unknown paths included)
         // then bounded admission of MCP requests, refused fast when full or draining (#21 items 14, 12)
         shedding = new LoadShedding(settings.admission(), new Handler.Sequence(endpoint, new WellKnown(gateway),
-                auditApi, new ApprovalPage(gateway), new KillSwitchPage(gateway), new ReadinessApi(gateway),
+                auditApi, new ApprovalPage(gateway), new KillSwitchPage(gateway), new ConsolePage(gateway), new ReadinessApi(gateway),
                 new AdminApi(gateway), health));
         server.setHandler(new HostGuard(() -> gateway.config().server(), shedding));
         server.setErrorHandler(new JsonErrorPage());
