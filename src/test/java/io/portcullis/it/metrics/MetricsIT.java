@@ -59,7 +59,9 @@ class MetricsIT {
                 """.formatted(TestGateway.list(JvmPeers.demo())));
         int id = 1;
         for (int i = 0; i < N; i++) {
-            assertThat(call(id++, "demo__echo", Json.object().put("message", "hi " + i)).path("isError").asBoolean(true)).isFalse();
+            tools.jackson.databind.JsonNode result = call(id++, "demo__echo", Json.object().put("message", "hi " + i));
+            assertThat(result.path("isError").asBoolean(false)).as(Json.write(result)).isFalse();
+            assertThat(result.path("content").path(0).path("text").asString()).isEqualTo("hi " + i);
         }
         for (int i = 0; i < M; i++) {
             assertThat(refusal(id++, "demo__delete_project", Json.object().put("project", "acme-web"))).contains("policy");
@@ -89,6 +91,7 @@ class MetricsIT {
     private static tools.jackson.databind.JsonNode call(int id, String tool, ObjectNode args) {
         WireReply r = ModernRequests.post(gw.client(), ModernRequests.request(id, "tools/call", params(tool, args)));
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.message().has("result")).as(r.toString()).isTrue();
         return r.message().path("result");
     }
 
