@@ -1,6 +1,10 @@
 package io.portcullis.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import java.lang.management.ManagementFactory;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -25,6 +29,17 @@ public final class PrometheusMetrics implements AutoCloseable {
     private final CallMetrics calls = new CallMetrics(registry);
 
     public PrometheusMetrics() {
+        // two of Micrometer's processor meters break Prometheus' naming rules (promtool check metrics):
+        // process_cpu_time_ns_total (an abbreviated unit) and system_cpu_count (a gauge named _count);
+        // they are replaced by process_cpu_seconds_total (the name Prometheus' own clients use) and system_cpus
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
+                || id.getName().equals("system.cpu.count")));
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            FunctionCounter.builder("process.cpu.seconds", os, o -> o.getProcessCpuTime() / 1e9)
+                    .description("CPU time the gateway's process used").register(registry);
+        }
+        Gauge.builder("system.cpus", Runtime.getRuntime(), Runtime::availableProcessors)
+                .description("Processors available to the JVM").register(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);

@@ -99,8 +99,10 @@ class MetricsIT {
     private static String refusal(int id, String tool, ObjectNode args) {
         WireReply r = ModernRequests.post(gw.client(), ModernRequests.request(id, "tools/call", params(tool, args)));
         ObjectNode m = r.message();
-        assertThat(m.has("error")).as(r.toString()).isTrue();
-        return Json.write(m.path("error"));
+        // a refusal is a JSON-RPC error, or (2026-07-28) an isError result naming the control in _meta
+        assertThat(m.has("error") || m.path("result").path("isError").asBoolean(false)).as(r.toString()).isTrue();
+        return m.has("error") ? Json.write(m.path("error"))
+                : m.path("result").path("_meta").path("io.portcullis/refusal").path("control").asString();
     }
 
     static HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
