@@ -67,11 +67,12 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
     /** What a snapshot's chains are built from: its pieces and the gateway's services. */
     record Parts(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy, Report readiness,
                  AuditLog audit, Approvals approvals, TokenExchanger exchanger, KillSwitches kills, RateLimits limits,
-                 ConversationStore conversations) {
+                 ConversationStore conversations, io.portcullis.call.CallObserver observer) {
         /** The parts without the gateway's run-time services (credential exchange, kill switches, rate limiter, conversation memory): the stages that need them refuse every call (fail closed). */
         Parts(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy, Report readiness,
               AuditLog audit, Approvals approvals) {
-            this(config, upstreams, catalog, policy, readiness, audit, approvals, null, null, null, null);
+            this(config, upstreams, catalog, policy, readiness, audit, approvals, null, null, null, null,
+                    io.portcullis.call.CallObserver.NONE);
         }
     }
 
@@ -157,7 +158,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      */
     static List<Stage> toolCall(Parts p) {
         return List.of(
-                new CallLog(),
+                new CallLog(p.observer()), // #18 item 1: the metrics of every tool call are recorded here, once
                 p.audit().outcomeStage(),
                 new CatalogLookup(p.catalog()),
                 new PinCheck(p.catalog()),

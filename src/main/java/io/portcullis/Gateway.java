@@ -41,7 +41,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         var report = io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded(),
                 Chains.controls(audit, approvals), kills);
         Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals, exchanger, kills, rateLimits,
-                conversations));
+                conversations, observers));
         return new Snapshot(config, upstreams, catalog, policy, report, chains);
     }
 
@@ -64,6 +64,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final io.portcullis.pin.Pins pins;
     private final io.portcullis.pin.PinReviews reviews;
     private final Incidents incidents = new Incidents(() -> snapshot.config()); // #15 item 5
+    private final io.portcullis.call.CallObserver.Many observers = new io.portcullis.call.CallObserver.Many(); // #18 item 1
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -131,7 +132,10 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         return kills;
     }
 
-
+    /** #18 item 1: who is told of every finished tool call (the listener adds its metrics here). */
+    public io.portcullis.call.CallObserver.Many callObservers() {
+        return observers;
+    }
     /**
      * A kill switch was flipped (here or on another node) or their store stopped or started answering:
      * the readiness report is evaluated again (C6.2 shows them) and clients re-list (killed items are hidden).

@@ -176,6 +176,11 @@ public final class AuditLog implements AutoCloseable {
         return writer.node();
     }
 
+    /** #18 item 1: the writer's counters (records, failures, queue depth, commit durations). */
+    public AuditStats stats() {
+        return writer.stats;
+    }
+
     public PublicKey publicKey() {
         return key.getPublic();
     }

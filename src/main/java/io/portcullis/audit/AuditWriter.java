@@ -88,6 +88,7 @@ final class AuditWriter implements AutoCloseable {
     private final String node;
     private final Checkpoints checkpoints;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(MAX_QUEUE);
+    final AuditStats stats = new AuditStats(queue::size); // #18 item 1
     private final Map<String, AuditTables.Head> heads = new HashMap<>();
     /** SHA-256 for {@link #link}, which only the writer thread runs: one instance, not one per record. */
     private final MessageDigest sha = Canonical.digest();
@@ -190,6 +191,7 @@ final class AuditWriter implements AutoCloseable {
             } catch (Throwable t) {
                 LOG.error("AUDIT WRITER FAILURE: {}", t.toString(), t);
                 batch.forEach(p -> p.done().completeExceptionally(t));
+                stats.failed(batch.size());
                 batch.clear();
             }
         }
@@ -202,6 +204,7 @@ final class AuditWriter implements AutoCloseable {
         Map<String, AuditTables.Head> next = new HashMap<>();
         List<Appended> landed = new ArrayList<>(batch.size());
         int written = 0;
+        long began = System.nanoTime();
         try (Connection c = store.connection()) {
             written = Store.inTransaction(c, tx -> {
                 // #21 item 5: the rows are built from each record's state; if a caller gave up while the
@@ -236,8 +239,10 @@ final class AuditWriter implements AutoCloseable {
             REPEATS.log("write " + why.replaceAll("\\d+", "#"), more -> LOG.error("AUDIT STORE FAILURE: {} record(s) could not be written; their calls "
                     + "are refused: {}{}", batch.size(), why, more));
             batch.forEach(p -> p.done().completeExceptionally(e));
+            stats.failed(batch.size());
             return;
         }
+        stats.committed(written, System.nanoTime() - began);
         heads.putAll(next);
         sinceCheckpoint += written;
         for (int i = 0; i < batch.size(); i++) {

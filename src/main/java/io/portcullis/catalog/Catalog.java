@@ -240,6 +240,11 @@ public final class Catalog {
         return Optional.ofNullable(quarantine.get(key));
     }
 
+    /** #18 item 1: how many items of a kind ({@code tool}, {@code prompt}, {@code resource}) are quarantined now. */
+    public long quarantinedCount(String kind) {
+        return quarantine.keySet().stream().filter(k -> k.startsWith(kind + ":")).count();
+    }
+
     /** Tools offered by upstreams but not exposed, and why. */
     public List<Hidden> hidden() {
         return hidden;

@@ -28,7 +28,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP listener: the MCP endpoint, the RFC 9728 metadata, the admin API (identity and audit),
- * {@code /healthz} and {@code /readyz} (503 while draining). In front of every route: the Host/Origin
+ * {@code /metrics} (#18 item 1), {@code /healthz} and {@code /readyz} (503 while draining). In front of every route: the Host/Origin
  * guard, then bounded admission of MCP requests; {@link #drain} is the graceful stop. Binds loopback unless configured otherwise; speaks HTTPS (with optional
  * or required client certificates) when {@code identity.tls} is configured (a change to it needs
  * a restart).
@@ -43,6 +43,7 @@ public final class HttpServer implements AutoCloseable {
     private final String scheme;
     private final AuditApi auditApi;
     private final LoadShedding shedding;
+    private final MetricsRoute metrics;
     private io.portcullis.admin.LocalAdmin localAdmin;
     /** The server certificate's SHA-256 for the local CLI to pin (null without TLS), read once started. */
     private java.util.function.Supplier<String> pin = () -> null;
@@ -89,13 +90,15 @@ public final class HttpServer implements AutoCloseable {
         var local = AuditApi.tokenOrLoopback(() -> gateway.config().audit());
         // C4.3: with an identity section, audit readers authenticate like every admin: a principal with an admin role
         // #21 item 13: and the CLI beside this gateway, with the token of its admin.local file
-        auditApi = new AuditApi(gateway.audit(), (req, res) -> AdminAccess.localCli(gateway, req)
-                || (gateway.identity().enabled() ? AdminAccess.admin(gateway, req, res) != null : local.admit(req, res)));
+        AuditApi.Access adminOnly = (req, res) -> AdminAccess.localCli(gateway, req)
+                || (gateway.identity().enabled() ? AdminAccess.admin(gateway, req, res) != null : local.admit(req, res));
+        auditApi = new AuditApi(gateway.audit(), adminOnly);
+        metrics = new MetricsRoute(gateway, sessions, adminOnly); // #18 item 1: /metrics, protected as the audit API is
         // #11 item 9: the Host/Origin guard runs before every route (unknown paths included)
         // then bounded admission of MCP requests, refused fast when full or draining (#21 items 14, 12)
         shedding = new LoadShedding(settings.admission(), new Handler.Sequence(endpoint, new WellKnown(gateway),
                 auditApi, new ApprovalPage(gateway), new KillSwitchPage(gateway), new ConsolePage(gateway), new ReadinessApi(gateway),
-                new AdminApi(gateway), health));
+                new AdminApi(gateway), metrics, health));
         server.setHandler(new HostGuard(() -> gateway.config().server(), shedding));
         server.setErrorHandler(new JsonErrorPage());
         server.setStopTimeout(2000);
@@ -152,6 +155,7 @@ public final class HttpServer implements AutoCloseable {
         endpoint.close();
         auditApi.close();
         server.stop();
+        metrics.close();
     }
 
     /** Whether SIGTERM started the drain (for {@code /readyz}). */

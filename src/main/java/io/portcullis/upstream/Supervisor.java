@@ -59,6 +59,7 @@ final class Supervisor {
                     return;
                 }
                 up.state = Upstream.State.DOWN;
+                up.restarts.incrementAndGet();
                 up.calls.failAll(up.name(), "upstream " + up.name() + " is down: " + up.lastError);
                 if (Duration.ofNanos(System.nanoTime() - startedAt).compareTo(STABLE) > 0) {
                     backoffMs = INITIAL_BACKOFF.toMillis(); // it ran a good while: a fresh failure, not a crash loop

@@ -70,6 +70,7 @@ public final class Upstream implements AutoCloseable, Offering {
     /** #14 item 1: bulkhead, retry policy and circuit breaker (resilience.Protection). */
     private final Protection protection;
     final AtomicLong ids = new AtomicLong();
+    final AtomicLong restarts = new AtomicLong(); // #18 item 1: connections gone down and started again
     volatile Connection connection;
     volatile State state = State.STARTING;
     volatile String lastError = "starting";
@@ -149,10 +150,7 @@ public final class Upstream implements AutoCloseable, Offering {
         return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait) + 1);
     }
 
-    /**
-     * Applies a config that differs only in live settings ({@link UpstreamConfig#sameConnectionAs}):
-     * the connection keeps running (issue #21 item 6).
-     */
+    /** Applies a config that differs only in live settings ({@link UpstreamConfig#sameConnectionAs}): the connection keeps running (#21 item 6). */
     public void reconfigure(UpstreamConfig next) {
         if (!config.sameConnectionAs(next)) {
             throw new IllegalArgumentException("upstream " + name() + ": this change needs a restart");
@@ -161,15 +159,17 @@ public final class Upstream implements AutoCloseable, Offering {
     }
 
     /**
-     * Starts a replacement with the listing of the upstream it replaces, so that a reload that
-     * restarts an upstream does not make its tools unknown meanwhile; calls to them are refused
-     * as "starting" until it is ready (issue #21 item 6). Call before {@link #start()}.
+     * Starts a replacement with the listing of the upstream it replaces, so that a reload that restarts an upstream does not
+     * make its tools unknown meanwhile; calls to them are refused as "starting" until it is ready (issue #21 item 6). Call before {@link #start()}.
      */
     public void inheritListing(Upstream previous) {
         if (state == State.STARTING && listing == Listing.EMPTY) {
             listing = previous.listing;
         }
     }
+
+    /** #18 item 1: how many times the connection went down and was (or is being) started again. */
+    public long restarts() { return restarts.get(); }
 
     public String lastError() {
         return lastError;

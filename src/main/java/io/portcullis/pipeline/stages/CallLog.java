@@ -20,6 +20,17 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class CallLog implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger("portcullis.calls");
+    private final io.portcullis.call.CallObserver observer;
+
+    /** A call log that tells nobody else (the task-result and read chains). */
+    public CallLog() {
+        this(io.portcullis.call.CallObserver.NONE);
+    }
+
+    /** @param observer told of every finished call after its line is logged (#18 item 1: the metrics) */
+    public CallLog(io.portcullis.call.CallObserver observer) {
+        this.observer = observer;
+    }
     /** #11 item 8: an error can quote argument values; logged through the same sanitizer as the audit log. */
     private static final Sanitizer ERRORS = Sanitizer.forRecords(java.util.List.of(), 2000);
 
@@ -45,6 +56,7 @@ public final class CallLog implements Stage {
             error = e.toString();
             throw e;
         } finally {
+            Duration took = Duration.between(call.started(), Instant.now());
             Principal p = call.principal();
             // #11 item 19: one placeholder per value (15), so the refusal reason (error) is on the line
             LOG.info("call {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}",
@@ -61,8 +73,9 @@ public final class CallLog implements Stage {
                     kv("session", call.sessionId()),
                     kv("outcome", outcome),
                     kv("control", control),
-                    kv("ms", Duration.between(call.started(), Instant.now()).toMillis()),
+                    kv("ms", took.toMillis()),
                     error == null ? kv("error", null) : kv("error", ERRORS.text(error)));
+            observer.completed(call, outcome, control, took);
         }
     }
 

@@ -1,0 +1,98 @@
+package io.portcullis.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.portcullis.call.CallContext;
+import io.portcullis.call.CallObserver;
+import io.portcullis.call.CallTrail;
+import io.portcullis.catalog.ToolEntry;
+import java.time.Duration;
+
+/**
+ * The metrics of every tool call (#18 item 1), recorded in one place: the {@code call-log} stage
+ * tells this observer of each finished call, and everything below is read off the call's trail.
+ * No stage records metrics itself.
+ *
+ * <p>Labels are bounded (docs/operations/metrics.md gives the cardinality): environments, upstreams
+ * and tools come from the config and the catalog (a tool the catalog does not know is counted as
+ * {@code tool="(unknown)"}, never under the name a caller sent), risk classes, outcomes and controls
+ * are fixed sets. No subject, client, session or argument value is ever a label.
+ */
+public final class CallMetrics implements CallObserver {
+    /** The name a call to a tool that is not in the catalog is counted under: callers choose tool names. */
+    public static final String UNKNOWN = "(unknown)";
+    /** Histogram buckets of call and upstream latency: 0.5 ms to 60 s. */
+    static final Duration[] BUCKETS = {
+            Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+
+    private final MeterRegistry registry;
+
+    public CallMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void completed(CallContext call, String outcome, String control, Duration took) {
+        CallTrail trail = call.trail();
+        ToolEntry tool = trail.tool();
+        String env = orNone(call.environment());
+        String upstream = tool != null ? tool.upstream() : orNone(trail.upstream());
+        String name = tool != null ? tool.name() : UNKNOWN;
+        String result = outcome(outcome);
+        Counter.builder("portcullis_calls")
+                .description("Tool calls by environment, upstream, tool, risk class, outcome and the control that refused or failed them")
+                .tags("environment", env, "upstream", upstream, "tool", name,
+                        "risk", tool == null ? "none" : tool.risk().id(), "outcome", result, "control", orNone(control))
+                .register(registry).increment();
+        timer("portcullis_call_duration", "Whole tool calls, every control and the upstream", env, upstream, result)
+                .record(took);
+        Duration up = trail.upstreamTime();
+        if (up != null) {
+            Timer.builder("portcullis_upstream_duration").description("The upstream alone: from the request sent to its answer")
+                    .tags("upstream", upstream).serviceLevelObjectives(BUCKETS).register(registry).record(up);
+        }
+        // the gateway's own share: the whole call less the upstream (every control, the audit writes, the relay)
+        timer("portcullis_gateway_duration", "The gateway's own share of tool calls (the whole call less the upstream)",
+                env, upstream, result).record(up == null ? took : took.minus(up).isNegative() ? Duration.ZERO : took.minus(up));
+        if (trail.decision() != null) {
+            Counter.builder("portcullis_policy_decisions").description("Policy decisions on tool calls")
+                    .tags("environment", env, "decision", trail.decision()).register(registry).increment();
+            if ("require_approval".equals(trail.decision())) {
+                Counter.builder("portcullis_approval_waits").description("Tool calls that waited for an approval, by how they ended")
+                        .tags("environment", env, "outcome", result).register(registry).increment();
+            }
+        }
+        if (control != null) {
+            Counter.builder("portcullis_control_refusals").description("Tool calls refused or failed, by the control that did it")
+                    .tags("control", control, "outcome", result).register(registry).increment();
+        }
+        for (String detected : trail.detected()) {
+            Counter.builder("portcullis_egress_detections").description("Tool calls whose result held data of a detection class")
+                    .tags("environment", env, "class", detected).register(registry).increment();
+        }
+    }
+
+    private Timer timer(String name, String description, String env, String upstream, String outcome) {
+        return Timer.builder(name).description(description)
+                .tags("environment", env, "upstream", upstream, "outcome", outcome)
+                .serviceLevelObjectives(BUCKETS).register(registry);
+    }
+
+    /** The call log's outcome as the metric's: {@code allowed}, {@code tool_error}, {@code refused}, {@code error}. */
+    static String outcome(String callLog) {
+        return switch (callLog) {
+            case "ok" -> "allowed";
+            case "tool_error" -> "tool_error";
+            case "refused" -> "refused";
+            default -> "error";
+        };
+    }
+
+    private static String orNone(String s) {
+        return s == null ? "none" : s;
+    }
+}
