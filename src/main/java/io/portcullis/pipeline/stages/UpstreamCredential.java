@@ -47,10 +47,6 @@ public final class UpstreamCredential implements Stage {
         this.grants = credentials == null ? null : credentials.grants();
     }
 
-    /** The stage with an exchanger only (no per-user OAuth grants: {@code user_oauth} upstreams are refused). */
-    public UpstreamCredential(GatewayConfig config, TokenExchanger exchanger) {
-        this(config, new Credentials(exchanger, null));
-    }
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
