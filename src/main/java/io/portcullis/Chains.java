@@ -23,7 +23,7 @@ import io.portcullis.pipeline.stages.ResultLimit;
 import io.portcullis.pipeline.stages.ToolSwitch;
 import io.portcullis.pipeline.stages.UpstreamCall;
 import io.portcullis.pipeline.stages.UpstreamCredential;
-import io.portcullis.credentials.TokenExchanger;
+import io.portcullis.credentials.Credentials;
 import io.portcullis.killswitch.KillSwitches;
 import io.portcullis.ratelimit.RateLimits;
 import io.portcullis.policy.Policy;
@@ -66,7 +66,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
 
     /** What a snapshot's chains are built from: its pieces and the gateway's services. */
     record Parts(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy, Report readiness,
-                 AuditLog audit, Approvals approvals, TokenExchanger exchanger, KillSwitches kills, RateLimits limits,
+                 AuditLog audit, Approvals approvals, Credentials credentials, KillSwitches kills, RateLimits limits,
                  ConversationStore conversations, io.portcullis.call.CallObserver observer) {
         /** The parts without the gateway's run-time services (credential exchange, kill switches, rate limiter, conversation memory): the stages that need them refuse every call (fail closed). */
         Parts(GatewayConfig config, Map<String, Upstream> upstreams, Catalog catalog, Policy policy, Report readiness,
@@ -171,7 +171,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 new ResultLimit(),
                 new Arguments(),
                 new PolicyCheck(p.policy(), p.approvals()),
-                new UpstreamCredential(p.config(), p.exchanger()),
+                new UpstreamCredential(p.config(), p.credentials()),
                 p.audit().intentStage());
     }
 

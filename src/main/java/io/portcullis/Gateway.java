@@ -40,14 +40,14 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         Catalog catalog = pins.check(built); // #15 item 1: changed definitions quarantined, new ones pinned
         var report = io.portcullis.readiness.Readiness.evaluate(config, catalog, policy, changelogRecorded(),
                 Chains.controls(audit, approvals), kills);
-        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals, exchanger, kills, rateLimits,
+        Chains chains = Chains.build(new Chains.Parts(config, upstreams, catalog, policy, report, audit, approvals, credentials, kills, rateLimits,
                 conversations, observers));
         return new Snapshot(config, upstreams, catalog, policy, report, chains);
     }
 
     private final HttpClient http = Upstream.httpClient();
-    /** #16 item 1: exchanged upstream tokens, cached per user across snapshots. */
-    private final io.portcullis.credentials.TokenExchanger exchanger = new io.portcullis.credentials.TokenExchanger(java.time.Clock.systemUTC());
+    /** #16 items 1, 2: exchanged upstream tokens (cached per user) and per-user OAuth grants (the vault), across snapshots. */
+    private final io.portcullis.credentials.Credentials credentials;
     private final List<BiConsumer<String, ObjectNode>> listeners = new CopyOnWriteArrayList<>();
     private final Object reloadLock = new Object();
     private volatile Snapshot snapshot;
@@ -106,6 +106,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         for (UpstreamConfig uc : config.upstreams().values()) {
             ups.put(uc.name(), incidents.watch(new Upstream(uc, this, http)));
         }
+        this.credentials = GatewayCredentials.open(store, identity, config);
         this.changes = new io.portcullis.readiness.ConfigChanges(store);
         this.conversations = new io.portcullis.conversation.ConversationStore(store, ticker.clock()); // #13 item 4
         changes.record(config);
@@ -187,6 +188,9 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         return approvals;
     }
 
+    /** #16: the credential services for upstreams (exchanger, per-user OAuth grants). */
+    public io.portcullis.credentials.Credentials credentials() { return credentials; }
+
     /** The rate limiter (#14 item 3, C6.3): its buckets outlive config reloads. */
     public io.portcullis.ratelimit.RateLimits rateLimits() {
         return rateLimits;
@@ -205,9 +209,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         return snapshot;
     }
 
-    public GatewayConfig config() {
-        return snapshot.config();
-    }
+    public GatewayConfig config() { return snapshot.config(); }
 
     public Catalog catalog() {
         return snapshot.catalog();
@@ -304,6 +306,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             rateLimits.apply(next.rateLimits());
             changes.record(next);
             pins.apply(next.pins());
+            credentials.grants().apply(next.vault()); // #16 item 2: a rotated KEK re-wraps every grant
             snapshot = snapshot(next, ups, Catalog.build(next, ups.values()), compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
             if (!snapshot.gates().equals(old.gates())) {

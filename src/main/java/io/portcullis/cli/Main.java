@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, StdioCommand.class, CheckCommand.class, VersionCommand.class, CatalogCommand.class,
                 DemoUpstreamCommand.class, KeysCommand.class, RevokeCommand.class, ConnectCommand.class, AuditCommand.class,
                 ApprovalsCommand.class, ReadinessCommand.class, PolicyCommand.class, DemoConfigCommand.class,
-                DataPolicyCommand.class, KillCommand.class, UnkillCommand.class,
+                DataPolicyCommand.class, KillCommand.class, UnkillCommand.class, CredentialsCommand.class,
                 ReviewCommand.class, ChangelogCommand.class})
 public final class Main implements Runnable {
 

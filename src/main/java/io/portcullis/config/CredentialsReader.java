@@ -32,7 +32,7 @@ final class CredentialsReader {
         }
         String mode = f.string(n, "mode", cp, null);
         if (mode == null) {
-            f.problem(cp, "'credentials' needs 'mode': token_exchange, service or none");
+            f.problem(cp, "'credentials' needs 'mode': token_exchange, user_oauth, service or none");
             return null;
         }
         if (transport != UpstreamConfig.Transport.HTTP && !"none".equals(mode)) {
@@ -50,13 +50,9 @@ final class CredentialsReader {
             }
             case "token_exchange" -> exchange(f, n, cp, base);
             case "service" -> service(f, n, cp, base);
-            case "user_oauth" -> {
-                f.problem(cp + "/mode", "credential mode 'user_oauth' is not built in this version (#16 item 1); "
-                        + "use token_exchange, service or none");
-                yield null;
-            }
+            case "user_oauth" -> userOauth(f, n, cp, base);
             default -> {
-                f.problem(cp + "/mode", "'mode' must be token_exchange, service or none; got '" + mode + "'");
+                f.problem(cp + "/mode", "'mode' must be token_exchange, user_oauth, service or none; got '" + mode + "'");
                 yield null;
             }
         };
@@ -70,21 +66,67 @@ final class CredentialsReader {
         if (endpoint == null || clientId == null || audience == null) {
             f.problem(cp, "mode token_exchange needs 'token_endpoint', 'client_id' and 'audience' (the upstream's identifier at the IdP)");
         }
-        URI uri = null;
-        if (endpoint != null) {
-            try {
-                uri = URI.create(endpoint);
-                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("not http(s)");
-                }
-            } catch (IllegalArgumentException e) {
-                f.problem(cp + "/token_endpoint", "'token_endpoint' must be an http:// or https:// URL; got '" + endpoint + "'");
-            }
-        }
+        URI uri = url(f, endpoint, cp, "token_endpoint");
         UpstreamConfig.HeaderSource secret = source(f, n.get("client_secret"), cp + "/client_secret", "client_secret", base);
         Duration before = f.duration(n, "refresh_before", cp, UpstreamCredentials.DEFAULT_REFRESH_BEFORE);
         return new UpstreamCredentials(Mode.TOKEN_EXCHANGE, audience, uri, clientId, secret, f.string(n, "scope", cp, null),
                 before, null, null);
+    }
+
+    /** #16 item 1: per-user OAuth (authorization code + PKCE) to a third-party upstream, the gateway as client. */
+    private static UpstreamCredentials userOauth(Fields f, JsonNode n, String cp, Path base) {
+        f.onlyKeys(n, cp, Set.of("mode", "authorization_endpoint", "token_endpoint", "client_id", "client_secret", "audience", "scope",
+                "refresh_before"));
+        String auth = f.string(n, "authorization_endpoint", cp, null);
+        String endpoint = f.string(n, "token_endpoint", cp, null);
+        String clientId = f.string(n, "client_id", cp, null);
+        if (auth == null || endpoint == null || clientId == null) {
+            f.problem(cp, "mode user_oauth needs 'authorization_endpoint', 'token_endpoint' and 'client_id' (the gateway's client at "
+                    + "the upstream's authorization server)");
+        }
+        URI authUri = url(f, auth, cp, "authorization_endpoint");
+        URI tokenUri = url(f, endpoint, cp, "token_endpoint");
+        UpstreamConfig.HeaderSource secret = source(f, n.get("client_secret"), cp + "/client_secret", "client_secret", base);
+        Duration before = f.duration(n, "refresh_before", cp, UpstreamCredentials.DEFAULT_REFRESH_BEFORE);
+        return new UpstreamCredentials(Mode.USER_OAUTH, f.string(n, "audience", cp, null), tokenUri, clientId, secret,
+                f.string(n, "scope", cp, null), before, null, null, authUri);
+    }
+
+    private static URI url(Fields f, String value, String cp, String key) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI uri = URI.create(value);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not http(s)");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            f.problem(cp + "/" + key, "'" + key + "' must be an http:// or https:// URL; got '" + value + "'");
+            return null;
+        }
+    }
+
+    /** #16 item 2: the {@code vault:} section (the KEKs of per-user tokens); required when an upstream uses user_oauth. */
+    static io.portcullis.credentials.VaultConfig vault(Fields f, JsonNode n, Path base, java.util.Collection<UpstreamConfig> upstreams) {
+        boolean needed = upstreams.stream().anyMatch(u -> u.credentials() != null && u.credentials().mode() == Mode.USER_OAUTH);
+        if (n == null || n.isNull()) {
+            if (needed) {
+                f.problem("", "an upstream uses credentials mode user_oauth, whose tokens are stored encrypted: add "
+                        + "'vault: {kek: {env: VAR}}' (32 random bytes in base64: openssl rand -base64 32)");
+            }
+            return io.portcullis.credentials.VaultConfig.NONE;
+        }
+        if (!f.isObject(n, "/vault", "'vault'")) {
+            return io.portcullis.credentials.VaultConfig.NONE;
+        }
+        f.onlyKeys(n, "/vault", Set.of("kek", "previous_kek"));
+        UpstreamConfig.HeaderSource kek = source(f, n.get("kek"), "/vault/kek", "kek", base);
+        if (kek == null && !n.has("kek")) {
+            f.problem("/vault", "'vault' needs 'kek' ({env: VAR} or {file: path}: 32 random bytes in base64)");
+        }
+        return new io.portcullis.credentials.VaultConfig(kek, source(f, n.get("previous_kek"), "/vault/previous_kek", "previous_kek", base));
     }
 
     private static UpstreamCredentials service(Fields f, JsonNode n, String cp, Path base) {

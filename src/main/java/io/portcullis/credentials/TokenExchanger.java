@@ -133,6 +133,11 @@ public final class TokenExchanger {
                     claims.getAudience() == null ? null : String.join(",", claims.getAudience()), actor, claims.getJWTID(),
                     SubjectToken.hashPrefix(value), "Bearer " + value);
             expires = claims.getExpirationTime() == null ? null : claims.getExpirationTime().toInstant();
+            if (claims.getAudience() == null || !claims.getAudience().contains(c.audience())) {
+                // #16 item 6: a token for another audience is not sent (the upstream would be a confused deputy's target)
+                throw new ExchangeFailed("the IdP returned a token for the wrong audience " + claims.getAudience()
+                        + " for upstream " + upstream + " (expected " + c.audience() + ")");
+            }
         } catch (java.text.ParseException | RuntimeException opaque) {
             d = new Delegation(UpstreamCredentials.Mode.TOKEN_EXCHANGE.id(), upstream, caller.subject(), null, c.audience(),
                     null, null, SubjectToken.hashPrefix(value), "Bearer " + value);

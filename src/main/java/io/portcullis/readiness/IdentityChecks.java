@@ -74,7 +74,7 @@ final class IdentityChecks {
 
     /**
      * C1.2 (#16 item 1): passes when every HTTP upstream serving tools here declares how callers are
-     * represented to it: a per-user mode ({@code token_exchange}), a {@code service} credential
+     * represented to it: a per-user mode ({@code token_exchange}, {@code user_oauth}), a {@code service} credential
      * (only service principals may use it; an explicit {@code allow_users} exception is shown with
      * its reason), or {@code none}. A static header shared by all callers, or an upstream that
      * declares nothing, fails while interactive principals can call. Stdio children are not judged
@@ -105,7 +105,8 @@ final class IdentityChecks {
         ev.add(interactive ? "interactive (user) principals can call in " + f.name()
                 : "only service principals are accepted (every issuer has kind: service)");
         if (!declared.isEmpty()) {
-            ev.add("credential modes (token_exchange: the caller's own token exchanged per user; service: service "
+            ev.add("credential modes (token_exchange: the caller's own token exchanged per user; user_oauth: each user's own "
+                    + "OAuth grant at the upstream; service: service "
                     + "principals only; none): " + String.join("; ", declared));
         }
         exceptions.forEach(e -> ev.add("explicit exception: " + e));

@@ -98,7 +98,7 @@ public final class HttpServer implements AutoCloseable {
         // then bounded admission of MCP requests, refused fast when full or draining (#21 items 14, 12)
         shedding = new LoadShedding(settings.admission(), new Handler.Sequence(endpoint, new WellKnown(gateway),
                 auditApi, new ApprovalPage(gateway), new KillSwitchPage(gateway), new ConsolePage(gateway), new ReadinessApi(gateway),
-                new AdminApi(gateway), metrics, health));
+                new AdminApi(gateway), new io.portcullis.admin.ConsentRoutes(gateway), metrics, health)); // #16: /oauth/connect, /oauth/callback
         server.setHandler(new HostGuard(() -> gateway.config().server(), shedding));
         server.setErrorHandler(new JsonErrorPage());
         server.setStopTimeout(2000);

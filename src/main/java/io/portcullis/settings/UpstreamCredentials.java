@@ -18,14 +18,17 @@ import java.time.Duration;
  * @param token         service: the static token (sent as {@code Authorization: Bearer ...})
  * @param usersReason   service: null when only service principals may use the credential; else why interactive users
  *                      may too (the config's explicit exception, shown by the readiness report)
+ * @param authorizationEndpoint user_oauth: the third party's authorization endpoint (authorization code + PKCE);
+ *                      user_oauth also uses tokenEndpoint, clientId, clientSecret, scope, refreshBefore and (optional)
+ *                      audience, which a JWT access token must name
  */
 public record UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId,
                                   UpstreamConfig.HeaderSource clientSecret, String scope, Duration refreshBefore,
-                                  UpstreamConfig.HeaderSource token, String usersReason) {
+                                  UpstreamConfig.HeaderSource token, String usersReason, URI authorizationEndpoint) {
 
-    /** {@code none}, {@code token_exchange}, {@code service}; {@code user_oauth} is not built (#16 item 1). */
+    /** {@code none}, {@code token_exchange}, {@code service}, {@code user_oauth} (#16 item 1). */
     public enum Mode {
-        NONE, TOKEN_EXCHANGE, SERVICE;
+        NONE, TOKEN_EXCHANGE, SERVICE, USER_OAUTH;
 
         /** The name in the config and the audit record. */
         public String id() {
@@ -36,10 +39,21 @@ public record UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint,
     public static final Duration DEFAULT_REFRESH_BEFORE = Duration.ofSeconds(30);
 
     /** {@code credentials: {mode: none}}: the upstream gets no credential of the caller's or the gateway's. */
-    public static final UpstreamCredentials NONE = new UpstreamCredentials(Mode.NONE, null, null, null, null, null, null, null, null);
+    public static final UpstreamCredentials NONE = new UpstreamCredentials(Mode.NONE, null, null, null, null, null, null, null, null, null);
 
     public UpstreamCredentials {
         refreshBefore = refreshBefore == null ? DEFAULT_REFRESH_BEFORE : refreshBefore;
+    }
+
+    /** The shape before {@code user_oauth}: no authorization endpoint. */
+    public UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId, UpstreamConfig.HeaderSource clientSecret,
+                               String scope, Duration refreshBefore, UpstreamConfig.HeaderSource token, String usersReason) {
+        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, null);
+    }
+
+    /** The scope as stored with a grant (the empty string for none). */
+    public String scopeKey() {
+        return scope == null ? "" : scope;
     }
 
     /** Whether interactive (user) principals may use a {@code service} credential: only by an explicit exception. */

@@ -56,12 +56,38 @@ class CredentialsConfigTest {
         assertThat(before.sameConnectionAs(after)).isTrue();
     }
 
+    /** #16 items 1, 2: user_oauth with its vault. */
+    @Test
+    void userOauthIsReadWithItsVault() throws Exception {
+        GatewayConfig c = read(HTTP + """
+                    credentials:
+                      mode: user_oauth
+                      authorization_endpoint: https://as.example/authorize
+                      token_endpoint: https://as.example/token
+                      client_id: portcullis
+                      client_secret: {env: AS_SECRET}
+                      scope: "tickets:read offline_access"
+                      audience: https://crm.example.com/mcp
+                vault:
+                  kek: {env: PORTCULLIS_VAULT_KEK}
+                  previous_kek: {file: old.kek}
+                """);
+        UpstreamCredentials u = c.upstreams().get("crm").credentials();
+        assertThat(u.mode()).isEqualTo(UpstreamCredentials.Mode.USER_OAUTH);
+        assertThat(u.authorizationEndpoint()).hasToString("https://as.example/authorize");
+        assertThat(u.scopeKey()).isEqualTo("tickets:read offline_access");
+        assertThat(c.vault().kek().envVar()).isEqualTo("PORTCULLIS_VAULT_KEK");
+        assertThat(c.vault().previous().file().getFileName()).hasToString("old.kek");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "credentials: {}|4: 'credentials' needs 'mode'",
         "credentials: token|4: 'credentials' must be a mapping",
-        "credentials: {mode: magic}|4: 'mode' must be token_exchange, service or none; got 'magic'",
-        "credentials: {mode: user_oauth}|4: credential mode 'user_oauth' is not built in this version",
+        "credentials: {mode: magic}|4: 'mode' must be token_exchange, user_oauth, service or none; got 'magic'",
+        "credentials: {mode: user_oauth}|4: mode user_oauth needs 'authorization_endpoint', 'token_endpoint' and 'client_id'",
+        "credentials: {mode: user_oauth, authorization_endpoint: 'https://a/authorize', token_endpoint: 'https://a/token', client_id: gw}|1: an upstream uses credentials mode user_oauth, whose tokens are stored encrypted: add 'vault",
+        "credentials: {mode: user_oauth, authorization_endpoint: 'javascript:x', token_endpoint: 'https://a/token', client_id: gw}|4: 'authorization_endpoint' must be an http:// or https:// URL",
         "credentials: {mode: token_exchange, client_id: gw}|4: mode token_exchange needs 'token_endpoint', 'client_id' and 'audience'",
         "credentials: {mode: token_exchange, token_endpoint: 'ftp://x/t', client_id: gw, audience: a}|4: 'token_endpoint' must be an http:// or https:// URL",
         "credentials: {mode: token_exchange, token_endpoint: 'https://x/t', client_id: gw, audience: a, client_secret: s3cret}|4: 'client_secret' must be {env: VAR} or {file: path}",

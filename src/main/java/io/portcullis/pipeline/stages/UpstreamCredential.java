@@ -6,7 +6,9 @@ import io.portcullis.call.Delegation;
 import io.portcullis.call.GatewayException;
 import io.portcullis.call.Stage;
 import io.portcullis.config.GatewayConfig;
+import io.portcullis.credentials.Credentials;
 import io.portcullis.credentials.TokenExchanger;
+import io.portcullis.credentials.UserGrants;
 import io.portcullis.identity.Principal;
 import io.portcullis.identity.SubjectToken;
 import io.portcullis.settings.UpstreamConfig;
@@ -22,6 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <ul>
  *   <li>{@code token_exchange}: the caller's verified token exchanged at the IdP (RFC 8693) for one
  *       whose audience is the upstream ({@link TokenExchanger}, cached per user).</li>
+ *   <li>{@code user_oauth}: the caller's own grant at the upstream's authorization server
+ *       ({@link UserGrants}); without one, refused with a consent link.</li>
  *   <li>{@code service}: the static service token; only principals of kind service, unless the
  *       config makes the explicit exception {@code allow_users: "reason"} (noted in the record).</li>
  *   <li>{@code none}: no credential.</li>
@@ -34,12 +38,15 @@ import tools.jackson.databind.node.ObjectNode;
 public final class UpstreamCredential implements Stage {
     private final GatewayConfig config;
     private final TokenExchanger exchanger;
+    private final UserGrants grants;
 
     /** @param config the snapshot's config; null while only the chain's shape is asked for */
-    public UpstreamCredential(GatewayConfig config, TokenExchanger exchanger) {
+    public UpstreamCredential(GatewayConfig config, Credentials credentials) {
         this.config = config;
-        this.exchanger = exchanger;
+        this.exchanger = credentials == null ? null : credentials.exchanger();
+        this.grants = credentials == null ? null : credentials.grants();
     }
+
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
@@ -70,9 +77,22 @@ public final class UpstreamCredential implements Stage {
             case NONE -> new Delegation("none", upstream, caller.subject(), null, null, null, null, null, null);
             case SERVICE -> service(upstream, c, caller);
             case TOKEN_EXCHANGE -> {
+                if (exchanger == null) {
+                    throw new GatewayException.Refused(name(), "credentials: no token exchanger runs for upstream " + upstream);
+                }
                 try {
                     yield exchanger.delegation(upstream, c, caller, u.timeout());
                 } catch (TokenExchanger.ExchangeFailed e) {
+                    throw new GatewayException.Refused(name(), "credentials: " + e.getMessage());
+                }
+            }
+            case USER_OAUTH -> {
+                if (grants == null) {
+                    throw new GatewayException.Refused(name(), "credentials: no per-user OAuth grants are kept for upstream " + upstream);
+                }
+                try {
+                    yield grants.delegation(upstream, c, caller, u.timeout());
+                } catch (UserGrants.Refusal e) {
                     throw new GatewayException.Refused(name(), "credentials: " + e.getMessage());
                 }
             }

@@ -62,7 +62,7 @@ class UpstreamCredentialTest {
     }
 
     static UpstreamCredential stage() {
-        return new UpstreamCredential(world.config, new TokenExchanger(Clock.systemUTC()));
+        return new UpstreamCredential(world.config, new io.portcullis.credentials.Credentials(new TokenExchanger(Clock.systemUTC()), null));
     }
 
     @Test
