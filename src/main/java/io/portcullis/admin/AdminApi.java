@@ -38,6 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code POST /admin/api/keys/{prefix}/revoke}</li>
  *   <li>{@code /admin/api/approvals...}: see {@link ApprovalRoutes}; open to approvers, not only admins</li>
  *   <li>{@code GET|POST /admin/api/kill-switches}: the run-time kill switches (C6.2, #14 item 2; {@link KillRoutes})</li>
+ *   <li>{@code GET /admin/api/nodes}: the gateway nodes sharing the store (#19 item 2; {@link NodeRoutes})</li>
  *   <li>{@code GET /admin/api/changelog}: the changelog (C7.3, #15 item 6; {@link ChangelogRoutes})</li>
  *   <li>{@code /admin/api/reviews...}: see {@link ReviewRoutes} (#15 item 2); open to reviewers, not only admins</li>
  * </ul>
@@ -118,6 +119,8 @@ public final class AdminApi extends Handler.Abstract {
             KillRoutes.list(gateway, res); // #14 item 2 (C6.2)
         } else if (route.equals("kill-switches") && method.equals("POST")) {
             KillRoutes.flip(gateway, admin, req, res);
+        } else if (route.equals("nodes") && method.equals("GET")) {
+            NodeRoutes.list(gateway, res); // #19 item 2: the cluster's members
         } else if (route.equals("changelog") && method.equals("GET")) {
             ChangelogRoutes.list(gateway, req, res); // #15 item 6 (C7.3)
         } else if (route.equals("keys") && method.equals("POST")) {
