@@ -88,9 +88,9 @@ public final class Nodes {
                      + "FROM cluster_nodes ORDER BY started_at, id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                long stopped = rs.getLong(7);
-                rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6),
-                        rs.wasNull() ? null : stopped));
+                long stoppedAt = rs.getLong(7);
+                Long stopped = rs.wasNull() ? null : stoppedAt; // wasNull: of the column read last
+                rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6), stopped));
             }
         }
         Map<String, String> states = new HashMap<>();
