@@ -39,6 +39,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code /admin/api/approvals...}: see {@link ApprovalRoutes}; open to approvers, not only admins</li>
  *   <li>{@code GET|POST /admin/api/kill-switches}: the run-time kill switches (C6.2, #14 item 2; {@link KillRoutes})</li>
  *   <li>{@code GET /admin/api/credentials}, {@code POST /admin/api/credentials/revoke}: per-user OAuth grants (#16; {@link CredentialRoutes})</li>
+ *   <li>{@code GET /admin/api/nodes}: the gateway nodes sharing the store (#19 item 2; {@link NodeRoutes})</li>
  *   <li>{@code GET /admin/api/changelog}: the changelog (C7.3, #15 item 6; {@link ChangelogRoutes})</li>
  *   <li>{@code GET /admin/api/console/...}: what the operator console needs besides these ({@link ConsoleRoutes}, #18 item 4)</li>
  *   <li>{@code /admin/api/reviews...}: see {@link ReviewRoutes} (#15 item 2); open to reviewers, not only admins</li>
@@ -126,6 +127,8 @@ public final class AdminApi extends Handler.Abstract {
             CredentialRoutes.list(gateway, req, res); // #16 item 1: per-user OAuth grants, fingerprints only
         } else if (route.equals("credentials/revoke") && method.equals("POST")) {
             CredentialRoutes.revoke(gateway, admin, req, res);
+        } else if (route.equals("nodes") && method.equals("GET")) {
+            NodeRoutes.list(gateway, res); // #19 item 2: the cluster's members
         } else if (route.equals("changelog") && method.equals("GET")) {
             ChangelogRoutes.list(gateway, req, res); // #15 item 6 (C7.3)
         } else if (route.equals("keys") && method.equals("POST")) {

@@ -16,14 +16,14 @@ import org.eclipse.jetty.util.Callback;
  * path. It runs first, before authentication and before any route looks at the request, so a route
  * added later cannot forget it. The rule itself is {@link Origins}.
  *
- * <p>Exempt: the health probes ({@code /healthz}, {@code /readyz}). Orchestrators probe them by pod
+ * <p>Exempt: the health probes ({@code /healthz}, {@code /readyz}, {@code /livez}). Orchestrators probe them by pod
  * IP, and their answer ("ok" / "draining") tells a rebinding page nothing.
  *
  * <p>A refusal is 403 with one line naming the header: a JSON-RPC error on {@code /mcp...} (what an
  * MCP client expects), {@code {"error": ...}} elsewhere.
  */
 public final class HostGuard extends Handler.Wrapper {
-    private static final Set<String> PROBES = Set.of("/healthz", "/readyz");
+    private static final Set<String> PROBES = Set.of("/healthz", "/readyz", "/livez");
 
     private final Supplier<ServerSettings> settings;
 

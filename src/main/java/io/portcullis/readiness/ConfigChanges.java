@@ -107,7 +107,8 @@ public final class ConfigChanges {
         return out;
     }
 
-    static String hash(GatewayConfig c) {
+    /** The SHA-256 of the config's files (the built-in demo: of "built-in"); #19 item 2: each node registers it. */
+    public static String hash(GatewayConfig c) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             if (c.files().isEmpty()) {

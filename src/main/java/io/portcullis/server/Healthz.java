@@ -23,8 +23,13 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code unhealthy} (503): the store does not answer within {@value #STORE_WAIT_MS} ms, or no
  *       upstream is ready: every call would fail.</li>
  * </ul>
- * {@code GET /readyz} (for load balancers and Kubernetes) answers the same body, and 503 as soon as
- * the node is draining after SIGTERM (#21 item 12), so that no new call is sent here.
+ * {@code GET /readyz} (for load balancers and Kubernetes readiness, #19 item 2) answers the same body,
+ * and is 200 only when the store answers, the config is applied (the listener opens only after the
+ * config has been applied, and a reload swaps configs atomically) and at least one upstream is ready:
+ * with no upstream ready (none configured included) it is 503, and it is 503 as soon as the node is
+ * draining after SIGTERM (#21 item 12), so that no new call is sent here.
+ * {@code GET /livez} (Kubernetes liveness, #19 item 4) is 200 whenever the process answers, draining
+ * included: it depends on nothing, so that a store outage does not make Kubernetes restart every node.
  * The body is unauthenticated, so it carries counts only: upstream names, states and errors are
  * for admins ({@code /admin/api/upstreams}). The store is probed at most once per second, so the
  * endpoint cannot be used to hammer the database.
@@ -47,6 +52,13 @@ final class Healthz extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
         boolean readyz = "/readyz".equals(path);
+        if ("/livez".equals(path)) {
+            response.setStatus(200);
+            response.getHeaders().put("Content-Type", "application/json");
+            response.getHeaders().put("Cache-Control", "no-store");
+            response.write(true, ByteBuffer.wrap("{\"status\":\"alive\"}\n".getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
         if (!"/healthz".equals(path) && !readyz) {
             return false;
         }
@@ -68,10 +80,12 @@ final class Healthz extends Handler.Abstract {
             }
         }
         boolean unhealthy = !"ok".equals(store) || (ready == 0 && notReady > 0);
-        String status = unhealthy ? "unhealthy" : notReady > 0 ? "degraded" : "ok";
+        // #19 item 2: a node with no upstream ready serves no call, so a load balancer sends it none
+        boolean notReadyForCalls = readyz && !unhealthy && ready == 0;
+        String status = unhealthy ? "unhealthy" : notReadyForCalls ? "no_upstream_ready" : notReady > 0 ? "degraded" : "ok";
         ObjectNode body = Json.object().put("status", status).put("store", store);
         body.putObject("upstreams").put("ready", ready).put("not_ready", notReady);
-        response.setStatus(unhealthy ? 503 : 200);
+        response.setStatus(unhealthy || notReadyForCalls ? 503 : 200);
         response.getHeaders().put("Content-Type", "application/json");
         response.getHeaders().put("Cache-Control", "no-store");
         response.write(true, ByteBuffer.wrap((Json.write(body) + "\n").getBytes(StandardCharsets.UTF_8)), callback);

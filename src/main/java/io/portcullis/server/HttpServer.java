@@ -45,6 +45,7 @@ public final class HttpServer implements AutoCloseable {
     private final LoadShedding shedding;
     private final MetricsRoute metrics;
     private io.portcullis.admin.LocalAdmin localAdmin;
+    private io.portcullis.cluster.Membership membership;
     /** The server certificate's SHA-256 for the local CLI to pin (null without TLS), read once started. */
     private java.util.function.Supplier<String> pin = () -> null;
 
@@ -113,6 +114,8 @@ public final class HttpServer implements AutoCloseable {
                 : host.equals("::") || host.equals("[::]") ? "[::1]" : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         localAdmin = io.portcullis.admin.LocalAdmin.publish(gateway.config().server().dataDir(),
                 scheme + "://" + local + ":" + port(), pin.get(), gateway.config().defaultEnvironment().name());
+        // #19 item 2: this node in the store's member list, with a heartbeat
+        membership = NodeRegistration.start(gateway, scheme, host, port());
     }
 
     /** The port actually bound (useful with port 0 in tests). */
@@ -148,6 +151,9 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (membership != null) {
+            membership.close(); // listed as stopped; the store is still open (the gateway closes it after this)
+        }
         if (localAdmin != null) {
             localAdmin.close();
         }

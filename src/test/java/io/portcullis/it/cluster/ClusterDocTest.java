@@ -1,0 +1,45 @@
+package io.portcullis.it.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.it.peers.Peers;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * #19 item 4: every command that docs/operations/cluster.md gives to copy is one a test runs, with
+ * the same options: a command added to the page without a test, or a test's flags changed without
+ * the page, fails here. The test that runs each one is named in the map.
+ */
+class ClusterDocTest {
+    /** Each command of the page, and the test that runs it in that form. */
+    private static final Map<String, String> RUN_BY = Map.of(
+            "portcullis nodes --config /etc/portcullis/portcullis.yaml", "ClusterNodesIT (--format text)",
+            "portcullis nodes --config /etc/portcullis/portcullis.yaml --format json", "ClusterNodesIT",
+            "mvn -B package -DskipTests", "run-tests (mvn verify packages the jar before the ITs)",
+            "scripts/image", "ImageIT",
+            String.join(" ", ImageIT.RUN) + " -v ./config:/etc/portcullis:ro -p 127.0.0.1:8080:8080 IMAGE", "ImageIT",
+            "kubectl kustomize deploy/k8s/base", "KubernetesManifestsIT",
+            "kubectl kustomize deploy/k8s/overlays/production", "KubernetesManifestsIT");
+
+    @Test
+    void item4_everyCommandOfTheClusterPageIsRunByATest() throws Exception {
+        List<String> commands = new ArrayList<>();
+        boolean inBlock = false;
+        for (String line : Files.readAllLines(Peers.root().resolve("docs/operations/cluster.md"))) {
+            if (line.startsWith("```")) {
+                inBlock = line.equals("```sh");
+                continue;
+            }
+            if (inBlock && !line.isBlank()) {
+                commands.add(line.strip());
+            }
+        }
+        assertThat(commands).isNotEmpty();
+        assertThat(RUN_BY.keySet()).containsAll(commands);
+        assertThat(commands).containsAll(RUN_BY.keySet());
+    }
+}
