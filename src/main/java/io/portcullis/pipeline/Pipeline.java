@@ -20,7 +20,7 @@ public final class Pipeline {
     private final CallHandler chain;
     /** #18 item 2: the MCP method the chain serves (span names), its tracing, and the chain with a span per stage (null when off). */
     private final String method;
-    private final io.portcullis.tracing.Tracing tracing;
+    private final io.portcullis.call.CallTracing tracing;
     private final CallHandler traced;
 
     /**
@@ -28,7 +28,7 @@ public final class Pipeline {
      * @param terminal the last stage: it answers the call (calls the upstream) and is given no next
      */
     public Pipeline(List<Stage> stages, Stage terminal) {
-        this(null, stages, terminal, io.portcullis.tracing.Tracing.OFF);
+        this(null, stages, terminal, io.portcullis.call.CallTracing.OFF);
     }
 
     /**
@@ -36,7 +36,7 @@ public final class Pipeline {
      * span per call, a span per stage, a CLIENT span for the last stage. Tracing off builds the
      * plain chain alone: no span, no wrapper per call.
      */
-    public Pipeline(String method, List<Stage> stages, Stage terminal, io.portcullis.tracing.Tracing tracing) {
+    public Pipeline(String method, List<Stage> stages, Stage terminal, io.portcullis.call.CallTracing tracing) {
         this.stages = List.copyOf(stages);
         this.terminal = terminal;
         this.method = method;

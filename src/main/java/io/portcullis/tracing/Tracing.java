@@ -29,7 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>The SDK comes from the {@code tracing:} section with the standard {@code OTEL_*} variables
  * over it ({@link #of(TracingConfig)}); tests pass their own ({@link #of(OpenTelemetry)}).
  */
-public final class Tracing {
+public final class Tracing implements io.portcullis.call.CallTracing {
     /** Tracing off: {@link #on()} is false and nothing here is ever called per call. */
     public static final Tracing OFF = new Tracing(null);
     private static final String SCOPE = "io.portcullis";
@@ -79,6 +79,7 @@ public final class Tracing {
     }
 
     /** Whether spans are made. */
+    @Override
     public boolean on() {
         return tracer != null;
     }
@@ -90,6 +91,7 @@ public final class Tracing {
      * span's ids go on the call's trail (the audit record's trace id) and in the log's MDC
      * ({@code trace_id}, {@code span_id}: #18 item 3) while the call runs.
      */
+    @Override
     public ObjectNode serve(String method, CallContext call, CallHandler traced, CallHandler plain) throws GatewayException {
         Span span = tracer.spanBuilder(Semantics.spanName(method, call))
                 .setParent(TraceContext.extract(call))
@@ -127,6 +129,7 @@ public final class Tracing {
     }
 
     /** {@code stage} under a span of its own: INTERNAL for a control, CLIENT for the last stage (the upstream call). */
+    @Override
     public Stage traced(String method, Stage stage, boolean upstream) {
         return new Stage() {
             @Override

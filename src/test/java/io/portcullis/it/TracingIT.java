@@ -153,7 +153,7 @@ class TracingIT {
             WireReply r = s.post(s.message("tools/call", echo(null)), "traceparent", hostile);
             assertThat(r.status()).isEqualTo(200);
             String upstreamTp = Json.parse(r.message().path("result").path("content").get(0).path("text").asString()).path("header").asString();
-            assertThat(upstreamTp).doesNotContain(TRACE).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[13]") // sampled (03: W3C level 2 random id);
+            assertThat(upstreamTp).doesNotContain(TRACE).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[13]"); // sampled (03: W3C level 2 random id)
         }
         // every log line is one JSON object, and no raw control character or the forged line is in the log
         String log = gateway.log();
