@@ -50,4 +50,13 @@ class TracingConfigReaderTest {
                 .hasMessageContaining("gateway.yaml:5").hasMessageContaining("'sampling' must be a number from 0 to 1")
                 .hasMessageContaining("sample");
     }
+
+    /** The example of docs/operations/tracing.md is a valid config that turns tracing on as it says (docs stay true). */
+    @Test
+    void theDocumentedExampleIsValid() throws Exception {
+        String doc = java.nio.file.Files.readString(Path.of("docs/operations/tracing.md"));
+        int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+        TracingConfig t = parse(doc.substring(start, doc.indexOf("```", start))).tracing();
+        assertThat(t).isEqualTo(new TracingConfig(true, "http://collector:4318", 0.01, "portcullis-prod"));
+    }
 }
