@@ -77,12 +77,14 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
     }
 
     static Chains build(Parts p) {
+        // #18 item 2: the tracing of this config (the same SDK while the section is unchanged); off adds nothing to a chain
+        var tracing = io.portcullis.tracing.Tracing.of(p.config() == null ? null : p.config().tracing());
         Map<String, Pipeline> reads = new LinkedHashMap<>();
         for (String method : READ_METHODS) {
-            reads.put(method, new Pipeline(read(p, method), UpstreamCall.item(method, p.catalog(), p.upstreams(), p.config())));
+            reads.put(method, new Pipeline(method, read(p, method), UpstreamCall.item(method, p.catalog(), p.upstreams(), p.config()), tracing));
         }
-        return new Chains(new Pipeline(toolCall(p), UpstreamCall.tool(p.upstreams(), p.config())),
-                new Pipeline(taskResult(p), UpstreamCall.taskResult(p.upstreams(), p.config())), reads);
+        return new Chains(new Pipeline("tools/call", toolCall(p), UpstreamCall.tool(p.upstreams(), p.config()), tracing),
+                new Pipeline("tasks/result", taskResult(p), UpstreamCall.taskResult(p.upstreams(), p.config()), tracing), reads);
     }
 
     /**

@@ -54,7 +54,11 @@ record RequestContext(String traceparent, String tracestate, String traceId, Str
         } else if (ur != null) {
             id = string(ur);
         }
-        return of(tp, ts, source, id, text, sanitizer);
+        RequestContext rc = of(tp, ts, source, id, text, sanitizer);
+        // #18 items 2, 3: with tracing on, the record's trace id is the OTel trace's (the client's continued, or a new one)
+        String otel = call.trail().traceId();
+        return otel == null || otel.equals(rc.traceId) ? rc
+                : new RequestContext(rc.traceparent, rc.tracestate, otel, rc.parentId, rc.source, rc.userRequestId, rc.userRequestText);
     }
 
     /** The context from values kept elsewhere (an approval request keeps the traceparent and user request it was made for). */

@@ -26,6 +26,26 @@ public final class CallTrail {
     private volatile io.portcullis.policy.SessionFacts conversation;
     private volatile List<String> conversationGained;
     private volatile List<String> produces = List.of();
+    private volatile String traceId;
+    private volatile String spanId;
+
+    /**
+     * #18 items 2, 3: the OpenTelemetry trace and span id of the call's server span, set when tracing
+     * is on (the client's trace continued, or a new one); null when tracing is off. The audit record's
+     * trace id is this one when it is set.
+     */
+    public String traceId() {
+        return traceId;
+    }
+
+    public String spanId() {
+        return spanId;
+    }
+
+    public void trace(String trace, String span) {
+        this.traceId = trace;
+        this.spanId = span;
+    }
 
     /** The upstream serving a call that is not a tool's ({@code resources/read}, {@code prompts/get}); null otherwise. */
     public String upstream() {

@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param conversation the conversation memory and chain rules (#13 items 4, 5); off without the section
  * @param pins         pinned definitions, their quarantine, scanner and review (#15 items 1-3)
  * @param vault        the key-encryption keys of the per-user token vault (#16 item 2); {@code VaultConfig.NONE} without the section
+ * @param tracing      OpenTelemetry traces (#18 item 2); {@code TracingConfig.OFF} without the section
  */
 public record GatewayConfig(
         Path source,
@@ -50,7 +51,8 @@ public record GatewayConfig(
         io.portcullis.ratelimit.RateLimitConfig rateLimits,
         io.portcullis.conversation.ConversationConfig conversation,
         io.portcullis.pin.PinsConfig pins,
-        io.portcullis.credentials.VaultConfig vault) implements io.portcullis.catalog.CatalogSettings {
+        io.portcullis.credentials.VaultConfig vault,
+        io.portcullis.tracing.TracingConfig tracing) implements io.portcullis.catalog.CatalogSettings {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
@@ -66,9 +68,23 @@ public record GatewayConfig(
         conversation = conversation == null ? io.portcullis.conversation.ConversationConfig.OFF : conversation;
         pins = pins == null ? io.portcullis.pin.PinsConfig.DEFAULTS : pins;
         vault = vault == null ? io.portcullis.credentials.VaultConfig.NONE : vault;
+        tracing = tracing == null ? io.portcullis.tracing.TracingConfig.OFF : tracing;
     }
 
-    /** The shape before #16 item 2: no vault. */
+    /** The shape before #18 item 2: no tracing. */
+    public GatewayConfig(Path source, ServerSettings server, List<EnvironmentConfig> environments,
+                         Map<String, UpstreamConfig> upstreams, Map<String, ToolSettings> tools,
+                         io.portcullis.store.StoreConfig store, io.portcullis.catalog.CatalogConfig catalog, List<Path> files,
+                         io.portcullis.policy.PolicyConfig policy, io.portcullis.identity.IdentityConfig identity,
+                         io.portcullis.audit.AuditConfig audit, io.portcullis.approval.ApprovalsConfig approvals,
+                         ReadinessConfig readiness, io.portcullis.egress.EgressConfig egress,
+                         io.portcullis.ratelimit.RateLimitConfig rateLimits, io.portcullis.conversation.ConversationConfig conversation,
+                         io.portcullis.pin.PinsConfig pins, io.portcullis.credentials.VaultConfig vault) {
+        this(source, server, environments, upstreams, tools, store, catalog, files, policy, identity, audit, approvals,
+                readiness, egress, rateLimits, conversation, pins, vault, null);
+    }
+
+    /** The shape before #16 item 2: no vault, no tracing. */
     public GatewayConfig(Path source, ServerSettings server, List<EnvironmentConfig> environments,
                          Map<String, UpstreamConfig> upstreams, Map<String, ToolSettings> tools,
                          io.portcullis.store.StoreConfig store, io.portcullis.catalog.CatalogConfig catalog, List<Path> files,
@@ -100,7 +116,7 @@ public record GatewayConfig(
     /** The same config with other listener settings (e.g. the port given on the command line). */
     public GatewayConfig withServer(ServerSettings other) {
         return new GatewayConfig(source, other, environments, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness, egress, rateLimits, conversation, pins, vault);
+                approvals, readiness, egress, rateLimits, conversation, pins, vault, tracing);
     }
 
     /**
@@ -113,7 +129,7 @@ public record GatewayConfig(
     public GatewayConfig forInspection(Path dir) {
         return new GatewayConfig(source, server.withDataDir(dir), environments, upstreams, tools,
                 new io.portcullis.store.StoreConfig(null, dir, 2, false), catalog, files, policy, identity, audit, approvals,
-                readiness, egress, rateLimits, conversation, pins, vault);
+                readiness, egress, rateLimits, conversation, pins, vault, tracing);
     }
 
     /** The declared environments' names, in their order. */

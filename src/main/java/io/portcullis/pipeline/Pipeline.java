@@ -18,21 +18,42 @@ public final class Pipeline {
     private final List<Stage> stages;
     private final Stage terminal;
     private final CallHandler chain;
+    /** #18 item 2: the MCP method the chain serves (span names), its tracing, and the chain with a span per stage (null when off). */
+    private final String method;
+    private final io.portcullis.call.CallTracing tracing;
+    private final CallHandler traced;
 
     /**
      * @param stages   the controls, in order
      * @param terminal the last stage: it answers the call (calls the upstream) and is given no next
      */
     public Pipeline(List<Stage> stages, Stage terminal) {
+        this(null, stages, terminal, io.portcullis.call.CallTracing.OFF);
+    }
+
+    /**
+     * A chain of {@code method} whose calls are traced by {@code tracing} (#18 item 2): a SERVER
+     * span per call, a span per stage, a CLIENT span for the last stage. Tracing off builds the
+     * plain chain alone: no span, no wrapper per call.
+     */
+    public Pipeline(String method, List<Stage> stages, Stage terminal, io.portcullis.call.CallTracing tracing) {
         this.stages = List.copyOf(stages);
         this.terminal = terminal;
+        this.method = method;
+        this.tracing = tracing;
+        this.chain = compose(this.stages, terminal);
+        this.traced = tracing.on() ? compose(this.stages.stream().map(s -> tracing.traced(method, s, false)).toList(),
+                tracing.traced(method, terminal, true)) : null;
+    }
+
+    private static CallHandler compose(List<Stage> stages, Stage terminal) {
         CallHandler next = call -> terminal.handle(call, END);
-        for (int i = this.stages.size() - 1; i >= 0; i--) {
-            Stage stage = this.stages.get(i);
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            Stage stage = stages.get(i);
             CallHandler rest = next;
             next = call -> stage.handle(call, rest);
         }
-        this.chain = next;
+        return next;
     }
 
     /** A chain whose last stage is {@code terminal}, a handler that answers the call (tests, benchmarks). */
@@ -62,7 +83,7 @@ public final class Pipeline {
      * @throws GatewayException when a stage refuses or the upstream fails
      */
     public ObjectNode call(CallContext call) throws GatewayException {
-        return chain.handle(call);
+        return traced == null ? chain.handle(call) : tracing.serve(method, call, traced, chain);
     }
 
     /**

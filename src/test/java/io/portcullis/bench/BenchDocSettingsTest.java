@@ -68,6 +68,10 @@ class BenchDocSettingsTest {
                 assertThat(c.rateLimits()).as(f).isNotEqualTo(RateLimitConfig.NONE);
                 assertThat(c.rateLimits().environments()).as(f).containsKey("default");
                 assertThat(c.rateLimits().redis() != null).as(f).isEqualTo(f.contains("redis://"));
+            } else if (f.startsWith("tracing:")) {
+                // #18 item 2: the tracing rows (100% and 1% sampling) against off
+                assertThat(c.tracing().enabled()).as(f).isTrue();
+                assertThat(c.tracing().endpoint()).as(f).startsWith("http://127.0.0.1:");
             } else {
                 throw new AssertionError("a documented bench fragment this test does not know: " + f);
             }

@@ -111,7 +111,15 @@ public final class UpstreamCall implements Stage {
                 call.requireTool().risk() == RiskClass.READ_ONLY, call.requireTool().settings().bulkhead()) : ToolCall.NONE;
         // #16 item 1: the caller's credential, as the credentials stage chose it, goes on this call's request alone
         io.portcullis.call.Delegation d = call.trail().delegation();
-        return u.request(method, params.apply(call), t, call.relay(), guard, d == null ? Map.of() : d.headers());
+        Map<String, String> headers = d == null ? Map.of() : d.headers();
+        // #18 item 2: the trace continues into the upstream, as HTTP headers and in _meta (empty when tracing is off)
+        Map<String, String> trace = io.portcullis.tracing.TraceContext.current();
+        if (!trace.isEmpty()) {
+            Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+            h.putAll(trace);
+            headers = h;
+        }
+        return u.request(method, io.portcullis.tracing.TraceContext.withMeta(params.apply(call), trace), t, call.relay(), guard, headers);
     }
 
     @Override
