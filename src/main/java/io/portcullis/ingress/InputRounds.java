@@ -184,9 +184,9 @@ final class InputRounds {
             // #19 item 1: genuine (signed with the cluster key, for this very request) but not waiting here: the
             // node that holds the call's upstream request issued it, and a call in flight cannot move between nodes
             LOG.info("requestState of {} refused: issued by another node of the cluster, or the call ended", s.principal().subject());
-            throw invalid("Invalid or expired requestState: the call it continues is not waiting on this node (it was issued by "
-                    + "another gateway node, which holds the call, or the call has ended); send the request again without "
-                    + "requestState and inputResponses to start it anew", "call_not_on_this_node");
+            throw invalid("Invalid or expired requestState: it is unknown or has expired on this node: the call it continues "
+                    + "is not waiting here (another gateway node of the cluster issued it and holds the call, or the call has "
+                    + "ended); send the request again without requestState and inputResponses to start it anew", "invalid_request_state");
         }
         if (p == null) {
             throw refused(s, "it is unknown or has expired (a state is used once, within the call's upstream timeout)");
