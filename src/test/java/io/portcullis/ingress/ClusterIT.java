@@ -232,7 +232,7 @@ class ClusterIT {
             st.setString(1, "%" + like + "%");
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    JsonNode rec = Json.parse(rs.getString(1));
+                    JsonNode rec = Json.parse(rs.getString(1)).path("record"); // the stored body: {chain, index, prev, record}
                     if ("allowed".equals(rec.path("decision").path("outcome").asString())) {
                         out.put(rec.path("arguments").path("message").asString(), rec.path("node").asString());
                     }

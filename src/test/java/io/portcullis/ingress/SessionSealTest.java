@@ -118,6 +118,17 @@ class SessionSealTest {
     }
 
     @Test
+    void theKeyDocsOperationsClusterMdMakesWithOpensslIsAccepted() throws Exception {
+        // docs/operations/cluster.md: openssl rand -base64 48 > cluster.key; PORTCULLIS_CLUSTER_KEY_FILE=... portcullis serve
+        Path f = dir.resolve("cluster.key");
+        Process p = new ProcessBuilder("sh", "-c", "openssl rand -base64 48 > " + f).start();
+        assertThat(p.waitFor()).isZero();
+        ClusterKey k = ClusterKey.load(Map.of(ClusterKey.FILE_VARIABLE, f.toString()));
+        assertThat(k.shared()).isTrue();
+        assertThat(new SessionSeal(ClusterKey.load(Map.of(ClusterKey.FILE_VARIABLE, f.toString()))).open(sealed(k)).refusal()).isNull();
+    }
+
+    @Test
     void requestStatesOfOneNodeVerifyOnAnotherWithTheClusterKeyOnly() {
         RequestStates a = new RequestStates(KEY);
         RequestStates b = new RequestStates(KEY);

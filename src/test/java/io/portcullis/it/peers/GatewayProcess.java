@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  */
 public final class GatewayProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Portcullis is listening on http://127\\.0\\.0\\.1:(\\d+)/mcp");
-    private static final Duration STARTUP = Duration.ofSeconds(90);
+    /** Generous: on a loaded 2-core machine a start was seen to take over 90 s (ClusterIT restarts nodes several times). */
+    private static final Duration STARTUP = Duration.ofSeconds(180);
 
     private final Process process;
     private final Path log;
