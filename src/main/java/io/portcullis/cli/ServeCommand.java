@@ -30,6 +30,11 @@ final class ServeCommand implements Callable<Integer> {
         // #21 item 11, #11 item 23: before anything slow, each a one-line failure
         Preflight.requireWritable(cfg.server().dataDir());
         Preflight.requireFreePort(cfg.server().host(), cfg.server().port());
+        try {
+            io.portcullis.ingress.ClusterKey.current(); // #19 item 1: a cluster key that is set but unusable stops the start
+        } catch (IllegalStateException e) {
+            throw new CliFailure(e.getMessage());
+        }
         Gateway gateway;
         try {
             gateway = new Gateway(cfg);

@@ -179,12 +179,20 @@ final class InputRounds {
             throw refused(s, "it is malformed");
         }
         PendingInput p = pending.find(parsed.id()).orElse(null);
+        RequestStates.Binding now = RequestStates.Binding.of(s.principal(), s.environment(), msg);
+        if (p == null && states.verify(parsed, now)) {
+            // #19 item 1: genuine (signed with the cluster key, for this very request) but not waiting here: the
+            // node that holds the call's upstream request issued it, and a call in flight cannot move between nodes
+            LOG.info("requestState of {} refused: issued by another node of the cluster, or the call ended", s.principal().subject());
+            throw invalid("Invalid or expired requestState: it is unknown or has expired on this node: the call it continues "
+                    + "is not waiting here (another gateway node of the cluster issued it and holds the call, or the call has "
+                    + "ended); send the request again without requestState and inputResponses to start it anew", "invalid_request_state");
+        }
         if (p == null) {
             throw refused(s, "it is unknown or has expired (a state is used once, within the call's upstream timeout)");
         }
         // The tag must verify for THIS request's caller, environment and request: the binding is
         // enforced by the HMAC itself. When it does not, the stored binding says why, for a clear error.
-        RequestStates.Binding now = RequestStates.Binding.of(s.principal(), s.environment(), msg);
         if (!states.verify(parsed, now)) {
             if (!states.verify(parsed, p.binding())) {
                 throw refused(s, "it does not verify (it was altered)");

@@ -113,7 +113,8 @@ final class LegacyRequests {
                     Json.object().put("control", "rate-limit").put("rule", "new_sessions").put("retryAfter", wait));
             return;
         }
-        ClientSession s = new ClientSession(Sessions.newId(), env, version, caps, info, principal);
+        // #19 item 1: the id carries the session, sealed with the cluster key: every node of the cluster can continue it
+        ClientSession s = new ClientSession(sessions.seal().seal(env, version, caps, info, principal), env, version, caps, info, principal);
         int max = dispatcher.gateway().config().server().maxSessionsPerPrincipal();
         int held = sessions.addWithin(s, max);
         if (held >= 0) {
@@ -123,7 +124,7 @@ final class LegacyRequests {
                     + " open MCP sessions, the limit (server.max_sessions_per_principal); end one with DELETE or let it expire", null);
             return;
         }
-        LOG.info("session {} opened: env={} protocol={} client={} subject={} auth={}", s.id(), env, version.id(),
+        LOG.info("session {} opened: env={} protocol={} client={} subject={} auth={}", Sessions.shortId(s.id()), env, version.id(),
                 info.path("name").asString("?"), principal.subject(), principal.authMethod());
         res.getHeaders().put("Mcp-Session-Id", s.id());
         Replies.json(res, 200, Message.result(msg.id(), dispatcher.initializeResult(version)));
@@ -140,18 +141,49 @@ final class LegacyRequests {
             return null;
         }
         ClientSession s = sessions.get(id.trim());
+        if (s == null && SessionSeal.claims(id.trim())) {
+            s = adopt(env, caller, id.trim(), res);
+            if (s == null) {
+                return null;
+            }
+        }
         if (s == null || s.closed() || !s.environment().equals(env)) {
             McpEndpoint.error(res, 404, null, ErrorCodes.SESSION_NOT_FOUND, "Session not found", null);
             return null;
         }
         if (!s.principal().sameCaller(caller)) {
-            LOG.warn("session {} of {} refused to {} ({})", s.id(), s.principal().subject(), caller.subject(), caller.authMethod());
+            LOG.warn("session {} of {} refused to {} ({})", Sessions.shortId(s.id()), s.principal().subject(), caller.subject(), caller.authMethod());
             McpEndpoint.error(res, 403, null, -32000, "Forbidden: the session belongs to another caller", null);
             return null;
         }
         // The same caller may present a fresh credential (a refreshed token): later calls record it.
         s.principal(McpEndpoint.withClient(caller, s.clientInfo()));
         return s;
+    }
+
+    /**
+     * #19 item 1: a session id this node does not hold, sealed by a node of this cluster, continues
+     * here; or null after answering 404 (an id that does not open, or a session that ended: a
+     * conformant client then initializes again) or 403 (another caller's session).
+     */
+    private ClientSession adopt(String env, Principal caller, String id, Response res) throws IOException {
+        SessionSeal.Opened o = sessions.seal().open(id);
+        if (o.refusal() != null) {
+            LOG.warn("session id refused to {} ({}): {}", caller.subject(), caller.authMethod(), o.refusal().why);
+            McpEndpoint.error(res, 404, null, ErrorCodes.SESSION_NOT_FOUND, "Session not found: " + o.refusal().why, null);
+            return null;
+        }
+        SessionSeal.Sealed sealed = o.sealed();
+        if (!sealed.boundTo(caller)) {
+            LOG.warn("session {} of {} refused to {} ({})", Sessions.shortId(id), sealed.subject(), caller.subject(), caller.authMethod());
+            McpEndpoint.error(res, 403, null, -32000, "Forbidden: the session belongs to another caller", null);
+            return null;
+        }
+        if (sessions.ended(id) || !sealed.environment().equals(env)) {
+            McpEndpoint.error(res, 404, null, ErrorCodes.SESSION_NOT_FOUND, "Session not found", null);
+            return null;
+        }
+        return sessions.adopt(id, sealed, McpEndpoint.withClient(caller, sealed.clientInfo()));
     }
 
     private boolean protocolHeaderOk(ClientSession s, Request req, Response res) throws IOException {
@@ -226,7 +258,7 @@ final class LegacyRequests {
             return;
         }
         sessions.remove(s.id());
-        LOG.info("session {} ended by the client", s.id());
+        LOG.info("session {} ended by the client", Sessions.shortId(s.id()));
         Replies.empty(res, 200);
     }
 }

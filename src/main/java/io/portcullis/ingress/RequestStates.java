@@ -16,8 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The {@code requestState} of a 2026-07-28 {@code input_required} round: an opaque token the
  * client echoes on its retry. It is {@code portcullis.v1.<id>.<tag>}, where {@code id} is 128 random bits
- * naming the pending call inside the gateway and {@code tag} is an HMAC-SHA256, under a key the
- * gateway generated at start and never shows, over the id and the {@link Binding} (the caller,
+ * naming the pending call inside the gateway and {@code tag} is an HMAC-SHA256, under a key derived
+ * from the {@link ClusterKey} (#19 item 1: every node of a cluster verifies every node's states;
+ * random per node without one) and never shown, over the id and the {@link Binding} (the caller,
  * the environment, the method, the tool and a digest of the arguments). A client can neither
  * forge a state nor move one to another caller or another call: the tag would not match.
  */
@@ -31,9 +32,12 @@ final class RequestStates {
     private final SecretKeySpec key;
 
     RequestStates() {
-        byte[] k = new byte[32];
-        random.nextBytes(k);
-        key = new SecretKeySpec(k, "HmacSHA256");
+        this(ClusterKey.current());
+    }
+
+    /** #19 item 1: the key is derived from the cluster's key, so every node verifies every node's states. */
+    RequestStates(ClusterKey cluster) {
+        key = new SecretKeySpec(cluster.derive("io.portcullis/requestState/v1"), "HmacSHA256");
     }
 
     /**

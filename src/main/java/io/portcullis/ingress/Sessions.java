@@ -19,6 +19,14 @@ public final class Sessions implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+    /** #19 item 1: seals new session ids and opens those another node of the cluster sealed. */
+    private final SessionSeal seal;
+    /**
+     * Sealed ids of sessions that ended here (DELETE, idle expiry), with when: a sealed id stays
+     * authentic forever, so an ended session must not be revived by its id ({@link #ENDED_KEPT}).
+     */
+    private final Map<String, Instant> endedIds = new ConcurrentHashMap<>();
+    static final Duration ENDED_KEPT = Duration.ofHours(24);
     private final Thread sweeper;
     private final java.util.function.Supplier<Duration> idleTimeout;
     /** #12 item 7: what "now" is for idleness (tests advance a fixed clock instead of waiting). */
@@ -29,6 +37,12 @@ public final class Sessions implements AutoCloseable {
     }
 
     public Sessions(java.util.function.Supplier<Duration> idleTimeout, Clock clock) {
+        this(idleTimeout, clock, ClusterKey.current());
+    }
+
+    /** @param key the cluster's key: ids sealed under it open on every node that has it (#19 item 1) */
+    public Sessions(java.util.function.Supplier<Duration> idleTimeout, Clock clock, ClusterKey key) {
+        this.seal = new SessionSeal(key);
         this.idleTimeout = idleTimeout;
         this.clock = clock;
         sweeper = Thread.ofVirtual().name("session-sweeper").start(() -> {
@@ -57,12 +71,44 @@ public final class Sessions implements AutoCloseable {
             boolean idle = s.lastSeen().isBefore(cutoff) && s.inFlight.isEmpty();
             if (idle) {
                 LOG.info("session {} expired after being idle", s.id());
+                endedIds.put(s.id(), clock.instant());
                 s.close();
                 ended[0]++;
             }
             return idle;
         });
+        Instant forget = clock.instant().minus(ENDED_KEPT);
+        endedIds.values().removeIf(t -> t.isBefore(forget));
         return ended[0];
+    }
+
+    SessionSeal seal() {
+        return seal;
+    }
+
+    /** Whether the session of this id ended on this node (it must not come back by its id). */
+    boolean ended(String id) {
+        return endedIds.containsKey(id);
+    }
+
+    /**
+     * #19 item 1: a session sealed by a node of this cluster (maybe another one) continues here:
+     * the session this node holds under {@code id}, or a new one made of what the id carries.
+     * The caller was checked against the id's binding before.
+     */
+    ClientSession adopt(String id, SessionSeal.Sealed sealed, io.portcullis.identity.Principal principal) {
+        return sessions.computeIfAbsent(id, k -> {
+            LOG.info("session {} continues on this node: env={} protocol={} client={} subject={} (opened {})", shortId(k),
+                    sealed.environment(), sealed.version().id(), sealed.clientInfo().path("name").asString("?"),
+                    principal.subject(), sealed.created());
+            return stamped(new ClientSession(k, sealed.environment(), sealed.version(), sealed.capabilities(),
+                    sealed.clientInfo(), principal));
+        });
+    }
+
+    /** A sealed id is long: its first characters name it in log lines. */
+    static String shortId(String id) {
+        return id.length() > 24 ? id.substring(0, 24) + "…" : id;
     }
 
     /** Stamps a session added here with this clock (its creation and each {@code touch}). */
@@ -115,6 +161,7 @@ public final class Sessions implements AutoCloseable {
     public boolean remove(String id) {
         ClientSession s = sessions.remove(id);
         if (s != null) {
+            endedIds.put(id, clock.instant());
             s.close();
         }
         return s != null;

@@ -64,9 +64,9 @@ class RequestStatesTest {
         tag[0] ^= 1;
         String flipped = state.substring(0, state.lastIndexOf('.') + 1) + Base64.getUrlEncoder().withoutPadding().encodeToString(tag);
         assertThat(states.verify(RequestStates.parse(flipped), b)).isFalse();
-        // issued by another gateway (another key) for the very same binding and id
+        // issued by a gateway of another cluster (another cluster key) for the very same binding and id (#19 item 1)
         RequestStates.Parsed parsed = RequestStates.parse(state);
-        assertThat(new RequestStates().verify(parsed, b)).isFalse();
+        assertThat(new RequestStates(ClusterKey.random()).verify(parsed, b)).isFalse();
     }
 
     @Test

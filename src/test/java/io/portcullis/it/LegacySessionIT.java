@@ -32,7 +32,8 @@ class LegacySessionIT {
     void negotiatesTheVersion(String asked, String answered) {
         WireReply r = client.post(Json.write(LegacySession.initialize(1, asked, Json.object())));
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.header("Mcp-Session-Id")).matches("[0-9a-f]{32}");
+        // #19 item 1: the id is the session sealed under the cluster key (visible ASCII, as the spec requires)
+        assertThat(r.header("Mcp-Session-Id")).matches("pcs1\\.[A-Za-z0-9_-]{11}\\.[A-Za-z0-9_-]+");
         ObjectNode result = (ObjectNode) r.message().get("result");
         assertThat(result.path("protocolVersion").asString()).isEqualTo(answered);
         assertThat(result.path("serverInfo").path("name").asString()).isEqualTo("portcullis");

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  */
 public final class GatewayProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Portcullis is listening on http://127\\.0\\.0\\.1:(\\d+)/mcp");
-    private static final Duration STARTUP = Duration.ofSeconds(90);
+    /** Generous: on a loaded 2-core machine a start was seen to take over 90 s (ClusterIT restarts nodes several times). */
+    private static final Duration STARTUP = Duration.ofSeconds(180);
 
     private final Process process;
     private final Path log;
@@ -42,11 +43,16 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** {@link #start(Path, Path)} with extra environment variables for the gateway process. */
     public static GatewayProcess start(Path config, Path workDir, Map<String, String> extraEnv) {
+        return start(config, workDir, extraEnv, 0);
+    }
+
+    /** {@link #start(Path, Path, Map)} on a given port (0: any free one), e.g. a node behind a load balancer that restarts. */
+    public static GatewayProcess start(Path config, Path workDir, Map<String, String> extraEnv, int listenPort) {
         try {
             Files.createDirectories(workDir);
             Path log = workDir.resolve("gateway-" + System.nanoTime() + ".log");
             ProcessBuilder pb = new ProcessBuilder(List.of(Peers.java().toString(), "--enable-native-access=ALL-UNNAMED",
-                    "-jar", Peers.jar().toString(), "serve", "--config", config.toString(), "--port", "0"))
+                    "-jar", Peers.jar().toString(), "serve", "--config", config.toString(), "--port", String.valueOf(listenPort)))
                     .directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
             Peers.environment(pb.environment(), Files.createDirectories(workDir.resolve("home")));
             pb.environment().putAll(extraEnv);
@@ -147,6 +153,18 @@ public final class GatewayProcess implements AutoCloseable {
     /** Sends SIGTERM to the gateway process this object started (by its handle, never by name). */
     public void terminate() {
         process.destroy();
+    }
+
+    /** {@code kill -9} of the gateway process this object started (by its handle), then of the upstreams it had started. */
+    public void kill() {
+        List<ProcessHandle> upstreams = process.descendants().toList();
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        upstreams.forEach(ProcessHandle::destroyForcibly);
     }
 
     /** Waits up to {@code limit} for the process to exit; returns its exit code. */
