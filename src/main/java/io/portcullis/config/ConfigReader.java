@@ -73,7 +73,8 @@ public final class ConfigReader {
             throw new ConfigException(f.problems());
         }
         f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit",
-                "approvals", "readiness", "egress", "rate_limits", "conversation", "pins"));
+                "approvals", "readiness", "egress", "rate_limits", "conversation", "pins",
+                "change_control"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir(), server.toolSeparator());
@@ -102,11 +103,14 @@ public final class ConfigReader {
         var conversation = io.portcullis.conversation.ConversationConfigReader.read(f, root.get("conversation"));
         policy = io.portcullis.conversation.ChainRules.addTo(policy, conversation);
         io.portcullis.pin.PinsConfig pins = io.portcullis.pin.PinsConfigReader.read(f, root.get("pins"));
+        pins = io.portcullis.pin.PinsConfigReader.withCatalog(f, pins, catalog); // #15 item 2: definition_sha256
+        var changeControl = io.portcullis.settings.ChangeControlConfigReader.read(f, root.get("change_control"),
+                envs.stream().map(EnvironmentConfig::name).toList()); // #15 item 4
         if (!f.problems().isEmpty()) {
             throw new ConfigException(f.problems());
         }
         return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness, egress, rateLimits, conversation, pins);
+                approvals, readiness, egress, rateLimits, conversation, pins, changeControl);
     }
 
     private static Map<String, String> prefixes(Map<String, UpstreamConfig> upstreams) {

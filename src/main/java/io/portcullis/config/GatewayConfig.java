@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param rateLimits   token buckets, loop breaker, concurrency and session limits per environment (C6.3; #14 item 3)
  * @param conversation the conversation memory and chain rules (#13 items 4, 5); off without the section
  * @param pins         pinned definitions, their quarantine, scanner and review (#15 items 1-3)
+ * @param changeControl which environments hold a widening config change for a second person (#15 item 4)
  */
 public record GatewayConfig(
         Path source,
@@ -48,7 +49,8 @@ public record GatewayConfig(
         io.portcullis.egress.EgressConfig egress,
         io.portcullis.ratelimit.RateLimitConfig rateLimits,
         io.portcullis.conversation.ConversationConfig conversation,
-        io.portcullis.pin.PinsConfig pins) implements io.portcullis.catalog.CatalogSettings {
+        io.portcullis.pin.PinsConfig pins,
+        io.portcullis.settings.ChangeControlConfig changeControl) implements io.portcullis.catalog.CatalogSettings {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
@@ -63,6 +65,20 @@ public record GatewayConfig(
         rateLimits = rateLimits == null ? io.portcullis.ratelimit.RateLimitConfig.NONE : rateLimits;
         conversation = conversation == null ? io.portcullis.conversation.ConversationConfig.OFF : conversation;
         pins = pins == null ? io.portcullis.pin.PinsConfig.DEFAULTS : pins;
+        changeControl = changeControl == null ? io.portcullis.settings.ChangeControlConfig.NONE : changeControl;
+    }
+
+    /** The shape before #15 item 4: no change control. */
+    public GatewayConfig(Path source, ServerSettings server, List<EnvironmentConfig> environments,
+                         Map<String, UpstreamConfig> upstreams, Map<String, ToolSettings> tools,
+                         io.portcullis.store.StoreConfig store, io.portcullis.catalog.CatalogConfig catalog, List<Path> files,
+                         io.portcullis.policy.PolicyConfig policy, io.portcullis.identity.IdentityConfig identity,
+                         io.portcullis.audit.AuditConfig audit, io.portcullis.approval.ApprovalsConfig approvals,
+                         ReadinessConfig readiness, io.portcullis.egress.EgressConfig egress,
+                         io.portcullis.ratelimit.RateLimitConfig rateLimits, io.portcullis.conversation.ConversationConfig conversation,
+                         io.portcullis.pin.PinsConfig pins) {
+        this(source, server, environments, upstreams, tools, store, catalog, files, policy, identity, audit, approvals,
+                readiness, egress, rateLimits, conversation, pins, null);
     }
 
     /** The shape before #14 item 3 and #13 items 4, 5: no rate limits, no conversation memory, default pins. */
@@ -73,7 +89,7 @@ public record GatewayConfig(
                          io.portcullis.audit.AuditConfig audit, io.portcullis.approval.ApprovalsConfig approvals,
                          ReadinessConfig readiness, io.portcullis.egress.EgressConfig egress) {
         this(source, server, environments, upstreams, tools, store, catalog, files, policy, identity, audit, approvals,
-                readiness, egress, null, null, null);
+                readiness, egress, null, null, null, null);
     }
 
     /** The same config with another port (the --port option). */
@@ -84,7 +100,7 @@ public record GatewayConfig(
     /** The same config with other listener settings (e.g. the port given on the command line). */
     public GatewayConfig withServer(ServerSettings other) {
         return new GatewayConfig(source, other, environments, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness, egress, rateLimits, conversation, pins);
+                approvals, readiness, egress, rateLimits, conversation, pins, changeControl);
     }
 
     /**
@@ -97,7 +113,7 @@ public record GatewayConfig(
     public GatewayConfig forInspection(Path dir) {
         return new GatewayConfig(source, server.withDataDir(dir), environments, upstreams, tools,
                 new io.portcullis.store.StoreConfig(null, dir, 2, false), catalog, files, policy, identity, audit, approvals,
-                readiness, egress, rateLimits, conversation, pins);
+                readiness, egress, rateLimits, conversation, pins, changeControl);
     }
 
     /** The declared environments' names, in their order. */
