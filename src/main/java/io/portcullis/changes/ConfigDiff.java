@@ -339,7 +339,8 @@ public final class ConfigDiff {
     }
 
     private static String canon(Object o) {
-        return String.valueOf(o).replaceAll("@[0-9a-f]{4,}", "@");
+        // where a value was written (file:line) is not the value: an edit above it moves it
+        return String.valueOf(o).replaceAll("@[0-9a-f]{4,}", "@").replaceAll("\\b(where|origin)=[^,\\]]*", "$1=");
     }
 
     private static String text(Object o) {
