@@ -5,7 +5,6 @@ import io.portcullis.config.GatewayConfig;
 import io.portcullis.settings.UpstreamConfig;
 import io.portcullis.pipeline.Pipeline;
 import io.portcullis.policy.Policy;
-import io.portcullis.policy.PolicyException;
 import io.portcullis.upstream.Upstream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +64,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final io.portcullis.pin.PinReviews reviews;
     private final Incidents incidents = new Incidents(() -> snapshot.config()); // #15 item 5
     private final io.portcullis.call.CallObserver.Many observers = new io.portcullis.call.CallObserver.Many(); // #18 item 1
+    private final io.portcullis.changes.ChangeControl changeControl;
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -115,9 +115,13 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         rateLimits.apply(config.rateLimits()); // #14 item 3
         this.pins = new io.portcullis.pin.Pins(store, ticker.clock());
         pins.apply(config.pins());
+        pins.onQuarantine(incidents::quarantined); // #15 item 5
         this.reviews = new io.portcullis.pin.PinReviews(pins,
                 rec -> audit.pinReviewed(snapshot.config().environmentNames(), rec), this::pinsChanged);
-        snapshot = snapshot(config, ups, Catalog.EMPTY, compile(config));
+        this.changeControl = new io.portcullis.changes.ChangeControl(store, ticker.clock(), this::config, this::apply, // #15 item 4
+                rec -> audit.configChanged(snapshot.config().environmentNames(), rec), incidents::changeHeld);
+        reviews.authors(changeControl::authorsOf); // #15 item 2: the author of an upstream's last config change reviews none of its pins
+        snapshot = snapshot(config, ups, Catalog.EMPTY, Snapshot.compile(config));
     }
 
     public void start() {
@@ -220,18 +224,6 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         return snapshot.policy();
     }
 
-    /**
-     * Compiles the config's policy. The config reader already compiled every rule, so this does
-     * not fail for a config that passed {@code check}; if it does, the gateway refuses to run on it.
-     */
-    private static Policy compile(GatewayConfig config) {
-        try {
-            return Policy.compile(config.policy());
-        } catch (PolicyException e) {
-            throw new IllegalStateException("policy does not compile: " + e.getMessage(), e);
-        }
-    }
-
     /** The running tool chain's stages and the checklist lines each enforces (#11 item 22: what readiness evaluates). */
     public Map<String, List<String>> controls() {
         return snapshot.chains().toolCall().controls();
@@ -307,7 +299,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             changes.record(next);
             pins.apply(next.pins());
             credentials.grants().apply(next.vault()); // #16 item 2: a rotated KEK re-wraps every grant
-            snapshot = snapshot(next, ups, Catalog.build(next, ups.values()), compile(next));
+            snapshot = snapshot(next, ups, Catalog.build(next, ups.values()), Snapshot.compile(next));
             changed = snapshot.catalog().changedSince(old.catalog());
             if (!snapshot.gates().equals(old.gates())) {
                 changed.add("tools"); // the readiness gate hides or marks tools (G1): clients must re-list
@@ -344,6 +336,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     /** #15 item 2: the review queue of changed and held definitions; a decision re-checks the catalog. */
     public io.portcullis.pin.PinReviews reviews() {
         return reviews;
+    }
+
+    /** #15 item 4: where the config watcher offers each reload; widening changes wait there for a second person. */
+    public io.portcullis.changes.ChangeControl changeControl() {
+        return changeControl;
     }
 
     /** A pin was accepted or rejected: the catalog is checked against the pins again, and clients told of what changed. */
@@ -385,6 +382,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     @Override
     public void close() {
         kills.close();
+        changeControl.close();
         snapshot.upstreams().values().forEach(Upstream::close);
         approvals.close();
         incidents.close();

@@ -44,6 +44,21 @@ final class Incidents implements AutoCloseable {
         alerts.killSwitchFlipped(f.toJson().put("by", f.sw().by()), team);
     }
 
+    /** #15 item 4: a widening config change is held for review (the boundary owner hears of it). */
+    void changeHeld(io.portcullis.changes.ChangeControl.Held h) {
+        alerts.changeHeld(h.toJson());
+    }
+
+    /** #15 item 1: a tool was quarantined (its served definition is not the pinned one): the boundary owner and the tool's owner. */
+    void quarantined(String kind, String upstream, String exposed, String reason) {
+        alerts.quarantined(kind, upstream, exposed, reason, "tool".equals(kind) ? toolTeamOr(exposed, upstream) : upstreamTeam(upstream));
+    }
+
+    private String toolTeamOr(String exposed, String upstream) {
+        String t = toolTeam(exposed);
+        return t != null ? t : upstreamTeam(upstream);
+    }
+
     private String boundaryTeam() {
         ReadinessConfig.BoundaryOwner o = config.get().readiness().boundaryOwner();
         return o == null ? null : o.team();

@@ -54,4 +54,16 @@ public record Snapshot(GatewayConfig config, Map<String, Upstream> upstreams, Ca
         readiness.environments().forEach(e -> out.put(e.name(), e.gate().closed()));
         return out;
     }
+
+    /**
+     * Compiles the config's policy. The config reader already compiled every rule, so this does
+     * not fail for a config that passed {@code check}; if it does, the gateway refuses to run on it.
+     */
+    static io.portcullis.policy.Policy compile(io.portcullis.config.GatewayConfig config) {
+        try {
+            return io.portcullis.policy.Policy.compile(config.policy());
+        } catch (io.portcullis.policy.PolicyException e) {
+            throw new IllegalStateException("policy does not compile: " + e.getMessage(), e);
+        }
+    }
 }

@@ -43,6 +43,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code GET /admin/api/changelog}: the changelog (C7.3, #15 item 6; {@link ChangelogRoutes})</li>
  *   <li>{@code GET /admin/api/console/...}: what the operator console needs besides these ({@link ConsoleRoutes}, #18 item 4)</li>
  *   <li>{@code /admin/api/reviews...}: see {@link ReviewRoutes} (#15 item 2); open to reviewers, not only admins</li>
+ *   <li>{@code /admin/api/changes...}: held config changes, see {@link ChangeRoutes} (#15 item 4); open to reviewers</li>
  * </ul>
  */
 public final class AdminApi extends Handler.Abstract {
@@ -84,6 +85,10 @@ public final class AdminApi extends Handler.Abstract {
         if (route.equals("reviews") || route.startsWith("reviews/")) {
             // #15 item 2: reviewers need not be admins; deciding needs a role of pins.reviewers (C7.2)
             ReviewRoutes.serve(gateway, route, req, res, admin);
+            return;
+        }
+        if (route.equals("changes") || route.startsWith("changes/")) {
+            ChangeRoutes.serve(gateway, route, req, res, admin); // #15 item 4: reviewers of change_control.reviewers
             return;
         }
         if (!AdminAccess.holdsAdminRole(gateway, admin, res)) {

@@ -16,7 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
  * owner of the upstream or tool involved, once per distinct webhook.
  *
  * <p>Built: a circuit breaker opening ({@code incident.breaker_open}) and a kill-switch flip
- * ({@code incident.kill_switch}). Not built here: quarantined tools and held permission changes.
+ * ({@code incident.kill_switch}), a quarantined tool ({@code incident.quarantine}) and a held config change
+ * ({@code incident.change_held}).
  */
 public final class OwnerAlerts implements AutoCloseable {
     private final Webhook webhook = new Webhook();
@@ -55,6 +56,26 @@ public final class OwnerAlerts implements AutoCloseable {
                 + ": " + Visible.escape(flip.path("scope").asString("")) + " `" + Visible.escape(flip.path("name").asString(""))
                 + "` in " + Visible.escape(flip.path("environment").asString("*")) + " by "
                 + Visible.escape(flip.path("by").asString("?")) + ". Reason: " + Visible.escape(flip.path("reason").asString("")));
+    }
+
+    /** #15 item 4: a config change that widens what someone may do is held until reviewers approve it. */
+    public void changeHeld(ObjectNode change) {
+        ObjectNode i = incident("change_held");
+        i.set("change", change);
+        send("incident.change_held", i, null, "Config change `" + Visible.escape(change.path("id").asString(""))
+                + "` widens " + Visible.escape(change.path("environments").toString()) + " and is HELD for review (author "
+                + Visible.escape(change.path("author").asString(change.path("file_owner").asString("?")))
+                + "); the gateway runs on the last approved config. Review it: portcullis changes show "
+                + Visible.escape(change.path("id").asString("")));
+    }
+
+    /** #15 item 1: a tool's served definition is not its pinned one: it is quarantined until a reviewer accepts it. */
+    public void quarantined(String kind, String upstream, String exposed, String reason, String ownerTeam) {
+        ObjectNode i = incident("quarantine");
+        i.put("kind_of_item", kind).put("upstream", upstream).put(kind, exposed).put("reason", reason);
+        send("incident.quarantine", i, ownerTeam, "The " + Visible.escape(kind) + " `" + Visible.escape(exposed) + "` of upstream `"
+                + Visible.escape(upstream) + "` is QUARANTINED: " + Visible.escape(reason)
+                + ". Review it: portcullis review list");
     }
 
     private ObjectNode incident(String kind) {

@@ -287,6 +287,21 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * #15 item 4: records a config change applied, held, approved or rejected (kind {@code config_change},
+     * with its diff) in the chain of every environment, and waits until it is durable (or throws).
+     */
+    public void configChanged(java.util.Collection<String> environments, ObjectNode change) throws Exception {
+        for (String env : environments) {
+            ObjectNode rec = change.deepCopy();
+            rec.put("kind", "config_change");
+            rec.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
+            rec.put("node", records.node());
+            rec.put("environment", env);
+            recordDurably(rec);
+        }
+    }
+
     /** Writes a record that is not a call's and waits until it is durable; throws when it is not. */
     void recordDurably(ObjectNode rec) throws Exception {
         try {

@@ -25,7 +25,8 @@ public final class CatalogReader {
             "resources", "prompts");
     private static final Set<String> ITEM_KEYS = Set.of("owner", "purpose", "risk", "environments", "labels");
     private static final Set<String> TOOL_KEYS = Set.of("owner", "purpose", "risk", "environments", "labels", "export",
-            "business_need", "export_approver", "constraints", "max_result_bytes", "on_oversize", "produces");
+            "business_need", "export_approver", "constraints", "max_result_bytes", "on_oversize", "produces",
+            "definition_sha256");
     private static final Set<String> CONSTRAINT_KEYS = Set.of("allow", "pattern", "format", "min_length", "max_length",
             "minimum", "maximum", "path_roots", "url");
     private static final Set<String> URL_KEYS = Set.of("schemes", "hosts", "allow_private");
@@ -235,7 +236,18 @@ public final class CatalogReader {
                 f.strings(t, "labels", tp), export, f.string(t, "business_need", tp, null),
                 f.string(t, "export_approver", tp, null), constraints,
                 t.has("max_result_bytes") ? f.integer(t, "max_result_bytes", tp, 0, 1, 1L << 31) : null,
-                t.has("on_oversize") ? oversize(f, t, tp, null) : null, f.strings(t, "produces", tp));
+                t.has("on_oversize") ? oversize(f, t, tp, null) : null, f.strings(t, "produces", tp), definitionHash(f, t, tp));
+    }
+
+    /** #15 item 2: the pre-approved definition hash of a tool entry; a value that is not one is a problem at its line. */
+    private static String definitionHash(Fields f, JsonNode t, String tp) {
+        String h = f.string(t, "definition_sha256", tp, null);
+        if (h != null && !h.matches("(sha256:)?[0-9a-f]{64}")) {
+            f.problem(tp + "/definition_sha256", "'definition_sha256' must be 64 lower-case hex digits, optionally after sha256: "
+                    + "(as 'portcullis catalog list --format json' prints definition_hash); got '" + h + "'");
+            return null;
+        }
+        return h == null || h.startsWith("sha256:") ? h : "sha256:" + h;
     }
 
     private static ArgConstraint constraint(Fields f, JsonNode c, String cp, Path base) {

@@ -20,10 +20,11 @@ import java.util.Map;
  * @param maxResultBytes result size limit, or null to inherit
  * @param onOversize     what to do with a bigger result, or null to inherit
  * @param produces       labels every result of the tool adds to its conversation, e.g. {@code customer-data} (#13 item 4)
+ * @param definitionSha256 the pre-approved hash of the tool's definition ({@code sha256:...}), or null (#15 item 2)
  */
 public record ToolSpec(Binding binding, Owner owner, String purpose, RiskClass risk, List<String> environments, List<String> labels,
                        Boolean export, String businessNeed, String exportApprover, Map<String, ArgConstraint> constraints,
-                       Long maxResultBytes, Oversize onOversize, List<String> produces) {
+                       Long maxResultBytes, Oversize onOversize, List<String> produces, String definitionSha256) {
     public ToolSpec {
         environments = List.copyOf(environments);
         labels = List.copyOf(labels);
@@ -31,11 +32,19 @@ public record ToolSpec(Binding binding, Owner owner, String purpose, RiskClass r
         produces = produces == null ? List.of() : List.copyOf(produces);
     }
 
+    /** An entry without a pre-approved definition hash. */
+    public ToolSpec(Binding binding, Owner owner, String purpose, RiskClass risk, List<String> environments, List<String> labels,
+                    Boolean export, String businessNeed, String exportApprover, Map<String, ArgConstraint> constraints,
+                    Long maxResultBytes, Oversize onOversize, List<String> produces) {
+        this(binding, owner, purpose, risk, environments, labels, export, businessNeed, exportApprover, constraints,
+                maxResultBytes, onOversize, produces, null);
+    }
+
     /** An entry that produces no conversation labels. */
     public ToolSpec(Binding binding, Owner owner, String purpose, RiskClass risk, List<String> environments, List<String> labels,
                     Boolean export, String businessNeed, String exportApprover, Map<String, ArgConstraint> constraints,
                     Long maxResultBytes, Oversize onOversize) {
         this(binding, owner, purpose, risk, environments, labels, export, businessNeed, exportApprover, constraints,
-                maxResultBytes, onOversize, List.of());
+                maxResultBytes, onOversize, List.of(), null);
     }
 }

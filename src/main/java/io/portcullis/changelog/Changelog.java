@@ -48,7 +48,8 @@ public final class Changelog {
     /** The sources in the order {@link #read} reads them, as the docs and the readiness line name them. */
     public static final List<String> SOURCES = List.of("config_changes (applied configs)",
             "kill_switch_history (kill switch flips, with their kill_switch audit records)",
-            "pins (pinned and quarantined definitions, with diffs)", "audit records of kind pin_review (reviewers' decisions)");
+            "pins (pinned and quarantined definitions, with diffs)", "audit records of kind pin_review (reviewers' decisions)",
+            "audit records of kind config_change (config changes applied, held, approved, rejected, with diffs)");
 
     private final Store store;
 
@@ -71,6 +72,7 @@ public final class Changelog {
         Map<Long, String> killRefs = new HashMap<>();
         if (tables.contains("audit")) {
             audit(out, killRefs);
+            configChanges(new AuditQuery(store), out);
         }
         if (tables.contains("kill_switches")) {
             for (KillStore.Flip f : KillStore.open(store).history(Integer.MAX_VALUE)) {
@@ -90,6 +92,10 @@ public final class Changelog {
 
     private static boolean about(Entry e, String tool) {
         if (e.tool() != null && (e.tool().equals(tool) || tool.endsWith("__" + e.tool()))) {
+            return true;
+        }
+        if (e.kind().equals("config_change") && e.diff() != null
+                && e.diff().stream().anyMatch(l -> l.matches("(?s).*\\b" + java.util.regex.Pattern.quote(tool) + "\\b.*"))) {
             return true;
         }
         return e.kind().equals("config") && e.summary().matches("(?s).*\\b" + java.util.regex.Pattern.quote(tool) + "\\b.*");
@@ -147,6 +153,31 @@ public final class Changelog {
                     r.path("principal").path("subject").asString(), outcome + " " + pin.path("served").asString()
                     + (pin.path("pinned").isString() ? " (was " + pin.path("pinned").asString() + ")" : " (new)") + why,
                     null, ref(r)));
+        }
+    }
+
+    /** #15 items 4, 6: each config change applied, held, approved or rejected, with its diff; one entry per decision. */
+    private static void configChanges(AuditQuery q, List<Entry> out) {
+        Set<String> seen = new HashSet<>();
+        List<ObjectNode> recs = new ArrayList<>(q.search(new AuditQuery.Filter(null, null, null, null, null, null,
+                "config_change", Integer.MAX_VALUE)));
+        java.util.Collections.reverse(recs);
+        for (ObjectNode r : recs) {
+            JsonNode c = r.path("config_change");
+            String outcome = r.path("decision").path("outcome").asString();
+            String who = r.path("principal").path("subject").asString();
+            if (!seen.add(c.path("id").asString() + " " + outcome + " " + who)) {
+                continue; // the same decision in another environment's chain
+            }
+            List<String> diff = new ArrayList<>();
+            c.path("diff").forEach(d -> diff.add(d.asString()));
+            String summary = "config change " + c.path("id").asString() + " " + outcome
+                    + (c.path("environments").isEmpty() ? "" : " (widens " + c.path("environments") + ")")
+                    + "; author " + c.path("author").asString(c.path("file_owner").asString("?"))
+                    + (c.path("approvers").isEmpty() ? "" : "; approved by " + c.path("approvers"))
+                    + (r.path("decision").path("reason").isString() ? ": " + r.path("decision").path("reason").asString() : "");
+            out.add(new Entry(Instant.parse(r.path("time").asString()), "config_change", c.path("source").asString("config"), null,
+                    who, summary, diff, ref(r)));
         }
     }
 

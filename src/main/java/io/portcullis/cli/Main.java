@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
                 DemoUpstreamCommand.class, KeysCommand.class, RevokeCommand.class, ConnectCommand.class, AuditCommand.class,
                 ApprovalsCommand.class, ReadinessCommand.class, PolicyCommand.class, DemoConfigCommand.class,
                 DataPolicyCommand.class, KillCommand.class, UnkillCommand.class, CredentialsCommand.class,
-                ReviewCommand.class, ChangelogCommand.class, NodesCommand.class})
+                ReviewCommand.class, ChangelogCommand.class, NodesCommand.class, ChangesCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -63,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
                     || !effective.server().host().equals(gateway.config().server().host())) {
                 System.err.println("portcullis: server.host/port changes need a restart; the rest is applied");
             }
-            gateway.apply(effective);
+            gateway.changeControl().offer(effective); // #15 item 4: a widening change may be held for a second person
         });
         CountDownLatch stopped = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();

@@ -73,7 +73,8 @@ public final class ConfigReader {
             throw new ConfigException(f.problems());
         }
         f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit",
-                "approvals", "readiness", "egress", "rate_limits", "conversation", "pins", "vault", "tracing"));
+                "approvals", "readiness", "egress", "rate_limits", "conversation", "pins", "vault", "tracing",
+                "change_control"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir(), server.toolSeparator());
@@ -104,11 +105,14 @@ public final class ConfigReader {
         io.portcullis.pin.PinsConfig pins = io.portcullis.pin.PinsConfigReader.read(f, root.get("pins"));
         var vault = CredentialsReader.vault(f, root.get("vault"), baseDir, upstreams.values()); // #16 item 2
         var tracing = io.portcullis.tracing.TracingConfigReader.read(f, root.get("tracing")); // #18 item 2
+        pins = io.portcullis.pin.PinsConfigReader.withCatalog(f, pins, catalog); // #15 item 2: definition_sha256
+        var changeControl = io.portcullis.settings.ChangeControlConfigReader.read(f, root.get("change_control"),
+                envs.stream().map(EnvironmentConfig::name).toList()); // #15 item 4
         if (!f.problems().isEmpty()) {
             throw new ConfigException(f.problems());
         }
         return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness, egress, rateLimits, conversation, pins, vault, tracing);
+                approvals, readiness, egress, rateLimits, conversation, pins, vault, tracing, changeControl);
     }
 
     private static Map<String, String> prefixes(Map<String, UpstreamConfig> upstreams) {

@@ -32,6 +32,7 @@ import java.util.Optional;
  * @param pins         pinned definitions, their quarantine, scanner and review (#15 items 1-3)
  * @param vault        the key-encryption keys of the per-user token vault (#16 item 2); {@code VaultConfig.NONE} without the section
  * @param tracing      OpenTelemetry traces (#18 item 2); {@code TracingConfig.OFF} without the section
+ * @param changeControl which environments hold a widening config change for a second person (#15 item 4)
  */
 public record GatewayConfig(
         Path source,
@@ -52,7 +53,8 @@ public record GatewayConfig(
         io.portcullis.conversation.ConversationConfig conversation,
         io.portcullis.pin.PinsConfig pins,
         io.portcullis.credentials.VaultConfig vault,
-        io.portcullis.tracing.TracingConfig tracing) implements io.portcullis.catalog.CatalogSettings {
+        io.portcullis.tracing.TracingConfig tracing,
+        io.portcullis.settings.ChangeControlConfig changeControl) implements io.portcullis.catalog.CatalogSettings {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
@@ -67,8 +69,23 @@ public record GatewayConfig(
         rateLimits = rateLimits == null ? io.portcullis.ratelimit.RateLimitConfig.NONE : rateLimits;
         conversation = conversation == null ? io.portcullis.conversation.ConversationConfig.OFF : conversation;
         pins = pins == null ? io.portcullis.pin.PinsConfig.DEFAULTS : pins;
+        changeControl = changeControl == null ? io.portcullis.settings.ChangeControlConfig.NONE : changeControl;
         vault = vault == null ? io.portcullis.credentials.VaultConfig.NONE : vault;
         tracing = tracing == null ? io.portcullis.tracing.TracingConfig.OFF : tracing;
+    }
+
+    /** The shape before #15 item 4: no change control. */
+    public GatewayConfig(Path source, ServerSettings server, List<EnvironmentConfig> environments,
+                         Map<String, UpstreamConfig> upstreams, Map<String, ToolSettings> tools,
+                         io.portcullis.store.StoreConfig store, io.portcullis.catalog.CatalogConfig catalog, List<Path> files,
+                         io.portcullis.policy.PolicyConfig policy, io.portcullis.identity.IdentityConfig identity,
+                         io.portcullis.audit.AuditConfig audit, io.portcullis.approval.ApprovalsConfig approvals,
+                         ReadinessConfig readiness, io.portcullis.egress.EgressConfig egress,
+                         io.portcullis.ratelimit.RateLimitConfig rateLimits, io.portcullis.conversation.ConversationConfig conversation,
+                         io.portcullis.pin.PinsConfig pins, io.portcullis.credentials.VaultConfig vault,
+                         io.portcullis.tracing.TracingConfig tracing) {
+        this(source, server, environments, upstreams, tools, store, catalog, files, policy, identity, audit, approvals,
+                readiness, egress, rateLimits, conversation, pins, vault, tracing, null);
     }
 
     /** The shape before #18 item 2: no tracing. */
@@ -81,7 +98,7 @@ public record GatewayConfig(
                          io.portcullis.ratelimit.RateLimitConfig rateLimits, io.portcullis.conversation.ConversationConfig conversation,
                          io.portcullis.pin.PinsConfig pins, io.portcullis.credentials.VaultConfig vault) {
         this(source, server, environments, upstreams, tools, store, catalog, files, policy, identity, audit, approvals,
-                readiness, egress, rateLimits, conversation, pins, vault, null);
+                readiness, egress, rateLimits, conversation, pins, vault, null, null);
     }
 
     /** The shape before #16 item 2: no vault, no tracing. */
@@ -116,7 +133,7 @@ public record GatewayConfig(
     /** The same config with other listener settings (e.g. the port given on the command line). */
     public GatewayConfig withServer(ServerSettings other) {
         return new GatewayConfig(source, other, environments, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness, egress, rateLimits, conversation, pins, vault, tracing);
+                approvals, readiness, egress, rateLimits, conversation, pins, vault, tracing, changeControl);
     }
 
     /**
@@ -129,7 +146,7 @@ public record GatewayConfig(
     public GatewayConfig forInspection(Path dir) {
         return new GatewayConfig(source, server.withDataDir(dir), environments, upstreams, tools,
                 new io.portcullis.store.StoreConfig(null, dir, 2, false), catalog, files, policy, identity, audit, approvals,
-                readiness, egress, rateLimits, conversation, pins, vault, tracing);
+                readiness, egress, rateLimits, conversation, pins, vault, tracing, changeControl);
     }
 
     /** The declared environments' names, in their order. */

@@ -32,9 +32,16 @@ public final class PinReviews {
         }
     }
 
+    /** Who changed an upstream's config last (#15 item 2): they may not review its definitions. */
+    @FunctionalInterface
+    public interface Authors {
+        List<String> of(String upstream) throws SQLException;
+    }
+
     private final Pins pins;
     private final Recorder recorder;
     private final Runnable changed;
+    private volatile Authors authors = upstream -> List.of();
 
     /**
      * @param recorder writes each decision's audit record
@@ -44,6 +51,11 @@ public final class PinReviews {
         this.pins = pins;
         this.recorder = recorder;
         this.changed = changed;
+    }
+
+    /** Sets who last changed each upstream's config (the change control's record). */
+    public void authors(Authors authors) {
+        this.authors = authors;
     }
 
     /** Every definition waiting for review or rejected, by upstream, kind and name. */
@@ -103,6 +115,11 @@ public final class PinReviews {
                     + " (pins.reviewers)");
         }
         Review r = show(id).orElseThrow(() -> new Refused("nothing waits for review as " + id));
+        if (authors.of(r.upstream()).contains(reviewer.subject())) {
+            // #15 item 2: a second person reviews what the author of the upstream's config change let in
+            throw new Refused(reviewer.subject() + " made the last config change of upstream " + r.upstream()
+                    + " (change_control.author or owner of the config file): a second person reviews its definitions");
+        }
         if (hash == null || !hash.equals(r.servedHash())) {
             throw new Refused("the definition of " + id + " that waits is " + r.servedHash() + ", not " + hash
                     + ": decide on what you reviewed (portcullis review show " + id + ")");

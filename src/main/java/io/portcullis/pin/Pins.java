@@ -61,6 +61,27 @@ public final class Pins {
         return store;
     }
 
+    /** Hears each newly quarantined item (#15 item 5: the owners' on-call webhooks). */
+    @FunctionalInterface
+    public interface QuarantineListener {
+        void quarantined(String kind, String upstream, String exposed, String what);
+    }
+
+    private volatile QuarantineListener listener = (kind, upstream, exposed, what) -> { };
+
+    /** Sets who hears of each item quarantined from now on (once per served definition it is quarantined for). */
+    public void onQuarantine(QuarantineListener l) {
+        this.listener = l;
+    }
+
+    private void tell(Definition d, String exposed, String what) {
+        try {
+            listener.quarantined(d.kind(), d.upstream(), exposed, what);
+        } catch (RuntimeException e) {
+            LOG.warn("pins: the quarantine notice of {} failed: {}", exposed, e.toString());
+        }
+    }
+
     String now() {
         return clock.instant().toString();
     }
@@ -122,6 +143,7 @@ public final class Pins {
                     return java.util.Optional.empty();
                 }
                 LOG.warn("pins: new {} {} of upstream {} is held for review: {}", d.kind(), exposed, d.upstream(), findings);
+                tell(d, exposed, "new and held for review: the definition scanner found " + findings.getFirst());
                 return quarantine(d, exposed, null, "new " + d.kind() + " " + exposed + " of upstream " + d.upstream()
                         + " is held for review: the definition scanner found " + findings.getFirst()
                         + (findings.size() > 1 ? " and " + (findings.size() - 1) + " more" : ""), id);
@@ -137,6 +159,8 @@ public final class Pins {
                 store().pending(d, findings, now());
                 LOG.warn("pins: {} {} of upstream {} changed its definition ({} -> {}); quarantined until reviewed; findings: {}",
                         d.kind(), exposed, d.upstream(), row.hash(), d.hash(), findings);
+                tell(d, exposed, row.hash() == null ? "new and waiting for review" : "its definition changed (pinned "
+                        + shortHash(row.hash()) + ", served " + shortHash(d.hash()) + "), " + findings.size() + " findings");
             }
             boolean rejected = d.hash().equals(row.pendingHash()) && "rejected".equals(row.pendingState());
             String what = row.hash() == null
@@ -162,10 +186,13 @@ public final class Pins {
             }
             return java.util.Optional.empty();
         }
-        if (row == null) {
-            store().insert(d, false, null, DefinitionScanner.scan(d, List.of()), now());
-        } else if (!d.hash().equals(row.pendingHash())) {
-            store().pending(d, DefinitionScanner.scan(d, List.of()), now());
+        if (row == null || !d.hash().equals(row.pendingHash())) {
+            if (row == null) {
+                store().insert(d, false, null, DefinitionScanner.scan(d, List.of()), now());
+            } else {
+                store().pending(d, DefinitionScanner.scan(d, List.of()), now());
+            }
+            tell(d, exposed, "it serves " + shortHash(d.hash()) + ", not the pre-approved " + shortHash(approved));
         }
         return quarantine(d, exposed, row == null ? null : row.definition(), "tool " + exposed + " of upstream " + d.upstream()
                 + " serves " + shortHash(d.hash()) + ", not the definition the catalog pre-approves (pins.approved: "

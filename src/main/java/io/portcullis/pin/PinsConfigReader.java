@@ -62,4 +62,25 @@ public final class PinsConfigReader {
         }
         return new PinsConfig(enabled, shown.equals("pinned"), severity, reviewers, approved);
     }
+
+    /**
+     * #15 item 2: adds the catalog tool entries' {@code definition_sha256} to the pre-approved hashes; an
+     * entry whose hash differs from the one {@code pins.approved} gives for the same tool is a problem.
+     */
+    public static PinsConfig withCatalog(Fields f, PinsConfig pins, io.portcullis.catalog.CatalogConfig catalog) {
+        Map<String, String> approved = new LinkedHashMap<>(pins.approved());
+        for (var e : new java.util.TreeMap<>(catalog.tools()).entrySet()) {
+            String h = e.getValue().definitionSha256();
+            if (h == null) {
+                continue;
+            }
+            String before = approved.putIfAbsent(e.getKey(), h);
+            if (before != null && !before.equals(h)) {
+                f.problem(P + "/approved/" + Fields.escape(e.getKey()), "pins.approved gives " + before + " for '" + e.getKey()
+                        + "' but its catalog entry's definition_sha256 is " + h + ": keep one");
+            }
+        }
+        return approved.equals(pins.approved()) ? pins
+                : new PinsConfig(pins.enabled(), pins.showPinned(), pins.block(), pins.reviewers(), approved);
+    }
 }

@@ -162,10 +162,22 @@ final class OperationChecks {
     }
 
     private static Line c72(Facts f) {
+        var cc = f.config().changeControl();
+        if (cc.holds(f.env().name())) {
+            // #15 item 4: the gateway itself holds a widening change here until a second person approves it
+            return Checklist.pass("C7.2", List.of("config changes that widen what someone may do in " + f.env().name()
+                    + " are held by the gateway (change_control.hold_widening) until " + cc.quorumFor(List.of(f.env().name()))
+                    + " reviewer(s) with a role of " + cc.reviewers() + ", not the change's author, approve them "
+                    + "(portcullis changes); narrowing changes apply at once",
+                    "new and changed tool definitions wait for a reviewer with a role of " + f.config().pins().reviewers()
+                    + " (pins; portcullis review), not the author of the upstream's last config change"));
+        }
         Review r = f.config().readiness().review();
         if (r == null || !r.required() || r.record() == null) {
-            return Checklist.fail("C7.2", List.of("no required code review with a record declared (readiness.review)"),
-                    "protect the config repository (branch protection, CODEOWNERS) and declare it:\n"
+            return Checklist.fail("C7.2", List.of("widening config changes are not held in " + f.env().name()
+                    + " (change_control.hold_widening) and no required code review with a record is declared (readiness.review)"),
+                    "let the gateway hold widening changes for a second person:\nchange_control: {hold_widening: [" + f.env().name()
+                    + "], reviewers: [config-reviewer]}\nor protect the config repository (branch protection, CODEOWNERS) and declare it:\n"
                             + "readiness:\n  review: {required: true, record: https://git.example.com/org/gateway-config}");
         }
         return Checklist.pass("C7.2", List.of("code review required; recorded at " + r.record()

@@ -95,7 +95,8 @@ class ReadinessCommandIT {
         JsonNode dev = Json.parse(json.out()).path("environments").get(0);
         assertThat(dev.path("gate").path("state").asString()).as(json.out()).isEqualTo("open");
         assertThat(line(dev, "C3.2").path("evidence").toString()).contains("demo__delete_project: require_approval");
-        assertThat(line(dev, "C7.2").path("evidence").toString()).contains("declared in config, not verified");
+        // #15 item 4: C7.2 from the gateway's own change control, not from a declared URL
+        assertThat(line(dev, "C7.2").path("evidence").toString()).contains("held by the gateway (change_control.hold_widening)");
         // #14 item 4: the example's breaker and retry policy pass C6.1
         assertThat(line(dev, "C6.1").path("status").asString()).as(json.out()).isEqualTo("pass");
         assertThat(line(dev, "C6.1").path("evidence").toString()).contains("breaker opens at 50% failed or 80% slow of the last 20 calls")

@@ -264,6 +264,15 @@ public final class TestGateway implements AutoCloseable {
         gateway.apply(onFreePort(ConfigReader.read(file)));
     }
 
+    /**
+     * Writes the config and offers it to the change control as {@code serve}'s watcher does (#15 item 4):
+     * applied when it narrows, held when it widens an environment of {@code change_control.hold_widening}.
+     */
+    public io.portcullis.changes.ChangeControl.Outcome offer(String yaml) throws IOException, ConfigException {
+        writeConfig(yaml);
+        return gateway.changeControl().offer(onFreePort(ConfigReader.read(file)));
+    }
+
     /** Watches the config file the way {@code serve} does; {@code refused} hears every broken edit. */
     public void watch(Consumer<ConfigException> refused) {
         watcher = new ConfigWatcher(file, List.of(file), next -> gateway.apply(onFreePort(next)), refused);

@@ -48,4 +48,20 @@ class PinsConfigReaderTest {
         assertThat(c).isEqualTo(new PinsConfig(true, true, Finding.Severity.MEDIUM, java.util.List.of("security"),
                 java.util.Map.of("calc__add", hash)));
     }
+
+    @Test
+    void item2_aCatalogEntrysDefinitionHashIsPreApprovedAndANonHashIsAnErrorWithItsLine() throws Exception {
+        String hash = "0".repeat(64);
+        PinsConfig c = ConfigReader.parse(BASE + "catalog:\n  tools:\n    calc__add: {risk: read_only, definition_sha256: " + hash + "}\n",
+                "gw.yaml", Path.of("/tmp"), null).pins();
+        assertThat(c.approved()).containsEntry("calc__add", "sha256:" + hash);
+        String bad = BASE + "catalog:\n  tools:\n    calc__add:\n      risk: read_only\n      definition_sha256: not-a-hash\n";
+        assertThatThrownBy(() -> ConfigReader.parse(bad, "gw.yaml", Path.of("/tmp"), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gw.yaml:7").hasMessageContaining("definition_sha256").hasMessageContaining("not-a-hash");
+        String both = BASE + "catalog:\n  tools:\n    calc__add: {definition_sha256: " + hash + "}\npins:\n  approved: {calc__add: sha256:"
+                + "1".repeat(64) + "}\n";
+        assertThatThrownBy(() -> ConfigReader.parse(both, "gw.yaml", Path.of("/tmp"), null))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("keep one");
+    }
 }
