@@ -5,7 +5,8 @@
 // The scenario name comes in MCP_CONFORMANCE_SCENARIO and its credentials (pre-registered client,
 // client-credentials secrets or key) in MCP_CONFORMANCE_CONTEXT; they become connect's options.
 // The authorization endpoint of the suite redirects at once, so the "browser" is
-// test-support/follow-redirects.mjs. PORTCULLIS (default: ./portcullis) picks the launcher.
+// test-support/follow-redirects.mjs. PORTCULLIS (default: ./portcullis) picks the launcher, or
+// PORTCULLIS_JAR a jar.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -45,7 +46,12 @@ if (scenario.startsWith('elicitation')) {
   // accept with nothing filled in: the SDK applies the schema's defaults (SEP-1034)
   client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: {} }));
 }
-const transport = new StdioClientTransport({ command: launcher, args, env, stderr: 'inherit' });
+// PORTCULLIS_JAR (set by ConformanceClientIT) runs that jar on $JAVA_HOME instead of the launcher script
+const jar = process.env.PORTCULLIS_JAR;
+const transport = jar
+  ? new StdioClientTransport({ command: path.join(process.env.JAVA_HOME ?? '/usr', 'bin', 'java'),
+      args: ['--enable-native-access=ALL-UNNAMED', '-jar', jar, ...args], env, stderr: 'inherit' })
+  : new StdioClientTransport({ command: launcher, args, env, stderr: 'inherit' });
 let status = 0;
 try {
   await client.connect(transport);

@@ -81,8 +81,12 @@ class OAuthClientBadInputTest {
     }
 
     private OAuthClient client(ClientSettings s) {
+        return client(s, Duration.ofSeconds(20));
+    }
+
+    private OAuthClient client(ClientSettings s, Duration httpTimeout) {
         return new OAuthClient(URI.create(base + "/mcp"), s, HttpClient.newHttpClient(), opened::add, Duration.ofSeconds(2),
-                Duration.ofSeconds(1), null, null, new PrintStream(new ByteArrayOutputStream(), true));
+                httpTimeout, null, null, new PrintStream(new ByteArrayOutputStream(), true));
     }
 
     private void authorizationServer() {
@@ -119,8 +123,8 @@ class OAuthClientBadInputTest {
         authorizationServer();
         routes.put("/token", new String[] {"hang", "", ""});
         ClientSettings service = new ClientSettings("svc", "s3cret", null, null, null, null, null, true, null);
-        OAuthClient c = client(service);
-        assertThatThrownBy(c::token).isInstanceOf(OAuthClientException.class).hasMessageContaining("did not answer within 1s");
+        OAuthClient c = client(service, Duration.ofSeconds(2));
+        assertThatThrownBy(c::token).isInstanceOf(OAuthClientException.class).hasMessageContaining("did not answer within 2s");
     }
 
     @Test
