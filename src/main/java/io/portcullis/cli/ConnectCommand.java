@@ -3,6 +3,7 @@ package io.portcullis.cli;
 import io.portcullis.connect.Bridge;
 import io.portcullis.connect.ClientTls;
 import io.portcullis.connect.Logins;
+import io.portcullis.oauthclient.ClientSettings;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -19,17 +20,44 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "connect", description = {
         "A stdio MCP server for desktop clients that forwards to a remote Portcullis over HTTPS (C1.4).",
-        "Authenticates with OAuth (authorization code + PKCE, tokens cached 0600 and refreshed),",
+        "Authenticates with OAuth when the server asks (discovery, dynamic registration or client ID metadata",
+        "documents or a pre-registered client, authorization code + PKCE or client credentials, tokens cached",
+        "0600 and refreshed, step-up on insufficient_scope),",
         "a client certificate (mutual TLS), or a token from an environment variable (e.g. an API key)."})
 final class ConnectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "GATEWAY_URL", description = "the gateway's MCP endpoint, e.g. https://portcullis.example.com/mcp/prod")
     URI gateway;
 
-    @Option(names = "--client-id", description = "OAuth public client id: sign in with the authorization server the gateway names")
+    @Option(names = "--client-id", description = "pre-registered OAuth client id (default: a client ID metadata document or dynamic registration)")
     String clientId;
 
-    @Option(names = "--scope", defaultValue = "openid", description = "scopes to ask for besides the gateway's (default: ${DEFAULT-VALUE})")
+    @Option(names = "--client-secret-env", description = "environment variable holding the pre-registered client's secret (a confidential client)")
+    String clientSecretEnv;
+
+    @Option(names = "--auth-method", description = "token endpoint authentication: client_secret_basic, client_secret_post, private_key_jwt, none"
+            + " (default: from the client's credentials and what the server supports)")
+    String authMethod;
+
+    @Option(names = "--private-key", description = "PKCS#8 PEM key of a private_key_jwt client (RFC 7523)")
+    Path privateKey;
+
+    @Option(names = "--private-key-alg", defaultValue = "ES256", description = "its JWS algorithm (default: ${DEFAULT-VALUE})")
+    String privateKeyAlg;
+
+    @Option(names = "--client-metadata-url", description = "https URL of this client's ID metadata document, used as client id where the server supports them")
+    URI clientMetadataUrl;
+
+    @Option(names = "--client-name", defaultValue = "portcullis connect", description = "client_name for dynamic registration (default: ${DEFAULT-VALUE})")
+    String clientName;
+
+    @Option(names = "--grant", defaultValue = "authorization_code", description = "authorization_code (a user signs in) or client_credentials (a service)")
+    String grant;
+
+    @Option(names = "--scope", description = "scopes to ask for besides those the server names")
     String scope;
+
+    @Option(names = "--logout", description = "delete the cached tokens of GATEWAY_URL and exit")
+    boolean logout;
 
     @Option(names = "--token-cache", description = "where tokens are cached (default ~/.config/portcullis/tokens/<host>.json, mode 0600)")
     Path tokenCache;
@@ -63,6 +91,16 @@ final class ConnectCommand implements Callable<Integer> {
         OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
         PrintStream log = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
         System.setOut(log); // stdout carries MCP messages only
+        Path cache = tokenCache != null ? tokenCache : Logins.defaultCache(gateway);
+        if (logout) {
+            log.println("portcullis connect: " + (Logins.logout(cache) ? "deleted the cached tokens " : "no cached tokens at ") + cache
+                    + " (the OS keyring is not used)");
+            return 0;
+        }
+        if (!"authorization_code".equals(grant) && !"client_credentials".equals(grant)) {
+            log.println("portcullis connect: --grant is authorization_code or client_credentials");
+            return 2;
+        }
         if (!"https".equals(gateway.getScheme()) && !isLoopback(gateway)) {
             log.println("portcullis connect: refusing to send credentials to " + gateway + " over plain HTTP; use https://");
             return 2;
@@ -85,13 +123,20 @@ final class ConnectCommand implements Callable<Integer> {
                 return 2;
             }
             bearer = Logins.fixed(value);
-        } else if (clientId != null) {
-            Path cache = tokenCache != null ? tokenCache : Logins.defaultCache(gateway);
-            bearer = Logins.oauth(gateway, clientId, scope, cache, http, browser == null ? null : List.of(browser.split(" ")),
+        } else {
+            String secret = clientSecretEnv == null ? null : System.getenv(clientSecretEnv);
+            if (clientSecretEnv != null && (secret == null || secret.isEmpty())) {
+                log.println("portcullis connect: environment variable " + clientSecretEnv + " is empty");
+                return 2;
+            }
+            ClientSettings settings = new ClientSettings(clientId, secret, authMethod, privateKey, privateKeyAlg, clientMetadataUrl, clientName,
+                    "client_credentials".equals(grant), scope);
+            bearer = Logins.oauth(gateway, settings, cache, http, browser == null ? null : List.of(browser.split(" ")),
                     Duration.ofSeconds(loginTimeout), log);
         }
         log.println("portcullis connect: forwarding stdio to " + gateway
-                + (bearer == null ? "" : tokenEnv != null ? " (bearer token from " + tokenEnv + ")" : " (OAuth, client " + clientId + ")")
+                + (tokenEnv != null ? " (bearer token from " + tokenEnv + ")" : clientId != null ? " (OAuth, client " + clientId + ")"
+                : " (OAuth when the server asks)")
                 + (cert != null || keystore != null ? " with a client certificate" : ""));
         new Bridge(gateway, http, bearer, System.in, protocolOut, log).run();
         return 0;

@@ -34,12 +34,19 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Bridge {
     /** Where bearer tokens come from; null for mutual TLS alone. */
     public interface Bearer {
-        /** A token to send. */
+        /** A token to send, or null to send none until the server asks for one. */
         String token() throws IOException;
 
-        /** The gateway answered 401 to {@code token}: a renewed one (refresh or sign-in), or an exception. */
-        String rejected(String token) throws IOException;
+        /**
+         * The server answered 401, or 403 {@code insufficient_scope}, to {@code token} with this
+         * {@code WWW-Authenticate} header (null if none): a renewed token (refresh, sign-in, step-up),
+         * or an exception saying why there is none.
+         */
+        String rejected(String token, String wwwAuthenticate) throws IOException;
     }
+
+    /** Re-authorizations of one request (401, then step-ups on 403 insufficient_scope) before its answer is relayed as is. */
+    static final int MAX_AUTHORIZATIONS = 3;
 
     /** Resumptions of one answer stream (SEP-1699); the gateway's own timeout ends a call well before. */
     private static final int MAX_RESUMPTIONS = 1_000;
@@ -102,18 +109,47 @@ public final class Bridge {
 
     private void forward(JsonNode msg) {
         try {
-            String token = bearer == null ? null : bearer.token();
+            String token = bearer == null ? null : authorized(() -> bearer.token());
             HttpResponse<InputStream> r = http.send(post(msg, token), HttpResponse.BodyHandlers.ofInputStream());
-            if (r.statusCode() == 401 && bearer != null) {
+            for (int attempt = 0; bearer != null && attempt < MAX_AUTHORIZATIONS && challenged(r); attempt++) {
                 r.body().close();
-                token = bearer.rejected(token);
+                String sent = token;
+                String challenge = r.headers().firstValue("WWW-Authenticate").orElse(null);
+                token = authorized(() -> bearer.rejected(sent, challenge));
                 r = http.send(post(msg, token), HttpResponse.BodyHandlers.ofInputStream());
             }
             answer(msg, r);
+        } catch (NotAuthorized e) {
+            fail(msg, -32001, "portcullis connect: no token for " + gateway + ": " + e.getMessage());
         } catch (IOException e) {
             fail(msg, -32000, "portcullis connect: the gateway cannot be reached: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** 401, or 403 naming insufficient_scope (RFC 6750 section 3.1): a new token may help. */
+    private static boolean challenged(HttpResponse<?> r) {
+        return r.statusCode() == 401 || r.statusCode() == 403
+                && r.headers().allValues("WWW-Authenticate").stream().anyMatch(h -> h.contains("insufficient_scope"));
+    }
+
+    private interface TokenSource {
+        String get() throws IOException;
+    }
+
+    /** Signing in failed: the request is answered with why, not with "cannot be reached". */
+    private static final class NotAuthorized extends IOException {
+        NotAuthorized(String message) {
+            super(message);
+        }
+    }
+
+    private static String authorized(TokenSource s) throws NotAuthorized {
+        try {
+            return s.get();
+        } catch (IOException | RuntimeException e) {
+            throw new NotAuthorized(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
     }
 

@@ -1,5 +1,8 @@
 package io.portcullis.connect;
 
+import io.portcullis.oauthclient.Challenge;
+import io.portcullis.oauthclient.ClientSettings;
+import io.portcullis.oauthclient.OAuthClient;
 import java.awt.Desktop;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,22 +26,23 @@ public final class Logins {
             }
 
             @Override
-            public String rejected(String t) throws IOException {
+            public String rejected(String t, String wwwAuthenticate) throws IOException {
                 throw new IOException("the gateway refused the token (401)");
             }
         };
     }
 
     /**
-     * Interactive OAuth: authorization code + PKCE with a loopback redirect; tokens cached 0600 in
-     * {@code cache} and refreshed.
+     * OAuth through the shared client ({@link OAuthClient}, issue 17): sign-in with authorization code
+     * + PKCE and a loopback redirect (or client credentials), tokens cached 0600 in {@code cache}
+     * and refreshed, step-up on {@code insufficient_scope}.
      *
      * @param browserCommand the command that opens the URL (the URL is appended), or null for the desktop
      *                       browser when there is one, else the URL is only printed
      */
-    public static Bridge.Bearer oauth(URI gateway, String clientId, String scope, Path cache, HttpClient http,
+    public static Bridge.Bearer oauth(URI gateway, ClientSettings settings, Path cache, HttpClient http,
                                       List<String> browserCommand, Duration timeout, PrintStream log) {
-        OAuthLogin.Browser browser = url -> {
+        OAuthClient.Browser browser = url -> {
             if (browserCommand != null) {
                 List<String> cmd = new ArrayList<>(browserCommand);
                 cmd.add(url.toString());
@@ -48,7 +52,24 @@ public final class Logins {
                 Desktop.getDesktop().browse(url);
             }
         };
-        return new OAuthLogin(gateway, clientId, scope, cache, http, browser, timeout, log);
+        OAuthClient client = new OAuthClient(gateway, settings, http, browser, timeout, Duration.ofSeconds(15), TokenFile.read(cache),
+                t -> TokenFile.write(cache, t), log);
+        return new Bridge.Bearer() {
+            @Override
+            public String token() throws IOException {
+                return client.token();
+            }
+
+            @Override
+            public String rejected(String token, String wwwAuthenticate) throws IOException {
+                return client.challenged(token, Challenge.parse(wwwAuthenticate));
+            }
+        };
+    }
+
+    /** {@code connect --logout}: forgets the cached tokens; true when there were some. */
+    public static boolean logout(Path cache) throws IOException {
+        return java.nio.file.Files.deleteIfExists(cache);
     }
 
     /** {@code ~/.config/portcullis/tokens/<host>_<port>_<path>.json}. */

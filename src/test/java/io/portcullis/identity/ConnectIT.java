@@ -120,8 +120,10 @@ class ConnectIT {
             String resource = gw.gateway.identity().resource("default");
             // The mock IdP ignores RFC 8707's resource parameter; real ones put it in aud. Say what it should issue.
             idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", "alice", "JWT", List.of(resource), Map.of("azp", "desktop"), 3600L));
+            // mock-oauth2-server is an OpenID provider: it wants the openid scope, which connect no longer
+            // adds by itself (issue 17: the server's scopes, else none; --scope adds more)
             String[] args = {gw.base() + "/mcp", "--ca", dir.resolve("ca.pem").toString(), "--client-id", "desktop",
-                    "--token-cache", cache.toString()};
+                    "--token-cache", cache.toString(), "--scope", "openid"};
             try (ConnectProcess c = new ConnectProcess(concat(args, "--browser", "curl -sfL -o /dev/null", "--login-timeout", "60"))) {
                 assertThat(c.initialize().path("result").path("serverInfo").path("name").asString()).as(c.stderr.toString()).isEqualTo("portcullis");
                 assertThat(c.echo(2, "signed in").path("result").toString()).contains("signed in");
