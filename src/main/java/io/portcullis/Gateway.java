@@ -84,21 +84,10 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         this.ticker = ticker;
         // #11 item 17: one serving process per data directory (its node id, key and chains live there)
         this.dirLock = io.portcullis.store.DataDirLock.acquire(config.server().dataDir(), "gateway", config.store().sqliteLocking());
-        try {
-            this.store = io.portcullis.store.Store.openServing(config.store());
-        } catch (RuntimeException e) {
-            dirLock.close();
-            throw e;
-        }
+        this.store = Opening.orClose(() -> io.portcullis.store.Store.openServing(config.store()), dirLock);
         this.identity = new io.portcullis.identity.Identity(store, java.time.Clock.systemUTC());
         identity.apply(config.identity(), config.environmentNames());
-        try {
-            this.audit = io.portcullis.audit.AuditLog.open(store, config.audit());
-        } catch (RuntimeException e) {
-            store.close();
-            dirLock.close();
-            throw e;
-        }
+        this.audit = Opening.orClose(() -> io.portcullis.audit.AuditLog.open(store, config.audit()), store, dirLock);
         this.approvals = new io.portcullis.approval.Approvals(store, ticker.clock());
         approvals.apply(config.approvals());
         approvals.recorder(audit.approvalRecorder());

@@ -226,11 +226,7 @@ public final class AuditLog implements AutoCloseable {
      */
     public void rootsServed(String upstream, java.util.Collection<String> environments, java.util.List<String> roots, String source) {
         for (String env : environments) {
-            ObjectNode rec = Json.object();
-            rec.put("kind", "roots");
-            rec.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
-            rec.put("node", records.node());
-            rec.put("environment", env);
+            ObjectNode rec = stamped(Json.object(), "roots", env);
             rec.putObject("principal").put("subject", "portcullis").put("kind", "gateway");
             rec.putObject("upstream").put("name", upstream);
             roots.forEach(rec.putArray("roots")::add);
@@ -254,11 +250,7 @@ public final class AuditLog implements AutoCloseable {
     public void adminAction(String kind, String subject, String outcome, String tool, ObjectNode detail,
                             java.util.Collection<String> environments) throws Exception {
         for (String env : environments) {
-            ObjectNode rec = Json.object();
-            rec.put("kind", kind);
-            rec.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
-            rec.put("node", records.node());
-            rec.put("environment", env);
+            ObjectNode rec = stamped(Json.object(), kind, env);
             rec.putObject("principal").put("subject", subject).put("kind", "admin");
             rec.set(kind, detail.deepCopy());
             if (tool != null) {
@@ -277,14 +269,7 @@ public final class AuditLog implements AutoCloseable {
      * @param review the decision's body: {@code principal}, {@code upstream}, {@code tool}, {@code decision}, {@code pin}
      */
     public void pinReviewed(java.util.Collection<String> environments, ObjectNode review) throws Exception {
-        for (String env : environments) {
-            ObjectNode rec = review.deepCopy();
-            rec.put("kind", "pin_review");
-            rec.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
-            rec.put("node", records.node());
-            rec.put("environment", env);
-            recordDurably(rec);
-        }
+        recordInEach(environments, review, "pin_review");
     }
 
     /**
@@ -292,14 +277,23 @@ public final class AuditLog implements AutoCloseable {
      * with its diff) in the chain of every environment, and waits until it is durable (or throws).
      */
     public void configChanged(java.util.Collection<String> environments, ObjectNode change) throws Exception {
+        recordInEach(environments, change, "config_change");
+    }
+
+    /** {@code body} as a record of {@code kind} in each environment's chain, each durable before the next (or throws). */
+    private void recordInEach(java.util.Collection<String> environments, ObjectNode body, String kind) throws Exception {
         for (String env : environments) {
-            ObjectNode rec = change.deepCopy();
-            rec.put("kind", "config_change");
-            rec.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
-            rec.put("node", records.node());
-            rec.put("environment", env);
-            recordDurably(rec);
+            recordDurably(stamped(body.deepCopy(), kind, env));
         }
+    }
+
+    /** {@code rec} with its kind, the time (to the microsecond), this node and the environment's chain. */
+    private ObjectNode stamped(ObjectNode rec, String kind, String env) {
+        rec.put("kind", kind);
+        rec.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
+        rec.put("node", records.node());
+        rec.put("environment", env);
+        return rec;
     }
 
     /** Writes a record that is not a call's and waits until it is durable; throws when it is not. */

@@ -23,7 +23,10 @@ class ClusterDocTest {
             "scripts/image", "ImageIT",
             String.join(" ", ImageIT.RUN) + " -v ./config:/etc/portcullis:ro -p 127.0.0.1:8080:8080 IMAGE", "ImageIT",
             "kubectl kustomize deploy/k8s/base", "KubernetesManifestsIT",
-            "kubectl kustomize deploy/k8s/overlays/production", "KubernetesManifestsIT");
+            "kubectl kustomize deploy/k8s/overlays/production", "KubernetesManifestsIT",
+            "openssl rand -base64 48 > cluster.key", "SessionSealTest (theKeyDocsOperationsClusterMdMakesWithOpensslIsAccepted)",
+            "PORTCULLIS_CLUSTER_KEY_FILE=/run/secrets/cluster.key portcullis serve --config portcullis.yaml",
+            "SessionSealTest (that key file read as PORTCULLIS_CLUSTER_KEY_FILE); ClusterIT (three nodes on one cluster key)");
 
     @Test
     void item4_everyCommandOfTheClusterPageIsRunByATest() throws Exception {
