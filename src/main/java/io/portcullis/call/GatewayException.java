@@ -24,9 +24,22 @@ public sealed abstract class GatewayException extends Exception
     public static final class Refused extends GatewayException {
         private final long retryAfterSeconds;
         private final String rule;
+        private final String callerText;
 
         public Refused(String control, String message) {
             this(control, message, 0, null);
+        }
+
+        /**
+         * A refusal whose caller is told more than is recorded (#16: a consent link's single-use ticket):
+         * {@code message} is what logs, audit records and metrics keep; {@code callerText} is what the
+         * caller alone sees ({@code ingress.Responses}).
+         */
+        public Refused(String control, String message, String callerText) {
+            super(control, message);
+            this.retryAfterSeconds = 0;
+            this.rule = null;
+            this.callerText = callerText;
         }
 
         /**
@@ -39,6 +52,12 @@ public sealed abstract class GatewayException extends Exception
             super(control, message);
             this.retryAfterSeconds = retryAfterSeconds;
             this.rule = rule;
+            this.callerText = null;
+        }
+
+        /** What the caller is told: the message, or more where only the caller may see it. */
+        public String callerText() {
+            return callerText != null ? callerText : getMessage();
         }
 
         /** When a retry may pass, in seconds; 0 when nothing says it would. */

@@ -35,8 +35,24 @@ public final class UserGrants {
 
     /** Why the call cannot have a credential: one line, without any token (it may carry the consent link). */
     public static final class Refusal extends Exception {
+        private final String callerText;
+
         Refusal(String message) {
+            this(message, message);
+        }
+
+        /**
+         * @param message    what logs and audit records keep: never a consent link's single-use ticket
+         * @param callerText what the caller alone is told (it may carry the link)
+         */
+        Refusal(String message, String callerText) {
             super(message, null, false, false);
+            this.callerText = callerText;
+        }
+
+        /** The text for the caller alone: the message, with the consent link where there is one. */
+        public String callerText() {
+            return callerText;
         }
     }
 
@@ -152,7 +168,7 @@ public final class UserGrants {
             throw new Refusal("the grants of upstream " + upstream + " cannot be read from the store");
         }
         if (row == null) {
-            throw new Refusal(consent(upstream, key, "you have not connected your account at upstream " + upstream + " yet"));
+            throw consent(upstream, key, "you have not connected your account at upstream " + upstream + " yet");
         }
         Tokens t;
         try {
@@ -170,15 +186,15 @@ public final class UserGrants {
     private Tokens refresh(String upstream, UpstreamCredentials c, GrantStore.Key key, Tokens t, Duration timeout) throws Refusal {
         if (t.refresh() == null) {
             forget(key, "expired without a refresh token");
-            throw new Refusal(consent(upstream, key, "your grant at upstream " + upstream + " expired"));
+            throw consent(upstream, key, "your grant at upstream " + upstream + " expired");
         }
         Tokens fresh;
         try {
             fresh = flow.refresh(upstream, c, t.refresh(), timeout);
         } catch (ConsentFlow.Refused e) {
             forget(key, "the authorization server refused the refresh (" + e.getMessage() + ")");
-            throw new Refusal(consent(upstream, key, "the authorization server of upstream " + upstream
-                    + " refused to refresh your grant (" + e.getMessage() + ")"));
+            throw consent(upstream, key, "the authorization server of upstream " + upstream
+                    + " refused to refresh your grant (" + e.getMessage() + ")");
         } catch (ConsentFlow.Unreachable e) {
             throw new Refusal("your grant at upstream " + upstream + " needs refreshing and " + e.getMessage());
         }
@@ -210,9 +226,15 @@ public final class UserGrants {
         }
     }
 
-    private String consent(String upstream, GrantStore.Key key, String why) {
-        return why + ": open " + flow.link(key) + " in your browser to connect it (the link works once, for 10 minutes), "
-                + "then retry the call";
+    /**
+     * The refusal that asks the user to connect: the caller is told the link; the recorded message (logs,
+     * audit, metrics) only says that a link was given, because its single-use ticket would let whoever
+     * reads those connect their own account in the user's name first.
+     */
+    private Refusal consent(String upstream, GrantStore.Key key, String why) {
+        String then = " in your browser to connect it (the link works once, for 10 minutes), then retry the call";
+        return new Refusal(why + ": the caller was given a single-use link to /oauth/connect/" + upstream + then,
+                why + ": open " + flow.link(key) + then);
     }
 
     /** A JWT access token must name the configured audience (a token for another resource is refused). */

@@ -63,7 +63,7 @@ public final class Responses {
                 if (r.retryAfterSeconds() > 0) {
                     data.put("retryAfter", r.retryAfterSeconds()); // #14 item 3: a rate limit
                 }
-                yield Message.error(id, ErrorCodes.CONTROL_REFUSED, r.getMessage(), data);
+                yield Message.error(id, ErrorCodes.CONTROL_REFUSED, r.callerText(), data);
             }
         };
     }
@@ -83,6 +83,10 @@ public final class Responses {
     static ObjectNode refusedResult(GatewayException.Refused r) {
         ObjectNode result = refusalResult(r);
         ObjectNode refusal = (ObjectNode) result.path("_meta").path("io.portcullis/refusal");
+        if (!r.callerText().equals(r.getMessage())) { // #16: told to the caller alone (a consent link), never recorded
+            ((ObjectNode) result.path("content").path(0)).put("text", "Refused by Portcullis (" + r.control() + "): " + r.callerText());
+            refusal.put("reason", r.callerText());
+        }
         if (r.rule() != null) {
             refusal.put("rule", r.rule());
         }

@@ -88,6 +88,8 @@ class UserOAuthIT {
             assertThat(first).contains("isError\":true").contains("credentials").contains("you have not connected");
             assertThat(upstream.accepted.get() + upstream.refused.get()).isZero();
             String link = link(first);
+            // the single-use ticket is the caller's alone: the refusal's audit record names the route, never the ticket
+            assertThat(outcome(gw, "uo-1").toString()).contains("/oauth/connect/tickets").doesNotContain("ticket=");
 
             // 2. consent in a real browser: the mock authorization server's sign-in page, then the gateway's callback
             String out = browser(link, "alice.tp", dir.resolve("chromium"));
