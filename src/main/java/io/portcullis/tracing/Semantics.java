@@ -65,6 +65,12 @@ final class Semantics {
         span.setStatus(StatusCode.ERROR, e.control() == null ? "failed" : "refused or failed at " + e.control());
     }
 
+    /** The gateway's own error (a bug, not a control): the span says its class, never its message. */
+    static void crashed(Span span, RuntimeException e) {
+        span.setAttribute(ERROR_TYPE, e.getClass().getName());
+        span.setStatus(StatusCode.ERROR, "gateway error");
+    }
+
     private static String cut(String s) {
         return s == null ? "" : s.length() <= MAX_VALUE ? s : s.substring(0, MAX_VALUE);
     }

@@ -118,8 +118,7 @@ public final class Tracing implements io.portcullis.call.CallTracing {
             Semantics.failed(span, e);
             throw e;
         } catch (RuntimeException e) {
-            span.setAttribute(Semantics.ERROR_TYPE, e.getClass().getName());
-            span.setStatus(StatusCode.ERROR, "gateway error");
+            Semantics.crashed(span, e);
             throw e;
         } finally {
             span.end();
@@ -148,8 +147,7 @@ public final class Tracing implements io.portcullis.call.CallTracing {
                     Semantics.failed(span, e);
                     throw e;
                 } catch (RuntimeException e) {
-                    span.setAttribute(Semantics.ERROR_TYPE, e.getClass().getName());
-                    span.setStatus(StatusCode.ERROR, "gateway error");
+                    Semantics.crashed(span, e);
                     throw e;
                 } finally {
                     span.end();
