@@ -51,7 +51,8 @@ final class Incidents implements AutoCloseable {
 
     /** #15 item 1: a tool was quarantined (its served definition is not the pinned one): the boundary owner and the tool's owner. */
     void quarantined(String kind, String upstream, String exposed, String reason) {
-        alerts.quarantined(kind, upstream, exposed, reason, "tool".equals(kind) ? toolTeamOr(exposed, upstream) : upstreamTeam(upstream));
+        alerts.quarantined(kind, upstream, exposed, reason, config.get().environmentNames(),
+                "tool".equals(kind) ? toolTeamOr(exposed, upstream) : upstreamTeam(upstream));
     }
 
     private String toolTeamOr(String exposed, String upstream) {

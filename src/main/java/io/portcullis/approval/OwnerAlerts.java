@@ -69,12 +69,19 @@ public final class OwnerAlerts implements AutoCloseable {
                 + Visible.escape(change.path("id").asString("")));
     }
 
-    /** #15 item 1: a tool's served definition is not its pinned one: it is quarantined until a reviewer accepts it. */
-    public void quarantined(String kind, String upstream, String exposed, String reason, String ownerTeam) {
+    /**
+     * #15 item 1: a tool's served definition is not its pinned one: it is quarantined until a reviewer accepts it.
+     *
+     * @param environments where it is refused (a served definition is the same in every environment: all of them)
+     */
+    public void quarantined(String kind, String upstream, String exposed, String reason, java.util.List<String> environments,
+                            String ownerTeam) {
         ObjectNode i = incident("quarantine");
         i.put("kind_of_item", kind).put("upstream", upstream).put(kind, exposed).put("reason", reason);
+        environments.forEach(i.putArray("environments")::add);
         send("incident.quarantine", i, ownerTeam, "The " + Visible.escape(kind) + " `" + Visible.escape(exposed) + "` of upstream `"
-                + Visible.escape(upstream) + "` is QUARANTINED: " + Visible.escape(reason)
+                + Visible.escape(upstream) + "` is QUARANTINED in " + Visible.escape(String.join(", ", environments)) + ": "
+                + Visible.escape(reason)
                 + ". Review it: portcullis review list");
     }
 

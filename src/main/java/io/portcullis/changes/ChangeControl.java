@@ -154,9 +154,12 @@ public final class ChangeControl implements AutoCloseable {
                 pending = next;
                 pendingId = id;
                 Held h = view(held.get(id).orElse(row));
+                boolean news = before.isEmpty() || !before.get().state().equals("held");
                 LOG.warn("config change {} widens {} and is HELD for review; still running on the last approved config. "
                         + "See it with: portcullis changes show {}\n{}", id, widened, id, String.join("\n", diff));
-                notice.held(h);
+                if (news) {
+                    notice.held(h); // #15 item 5: once per held change, not again when the same config is offered again
+                }
                 return new Outcome("held", id, changes);
             } catch (SQLException | Refused | RuntimeException e) {
                 LOG.error("config change {} could not be checked for review, so it was not applied (still running on the last "

@@ -93,8 +93,15 @@ final class ConnectCommand implements Callable<Integer> {
         System.setOut(log); // stdout carries MCP messages only
         Path cache = tokenCache != null ? tokenCache : Logins.defaultCache(gateway);
         if (logout) {
-            log.println("portcullis connect: " + (Logins.logout(cache) ? "deleted the cached tokens " : "no cached tokens at ") + cache
-                    + " (the OS keyring is not used)");
+            boolean deleted;
+            try {
+                deleted = Logins.logout(cache);
+            } catch (java.io.IOException e) {
+                log.println("portcullis connect: cannot delete the cached tokens " + cache + ": " + e.getMessage());
+                return 1;
+            }
+            log.println("portcullis connect: " + (deleted ? "deleted the cached tokens " : "no cached tokens at ") + cache
+                    + (deleted ? "" : ", nothing to remove") + " (the OS keyring is not used)");
             return 0;
         }
         if (!"authorization_code".equals(grant) && !"client_credentials".equals(grant)) {

@@ -67,8 +67,14 @@ public final class Logins {
         };
     }
 
-    /** {@code connect --logout}: forgets the cached tokens; true when there were some. */
+    /**
+     * {@code connect --logout} (#17 item 3): forgets the cached tokens; true when there were some, false when there
+     * was no file. A directory (a mistaken {@code --token-cache}) is never deleted: an IOException saying so.
+     */
     public static boolean logout(Path cache) throws IOException {
+        if (java.nio.file.Files.isDirectory(cache, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("it is a directory, not a token file; nothing was deleted");
+        }
         return java.nio.file.Files.deleteIfExists(cache);
     }
 
