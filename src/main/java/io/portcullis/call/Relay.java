@@ -27,7 +27,7 @@ public interface Relay {
     default void attach(Runnable canceller) {}
 
     /**
-     * Called once a request of this relay's call was sent to {@code upstream}: the client session
+     * Called as a request of this relay's call is about to be sent to {@code upstream}: the client session
      * is then one of that upstream's sessions, which get its log messages that are tied to no
      * call (#11 item 21).
      */

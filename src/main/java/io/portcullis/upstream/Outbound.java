@@ -65,9 +65,11 @@ final class Outbound {
             java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(speakModern && config.transport() == UpstreamConfig.Transport.HTTP
                     ? ModernEnvelope.headers(message, Listings.inputSchema(up.listing, method, params)) : java.util.Map.of());
             headers.putAll(own);
+            // before the send: the upstream may answer and then log a line tied to no call (#11 item 21)
+            // before this thread runs again, and that line goes only to sessions already marked
+            relay.reached(name());
             c.send(message, id, headers, deadline);
             relay.attach(() -> cancel(id, "cancelled by the client"));
-            relay.reached(name());
             JsonNode response = pending.response().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             up.health.answered();
             if (speakModern && !ModernEnvelope.fromModernClient(params)) {
