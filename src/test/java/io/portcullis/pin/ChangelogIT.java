@@ -123,7 +123,7 @@ class ChangelogIT {
                 String[] out = ReviewIT.cli(args);
                 assertThat(out[0]).as(c + "\n" + out[1]).isEqualTo("0");
                 if (c.contains("--format json")) {
-                    assertThat(Json.parse(out[1]).path("sources")).hasSize(4);
+                    assertThat(Json.parse(out[1]).path("sources")).hasSize(5); // #15 items 4, 6: config changes through the change control are the fifth source
                 } else if (c.contains("--format markdown")) {
                     assertThat(out[1]).startsWith("| time | kind |").contains("| pin_review |").contains("| kill_switch |");
                 } else if (c.contains("--tool rug__add")) {
