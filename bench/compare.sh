@@ -7,6 +7,7 @@
 #
 #   bench/compare.sh A B            # e.g. bench/compare.sh main~5 HEAD
 #   BENCH_RATES=1000 BENCH_SECONDS=8 bench/compare.sh A B
+#   BENCH_PROFILE=full bench/compare.sh A B     # both with every control on (#20 items 1 and 5)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -36,17 +37,18 @@ BENCH_JAR="$out/A.jar" BENCH_JAR_B="$out/B.jar" bench/run.sh >"$out/results.md"
   echo
   echo "- A = $1 ($(cat "$out/A.sha")), B = $2 ($(cat "$out/B.sha"))"
   echo
-  echo "| row | offered/s | A p50 ms | B p50 ms | B adds p50 ms | B adds p99 ms | B adds CPU µs/call |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| row | offered/s | A p50 ms | B p50 ms | B/A p50 | B adds p50 ms | B adds p99 ms | B adds CPU µs/call |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   # fixed-rate rows: | name | offered | achieved | p50 | p99 | added p50 | added p99 | vs | worst | added cpu | errors |
   awk -F'|' '
     function t(x) { gsub(/^ +| +$/, "", x); return x }
+    function ratio(x, y) { return (x + 0 > 0 && y + 0 > 0) ? sprintf("%.2f", x / y) : "n/a" }
     /^### Latency/ { fixed=1; next }
     /^### / { fixed=0 }
     fixed && /^\| [^|]+ \| [0-9]+ \| [0-9.]+/ { n=t($2); r=t($3); p50[n "@" r]=t($5); a50[n "@" r]=t($7); a99[n "@" r]=t($8); cpu[n "@" r]=t($11)
       if (n ~ /^B-/) order[++k]=n "@" r }
     END { for (i=1; i<=k; i++) { key=order[i]; split(key, nr, "@"); a=substr(nr[1], 3) "@" nr[2]
-      printf "| %s | %s | %s | %s | %s | %s | %s |\n", substr(nr[1], 3), nr[2], p50[a], p50[key], a50[key], a99[key], cpu[key] } }
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", substr(nr[1], 3), nr[2], p50[a], p50[key], ratio(p50[key], p50[a]), a50[key], a99[key], cpu[key] } }
   ' "$out/results.md"
   echo
   echo "| row | A peak calls/s | B peak calls/s | B/A calls/s | A CPU µs/call | B CPU µs/call | B/A CPU |"
@@ -62,6 +64,6 @@ BENCH_JAR="$out/A.jar" BENCH_JAR_B="$out/B.jar" bench/run.sh >"$out/results.md"
       printf "| %s | %s | %s | %s | %s | %s | %s |\n", a, calls[a], calls[b], ratio(calls[b], calls[a]), cpu[a], cpu[b], ratio(cpu[b], cpu[a]) } }
   ' "$out/results.md"
   echo
-  grep -E '^- (machine|load average|JDK)' "$out/results.md" || true
+  grep -E '^- (machine|load average|JDK|profile)' "$out/results.md" || true
 } | tee "$out/compare.md"
 echo "[compare] full report: $out/results.md; summary: $out/compare.md" >&2

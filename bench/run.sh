@@ -10,6 +10,9 @@
 #   BENCH_JAR_B=target/portcullis-0.1.0-SNAPSHOT.jar BENCH_A_YAML='egress: {enabled: false}' BENCH_MESSAGE_BYTES=2048 \
 #     BENCH_RATES=1000 BENCH_ONLY=http-direct,portcullis-http-legacy,B-portcullis-http-legacy bench/run.sh
 #                                # one build, egress off (A) against on (B), 2 KB results (#13; docs/performance.md)
+#   BENCH_PROFILE=full bench/run.sh   # every control on (#20 item 1; bench/full-profile.sh, bench/README.md)
+#   BENCH_PROFILE=full BENCH_JAR_B=target/portcullis-0.1.0-SNAPSHOT.jar BENCH_A_WITHOUT=tracing bench/run.sh
+#                                # the full profile in B against the same build without tracing in A: B adds = tracing's cost
 #   BENCH_JAR=a.jar BENCH_JAR_B=b.jar bench/run.sh   # two builds side by side (what bench/compare.sh does):
 #     every Portcullis row of jar B ("B-...") is measured at the same moments as jar A's row, which
 #     is its baseline, so its "added" columns are B minus A in one run
@@ -30,6 +33,10 @@ peak_seconds=${BENCH_PEAK_SECONDS:-5}
 # and that compiling, counted, was most of the CPU per call of a short peak (#12)
 peak_warmup=${BENCH_PEAK_WARMUP:-1}
 concurrency=${BENCH_CONCURRENCY:-32}
+# BENCH_PROFILE: "anonymous" (default: no identity section, the shipped defaults) or "full" (every
+# control on, bench/full-profile.sh; #20 item 1)
+profile=${BENCH_PROFILE:-anonymous}
+case "$profile" in anonymous|full) ;; *) echo "BENCH_PROFILE must be anonymous or full, not '$profile'" >&2; exit 2 ;; esac
 
 say() { echo "[run] $*" >&2; }
 
@@ -49,9 +56,20 @@ if [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml
   say "building the Portcullis jar"
   mvn -q -B -DskipTests -Dmaven.test.skip=true package >&2
 fi
-if [ ! -x node_modules/.bin/mcp-proxy ]; then
+if [ ! -x node_modules/.bin/mcp-proxy ] || [ ! -x node_modules/.bin/supergateway ]; then
   say "installing the npm peers (npm ci)"
   npm ci --no-audit --no-fund >&2
+fi
+# the bare reverse-proxy hop (#20 item 2): HAProxy from Debian's packages, installed only when missing
+# (its packaged default config listens nowhere; the bench runs its own, on loopback, in the foreground)
+haproxy=$(command -v haproxy || echo /usr/sbin/haproxy)
+if [ ! -x "$haproxy" ]; then
+  say "installing haproxy (apt-get)"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get install -y -q --no-install-recommends haproxy >&2 || { apt-get update -q >&2 && apt-get install -y -q --no-install-recommends haproxy >&2; }
+  else
+    say "not root: install haproxy (apt-get install haproxy) for the reverse-proxy row"
+  fi
 fi
 classes="$root/bench/target/classes"
 if [ ! -d "$classes" ] || [ -n "$(find bench/src -newer "$classes" -print -quit)" ]; then
@@ -93,8 +111,8 @@ wait_for() { # wait_for <file> <text> <what>
   say "$3 did not start; its log:"; cat "$1" >&2; exit 1
 }
 
-mapfile -t ports < <("$java" -cp "$classes" io.portcullis.bench.FreePort 4)
-p_echo=${ports[0]} p_gw=${ports[1]} p_proxy=${ports[2]} p_gw_b=${ports[3]}
+mapfile -t ports < <("$java" -cp "$classes" io.portcullis.bench.FreePort 7)
+p_echo=${ports[0]} p_gw=${ports[1]} p_proxy=${ports[2]} p_gw_b=${ports[3]} p_side=${ports[4]} p_hap=${ports[5]} p_sg=${ports[6]}
 echo_cmd=("$java" -cp "$jar" io.portcullis.demo.DemoServer --echo)
 
 say "echo upstream over HTTP on 127.0.0.1:$p_echo"
@@ -118,34 +136,71 @@ catalog() { # catalog <upstream>... : the catalog entries of the echo tool of ea
 # protection composition in B against the same build without it in A); marked '# A only' so that
 # B's config drops them
 a_only() { if [ -n "${BENCH_A_UPSTREAM_YAML:-}" ]; then printf '%s\n' "$BENCH_A_UPSTREAM_YAML" | sed -e 's/^/    /' -e 's/$/  # A only/'; fi; }
-cat >"$work/gateway.yaml" <<EOF
+credentials=""
+if [ "$profile" = full ]; then
+  . "$root/bench/full-profile.sh"
+  catalog() { full_catalog "$without" "$@"; }
+  say "issuer and OTLP sink (bench Sidecar) on 127.0.0.1:$p_side"
+  "${prio[@]}" "$java" -cp "$classes" io.portcullis.bench.Sidecar "$p_side" "http://127.0.0.1:$p_gw/mcp" "${BENCH_USERS:-8}" \
+    "$work/tokens.txt" 2>"$work/sidecar.log" &
+  pids+=($!)
+  wait_for "$work/sidecar.log" "listening on" "the bench sidecar"
+  credentials="$work/credentials.txt"
+fi
+# configs <without> <port> <data_dir> <jar> <upstream lines>: the gateway's config, the anonymous
+# profile's or the full one's with <without> left out (BENCH_A_WITHOUT, gateway A only)
+configs() {
+  local without=$1 extra=$5 # (catalog reads $without)
+  if [ "$profile" = full ]; then extra=$(full_upstream_lines "$1"; printf '%s' "$5"); fi
+  cat <<EOF
 # Portcullis in front of the echo upstream twice: over Streamable HTTP and over stdio.
 server:
   host: 127.0.0.1
-  port: $p_gw
-  data_dir: $data_dir
+  port: $2
+  data_dir: $3
 upstreams:
   http:
     url: http://127.0.0.1:$p_echo/mcp
-$(a_only)
+$extra
   stdio:
-    command: ["$java", "-cp", "$jar", "io.portcullis.demo.DemoServer", "--echo"]
-$(a_only)
+    command: ["$java", "-cp", "$4", "io.portcullis.demo.DemoServer", "--echo"]
+$extra
 $(catalog http stdio)
 EOF
+  if [ "$profile" = full ]; then full_sections "$1"; fi
+}
+stdio_config() { # stdio_config <without> <data_dir> <jar> <upstream lines>: the stdio ingress's config
+  local without=$1 extra=$4 # (catalog reads $without)
+  if [ "$profile" = full ]; then extra=$(full_upstream_lines "$1"; printf '%s' "$4"); fi
+  cat <<EOF
+# Portcullis's stdio ingress in front of the echo upstream over stdio.
+server:
+  data_dir: $2
+upstreams:
+  stdio:
+    command: ["$java", "-cp", "$3", "io.portcullis.demo.DemoServer", "--echo"]
+$extra
+$(catalog stdio)
+EOF
+  if [ "$profile" = full ]; then full_sections "$1"; fi
+}
+without=${BENCH_A_WITHOUT:-}
+configs "$without" "$p_gw" "$data_dir" "$jar" "$(a_only)" >"$work/gateway.yaml"
 # BENCH_A_YAML: extra top-level YAML for the first gateway only (e.g. 'egress: {enabled: false}', to measure a
 # control in B against the same build without it in A)
 if [ -n "${BENCH_A_YAML:-}" ]; then printf '%s\n' "$BENCH_A_YAML" >>"$work/gateway.yaml"; fi
-cat >"$work/gateway-stdio.yaml" <<EOF
-# Portcullis's stdio ingress in front of the echo upstream over stdio.
-server:
-  data_dir: $data_dir-stdio
-upstreams:
-  stdio:
-    command: ["$java", "-cp", "$jar", "io.portcullis.demo.DemoServer", "--echo"]
-$(a_only)
-$(catalog stdio)
-EOF
+stdio_config "$without" "$data_dir-stdio" "$jar" "$(a_only)" >"$work/gateway-stdio.yaml"
+if [ "$profile" = full ]; then
+  # API-key callers next to the JWT ones: keys made in A's store before it starts (the CLI opens
+  # the store directly then); B gets a copy of that store, so the same keys
+  cp "$work/tokens.txt" "$credentials"
+  for i in $(seq 1 "${BENCH_KEYS:-4}"); do
+    "$java" -jar "$jar" keys create --config "$work/gateway.yaml" --role bench-service --env default --expires 1d \
+      --name "bench-service-$i" 2>>"$work/keys.log" >>"$credentials"
+  done
+  if [ -n "$jar_b" ]; then cp -a "$data_dir" "$data_dir-b"; fi
+  say "callers: $(wc -l <"$work/tokens.txt") JWT users, ${BENCH_KEYS:-4} API keys"
+fi
 
 say "Portcullis on 127.0.0.1:$p_gw (upstreams: echo over HTTP, echo over stdio)"
 "${prio[@]}" "$java" --enable-native-access=ALL-UNNAMED ${PORTCULLIS_JAVA_OPTS:-} -jar "$jar" serve --config "$work/gateway.yaml" 2>"$work/portcullis.log" &
@@ -155,9 +210,9 @@ wait_for "$work/portcullis.log" "Portcullis is listening" "Portcullis"
 if grep -q "Upstreams not ready" "$work/portcullis.log"; then say "an upstream is not ready:"; cat "$work/portcullis.log" >&2; exit 1; fi
 
 if [ -n "$jar_b" ]; then # the second build, on the same upstreams, its own data directory
-  sed -e "s|port: $p_gw|port: $p_gw_b|" -e "s|data_dir: $data_dir|data_dir: $data_dir-b|" -e '/  # A only$/d' "$work/gateway.yaml" \
-    | if [ -n "${BENCH_A_YAML:-}" ]; then head -n "-$(printf '%s\n' "$BENCH_A_YAML" | wc -l)"; else cat; fi >"$work/gateway-b.yaml"
-  sed -e "s|data_dir: $data_dir-stdio|data_dir: $data_dir-stdio-b|" -e '/  # A only$/d' "$work/gateway-stdio.yaml" >"$work/gateway-stdio-b.yaml"
+  # B: the same config with nothing left out and no BENCH_A_* lines, its own port and data directory
+  configs "" "$p_gw_b" "$data_dir-b" "$jar_b" "" >"$work/gateway-b.yaml"
+  stdio_config "" "$data_dir-stdio-b" "$jar_b" "" >"$work/gateway-stdio-b.yaml"
   # BENCH_B_YAML: extra top-level YAML for B only (e.g. 'egress: {enabled: false}' to take a new control out of the comparison)
   if [ -n "${BENCH_B_YAML:-}" ]; then printf '%s\n' "$BENCH_B_YAML" | tee -a "$work/gateway-b.yaml" >>"$work/gateway-stdio-b.yaml"; fi
   say "Portcullis B ($jar_b) on 127.0.0.1:$p_gw_b"
@@ -175,12 +230,50 @@ pid_proxy=$!
 wait_for "$work/mcp-proxy.log" "starting server on port" "mcp-proxy"
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$p_proxy/mcp" && break; sleep 0.1; done
 
+# supergateway (#20 item 2), the other npm proxy users pick: stateful Streamable HTTP (its stateless
+# mode starts a new stdio child per POST), so one echo child per session
+say "supergateway on 127.0.0.1:$p_sg (echo upstream over stdio, --stateful)"
+PATH="$root/node_modules/.bin:$PATH" "${prio[@]}" node_modules/.bin/supergateway --stdio "${echo_cmd[*]}" \
+  --outputTransport streamableHttp --stateful --port "$p_sg" --logLevel none >"$work/supergateway.log" 2>&1 &
+pids+=($!)
+pid_sg=$!
+for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$p_sg/mcp" && break; sleep 0.1; done
+
+# the bare reverse-proxy hop (#20 item 2): HAProxy in front of the same echo upstream, no governance;
+# HTTP mode, keep-alive both ways, foreground (-db) so that it is stopped by its pid
+pid_hap=""
+if [ -x "$haproxy" ]; then
+  cat >"$work/haproxy.cfg" <<EOF
+global
+  maxconn 4096
+  nbthread 2
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  option http-keep-alive
+frontend bench
+  bind 127.0.0.1:$p_hap
+  default_backend echo
+backend echo
+  http-reuse always
+  server echo 127.0.0.1:$p_echo
+EOF
+  say "haproxy on 127.0.0.1:$p_hap (in front of the echo upstream over HTTP)"
+  "${prio[@]}" "$haproxy" -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
+  pids+=($!)
+  pid_hap=$!
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$p_hap/" && break; sleep 0.1; done
+fi
+
 # --- the targets ----------------------------------------------------------------------------
 # Tab-separated: name, role, baseline, peer, kind, tool, the pids whose CPU (with descendants)
 # counts for the target ("-": the stdio targets the load generator launches itself), address.
 row() { local IFS=$'\t'; echo "$*"; }
 {
   row http-direct direct - - http-plain echo "$pid_echo" "http://127.0.0.1:$p_echo/mcp"
+  if [ -n "$pid_hap" ]; then row haproxy-http peer http-direct - http-plain echo "$pid_hap,$pid_echo" "http://127.0.0.1:$p_hap/mcp"; fi
   row portcullis-http-legacy portcullis http-direct - http-legacy http__echo "$pid_gw,$pid_echo" "http://127.0.0.1:$p_gw/mcp"
   row portcullis-http-modern portcullis http-direct - http-modern http__echo "$pid_gw,$pid_echo" "http://127.0.0.1:$p_gw/mcp"
   row stdio-direct direct - - stdio echo - "${echo_cmd[@]}"
@@ -190,6 +283,7 @@ row() { local IFS=$'\t'; echo "$*"; }
   row portcullis-http-stdio-modern portcullis stdio-direct mcp-proxy-modern http-modern stdio__echo "$pid_gw" "http://127.0.0.1:$p_gw/mcp"
   row mcp-proxy-legacy peer stdio-direct - http-legacy echo "$pid_proxy" "http://127.0.0.1:$p_proxy/mcp"
   row mcp-proxy-modern peer stdio-direct - http-modern echo "$pid_proxy" "http://127.0.0.1:$p_proxy/mcp"
+  row supergateway-legacy peer stdio-direct - http-legacy echo "$pid_sg" "http://127.0.0.1:$p_sg/mcp"
   if [ -n "$jar_b" ]; then
     row B-portcullis-http-legacy compare portcullis-http-legacy - http-legacy http__echo "$pid_gw_b,$pid_echo" "http://127.0.0.1:$p_gw_b/mcp"
     row B-portcullis-http-modern compare portcullis-http-modern - http-modern http__echo "$pid_gw_b,$pid_echo" "http://127.0.0.1:$p_gw_b/mcp"
@@ -203,7 +297,12 @@ row() { local IFS=$'\t'; echo "$*"; }
   echo "## Run of $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr)"
-  echo "- JDK: $("$java" -version 2>&1 | head -1); Node (mcp-proxy): $(node_modules/.bin/node --version); mcp-proxy $(node -p 'require("./node_modules/mcp-proxy/package.json").version')"
+  echo "- JDK: $("$java" -version 2>&1 | head -1); Node (mcp-proxy): $(node_modules/.bin/node --version); mcp-proxy $(node -p 'require("./node_modules/mcp-proxy/package.json").version'); supergateway $(node -p 'require("./node_modules/supergateway/package.json").version'); $("$haproxy" -v 2>/dev/null | head -1 | cut -d' ' -f1-3)"
+  if [ "$profile" = full ]; then
+    echo "- profile: full (bench/full-profile.sh): $(wc -l <"$work/tokens.txt") JWT users + ${BENCH_KEYS:-4} API keys, catalog constraints, 200 policy rules, egress + conversation + chain rules, rate limits $( [ "${BENCH_REDIS:-0}" = 1 ] && echo on Redis || echo in process), breakers, tracing at 1% to a local OTLP sink, durable audit; left out of A: ${BENCH_A_WITHOUT:-nothing}"
+  else
+    echo "- profile: anonymous (no identity section, the shipped defaults)"
+  fi
   echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)$( [ -r /proc/pressure/cpu ] && echo "; CPU pressure (share of time some task waited for a CPU, avg60): $(awk '/^some/ {sub("avg60=", "", $3); print $3 "%"}' /proc/pressure/cpu)"); priority: ${prio[*]:-normal}"
   if [ -n "${BENCH_A_YAML:-}${BENCH_B_YAML:-}${BENCH_MESSAGE_BYTES:-}${BENCH_A_UPSTREAM_YAML:-}" ]; then
     echo "- settings: BENCH_A_YAML='${BENCH_A_YAML:-}' BENCH_B_YAML='${BENCH_B_YAML:-}' BENCH_A_UPSTREAM_YAML='${BENCH_A_UPSTREAM_YAML:-}' BENCH_MESSAGE_BYTES=${BENCH_MESSAGE_BYTES:-0} (the echoed message, so the result, in bytes)"
@@ -213,10 +312,11 @@ row() { local IFS=$'\t'; echo "$*"; }
 } >"$work/results.md"
 
 n_rates=$(tr ',' '\n' <<<"$rates" | wc -l)
-say "measuring for about $(( (9 * (warmup + peak_seconds + peak_warmup + 1) + 7 * n_rates * seconds) / 60 + 1 )) minutes"
+say "measuring for about $(( (11 * (warmup + peak_seconds + peak_warmup + 1) + 9 * n_rates * seconds) / 60 + 1 )) minutes"
 "${prio[@]}" "$java" -Xms256m -Dbench.message.bytes="${BENCH_MESSAGE_BYTES:-0}" -cp "$classes" io.portcullis.bench.Bench --targets "$work/targets.tsv" --rates "$rates" \
   --seconds "$seconds" --warmup "$warmup" --peak-seconds "$peak_seconds" --peak-warmup "$peak_warmup" --concurrency "$concurrency" --rounds "$rounds" \
-  --target-rate "${rates##*,}" --logs "$work" --out "$work/table.md" ${BENCH_ONLY:+--only "$BENCH_ONLY"} >/dev/null
+  --target-rate "${rates##*,}" --logs "$work" --out "$work/table.md" ${BENCH_ONLY:+--only "$BENCH_ONLY"} \
+  ${credentials:+--credentials "$credentials"} >/dev/null
 
 cat "$work/table.md" >>"$work/results.md"
 echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)$( [ -r /proc/pressure/cpu ] && echo "; CPU pressure avg60: $(awk '/^some/ {sub("avg60=", "", $3); print $3 "%"}' /proc/pressure/cpu)")" >>"$work/results.md"

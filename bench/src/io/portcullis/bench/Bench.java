@@ -39,7 +39,7 @@ public final class Bench {
         if (!opt.containsKey("targets")) {
             System.err.println("usage: Bench --targets FILE [--rates 200,500,1000] [--seconds 8] [--warmup 4]"
                     + " [--rounds 4] [--peak-seconds 5] [--peak-warmup 1] [--concurrency 32] [--target-rate 1000] [--logs DIR] [--out FILE]"
-                    + " [--only name,name]");
+                    + " [--only name,name] [--credentials FILE]");
             System.exit(2);
         }
         List<Spec> specs = read(Path.of(opt.get("targets")));
@@ -53,11 +53,17 @@ public final class Bench {
         int concurrency = Integer.parseInt(opt.get("concurrency"));
         int rounds = Integer.parseInt(opt.get("rounds"));
 
+        // the full-stack profile (#20 item 1): the bearer credentials (JWTs of several users, API keys)
+        // the calls through Portcullis carry; the other targets (upstream, proxies) get none
+        List<String> credentials = opt.containsKey("credentials")
+                ? Files.readAllLines(Path.of(opt.get("credentials"))).stream().filter(l -> !l.isBlank()).toList()
+                : List.of();
         Map<String, Target> targets = new LinkedHashMap<>();
         Report report = new Report(specs, rates, rounds, concurrency, Double.parseDouble(opt.get("target-rate")));
         try {
             for (Spec s : specs) {
-                targets.put(s.name(), open(s, new File(opt.get("logs"), "bench-" + s.name() + ".log")));
+                targets.put(s.name(), open(s, new File(opt.get("logs"), "bench-" + s.name() + ".log"),
+                        "portcullis".equals(s.role()) || "compare".equals(s.role()) ? credentials : List.of()));
             }
             for (Spec s : specs) {
                 log("warm-up %s: %.0f s closed loop", s.name(), warmup);
@@ -147,11 +153,11 @@ public final class Bench {
         return all;
     }
 
-    private static Target open(Spec s, File log) throws Exception {
+    private static Target open(Spec s, File log, List<String> credentials) throws Exception {
         return switch (s.kind()) {
             case "http-plain" -> new HttpTarget(URI.create(s.address().get(0)), HttpTarget.Mode.PLAIN, s.tool());
-            case "http-legacy" -> new HttpTarget(URI.create(s.address().get(0)), HttpTarget.Mode.LEGACY, s.tool());
-            case "http-modern" -> new HttpTarget(URI.create(s.address().get(0)), HttpTarget.Mode.MODERN, s.tool());
+            case "http-legacy" -> new HttpTarget(URI.create(s.address().get(0)), HttpTarget.Mode.LEGACY, s.tool(), credentials);
+            case "http-modern" -> new HttpTarget(URI.create(s.address().get(0)), HttpTarget.Mode.MODERN, s.tool(), credentials);
             case "stdio" -> new StdioTarget(s.address(), s.tool(), log);
             default -> throw new IllegalArgumentException(s.name() + ": unknown kind " + s.kind());
         };

@@ -29,12 +29,23 @@ final class HttpTarget implements Target {
     private final List<HttpWire> wires = new ArrayList<>();
     private final List<Map<String, String>> headers = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong(1000);
+    private final List<String> credentials;
     private long lastUsed = System.nanoTime();
 
     HttpTarget(URI url, Mode mode, String tool) {
+        this(url, mode, tool, List.of());
+    }
+
+    /**
+     * With {@code credentials} (bearer tokens: JWTs of several users and API keys; the full-stack
+     * profile, #20 item 1), connection {@code c} authenticates as {@code credentials[c % n]} on every
+     * request, its session included: the callers are several principals, not one.
+     */
+    HttpTarget(URI url, Mode mode, String tool, List<String> credentials) {
         this.url = url;
         this.mode = mode;
         this.tool = tool;
+        this.credentials = List.copyOf(credentials);
     }
 
     /** Makes sure {@code n} connections exist (each with its session in legacy mode), freshly connected. */
@@ -42,10 +53,13 @@ final class HttpTarget implements Target {
         while (wires.size() < n) {
             HttpWire w = new HttpWire(url);
             Map<String, String> h = new LinkedHashMap<>();
+            if (!credentials.isEmpty()) {
+                h.put("Authorization", "Bearer " + credentials.get(wires.size() % credentials.size()));
+            }
             if (mode == Mode.LEGACY) {
                 HttpWire.Reply init = w.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
                         + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-                        + "\"clientInfo\":{\"name\":\"portcullis-bench\",\"version\":\"1\"}}}", Map.of());
+                        + "\"clientInfo\":{\"name\":\"portcullis-bench\",\"version\":\"1\"}}}", Map.copyOf(h));
                 if (init.status() != 200 || init.sessionId() == null) {
                     throw new IOException(url + ": initialize failed: HTTP " + init.status() + " " + init.body());
                 }
