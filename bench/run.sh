@@ -194,8 +194,9 @@ if [ "$profile" = full ]; then
   # API-key callers next to the JWT ones: keys made in A's store before it starts (the CLI opens
   # the store directly then); B gets a copy of that store, so the same keys
   cp "$work/tokens.txt" "$credentials"
+  configs "" "$p_gw" "$data_dir" "$jar" "" >"$work/keys.yaml" # A's store, with the identity section even when A leaves it out
   for i in $(seq 1 "${BENCH_KEYS:-4}"); do
-    "$java" -jar "$jar" keys create --config "$work/gateway.yaml" --role bench-service --env default --expires 1d \
+    "$java" -jar "$jar" keys create --config "$work/keys.yaml" --role bench-service --env default --expires 1d \
       --name "bench-service-$i" 2>>"$work/keys.log" >>"$credentials"
   done
   if [ -n "$jar_b" ]; then cp -a "$data_dir" "$data_dir-b"; fi
