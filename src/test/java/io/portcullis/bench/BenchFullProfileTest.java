@@ -53,7 +53,7 @@ class BenchFullProfileTest {
         return out;
     }
 
-    static GatewayConfig parse(String yaml) throws IOException {
+    static GatewayConfig parse(String yaml) throws Exception {
         return ConfigReader.parse(yaml, "gateway.yaml", Path.of("/tmp"), null);
     }
 
@@ -103,7 +103,40 @@ class BenchFullProfileTest {
         }
     }
 
-    private static final Pattern WITHOUT = Pattern.compile("BENCH_A_WITHOUT=([a-z_,]+)");
+    /** The "## Whole stack (#20)" section of docs/performance.md, up to the next "## ". */
+    static String section() throws IOException {
+        String doc = Files.readString(Path.of("docs/performance.md"));
+        int from = doc.indexOf("## Whole stack (#20)");
+        assertThat(from).as("docs/performance.md has the section ## Whole stack (#20)").isNotNegative();
+        int to = doc.indexOf("\n## ", from + 5);
+        return to < 0 ? doc.substring(from) : doc.substring(from, to);
+    }
+
+    private static final Pattern SETTING = Pattern.compile("\\b(BENCH_[A-Z_]+)=([^\\s`]*)");
+
+    /**
+     * Every {@code BENCH_*} setting in the section's commands is one bench/run.sh or bench/compare.sh reads
+     * (a misspelt one would be ignored and the run would measure something else), and
+     * {@code BENCH_PROFILE} is a profile the script knows.
+     */
+    @Test
+    void everySettingInTheCommandsIsReadByTheScripts() throws Exception {
+        String scripts = Files.readString(Path.of("bench/run.sh")) + Files.readString(Path.of("bench/compare.sh"))
+                + Files.readString(Path.of("bench/full-profile.sh"));
+        Matcher m = SETTING.matcher(section());
+        Set<String> seen = new LinkedHashSet<>();
+        while (m.find()) {
+            seen.add(m.group(1));
+            assertThat(scripts).as(m.group(1) + " is read by the bench scripts").contains("${" + m.group(1));
+            if (m.group(1).equals("BENCH_PROFILE")) {
+                assertThat(m.group(2)).isIn("full", "anonymous");
+            }
+        }
+        assertThat(seen).contains("BENCH_PROFILE", "BENCH_A_WITHOUT", "BENCH_JAR_B", "BENCH_REDIS");
+        assertThat(section()).contains("bench/compare.sh");
+    }
+
+    private static final Pattern WITHOUT = Pattern.compile("BENCH_A_WITHOUT=([a-z_]+(?: \\| [a-z_]+)+)|BENCH_A_WITHOUT=([a-z_,]+)");
 
     /** Every {@code BENCH_A_WITHOUT=...} in the docs names controls the script knows (a typo would measure nothing). */
     @Test
@@ -112,7 +145,13 @@ class BenchFullProfileTest {
         for (String doc : List.of("docs/performance.md", "bench/README.md", "bench/run.sh")) {
             Matcher m = WITHOUT.matcher(Files.readString(Path.of(doc)));
             while (m.find()) {
-                named.addAll(List.of(m.group(1).split(",")));
+                if (m.group(2) != null) {
+                    named.addAll(List.of(m.group(2).split(",")));
+                } else { // "#   BENCH_A_WITHOUT=policy | tracing | ..." names the other runs
+                    for (String x : m.group(1).split("\\|")) {
+                        named.add(x.trim());
+                    }
+                }
             }
         }
         assertThat(named).as("BENCH_A_WITHOUT commands in docs/performance.md").contains("tracing", "identity", "policy");
