@@ -134,6 +134,14 @@ class BenchFullProfileTest {
         }
         assertThat(seen).contains("BENCH_PROFILE", "BENCH_A_WITHOUT", "BENCH_JAR_B", "BENCH_REDIS");
         assertThat(section()).contains("bench/compare.sh");
+        // bench/README.md's commands (BENCH_PROFILE=full bench/run.sh, BENCH_REDIS=1, compare.sh ...) likewise
+        Matcher readme = SETTING.matcher(Files.readString(Path.of("bench/README.md")));
+        Set<String> inReadme = new LinkedHashSet<>();
+        while (readme.find()) {
+            inReadme.add(readme.group(1));
+            assertThat(scripts).as(readme.group(1) + " (bench/README.md) is read by the bench scripts").contains("${" + readme.group(1));
+        }
+        assertThat(inReadme).contains("BENCH_PROFILE", "BENCH_REDIS");
     }
 
     private static final Pattern WITHOUT = Pattern.compile("BENCH_A_WITHOUT=([a-z_]+(?: \\| [a-z_]+)+)|BENCH_A_WITHOUT=([a-z_,]+)");
