@@ -84,10 +84,13 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         this.ticker = ticker;
         // #11 item 17: one serving process per data directory (its node id, key and chains live there)
         this.dirLock = io.portcullis.store.DataDirLock.acquire(config.server().dataDir(), "gateway", config.store().sqliteLocking());
-        this.store = Opening.orClose(() -> io.portcullis.store.Store.openServing(config.store()), dirLock);
+        GatewayConfig file = config; // #15 item 4: a restart runs on the last approved config, not on a held change
+        this.store = Opening.orClose(() -> io.portcullis.store.Store.openServing(file.store()), dirLock);
+        GatewayConfig run = Opening.orClose(() -> io.portcullis.changes.ApprovedConfig.atStart(store, file), store, dirLock);
+        config = run;
         this.identity = new io.portcullis.identity.Identity(store, java.time.Clock.systemUTC());
         identity.apply(config.identity(), config.environmentNames());
-        this.audit = Opening.orClose(() -> io.portcullis.audit.AuditLog.open(store, config.audit()), store, dirLock);
+        this.audit = Opening.orClose(() -> io.portcullis.audit.AuditLog.open(store, run.audit()), store, dirLock);
         this.approvals = new io.portcullis.approval.Approvals(store, ticker.clock());
         approvals.apply(config.approvals());
         approvals.recorder(audit.approvalRecorder());
@@ -220,7 +223,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     /** The readiness report of the current config and catalog, with each environment's G1 gate. */
     public io.portcullis.readiness.Report readiness() {
-        return snapshot.readiness();
+        return io.portcullis.changes.HeldNotice.on(snapshot.readiness(), changeControl); // #15 item 4: a held change is named
     }
 
     /** Whether every applied config has been recorded in the store's {@code config_changes} (C7.3). */

@@ -46,7 +46,7 @@ public final class ConfigReader {
     public static GatewayConfig read(Path file) throws ConfigException {
         String text;
         try {
-            text = Files.readString(file);
+            text = io.portcullis.settings.ConfigFiles.read(file);
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "cannot read: " + e.getMessage())));
         }
