@@ -65,6 +65,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final Incidents incidents = new Incidents(() -> snapshot.config()); // #15 item 5
     private final io.portcullis.call.CallObserver.Many observers = new io.portcullis.call.CallObserver.Many(); // #18 item 1
     private final io.portcullis.changes.ChangeControl changeControl;
+    private volatile io.portcullis.pin.PinWatch pinWatch;
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -122,6 +123,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             incidents.flipped(f); // #15 item 5: after the record is durable, the owners' on-call webhooks
         });
         snapshot.upstreams().values().forEach(Upstream::start);
+        pinWatch = new io.portcullis.pin.PinWatch(pins, this::pinsChanged); // #15: another node's reviews and quarantines
     }
 
     /** #14 item 2 (C6.2): the node's run-time kill switches (kill, unkill, what is in force). */
@@ -375,6 +377,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     public void close() {
         kills.close();
         changeControl.close();
+        java.util.Optional.ofNullable(pinWatch).ifPresent(io.portcullis.pin.PinWatch::close);
         snapshot.upstreams().values().forEach(Upstream::close);
         approvals.close();
         incidents.close();

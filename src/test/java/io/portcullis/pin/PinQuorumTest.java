@@ -136,6 +136,18 @@ class PinQuorumTest {
         assertThat(control(check(cfg, PULLED))).isEqualTo("admitted");
     }
 
+    /** The example of docs/operations/pins.md ("Two reviewers") is a valid config that needs two reviewers. */
+    @Test
+    void theDocsExampleNeedsTwoReviewers() throws Exception {
+        String doc = java.nio.file.Files.readString(Path.of("docs/operations/pins.md"));
+        String section = doc.substring(doc.indexOf("## Two reviewers"));
+        String example = section.substring(section.indexOf("```yaml\n") + 8, section.indexOf("```\n", section.indexOf("```yaml\n") + 8));
+        GatewayConfig cfg = config(example);
+        assertThat(cfg.pins().quorum()).containsEntry("prod", 2);
+        assertThat(cfg.pins().reviewers()).containsExactly("security-review");
+        assertThat(cfg.pins().reviewQuorum()).isEqualTo(2);
+    }
+
     @Test
     void aQuorumOfAnUndeclaredEnvironmentOrNotANumberIsAConfigErrorWithItsLine() {
         assertThatThrownBy(() -> config("pins:\n  quorum: {staging: 2}\n")).isInstanceOf(ConfigException.class)
