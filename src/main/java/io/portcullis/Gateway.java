@@ -65,6 +65,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     private final Incidents incidents = new Incidents(() -> snapshot.config()); // #15 item 5
     private final io.portcullis.call.CallObserver.Many observers = new io.portcullis.call.CallObserver.Many(); // #18 item 1
     private final io.portcullis.changes.ChangeControl changeControl;
+    private volatile io.portcullis.pin.PinWatch pinWatch;
 
     /**
      * Builds the gateway and opens its store (created on first start).
@@ -84,10 +85,13 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         this.ticker = ticker;
         // #11 item 17: one serving process per data directory (its node id, key and chains live there)
         this.dirLock = io.portcullis.store.DataDirLock.acquire(config.server().dataDir(), "gateway", config.store().sqliteLocking());
-        this.store = Opening.orClose(() -> io.portcullis.store.Store.openServing(config.store()), dirLock);
+        GatewayConfig file = config; // #15 item 4: a restart runs on the last approved config, not on a held change
+        this.store = Opening.orClose(() -> io.portcullis.store.Store.openServing(file.store()), dirLock);
+        GatewayConfig run = Opening.orClose(() -> io.portcullis.changes.ApprovedConfig.atStart(store, file), store, dirLock);
+        config = run;
         this.identity = new io.portcullis.identity.Identity(store, java.time.Clock.systemUTC());
         identity.apply(config.identity(), config.environmentNames());
-        this.audit = Opening.orClose(() -> io.portcullis.audit.AuditLog.open(store, config.audit()), store, dirLock);
+        this.audit = Opening.orClose(() -> io.portcullis.audit.AuditLog.open(store, run.audit()), store, dirLock);
         this.approvals = new io.portcullis.approval.Approvals(store, ticker.clock());
         approvals.apply(config.approvals());
         approvals.recorder(audit.approvalRecorder());
@@ -119,6 +123,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
             incidents.flipped(f); // #15 item 5: after the record is durable, the owners' on-call webhooks
         });
         snapshot.upstreams().values().forEach(Upstream::start);
+        pinWatch = new io.portcullis.pin.PinWatch(pins, this::pinsChanged); // #15: another node's reviews and quarantines
     }
 
     /** #14 item 2 (C6.2): the node's run-time kill switches (kill, unkill, what is in force). */
@@ -220,7 +225,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
 
     /** The readiness report of the current config and catalog, with each environment's G1 gate. */
     public io.portcullis.readiness.Report readiness() {
-        return snapshot.readiness();
+        return io.portcullis.changes.HeldNotice.on(snapshot.readiness(), changeControl); // #15 item 4: a held change is named
     }
 
     /** Whether every applied config has been recorded in the store's {@code config_changes} (C7.3). */
@@ -372,6 +377,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
     public void close() {
         kills.close();
         changeControl.close();
+        java.util.Optional.ofNullable(pinWatch).ifPresent(io.portcullis.pin.PinWatch::close);
         snapshot.upstreams().values().forEach(Upstream::close);
         approvals.close();
         incidents.close();

@@ -8,6 +8,7 @@ import io.portcullis.pin.Review;
 import io.portcullis.protocol.Json;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -68,7 +69,12 @@ final class ReviewRoutes {
                 String hash = text(body, "hash");
                 Review r = route.endsWith("accept") ? reviews.accept(id, hash, who, text(body, "override"))
                         : reviews.reject(id, hash, who, text(body, "reason"));
-                AdminApi.reply(res, 200, json(r).put("decision", route.endsWith("accept") ? "accepted" : "rejected"));
+                List<String> so = route.endsWith("accept") ? reviews.approvals(r) : List.of();
+                String decision = !route.endsWith("accept") ? "rejected" : so.isEmpty() ? "accepted"
+                        : "accepted " + so.size() + " of " + gateway.pins().config().reviewQuorum(); // #15 item 2: pins.quorum
+                ObjectNode out = json(r).put("decision", decision);
+                so.forEach(out.putArray("approvers")::add);
+                AdminApi.reply(res, 200, out);
             } else {
                 AdminApi.reply(res, 404, AdminApi.error("no such admin endpoint: " + method + " /admin/api/" + route));
             }

@@ -53,7 +53,7 @@ public final class CatalogReader {
             files.add(file);
             String text;
             try {
-                text = Files.readString(file);
+                text = io.portcullis.settings.ConfigFiles.read(file); // #15 item 4: or the approved config's text
             } catch (IOException e) {
                 f.problem("/catalog", "cannot read the catalog file " + file + ": " + e.getMessage());
                 return CatalogConfig.none();

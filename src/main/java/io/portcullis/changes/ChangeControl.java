@@ -78,6 +78,7 @@ public final class ChangeControl implements AutoCloseable {
     }
 
     private final HeldChanges held;
+    private final ApprovedConfig approved; // a restart runs on it, not on a held file (#15 item 4)
     private final Clock clock;
     private final Supplier<GatewayConfig> current;
     private final Consumer<GatewayConfig> apply;
@@ -95,6 +96,7 @@ public final class ChangeControl implements AutoCloseable {
     public ChangeControl(Store store, Clock clock, Supplier<GatewayConfig> current, Consumer<GatewayConfig> apply,
                          Recorder recorder, Notice notice) {
         this.held = new HeldChanges(store);
+        this.approved = new ApprovedConfig(store);
         this.clock = clock;
         this.current = current;
         this.apply = apply;
@@ -260,6 +262,7 @@ public final class ChangeControl implements AutoCloseable {
             try {
                 authored(current.get(), next);
                 apply.accept(next);
+                approved(next);
                 LOG.info("config change {} approved and applied", id);
             } catch (RuntimeException | SQLException e) {
                 LOG.error("approved config change {} could not be applied: {}", id, e.toString());
@@ -309,6 +312,16 @@ public final class ChangeControl implements AutoCloseable {
         }
         authored(now, next);
         apply.accept(next);
+        approved(next);
+    }
+
+    /** Keeps {@code c} as the last approved config; when it cannot be kept, a restart runs on the one before (the safer side). */
+    private void approved(GatewayConfig c) {
+        try {
+            approved.save(c, at());
+        } catch (SQLException | java.io.IOException | RuntimeException e) {
+            LOG.error("the applied config could not be kept as the last approved one (a restart runs on the one before): {}", e.toString());
+        }
     }
 
     private void authored(GatewayConfig now, GatewayConfig next) throws SQLException {

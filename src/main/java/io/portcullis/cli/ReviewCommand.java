@@ -107,7 +107,10 @@ final class ReviewCommand implements Runnable {
             if (r == null) {
                 return Exit.USAGE;
             }
-            System.out.println(Visible.escape(id) + " accepted: " + hash + " is now its pin");
+            String decision = r.path("decision").asString("accepted");
+            System.out.println(decision.equals("accepted") ? Visible.escape(id) + " accepted: " + hash + " is now its pin"
+                    : Visible.escape(id) + " " + decision + " reviewers (pins.quorum): it stays refused until the others accept "
+                    + hash);
             return 0;
         }
     }

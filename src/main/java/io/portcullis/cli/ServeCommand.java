@@ -44,7 +44,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         HttpServer http = new HttpServer(gateway, cfg.server());
         gateway.start();
-        gateway.apply(cfg);
+        gateway.apply(gateway.config());
+        gateway.changeControl().offer(cfg); // #15 item 4: the file's config; held when it widens the approved one
         try {
             http.start();
         } catch (Exception e) {

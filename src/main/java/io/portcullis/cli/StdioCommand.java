@@ -42,7 +42,8 @@ final class StdioCommand implements Callable<Integer> {
         }
         try (Gateway gateway = opened) {
             gateway.start();
-            gateway.apply(cfg);
+            gateway.apply(gateway.config());
+            gateway.changeControl().offer(cfg); // #15 item 4: the file's config; held when it widens the approved one
             gateway.awaitUpstreams(Duration.ofSeconds(20));
             new StdioServer(gateway, environment, System.in, protocolOut).run();
         }

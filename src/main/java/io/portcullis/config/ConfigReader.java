@@ -46,7 +46,7 @@ public final class ConfigReader {
     public static GatewayConfig read(Path file) throws ConfigException {
         String text;
         try {
-            text = Files.readString(file);
+            text = io.portcullis.settings.ConfigFiles.read(file);
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "cannot read: " + e.getMessage())));
         }
@@ -102,7 +102,8 @@ public final class ConfigReader {
         // #13 items 4, 5: the conversation memory, and its chain rules added to the policy when enabled
         var conversation = io.portcullis.conversation.ConversationConfigReader.read(f, root.get("conversation"));
         policy = io.portcullis.conversation.ChainRules.addTo(policy, conversation);
-        io.portcullis.pin.PinsConfig pins = io.portcullis.pin.PinsConfigReader.read(f, root.get("pins"));
+        io.portcullis.pin.PinsConfig pins = io.portcullis.pin.PinsConfigReader.read(f, root.get("pins"),
+                envs.stream().map(EnvironmentConfig::name).toList());
         var vault = CredentialsReader.vault(f, root.get("vault"), baseDir, upstreams.values()); // #16 item 2
         var tracing = io.portcullis.tracing.TracingConfigReader.read(f, root.get("tracing")); // #18 item 2
         pins = io.portcullis.pin.PinsConfigReader.withCatalog(f, pins, catalog); // #15 item 2: definition_sha256

@@ -88,7 +88,26 @@ public final class PinReviews {
             throw new Refused(id + " has findings at or above the blocking severity (" + pins.config().block().id() + "): "
                     + r.findings().getFirst() + "; accepting it needs an override with a reason, which is recorded");
         }
+        int quorum = pins.config().reviewQuorum();
+        if (quorum > 1) {
+            // #15 item 2 "production can require two reviewers": distinct reviewers, each recorded; the last one releases it
+            List<String> before = pins.store().approvals().of(id, r.servedHash());
+            if (before.contains(reviewer.subject())) {
+                throw new Refused(reviewer.subject() + " already accepted " + id + " (" + r.servedHash() + "); it needs " + quorum
+                        + " distinct reviewers (pins.quorum)");
+            }
+            List<String> after = new ArrayList<>(before);
+            after.add(reviewer.subject());
+            if (after.size() < quorum) {
+                record(r, reviewer, "accepted " + after.size() + " of " + quorum, blocked ? override : null);
+                if (!pins.store().approvals().add(id, r.servedHash(), before, after)) {
+                    throw new Refused(id + " was accepted by someone else meanwhile; show it again");
+                }
+                return r;
+            }
+        }
         record(r, reviewer, "accepted", blocked ? override : null);
+        pins.store().approvals().clear(id);
         if (!pins.store().accept(r.upstream(), r.kind(), r.name(), r.servedHash(), reviewer.subject(), pins.now())) {
             throw new Refused(id + " changed while it was being accepted; show it again");
         }
@@ -96,10 +115,16 @@ public final class PinReviews {
         return r;
     }
 
+    /** The reviewers who accepted what waits as {@code id} so far, while {@code pins.quorum} needs more (#15 item 2). */
+    public List<String> approvals(Review r) throws SQLException {
+        return pins.store().approvals().of(r.id(), r.servedHash());
+    }
+
     /** Rejects the served definition with {@code hash} of {@code id}: it stays refused. */
     public Review reject(String id, String hash, Principal reviewer, String reason) throws Refused, SQLException {
         Review r = waiting(id, hash, reviewer);
         record(r, reviewer, "rejected", reason);
+        pins.store().approvals().clear(id); // one reviewer's rejection stands: the earlier accepts no longer count
         if (!pins.store().reject(r.upstream(), r.kind(), r.name(), r.servedHash())) {
             throw new Refused(id + " changed while it was being rejected; show it again");
         }
@@ -138,7 +163,7 @@ public final class PinReviews {
         }
         ObjectNode d = rec.putObject("decision").put("outcome", outcome).put("control", "pin");
         if (reason != null) {
-            d.put(outcome.equals("accepted") ? "override" : "reason", reason);
+            d.put(outcome.startsWith("accepted") ? "override" : "reason", reason);
         }
         ObjectNode pin = rec.putObject("pin").put("id", r.id()).put("kind", r.kind()).put("served", r.servedHash());
         if (r.pinnedHash() != null) {

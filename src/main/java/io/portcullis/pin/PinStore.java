@@ -23,13 +23,20 @@ final class PinStore {
                String pendingDefinition, String pendingFindings, String pendingState, String pendingSince) {}
 
     private final Store store;
+    private final PinApprovals approvals;
 
     PinStore(Store store) {
         this.store = store;
+        this.approvals = new PinApprovals(store); // #15 item 2: pins.quorum
         store.migrate("pins", List.of("CREATE TABLE pins (upstream VARCHAR(256) NOT NULL, kind VARCHAR(16) NOT NULL, "
                 + "name VARCHAR(1024) NOT NULL, hash VARCHAR(80), definition TEXT, pinned_at VARCHAR(40), pinned_by VARCHAR(512), "
                 + "pending_hash VARCHAR(80), pending_definition TEXT, pending_findings TEXT, pending_state VARCHAR(16), "
                 + "pending_since VARCHAR(40), PRIMARY KEY (upstream, kind, name))"));
+    }
+
+    /** The accepts counted so far towards {@code pins.quorum}. */
+    PinApprovals approvals() {
+        return approvals;
     }
 
     /** Every row, by {@code upstream/kind/name}. */

@@ -11,9 +11,12 @@ import java.util.List;
  * @param block       findings of this severity or worse block acceptance without a recorded override; null: none block
  * @param reviewers   the roles a reviewer must have (any of them) to accept or reject (#15 item 2, C7.2)
  * @param approved    the catalog's pre-approved definition hashes, by exposed tool name (#15 item 2)
+ * @param quorum      distinct reviewers an accept needs, by environment ({@code *}: every environment; #15 item 2
+ *                    "production can require two reviewers"); a pin is one per upstream definition, served to every
+ *                    environment, so the highest of them applies ({@link #reviewQuorum})
  */
 public record PinsConfig(boolean enabled, boolean showPinned, Finding.Severity block, List<String> reviewers,
-                         java.util.Map<String, String> approved) {
+                         java.util.Map<String, String> approved, java.util.Map<String, Integer> quorum) {
 
     public static final PinsConfig DEFAULTS = new PinsConfig(true, false, Finding.Severity.HIGH, List.of("pin-reviewer"),
             java.util.Map.of());
@@ -21,5 +24,17 @@ public record PinsConfig(boolean enabled, boolean showPinned, Finding.Severity b
     public PinsConfig {
         reviewers = List.copyOf(reviewers);
         approved = java.util.Map.copyOf(approved);
+        quorum = java.util.Map.copyOf(quorum);
+    }
+
+    /** Without a quorum: one reviewer accepts. */
+    public PinsConfig(boolean enabled, boolean showPinned, Finding.Severity block, List<String> reviewers,
+                      java.util.Map<String, String> approved) {
+        this(enabled, showPinned, block, reviewers, approved, java.util.Map.of());
+    }
+
+    /** The distinct reviewers an accept needs: the highest quorum of any environment, at least 1. */
+    public int reviewQuorum() {
+        return Math.max(1, quorum.values().stream().mapToInt(Integer::intValue).max().orElse(1));
     }
 }

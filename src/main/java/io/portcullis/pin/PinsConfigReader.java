@@ -18,6 +18,7 @@ import tools.jackson.databind.JsonNode;
  *   reviewers: [pin-reviewer] # roles that may accept or reject a definition (#15 item 2)
  *   approved:                 # pre-approved definitions, by exposed tool name (#15 item 2)
  *     github__create_issue: sha256:0f3c...
+ *   quorum: {prod: 2}         # distinct reviewers an accept needs, by environment, or one number for all (#15 item 2)
  * </pre>
  */
 public final class PinsConfigReader {
@@ -27,10 +28,15 @@ public final class PinsConfigReader {
 
     /** @param n the {@code pins} node, or null when absent */
     public static PinsConfig read(Fields f, JsonNode n) {
+        return read(f, n, null);
+    }
+
+    /** @param envs the declared environments (a quorum names only these), or null not to check the names */
+    public static PinsConfig read(Fields f, JsonNode n, List<String> envs) {
         if (!f.isObject(n, P, "'pins'")) {
             return PinsConfig.DEFAULTS;
         }
-        f.onlyKeys(n, P, Set.of("enabled", "quarantined", "block", "reviewers", "approved"));
+        f.onlyKeys(n, P, Set.of("enabled", "quarantined", "block", "reviewers", "approved", "quorum"));
         boolean enabled = f.bool(n, "enabled", P, true);
         String shown = f.string(n, "quarantined", P, "hide");
         if (!shown.equals("hide") && !shown.equals("pinned")) {
@@ -60,7 +66,35 @@ public final class PinsConfigReader {
                 }
             }
         }
-        return new PinsConfig(enabled, shown.equals("pinned"), severity, reviewers, approved);
+        return new PinsConfig(enabled, shown.equals("pinned"), severity, reviewers, approved, quorum(f, n.get("quorum"), envs));
+    }
+
+    private static Map<String, Integer> quorum(Fields f, JsonNode q, List<String> envs) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        if (q == null || q.isNull()) {
+            return out;
+        }
+        if (q.isIntegralNumber()) {
+            if (q.asInt() < 1 || q.asInt() > 10) {
+                f.problem(P + "/quorum", "'quorum' must be a number of reviewers from 1 to 10");
+            }
+            out.put("*", q.asInt());
+            return out;
+        }
+        if (!f.isObject(q, P + "/quorum", "'quorum' (a number, or reviewers by environment)")) {
+            return out;
+        }
+        for (var e : q.properties()) {
+            String qp = P + "/quorum/" + Fields.escape(e.getKey());
+            if (envs != null && !envs.contains(e.getKey())) {
+                f.problem(qp, "'" + e.getKey() + "' is not a declared environment " + envs);
+            } else if (!e.getValue().isIntegralNumber() || e.getValue().asInt() < 1 || e.getValue().asInt() > 10) {
+                f.problem(qp, "the quorum of '" + e.getKey() + "' must be a number of reviewers from 1 to 10");
+            } else {
+                out.put(e.getKey(), e.getValue().asInt());
+            }
+        }
+        return out;
     }
 
     /**
@@ -81,6 +115,6 @@ public final class PinsConfigReader {
             }
         }
         return approved.equals(pins.approved()) ? pins
-                : new PinsConfig(pins.enabled(), pins.showPinned(), pins.block(), pins.reviewers(), approved);
+                : new PinsConfig(pins.enabled(), pins.showPinned(), pins.block(), pins.reviewers(), approved, pins.quorum());
     }
 }

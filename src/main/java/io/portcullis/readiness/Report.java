@@ -116,6 +116,25 @@ public record Report(Instant generatedAt, List<EnvironmentReport> environments) 
         }
     }
 
+    /**
+     * #15 item 4 ("says so in ... readiness"): this report with {@code note} (a config change held for
+     * review, the gateway running on the last approved config) added to the evidence of C7.2 in
+     * {@code environments}. The statuses and gates stay as they are: the hold is the control working.
+     */
+    public Report withHeldChange(java.util.Collection<String> environments, String note) {
+        List<EnvironmentReport> out = new java.util.ArrayList<>();
+        for (EnvironmentReport e : environments()) {
+            if (!environments.contains(e.name())) {
+                out.add(e);
+                continue;
+            }
+            List<Line> lines = e.lines().stream().map(l -> !l.id().equals("C7.2") ? l : new Line(l.id(), l.text(), l.status(),
+                    java.util.stream.Stream.concat(l.evidence().stream(), java.util.stream.Stream.of(note)).toList(), l.fix())).toList();
+            out.add(new EnvironmentReport(e.name(), e.production(), lines, e.gate()));
+        }
+        return new Report(generatedAt(), out);
+    }
+
     public Optional<EnvironmentReport> environment(String name) {
         return environments.stream().filter(e -> e.name().equals(name)).findFirst();
     }

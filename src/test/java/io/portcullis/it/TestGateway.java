@@ -109,7 +109,7 @@ public final class TestGateway implements AutoCloseable {
         TestGateway g = new TestGateway(home, owns, file, gateway, http);
         try {
             gateway.start();
-            gateway.apply(cfg);
+            gateway.apply(gateway.config()); // the file's config, or the last approved one while it holds a change (#15 item 4)
             http.start();
             List<String> notReady = awaitUpstreams ? gateway.awaitUpstreams(Duration.ofSeconds(30)) : List.of();
             if (!notReady.isEmpty()) {
