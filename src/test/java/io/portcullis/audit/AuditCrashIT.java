@@ -135,7 +135,7 @@ class AuditCrashIT {
         drain(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
 
-    private static String awaitListening(Process p) throws Exception {
+    static String awaitListening(Process p) throws Exception {
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
