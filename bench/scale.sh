@@ -115,8 +115,12 @@ for g in small tools sessions upstreams; do
   pids+=($!); gw_pid[$g]=$!
 done
 for g in small tools sessions upstreams; do wait_for "$work/$g.log" "Portcullis is listening" "Portcullis ($g)"; done
-for g in small tools sessions upstreams; do
-  if grep -q "Upstreams not ready" "$work/$g.log"; then say "$g: an upstream is not ready"; cat "$work/$g.log" >&2; exit 1; fi
+declare -A n_up=([small]=1 [tools]=2 [sessions]=1 [upstreams]=$n_upstreams)
+for g in small tools sessions upstreams; do # every upstream ready (on a busy machine some come after "listening")
+  for _ in $(seq 1200); do [ "$(grep -c 'INFO  Upstream upstream .* ready:' "$work/$g.log")" -ge "${n_up[$g]}" ] && break; sleep 0.1; done
+  if [ "$(grep -c 'INFO  Upstream upstream .* ready:' "$work/$g.log")" -lt "${n_up[$g]}" ]; then
+    say "$g: not every upstream is ready"; cat "$work/$g.log" >&2; exit 1
+  fi
 done
 
 say "opening $n_sessions sessions on scale-sessions"
@@ -129,9 +133,9 @@ say "$opened; heap after GC $before KB -> $after KB: about $per_session bytes pe
 row() { local IFS=$'\t'; echo "$*"; }
 {
   row small direct - - http-legacy http__echo "${gw_pid[small]},$pid_echo" "http://127.0.0.1:$p_small/mcp"
-  row scale-tools compare small - http-legacy many__tool0500 "${gw_pid[tools]},$pid_many" "http://127.0.0.1:$p_tools/mcp"
+  row scale-tools compare small - http-legacy "$(printf 'many__tool%04d' $(( (n_tools - 2 + 1) / 2 )))" "${gw_pid[tools]},$pid_many" "http://127.0.0.1:$p_tools/mcp"
   row scale-sessions compare small - http-legacy http__echo "${gw_pid[sessions]},$pid_echo" "http://127.0.0.1:$p_sessions/mcp"
-  row scale-upstreams compare small - http-legacy u050__echo "${gw_pid[upstreams]},$pid_echo" "http://127.0.0.1:$p_upstreams/mcp"
+  row scale-upstreams compare small - http-legacy "$(printf 'u%03d__echo' $(( (n_upstreams + 1) / 2 )))" "${gw_pid[upstreams]},$pid_echo" "http://127.0.0.1:$p_upstreams/mcp"
 } >"$work/targets.tsv"
 
 say "measuring at $rate calls/s: $rounds rounds of $seconds s per target, after $warmup s warm-up each"
@@ -148,9 +152,11 @@ say "measuring at $rate calls/s: $rounds rounds of $seconds s per target, after 
   echo "| target | p50 ms | small's p50 ms (same rounds) | added p50 ms | p50 ratio | within 10% |"
   echo "|---|---:|---:|---:|---:|---|"
   # the latency table's rows: | name | offered | achieved | p50 | p99 | added p50 | ...
-  awk -F'|' '/^\| small /{gsub(/ /,"",$5); base=$5}
-    /^\| scale-/{name=$2; gsub(/ /,"",name); p50=$5; gsub(/ /,"",p50); add=$7; gsub(/ /,"",add); rows[name]=p50 "|" add}
-    END {for (n in rows) {split(rows[n], v, "|"); ratio=(base+v[2])/base;
+  awk -F'|' 'NF >= 12 && /^\| small /{gsub(/ /,"",$5); base=$5}
+    NF >= 12 && /^\| scale-/{name=$2; gsub(/ /,"",name); p50=$5; gsub(/ /,"",p50); add=$7; gsub(/ /,"",add); rows[name]=p50 "|" add}
+    END {for (n in rows) {split(rows[n], v, "|");
+      if (v[1] !~ /^[0-9.]+$/ || v[2] !~ /^[-+0-9.]+$/ || base + 0 <= 0) {printf "| %s | %s | %s | %s | n/a | no (calls failed) |\n", n, v[1], base, v[2]; continue}
+      ratio=(base+v[2])/base;
       printf "| %s | %s | %s | %s | %.2f | %s |\n", n, v[1], base, v[2], ratio, (ratio <= 1.10 ? "yes" : "no")}}' "$work/table.md" | sort
   echo
   cat "$work/table.md"

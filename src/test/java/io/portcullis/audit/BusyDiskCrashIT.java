@@ -49,8 +49,8 @@ class BusyDiskCrashIT {
                 readiness: {gate: {enforce: false}}   # about the audit log, not the G1 gate
                 """.formatted(java, Peers.JAR.toAbsolutePath()));
         Path busyFile = dir.resolve("busy.bin");
-        // the busy disk: 64 MiB written and fsynced again and again on the data directory's disk, for at most 180 s
-        Process busy = new ProcessBuilder("timeout", "180", "sh", "-c",
+        // the busy disk: 64 MiB written and fsynced again and again on the data directory's disk, for at most 900 s (stopped by PID when the test ends)
+        Process busy = new ProcessBuilder("timeout", "900", "sh", "-c",
                 "while :; do dd if=/dev/zero of='" + busyFile + "' bs=1M count=64 conv=fsync status=none; done")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Set<String> answered = ConcurrentHashMap.newKeySet();
@@ -60,7 +60,7 @@ class BusyDiskCrashIT {
             Eventually.eventually(Duration.ofSeconds(30),
                     () -> assertThat(Files.exists(busyFile) && Files.size(busyFile) > 0).as("the disk writer writes").isTrue());
             gateway = Peers.portcullis("serve", "--config", config.toString()).start();
-            String url = AuditCrashIT.awaitListening(gateway);
+            String url = AuditCrashIT.awaitListening(gateway, 300);
             client = Peers.node("test-support/audit-client.mjs", "load", url + "/mcp", "16", "busy", "500")
                     .redirectErrorStream(true).start();
             Process c = client;
@@ -76,7 +76,7 @@ class BusyDiskCrashIT {
                     // the client died with the gateway
                 }
             });
-            Eventually.eventually(Duration.ofSeconds(120),
+            Eventually.eventually(Duration.ofSeconds(300),
                     () -> assertThat(answered.size()).as("calls answered before the kill").isGreaterThanOrEqualTo(2500));
             assertThat(busy.isAlive()).as("the disk was still busy when the gateway was killed").isTrue();
             List<ProcessHandle> upstreams = gateway.descendants().toList();
@@ -96,9 +96,9 @@ class BusyDiskCrashIT {
 
         Process again = Peers.portcullis("serve", "--config", config.toString()).start();
         try {
-            String url = AuditCrashIT.awaitListening(again);
+            String url = AuditCrashIT.awaitListening(again, 300);
             Peers.Run more = Peers.run(Peers.node("test-support/audit-client.mjs", "trace", url + "/mcp",
-                    "00-99999999999999999999999999999998-00f067aa0ba902b7-01", "after-busy-restart"), 60);
+                    "00-99999999999999999999999999999998-00f067aa0ba902b7-01", "after-busy-restart"), 300);
             assertThat(more.out()).contains("demo__search_tickets");
         } finally {
             List<ProcessHandle> kids = again.descendants().toList();
@@ -108,10 +108,10 @@ class BusyDiskCrashIT {
             again.destroyForcibly();
         }
 
-        Peers.Run verify = Peers.run(Peers.portcullis("audit", "verify", "--config", config.toString()), 120);
+        Peers.Run verify = Peers.run(Peers.portcullis("audit", "verify", "--config", config.toString()), 300);
         assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
         assertThat(verify.out()).contains("audit log INTACT");
-        Peers.Run export = Peers.run(Peers.portcullis("audit", "export", "--config", config.toString(), "--kind", "call"), 120);
+        Peers.Run export = Peers.run(Peers.portcullis("audit", "export", "--config", config.toString(), "--kind", "call"), 300);
         assertThat(export.code()).isZero();
         Set<String> recorded = new HashSet<>();
         for (String line : export.out().lines().toList()) {
