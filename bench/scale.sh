@@ -62,7 +62,7 @@ heap_kb() { # heap used after a full GC, in KB, of a JVM by pid
 mapfile -t ports < <("$java" -cp "$classes" io.portcullis.bench.FreePort 6)
 p_echo=${ports[0]} p_many=${ports[1]} p_small=${ports[2]} p_tools=${ports[3]} p_sessions=${ports[4]} p_upstreams=${ports[5]}
 
-say "echo upstream on $p_echo; an upstream of $((n_tools - 1)) tools + echo on $p_many"
+say "echo upstream on $p_echo; an upstream of $((n_tools - 1)) tools (echo and $((n_tools - 2)) more) on $p_many"
 "$java" -cp "$jar" io.portcullis.demo.DemoServer --echo --http "$p_echo" 2>"$work/echo.log" & pids+=($!); pid_echo=$!
 "$java" -cp "$jar" io.portcullis.demo.DemoServer --echo --tools $((n_tools - 2)) --http "$p_many" 2>"$work/many.log" & pids+=($!); pid_many=$!
 wait_for "$work/echo.log" "listening on" "the echo upstream"
@@ -152,12 +152,13 @@ say "measuring at $rate calls/s: $rounds rounds of $seconds s per target, after 
   echo "| target | p50 ms | small's p50 ms (same rounds) | added p50 ms | p50 ratio | within 10% |"
   echo "|---|---:|---:|---:|---:|---|"
   # the latency table's rows: | name | offered | achieved | p50 | p99 | added p50 | ...
-  awk -F'|' 'NF >= 12 && /^\| small /{gsub(/ /,"",$5); base=$5}
-    NF >= 12 && /^\| scale-/{name=$2; gsub(/ /,"",name); p50=$5; gsub(/ /,"",p50); add=$7; gsub(/ /,"",add); rows[name]=p50 "|" add}
+  awk -F'|' 'NF >= 12 && /^\| small /{gsub(/ /,"",$5); base=$5; if ($4 ~ /saturated/) sat["small"]=1}
+    NF >= 12 && /^\| scale-/{name=$2; gsub(/ /,"",name); p50=$5; gsub(/ /,"",p50); add=$7; gsub(/ /,"",add); rows[name]=p50 "|" add; if ($4 ~ /saturated/) sat[name]=1}
     END {for (n in rows) {split(rows[n], v, "|");
       if (v[1] !~ /^[0-9.]+$/ || v[2] !~ /^[-+0-9.]+$/ || base + 0 <= 0) {printf "| %s | %s | %s | %s | n/a | no (calls failed) |\n", n, v[1], base, v[2]; continue}
       ratio=(base+v[2])/base;
-      printf "| %s | %s | %s | %s | %.2f | %s |\n", n, v[1], base, v[2], ratio, (ratio <= 1.10 ? "yes" : "no")}}' "$work/table.md" | sort
+      verdict=(sat[n] || sat["small"]) ? "no verdict: saturated (the machine did not keep up with the offered rate; lower BENCH_RATES)" : (ratio <= 1.10 ? "yes" : "no");
+      printf "| %s | %s | %s | %s | %.2f | %s |\n", n, v[1], base, v[2], ratio, verdict}}' "$work/table.md" | sort
   echo
   cat "$work/table.md"
 } >"$work/results.md"

@@ -41,7 +41,7 @@ public record ServerSettings(
     public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
     public static final int DEFAULT_MAX_SESSIONS_PER_PRINCIPAL = 64;
     public static final Duration DEFAULT_DRAIN_GRACE = Duration.ofSeconds(20);
-    /** #20 item 4: about 10 KB of heap each (docs/performance.md, "Scale with size"), so about 100 MB at the cap. */
+    /** #20 item 4: about 1.9 KB of heap each (measured: docs/performance.md, "Scale with size"), so about 19 MB at the cap. */
     public static final int DEFAULT_MAX_SESSIONS = 10_000;
 
     public ServerSettings {
