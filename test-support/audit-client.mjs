@@ -3,13 +3,15 @@
 //     makes one user request's calls over one session, sending the W3C traceparent header on
 //     every HTTP request and the io.portcullis/userRequest _meta key on every call; prints one
 //     JSON line per call: {tool, ok, error?}.
-//   node audit-client.mjs load <url> <workers> <prefix>
+//   node audit-client.mjs load <url> <workers> <prefix> [calls-per-second]
 //     calls tools in a loop from <workers> sessions until killed or the gateway dies; prints
-//     "answered <marker>" the moment each answer arrives (used by the crash test).
+//     "answered <marker>" the moment each answer arrives (used by the crash tests). With a rate,
+//     the workers together offer about that many calls per second (each on its own schedule),
+//     else as many as the gateway answers.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-const [mode, url, a, b] = process.argv.slice(2);
+const [mode, url, a, b, c] = process.argv.slice(2);
 
 async function connect(headers) {
   const client = new Client({ name: 'audit-test-client', version: '1.0.0' });
@@ -41,10 +43,17 @@ if (mode === 'trace') {
 } else if (mode === 'load') {
   const workers = Number(a);
   const prefix = b;
+  const interval = c ? (workers * 1000) / Number(c) : 0; // ms between one worker's calls
   let n = 0;
   const one = async (w) => {
     const client = await connect({});
+    let next = Date.now() + (interval * w) / workers;
     for (;;) {
+      if (interval > 0) {
+        const wait = next - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        next += interval;
+      }
       const i = n++;
       const marker = `${prefix}-${w}-${i}`;
       const [name, args] = i % 3 === 0
@@ -57,6 +66,6 @@ if (mode === 'trace') {
   await Promise.allSettled(Array.from({ length: workers }, (_, w) => one(w)));
   process.exit(0);
 } else {
-  console.error('usage: audit-client.mjs trace <url> <traceparent> <user-request-id> | load <url> <workers> <prefix>');
+  console.error('usage: audit-client.mjs trace <url> <traceparent> <user-request-id> | load <url> <workers> <prefix> [calls-per-second]');
   process.exit(2);
 }

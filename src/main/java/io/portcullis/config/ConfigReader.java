@@ -127,7 +127,7 @@ public final class ConfigReader {
         f.isObject(n, p, "'server'");
         f.onlyKeys(n, p, Set.of("host", "port", "allowed_origins", "allowed_hosts", "max_body_bytes", "data_dir",
                 "tool_separator", "page_size", "session_idle_timeout", "max_sessions_per_principal", "max_concurrent",
-                "max_queue", "queue_wait", "drain_grace"));
+                "max_queue", "queue_wait", "drain_grace", "max_sessions"));
         String host = f.string(n, "host", p, "127.0.0.1");
         int port = (int) f.integer(n, "port", p, 8080, 0, 65535);
         long maxBody = f.integer(n, "max_body_bytes", p, ServerSettings.DEFAULT_MAX_BODY, 1024, 1L << 30);
@@ -139,6 +139,8 @@ public final class ConfigReader {
         Duration idle = f.duration(n, "session_idle_timeout", p, Duration.ofMinutes(30));
         // #11 item 15: one token must not open sessions without bound (4,000 were opened with one)
         int maxSessions = (int) f.integer(n, "max_sessions_per_principal", p, ServerSettings.DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, 1, 100_000);
+        // #20 item 4: the gateway's sessions together are bounded too (anonymous callers included)
+        int maxAll = (int) f.integer(n, "max_sessions", p, ServerSettings.DEFAULT_MAX_SESSIONS, 1, 10_000_000);
         Path dataDir = base.resolve(f.string(n, "data_dir", p, "data")).normalize();
         // #21 item 14: bounded admission of MCP requests on this listener; #21 item 12: the SIGTERM grace period
         AdmissionConfig admission = new AdmissionConfig(
@@ -147,7 +149,7 @@ public final class ConfigReader {
                 f.duration(n, "queue_wait", p, AdmissionConfig.LISTENER.maxWait()));
         Duration grace = f.duration(n, "drain_grace", p, ServerSettings.DEFAULT_DRAIN_GRACE);
         return new ServerSettings(host, port, f.strings(n, "allowed_origins", p), f.strings(n, "allowed_hosts", p),
-                maxBody, dataDir, sep, pageSize, idle, maxSessions, admission, grace);
+                maxBody, dataDir, sep, pageSize, idle, maxSessions, admission, grace, maxAll);
     }
 
     private static StoreConfig store(Fields f, JsonNode n, ServerSettings server) {

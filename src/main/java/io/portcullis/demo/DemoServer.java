@@ -8,19 +8,34 @@ import io.portcullis.protocol.ProtocolException;
 import java.io.IOException;
 import java.io.PrintStream;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The bundled demo upstream, a small MCP server of the project's own. {@code demo-upstream}
  * serves the ticketing tools; {@code demo-upstream --echo} only {@code echo} (the benchmark's
  * fast upstream). stdio by default, Streamable HTTP with {@code --http PORT} (loopback only).
+ * {@code --tools N} also lists N more tools, {@code tool0001}…, that echo like {@code echo}
+ * (bench/scale.sh: a catalog of 1,000 tools, #20 item 4).
  */
 public final class DemoServer {
     private final DemoTools tools = new DemoTools();
     private final boolean echoOnly;
+    private final int extraTools;
 
     public DemoServer(boolean echoOnly) {
+        this(echoOnly, 0);
+    }
+
+    /** @param extraTools how many more echo tools ({@code tool0001}…) to list (#20 item 4) */
+    public DemoServer(boolean echoOnly, int extraTools) {
         this.echoOnly = echoOnly;
+        this.extraTools = extraTools;
+    }
+
+    /** The name of extra tool {@code i} (1-based). */
+    public static String extraTool(int i) {
+        return "tool%04d".formatted(i);
     }
 
     /** Answers one message; null for notifications and responses. */
@@ -44,10 +59,19 @@ public final class DemoServer {
             case "ping" -> Json.object();
             case "tools/list" -> {
                 ObjectNode r = Json.object();
-                r.set("tools", tools.list(echoOnly));
+                ArrayNode list = tools.list(echoOnly);
+                for (int i = 1; i <= extraTools; i++) {
+                    ObjectNode t = list.addObject().put("name", extraTool(i)).put("description", "Echoes the message back (one of many).");
+                    t.putObject("inputSchema").put("type", "object").putObject("properties").putObject("message").put("type", "string");
+                    t.putObject("annotations").put("readOnlyHint", true);
+                }
+                r.set("tools", list);
                 yield r;
             }
-            case "tools/call" -> tools.call(msg.params().path("name").asString(""), msg.params().path("arguments"));
+            case "tools/call" -> {
+                String name = msg.params().path("name").asString("");
+                yield tools.call(extraTools > 0 && name.matches("tool\\d{4}") ? "echo" : name, msg.params().path("arguments"));
+            }
             default -> null;
         };
         if (result == null) {
@@ -59,17 +83,19 @@ public final class DemoServer {
     public static void main(String[] args) throws Exception {
         boolean echo = false;
         int httpPort = -1;
+        int extra = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--echo" -> echo = true;
                 case "--http" -> httpPort = Integer.parseInt(args[++i]);
+                case "--tools" -> extra = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: demo-upstream [--echo] [--http PORT]");
+                    System.err.println("usage: demo-upstream [--echo] [--http PORT] [--tools N]");
                     System.exit(2);
                 }
             }
         }
-        DemoServer server = new DemoServer(echo);
+        DemoServer server = new DemoServer(echo, extra);
         if (httpPort >= 0) {
             DemoHttp.serve(server, httpPort);
             return;

@@ -115,11 +115,16 @@ final class LegacyRequests {
         }
         // #19 item 1: the id carries the session, sealed with the cluster key: every node of the cluster can continue it
         ClientSession s = new ClientSession(sessions.seal().seal(env, version, caps, info, principal), env, version, caps, info, principal);
-        int max = dispatcher.gateway().config().server().maxSessionsPerPrincipal();
-        int held = sessions.addWithin(s, max);
-        if (held >= 0) {
+        var server = dispatcher.gateway().config().server();
+        Sessions.Refusal refused = sessions.admit(s, server.maxSessionsPerPrincipal(), server.maxSessions());
+        if (refused != null && refused.gatewayFull()) {
+            full(res, msg.id(), refused.held(), principal);
+            return;
+        }
+        if (refused != null) {
+            int held = refused.held();
             LOG.warn("session refused: {} already holds {} sessions (server.max_sessions_per_principal {})",
-                    principal.subject(), held, max);
+                    principal.subject(), held, refused.limit());
             McpEndpoint.error(res, 429, msg.id(), -32000, "Too Many Requests: " + principal.subject() + " already holds " + held
                     + " open MCP sessions, the limit (server.max_sessions_per_principal); end one with DELETE or let it expire", null);
             return;
@@ -183,7 +188,27 @@ final class LegacyRequests {
             McpEndpoint.error(res, 404, null, ErrorCodes.SESSION_NOT_FOUND, "Session not found", null);
             return null;
         }
-        return sessions.adopt(id, sealed, McpEndpoint.withClient(caller, sealed.clientInfo()));
+        ClientSession s = sessions.adopt(id, sealed, McpEndpoint.withClient(caller, sealed.clientInfo()),
+                dispatcher.gateway().config().server().maxSessions());
+        if (s == null) {
+            full(res, null, sessions.size(), caller);
+        }
+        return s;
+    }
+
+    /**
+     * #20 item 4: the gateway holds {@code server.max_sessions} open sessions: 503 with a JSON-RPC
+     * error naming the control ({@code sessions}); nothing is added, the open sessions go on.
+     */
+    private void full(Response res, JsonNode id, int open, Principal caller) throws IOException {
+        int max = dispatcher.gateway().config().server().maxSessions();
+        LOG.warn("session refused to {}: the gateway holds {} open sessions (control sessions, server.max_sessions {})",
+                caller.subject(), open, max);
+        res.getHeaders().put(org.eclipse.jetty.http.HttpHeader.RETRY_AFTER, "60");
+        McpEndpoint.error(res, 503, id, -32000, "Service Unavailable: the gateway holds " + open + " open MCP sessions, its limit"
+                + " (control sessions, server.max_sessions " + max + "); end a session with DELETE or let one expire"
+                + " (server.session_idle_timeout), then initialize again",
+                Json.object().put("control", Sessions.CONTROL).put("rule", "max_sessions").put("limit", max));
     }
 
     private boolean protocolHeaderOk(ClientSession s, Request req, Response res) throws IOException {

@@ -97,7 +97,16 @@ public final class Sessions implements AutoCloseable {
      * The caller was checked against the id's binding before.
      */
     ClientSession adopt(String id, SessionSeal.Sealed sealed, io.portcullis.identity.Principal principal) {
-        return sessions.computeIfAbsent(id, k -> {
+        return adopt(id, sealed, principal, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #adopt(String, SessionSeal.Sealed, io.portcullis.identity.Principal)}; null when this node holds {@code maxTotal} sessions (#20 item 4). */
+    synchronized ClientSession adopt(String id, SessionSeal.Sealed sealed, io.portcullis.identity.Principal principal, int maxTotal) {
+        ClientSession held = sessions.get(id);
+        if (held == null && sessions.size() >= maxTotal) {
+            return null;
+        }
+        return held != null ? held : sessions.computeIfAbsent(id, k -> {
             LOG.info("session {} continues on this node: env={} protocol={} client={} subject={} (opened {})", shortId(k),
                     sealed.environment(), sealed.version().id(), sealed.clientInfo().path("name").asString("?"),
                     principal.subject(), sealed.created());
@@ -142,16 +151,49 @@ public final class Sessions implements AutoCloseable {
      * @return the number of sessions the caller holds when refused, or -1 when added
      */
     public synchronized int addWithin(ClientSession s, int max) {
-        if (s.principal().kind() == io.portcullis.identity.Principal.Kind.ANONYMOUS) {
-            sessions.put(s.id(), stamped(s));
-            return -1;
+        Refusal r = admit(s, max, Integer.MAX_VALUE);
+        return r == null ? -1 : r.held();
+    }
+
+    /**
+     * Why {@link #admit} did not add a session: {@code control} is {@code sessions} when the
+     * gateway holds {@code server.max_sessions} open sessions (#20 item 4), {@code
+     * max_sessions_per_principal} when the caller holds its own limit (#11 item 15).
+     */
+    public record Refusal(String control, int held, int limit) {
+        public boolean gatewayFull() {
+            return CONTROL.equals(control);
         }
-        int held = (int) sessions.values().stream().filter(o -> !o.closed() && o.principal().sameCaller(s.principal())).count();
-        if (held >= max) {
-            return held;
+    }
+
+    /** The control named when the gateway holds all the sessions it may (#20 item 4). */
+    public static final String CONTROL = "sessions";
+
+    /**
+     * Adds a session unless the gateway already holds {@code maxTotal} open sessions (every
+     * caller, anonymous ones too: #20 item 4, memory is bounded whoever opens them) or its caller
+     * holds {@code maxPerCaller} (authenticated callers only: #11 item 15).
+     *
+     * @return null when added, else why not
+     */
+    public synchronized Refusal admit(ClientSession s, int maxPerCaller, int maxTotal) {
+        int open = sessions.size(); // O(1): ConcurrentHashMap keeps a count
+        if (open >= maxTotal) {
+            return new Refusal(CONTROL, open, maxTotal);
+        }
+        if (s.principal().kind() != io.portcullis.identity.Principal.Kind.ANONYMOUS) {
+            int held = (int) sessions.values().stream().filter(o -> !o.closed() && o.principal().sameCaller(s.principal())).count();
+            if (held >= maxPerCaller) {
+                return new Refusal("max_sessions_per_principal", held, maxPerCaller);
+            }
         }
         sessions.put(s.id(), stamped(s));
-        return -1;
+        return null;
+    }
+
+    /** How many sessions are open here now. */
+    public int size() {
+        return sessions.size();
     }
 
     public ClientSession get(String id) {

@@ -135,10 +135,15 @@ class AuditCrashIT {
         drain(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
 
-    private static String awaitListening(Process p) throws Exception {
+    static String awaitListening(Process p) throws Exception {
+        return awaitListening(p, 60);
+    }
+
+    /** The gateway's URL once it says it listens, waiting up to {@code seconds} (a busy machine starts slower). */
+    static String awaitListening(Process p, int seconds) throws Exception {
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         String line;
         while (System.nanoTime() < deadline && (line = err.readLine()) != null) {
             seen.append(line).append('\n');

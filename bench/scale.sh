@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Scale with size (#20 item 4): does the p50 of a call move when the gateway is big? Four gateways
+# run side by side on the same echo upstream: "small" (one upstream, one tool, the default policy:
+# the baseline) and three big ones, each measured at the same moments as "small":
+#   scale-tools      1,000 tools in the catalog (an upstream listing 999 + the echo) x 200 policy rules
+#   scale-sessions   10,000 open legacy sessions held (memory per session measured: heap after GC)
+#   scale-upstreams  100 upstreams (HTTP, all on the one echo server: the gateway's cost, not 100 JVMs')
+# Everything listens on 127.0.0.1 and is stopped on exit. See bench/README.md ("Scale with size").
+#
+#   bench/scale.sh                       # ~4 minutes; report on stdout and in target/bench-scale/results.md
+#   SCALE_SESSIONS=2000 SCALE_TOOLS=200 SCALE_UPSTREAMS=20 SCALE_RULES=40 BENCH_SECONDS=2 BENCH_ROUNDS=2 BENCH_WARMUP=2 bench/scale.sh
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+. scripts/jdk.sh
+java="$JAVA_HOME/bin/java"
+jar="${BENCH_JAR:-$root/target/portcullis-0.1.0-SNAPSHOT.jar}"
+work="$root/target/bench-scale"
+rate=${BENCH_RATES:-500}
+seconds=${BENCH_SECONDS:-8}
+rounds=${BENCH_ROUNDS:-4}
+warmup=${BENCH_WARMUP:-10}
+n_tools=${SCALE_TOOLS:-1000}
+n_rules=${SCALE_RULES:-200}
+n_sessions=${SCALE_SESSIONS:-10000}
+n_upstreams=${SCALE_UPSTREAMS:-100}
+say() { echo "[scale] $*" >&2; }
+
+if [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; }; then
+  say "building the Portcullis jar"
+  mvn -q -B -DskipTests -Dmaven.test.skip=true package >&2
+fi
+classes="$root/bench/target/classes"
+if [ ! -d "$classes" ] || [ -n "$(find bench/src -newer "$classes" -print -quit)" ]; then
+  say "compiling the load generator"
+  rm -rf "$classes"; mkdir -p "$classes"
+  "$JAVA_HOME/bin/javac" --release 21 -d "$classes" $(find bench/src -name '*.java')
+  touch "$classes"
+fi
+rm -rf "$work"; mkdir -p "$work"
+
+pids=()
+stop_all() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+wait_for() { # wait_for <file> <text> <what>
+  for _ in $(seq 900); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  say "$3 did not start; its log:"; cat "$1" >&2; exit 1
+}
+heap_kb() { # heap used after a full GC, in KB, of a JVM by pid
+  "$JAVA_HOME/bin/jcmd" "$1" GC.run >/dev/null
+  "$JAVA_HOME/bin/jcmd" "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc 0-9
+}
+
+mapfile -t ports < <("$java" -cp "$classes" io.portcullis.bench.FreePort 6)
+p_echo=${ports[0]} p_many=${ports[1]} p_small=${ports[2]} p_tools=${ports[3]} p_sessions=${ports[4]} p_upstreams=${ports[5]}
+
+say "echo upstream on $p_echo; an upstream of $((n_tools - 1)) tools (echo and $((n_tools - 2)) more) on $p_many"
+"$java" -cp "$jar" io.portcullis.demo.DemoServer --echo --http "$p_echo" 2>"$work/echo.log" & pids+=($!); pid_echo=$!
+"$java" -cp "$jar" io.portcullis.demo.DemoServer --echo --tools $((n_tools - 2)) --http "$p_many" 2>"$work/many.log" & pids+=($!); pid_many=$!
+wait_for "$work/echo.log" "listening on" "the echo upstream"
+wait_for "$work/many.log" "listening on" "the many-tools upstream"
+
+header() { printf 'server: {host: 127.0.0.1, port: %s, data_dir: %s, max_sessions: %s}\n' "$1" "$work/data-$2" $((n_sessions * 2)); }
+{ # small: the baseline
+  header "$p_small" small
+  echo "upstreams: {http: {url: \"http://127.0.0.1:$p_echo/mcp\"}}"
+  echo "catalog: {upstreams: {http: {owner: bench}}, tools: {http__echo: {purpose: Benchmark echo., risk: read_only}}}"
+} >"$work/small.yaml"
+sed -e "s/port: $p_small/port: $p_sessions/" -e "s|data-small|data-sessions|" "$work/small.yaml" >"$work/sessions.yaml"
+{ # 1,000 tools x 200 rules
+  header "$p_tools" tools
+  echo "upstreams:"
+  echo "  http: {url: \"http://127.0.0.1:$p_echo/mcp\"}"
+  echo "  many: {url: \"http://127.0.0.1:$p_many/mcp\"}"
+  echo "catalog:"
+  echo "  upstreams: {http: {owner: bench}, many: {owner: bench}}"
+  echo "  tools:"
+  echo "    http__echo: {purpose: Benchmark echo., risk: read_only}"
+  echo "    many__echo: {purpose: Benchmark echo., risk: read_only}"
+  for i in $(seq 1 $((n_tools - 2))); do printf '    many__tool%04d: {purpose: One of many echo tools., risk: read_only}\n' "$i"; done
+  echo "policy:"
+  echo "  rules:"
+  echo "    - {id: read-only-anywhere, effect: allow, when: 'tool.risk == \"read_only\"'}"
+  # the others: per-tool argument rules (most), and generic ones every call meets; none matches a bench call
+  for i in $(seq 1 $((n_rules - 1))); do
+    if [ $((i % 10)) -eq 0 ]; then
+      printf '    - {id: generic-%d, effect: deny, when: '"'"'has(args.path) && args.path.contains("../%d")'"'"'}\n' "$i" "$i"
+    else
+      printf '    - {id: tool-%d, effect: deny, when: '"'"'tool.name == "many__tool%04d" && args.message == "forbidden-%d"'"'"'}\n' "$i" "$(( (i * 7) % (n_tools - 2) + 1 ))" "$i"
+    fi
+  done
+} >"$work/tools.yaml"
+{ # 100 upstreams
+  header "$p_upstreams" upstreams
+  echo "upstreams:"
+  for i in $(seq 1 "$n_upstreams"); do printf '  u%03d: {url: "http://127.0.0.1:%s/mcp"}\n' "$i" "$p_echo"; done
+  echo "catalog:"
+  echo "  upstreams:"
+  for i in $(seq 1 "$n_upstreams"); do printf '    u%03d: {owner: bench}\n' "$i"; done
+  echo "  tools:"
+  for i in $(seq 1 "$n_upstreams"); do printf '    u%03d__echo: {purpose: Benchmark echo., risk: read_only}\n' "$i"; done
+} >"$work/upstreams.yaml"
+
+declare -A gw_pid
+for g in small tools sessions upstreams; do
+  "$java" --enable-native-access=ALL-UNNAMED ${PORTCULLIS_JAVA_OPTS:-} -jar "$jar" serve --config "$work/$g.yaml" 2>"$work/$g.log" &
+  pids+=($!); gw_pid[$g]=$!
+done
+for g in small tools sessions upstreams; do wait_for "$work/$g.log" "Portcullis is listening" "Portcullis ($g)"; done
+declare -A n_up=([small]=1 [tools]=2 [sessions]=1 [upstreams]=$n_upstreams)
+for g in small tools sessions upstreams; do # every upstream ready (on a busy machine some come after "listening")
+  for _ in $(seq 1200); do [ "$(grep -c 'INFO  Upstream upstream .* ready:' "$work/$g.log")" -ge "${n_up[$g]}" ] && break; sleep 0.1; done
+  if [ "$(grep -c 'INFO  Upstream upstream .* ready:' "$work/$g.log")" -lt "${n_up[$g]}" ]; then
+    say "$g: not every upstream is ready"; cat "$work/$g.log" >&2; exit 1
+  fi
+done
+
+say "opening $n_sessions sessions on scale-sessions"
+before=$(heap_kb "${gw_pid[sessions]}")
+opened=$("$java" -cp "$classes" io.portcullis.bench.OpenSessions "http://127.0.0.1:$p_sessions/mcp" "$n_sessions" 8)
+after=$(heap_kb "${gw_pid[sessions]}")
+per_session=$(( (after - before) * 1024 / n_sessions ))
+say "$opened; heap after GC $before KB -> $after KB: about $per_session bytes per session"
+
+row() { local IFS=$'\t'; echo "$*"; }
+{
+  row small direct - - http-legacy http__echo "${gw_pid[small]},$pid_echo" "http://127.0.0.1:$p_small/mcp"
+  row scale-tools compare small - http-legacy "$(printf 'many__tool%04d' $(( (n_tools - 2 + 1) / 2 )))" "${gw_pid[tools]},$pid_many" "http://127.0.0.1:$p_tools/mcp"
+  row scale-sessions compare small - http-legacy http__echo "${gw_pid[sessions]},$pid_echo" "http://127.0.0.1:$p_sessions/mcp"
+  row scale-upstreams compare small - http-legacy "$(printf 'u%03d__echo' $(( (n_upstreams + 1) / 2 )))" "${gw_pid[upstreams]},$pid_echo" "http://127.0.0.1:$p_upstreams/mcp"
+} >"$work/targets.tsv"
+
+say "measuring at $rate calls/s: $rounds rounds of $seconds s per target, after $warmup s warm-up each"
+"$java" -Xms256m -cp "$classes" io.portcullis.bench.Bench --targets "$work/targets.tsv" --rates "$rate" --seconds "$seconds" \
+  --warmup "$warmup" --rounds "$rounds" --peak-seconds 1 --peak-warmup 0 --target-rate "$rate" --logs "$work" --out "$work/table.md" >/dev/null
+
+{
+  echo "## Scale run of $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; JDK: $("$java" -version 2>&1 | head -1)"
+  echo "- command: bench/scale.sh ($rate calls/s offered, $rounds rounds of $seconds s, tools $n_tools, rules $n_rules, sessions $n_sessions, upstreams $n_upstreams)"
+  echo "- sessions: $opened; heap used after GC $before KB before, $after KB after: **about $per_session bytes per open session**"
+  echo
+  echo "| target | p50 ms | small's p50 ms (same rounds) | added p50 ms | p50 ratio | within 10% |"
+  echo "|---|---:|---:|---:|---:|---|"
+  # the latency table's rows: | name | offered | achieved | p50 | p99 | added p50 | ...
+  awk -F'|' 'NF >= 12 && /^\| small /{gsub(/ /,"",$5); base=$5; if ($4 ~ /saturated/) sat["small"]=1}
+    NF >= 12 && /^\| scale-/{name=$2; gsub(/ /,"",name); p50=$5; gsub(/ /,"",p50); add=$7; gsub(/ /,"",add); rows[name]=p50 "|" add; if ($4 ~ /saturated/) sat[name]=1}
+    END {for (n in rows) {split(rows[n], v, "|");
+      if (v[1] !~ /^[0-9.]+$/ || v[2] !~ /^[-+0-9.]+$/ || base + 0 <= 0) {printf "| %s | %s | %s | %s | n/a | no (calls failed) |\n", n, v[1], base, v[2]; continue}
+      ratio=(base+v[2])/base;
+      verdict=(sat[n] || sat["small"]) ? "no verdict: saturated (the machine did not keep up with the offered rate; lower BENCH_RATES)" : (ratio <= 1.10 ? "yes" : "no");
+      printf "| %s | %s | %s | %s | %.2f | %s |\n", n, v[1], base, v[2], ratio, verdict}}' "$work/table.md" | sort
+  echo
+  cat "$work/table.md"
+} >"$work/results.md"
+cat "$work/results.md"
+say "report: $work/results.md; logs in $work"

@@ -1,0 +1,50 @@
+package io.portcullis.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * #20 item 4: the command bench/README.md documents, {@code bench/scale.sh}, runs (small: a few
+ * seconds of each phase, fewer tools, rules, sessions and upstreams) against the packaged gateway
+ * and reports what the page says it reports: every big gateway's row with its ratio to the small
+ * one, and the sessions opened with the bytes per open session. It asserts the report's content,
+ * never a latency (the machine is shared; the figures belong to docs/performance.md).
+ */
+class ScaleBenchIT {
+    private static final Path JAR = Path.of(System.getProperty("portcullis.jar", "target/portcullis-0.1.0-SNAPSHOT.jar"));
+
+    @Test
+    void item4_theScaleBenchRunsAndReportsEveryRow() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "bench/scale.sh").redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("BENCH_JAR", JAR.toAbsolutePath().toString());
+        pb.environment().put("SCALE_TOOLS", "50");
+        pb.environment().put("SCALE_RULES", "20");
+        pb.environment().put("SCALE_SESSIONS", "300");
+        pb.environment().put("SCALE_UPSTREAMS", "5");
+        pb.environment().put("BENCH_RATES", "100");
+        pb.environment().put("BENCH_SECONDS", "2");
+        pb.environment().put("BENCH_ROUNDS", "2");
+        pb.environment().put("BENCH_WARMUP", "1");
+        Process p = pb.start();
+        String out;
+        try {
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(600, TimeUnit.SECONDS)).as("bench/scale.sh finished").isTrue();
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("opened 300 refused 0").containsPattern("about \\d+ bytes per open session");
+        for (String row : new String[] {"scale-tools", "scale-sessions", "scale-upstreams"}) {
+            assertThat(out).as(row).containsPattern(Pattern.compile("^\\| " + row + " \\| [0-9.]+ \\| [0-9.]+ \\| [-+0-9.]+ \\| [0-9.]+ \\| (yes|no)[^|]* \\|$",
+                    Pattern.MULTILINE));
+        }
+        assertThat(out).contains("tools 50, rules 20, sessions 300, upstreams 5");
+    }
+}
