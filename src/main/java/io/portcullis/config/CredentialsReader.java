@@ -106,12 +106,13 @@ final class CredentialsReader {
         if (secret != null && clientId == null) {
             f.problem(cp, "mode oauth: 'client_secret' needs 'client_id' (without one the gateway registers itself dynamically)");
         }
+        if (clientId != null && secret == null && !n.has("client_secret")) {
+            f.problem(cp, "mode oauth with 'client_id' needs 'client_secret' ({env: VAR} or {file: path}): the client-credentials "
+                    + "grant authenticates the client");
+        }
         String method = f.string(n, "auth_method", cp, null);
         if (method != null && !Set.of("client_secret_basic", "client_secret_post").contains(method)) {
             f.problem(cp + "/auth_method", "'auth_method' must be client_secret_basic or client_secret_post; got '" + method + "'");
-        }
-        if (method != null && secret == null) {
-            f.problem(cp + "/auth_method", "'auth_method' " + method + " needs 'client_secret'");
         }
         return new UpstreamCredentials(Mode.OAUTH, null, null, clientId, secret, f.string(n, "scope", cp, null), null, null,
                 allowUsers(f, n, cp), null, method);
