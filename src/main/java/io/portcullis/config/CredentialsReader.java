@@ -17,6 +17,8 @@ import tools.jackson.databind.JsonNode;
  * credentials: {mode: token_exchange, token_endpoint: URL, client_id: ID, client_secret: {env: VAR},
  *               audience: AUD, scope: "...", refresh_before: 30s}
  * credentials: {mode: service, token: {env: VAR} | {file: path}, allow_users: "reason"}
+ * credentials: {mode: oauth, client_id: ID, client_secret: {env: VAR}, auth_method: client_secret_basic,
+ *               scope: "...", allow_users: "reason"}       (issue 17; no client_id: dynamic registration)
  * </pre>
  */
 final class CredentialsReader {
@@ -32,7 +34,7 @@ final class CredentialsReader {
         }
         String mode = f.string(n, "mode", cp, null);
         if (mode == null) {
-            f.problem(cp, "'credentials' needs 'mode': token_exchange, user_oauth, service or none");
+            f.problem(cp, "'credentials' needs 'mode': token_exchange, user_oauth, service, oauth or none");
             return null;
         }
         if (transport != UpstreamConfig.Transport.HTTP && !"none".equals(mode)) {
@@ -51,8 +53,9 @@ final class CredentialsReader {
             case "token_exchange" -> exchange(f, n, cp, base);
             case "service" -> service(f, n, cp, base);
             case "user_oauth" -> userOauth(f, n, cp, base);
+            case "oauth" -> oauth(f, n, cp, base);
             default -> {
-                f.problem(cp + "/mode", "'mode' must be token_exchange, user_oauth, service or none; got '" + mode + "'");
+                f.problem(cp + "/mode", "'mode' must be token_exchange, user_oauth, service, oauth or none; got '" + mode + "'");
                 yield null;
             }
         };
@@ -90,6 +93,29 @@ final class CredentialsReader {
         Duration before = f.duration(n, "refresh_before", cp, UpstreamCredentials.DEFAULT_REFRESH_BEFORE);
         return new UpstreamCredentials(Mode.USER_OAUTH, f.string(n, "audience", cp, null), tokenUri, clientId, secret,
                 f.string(n, "scope", cp, null), before, null, null, authUri);
+    }
+
+    /**
+     * Issue 17: the gateway's own OAuth client at the upstream's authorization server (client-credentials
+     * grant, a service identity), discovered from the upstream's 401; the token goes on the whole connection.
+     */
+    private static UpstreamCredentials oauth(Fields f, JsonNode n, String cp, Path base) {
+        f.onlyKeys(n, cp, Set.of("mode", "client_id", "client_secret", "auth_method", "scope", "allow_users"));
+        String clientId = f.string(n, "client_id", cp, null);
+        UpstreamConfig.HeaderSource secret = source(f, n.get("client_secret"), cp + "/client_secret", "client_secret", base);
+        if (secret != null && clientId == null) {
+            f.problem(cp, "mode oauth: 'client_secret' needs 'client_id' (without one the gateway registers itself dynamically)");
+        }
+        if (clientId != null && secret == null && !n.has("client_secret")) {
+            f.problem(cp, "mode oauth with 'client_id' needs 'client_secret' ({env: VAR} or {file: path}): the client-credentials "
+                    + "grant authenticates the client");
+        }
+        String method = f.string(n, "auth_method", cp, null);
+        if (method != null && !Set.of("client_secret_basic", "client_secret_post").contains(method)) {
+            f.problem(cp + "/auth_method", "'auth_method' must be client_secret_basic or client_secret_post; got '" + method + "'");
+        }
+        return new UpstreamCredentials(Mode.OAUTH, null, null, clientId, secret, f.string(n, "scope", cp, null), null, null,
+                allowUsers(f, n, cp), null, method);
     }
 
     private static URI url(Fields f, String value, String cp, String key) {
@@ -135,13 +161,17 @@ final class CredentialsReader {
         if (token == null && !n.has("token")) {
             f.problem(cp, "mode service needs 'token' ({env: VAR} or {file: path})");
         }
+        return new UpstreamCredentials(Mode.SERVICE, null, null, null, null, null, null, token, allowUsers(f, n, cp));
+    }
+
+    private static String allowUsers(Fields f, JsonNode n, String cp) {
         String reason = f.string(n, "allow_users", cp, null);
         if (reason != null && reason.isBlank()) {
             f.problem(cp + "/allow_users", "'allow_users' is the reason why interactive users may use this service "
                     + "credential; it must not be empty");
             reason = null;
         }
-        return new UpstreamCredentials(Mode.SERVICE, null, null, null, null, null, null, token, reason);
+        return reason;
     }
 
     /** A secret from {@code {env: VAR}} or {@code {file: path}}; null when absent or wrong (the problem is recorded). */

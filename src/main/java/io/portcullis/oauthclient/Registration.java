@@ -53,7 +53,9 @@ final class Registration {
 
     /** RFC 7591: registers a native client with the loopback redirect (or none, for client credentials). */
     private static Client register(ClientSettings s, URI endpoint, URI redirect, HttpClient http, Duration timeout) throws IOException {
-        ObjectNode body = Json.object().put("client_name", s.clientName()).put("token_endpoint_auth_method", "none");
+        // a client-credentials client is confidential by nature (RFC 6749 section 4.4): it asks for a secret
+        ObjectNode body = Json.object().put("client_name", s.clientName())
+                .put("token_endpoint_auth_method", redirect == null ? "client_secret_basic" : "none");
         if (redirect != null) {
             body.set("redirect_uris", Json.array().add(redirect.toString()));
             body.set("grant_types", Json.array().add("authorization_code").add("refresh_token"));

@@ -96,7 +96,7 @@ final class IdentityChecks {
                 continue;
             }
             declared.add(up + ": " + c.mode().id());
-            if (c.mode() == UpstreamCredentials.Mode.SERVICE && c.usersAllowed()) {
+            if ((c.mode() == UpstreamCredentials.Mode.SERVICE || c.mode() == UpstreamCredentials.Mode.OAUTH) && c.usersAllowed()) {
                 exceptions.add(up + " lets interactive users use its service credential, because: " + c.usersReason());
             }
         }
@@ -107,7 +107,7 @@ final class IdentityChecks {
         if (!declared.isEmpty()) {
             ev.add("credential modes (token_exchange: the caller's own token exchanged per user; user_oauth: each user's own "
                     + "OAuth grant at the upstream; service: service "
-                    + "principals only; none): " + String.join("; ", declared));
+                    + "principals only; oauth: the gateway's own OAuth client, service principals only; none): " + String.join("; ", declared));
         }
         exceptions.forEach(e -> ev.add("explicit exception: " + e));
         if (problems.isEmpty()) {

@@ -21,14 +21,23 @@ import java.time.Duration;
  * @param authorizationEndpoint user_oauth: the third party's authorization endpoint (authorization code + PKCE);
  *                      user_oauth also uses tokenEndpoint, clientId, clientSecret, scope, refreshBefore and (optional)
  *                      audience, which a JWT access token must name
+ * @param authMethod    oauth (issue 17): how the gateway's client authenticates at the token endpoint
+ *                      (client_secret_basic, client_secret_post), or null to pick from what the server offers;
+ *                      oauth also uses clientId (null: dynamic registration), clientSecret, scope (added to what the
+ *                      upstream asks for) and usersReason, as service does
  */
 public record UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId,
                                   UpstreamConfig.HeaderSource clientSecret, String scope, Duration refreshBefore,
-                                  UpstreamConfig.HeaderSource token, String usersReason, URI authorizationEndpoint) {
+                                  UpstreamConfig.HeaderSource token, String usersReason, URI authorizationEndpoint,
+                                  String authMethod) {
 
-    /** {@code none}, {@code token_exchange}, {@code service}, {@code user_oauth} (#16 item 1). */
+    /**
+     * {@code none}, {@code token_exchange}, {@code service}, {@code user_oauth} (#16 item 1); {@code oauth}
+     * (issue 17): the gateway's own OAuth client (client-credentials grant) at the upstream's authorization
+     * server, found from the upstream's 401, on the whole connection.
+     */
     public enum Mode {
-        NONE, TOKEN_EXCHANGE, SERVICE, USER_OAUTH;
+        NONE, TOKEN_EXCHANGE, SERVICE, USER_OAUTH, OAUTH;
 
         /** The name in the config and the audit record. */
         public String id() {
@@ -39,16 +48,23 @@ public record UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint,
     public static final Duration DEFAULT_REFRESH_BEFORE = Duration.ofSeconds(30);
 
     /** {@code credentials: {mode: none}}: the upstream gets no credential of the caller's or the gateway's. */
-    public static final UpstreamCredentials NONE = new UpstreamCredentials(Mode.NONE, null, null, null, null, null, null, null, null, null);
+    public static final UpstreamCredentials NONE = new UpstreamCredentials(Mode.NONE, null, null, null, null, null, null, null, null, null, null);
 
     public UpstreamCredentials {
         refreshBefore = refreshBefore == null ? DEFAULT_REFRESH_BEFORE : refreshBefore;
     }
 
+    /** The shape before {@code oauth}: no token endpoint auth method. */
+    public UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId, UpstreamConfig.HeaderSource clientSecret,
+                               String scope, Duration refreshBefore, UpstreamConfig.HeaderSource token, String usersReason,
+                               URI authorizationEndpoint) {
+        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, authorizationEndpoint, null);
+    }
+
     /** The shape before {@code user_oauth}: no authorization endpoint. */
     public UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId, UpstreamConfig.HeaderSource clientSecret,
                                String scope, Duration refreshBefore, UpstreamConfig.HeaderSource token, String usersReason) {
-        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, null);
+        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, null, null);
     }
 
     /** The scope as stored with a grant (the empty string for none). */
@@ -56,7 +72,7 @@ public record UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint,
         return scope == null ? "" : scope;
     }
 
-    /** Whether interactive (user) principals may use a {@code service} credential: only by an explicit exception. */
+    /** Whether interactive (user) principals may use a {@code service} (or {@code oauth}) credential: only by an explicit exception. */
     public boolean usersAllowed() {
         return usersReason != null;
     }

@@ -70,9 +70,21 @@ final class HttpConnection implements Connection {
         }
     }
 
+    /** Issue 17: the gateway's OAuth client at this upstream ({@code credentials: {mode: oauth}}), or null. */
+    private final UpstreamAuth auth;
+
     HttpConnection(UpstreamConfig config, HttpClient http) {
+        this(config, http, null);
+    }
+
+    HttpConnection(UpstreamConfig config, HttpClient http, UpstreamAuth auth) {
         this.config = config;
         this.http = http;
+        this.auth = auth;
+    }
+
+    UpstreamAuth auth() {
+        return auth;
     }
 
     /**
@@ -159,6 +171,10 @@ final class HttpConnection implements Connection {
         } catch (IllegalStateException e) {
             throw new IOException(e.getMessage());
         }
+        String token = auth == null ? null : auth.token(); // issue 17: the gateway's OAuth token, once the upstream asked
+        if (token != null) {
+            r.headers(f -> f.put(HttpHeader.AUTHORIZATION, "Bearer " + token));
+        }
         String sid = sessionId;
         String version = protocolVersion;
         r.headers(f -> {
@@ -191,6 +207,22 @@ final class HttpConnection implements Connection {
      */
     @Override
     public void send(ObjectNode message, Long requestId, Map<String, String> headers, long deadlineNanos) throws IOException {
+        send(message, requestId, headers, deadlineNanos, 0);
+    }
+
+    /** Issue 17: a request refused for its OAuth token, sent once more with the renewed one (unless its call ended). */
+    void resend(UpstreamAuth.Resend r) {
+        if (closed || (r.requestId() != null && !live(r.requestId()))) {
+            return;
+        }
+        try {
+            send(r.message(), r.requestId(), r.headers(), r.deadlineNanos(), r.attempt() + 1);
+        } catch (IOException e) {
+            failed(r.requestId(), e.getMessage());
+        }
+    }
+
+    private void send(ObjectNode message, Long requestId, Map<String, String> headers, long deadlineNanos, int attempt) throws IOException {
         if (closed) {
             throw new IOException("connection closed");
         }
@@ -219,6 +251,9 @@ final class HttpConnection implements Connection {
                     sink.sent(requestId);
                 }
             });
+        }
+        if (auth != null) {
+            r.attribute(UpstreamAuth.RESEND, new UpstreamAuth.Resend(message, requestId, headers, deadlineNanos, attempt));
         }
         r.onResponseContentSource((response, body) -> PostAnswer.arrived(this, r, response, body, requestId));
         if (requestId != null) {

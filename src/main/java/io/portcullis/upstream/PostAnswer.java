@@ -48,6 +48,8 @@ final class PostAnswer {
         type = type == null ? "" : type;
         if (status == 202 || status == 204) {
             Content.Source.consumeAll(body, Callback.NOOP);
+        } else if (conn.auth() != null && conn.auth().challenged(conn, request, response, body)) {
+            return; // issue 17: a 401 or a step-up, taken care of by the gateway's OAuth client
         } else if (status / 100 != 2 && type.startsWith("application/json")) {
             Thread.ofVirtual().name("refused-" + name).start(() -> {
                 byte[] bytes = answer.bounded(body);

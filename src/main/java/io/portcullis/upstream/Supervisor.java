@@ -28,6 +28,8 @@ final class Supervisor {
     private static final Duration STABLE = Duration.ofSeconds(60);
 
     private final Upstream up;
+    /** Issue 17: the upstream's OAuth client, kept across reconnects (its token outlives a connection). */
+    private UpstreamAuth auth;
 
     Supervisor(Upstream up) {
         this.up = up;
@@ -102,7 +104,7 @@ final class Supervisor {
         UpstreamConfig config = up.config;
         Connection c = config.transport() == UpstreamConfig.Transport.STDIO
                 ? new StdioConnection(config, up::config)
-                : new HttpConnection(config, up.http);
+                : new HttpConnection(config, up.http, auth = UpstreamAuth.of(config, auth));
         up.connection = c;
         up.modern = false;
         up.health.reset();

@@ -80,11 +80,38 @@ class CredentialsConfigTest {
         assertThat(c.vault().previous().file().getFileName()).hasToString("old.kek");
     }
 
+    /** Issue 17 item 1: the gateway's own OAuth client at the upstream (client credentials), and the documented example. */
+    @Test
+    void oauthIsReadAndTheDocumentedExampleIsValid() throws Exception {
+        UpstreamCredentials o = read(HTTP + "    credentials: {mode: oauth, client_id: gw, client_secret: {env: S}, auth_method: "
+                + "client_secret_post, scope: \"files:read\", allow_users: \"one service account for the team\"}\n")
+                .upstreams().get("crm").credentials();
+        assertThat(o.mode()).isEqualTo(UpstreamCredentials.Mode.OAUTH);
+        assertThat(o.clientId()).isEqualTo("gw");
+        assertThat(o.clientSecret().envVar()).isEqualTo("S");
+        assertThat(o.authMethod()).isEqualTo("client_secret_post");
+        assertThat(o.scope()).isEqualTo("files:read");
+        assertThat(o.usersAllowed()).isTrue();
+        assertThat(read(HTTP + "    credentials: {mode: oauth}\n").upstreams().get("crm").credentials().clientId())
+                .as("no client id: dynamic registration").isNull();
+
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/operations/credentials.md"));
+        String section = doc.substring(doc.indexOf("## The gateway's own OAuth client at an upstream (`oauth`)"));
+        String yaml = section.substring(section.indexOf("```yaml\n") + 8, section.indexOf("```\n", section.indexOf("```yaml") + 8));
+        GatewayConfig c = read(yaml);
+        assertThat(c.upstreams().get("files").credentials().mode()).isEqualTo(UpstreamCredentials.Mode.OAUTH);
+        assertThat(c.upstreams().get("files").credentials().clientSecret().envVar()).isEqualTo("FILES_CLIENT_SECRET");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "credentials: {}|4: 'credentials' needs 'mode'",
         "credentials: token|4: 'credentials' must be a mapping",
-        "credentials: {mode: magic}|4: 'mode' must be token_exchange, user_oauth, service or none; got 'magic'",
+        "credentials: {mode: magic}|4: 'mode' must be token_exchange, user_oauth, service, oauth or none; got 'magic'",
+        "credentials: {mode: oauth, client_id: gw}|4: mode oauth with 'client_id' needs 'client_secret'",
+        "credentials: {mode: oauth, client_secret: {env: S}}|4: mode oauth: 'client_secret' needs 'client_id'",
+        "credentials: {mode: oauth, client_id: gw, client_secret: {env: S}, auth_method: private_key_jwt}|4: 'auth_method' must be client_secret_basic or client_secret_post",
+        "credentials: {mode: oauth, token_endpoint: 'https://x/t'}|4: unknown key 'token_endpoint'",
         "credentials: {mode: user_oauth}|4: mode user_oauth needs 'authorization_endpoint', 'token_endpoint' and 'client_id'",
         "credentials: {mode: user_oauth, authorization_endpoint: 'https://a/authorize', token_endpoint: 'https://a/token', client_id: gw}|1: an upstream uses credentials mode user_oauth, whose tokens are stored encrypted: add 'vault",
         "credentials: {mode: user_oauth, authorization_endpoint: 'javascript:x', token_endpoint: 'https://a/token', client_id: gw}|4: 'authorization_endpoint' must be an http:// or https:// URL",

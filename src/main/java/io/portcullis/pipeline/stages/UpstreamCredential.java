@@ -28,6 +28,10 @@ import tools.jackson.databind.node.ObjectNode;
  *       ({@link UserGrants}); without one, refused with a consent link.</li>
  *   <li>{@code service}: the static service token; only principals of kind service, unless the
  *       config makes the explicit exception {@code allow_users: "reason"} (noted in the record).</li>
+ *   <li>{@code oauth} (issue 17): the gateway's own OAuth client at the upstream's authorization
+ *       server; the upstream connection itself sends and renews the token (every message of it,
+ *       not only calls), so the call carries none of its own. Like {@code service}: only principals
+ *       of kind service, unless {@code allow_users: "reason"}.</li>
  *   <li>{@code none}: no credential.</li>
  *   <li>no {@code credentials} key: the upstream's static {@code headers} (if any), as before;
  *       readiness C1.2 names it.</li>
@@ -58,8 +62,8 @@ public final class UpstreamCredential implements Stage {
         {
             Delegation d = delegation(upstream, u, call.principal());
             call.trail().delegation(d);
-            if (u.credentials() != null && u.credentials().mode() == UpstreamCredentials.Mode.SERVICE
-                    && call.principal().kind() != Principal.Kind.SERVICE) {
+            if (u.credentials() != null && (u.credentials().mode() == UpstreamCredentials.Mode.SERVICE
+                    || u.credentials().mode() == UpstreamCredentials.Mode.OAUTH) && call.principal().kind() != Principal.Kind.SERVICE) {
                 call.trail().note("service credential of upstream " + upstream + " used by a " + call.principal().kind().name()
                         .toLowerCase() + " principal under the config's exception: " + u.credentials().usersReason());
             }
@@ -76,6 +80,10 @@ public final class UpstreamCredential implements Stage {
         return switch (c.mode()) {
             case NONE -> new Delegation("none", upstream, caller.subject(), null, null, null, null, null, null);
             case SERVICE -> service(upstream, c, caller);
+            case OAUTH -> {
+                serviceOnly(upstream, c, caller);
+                yield new Delegation(UpstreamCredentials.Mode.OAUTH.id(), upstream, caller.subject(), null, null, null, null, null, null);
+            }
             case TOKEN_EXCHANGE -> {
                 if (exchanger == null) {
                     throw new GatewayException.Refused(name(), "credentials: no token exchanger runs for upstream " + upstream);
@@ -99,12 +107,16 @@ public final class UpstreamCredential implements Stage {
         };
     }
 
-    private Delegation service(String upstream, UpstreamCredentials c, Principal caller) throws GatewayException {
+    private void serviceOnly(String upstream, UpstreamCredentials c, Principal caller) throws GatewayException {
         if (caller.kind() != Principal.Kind.SERVICE && !c.usersAllowed()) {
             throw new GatewayException.Refused(name(), "credentials: upstream " + upstream + " is reached with a service "
-                    + "credential, which only service principals may use; " + caller.subject() + " is a "
+                    + "credential (" + c.mode().id() + "), which only service principals may use; " + caller.subject() + " is a "
                     + caller.kind().name().toLowerCase() + " principal");
         }
+    }
+
+    private Delegation service(String upstream, UpstreamCredentials c, Principal caller) throws GatewayException {
+        serviceOnly(upstream, c, caller);
         String token;
         try {
             token = c.token().resolve();

@@ -39,6 +39,7 @@ class UpstreamCredentialTest {
                   gone: {url: "http://127.0.0.1:9/c", credentials: {mode: service, token: {file: %1$s/missing.token}}}
                   open: {url: "http://127.0.0.1:9/d", credentials: {mode: none}}
                   legacy: {url: "http://127.0.0.1:9/e", headers: {Authorization: {env: LEGACY_TOKEN}}}
+                  oauth: {url: "http://127.0.0.1:9/g", credentials: {mode: oauth, client_id: gw, client_secret: {file: %1$s/svc.token}}}
                   exch:
                     url: "http://127.0.0.1:9/f"
                     credentials: {mode: token_exchange, token_endpoint: "http://127.0.0.1:9/token", client_id: gw, audience: exch}
@@ -50,9 +51,10 @@ class UpstreamCredentialTest {
                     open__t: {owner: team-a, purpose: t, risk: read_only}
                     legacy__t: {owner: team-a, purpose: t, risk: read_only}
                     exch__t: {owner: team-a, purpose: t, risk: read_only}
+                    oauth__t: {owner: team-a, purpose: t, risk: read_only}
                 """.formatted(dir), Map.of("svc", StageWorld.tools(TOOLS), "shared", StageWorld.tools(TOOLS),
                 "gone", StageWorld.tools(TOOLS), "open", StageWorld.tools(TOOLS), "legacy", StageWorld.tools(TOOLS),
-                "exch", StageWorld.tools(TOOLS)));
+                "exch", StageWorld.tools(TOOLS), "oauth", StageWorld.tools(TOOLS)));
     }
 
     static final CallHandler OK = c -> StageWorld.text("ok");
@@ -77,6 +79,18 @@ class UpstreamCredentialTest {
         assertThat(d.authorization()).isEqualTo("Bearer service-token-1");
         assertThat(d.headers()).containsEntry("Authorization", "Bearer service-token-1");
         assertThat(d.toString()).doesNotContain("service-token-1").contains("credentials=service");
+    }
+
+    /** Issue 17 item 1: mode oauth is the gateway's own identity: service principals only; the connection sends the token. */
+    @Test
+    void oauthIsTheGatewaysOwnIdentityForServicePrincipalsOnly() throws Exception {
+        assertThatThrownBy(() -> stage().handle(call(ALICE, "oauth__t"), OK)).isInstanceOf(GatewayException.Refused.class)
+                .hasMessageContaining("service credential (oauth), which only service principals may use")
+                .extracting(e -> ((GatewayException) e).control()).isEqualTo("credentials");
+        CallContext robot = call(ROBOT, "oauth__t");
+        stage().handle(robot, OK);
+        assertThat(robot.trail().delegation().mode()).isEqualTo("oauth");
+        assertThat(robot.trail().delegation().headers()).as("the upstream connection sends the gateway's token").isEmpty();
     }
 
     @Test
