@@ -50,16 +50,14 @@ class ClusterDocTest {
     static List<List<String>> plainBlocks() throws Exception {
         List<List<String>> blocks = new ArrayList<>();
         List<String> current = null;
+        boolean inBlock = false;
         for (String line : Files.readAllLines(Peers.root().resolve("docs/operations/cluster.md"))) {
             if (line.startsWith("```")) {
-                if (current != null) {
+                if (inBlock && current != null) {
                     blocks.add(current);
-                    current = null;
-                } else if (line.equals("```")) {
-                    current = new ArrayList<>();
-                } else {
-                    current = null; // a tagged block: skipped below
                 }
+                current = !inBlock && line.equals("```") ? new ArrayList<>() : null; // a tagged block is skipped
+                inBlock = !inBlock;
                 continue;
             }
             if (current != null) {
