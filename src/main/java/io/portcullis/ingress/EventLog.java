@@ -19,8 +19,39 @@ final class EventLog {
     /** One event; an entry whose message is null marks the end of its stream. */
     record Event(String stream, long seq, ObjectNode message) {
         String id() {
-            return stream + "." + seq;
+            return EventLog.id(stream, seq);
         }
+    }
+
+    /**
+     * #19 item 3: this process's mark in every event id ({@code <stream>.<epoch>_<seq>}). Sequence
+     * numbers and POST stream names ({@code post-1}, ...) are per node: without the mark, an id that
+     * another node of the cluster (or this node before a restart) issued would resume the wrong
+     * stream here, or skip this node's events up to a foreign sequence number.
+     */
+    static final String EPOCH = Long.toString(new java.security.SecureRandom().nextLong() >>> 24, 36);
+
+    /** The event id of {@code seq} in {@code stream}, as this node issues it. */
+    static String id(String stream, long seq) {
+        return stream + "." + EPOCH + "_" + seq;
+    }
+
+    /** A parsed {@code Last-Event-ID}: its stream, its sequence number, and whether this process issued it. */
+    record Parsed(String stream, long seq, boolean here) {}
+
+    /** @throws RuntimeException when {@code id} is not an event id ({@code <stream>.<seq>} or {@code <stream>.<epoch>_<seq>}) */
+    static Parsed parse(String id) {
+        int dot = id.lastIndexOf('.');
+        String stream = id.substring(0, dot);
+        String rest = id.substring(dot + 1);
+        int mark = rest.lastIndexOf('_');
+        if (stream.isEmpty()) {
+            throw new IllegalArgumentException("no stream");
+        }
+        if (mark < 0) {
+            return new Parsed(stream, Long.parseLong(rest), false); // no epoch: not issued by this process
+        }
+        return new Parsed(stream, Long.parseLong(rest.substring(mark + 1)), rest.substring(0, mark).equals(EPOCH));
     }
 
     private final int capacity;

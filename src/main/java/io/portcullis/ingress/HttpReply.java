@@ -81,7 +81,7 @@ public final class HttpReply implements Outbound {
         if (resumable() && primes(session)) {
             // 2025-11-25: an event id with empty data first, so that a client that loses the
             // stream before the first message can still resume it with Last-Event-ID
-            String id = stream + "." + session.events.lastSeq();
+            String id = EventLog.id(stream, session.events.lastSeq());
             out.write(("id: " + id + "\ndata: \n\n").getBytes(StandardCharsets.UTF_8));
         }
     }

@@ -188,6 +188,19 @@ final class LegacyRequests {
             McpEndpoint.error(res, 404, null, ErrorCodes.SESSION_NOT_FOUND, "Session not found", null);
             return null;
         }
+        try {
+            if (sessions.endedElsewhere(id)) { // #19: ended (DELETE) on another node of the cluster
+                McpEndpoint.error(res, 404, null, ErrorCodes.SESSION_NOT_FOUND, "Session not found: it was ended (DELETE)", null);
+                return null;
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            // fail closed: a session that may have ended is not continued while the store cannot say
+            LOG.warn("session {} not continued here: the store does not answer whether it ended: {}", Sessions.shortId(id),
+                    sessions.describeStoreFailure(e));
+            McpEndpoint.error(res, 503, null, -32000, "Service Unavailable: cannot check whether this session was ended "
+                    + "(the shared store does not answer); retry", Json.object().put("control", "store").put("retryable", true));
+            return null;
+        }
         ClientSession s = sessions.adopt(id, sealed, McpEndpoint.withClient(caller, sealed.clientInfo()),
                 dispatcher.gateway().config().server().maxSessions());
         if (s == null) {
@@ -280,6 +293,14 @@ final class LegacyRequests {
     void delete(String env, Principal principal, Request req, Response res) throws IOException {
         ClientSession s = session(env, principal, req, res);
         if (s == null) {
+            return;
+        }
+        try {
+            sessions.endEverywhere(s.id()); // #19: every node refuses it from now on (held copies within a poll)
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.warn("session {} not ended: the store does not answer: {}", Sessions.shortId(s.id()), sessions.describeStoreFailure(e));
+            McpEndpoint.error(res, 503, null, -32000, "Service Unavailable: the session could not be ended on every node (the "
+                    + "shared store does not answer); it stays open: retry the DELETE", Json.object().put("control", "store").put("retryable", true));
             return;
         }
         sessions.remove(s.id());

@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.Response;
  * resumption of any of the session's streams with {@code Last-Event-ID}.
  */
 final class LegacyStreams {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LegacyStreams.class);
     private static final long KEEPALIVE_MS = 15_000;
     static final String GET = "get";
 
@@ -35,17 +36,31 @@ final class LegacyStreams {
         long after = s.getStreamDelivered();
         String last = req.getHeaders().get("Last-Event-ID");
         if (last != null) {
-            int dot = last.lastIndexOf('.');
+            EventLog.Parsed id;
             try {
-                stream = last.substring(0, dot);
-                after = Long.parseLong(last.substring(dot + 1));
+                id = EventLog.parse(last.trim());
             } catch (RuntimeException e) {
                 McpEndpoint.error(res, 400, null, -32000, "Invalid event ID format", null);
                 return;
             }
-            if (!stream.equals(GET) && !s.events.knows(stream)) {
-                McpEndpoint.error(res, 400, null, -32000, "Invalid event ID: no such stream in this session (or it is too old)", null);
-                return;
+            stream = id.stream();
+            if (!id.here()) {
+                // #19 item 3: an id another node issued (or this node before a restart): its events are not here
+                if (!stream.equals(GET)) {
+                    LOG.info("session {}: Last-Event-ID {} of a POST stream another node held: refused", Sessions.shortId(s.id()), last);
+                    McpEndpoint.error(res, 400, null, -32000, "Invalid event ID: that stream was held by another gateway node (or by "
+                            + "this node before a restart); its messages cannot be replayed here: send the request again if it is safe to",
+                            io.portcullis.protocol.Json.object().put("control", "cluster").put("replayable", false));
+                    return;
+                }
+                LOG.info("session {}: GET stream resumed from another node's event {}: a new stream here (not replayed)",
+                        Sessions.shortId(s.id()), last);
+            } else {
+                after = id.seq();
+                if (!stream.equals(GET) && !s.events.knows(stream)) {
+                    McpEndpoint.error(res, 400, null, -32000, "Invalid event ID: no such stream in this session (or it is too old)", null);
+                    return;
+                }
             }
         }
         boolean live = stream.equals(GET);
@@ -67,7 +82,7 @@ final class LegacyStreams {
             out.write(": stream open\n\n".getBytes(StandardCharsets.UTF_8));
             if (HttpReply.primes(s)) {
                 // 2025-11-25 priming event: resuming with this id delivers everything after what this stream starts from
-                out.write(("id: " + stream + "." + after + "\ndata: \n\n").getBytes(StandardCharsets.UTF_8));
+                out.write(("id: " + EventLog.id(stream, after) + "\ndata: \n\n").getBytes(StandardCharsets.UTF_8));
             }
             out.flush();
             // Without Last-Event-ID the GET stream starts after what earlier GET streams delivered:

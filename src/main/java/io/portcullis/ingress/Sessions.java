@@ -28,6 +28,9 @@ public final class Sessions implements AutoCloseable {
     private final Map<String, Instant> endedIds = new ConcurrentHashMap<>();
     static final Duration ENDED_KEPT = Duration.ofHours(24);
     private final Thread sweeper;
+    /** #19: the endings (DELETE) shared with the other nodes through the store; null on a node alone. */
+    private volatile EndedSessions shared;
+    private volatile Thread poller;
     private final java.util.function.Supplier<Duration> idleTimeout;
     /** #12 item 7: what "now" is for idleness (tests advance a fixed clock instead of waiting). */
     private final Clock clock;
@@ -80,6 +83,80 @@ public final class Sessions implements AutoCloseable {
         Instant forget = clock.instant().minus(ENDED_KEPT);
         endedIds.values().removeIf(t -> t.isBefore(forget));
         return ended[0];
+    }
+
+    /**
+     * #19 item 1: shares the sessions' endings (DELETE) with every node of the cluster through the
+     * store, and polls it every {@link EndedSessions#POLL} to end the copies this node holds of
+     * sessions another node ended.
+     */
+    public void share(EndedSessions ended) {
+        shared = ended;
+        poller = Thread.ofVirtual().name("ended-sessions").start(() -> {
+            Instant since = clock.instant().minus(EndedSessions.SKEW);
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(EndedSessions.POLL.toMillis()); // a poll period, not a synchronisation
+                } catch (InterruptedException e) {
+                    return;
+                }
+                Instant now = clock.instant();
+                try {
+                    endCopies(ended.endedSince(since));
+                    since = now.minus(EndedSessions.SKEW);
+                } catch (java.sql.SQLException | RuntimeException e) {
+                    LOG.warn("cannot read the sessions ended on other nodes (retrying): {}", ended.describe(e));
+                }
+            }
+        });
+    }
+
+    private void endCopies(java.util.Set<String> hashes) {
+        if (hashes.isEmpty()) {
+            return;
+        }
+        sessions.values().removeIf(s -> {
+            boolean ended = hashes.contains(EndedSessions.hash(s.id()));
+            if (ended) {
+                LOG.info("session {} ended: it was ended on another node", shortId(s.id()));
+                endedIds.put(s.id(), clock.instant());
+                s.close();
+            }
+            return ended;
+        });
+    }
+
+    /**
+     * Records in the shared store that the session of {@code id} ended, before it ends here; a
+     * node alone records nothing.
+     *
+     * @throws java.sql.SQLException when the store does not answer: the session must then stay open (fail closed)
+     */
+    void endEverywhere(String id) throws java.sql.SQLException {
+        EndedSessions e = shared;
+        if (e != null) {
+            e.ended(id, clock.instant());
+        }
+    }
+
+    /**
+     * Whether the session of {@code id}, which this node does not hold, was ended on another node.
+     *
+     * @throws java.sql.SQLException when the store does not answer (the caller refuses: fail closed)
+     */
+    boolean endedElsewhere(String id) throws java.sql.SQLException {
+        EndedSessions e = shared;
+        if (e == null || !e.isEnded(id)) {
+            return false;
+        }
+        endedIds.put(id, clock.instant());
+        return true;
+    }
+
+    /** What a store failure is called in a refusal. */
+    String describeStoreFailure(Throwable t) {
+        EndedSessions e = shared;
+        return e == null ? String.valueOf(t.getMessage()) : e.describe(t);
     }
 
     SessionSeal seal() {
@@ -247,6 +324,10 @@ public final class Sessions implements AutoCloseable {
     @Override
     public void close() {
         sweeper.interrupt();
+        Thread p = poller;
+        if (p != null) {
+            p.interrupt();
+        }
         sessions.values().forEach(ClientSession::close);
         sessions.clear();
     }

@@ -85,6 +85,9 @@ public final class HttpServer implements AutoCloseable {
         connector.setPort(settings.port());
         server.addConnector(connector);
         sessions = new Sessions(() -> gateway.config().server().sessionIdleTimeout(), sessionClock);
+        if (gateway.store().dialect() == io.portcullis.store.Store.Dialect.POSTGRES) {
+            sessions.share(new io.portcullis.ingress.EndedSessions(gateway.store())); // #19: a DELETE ends the session on every node
+        }
         gateway.onEvent(sessions::onGatewayEvent);
         endpoint = new McpEndpoint(new Dispatcher(gateway), sessions);
         Handler health = new Healthz(gateway, this::draining);

@@ -53,11 +53,37 @@ import tools.jackson.databind.node.ObjectNode;
  * log of every node verifies.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterIT {
+public class ClusterIT {
     private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     private static final String SCHEMA = "cluster_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private static final String CLUSTER_KEY = "cluster-it-" + UUID.randomUUID() + "-" + UUID.randomUUID();
     private static final int NODES = 3;
+    /**
+     * #19 item 1 ("a node dies"): how long the fixed-rate load of the kill -9 phase runs. The issue
+     * asks for 60 s; the CI run keeps 15 s to stay within its budget (the test already takes minutes
+     * on a shared 2-core machine). {@code -Dcluster.kill.seconds=60} runs the issue's variant
+     * (docs/operations/cluster.md has its figures).
+     */
+    static final long KILL_LOAD_SECONDS = Long.getLong("cluster.kill.seconds", 15);
+    /** The load's rate: each of {@link #KILL_WORKERS} sessions calls every this many ms (4 x 10 = 40 calls/s). */
+    static final long KILL_PERIOD_MS = 100;
+    static final int KILL_WORKERS = 4;
+    /**
+     * #19 item 2: what HAProxy answers for a request in flight on a node that died (the request was
+     * sent, no answer came back): a JSON-RPC error that says the call may have run, never retried by
+     * the balancer ({@code retry-on} has only {@code conn-failure} and {@code 503}: nothing was sent,
+     * or the node refused before admitting it).
+     */
+    public static final String DIED_502 = """
+            HTTP/1.1 502 Bad Gateway
+            content-type: application/json
+            cache-control: no-cache
+            connection: close
+
+            {"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Bad Gateway: the gateway node handling this request \
+            stopped before it answered; the call may have run: check before sending it again","data":{"control":"load-balancer",\
+            "retryable":false}}}
+            """;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -109,11 +135,15 @@ class ClusterIT {
             startNode(i);
         }
         int lb = Peers.freePort();
+        Path died = Files.writeString(dir.resolve("502.http"), DIED_502.replace("\n", "\r\n"));
         StringBuilder cfg = new StringBuilder("""
                 global
                   maxconn 2000
                 defaults
                   mode http
+                  log stdout format raw local0
+                  option httplog
+                  errorfile 502 %s
                   timeout connect 2s
                   timeout client 60s
                   timeout server 60s
@@ -129,8 +159,10 @@ class ClusterIT {
                 backend nodes
                   balance roundrobin
                   option httpchk GET /readyz
+                  # a killed node refuses connections: down at its next check; a node slow under load is not
+                  timeout check 2s
                   default-server inter 300ms fall 1 rise 2
-                """.formatted(lb));
+                """.formatted(died, lb));
         for (int i = 0; i < NODES; i++) {
             cfg.append("  server node").append(i + 1).append(" 127.0.0.1:").append(ports[i]).append(" check\n");
         }
@@ -273,6 +305,42 @@ class ClusterIT {
         }
     }
 
+    /**
+     * #19 item 1 ("real clients"): the official Java SDK ({@code io.modelcontextprotocol.sdk:mcp},
+     * one legacy session) and the MCP Inspector CLI ({@code @modelcontextprotocol/inspector --cli},
+     * a session per invocation: initialize, initialized, tools/call, each a request of its own)
+     * through HAProxy: every call succeeds; the Java SDK's consecutive calls land on several nodes.
+     */
+    @Test
+    @Order(2)
+    void theJavaSdkAndTheInspector_throughTheLoadBalancer_succeedOnEveryCall() throws Exception {
+        URI u = URI.create(url);
+        var transport = io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport.builder("http://" + u.getAuthority())
+                .endpoint(u.getPath()).httpRequestCustomizer((b, method, uri, body, ctx) -> b.header("Authorization", "Bearer " + alice))
+                .build();
+        try (var client = io.modelcontextprotocol.client.McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60))
+                .clientInfo(new io.modelcontextprotocol.spec.McpSchema.Implementation("cluster-it-java-sdk", "1.0.0")).build()) {
+            client.initialize();
+            for (int i = 0; i < 9; i++) {
+                var r = client.callTool(new io.modelcontextprotocol.spec.McpSchema.CallToolRequest("demo__echo",
+                        Map.of("message", "java-sdk-" + i)));
+                assertThat(r.isError()).as("Java SDK call %d: %s", i, r).isNotEqualTo(Boolean.TRUE);
+            }
+        }
+        Map<String, String> byNode = Eventually.eventually(Duration.ofSeconds(10), () -> nodesByMessage("java-sdk-"), m -> m.size() == 9);
+        assertThat(Set.copyOf(byNode.values())).as("Java SDK: " + byNode).hasSizeGreaterThan(1);
+        io.portcullis.it.peers.Inspector inspector = new io.portcullis.it.peers.Inspector(url, dir);
+        for (int i = 0; i < NODES; i++) {
+            Peers.Result r = inspector.run("--header", "Authorization: Bearer " + alice, "--method", "tools/call",
+                    "--tool-name", "demo__echo", "--tool-arg", "message=inspector-" + i);
+            JsonNode out = r.ok();
+            assertThat(out.path("result").path("isError").asBoolean(false)).as("Inspector call %d: %s", i, out).isFalse();
+            assertThat(out.toString()).contains("inspector-" + i);
+        }
+        assertThat(Eventually.eventually(Duration.ofSeconds(10), () -> nodesByMessage("inspector-"), m -> m.size() == NODES))
+                .hasSize(NODES);
+    }
+
     @Test
     @Order(3)
     void badSessionIds_tamperedAnotherPrincipalsAnotherClusters_areRefusedClearly() {
@@ -306,12 +374,19 @@ class ClusterIT {
         assertThat(echo(alice, session, "bad-input-still-ok")).as("the genuine session still works").matches(ClusterIT::succeeded);
     }
 
-    /** A fixed-rate load: {@code workers} legacy sessions, each calling every {@code periodMs}, for {@code seconds}. */
+    /**
+     * A fixed-rate load, open loop (#19 item 1, "a 60 s load at a fixed rate"): {@code workers} legacy
+     * sessions, each starting a call every {@code periodMs} for {@code seconds} whether or not its
+     * earlier calls were answered, so the offered rate stays fixed however slow the machine is.
+     * {@link #inFlight} counts the calls sent and not yet answered.
+     */
     static final class Load {
         final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger sent = new AtomicInteger();
-        private final List<Thread> threads = new ArrayList<>();
+        final AtomicInteger inFlight = new AtomicInteger();
+        private final List<Thread> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<Thread> schedulers = new ArrayList<>();
         private volatile boolean stopped;
 
         Load(String tag, int workers, long periodMs, long seconds) {
@@ -319,17 +394,21 @@ class ClusterIT {
             for (int w = 0; w < workers; w++) {
                 String session = open(alice);
                 int worker = w;
-                threads.add(Thread.ofVirtual().start(() -> {
+                schedulers.add(Thread.ofVirtual().start(() -> {
                     long next = System.nanoTime();
                     for (int i = 0; !stopped && System.nanoTime() < end; i++) {
                         String m = tag + "-" + worker + "-" + i;
                         sent.incrementAndGet();
-                        Reply r = echo(alice, session, m);
-                        if (succeeded(r)) {
-                            acknowledged.add(m);
-                        } else {
-                            errors.add(m + " -> " + r.status() + " " + r.body().strip());
-                        }
+                        inFlight.incrementAndGet();
+                        threads.add(Thread.ofVirtual().start(() -> {
+                            Reply r = echo(alice, session, m);
+                            inFlight.decrementAndGet();
+                            if (succeeded(r)) {
+                                acknowledged.add(m);
+                            } else {
+                                errors.add(m + " -> " + r.status() + " " + r.body().strip());
+                            }
+                        }));
                         next += TimeUnit.MILLISECONDS.toNanos(periodMs);
                         long wait = next - System.nanoTime();
                         if (wait > 0) {
@@ -345,8 +424,11 @@ class ClusterIT {
         }
 
         void await() throws InterruptedException {
-            for (Thread t : threads) {
-                t.join(Duration.ofSeconds(120));
+            for (Thread t : schedulers) {
+                t.join(Duration.ofSeconds(180));
+            }
+            for (Thread t : List.copyOf(threads)) {
+                t.join(Duration.ofSeconds(60));
             }
         }
     }
@@ -360,18 +442,27 @@ class ClusterIT {
     @Test
     @Order(4)
     void aNodeKilledUnderLoadCostsOnlyItsCallsInFlight_everyAcknowledgedCallIsAudited_andItRejoins() throws Exception {
-        int workers = 4;
-        Load load = new Load("kill", workers, 100, 15);
+        int workers = KILL_WORKERS;
+        Load load = new Load("kill", workers, KILL_PERIOD_MS, KILL_LOAD_SECONDS);
         Eventually.eventually(Duration.ofSeconds(30), "the load runs", () -> load.acknowledged.size() >= 40);
+        int sentBefore = load.sent.get();
+        int inFlightBefore = load.inFlight.get();
         nodes[1].kill(); // kill -9 of node2, mid-load
-        long killedAt = System.nanoTime();
+        // the calls in flight on every node when node2 died (those unanswered just before, and those
+        // sent while it was being killed): an upper bound of those in flight on node2
+        int inFlightAtKill = inFlightBefore + load.sent.get() - sentBefore;
         load.await();
-        System.out.printf("ClusterIT kill -9: sent %d, acknowledged %d, errors %d: %s%n", load.sent.get(), load.acknowledged.size(),
-                load.errors.size(), load.errors);
-        assertThat(load.errors).as("only the calls in flight on the killed node fail (at most one per worker)").hasSizeLessThanOrEqualTo(workers);
+        long unaudited = load.acknowledged.size() - nodesByMessage("kill-").keySet().stream().filter(load.acknowledged::contains).count();
+        System.out.printf("ClusterIT kill -9 (%d s at %d calls/s): sent %d, acknowledged %d, errors %d (calls in flight on all nodes "
+                + "when node2 was killed: %d), acknowledged without an audit record (before awaiting the writes) %d: %s%n",
+                KILL_LOAD_SECONDS, workers * 1000 / KILL_PERIOD_MS, load.sent.get(), load.acknowledged.size(), load.errors.size(),
+                inFlightAtKill, unaudited, load.errors);
+        assertThat(load.errors).as("only the calls in flight on the killed node fail").hasSizeLessThanOrEqualTo(inFlightAtKill);
         assertThat(load.errors).as("no session is lost").noneMatch(e -> e.contains("Session not found"));
+        // #19 item 2: each is a clean error, the load balancer's 502 saying that the call may have run (never retried)
+        assertThat(load.errors).as("each failed call got a clean JSON-RPC error").allMatch(e -> e.contains(" -> 502 ")
+                && e.contains("stopped before it answered; the call may have run"));
         assertEveryAcknowledgedCallAudited(load, "kill");
-        assertThat(System.nanoTime() - killedAt).isPositive();
         // node2 comes back on its port and takes calls again
         startNode(1);
         String session = open(alice);

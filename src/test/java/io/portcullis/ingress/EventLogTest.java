@@ -1,6 +1,7 @@
 package io.portcullis.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.protocol.Json;
 import java.time.Duration;
@@ -22,7 +23,20 @@ class EventLogTest {
         EventLog.Event a = log.append("get", msg(1));
         EventLog.Event b = log.append("post-1", msg(2));
         EventLog.Event c = log.append("get", msg(3));
-        assertThat(List.of(a.id(), b.id(), c.id())).containsExactly("get.1", "post-1.2", "get.3");
+        assertThat(List.of(a.id(), b.id(), c.id())).containsExactly(EventLog.id("get", 1), EventLog.id("post-1", 2), EventLog.id("get", 3));
+        assertThat(a.id()).isEqualTo("get." + EventLog.EPOCH + "_1");
+    }
+
+    /** #19 item 3: an id parses back to its stream and sequence; only this process's ids are "here". */
+    @Test
+    void idsCarryThisProcesssEpoch_anotherNodesIdsAreToldApart() {
+        EventLog.Parsed mine = EventLog.parse(EventLog.id("post-3", 17));
+        assertThat(mine).isEqualTo(new EventLog.Parsed("post-3", 17, true));
+        assertThat(EventLog.parse("post-3.zz9other_17")).isEqualTo(new EventLog.Parsed("post-3", 17, false));
+        assertThat(EventLog.parse("get.5").here()).as("an id without an epoch (older version)").isFalse();
+        assertThatThrownBy(() -> EventLog.parse("garbage")).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> EventLog.parse(".5")).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> EventLog.parse("get.x_y")).isInstanceOf(RuntimeException.class);
     }
 
     @Test

@@ -45,4 +45,50 @@ class ClusterDocTest {
         assertThat(RUN_BY.keySet()).containsAll(commands);
         assertThat(commands).containsAll(RUN_BY.keySet());
     }
+
+    /** The page's code blocks without a language tag (config examples), each as its lines. */
+    static List<List<String>> plainBlocks() throws Exception {
+        List<List<String>> blocks = new ArrayList<>();
+        List<String> current = null;
+        boolean inBlock = false;
+        for (String line : Files.readAllLines(Peers.root().resolve("docs/operations/cluster.md"))) {
+            if (line.startsWith("```")) {
+                if (inBlock && current != null) {
+                    blocks.add(current);
+                }
+                current = !inBlock && line.equals("```") ? new ArrayList<>() : null; // a tagged block is skipped
+                inBlock = !inBlock;
+                continue;
+            }
+            if (current != null) {
+                current.add(line);
+            }
+        }
+        return blocks;
+    }
+
+    /**
+     * #19 item 2: the HAProxy example of the page is what ClusterIT runs (each directive but the
+     * servers' addresses is in its config), and the 502 error file is, byte for byte, the one ClusterIT
+     * gives HAProxy (what a client gets for a call in flight on a node that dies).
+     */
+    @Test
+    void item2_theHaproxyExampleAndIts502ErrorFileAreWhatClusterItRuns() throws Exception {
+        String it = Files.readString(Peers.root().resolve("src/test/java/io/portcullis/ingress/ClusterIT.java"));
+        List<String> itLines = it.lines().map(String::strip).toList();
+        List<String> haproxy = plainBlocks().stream().filter(b -> !b.isEmpty() && b.getFirst().equals("defaults")).findFirst().orElseThrow();
+        for (String line : haproxy) {
+            String d = line.strip();
+            if (d.startsWith("server ")) {
+                continue; // the example's addresses; ClusterIT's are loopback ports
+            }
+            if (d.startsWith("errorfile 502 ")) {
+                assertThat(it).contains("errorfile 502 %s");
+                continue;
+            }
+            assertThat(itLines).as("the page's HAProxy directive '%s' is in ClusterIT's config", d).contains(d);
+        }
+        List<String> file = plainBlocks().stream().filter(b -> !b.isEmpty() && b.getFirst().startsWith("HTTP/1.1 502")).findFirst().orElseThrow();
+        assertThat(String.join("\n", file) + "\n").isEqualTo(io.portcullis.ingress.ClusterIT.DIED_502);
+    }
 }
