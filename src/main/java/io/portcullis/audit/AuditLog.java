@@ -308,12 +308,12 @@ public final class AuditLog implements AutoCloseable {
     /**
      * Writes the record and waits until it is durable; refuses the call (control {@code audit})
      * otherwise. When the wait times out the record is abandoned (#21 item 5): if it lands later,
-     * it lands as {@code ifRefused} (null: not at all), the record of what the client got. If the
+     * it lands as the record {@code ifRefused} builds then (null: not at all), what the client got. If the
      * writer had already committed to writing it as decided, the answer waits for that commit.
      */
-    void recordOrRefuse(ObjectNode rec, ObjectNode ifRefused, CallContext call) throws GatewayException.Refused {
+    void recordOrRefuse(ObjectNode rec, java.util.function.Supplier<ObjectNode> ifRefused, CallContext call) throws GatewayException.Refused {
         String env = rec.path("environment").asString();
-        AuditWriter.Pending p = writer.submit(env, AuditWriter.Encoded.of(rec), ifRefused == null ? null : AuditWriter.Encoded.of(ifRefused));
+        AuditWriter.Pending p = writer.submit(env, AuditWriter.Encoded.of(rec), ifRefused == null ? null : () -> AuditWriter.Encoded.of(ifRefused.get()));
         long timeout = config.writeTimeout().toMillis();
         try {
             try {

@@ -47,8 +47,10 @@ final class AuditStages {
             }
             // #21 item 5: if the record is not durable in time, the client is refused by the audit control,
             // and a record that lands later must say that, not what was decided before
-            log.recordOrRefuse(log.records().outcome(kind, call, result, failure, crash),
-                    log.records().outcome(kind, call, null, AuditLog.auditRefusal(false), null), call);
+            // the refusal's record is built only if the wait is given up (#20 item 3), with the call's end as now
+            java.time.Instant ended = java.time.Instant.now();
+            log.recordOrRefuse(log.records().outcome(kind, call, result, failure, crash, ended),
+                    () -> log.records().outcome(kind, call, null, AuditLog.auditRefusal(false), null, ended), call);
             if (failure != null) {
                 throw failure;
             }

@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -52,21 +54,27 @@ final class AuditWriter implements AutoCloseable {
      * record the record to write instead if the caller gives up waiting and refuses the call
      * (#21 item 5: the record says what the client got). {@code state} is where the caller and
      * the writer agree which one lands: WAITING moves once, either to ABANDONED (the caller
-     * refused the call: the writer writes {@code ifAbandoned}, or nothing when that is null) or
-     * to COMMITTING (the writer is about to commit it as decided: the caller waits for that).
+     * refused the call: the writer writes {@code ifAbandoned}'s record, or nothing when that is
+     * null or gives null) or to COMMITTING (the writer is about to commit it as decided: the caller
+     * waits for that). The record instead is built only when the caller abandons (#20 item 3: it
+     * was built and encoded for every call, doubling the audit's share of each call's CPU).
      */
-    record Pending(String env, Encoded asDecided, Encoded ifAbandoned, boolean abandonable, AtomicInteger state,
-                   CompletableFuture<Appended> done) {
+    record Pending(String env, Encoded asDecided, Supplier<Encoded> ifAbandoned, AtomicReference<Encoded> instead,
+                   boolean abandonable, AtomicInteger state, CompletableFuture<Appended> done) {
         static final int WAITING = 0, ABANDONED = 1, COMMITTING = 2;
 
         /** Called by a caller that stops waiting; false when the writer already committed to writing it as decided. */
         boolean abandon() {
-            return abandonable && state.compareAndSet(WAITING, ABANDONED);
+            if (!abandonable || state.get() != WAITING) {
+                return false;
+            }
+            instead.set(ifAbandoned == null ? null : ifAbandoned.get()); // set before the state moves: the writer reads it after
+            return state.compareAndSet(WAITING, ABANDONED);
         }
 
         /** What the writer writes now: as decided, the refusal, or null for nothing. */
         Encoded current() {
-            return state.get() == ABANDONED ? ifAbandoned : asDecided;
+            return state.get() == ABANDONED ? instead.get() : asDecided;
         }
     }
 
@@ -130,15 +138,16 @@ final class AuditWriter implements AutoCloseable {
 
     /** Queues a record that is written whatever happens; the future completes once it is durable, or fails. */
     CompletableFuture<Appended> submit(String env, String rec, Columns columns) {
-        return submit(new Pending(env, new Encoded(rec, columns), null, false, new AtomicInteger(), new CompletableFuture<>()));
+        return submit(new Pending(env, new Encoded(rec, columns), null, new AtomicReference<>(), false, new AtomicInteger(),
+                new CompletableFuture<>()));
     }
 
     /**
      * Queues a call's record that its caller may abandon (see {@link Pending#abandon}); then
-     * {@code ifAbandoned} (null: nothing) is written instead.
+     * the record {@code ifAbandoned} builds then (null: nothing) is written instead.
      */
-    Pending submit(String env, Encoded asDecided, Encoded ifAbandoned) {
-        Pending p = new Pending(env, asDecided, ifAbandoned, true, new AtomicInteger(), new CompletableFuture<>());
+    Pending submit(String env, Encoded asDecided, Supplier<Encoded> ifAbandoned) {
+        Pending p = new Pending(env, asDecided, ifAbandoned, new AtomicReference<>(), true, new AtomicInteger(), new CompletableFuture<>());
         submit(p);
         return p;
     }

@@ -71,9 +71,15 @@ final class CallRecords {
 
     /** As {@link #outcome(CallContext, ObjectNode, GatewayException, RuntimeException)}, with the record's kind. */
     ObjectNode outcome(String kind, CallContext call, ObjectNode result, GatewayException failure, RuntimeException crash) {
+        return outcome(kind, call, result, failure, crash, Instant.now());
+    }
+
+    /** As {@link #outcome(String, CallContext, ObjectNode, GatewayException, RuntimeException)}, the call having ended at {@code ended}. */
+    ObjectNode outcome(String kind, CallContext call, ObjectNode result, GatewayException failure, RuntimeException crash,
+                       Instant ended) {
         ObjectNode rec = common(kind, call);
         ObjectNode d = rec.putObject("decision");
-        rec.put("duration_us", ChronoUnit.MICROS.between(call.started(), Instant.now()));
+        rec.put("duration_us", ChronoUnit.MICROS.between(call.started(), ended));
         Duration up = call.trail().upstreamTime();
         if (up != null) {
             rec.put("upstream_us", up.toNanos() / 1000);
