@@ -174,5 +174,8 @@ class CredentialFaultsIT {
         refusedByCredentials(call(carol, sc, "demo__echo", "fault-down-carol"), "fault-down-carol", carol, "could not be reached");
         assertThat(demo.calls()).as("the upstream was not called").isEqualTo(before);
         assertThat(demo.authorizationOf("fault-down-carol")).isNull();
+        // a token exchanged before the IdP went down stays in use until shortly before it expires
+        assertThat(call(bob, sb, "demo__echo", "fault-up-bob-2").body()).contains("fault-up-bob-2").doesNotContain("isError\":true");
+        assertThat(demo.authorizationOf("fault-up-bob-2")).isEqualTo(demo.authorizationOf("fault-up-bob"));
     }
 }
