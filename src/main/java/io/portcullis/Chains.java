@@ -188,7 +188,9 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
      * are not asked again. What it returns, delivered later, still leaves a log line and a durable
      * audit record (kind {@code task_result}), and is held to the catalog (a tool removed since is
      * refused), its pin (a tool quarantined since is refused, #15 item 1), the run-time kill switches, the tool's switch and environments (a kill switch stops its results too) and its
-     * result size limit, and {@code egress} scans it as it scans a direct result (#13 item 2). The last
+     * result size limit, and {@code egress} scans it as it scans a direct result (#13 item 2).
+     * {@code credentials} (C1.2, #16) chooses the fetching caller's own credential for the upstream, as
+     * for a call (never the task creator's token: a task belongs to its session's caller). The last
      * stage forwards {@code tasks/result} to the upstream that created the task.
      */
     static List<Stage> taskResult(Parts p) {
@@ -200,7 +202,8 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 new KillSwitchStage(p.kills()),
                 new ToolSwitch(),
                 new EgressScan(egress(p)),
-                new ResultLimit());
+                new ResultLimit(),
+                new UpstreamCredential(p.config(), p.credentials())); // #16: the caller's own credential, as for the call
     }
 
     /**
@@ -220,6 +223,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 p.audit().readStage(method),
                 ConversationMemory.reads(p.config() == null ? null : p.config().conversation(), p.conversations()),
                 new EgressScan(egress(p)),
-                new ItemAdmission(method, p.catalog(), p.policy(), p.readiness(), p.kills()));
+                new ItemAdmission(method, p.catalog(), p.policy(), p.readiness(), p.kills()),
+                new UpstreamCredential(p.config(), p.credentials())); // #16: after admission, so nothing refused is exchanged
     }
 }

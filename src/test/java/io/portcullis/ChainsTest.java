@@ -48,14 +48,15 @@ class ChainsTest {
     @Test
     void item2_taskResultOrder() {
         assertThat(chains.taskResult().stageNames()).containsExactly("call-log", "audit", "catalog", "pin", "kill-switch", "tool-switch", "egress",
-                "result-limit", "upstream");
+                "result-limit", "credentials", "upstream"); // #16: the read paths pass the credentials stage
     }
 
     @Test
     void item2_readOrders() {
         assertThat(chains.reads().keySet()).containsExactlyInAnyOrderElementsOf(Chains.READ_METHODS);
         for (String method : Chains.READ_METHODS) {
-            assertThat(chains.read(method).stageNames()).as(method).containsExactly("call-log", "audit", "conversation", "egress", "admission", "upstream");
+            assertThat(chains.read(method).stageNames()).as(method).containsExactly("call-log", "audit", "conversation", "egress", "admission",
+                    "credentials", "upstream"); // #16: the read paths pass the credentials stage
         }
         assertThatThrownBy(() -> chains.read("tools/call")).isInstanceOf(IllegalArgumentException.class);
     }

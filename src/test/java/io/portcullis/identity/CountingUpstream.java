@@ -16,8 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The bundled demo upstream (echo only) over Streamable HTTP on loopback, counting the
- * {@code tools/call} requests that reach it: the proof that a refused request called no upstream.
- * It also records the {@code Authorization} header of each call (#16 item 1: whose credential it carried).
+ * {@code tools/call} requests (and reads, task results: {@link RecordedItems}) that reach it: the proof
+ * that a refused request called no upstream. It also records the {@code Authorization} header of each
+ * (#16 item 1: whose credential it carried).
  */
 final class CountingUpstream implements AutoCloseable {
     private final Server jetty = new Server();
@@ -40,13 +41,18 @@ final class CountingUpstream implements AutoCloseable {
                 }
                 try (InputStream in = Content.Source.asInputStream(req)) {
                     ObjectNode body = (ObjectNode) Json.MAPPER.readTree(in);
-                    if ("tools/call".equals(body.path("method").asString(""))) {
+                    String method = body.path("method").asString("");
+                    String marker = RecordedItems.marker(method, body.path("params"));
+                    if (marker != null) {
                         calls.incrementAndGet();
-                        // #16 item 1: which Authorization header each call carried, by its echo message
-                        seen.put(body.path("params").path("arguments").path("message").asString(""),
-                                String.valueOf(req.getHeaders().get("Authorization")));
+                        // #16 item 1: which Authorization header each call (or read, or task result) carried, by its marker
+                        seen.put(marker, String.valueOf(req.getHeaders().get("Authorization")));
                     }
-                    ObjectNode answer = demo.answer(body);
+                    ObjectNode item = RecordedItems.answer(method, body.path("params"));
+                    ObjectNode answer = item != null ? io.portcullis.protocol.Message.result(body.get("id"), item) : demo.answer(body);
+                    if ("initialize".equals(method) && answer != null) {
+                        RecordedItems.capabilities(answer);
+                    }
                     if (answer == null) {
                         res.setStatus(202);
                         callback.succeeded();

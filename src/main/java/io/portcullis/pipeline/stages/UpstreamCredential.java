@@ -36,6 +36,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>no {@code credentials} key: the upstream's static {@code headers} (if any), as before;
  *       readiness C1.2 names it.</li>
  * </ul>
+ * It sits in every chain that ends with a request to an upstream on a caller's behalf: {@code tools/call},
+ * {@code tasks/result}, {@code resources/read}, {@code resources/subscribe}, {@code prompts/get} and
+ * {@code completion/complete} ({@code Chains}).
  * Fail closed: a credential that cannot be had (no token to exchange, the IdP refuses or is
  * down, the service token is missing) refuses the call, control {@code credentials}, in one line.
  */
@@ -54,7 +57,12 @@ public final class UpstreamCredential implements Stage {
 
     @Override
     public ObjectNode handle(CallContext call, CallHandler next) throws GatewayException {
-        String upstream = call.requireTool().upstream();
+        // the tool's upstream, or the one that serves a read's item or created a task (#16: the read paths)
+        // (the same the upstream call sends to: the trail's upstream, else the catalog entry's)
+        String upstream = call.trail().upstream() != null ? call.trail().upstream() : call.tool() == null ? null : call.tool().upstream();
+        if (upstream == null) { // fail closed: a call whose upstream is unknown gets no credential
+            throw new GatewayException.Refused(name(), "no upstream is known for this call, so no credential can be chosen");
+        }
         UpstreamConfig u = config == null ? null : config.upstreams().get(upstream);
         if (u == null) { // fail closed: no settings for this upstream, so no credential can be chosen for it
             throw new GatewayException.Refused(name(), "no credential settings for upstream " + upstream + ", so the call is refused");

@@ -130,6 +130,25 @@ class UpstreamCredentialTest {
                 .hasMessageContaining("no credential settings for upstream open");
     }
 
+    /**
+     * #16 (the read paths): a read or a task's result has no tool; the stage takes the upstream that
+     * serves the item from the trail and applies the same rules. Without a known upstream: refused.
+     */
+    @Test
+    void aReadIsJudgedByTheUpstreamThatServesIt() throws Exception {
+        CallContext read = StageWorld.call(ALICE, "dev", "svc__doc", null);
+        read.trail().upstream("svc");
+        assertThatThrownBy(() -> stage().handle(read, OK)).isInstanceOfSatisfying(GatewayException.Refused.class,
+                e -> assertThat(e.control()).isEqualTo("credentials")).hasMessageContaining("only service principals may use");
+        CallContext robot = StageWorld.call(ROBOT, "dev", "svc__doc", null);
+        robot.trail().upstream("svc");
+        stage().handle(robot, OK);
+        assertThat(robot.trail().delegation().headers()).containsEntry("Authorization", "Bearer service-token-1");
+        CallContext nowhere = StageWorld.call(ROBOT, "dev", "svc__doc", null);
+        assertThatThrownBy(() -> stage().handle(nowhere, OK)).isInstanceOfSatisfying(GatewayException.Refused.class,
+                e -> assertThat(e.control()).isEqualTo("credentials")).hasMessageContaining("no upstream is known");
+    }
+
     @Test
     void withoutAConfigOnlyTheShapeIsAsked() throws Exception {
         assertThat(new UpstreamCredential(null, null).checklist()).containsExactly("C1.2");
