@@ -254,7 +254,7 @@ class ConfigReaderTest {
                 "4: 'tool_separator' must be 1-8 characters of [A-Za-z0-9_.-] (tool names must stay within the spec's alphabet)",
                 "5: 'max_body_bytes' must be a whole number from 1024 to 1073741824",
                 "6: 'session_idle_timeout' must be a duration such as 500ms, 30s, 5m, 1h or 7d; got '5 minutes'",
-                "7: unknown key 'colour'; expected one of [allowed_hosts, allowed_origins, data_dir, drain_grace, host, max_body_bytes, max_concurrent, max_queue, max_sessions_per_principal, page_size, port, queue_wait, session_idle_timeout, tool_separator]",
+                "7: unknown key 'colour'; expected one of [allowed_hosts, allowed_origins, data_dir, drain_grace, host, max_body_bytes, max_concurrent, max_queue, max_sessions, max_sessions_per_principal, page_size, port, queue_wait, session_idle_timeout, tool_separator]",
                 "8: environment 'dev' is declared twice",
                 "8: an environment needs a 'name' of lowercase letters, digits, '-' or '_'",
                 "10: upstream name 'Demo' must be lowercase letters, digits, '-' or '_' (1-63)",
