@@ -61,6 +61,8 @@ public final class Bridge {
     private volatile String protocol;
     private volatile String lastToken;
     private final AtomicBoolean streamStarted = new AtomicBoolean();
+    /** Issue 17 item 5: what the client sends after notifications/initialized waits for the GET stream ({@link StreamGate}). */
+    private final StreamGate gate = new StreamGate();
     private volatile boolean closed;
 
     public Bridge(URI gateway, HttpClient http, Bearer bearer, InputStream in, OutputStream out, PrintStream log) {
@@ -93,7 +95,16 @@ public final class Bridge {
                             Json.object().put("code", ErrorCodes.PARSE_ERROR).put("message", "Parse error: not valid JSON")));
                     continue;
                 }
-                threads.execute(() -> forward(msg));
+                boolean gated = gate.gated(msg); // decided in the order the client wrote
+                threads.execute(() -> {
+                    if (gated) {
+                        gate.await(log);
+                    }
+                    forward(msg);
+                    if (StreamGate.initialized(msg) && !streamStarted.get()) {
+                        gate.open(); // no GET stream will be opened: nothing to wait for
+                    }
+                });
             }
             closed = true;
         }
@@ -262,6 +273,14 @@ public final class Bridge {
 
     /** The GET stream of a legacy session: server-initiated messages, resumed with Last-Event-ID when it drops. */
     private void stream() {
+        try {
+            streamLoop();
+        } finally {
+            gate.open();
+        }
+    }
+
+    private void streamLoop() {
         String last = null;
         int failures = 0;
         while (!closed && session != null && failures < 5) {
@@ -271,7 +290,12 @@ public final class Bridge {
                 if (last != null) {
                     b.header("Last-Event-ID", last);
                 }
-                HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> r;
+                try {
+                    r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                } finally {
+                    gate.open(); // its first answer (or failure) is in: the client's next messages may go
+                }
                 if (r.statusCode() != 200) {
                     r.body().close();
                     if (r.statusCode() == 405 || r.statusCode() == 404) {
