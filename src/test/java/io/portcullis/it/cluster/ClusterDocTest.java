@@ -16,17 +16,35 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterDocTest {
     /** Each command of the page, and the test that runs it in that form. */
-    private static final Map<String, String> RUN_BY = Map.of(
-            "portcullis nodes --config /etc/portcullis/portcullis.yaml", "ClusterNodesIT (--format text)",
-            "portcullis nodes --config /etc/portcullis/portcullis.yaml --format json", "ClusterNodesIT",
-            "mvn -B package -DskipTests", "run-tests (mvn verify packages the jar before the ITs)",
-            "scripts/image", "ImageIT",
-            String.join(" ", ImageIT.RUN) + " -v ./config:/etc/portcullis:ro -p 127.0.0.1:8080:8080 IMAGE", "ImageIT",
-            "kubectl kustomize deploy/k8s/base", "KubernetesManifestsIT",
-            "kubectl kustomize deploy/k8s/overlays/production", "KubernetesManifestsIT",
-            "openssl rand -base64 48 > cluster.key", "SessionSealTest (theKeyDocsOperationsClusterMdMakesWithOpensslIsAccepted)",
-            "PORTCULLIS_CLUSTER_KEY_FILE=/run/secrets/cluster.key portcullis serve --config portcullis.yaml",
-            "SessionSealTest (that key file read as PORTCULLIS_CLUSTER_KEY_FILE); ClusterIT (three nodes on one cluster key)");
+    private static final Map<String, String> RUN_BY = Map.ofEntries(
+            Map.entry("./run-tests -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ClusterIT -Dcluster.kill.seconds=60",
+                    "ClusterIT with the issue's 60 s kill -9 load (run by hand in session 7; item4_theKillLoadSetting checks the property)"),
+            Map.entry("portcullis nodes --config /etc/portcullis/portcullis.yaml",
+                    "ClusterNodesIT (--format text)"),
+            Map.entry("portcullis nodes --config /etc/portcullis/portcullis.yaml --format json",
+                    "ClusterNodesIT"),
+            Map.entry("mvn -B package -DskipTests",
+                    "run-tests (mvn verify packages the jar before the ITs)"),
+            Map.entry("scripts/image",
+                    "ImageIT"),
+            Map.entry(String.join(" ", ImageIT.RUN) + " -v ./config:/etc/portcullis:ro -p 127.0.0.1:8080:8080 IMAGE",
+                    "ImageIT"),
+            Map.entry("kubectl kustomize deploy/k8s/base",
+                    "KubernetesManifestsIT"),
+            Map.entry("kubectl kustomize deploy/k8s/overlays/production",
+                    "KubernetesManifestsIT"),
+            Map.entry("openssl rand -base64 48 > cluster.key",
+                    "SessionSealTest (theKeyDocsOperationsClusterMdMakesWithOpensslIsAccepted)"),
+            Map.entry("PORTCULLIS_CLUSTER_KEY_FILE=/run/secrets/cluster.key portcullis serve --config portcullis.yaml",
+                    "SessionSealTest (that key file read as PORTCULLIS_CLUSTER_KEY_FILE); ClusterIT (three nodes on one cluster key)"));
+
+    /** The 60 s command of the page sets what ClusterIT reads for the duration of its kill -9 load (#19 item 1). */
+    @Test
+    void item4_theKillLoadSetting() throws Exception {
+        String it = Files.readString(Peers.root().resolve("src/test/java/io/portcullis/ingress/ClusterIT.java"));
+        assertThat(it).contains("KILL_LOAD_SECONDS = Long.getLong(\"cluster.kill.seconds\", 15)");
+        assertThat(RUN_BY.keySet()).anyMatch(c -> c.endsWith("-Dit.test=ClusterIT -Dcluster.kill.seconds=60"));
+    }
 
     @Test
     void item4_everyCommandOfTheClusterPageIsRunByATest() throws Exception {
