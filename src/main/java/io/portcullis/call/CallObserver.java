@@ -50,6 +50,11 @@ public interface CallObserver {
             observers = left.toArray(new CallObserver[0]);
         }
 
+        /** How many observers there are (none when metrics are off). */
+        public int size() {
+            return observers.length;
+        }
+
         @Override
         public void completed(CallContext call, String outcome, String control, Duration took) {
             for (CallObserver o : observers) {

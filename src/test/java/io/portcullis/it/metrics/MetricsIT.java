@@ -164,6 +164,7 @@ class MetricsIT {
         assertThat(scrape.sum("portcullis_control_duration_seconds_bucket", "control", "policy", "le", "+Inf")).isEqualTo(N + M);
         // bounded: the controls are the chain's stage names, one environment here
         assertThat(scrape.values(h, "environment")).hasSize(1).doesNotContain("none");
+        assertThat(gw.gateway().callObservers().size()).isEqualTo(1); // the metrics route's (MetricsOffIT: none when off)
         assertThat(scrape.values(h, "control")).contains("call-log", "catalog", "arguments", "policy", "upstream")
                 .allMatch(c -> c.matches("[a-z-]+"));
         // the controls inside call-log run within the whole call it measures: their own times add up to no more
