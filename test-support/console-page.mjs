@@ -38,7 +38,8 @@ try {
     await page.locator('#status', { hasText: 'Signed in: overview ' }).waitFor({ timeout: 20000 });
     log('overview', { calls: await page.locator('#ov-calls').innerText(), refused: await page.locator('#ov-refused').innerText(),
       approvals: await page.locator('#ov-approvals').innerText(), kills: await page.locator('#ov-kills').innerText(),
-      nodes: await page.locator('#ov-nodes tbody').innerText(), upstreams: await page.locator('#ov-upstreams tbody').innerText(),
+      nodes: await page.locator('#ov-nodes tbody').innerText(), nodesNote: await page.locator('#ov-nodes-note').innerText(),
+      upstreams: await page.locator('#ov-upstreams tbody').innerText(),
       open: await page.locator('#ov-open tbody').innerText(), activity: await page.locator('#ov-activity tbody').innerText() });
     await shot('overview');
 

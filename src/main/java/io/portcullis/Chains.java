@@ -83,7 +83,10 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
         for (String method : READ_METHODS) {
             reads.put(method, new Pipeline(method, read(p, method), UpstreamCall.item(method, p.catalog(), p.upstreams(), p.config()), tracing));
         }
-        return new Chains(new Pipeline("tools/call", toolCall(p), UpstreamCall.tool(p.upstreams(), p.config()), tracing),
+        // #18 item 1: each control's own time, when metrics are on (metrics: enabled: false wraps nothing)
+        var clock = p.config() == null || !p.config().metrics().enabled() ? io.portcullis.call.CallObserver.NONE : p.observer();
+        return new Chains(new Pipeline("tools/call", toolCall(p).stream().map(s -> io.portcullis.call.StageTimer.timed(s, clock)).toList(),
+                io.portcullis.call.StageTimer.timed(UpstreamCall.tool(p.upstreams(), p.config()), clock), tracing),
                 new Pipeline("tasks/result", taskResult(p), UpstreamCall.taskResult(p.upstreams(), p.config()), tracing), reads);
     }
 

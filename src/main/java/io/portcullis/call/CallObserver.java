@@ -1,13 +1,12 @@
 package io.portcullis.call;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Told of every finished tool call, allowed or refused, by the {@code call-log} stage, the one place
  * on the call path where every call ends (#18 item 1: the metrics are recorded there and nowhere
- * else). It reads the call's {@link CallTrail}; it must not throw and must not block.
+ * else), and of each control's own time by {@link StageTimer}. It reads the call's {@link CallTrail};
+ * it must not throw and must not block.
  */
 @FunctionalInterface
 public interface CallObserver {
@@ -22,18 +21,38 @@ public interface CallObserver {
     void completed(CallContext call, String outcome, String control, Duration took);
 
     /**
+     * #18 item 1: one stage of a tool call took {@code nanos} of its own (its time less the stages
+     * inside it), told by {@link StageTimer}. Called once per stage per call: must be cheap.
+     *
+     * @param environment the call's environment (may be null)
+     * @param control     the stage's name ({@code policy}, {@code arguments}, {@code egress}, ..., {@code upstream})
+     */
+    default void stageTook(String environment, String control, long nanos) {
+    }
+
+    /**
      * The gateway's observers: built once, before the listener that adds the metrics exists, and
      * handed to every snapshot's chain. An observer that throws is skipped: it never fails a call.
+     * Held in an array that is replaced on change, so telling them allocates nothing per call.
      */
     final class Many implements CallObserver {
-        private final List<CallObserver> observers = new CopyOnWriteArrayList<>();
+        private volatile CallObserver[] observers = new CallObserver[0];
 
-        public void add(CallObserver o) {
-            observers.add(o);
+        public synchronized void add(CallObserver o) {
+            CallObserver[] next = java.util.Arrays.copyOf(observers, observers.length + 1);
+            next[observers.length] = o;
+            observers = next;
         }
 
-        public void remove(CallObserver o) {
-            observers.remove(o);
+        public synchronized void remove(CallObserver o) {
+            java.util.List<CallObserver> left = new java.util.ArrayList<>(java.util.Arrays.asList(observers));
+            left.remove(o);
+            observers = left.toArray(new CallObserver[0]);
+        }
+
+        /** How many observers there are (none when metrics are off). */
+        public int size() {
+            return observers.length;
         }
 
         @Override
@@ -43,6 +62,17 @@ public interface CallObserver {
                     o.completed(call, outcome, control, took);
                 } catch (RuntimeException e) {
                     // metrics are never a reason to fail or slow a call
+                }
+            }
+        }
+
+        @Override
+        public void stageTook(String environment, String control, long nanos) {
+            for (CallObserver o : observers) {
+                try {
+                    o.stageTook(environment, control, nanos);
+                } catch (RuntimeException e) {
+                    // as above
                 }
             }
         }

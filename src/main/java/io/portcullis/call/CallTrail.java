@@ -28,6 +28,12 @@ public final class CallTrail {
     private volatile List<String> produces = List.of();
     private volatile String traceId;
     private volatile String spanId;
+    /**
+     * #18 item 1: the whole time of the stages inside the one running now, in nanoseconds
+     * ({@link StageTimer} alone reads and writes it). Plain: a call's stages run one after another,
+     * and a hand-over to another thread (the upstream call's timeout) happens-before its join.
+     */
+    long innerNanos;
 
     /**
      * #18 items 2, 3: the OpenTelemetry trace and span id of the call's server span, set when tracing

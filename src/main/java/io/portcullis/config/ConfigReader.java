@@ -74,7 +74,7 @@ public final class ConfigReader {
         }
         f.onlyKeys(root, "", Set.of("server", "environments", "upstreams", "tools", "store", "catalog", "policy", "identity", "audit",
                 "approvals", "readiness", "egress", "rate_limits", "conversation", "pins", "vault", "tracing",
-                "change_control"));
+                "change_control", "metrics"));
         ServerSettings server = server(f, root.get("server"), baseDir);
         List<EnvironmentConfig> envs = environments(f, root.get("environments"));
         Map<String, UpstreamConfig> upstreams = upstreams(f, root.get("upstreams"), baseDir, server.dataDir(), server.toolSeparator());
@@ -109,11 +109,12 @@ public final class ConfigReader {
         pins = io.portcullis.pin.PinsConfigReader.withCatalog(f, pins, catalog); // #15 item 2: definition_sha256
         var changeControl = io.portcullis.settings.ChangeControlConfigReader.read(f, root.get("change_control"),
                 envs.stream().map(EnvironmentConfig::name).toList()); // #15 item 4
+        var metrics = io.portcullis.settings.MetricsConfig.read(f, root.get("metrics")); // #18 item 1
         if (!f.problems().isEmpty()) {
             throw new ConfigException(f.problems());
         }
         return new GatewayConfig(source, server, envs, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness, egress, rateLimits, conversation, pins, vault, tracing, changeControl);
+                approvals, readiness, egress, rateLimits, conversation, pins, vault, tracing, changeControl, metrics);
     }
 
     private static Map<String, String> prefixes(Map<String, UpstreamConfig> upstreams) {

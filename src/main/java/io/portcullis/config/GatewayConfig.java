@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param vault        the key-encryption keys of the per-user token vault (#16 item 2); {@code VaultConfig.NONE} without the section
  * @param tracing      OpenTelemetry traces (#18 item 2); {@code TracingConfig.OFF} without the section
  * @param changeControl which environments hold a widening config change for a second person (#15 item 4)
+ * @param metrics      whether metrics are recorded and /metrics served (#18 item 1); {@code MetricsConfig.ON} without the section
  */
 public record GatewayConfig(
         Path source,
@@ -54,7 +55,8 @@ public record GatewayConfig(
         io.portcullis.pin.PinsConfig pins,
         io.portcullis.credentials.VaultConfig vault,
         io.portcullis.tracing.TracingConfig tracing,
-        io.portcullis.settings.ChangeControlConfig changeControl) implements io.portcullis.catalog.CatalogSettings {
+        io.portcullis.settings.ChangeControlConfig changeControl,
+        io.portcullis.settings.MetricsConfig metrics) implements io.portcullis.catalog.CatalogSettings {
 
     public GatewayConfig {
         environments = List.copyOf(environments);
@@ -72,6 +74,21 @@ public record GatewayConfig(
         changeControl = changeControl == null ? io.portcullis.settings.ChangeControlConfig.NONE : changeControl;
         vault = vault == null ? io.portcullis.credentials.VaultConfig.NONE : vault;
         tracing = tracing == null ? io.portcullis.tracing.TracingConfig.OFF : tracing;
+        metrics = metrics == null ? io.portcullis.settings.MetricsConfig.ON : metrics;
+    }
+
+    /** The shape before #18 item 1's {@code metrics:} section: metrics on. */
+    public GatewayConfig(Path source, ServerSettings server, List<EnvironmentConfig> environments,
+                         Map<String, UpstreamConfig> upstreams, Map<String, ToolSettings> tools,
+                         io.portcullis.store.StoreConfig store, io.portcullis.catalog.CatalogConfig catalog, List<Path> files,
+                         io.portcullis.policy.PolicyConfig policy, io.portcullis.identity.IdentityConfig identity,
+                         io.portcullis.audit.AuditConfig audit, io.portcullis.approval.ApprovalsConfig approvals,
+                         ReadinessConfig readiness, io.portcullis.egress.EgressConfig egress,
+                         io.portcullis.ratelimit.RateLimitConfig rateLimits, io.portcullis.conversation.ConversationConfig conversation,
+                         io.portcullis.pin.PinsConfig pins, io.portcullis.credentials.VaultConfig vault,
+                         io.portcullis.tracing.TracingConfig tracing, io.portcullis.settings.ChangeControlConfig changeControl) {
+        this(source, server, environments, upstreams, tools, store, catalog, files, policy, identity, audit, approvals,
+                readiness, egress, rateLimits, conversation, pins, vault, tracing, changeControl, null);
     }
 
     /** The shape before #15 item 4: no change control. */
@@ -133,7 +150,7 @@ public record GatewayConfig(
     /** The same config with other listener settings (e.g. the port given on the command line). */
     public GatewayConfig withServer(ServerSettings other) {
         return new GatewayConfig(source, other, environments, upstreams, tools, store, catalog, files, policy, identity, audit,
-                approvals, readiness, egress, rateLimits, conversation, pins, vault, tracing, changeControl);
+                approvals, readiness, egress, rateLimits, conversation, pins, vault, tracing, changeControl, metrics);
     }
 
     /**
@@ -146,7 +163,7 @@ public record GatewayConfig(
     public GatewayConfig forInspection(Path dir) {
         return new GatewayConfig(source, server.withDataDir(dir), environments, upstreams, tools,
                 new io.portcullis.store.StoreConfig(null, dir, 2, false), catalog, files, policy, identity, audit, approvals,
-                readiness, egress, rateLimits, conversation, pins, vault, tracing, changeControl);
+                readiness, egress, rateLimits, conversation, pins, vault, tracing, changeControl, metrics);
     }
 
     /** The declared environments' names, in their order. */

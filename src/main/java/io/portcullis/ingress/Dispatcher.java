@@ -67,6 +67,16 @@ public final class Dispatcher {
         return about.initializeResult(version);
     }
 
+    /** As {@link #initializeResult(ProtocolVersion)}, under an {@code initialize} SERVER span continued from the client's trace context (#18 item 2). */
+    public ObjectNode initializeResult(ProtocolVersion version, ObjectNode params, Origin origin) {
+        try {
+            return io.portcullis.tracing.Tracing.current().request("initialize", params, origin, version.id(),
+                    () -> about.initializeResult(version));
+        } catch (ProtocolException | GatewayException e) {
+            throw new IllegalStateException("initialize cannot fail here", e);
+        }
+    }
+
     /**
      * Handles a request and returns its response message; handles a notification and returns null.
      * Never throws: every failure becomes a JSON-RPC error or an {@code isError} result.
@@ -87,7 +97,11 @@ public final class Dispatcher {
         }
         JsonNode id = msg.id();
         try {
-            ObjectNode result = request(gateway.snapshot(), session, msg, out, origin);
+            Snapshot snap = gateway.snapshot();
+            // #18 item 2: a chain's request has its SERVER span from its pipeline; every other request gets one here
+            ObjectNode result = PIPELINED.contains(msg.method()) ? request(snap, session, msg, out, origin)
+                    : io.portcullis.tracing.Tracing.current().request(msg.method(), msg.params(), origin, session.version().id(),
+                            () -> request(snap, session, msg, out, origin));
             if (session.version().isModern()) {
                 about.stampModern(msg.method(), result);
             }

@@ -132,7 +132,7 @@ final class LegacyRequests {
         LOG.info("session {} opened: env={} protocol={} client={} subject={} auth={}", Sessions.shortId(s.id()), env, version.id(),
                 info.path("name").asString("?"), principal.subject(), principal.authMethod());
         res.getHeaders().put("Mcp-Session-Id", s.id());
-        Replies.json(res, 200, Message.result(msg.id(), dispatcher.initializeResult(version)));
+        Replies.json(res, 200, Message.result(msg.id(), dispatcher.initializeResult(version, params, McpEndpoint.origin(req))));
     }
 
     /**

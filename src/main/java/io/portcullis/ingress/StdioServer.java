@@ -97,7 +97,7 @@ public final class StdioServer {
             // (or the principal identity.stdio names), authenticated by the operating system.
             session = new ClientSession("stdio", environment, v, caps, info,
                     dispatcher.gateway().identity().local(environment, info.path("name").asString(null)));
-            write(Message.result(msg.id(), dispatcher.initializeResult(v)));
+            write(Message.result(msg.id(), dispatcher.initializeResult(v, p, io.portcullis.call.Origin.NONE)));
             return;
         }
         ClientSession s = session;

@@ -8,6 +8,8 @@ import io.portcullis.call.CallObserver;
 import io.portcullis.call.CallTrail;
 import io.portcullis.catalog.ToolEntry;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The metrics of every tool call (#18 item 1), recorded in one place: the {@code call-log} stage
@@ -29,7 +31,15 @@ public final class CallMetrics implements CallObserver {
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
             Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
 
+    /** Histogram buckets of a control's own time (#18 item 1): 10 µs to 60 s (the policy stage holds approval waits). */
+    static final Duration[] STAGE_BUCKETS = {
+            Duration.ofNanos(10_000), Duration.ofNanos(25_000), Duration.ofNanos(50_000), Duration.ofNanos(100_000),
+            Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(5),
+            Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(60)};
+
     private final MeterRegistry registry;
+    /** #18 item 1: the control-duration timers by environment, then control: looked up per stage, registered once. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Timer>> stageTimers = new ConcurrentHashMap<>();
 
     public CallMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -74,6 +84,27 @@ public final class CallMetrics implements CallObserver {
             Counter.builder("portcullis_egress_detections").description("Tool calls whose result held data of a detection class")
                     .tags("environment", env, "class", detected).register(registry).increment();
         }
+    }
+
+    /**
+     * #18 item 1 "per control: durations": the stage's own time (its time less the stages inside it,
+     * {@code call.StageTimer}). Labels: the environment (from the config) and the control (a stage
+     * name: a fixed set). The timer is looked up in a map of maps; registered once per pair.
+     */
+    @Override
+    public void stageTook(String environment, String control, long nanos) {
+        String env = orNone(environment);
+        ConcurrentHashMap<String, Timer> byControl = stageTimers.get(env);
+        if (byControl == null) {
+            byControl = stageTimers.computeIfAbsent(env, e -> new ConcurrentHashMap<>());
+        }
+        Timer t = byControl.get(control);
+        if (t == null) {
+            t = byControl.computeIfAbsent(control, c -> Timer.builder("portcullis_control_duration")
+                    .description("Each control's own time in a tool call: its time less the controls inside it")
+                    .tags("environment", env, "control", c).serviceLevelObjectives(STAGE_BUCKETS).register(registry));
+        }
+        t.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     private Timer timer(String name, String description, String env, String upstream, String outcome) {

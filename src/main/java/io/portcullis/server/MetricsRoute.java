@@ -25,14 +25,21 @@ final class MetricsRoute extends Handler.Abstract implements AutoCloseable {
 
     private final Gateway gateway;
     private final AuditApi.Access access;
-    private final PrometheusMetrics metrics = new PrometheusMetrics();
+    /** Null when {@code metrics: enabled: false} (#18 item 1): no registry, no gauge, no observer, no route. */
+    private final PrometheusMetrics metrics;
     private final GatewayGauges gauges;
 
     MetricsRoute(Gateway gateway, Sessions sessions, AuditApi.Access access) {
         this.gateway = gateway;
         this.access = access;
-        this.gauges = new GatewayGauges(gateway, sessions, metrics.registry());
-        gateway.callObservers().add(metrics.calls());
+        if (gateway.config().metrics().enabled()) {
+            this.metrics = new PrometheusMetrics();
+            this.gauges = new GatewayGauges(gateway, sessions, metrics.registry());
+            gateway.callObservers().add(metrics.calls());
+        } else {
+            this.metrics = null;
+            this.gauges = null;
+        }
     }
 
     @Override
@@ -41,7 +48,12 @@ final class MetricsRoute extends Handler.Abstract implements AutoCloseable {
             return false;
         }
         try {
-            if (access.admit(req, res)) {
+            if (metrics == null) {
+                // switched off: say so (to an admitted caller only), as any unknown path would answer 404
+                if (access.admit(req, res)) {
+                    Replies.json(res, 404, Json.object().put("error", "metrics are switched off (metrics: enabled: false)"));
+                }
+            } else if (access.admit(req, res)) {
                 if (!req.getMethod().equals("GET")) {
                     Replies.json(res, 405, Json.object().put("error", "use GET " + PATH));
                 } else {
@@ -63,6 +75,9 @@ final class MetricsRoute extends Handler.Abstract implements AutoCloseable {
 
     @Override
     public void close() {
+        if (metrics == null) {
+            return;
+        }
         gateway.callObservers().remove(metrics.calls());
         metrics.close();
     }

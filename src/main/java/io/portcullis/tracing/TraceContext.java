@@ -44,12 +44,16 @@ public final class TraceContext {
 
     /** The client's trace context, or the root context (a new trace) when it sent none or a hostile one. */
     static Context extract(CallContext call) {
-        ObjectNode meta = call.meta();
+        return extract(call.meta(), call.origin());
+    }
+
+    /** As {@link #extract(CallContext)}, from a request's {@code _meta} (or null) and its transport's facts. */
+    static Context extract(ObjectNode meta, io.portcullis.call.Origin origin) {
         String tp = meta == null ? null : string(meta.get("traceparent"));
         String ts = meta == null ? null : string(meta.get("tracestate"));
         if (tp == null) {
-            tp = call.origin().traceparent();
-            ts = call.origin().tracestate();
+            tp = origin.traceparent();
+            ts = origin.tracestate();
         }
         if (tp == null || tp.length() > 256 || !TRACEPARENT.matcher(tp).matches()) {
             return Context.root();

@@ -35,7 +35,7 @@ public final class Tracing implements io.portcullis.call.CallTracing {
     private static final String SCOPE = "io.portcullis";
 
     private static TracingConfig lastConfig;
-    private static Tracing last;
+    private static volatile Tracing last;
     private static OpenTelemetrySdk lastSdk;
 
     private final Tracer tracer;
@@ -76,6 +76,24 @@ public final class Tracing implements io.portcullis.call.CallTracing {
         lastSdk = null;
         last = null;
         lastConfig = null;
+    }
+
+    /**
+     * The tracing of the config applied last ({@link #of(TracingConfig)}), {@link #OFF} when none or
+     * off: what the requests that run no chain are traced with (one volatile read per request).
+     */
+    public static Tracing current() {
+        Tracing t = last;
+        return t == null ? OFF : t;
+    }
+
+    /**
+     * #18 item 2: a request that runs no chain (initialize, ping, the lists, ...) under a SERVER span
+     * of its own ({@link RequestSpans}); tracing off runs {@code body} alone.
+     */
+    public ObjectNode request(String method, ObjectNode params, io.portcullis.call.Origin origin, String protocol,
+                              RequestSpans.Body body) throws io.portcullis.protocol.ProtocolException, GatewayException {
+        return tracer == null ? body.run() : RequestSpans.serve(tracer, method, params, origin, protocol, body);
     }
 
     /** Whether spans are made. */
@@ -161,7 +179,7 @@ public final class Tracing implements io.portcullis.call.CallTracing {
         };
     }
 
-    private static void restore(String key, String old) {
+    static void restore(String key, String old) {
         if (old == null) {
             MDC.remove(key);
         } else {

@@ -86,9 +86,10 @@ function requester(a) {
 }
 
 VIEWS.overview = async function () {
-  const [ov, ups, ready, open, kills] = await Promise.all([api('/admin/api/console/overview'), api('/admin/api/upstreams'),
-    api('/admin/api/readiness'), api('/admin/api/approvals?status=pending'), api('/admin/api/kill-switches')]);
-  const problems = [ov, ups, ready, open, kills].filter((r) => !r.ok).map(refusal);
+  const [ov, ups, ready, open, kills, nodes] = await Promise.all([api('/admin/api/console/overview'), api('/admin/api/upstreams'),
+    api('/admin/api/readiness'), api('/admin/api/approvals?status=pending'), api('/admin/api/kill-switches'),
+    api('/admin/api/nodes')]);
+  const problems = [ov, ups, ready, open, kills, nodes].filter((r) => !r.ok).map(refusal);
   if (ov.ok) {
     const a = ov.body.activity;
     $('ov-minutes').textContent = String(a.minutes);
@@ -96,8 +97,7 @@ VIEWS.overview = async function () {
     $('ov-rate').textContent = a.calls_per_second + ' calls/s';
     $('ov-refused').textContent = String(a.refused);
     $('ov-quarantined').textContent = String(ov.body.quarantined.length);
-    const n = ov.body.node;
-    fill('ov-nodes', [tr([n.id, n.version, n.started, 'this node (no node registry: each node reports itself)'])]);
+    showNodes(ov.body.node, nodes);
     const most = Math.max(1, ...a.per_minute.map((m) => m.allowed + m.refused + m.failed + m.error));
     fill('ov-activity', a.per_minute.slice().reverse().map((m) => {
       const meter = el('meter');
@@ -131,6 +131,25 @@ VIEWS.overview = async function () {
   }
   return problems;
 };
+
+// #18 item 4 "overview: nodes": every node the cluster's membership lists (#19 item 2, /admin/api/nodes),
+// a node whose config hash differs from the other live nodes' flagged; this node alone when the list cannot be read.
+function showNodes(self, nodes) {
+  if (!nodes.ok) {
+    fill('ov-nodes', [tr([self.id + ' (this node)', self.version, '-', '-', self.started, '-', '-',
+      'the node list could not be read'], 'bad')]);
+    $('ov-nodes-note').textContent = '';
+    return;
+  }
+  fill('ov-nodes', nodes.body.nodes.map((n) => tr([n.id + (n.id === self.id ? ' (this node)' : ''), n.version,
+    (n.config_hash || '').substring(0, 12), n.address, n.started, n.last_seen, n.state,
+    n.config_differs ? 'CONFIG DIFFERS from the other live nodes' : ''],
+  n.config_differs || n.state !== 'up' ? 'bad' : 'ok')));
+  $('ov-nodes-note').textContent = nodes.body.config_differs
+    ? 'The live nodes do not all run the same config: apply the same file on every node (docs/operations/cluster.md).'
+    : nodes.body.nodes.length + ' node(s); every live node runs the same config.';
+  $('ov-nodes-note').className = 'result ' + (nodes.body.config_differs ? 'error' : 'ok');
+}
 
 function current() {
   const v = location.hash.replace('#', '');

@@ -85,9 +85,22 @@ class ConsoleIT {
 
             Path target = NpmPeers.root().resolve("target");
             Files.createDirectories(target);
-            String main = browser(dir, "main", base, admin, approval, target);
+            // #18 item 4 "overview: nodes": a second live node, registered and kept alive by the cluster's own membership
+            // (#19 item 2: heartbeats), running another config; its id carries markup (a node id comes from another machine)
+            String main;
+            try (var other = io.portcullis.cluster.Membership.start(w.gw.gateway().store(), "n2-" + MARKUP, "9.9.9-other",
+                    "http://127.0.0.1:9", () -> "f".repeat(64), java.time.Clock.systemUTC())) {
+                main = browser(dir, "main", base, admin, approval, target);
+            }
+            JsonNode shown = Json.parse(line(main, "overview"));
+            String self = w.gw.gateway().audit().node();
+            assertThat(shown.path("nodes").asString().lines().toList()).as(main)
+                    .anySatisfy(l -> assertThat(l).startsWith(self + " (this node)\t").contains("\tup\t"))
+                    .anySatisfy(l -> assertThat(l).startsWith("n2-" + MARKUP + "\t9.9.9-other\tffffffffffff\thttp://127.0.0.1:9\t")
+                            .endsWith("\tup\tCONFIG DIFFERS from the other live nodes"));
+            assertThat(shown.path("nodesNote").asString()).contains("do not all run the same config");
             assertThat(main).contains("\"event\":\"overview\"", "\"calls\":\"4\"", "\"refused\":\"1\"", "\"approvals\":\"1\"",
-                    "\"kills\":\"0\"", w.gw.gateway().audit().node(), "no node registry", "demo\\tstdio\\tready",
+                    "\"kills\":\"0\"", w.gw.gateway().audit().node(), "demo\\tstdio\\tready",
                     "markup\\tstdio\\tready", approval);
             // the tool description is shown as written (C2.1: an upstream's text is untrusted)
             assertThat(main).contains("\"description\":" + Json.write(Json.object().stringNode(MarkupToolServer.DESCRIPTION)));

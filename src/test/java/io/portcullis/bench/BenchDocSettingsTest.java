@@ -51,6 +51,10 @@ class BenchDocSettingsTest {
         List<String> found = fragments(Files.readString(Path.of("docs/performance.md")));
         // the egress, conversation/chain-rule, in-process and Redis rate-limit rows (#13, #14)
         assertThat(found).contains("egress: {enabled: false}");
+        // #18 "Overhead": metrics off against metrics and tracing on at 1% and 100% sampling
+        assertThat(found).contains("metrics: {enabled: false}");
+        assertThat(found).anyMatch(f -> f.startsWith("tracing:") && f.contains("sampling: 0.01"));
+        assertThat(found).anyMatch(f -> f.startsWith("tracing:") && f.contains("sampling: 1.0"));
         assertThat(found).anyMatch(f -> f.startsWith("conversation:"));
         assertThat(found).anyMatch(f -> f.startsWith("rate_limits:") && !f.contains("redis"));
         assertThat(found).anyMatch(f -> f.startsWith("rate_limits:") && f.contains("redis://"));
@@ -72,6 +76,12 @@ class BenchDocSettingsTest {
                 // #18 item 2: the tracing rows (100% and 1% sampling) against off
                 assertThat(c.tracing().enabled()).as(f).isTrue();
                 assertThat(c.tracing().endpoint()).as(f).startsWith("http://127.0.0.1:");
+                assertThat(c.tracing().sampling()).as(f).isIn(1.0, 0.01);
+                assertThat(c.metrics().enabled()).as(f).isTrue();
+            } else if (f.startsWith("metrics:")) {
+                // #18 "Overhead": the rows' A side, metrics (and so the per-control timing) off
+                assertThat(c.metrics().enabled()).as(f).isFalse();
+                assertThat(c.tracing().enabled()).as(f).isFalse();
             } else {
                 throw new AssertionError("a documented bench fragment this test does not know: " + f);
             }

@@ -114,6 +114,39 @@ class TracingIT {
         assertThat(callLine(TRACE).path("span_id").asString()).isEqualTo(server.spanId());
     }
 
+    /**
+     * #18 item 2: the requests that run no chain have a SERVER span each too, continued from the
+     * client's header (initialize, tools/list, ping) or its _meta (a 2026-07-28 tools/list), named after
+     * the method, with no stage or client span under it.
+     */
+    @Test
+    void requestsThatRunNoChainHaveAServerSpanEachContinuedFromTheClient() {
+        String[] traces = {"11111111111111111111111111111111", "22222222222222222222222222222222",
+                "33333333333333333333333333333333", "44444444444444444444444444444444"};
+        WireReply init = client.post(Json.write(LegacySession.initialize(0, "2025-11-25", Json.object())),
+                "traceparent", "00-" + traces[0] + "-" + PARENT + "-01");
+        assertThat(init.status()).isEqualTo(200);
+        LegacySession s = LegacySession.open(client, "2025-11-25");
+        assertThat(s.post(s.message("tools/list", Json.object()), "traceparent", "00-" + traces[1] + "-" + PARENT + "-01").status())
+                .isEqualTo(200);
+        assertThat(s.post(s.message("ping", Json.object()), "traceparent", "00-" + traces[2] + "-" + PARENT + "-01").status())
+                .isEqualTo(200);
+        ObjectNode params = Json.object();
+        params.putObject("_meta").put("traceparent", "00-" + traces[3] + "-" + PARENT + "-01");
+        assertThat(ModernRequests.post(client, ModernRequests.request(7, "tools/list", params)).status()).isEqualTo(200);
+        String[] names = {"initialize", "tools/list", "ping", "tools/list"};
+        for (int i = 0; i < traces.length; i++) {
+            String trace = traces[i];
+            Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(receiver.trace(trace)).isNotEmpty());
+            OtlpReceiver.Received span = receiver.trace(trace).getFirst();
+            assertThat(receiver.trace(trace)).hasSize(1);
+            assertThat(span.kind()).isEqualTo(SpanKind.SPAN_KIND_SERVER);
+            assertThat(span.name()).isEqualTo(names[i]);
+            assertThat(span.parentSpanId()).isEqualTo(PARENT);
+            assertThat(span.attribute("mcp.method.name")).isEqualTo(names[i]);
+        }
+    }
+
     @Test
     void aModernClientsMetaTraceparentIsContinued() {
         String trace = "0af7651916cd43dd8448eb211c80319c";

@@ -147,6 +147,33 @@ class MetricsIT {
                 .isGreaterThanOrEqualTo(scrape.sum("portcullis_upstream_duration_seconds_sum", "upstream", "demo"));
     }
 
+    /**
+     * #18 item 1 "per control: durations": each control's own time, counted once for every call that
+     * reached it. The unknown tool stops at the catalog, the argument refusals at arguments (before
+     * policy), the policy refusals at policy; only the allowed calls reach the upstream.
+     */
+    @Test
+    void eachControlsOwnTimeIsCountedForEveryCallThatReachedIt() {
+        String h = "portcullis_control_duration_seconds_count";
+        assertThat(scrape.sum(h, "control", "call-log")).isEqualTo(N + M + K + U);
+        assertThat(scrape.sum(h, "control", "catalog")).isEqualTo(N + M + K + U);
+        assertThat(scrape.sum(h, "control", "kill-switch")).isEqualTo(N + M + K);
+        assertThat(scrape.sum(h, "control", "arguments")).isEqualTo(N + M + K);
+        assertThat(scrape.sum(h, "control", "policy")).isEqualTo(N + M);
+        assertThat(scrape.sum(h, "control", "upstream")).isEqualTo(N);
+        assertThat(scrape.sum("portcullis_control_duration_seconds_bucket", "control", "policy", "le", "+Inf")).isEqualTo(N + M);
+        // bounded: the controls are the chain's stage names, one environment here
+        assertThat(scrape.values(h, "environment")).hasSize(1).doesNotContain("none");
+        assertThat(gw.gateway().callObservers().size()).isEqualTo(1); // the metrics route's (MetricsOffIT: none when off)
+        assertThat(scrape.values(h, "control")).contains("call-log", "catalog", "arguments", "policy", "upstream")
+                .allMatch(c -> c.matches("[a-z-]+"));
+        // the controls inside call-log run within the whole call it measures: their own times add up to no more
+        // (call-log's own time also holds its log line and the metrics it records after measuring the call)
+        double inner = scrape.sum("portcullis_control_duration_seconds_sum")
+                - scrape.sum("portcullis_control_duration_seconds_sum", "control", "call-log");
+        assertThat(inner).isPositive().isLessThanOrEqualTo(scrape.sum("portcullis_call_duration_seconds_sum") + 0.001);
+    }
+
     @Test
     void stateGaugesAuditWriterAndJvmAreThere() {
         assertThat(scrape.sum("portcullis_upstream_state", "upstream", "demo", "state", "ready")).isEqualTo(1);
