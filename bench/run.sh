@@ -16,6 +16,8 @@
 #   BENCH_JAR=a.jar BENCH_JAR_B=b.jar bench/run.sh   # two builds side by side (what bench/compare.sh does):
 #     every Portcullis row of jar B ("B-...") is measured at the same moments as jar A's row, which
 #     is its baseline, so its "added" columns are B minus A in one run
+#   BENCH_JFR=target/prof bench/run.sh   # each gateway records a JFR profile (gateway.jfr, gateway-b.jfr in that
+#                                # directory) for `jfr view hot-methods` (#20 item 3; docs/performance.md)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -37,6 +39,11 @@ concurrency=${BENCH_CONCURRENCY:-32}
 # control on, bench/full-profile.sh; #20 item 1)
 profile=${BENCH_PROFILE:-anonymous}
 case "$profile" in anonymous|full) ;; *) echo "BENCH_PROFILE must be anonymous or full, not '$profile'" >&2; exit 2 ;; esac
+# BENCH_JFR=<dir>: the gateways run under Java Flight Recorder (settings=profile) and write their
+# recordings there when stopped; stopping then waits longer, since the dump takes a while (#20 item 3)
+jfr_dir=${BENCH_JFR:+$(mkdir -p "$BENCH_JFR" && cd "$BENCH_JFR" && pwd)}
+jfr_opts() { [ -n "$jfr_dir" ] && echo "-XX:StartFlightRecording=filename=$jfr_dir/$1.jfr,settings=profile,dumponexit=true"; true; }
+stop_wait=$([ -n "$jfr_dir" ] && echo 600 || echo 50)
 
 say() { echo "[run] $*" >&2; }
 
@@ -96,7 +103,7 @@ stop_all() {
     for k in $kids; do kill "$k" 2>/dev/null || true; done
   done
   for pid in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq "$stop_wait"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   done
 }
@@ -204,7 +211,7 @@ if [ "$profile" = full ]; then
 fi
 
 say "Portcullis on 127.0.0.1:$p_gw (upstreams: echo over HTTP, echo over stdio)"
-"${prio[@]}" "$java" --enable-native-access=ALL-UNNAMED ${PORTCULLIS_JAVA_OPTS:-} -jar "$jar" serve --config "$work/gateway.yaml" 2>"$work/portcullis.log" &
+"${prio[@]}" "$java" --enable-native-access=ALL-UNNAMED ${PORTCULLIS_JAVA_OPTS:-} $(jfr_opts gateway) -jar "$jar" serve --config "$work/gateway.yaml" 2>"$work/portcullis.log" &
 pids+=($!)
 pid_gw=$!
 wait_for "$work/portcullis.log" "Portcullis is listening" "Portcullis"
@@ -217,7 +224,7 @@ if [ -n "$jar_b" ]; then # the second build, on the same upstreams, its own data
   # BENCH_B_YAML: extra top-level YAML for B only (e.g. 'egress: {enabled: false}' to take a new control out of the comparison)
   if [ -n "${BENCH_B_YAML:-}" ]; then printf '%s\n' "$BENCH_B_YAML" | tee -a "$work/gateway-b.yaml" >>"$work/gateway-stdio-b.yaml"; fi
   say "Portcullis B ($jar_b) on 127.0.0.1:$p_gw_b"
-  "${prio[@]}" "$java" --enable-native-access=ALL-UNNAMED ${PORTCULLIS_JAVA_OPTS:-} -jar "$jar_b" serve --config "$work/gateway-b.yaml" 2>"$work/portcullis-b.log" &
+  "${prio[@]}" "$java" --enable-native-access=ALL-UNNAMED ${PORTCULLIS_JAVA_OPTS:-} $(jfr_opts gateway-b) -jar "$jar_b" serve --config "$work/gateway-b.yaml" 2>"$work/portcullis-b.log" &
   pids+=($!)
   pid_gw_b=$!
   wait_for "$work/portcullis-b.log" "Portcullis is listening" "Portcullis B"
