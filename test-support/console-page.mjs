@@ -103,7 +103,7 @@ try {
   const injected = await page.evaluate(() => ({ images: document.querySelectorAll('img').length,
     bold: document.querySelectorAll('b').length, scripts: document.querySelectorAll('script').length, xss: window.__xss ?? null }));
   log('injected', injected);
-  if (injected.images !== 0 || injected.bold !== 0 || injected.scripts !== 3 || injected.xss !== null) {
+  if (injected.images !== 0 || injected.bold !== 0 || injected.scripts !== 4 || injected.xss !== null) {
     problems.push('data became markup: ' + JSON.stringify(injected));
   }
   if (problems.length) {

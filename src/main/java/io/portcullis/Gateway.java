@@ -102,13 +102,14 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         this.credentials = GatewayCredentials.open(store, identity, config);
         this.changes = new io.portcullis.readiness.ConfigChanges(store);
         this.conversations = new io.portcullis.conversation.ConversationStore(store, ticker.clock()); // #13 item 4
-        changes.record(config);
         // #14 item 2 (C6.2): the run-time kill switches, read from the store now and kept fresh from start()
         this.kills = io.portcullis.killswitch.KillSwitches.open(store, audit.node());
         rateLimits.apply(config.rateLimits()); // #14 item 3
         this.pins = new io.portcullis.pin.Pins(store, ticker.clock());
         pins.apply(config.pins());
-        pins.onQuarantine(incidents::quarantined); // #15 item 5
+        pins.onQuarantine(incidents::quarantined); // #15 item 5; item 6: pins, quarantines, configs as audit records
+        io.portcullis.changelog.ChangeRecords.attach(audit, pins, changes, () -> snapshot == null ? run.environmentNames() : snapshot.config().environmentNames());
+        changes.record(config);
         this.reviews = new io.portcullis.pin.PinReviews(pins,
                 rec -> audit.pinReviewed(snapshot.config().environmentNames(), rec), this::pinsChanged);
         this.changeControl = new io.portcullis.changes.ChangeControl(store, ticker.clock(), this::config, this::apply, // #15 item 4

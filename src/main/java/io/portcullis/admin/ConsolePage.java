@@ -23,6 +23,7 @@ public final class ConsolePage extends Handler.Abstract {
             "/admin/", HTML,
             "/admin/console.js", new String[] {"console.js", "text/javascript; charset=utf-8"},
             "/admin/console-views.js", new String[] {"console-views.js", "text/javascript; charset=utf-8"},
+            "/admin/reviews.js", new String[] {"reviews.js", "text/javascript; charset=utf-8"},
             "/admin/console.css", new String[] {"console.css", "text/css; charset=utf-8"});
 
     private final Gateway gateway;

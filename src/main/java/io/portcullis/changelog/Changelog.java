@@ -66,8 +66,9 @@ public final class Changelog {
     public List<Entry> read(Instant since, String tool) throws SQLException {
         Set<String> tables = components();
         List<Entry> out = new ArrayList<>();
+        Map<String, String> refs = tables.contains("audit") ? changeRefs(new AuditQuery(store)) : Map.of();
         if (tables.contains("config_changes")) {
-            configs(out);
+            configs(out, refs);
         }
         Map<Long, String> killRefs = new HashMap<>();
         if (tables.contains("audit")) {
@@ -81,7 +82,7 @@ public final class Changelog {
             }
         }
         if (tables.contains("pins")) {
-            pins(out);
+            pins(out, refs);
         }
         return out.stream()
                 .filter(e -> since == null || !e.at().isBefore(since))
@@ -119,13 +120,37 @@ public final class Changelog {
         return out;
     }
 
-    private void configs(List<Entry> out) throws SQLException {
+    /**
+     * #15 item 6: the chain reference of each {@code config}, {@code pin} and {@code quarantine} audit record
+     * (ChangeRecords), by {@code kind id hash}; the oldest where one change is in several environments' chains.
+     */
+    private static Map<String, String> changeRefs(AuditQuery q) {
+        Map<String, String> refs = new HashMap<>();
+        for (String kind : List.of("config", "pin", "quarantine")) {
+            for (ObjectNode r : q.search(new AuditQuery.Filter(null, null, null, null, null, null, kind, Integer.MAX_VALUE))) {
+                JsonNode d = r.path(kind);
+                String key = kind.equals("config") ? "config " + d.path("hash").asString()
+                        : kind + " " + d.path("id").asString() + " " + d.path("hash").asString();
+                refs.merge(key, ref(r), (a, b) -> b); // newest first: keep the oldest
+            }
+        }
+        // a pin a reviewer accepted is proved by the reviewer's pin_review record
+        for (ObjectNode r : q.search(new AuditQuery.Filter(null, null, null, null, null, null, "pin_review", Integer.MAX_VALUE))) {
+            if (r.path("decision").path("outcome").asString().equals("accepted")) {
+                refs.merge("pin " + r.path("pin").path("id").asString() + " " + r.path("pin").path("served").asString(), ref(r), (a, b) -> b);
+            }
+        }
+        return refs;
+    }
+
+    private void configs(List<Entry> out, Map<String, String> refs) throws SQLException {
         try (Connection c = store.connection();
              PreparedStatement ps = c.prepareStatement("SELECT applied_at, config_hash, source, summary FROM config_changes");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new Entry(Instant.parse(rs.getString(1)), "config", rs.getString(3) == null ? "config" : rs.getString(3),
-                        null, null, rs.getString(4), null, "config sha256 " + rs.getString(2)));
+                        null, null, rs.getString(4), null,
+                        refs.getOrDefault("config " + rs.getString(2), "config sha256 " + rs.getString(2))));
             }
         }
     }
@@ -186,7 +211,7 @@ public final class Changelog {
         return "audit " + c.path("id").asString() + "/" + c.path("seq").asLong() + " " + c.path("hash").asString();
     }
 
-    private void pins(List<Entry> out) throws SQLException {
+    private void pins(List<Entry> out, Map<String, String> refs) throws SQLException {
         try (Connection c = store.connection();
              PreparedStatement ps = c.prepareStatement("SELECT upstream, kind, name, hash, definition, pinned_at, pinned_by, "
                      + "pending_hash, pending_definition, pending_findings, pending_state, pending_since FROM pins");
@@ -196,14 +221,14 @@ public final class Changelog {
                 String tool = "tool".equals(rs.getString(2)) ? rs.getString(3) : null;
                 if (rs.getString(6) != null) {
                     out.add(new Entry(Instant.parse(rs.getString(6)), "pin", id, tool, rs.getString(7),
-                            "pinned " + rs.getString(4), null, null));
+                            "pinned " + rs.getString(4), null, refs.get("pin " + id + " " + rs.getString(4))));
                 }
                 if (rs.getString(8) != null && rs.getString(12) != null) {
                     int findings = rs.getString(10) == null ? 0 : Json.parse(rs.getString(10)).size();
                     out.add(new Entry(Instant.parse(rs.getString(12)), "quarantine", id, tool, null,
                             rs.getString(11) + ": served " + rs.getString(8) + (rs.getString(4) == null ? " (new, never accepted)"
                                     : " differs from pinned " + rs.getString(4)) + "; " + findings + " findings",
-                            diff(rs.getString(5), rs.getString(9)), null));
+                            diff(rs.getString(5), rs.getString(9)), refs.get("quarantine " + id + " " + rs.getString(8))));
                 }
             }
         }

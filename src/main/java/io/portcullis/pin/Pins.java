@@ -74,7 +74,29 @@ public final class Pins {
         this.listener = l;
     }
 
+    /** #15 item 6: hears each pin recorded and each item quarantined, to make them audit records (changelog.ChangeRecords). */
+    @FunctionalInterface
+    public interface ChangeListener {
+        /** {@code event} is {@code pin} or {@code quarantine}; {@code hash} the definition pinned or served; {@code by} who pinned it. */
+        void changed(String event, String id, String kind, String upstream, String exposed, String hash, String by, String what);
+    }
+
+    private volatile ChangeListener changes = (event, id, kind, upstream, exposed, hash, by, what) -> { };
+
+    public void onChange(ChangeListener l) {
+        this.changes = l;
+    }
+
+    private void changed(String event, Definition d, String exposed, String by, String what) {
+        try {
+            changes.changed(event, Review.id(d.upstream(), d.kind(), d.name()), d.kind(), d.upstream(), exposed, d.hash(), by, what);
+        } catch (RuntimeException e) {
+            LOG.error("pins: the {} record of {} failed: {}", event, exposed, e.toString());
+        }
+    }
+
     private void tell(Definition d, String exposed, String what) {
+        changed("quarantine", d, exposed, null, what);
         try {
             listener.quarantined(d.kind(), d.upstream(), exposed, what);
         } catch (RuntimeException e) {
@@ -140,6 +162,7 @@ public final class Pins {
                 boolean blocked = blocks(findings, c);
                 store().insert(d, !blocked, "first sight", findings, now());
                 if (!blocked) {
+                    changed("pin", d, exposed, "first sight", "pinned " + d.hash());
                     return java.util.Optional.empty();
                 }
                 LOG.warn("pins: new {} {} of upstream {} is held for review: {}", d.kind(), exposed, d.upstream(), findings);
@@ -181,8 +204,10 @@ public final class Pins {
         if (approved.equals(d.hash())) {
             if (row == null) {
                 store().insert(d, true, "catalog (pins.approved)", List.of(), now());
+                changed("pin", d, exposed, "catalog (pins.approved)", "pinned " + d.hash());
             } else if (!approved.equals(row.hash())) {
                 store().approve(d, "catalog (pins.approved)", now());
+                changed("pin", d, exposed, "catalog (pins.approved)", "pinned " + d.hash());
             }
             return java.util.Optional.empty();
         }

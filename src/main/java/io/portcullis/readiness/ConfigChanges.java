@@ -53,6 +53,18 @@ public final class ConfigChanges {
         }
     }
 
+    /** #15 item 6: hears each row recorded, to make it an audit record (changelog.ChangeRecords). */
+    @FunctionalInterface
+    public interface Listener {
+        void recorded(String hash, String source, String summary);
+    }
+
+    private volatile Listener listener = (hash, source, summary) -> { };
+
+    public void onRecorded(Listener l) {
+        this.listener = l;
+    }
+
     /** Whether every applied config so far has been recorded. */
     public boolean healthy() {
         return healthy;
@@ -87,6 +99,7 @@ public final class ConfigChanges {
                 ps.executeUpdate();
             }
             last = next;
+            listener.recorded(hash, next.source() == null ? "built-in demo" : next.source().toString(), summary);
         } catch (SQLException | RuntimeException e) {
             healthy = false;
             LOG.warn("could not record the applied config (C7.3 now fails): {}", e.toString());

@@ -122,7 +122,7 @@ class ConsoleIT {
                     "{\\\"project\\\":\\\"acme-<img src=x onerror=\\\\\\\"\\\"}");
             assertThat(main).contains("\"event\":\"reviews\"", "\"event\":\"changelog\"", "kill tool demo__echo");
             assertThat(main).contains("\"event\":\"approved\"", "Approved: the request is now approved.");
-            assertThat(main).contains("\"images\":0", "\"bold\":0", "\"scripts\":3", "\"xss\":null");
+            assertThat(main).contains("\"images\":0", "\"bold\":0", "\"scripts\":4", "\"xss\":null");
 
             JsonNode done = waiting.get(60, TimeUnit.SECONDS);
             assertThat(done.path("isError").asBoolean()).as(done.toString()).isFalse();
@@ -144,7 +144,7 @@ class ConsoleIT {
     /** The console's files: served to anyone (no data in them), with the approvals page's headers; GET only. */
     private static void pageIsStaticAndLockedDown(String base) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        for (String path : List.of("/admin/", "/admin", "/admin/console.js", "/admin/console-views.js", "/admin/console.css")) {
+        for (String path : List.of("/admin/", "/admin", "/admin/console.js", "/admin/console-views.js", "/admin/reviews.js", "/admin/console.css")) {
             HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).as(path).isEqualTo(200);
