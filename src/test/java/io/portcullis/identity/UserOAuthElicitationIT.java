@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
  * <ul>
  *   <li>declaring {@code capabilities.elicitation.url}: it gets the spec's URLElicitationRequiredError (-32042)
  *       carrying one URL-mode elicitation whose url is the gateway's single-use {@code /oauth/connect/tickets}
- *       link (which redirects to the authorization server with PKCE), {@code data.control = credentials};</li>
+ *       link (which redirects to the authorization server with PKCE); the message names the control {@code credentials};</li>
  *   <li>declaring elicitation without {@code url} (form only): the {@code isError} text with the link, as before.</li>
  * </ul>
  * Either way nothing reaches the upstream, and the audit record names the route, never the ticket.
@@ -83,7 +83,8 @@ class UserOAuthElicitationIT {
             assertThat(url.path("protocolVersion").asString()).isEqualTo("2025-11-25");
             assertThat(url.path("kind").asString()).as(url.toString()).isEqualTo("urlElicitationRequired");
             assertThat(url.path("code").asInt()).isEqualTo(-32042);
-            assertThat(url.path("data").path("control").asString()).isEqualTo("credentials");
+            // the refusing control is named in the error's message (the SDK's error keeps only data.elicitations)
+            assertThat(url.path("message").asString()).contains("Refused by Portcullis (credentials)");
             assertThat(url.path("elicitations")).hasSize(1);
             JsonNode e = url.path("elicitations").path(0);
             assertThat(e.path("mode").asString()).isEqualTo("url");
