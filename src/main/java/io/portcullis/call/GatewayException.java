@@ -25,6 +25,8 @@ public sealed abstract class GatewayException extends Exception
         private final long retryAfterSeconds;
         private final String rule;
         private final String callerText;
+        private final String consentUrl;
+        private final String consentText;
 
         public Refused(String control, String message) {
             this(control, message, 0, null);
@@ -36,10 +38,22 @@ public sealed abstract class GatewayException extends Exception
          * caller alone sees ({@code ingress.Responses}).
          */
         public Refused(String control, String message, String callerText) {
+            this(control, message, callerText, null, null);
+        }
+
+        /**
+         * A refusal that asks the caller to open a link (#16 item 1: connect their account at a
+         * {@code user_oauth} upstream): as {@link #Refused(String, String, String)}, and the link and its
+         * message apart, so that a client that can (2025-11-25+, {@code elicitation.url}) is sent a
+         * URL-mode elicitation ({@code ingress.ConsentElicitation}). Neither is ever recorded.
+         */
+        public Refused(String control, String message, String callerText, String consentUrl, String consentText) {
             super(control, message);
             this.retryAfterSeconds = 0;
             this.rule = null;
             this.callerText = callerText;
+            this.consentUrl = consentUrl;
+            this.consentText = consentText;
         }
 
         /**
@@ -53,6 +67,18 @@ public sealed abstract class GatewayException extends Exception
             this.retryAfterSeconds = retryAfterSeconds;
             this.rule = rule;
             this.callerText = null;
+            this.consentUrl = null;
+            this.consentText = null;
+        }
+
+        /** The link the caller is asked to open (caller-only, never recorded), or null. */
+        public String consentUrl() {
+            return consentUrl;
+        }
+
+        /** What the caller is told about {@link #consentUrl()} (without the link), or null. */
+        public String consentText() {
+            return consentText;
         }
 
         /** What the caller is told: the message, or more where only the caller may see it. */

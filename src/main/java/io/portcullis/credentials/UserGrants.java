@@ -36,23 +36,41 @@ public final class UserGrants {
     /** Why the call cannot have a credential: one line, without any token (it may carry the consent link). */
     public static final class Refusal extends Exception {
         private final String callerText;
+        private final String link;
+        private final String linkText;
 
         Refusal(String message) {
             this(message, message);
+        }
+
+        Refusal(String message, String callerText) {
+            this(message, callerText, null, null);
         }
 
         /**
          * @param message    what logs and audit records keep: never a consent link's single-use ticket
          * @param callerText what the caller alone is told (it may carry the link)
          */
-        Refusal(String message, String callerText) {
+        Refusal(String message, String callerText, String link, String linkText) {
             super(message, null, false, false);
             this.callerText = callerText;
+            this.link = link;
+            this.linkText = linkText;
         }
 
         /** The text for the caller alone: the message, with the consent link where there is one. */
         public String callerText() {
             return callerText;
+        }
+
+        /** The consent link (caller-only, never recorded), or null when the refusal is not one asking to connect. */
+        public String link() {
+            return link;
+        }
+
+        /** The consent request's message without the link (for a URL-mode elicitation, #16 item 1), or null. */
+        public String linkText() {
+            return linkText;
         }
     }
 
@@ -233,8 +251,9 @@ public final class UserGrants {
      */
     private Refusal consent(String upstream, GrantStore.Key key, String why) {
         String then = " in your browser to connect it (the link works once, for 10 minutes), then retry the call";
+        String link = flow.link(key);
         return new Refusal(why + ": the caller was given a single-use link to /oauth/connect/" + upstream + then,
-                why + ": open " + flow.link(key) + then);
+                why + ": open " + link + then, link, why + ": open the link" + then);
     }
 
     /** A JWT access token must name the configured audience (a token for another resource is refused). */

@@ -115,6 +115,9 @@ public final class Dispatcher {
                 LOG.info("session {}: {} failed ({}): {}", session.id(), msg.method(), e.control(), e.getMessage());
             }
             // both answer with a CallToolResult, so a refusal is an isError result the model can read
+            if (ConsentElicitation.applies(session, e)) { // #16 item 1: a 2025-11-25+ client with elicitation.url
+                return ConsentElicitation.error(id, (GatewayException.Refused) e);
+            }
             boolean toolResult = "tools/call".equals(msg.method()) || "tasks/result".equals(msg.method());
             return toolResult ? Responses.forToolCall(id, e) : Responses.forRequest(id, e);
         } catch (RuntimeException e) {

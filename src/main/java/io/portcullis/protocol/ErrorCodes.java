@@ -38,5 +38,8 @@ public final class ErrorCodes {
     /** 2026-07-28: the request's protocol version is not supported. */
     public static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
+    /** 2025-11-25: the request cannot proceed until the user completes the URL-mode elicitations in {@code data.elicitations} (#16 item 1). */
+    public static final int URL_ELICITATION_REQUIRED = -32042;
+
     private ErrorCodes() {}
 }

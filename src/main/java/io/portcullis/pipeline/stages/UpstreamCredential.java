@@ -109,7 +109,8 @@ public final class UpstreamCredential implements Stage {
                 try {
                     yield grants.delegation(upstream, c, caller, u.timeout());
                 } catch (UserGrants.Refusal e) { // the consent link's ticket is for the caller only, never recorded
-                    throw new GatewayException.Refused(name(), "credentials: " + e.getMessage(), "credentials: " + e.callerText());
+                    throw new GatewayException.Refused(name(), "credentials: " + e.getMessage(), "credentials: " + e.callerText(),
+                            e.link(), e.linkText() == null ? null : "credentials: " + e.linkText());
                 }
             }
         };
