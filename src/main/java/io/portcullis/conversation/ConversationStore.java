@@ -85,7 +85,7 @@ public final class ConversationStore {
                        boolean rememberTool, int maxCallIds) throws SQLException {
         String hashed = ConversationKey.hash(key);
         long cutoff = nowMs - window.toMillis();
-        writes.write(c -> { // #20 item 3: concurrent calls' writes share one commit; this returns once ours is durable
+        writes.write(hashed, c -> { // #20 item 3: concurrent calls' writes share one commit; this returns once ours is durable
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO conversation_facts "
                     + "(conv_key, kind, item, n, call_ids, first_ms, last_ms) VALUES (?, ?, ?, 1, ?, ?, ?) "
                     + "ON CONFLICT (conv_key, kind, item) DO UPDATE SET "
@@ -95,7 +95,7 @@ public final class ConversationStore {
                     + "ELSE conversation_facts.call_ids END, "
                     + "first_ms = CASE WHEN conversation_facts.last_ms < ? THEN excluded.first_ms ELSE conversation_facts.first_ms END, "
                     + "last_ms = excluded.last_ms")) {
-                for (String label : labels) {
+                for (String label : new java.util.TreeSet<>(labels)) { // one row order for every writer (PostgreSQL locks)
                     add(ps, hashed, LABEL, label, callId, nowMs, cutoff, maxCallIds);
                 }
                 if (tool != null && rememberTool) {

@@ -34,7 +34,7 @@ final class GroupCommit {
         void run(Connection c) throws SQLException;
     }
 
-    private record Pending(Write write, CompletableFuture<Void> done) {}
+    private record Pending(String order, Write write, CompletableFuture<Void> done) {}
 
     private final Store store;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -47,9 +47,13 @@ final class GroupCommit {
         this.store = store;
     }
 
-    /** Runs {@code write} in a transaction shared with concurrent writes; returns once it is committed. */
-    void write(Write write) throws SQLException {
-        Pending p = new Pending(write, new CompletableFuture<>());
+    /**
+     * Runs {@code write} in a transaction shared with concurrent writes; returns once it is committed.
+     * A batch runs its writes sorted by {@code order} (the hashed conversation key), so that two
+     * nodes' batches on PostgreSQL lock the rows of different conversations in the same order.
+     */
+    void write(String order, Write write) throws SQLException {
+        Pending p = new Pending(order, write, new CompletableFuture<>());
         queue.add(p);
         lock.lock();
         try {
@@ -85,6 +89,7 @@ final class GroupCommit {
         if (batch.isEmpty()) {
             return;
         }
+        batch.sort(java.util.Comparator.comparing(Pending::order));
         try {
             store.inTransaction(c -> {
                 store.beginWrite(c);
