@@ -32,12 +32,14 @@ public final class ConversationStore {
     private static final int MAX_ITEM = 256;
 
     private final Store store;
+    private final GroupCommit writes;
     private final java.time.Clock clock;
     private volatile long lastPurge;
 
     /** Opens the memory, creating its table on first start; {@code clock} is the time its windows run on. */
     public ConversationStore(Store store, java.time.Clock clock) {
         this.store = store;
+        this.writes = new GroupCommit(store);
         this.clock = clock;
         store.migrate("conversation", List.of(
                 "CREATE TABLE conversation_facts (conv_key VARCHAR(64) NOT NULL, kind VARCHAR(8) NOT NULL, "
@@ -83,8 +85,7 @@ public final class ConversationStore {
                        boolean rememberTool, int maxCallIds) throws SQLException {
         String hashed = ConversationKey.hash(key);
         long cutoff = nowMs - window.toMillis();
-        store.inTransaction(c -> {
-            store.beginWrite(c);
+        writes.write(hashed, c -> { // #20 item 3: concurrent calls' writes share one commit; this returns once ours is durable
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO conversation_facts "
                     + "(conv_key, kind, item, n, call_ids, first_ms, last_ms) VALUES (?, ?, ?, 1, ?, ?, ?) "
                     + "ON CONFLICT (conv_key, kind, item) DO UPDATE SET "
@@ -94,7 +95,7 @@ public final class ConversationStore {
                     + "ELSE conversation_facts.call_ids END, "
                     + "first_ms = CASE WHEN conversation_facts.last_ms < ? THEN excluded.first_ms ELSE conversation_facts.first_ms END, "
                     + "last_ms = excluded.last_ms")) {
-                for (String label : labels) {
+                for (String label : new java.util.TreeSet<>(labels)) { // one row order for every writer (PostgreSQL locks)
                     add(ps, hashed, LABEL, label, callId, nowMs, cutoff, maxCallIds);
                 }
                 if (tool != null && rememberTool) {
@@ -103,9 +104,13 @@ public final class ConversationStore {
                 add(ps, hashed, CALLS, "", callId, nowMs, cutoff, 1);
                 ps.executeBatch();
             }
-            return null;
         });
         purge(nowMs, cutoff);
+    }
+
+    /** The group commit behind {@link #record} (tests count its commits). */
+    GroupCommit writes() {
+        return writes;
     }
 
     private static void add(PreparedStatement ps, String key, String kind, String item, String callId, long now, long cutoff,
