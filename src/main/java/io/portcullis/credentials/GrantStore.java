@@ -51,6 +51,9 @@ public final class GrantStore {
     /** Stores (or replaces) the grant of {@code key}. */
     public void put(Key key, Vault.Sealed s, String fingerprint, Instant expiresAt, Instant now) throws SQLException {
         store.inTransaction(c -> {
+            // writer first: on SQLite a transaction that reads, then writes, fails at once (SQLITE_BUSY) when
+            // another connection (the audit writer, another consent) wrote in between (UserOAuthFaultsIT)
+            store.beginWrite(c);
             Instant created = now;
             Row old = get(c, key);
             if (old != null) {
