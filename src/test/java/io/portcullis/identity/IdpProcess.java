@@ -10,8 +10,10 @@ import no.nav.security.mock.oauth2.OAuth2Config;
 
 /**
  * mock-oauth2-server as a child process of its own (#16, the faults: the IdP is stopped mid-run by
- * its PID, as an IdP that goes down would be). Argument: its JSON config (token callbacks). It
- * listens on 127.0.0.1, a free port, prints {@code port <n>}, then answers each stdin line
+ * its PID, as an IdP that goes down would be). Arguments: its JSON config (token callbacks) and,
+ * optionally, the port to listen on (to start it again where it was, having forgotten every grant it
+ * issued: {@code UserOAuthFaultsIT}). It listens on 127.0.0.1, that port or a free one, prints
+ * {@code port <n>}, then answers each stdin line
  * {@code token <issuerId> <subject> <audience>} with one line: a token it issued (10 minutes).
  */
 public final class IdpProcess {
@@ -19,7 +21,7 @@ public final class IdpProcess {
 
     public static void main(String[] args) throws Exception {
         MockOAuth2Server idp = new MockOAuth2Server(OAuth2Config.Companion.fromJson(args.length > 0 ? args[0] : "{}"));
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
+        idp.start(InetAddress.getByName("127.0.0.1"), args.length > 1 ? Integer.parseInt(args[1]) : 0);
         System.out.println("port " + idp.baseUrl().port());
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
