@@ -35,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       control {@code credentials}, naming the unreachable IdP; nothing reaches the upstream.</li>
  * </ul>
  * (user_oauth's faults, an expired or revoked refresh token, an unreachable authorization server,
- * a refreshed token for the wrong audience: {@code UserGrantsTest}.)
+ * a refreshed token for the wrong audience: {@code UserOAuthFaultsIT} against a real authorization
+ * server, {@code UserGrantsTest} against a stubbed one.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -73,6 +73,11 @@ class UserOAuthFaultsIT {
                 {"requestParam": "grant_type", "match": ".*", "claims": {"sub": "tp-user", "aud": ["tickets-api"]}}]}]}
             """.replace("\n", " ");
 
+    /** The refusals' reasons as docs/operations/credentials.md quotes them (checked against both). */
+    static final String DOWN = "needs refreshing and the authorization server of upstream tickets at 127.0.0.1 could not be reached";
+    static final String REFUSED = "refused to refresh your grant (invalid_grant)";
+    static final String WRONG = "returned a token for the wrong audience [other-api] (expected tickets-api)";
+
     MockOAuth2Server users;
     String usersBase;
     Process tp;
@@ -220,7 +225,7 @@ class UserOAuthFaultsIT {
         assertThat(tp.waitFor(30, TimeUnit.SECONDS)).as("the authorization server %d ended", pid).isTrue();
 
         int before = reached();
-        refusedByCredentials(call(alice, aliceSession, "uof-a-2"), "uof-a-2", "could not be reached");
+        refusedByCredentials(call(alice, aliceSession, "uof-a-2"), "uof-a-2", DOWN);
         assertThat(reached()).as("nothing reached the upstream").isEqualTo(before);
         JsonNode kept = grants("alice");
         assertThat(kept).as("the grant is kept for when the server is back").hasSize(1);
@@ -234,7 +239,7 @@ class UserOAuthFaultsIT {
         assertThat(startAuthorizationServer(SECOND, tpPort)).isEqualTo(tpPort);
         int before = reached();
         String refused = call(alice, aliceSession, "uof-b-1");
-        refusedByCredentials(refused, "uof-b-1", "refused to refresh your grant (invalid_grant)");
+        refusedByCredentials(refused, "uof-b-1", REFUSED);
         UserOAuthIT.link(refused); // the caller is asked to connect again at once
         assertThat(grants("alice")).as("the refused grant is deleted").isEmpty();
 
@@ -262,8 +267,15 @@ class UserOAuthFaultsIT {
 
         int before = reached();
         String refused = call(bob, sb, "uof-c-1");
-        refusedByCredentials(refused, "uof-c-1", "wrong audience");
-        assertThat(refused).contains("other-api").contains(AUDIENCE);
+        refusedByCredentials(refused, "uof-c-1", WRONG);
         assertThat(reached()).as("nothing reached the upstream").isEqualTo(before);
+    }
+
+    /** docs/operations/credentials.md quotes the three reasons as the gateway gives them (asserted above). */
+    @Test
+    @Order(4)
+    void theDocsQuoteTheReasonsAsGiven() throws Exception {
+        String doc = Files.readString(Path.of("docs/operations/credentials.md")).replaceAll("\\s+", " ");
+        assertThat(doc).contains(DOWN).contains(REFUSED).contains(WRONG).contains("`UserOAuthFaultsIT`");
     }
 }
