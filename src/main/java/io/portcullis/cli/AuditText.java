@@ -77,7 +77,32 @@ final class AuditText {
             if (r.has("error")) {
                 out.println("      error: " + r.path("error").path("message").asString());
             }
+            if (r.path("delegation").isObject()) { // #16 item 4: who acted, as which upstream identity
+                out.println("      delegation: " + delegation(r.path("delegation")));
+            }
         }
+    }
+
+    /** #16 item 4: the user, the credential mode, and the upstream identity the call was sent as (never a token). */
+    static String delegation(JsonNode d) {
+        StringBuilder b = new StringBuilder(d.path("principal").asString("?")).append(" -> ").append(d.path("upstream").asString("?"))
+                .append(" by ").append(d.path("mode").asString("?"));
+        if (d.has("token_subject")) {
+            b.append(" as ").append(d.path("token_subject").asString());
+        }
+        if (d.has("token_audience")) {
+            b.append(", audience ").append(d.path("token_audience").asString());
+        }
+        if (d.has("actor")) {
+            b.append(", actor ").append(d.path("actor").asString());
+        }
+        if (d.has("token_id")) {
+            b.append(", jti ").append(d.path("token_id").asString());
+        }
+        if (d.has("token_sha256_prefix")) {
+            b.append(", token sha256 ").append(d.path("token_sha256_prefix").asString()).append("...");
+        }
+        return b.toString();
     }
 
     static void verify(Verifier.Report r, PrintStream out) {
