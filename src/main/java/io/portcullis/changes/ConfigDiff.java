@@ -304,6 +304,9 @@ public final class ConfigDiff {
             out.add(new Change(true, "pins loosened (enabled, block or reviewers)", Set.of(), text(List.of(o.enabled(), o.block(),
                     o.reviewers())), text(List.of(n.enabled(), n.block() == null ? "none" : n.block(), n.reviewers()))));
         }
+        if (o.reviewNew() && !n.reviewNew()) { // #15 item 2: new definitions no longer wait for review
+            out.add(new Change(true, "pins loosened (review_new turned off)", Set.of(), "review_new: true", "review_new: false"));
+        }
         for (var e : new TreeSet<>(n.approved().keySet())) {
             if (!n.approved().get(e).equals(o.approved().get(e))) {
                 out.add(new Change(true, "pre-approved definition of " + e + (o.approved().containsKey(e) ? " changed" : " added"),

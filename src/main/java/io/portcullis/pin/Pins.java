@@ -160,10 +160,16 @@ public final class Pins {
             if (row == null) {
                 List<Finding> findings = DefinitionScanner.scan(d, peers);
                 boolean blocked = blocks(findings, c);
-                store().insert(d, !blocked, "first sight", findings, now());
-                if (!blocked) {
+                store().insert(d, !blocked && !c.reviewNew(), "first sight", findings, now());
+                if (!blocked && !c.reviewNew()) {
                     changed("pin", d, exposed, "first sight", "pinned " + d.hash());
                     return java.util.Optional.empty();
+                }
+                if (!blocked) { // #15 item 2: pins.review_new: every new definition waits in the queue
+                    LOG.warn("pins: new {} {} of upstream {} waits for review (pins.review_new)", d.kind(), exposed, d.upstream());
+                    tell(d, exposed, "new and waiting for review (pins.review_new)");
+                    return quarantine(d, exposed, null, "new " + d.kind() + " " + exposed + " of upstream " + d.upstream()
+                            + " waits for review (pins.review_new)", id);
                 }
                 LOG.warn("pins: new {} {} of upstream {} is held for review: {}", d.kind(), exposed, d.upstream(), findings);
                 tell(d, exposed, "new and held for review: the definition scanner found " + findings.getFirst());

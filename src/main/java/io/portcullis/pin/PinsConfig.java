@@ -14,9 +14,12 @@ import java.util.List;
  * @param quorum      distinct reviewers an accept needs, by environment ({@code *}: every environment; #15 item 2
  *                    "production can require two reviewers"); a pin is one per upstream definition, served to every
  *                    environment, so the highest of them applies ({@link #reviewQuorum})
+ * @param reviewNew   whether every new definition the catalog does not pre-approve waits in the review queue
+ *                    ({@code review_new: true}, #15 item 2 "new and changed tools wait in a review queue"); false
+ *                    (the default): a new definition without blocking findings is pinned on first sight
  */
 public record PinsConfig(boolean enabled, boolean showPinned, Finding.Severity block, List<String> reviewers,
-                         java.util.Map<String, String> approved, java.util.Map<String, Integer> quorum) {
+                         java.util.Map<String, String> approved, java.util.Map<String, Integer> quorum, boolean reviewNew) {
 
     public static final PinsConfig DEFAULTS = new PinsConfig(true, false, Finding.Severity.HIGH, List.of("pin-reviewer"),
             java.util.Map.of());
@@ -25,6 +28,12 @@ public record PinsConfig(boolean enabled, boolean showPinned, Finding.Severity b
         reviewers = List.copyOf(reviewers);
         approved = java.util.Map.copyOf(approved);
         quorum = java.util.Map.copyOf(quorum);
+    }
+
+    /** New definitions without blocking findings are pinned on first sight. */
+    public PinsConfig(boolean enabled, boolean showPinned, Finding.Severity block, List<String> reviewers,
+                      java.util.Map<String, String> approved, java.util.Map<String, Integer> quorum) {
+        this(enabled, showPinned, block, reviewers, approved, quorum, false);
     }
 
     /** Without a quorum: one reviewer accepts. */

@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
  *   approved:                 # pre-approved definitions, by exposed tool name (#15 item 2)
  *     github__create_issue: sha256:0f3c...
  *   quorum: {prod: 2}         # distinct reviewers an accept needs, by environment, or one number for all (#15 item 2)
+ *   review_new: false         # true: every new definition not pre-approved waits in the review queue (#15 item 2)
  * </pre>
  */
 public final class PinsConfigReader {
@@ -36,7 +37,7 @@ public final class PinsConfigReader {
         if (!f.isObject(n, P, "'pins'")) {
             return PinsConfig.DEFAULTS;
         }
-        f.onlyKeys(n, P, Set.of("enabled", "quarantined", "block", "reviewers", "approved", "quorum"));
+        f.onlyKeys(n, P, Set.of("enabled", "quarantined", "block", "reviewers", "approved", "quorum", "review_new"));
         boolean enabled = f.bool(n, "enabled", P, true);
         String shown = f.string(n, "quarantined", P, "hide");
         if (!shown.equals("hide") && !shown.equals("pinned")) {
@@ -66,7 +67,8 @@ public final class PinsConfigReader {
                 }
             }
         }
-        return new PinsConfig(enabled, shown.equals("pinned"), severity, reviewers, approved, quorum(f, n.get("quorum"), envs));
+        return new PinsConfig(enabled, shown.equals("pinned"), severity, reviewers, approved, quorum(f, n.get("quorum"), envs),
+                f.bool(n, "review_new", P, false));
     }
 
     private static Map<String, Integer> quorum(Fields f, JsonNode q, List<String> envs) {
@@ -115,6 +117,7 @@ public final class PinsConfigReader {
             }
         }
         return approved.equals(pins.approved()) ? pins
-                : new PinsConfig(pins.enabled(), pins.showPinned(), pins.block(), pins.reviewers(), approved, pins.quorum());
+                : new PinsConfig(pins.enabled(), pins.showPinned(), pins.block(), pins.reviewers(), approved, pins.quorum(),
+                        pins.reviewNew());
     }
 }

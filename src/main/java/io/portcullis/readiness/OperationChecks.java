@@ -163,13 +163,21 @@ final class OperationChecks {
 
     private static Line c72(Facts f) {
         var cc = f.config().changeControl();
+        var pins = f.config().pins();
+        if (!pins.enabled()) { // #15 items 1-2: without pins, new and changed tool definitions reach clients unreviewed
+            return Checklist.fail("C7.2", List.of("tool definitions are not pinned (pins.enabled: false): new and changed "
+                    + "tools, descriptions and schemas reach clients without a review"), "pins: {enabled: true}");
+        }
         if (cc.holds(f.env().name())) {
             // #15 item 4: the gateway itself holds a widening change here until a second person approves it
             return Checklist.pass("C7.2", List.of("config changes that widen what someone may do in " + f.env().name()
                     + " are held by the gateway (change_control.hold_widening) until " + cc.quorumFor(List.of(f.env().name()))
                     + " reviewer(s) with a role of " + cc.reviewers() + ", not the change's author, approve them "
                     + "(portcullis changes); narrowing changes apply at once",
-                    "new and changed tool definitions wait for a reviewer with a role of " + f.config().pins().reviewers()
+                    (pins.reviewNew() ? "every new definition not pre-approved (pins.review_new: true) and every changed one"
+                            : "changed tool definitions and new ones with blocking findings (new ones without are pinned on "
+                            + "first sight (pins.review_new: false))")
+                    + " wait for a reviewer with a role of " + pins.reviewers()
                     + " (pins; portcullis review), not the author of the upstream's last config change"));
         }
         Review r = f.config().readiness().review();

@@ -38,4 +38,16 @@ class ChangeControlReadinessTest {
         assertThat(String.join(" ", failing.evidence())).contains("change_control.hold_widening");
         assertThat(c72(neither, "dev").status()).isEqualTo(Status.PASS);
     }
+
+    /** #15 items 1-2 (C7.2): the gateway's review of new and changed tools is part of the line: pins off flips it. */
+    @Test
+    void c72FlipsWhenToolDefinitionsAreNotPinnedAndSaysWhetherNewOnesWait() throws Exception {
+        String ready = Files.readString(EXAMPLES.resolve("demo-ready.yaml"));
+        assertThat(String.join(" ", c72(ready, "prod").evidence())).contains("pinned on first sight (pins.review_new: false)");
+        assertThat(String.join(" ", c72(ready + "pins:\n  review_new: true\n", "prod").evidence()))
+                .contains("every new definition not pre-approved (pins.review_new: true)");
+        Line off = c72(ready + "pins:\n  enabled: false\n", "prod");
+        assertThat(off.status()).isEqualTo(Status.FAIL);
+        assertThat(String.join(" ", off.evidence())).contains("pins.enabled: false");
+    }
 }

@@ -132,4 +132,14 @@ class ConfigDiffTest {
         });
         assertThat(diff(READY, READY + "  author: alice\n")).isEmpty(); // the author is not a setting
     }
+
+    @Test
+    void item2_reviewNewTurnedOffIsWideningAndTurnedOnNarrows() throws Exception {
+        String held = READY + "pins:\n  review_new: true\n";
+        assertThat(diff(READY, held)).isEmpty(); // holding more narrows
+        assertThat(diff(held, READY)).singleElement().satisfies(c -> {
+            assertThat(c.widening()).isTrue();
+            assertThat(c.what()).isEqualTo("pins loosened (review_new turned off)");
+        });
+    }
 }

@@ -117,6 +117,14 @@ class ReadinessCommandIT {
         assertThat(line(dev, "C7.1").path("evidence").toString())
                 .contains("MCP boundary: platform-security, on call pager:platform-security (readiness.oncall")
                 .contains("on call pager:support-platform (readiness.oncall");
+        // #15 "How it is shown": C7.1-C7.3 pass in dev from the gateway's own review and changelog, not from declared URLs
+        for (String id : new String[] {"C7.1", "C7.2", "C7.3"}) {
+            assertThat(line(dev, id).path("status").asString()).as(id + " " + json.out()).isEqualTo("pass");
+            assertThat(line(dev, id).path("evidence").toString()).as(id).doesNotContain("not verified");
+        }
+        assertThat(line(dev, "C7.2").path("evidence").toString()).contains("(pins; portcullis review)");
+        assertThat(line(dev, "C7.3").path("evidence").toString()).contains("portcullis changelog")
+                .contains("pin_review audit records");
         // #14 item 4: the example's rate limits pass C6.3 in dev
         assertThat(line(dev, "C6.3").path("status").asString()).as(json.out()).isEqualTo("pass");
         assertThat(line(dev, "C6.3").path("evidence").toString()).contains("limit per-caller: 600 per 1m per principal")

@@ -41,6 +41,15 @@ class PinsConfigReaderTest {
     }
 
     @Test
+    void item2_reviewNewHoldsEveryNewDefinitionAndIsOffByDefault() throws Exception {
+        assertThat(PinsConfig.DEFAULTS.reviewNew()).isFalse();
+        assertThat(ConfigReader.parse(BASE + "pins:\n  review_new: true\n", "gw.yaml", Path.of("/tmp"), null).pins().reviewNew())
+                .isTrue();
+        assertThatThrownBy(() -> ConfigReader.parse(BASE + "pins:\n  review_new: maybe\n", "gw.yaml", Path.of("/tmp"), null))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("gw.yaml:4").hasMessageContaining("review_new");
+    }
+
+    @Test
     void allKeys() throws Exception {
         String hash = "sha256:" + "0".repeat(64);
         PinsConfig c = ConfigReader.parse(BASE + "pins:\n  enabled: true\n  quarantined: pinned\n  block: medium\n"

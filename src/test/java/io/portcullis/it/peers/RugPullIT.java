@@ -69,6 +69,10 @@ class RugPullIT {
         try (TestGateway gw = TestGateway.start(YAML)) {
             List<List<McpSchema.Tool>> refreshes = new CopyOnWriteArrayList<>();
             try (McpSyncClient client = connect(gw.url().toString(), refreshes)) {
+                // #15 item 1 "the upstream's instructions": they are not pinned because no client ever reads them; the
+                // gateway answers initialize with its own
+                assertThat(client.getServerInstructions()).isNotBlank().doesNotContain(RugPullServer.INSTRUCTIONS)
+                        .doesNotContain("rug__pull");
                 McpSchema.Tool add = tool(client.listTools().tools(), "rug__add");
                 assertThat(add.description()).isEqualTo("Adds two numbers.");
                 assertThat(text(client.callTool(new McpSchema.CallToolRequest("rug__add", Map.of("a", 1, "b", 2))))).isEqualTo("3.0");
