@@ -156,7 +156,7 @@ say "measuring at $rate calls/s: $rounds rounds of $seconds s per target, after 
     NF >= 12 && /^\| scale-/{name=$2; gsub(/ /,"",name); p50=$5; gsub(/ /,"",p50); add=$7; gsub(/ /,"",add); rows[name]=p50 "|" add; if ($4 ~ /saturated/) sat[name]=1}
     END {for (n in rows) {split(rows[n], v, "|");
       if (v[1] !~ /^[0-9.]+$/ || v[2] !~ /^[-+0-9.]+$/ || base + 0 <= 0) {printf "| %s | %s | %s | %s | n/a | no (calls failed) |\n", n, v[1], base, v[2]; continue}
-      ratio=(base+v[2])/base;
+      ratio=v[1]/base; # the p50 of the row over the p50 of small: both medians, never negative (the paired added column can be)
       verdict=(sat[n] || sat["small"]) ? "no verdict: saturated (the machine did not keep up with the offered rate; lower BENCH_RATES)" : (ratio <= 1.10 ? "yes" : "no");
       printf "| %s | %s | %s | %s | %.2f | %s |\n", n, v[1], base, v[2], ratio, verdict}}' "$work/table.md" | sort
   echo

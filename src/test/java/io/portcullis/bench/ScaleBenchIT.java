@@ -42,8 +42,15 @@ class ScaleBenchIT {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("opened 300 refused 0").containsPattern("about \\d+ bytes per open session");
         for (String row : new String[] {"scale-tools", "scale-sessions", "scale-upstreams"}) {
-            assertThat(out).as(row).containsPattern(Pattern.compile("^\\| " + row + " \\| [0-9.]+ \\| [0-9.]+ \\| [-+0-9.]+ \\| [0-9.]+ \\| (yes|no)[^|]* \\|$",
-                    Pattern.MULTILINE));
+            java.util.regex.Matcher m = Pattern.compile("^\\| " + row + " \\| ([0-9.]+) \\| ([0-9.]+) \\| [-+0-9.]+ \\| ([0-9.]+) \\| (yes|no)[^|]* \\|$",
+                    Pattern.MULTILINE).matcher(out);
+            assertThat(m.find()).as(row + " in " + out).isTrue();
+            // the ratio is the row's p50 over small's (both medians of the same rounds), and the verdict follows it
+            double ratio = Double.parseDouble(m.group(1)) / Double.parseDouble(m.group(2));
+            assertThat(Double.parseDouble(m.group(3))).as(row).isCloseTo(ratio, org.assertj.core.data.Offset.offset(0.006));
+            if (m.group(4).equals("yes")) {
+                assertThat(ratio).as(row).isLessThanOrEqualTo(1.105);
+            }
         }
         assertThat(out).contains("tools 50, rules 20, sessions 300, upstreams 5");
     }
