@@ -128,7 +128,12 @@ before=$(heap_kb "${gw_pid[sessions]}")
 opened=$("$java" -cp "$classes" io.portcullis.bench.OpenSessions "http://127.0.0.1:$p_sessions/mcp" "$n_sessions" 8)
 after=$(heap_kb "${gw_pid[sessions]}")
 per_session=$(( (after - before) * 1024 / n_sessions ))
-say "$opened; heap after GC $before KB -> $after KB: about $per_session bytes per session"
+if [ "$per_session" -gt 0 ]; then
+  per_session_text="about $per_session bytes per open session"
+else # a few hundred sessions can weigh less than what one GC frees or keeps by chance
+  per_session_text="not measurable at this size (the heap after GC moved by $(( after - before )) KB; open more sessions)"
+fi
+say "$opened; heap after GC $before KB -> $after KB: $per_session_text"
 
 row() { local IFS=$'\t'; echo "$*"; }
 {
@@ -147,7 +152,7 @@ say "measuring at $rate calls/s: $rounds rounds of $seconds s per target, after 
   echo
   echo "- machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; JDK: $("$java" -version 2>&1 | head -1)"
   echo "- command: bench/scale.sh ($rate calls/s offered, $rounds rounds of $seconds s, tools $n_tools, rules $n_rules, sessions $n_sessions, upstreams $n_upstreams)"
-  echo "- sessions: $opened; heap used after GC $before KB before, $after KB after: **about $per_session bytes per open session**"
+  echo "- sessions: $opened; heap used after GC $before KB before, $after KB after: **$per_session_text**"
   echo
   echo "| target | p50 ms | small's p50 ms (same rounds) | added p50 ms | p50 ratio | within 10% |"
   echo "|---|---:|---:|---:|---:|---|"

@@ -40,7 +40,7 @@ class ScaleBenchIT {
             p.destroyForcibly();
         }
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("opened 300 refused 0").containsPattern("about \\d+ bytes per open session");
+        assertThat(out).contains("opened 300 refused 0").containsPattern("\\*\\*(about \\d+ bytes per open session|not measurable at this size \\(the heap after GC moved by -?\\d+ KB; open more sessions\\))\\*\\*");
         for (String row : new String[] {"scale-tools", "scale-sessions", "scale-upstreams"}) {
             java.util.regex.Matcher m = Pattern.compile("^\\| " + row + " \\| ([0-9.]+) \\| ([0-9.]+) \\| [-+0-9.]+ \\| ([0-9.]+) \\| (yes|no)[^|]* \\|$",
                     Pattern.MULTILINE).matcher(out);
