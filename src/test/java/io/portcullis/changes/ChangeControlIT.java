@@ -88,8 +88,13 @@ class ChangeControlIT {
             String config = gw.configFile().toString();
 
             // alice removes the deny rule of production: a loosening, held
+            var log = new io.portcullis.it.LogLines(ChangeControl.class.getName());
             var held = gw.offer(yaml(base, "alice", false));
+            log.close();
             assertThat(held.state()).isEqualTo("held");
+            // item 4: "the gateway keeps running on the last approved config and says so in logs"
+            assertThat(log.lines()).anySatisfy(l -> assertThat(l).startsWith("config change " + held.id() + " widens [prod] and is HELD"
+                    + " for review; still running on the last approved config. See it with: portcullis changes show " + held.id()));
             assertThat(denies(gw)).as("still running on the last approved config").isTrue();
             var list = gw.admin("GET", "/admin/api/changes", rita, null);
             assertThat(list.status()).isEqualTo(200);
