@@ -17,11 +17,12 @@ public final class PinWatch implements AutoCloseable {
     private final Thread thread;
 
     public PinWatch(Pins pins, Runnable changed) {
-        this.thread = Thread.ofVirtual().name("pin-watch").start(() -> watch(pins, changed));
+        String first = reading(pins); // read before this returns: a change right after construction is seen
+        this.thread = Thread.ofVirtual().name("pin-watch").start(() -> watch(pins, changed, first));
     }
 
-    private static void watch(Pins pins, Runnable changed) {
-        String last = reading(pins);
+    private static void watch(Pins pins, Runnable changed, String first) {
+        String last = first;
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(1000);
@@ -30,11 +31,13 @@ public final class PinWatch implements AutoCloseable {
             }
             String now = reading(pins);
             if (!now.equals(last)) {
-                last = now;
                 try {
                     changed.run();
+                    last = now; // only once the catalog was checked: a failed check is tried again next second,
+                                // never left stale (another node's quarantine must hold here too)
                 } catch (RuntimeException e) {
-                    LOG.warn("pins changed on another node but the catalog could not be checked again: {}", e.toString());
+                    LOG.warn("pins changed on another node but the catalog could not be checked again (tried again in 1 s): {}",
+                            e.toString());
                 }
             }
         }

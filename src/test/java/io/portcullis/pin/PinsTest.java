@@ -242,4 +242,20 @@ class PinsTest {
         assertThat(Admission.pin(c, "calc__add").orElseThrow().getMessage()).contains("pins.approved");
         assertThat(reviews.show("calc/tool/add")).isPresent();
     }
+
+    /** #15, two nodes: a catalog check that fails after another node's change is tried again, not dropped. */
+    @Test
+    void aWatchWhoseCatalogCheckFailedTriesAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch again = new java.util.concurrent.CountDownLatch(1);
+        try (PinWatch w = new PinWatch(pins, () -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new IllegalStateException("catalog busy");
+            }
+            again.countDown();
+        })) {
+            check("Adds two numbers."); // first sight: a pin row, as another node's would appear
+            assertThat(again.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("checked again after the failure").isTrue();
+        }
+    }
 }
