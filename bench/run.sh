@@ -321,10 +321,13 @@ row() { local IFS=$'\t'; echo "$*"; }
 
 n_rates=$(tr ',' '\n' <<<"$rates" | wc -l)
 say "measuring for about $(( (11 * (warmup + peak_seconds + peak_warmup + 1) + 9 * n_rates * seconds) / 60 + 1 )) minutes"
+# the gateways whose per-control times (their own /metrics, read with the local admin token of admin.local)
+# are reported for the fixed-rate rounds: A (every portcullis-http-* target) and B when there is one
+metrics_dirs="A=$data_dir${jar_b:+,B=$data_dir-b}"
 "${prio[@]}" "$java" -Xms256m -Dbench.message.bytes="${BENCH_MESSAGE_BYTES:-0}" -cp "$classes" io.portcullis.bench.Bench --targets "$work/targets.tsv" --rates "$rates" \
   --seconds "$seconds" --warmup "$warmup" --peak-seconds "$peak_seconds" --peak-warmup "$peak_warmup" --concurrency "$concurrency" --rounds "$rounds" \
   --target-rate "${rates##*,}" --logs "$work" --out "$work/table.md" ${BENCH_ONLY:+--only "$BENCH_ONLY"} \
-  ${credentials:+--credentials "$credentials"} >/dev/null
+  ${credentials:+--credentials "$credentials"} --metrics "$metrics_dirs" >/dev/null
 
 cat "$work/table.md" >>"$work/results.md"
 echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)$( [ -r /proc/pressure/cpu ] && echo "; CPU pressure avg60: $(awk '/^some/ {sub("avg60=", "", $3); print $3 "%"}' /proc/pressure/cpu)")" >>"$work/results.md"

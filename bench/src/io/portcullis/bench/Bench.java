@@ -39,7 +39,7 @@ public final class Bench {
         if (!opt.containsKey("targets")) {
             System.err.println("usage: Bench --targets FILE [--rates 200,500,1000] [--seconds 8] [--warmup 4]"
                     + " [--rounds 4] [--peak-seconds 5] [--peak-warmup 1] [--concurrency 32] [--target-rate 1000] [--logs DIR] [--out FILE]"
-                    + " [--only name,name] [--credentials FILE]");
+                    + " [--only name,name] [--credentials FILE] [--metrics name=data_dir,...]");
             System.exit(2);
         }
         List<Spec> specs = read(Path.of(opt.get("targets")));
@@ -60,6 +60,9 @@ public final class Bench {
                 : List.of();
         Map<String, Target> targets = new LinkedHashMap<>();
         Report report = new Report(specs, rates, rounds, concurrency, Double.parseDouble(opt.get("target-rate")));
+        // --metrics name=data_dir,...: the gateways whose per-control times are read before and after the rounds
+        ControlTimes controlTimes = ControlTimes.of(opt.get("metrics"));
+        String controlTable = "";
         try {
             for (Spec s : specs) {
                 targets.put(s.name(), open(s, new File(opt.get("logs"), "bench-" + s.name() + ".log"),
@@ -74,6 +77,7 @@ public final class Bench {
             // machine then hits both alike, and the difference is what the target adds.
             Map<String, Spec> byName = new LinkedHashMap<>();
             specs.forEach(s -> byName.put(s.name(), s));
+            controlTimes.start();
             for (double rate : rates) {
                 for (int round = 0; round < rounds; round++) {
                     for (Spec s : specs) {
@@ -94,6 +98,7 @@ public final class Bench {
                     }
                 }
             }
+            controlTable = controlTimes.finish();
             for (Spec s : specs) {
                 Target t = targets.get(s.name());
                 List<Long> serving = serving(s, t);
@@ -109,7 +114,7 @@ public final class Bench {
         } finally {
             targets.values().forEach(Target::close);
         }
-        String text = report.markdown();
+        String text = report.markdown() + controlTable;
         System.out.println(text);
         if (opt.containsKey("out")) {
             Files.writeString(Path.of(opt.get("out")), text);
