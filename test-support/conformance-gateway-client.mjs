@@ -1,0 +1,97 @@
+// The client side of the official conformance suite's client scenarios, run THROUGH THE GATEWAY:
+//   conformance client --command "node test-support/conformance-gateway-client.mjs" --scenario NAME
+// Here the client under test is Portcullis's own upstream client (issue 17): this script starts a
+// Portcullis whose one upstream is the suite's scenario server (prefix "", so names are unchanged),
+// with the credentials mode the scenario calls for, and a real MCP client (the TypeScript SDK 1.x,
+// Streamable HTTP) drives the scenario's MCP steps through the gateway. The suite's servers see
+// only the gateway's HTTP and OAuth requests.
+//
+// Credentials per scenario (from MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT):
+//   auth/*            credentials: {mode: oauth}: the gateway's own OAuth client, client-credentials
+//                     grant; the scenario's pre-registered client_id/client_secret when it gives
+//                     them, else the gateway registers itself (RFC 7591). `oauth` has no
+//                     private_key_jwt, so auth/client-credentials-jwt gets only its client_id.
+//   everything else   no credentials (the core scenarios: initialize, tools_call, elicitation, sse-retry).
+// GATEWAY_CREDENTIALS=user_oauth would be the per-user mode; it is not driven (docs/conformance.md:
+// the gateway's own requests to the upstream carry no user token, and user_oauth takes its endpoints
+// from the config, without discovery).
+// PORTCULLIS_JAR runs that jar on $JAVA_HOME, else PORTCULLIS (default ./portcullis).
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
+
+const url = process.argv[process.argv.length - 1];
+const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? '';
+const ctx = process.env.MCP_CONFORMANCE_CONTEXT ? JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT) : {};
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-gateway-'));
+const env = { ...process.env };
+const q = (s) => JSON.stringify(String(s)); // a YAML double-quoted scalar
+
+let credentials = '';
+if (scenario.startsWith('auth/')) {
+  credentials = '    credentials:\n      mode: oauth\n';
+  if (ctx.client_id) credentials += `      client_id: ${q(ctx.client_id)}\n`;
+  if (ctx.client_secret) {
+    env.SUITE_CLIENT_SECRET = ctx.client_secret;
+    credentials += '      client_secret: {env: SUITE_CLIENT_SECRET}\n';
+  }
+  // the driver's client reaches the open gateway without an identity: it may use the gateway's account
+  credentials += '      allow_users: "conformance driver: the gateway\'s own account at the suite\'s server"\n';
+}
+const config = path.join(dir, 'gateway.yaml');
+fs.writeFileSync(config, `server:\n  host: 127.0.0.1\n  data_dir: ${q(path.join(dir, 'data'))}\nupstreams:\n  suite:\n`
+  + `    url: ${q(url)}\n    prefix: ""\n${credentials}catalog: {unlisted: allow}\nreadiness: {gate: {enforce: false}}\n`);
+
+const jar = process.env.PORTCULLIS_JAR;
+const [cmd, args] = jar
+  ? [path.join(process.env.JAVA_HOME ?? '/usr', 'bin', 'java'), ['--enable-native-access=ALL-UNNAMED', '-jar', jar]]
+  : [process.env.PORTCULLIS ?? path.join(root, 'portcullis'), []];
+const gateway = spawn(cmd, [...args, 'serve', '--config', config, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+let output = '';
+const gatewayUrl = await new Promise((resolve, reject) => {
+  const seen = (chunk) => {
+    output += chunk;
+    process.stderr.write(chunk);
+    const m = /Portcullis is listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(output);
+    if (m) resolve(m[1]);
+  };
+  gateway.stdout.on('data', seen);
+  gateway.stderr.on('data', seen);
+  gateway.on('exit', (code) => reject(new Error(`Portcullis exited (${code}) before listening`)));
+});
+
+const client = new Client({ name: 'conformance-gateway-client', version: '1.0.0' },
+  { capabilities: scenario.startsWith('elicitation') ? { elicitation: { form: { applyDefaults: true } } } : {} });
+if (scenario.startsWith('elicitation')) {
+  client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: {} }));
+}
+let status = 0;
+try {
+  await client.connect(new StreamableHTTPClientTransport(new URL(gatewayUrl)));
+  const { tools } = await client.listTools();
+  const names = tools.map((t) => t.name);
+  if (scenario.startsWith('auth/') && !names.includes('test-tool')) {
+    throw new Error(`the gateway offers no test-tool (offered: ${names.join(', ') || 'none'}): its upstream is not connected`);
+  }
+  if (names.includes('add_numbers')) await client.callTool({ name: 'add_numbers', arguments: { a: 5, b: 3 } });
+  for (const n of ['test-tool', 'test_reconnection', 'test_client_elicitation_defaults']) {
+    if (!names.includes(n)) continue;
+    const r = await client.callTool({ name: n, arguments: {} });
+    if (r.isError) throw new Error(`${n}: ${r.content?.map((c) => c.text).join(' ')}`);
+  }
+} catch (e) {
+  console.error(`conformance-gateway-client: ${e.message}`);
+  status = 1;
+} finally {
+  await client.close().catch(() => {});
+  gateway.kill('SIGTERM');
+  await new Promise((r) => (gateway.exitCode !== null ? r() : gateway.on('exit', r)));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+process.exit(status);
