@@ -9,8 +9,8 @@
 // Credentials per scenario (from MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT):
 //   auth/*            credentials: {mode: oauth}: the gateway's own OAuth client, client-credentials
 //                     grant; the scenario's pre-registered client_id/client_secret when it gives
-//                     them, else the gateway registers itself (RFC 7591). `oauth` has no
-//                     private_key_jwt, so auth/client-credentials-jwt gets only its client_id.
+//                     them, else the gateway registers itself (RFC 7591); its private key
+//                     (private_key_jwt) for auth/client-credentials-jwt.
 //   everything else   no credentials (the core scenarios: initialize, tools_call, elicitation, sse-retry).
 // GATEWAY_CREDENTIALS=user_oauth would be the per-user mode; it is not driven (docs/conformance.md:
 // the gateway's own requests to the upstream carry no user token, and user_oauth takes its endpoints
@@ -40,6 +40,10 @@ if (scenario.startsWith('auth/')) {
   if (ctx.client_secret) {
     env.SUITE_CLIENT_SECRET = ctx.client_secret;
     credentials += '      client_secret: {env: SUITE_CLIENT_SECRET}\n';
+  }
+  if (ctx.private_key_pem) { // auth/client-credentials-jwt: a private_key_jwt client (RFC 7523)
+    fs.writeFileSync(path.join(dir, 'client-key.pem'), ctx.private_key_pem, { mode: 0o600 });
+    credentials += `      private_key: ${q(path.join(dir, 'client-key.pem'))}\n      private_key_alg: ${q(ctx.signing_algorithm ?? 'ES256')}\n`;
   }
   // the driver's client reaches the open gateway without an identity: it may use the gateway's account
   credentials += '      allow_users: "conformance driver: the gateway\'s own account at the suite\'s server"\n';

@@ -20,11 +20,11 @@ class ConformanceGatewayClientIT {
     void theGatewaysUpstreamClientPassesTheClientCredentialsAndResourceScenarios() {
         Peers.Result run = Peers.run(List.of("bash", Peers.root().resolve("scripts/conformance-client.sh").toString(), "--out",
                         Peers.workDir(ConformanceGatewayClientIT.class).resolve("results").toString(), "--gateway",
-                        "auth/client-credentials-basic", "auth/pre-registration", "auth/resource-mismatch"),
+                        "auth/client-credentials-basic", "auth/client-credentials-jwt", "auth/pre-registration", "auth/resource-mismatch"),
                 Peers.workDir(ConformanceGatewayClientIT.class), Duration.ofMinutes(10), Map.of("PORTCULLIS_JAR", Peers.jar().toString()));
         String report = "stdout:\n" + run.stdout() + "\nstderr:\n" + run.stderr();
         assertThat(run.exit()).as(report).isZero();
-        assertThat(run.stdout()).as(report).contains("PASS auth/client-credentials-basic", "PASS auth/pre-registration",
-                "PASS auth/resource-mismatch", "conformance-client: 3 / 3 client scenarios pass");
+        assertThat(run.stdout()).as(report).contains("PASS auth/client-credentials-basic", "PASS auth/client-credentials-jwt",
+                "PASS auth/pre-registration", "PASS auth/resource-mismatch", "conformance-client: 4 / 4 client scenarios pass");
     }
 }
