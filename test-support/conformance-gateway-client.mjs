@@ -12,9 +12,9 @@
 //                     them, else the gateway registers itself (RFC 7591); its private key
 //                     (private_key_jwt) for auth/client-credentials-jwt.
 //   everything else   no credentials (the core scenarios: initialize, tools_call, elicitation, sse-retry).
-// GATEWAY_CREDENTIALS=user_oauth would be the per-user mode; it is not driven (docs/conformance.md:
-// the gateway's own requests to the upstream carry no user token, and user_oauth takes its endpoints
-// from the config, without discovery).
+// GATEWAY_CREDENTIALS=user_oauth configures the per-user mode instead, only to show where it stops
+// (docs/conformance.md, A: the gateway's own requests to the upstream carry no user token, and
+// user_oauth takes its endpoints from the config, without discovery).
 // PORTCULLIS_JAR runs that jar on $JAVA_HOME, else PORTCULLIS (default ./portcullis).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -34,7 +34,17 @@ const env = { ...process.env };
 const q = (s) => JSON.stringify(String(s)); // a YAML double-quoted scalar
 
 let credentials = '';
-if (scenario.startsWith('auth/')) {
+let vault = '';
+if (scenario.startsWith('auth/') && process.env.GATEWAY_CREDENTIALS === 'user_oauth') {
+  // the per-user mode, to show where it stops (docs/conformance.md, A): user_oauth does no discovery, so
+  // its endpoints are the 2025-03-26 fallback addresses at the server's origin; the gateway's own
+  // requests (initialize, tools/list) carry no user token, and the suite's server refuses them with 401
+  const origin = new URL(url).origin;
+  credentials = `    credentials:\n      mode: user_oauth\n      authorization_endpoint: ${q(origin + '/authorize')}\n`
+    + `      token_endpoint: ${q(origin + '/token')}\n      client_id: ${q(ctx.client_id ?? 'portcullis')}\n`;
+  env.CONFORMANCE_VAULT_KEK = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');
+  vault = 'vault: {kek: {env: CONFORMANCE_VAULT_KEK}}\n';
+} else if (scenario.startsWith('auth/')) {
   credentials = '    credentials:\n      mode: oauth\n';
   if (ctx.client_id) credentials += `      client_id: ${q(ctx.client_id)}\n`;
   if (ctx.client_secret) {
@@ -50,7 +60,7 @@ if (scenario.startsWith('auth/')) {
 }
 const config = path.join(dir, 'gateway.yaml');
 fs.writeFileSync(config, `server:\n  host: 127.0.0.1\n  data_dir: ${q(path.join(dir, 'data'))}\nupstreams:\n  suite:\n`
-  + `    url: ${q(url)}\n    prefix: ""\n${credentials}catalog: {unlisted: allow}\nreadiness: {gate: {enforce: false}}\n`);
+  + `    url: ${q(url)}\n    prefix: ""\n${credentials}catalog: {unlisted: allow}\nreadiness: {gate: {enforce: false}}\n${vault}`);
 
 const jar = process.env.PORTCULLIS_JAR;
 const [cmd, args] = jar

@@ -27,4 +27,24 @@ class ConformanceGatewayClientIT {
         assertThat(run.stdout()).as(report).contains("PASS auth/client-credentials-basic", "PASS auth/client-credentials-jwt",
                 "PASS auth/pre-registration", "PASS auth/resource-mismatch", "conformance-client: 4 / 4 client scenarios pass");
     }
+
+    /**
+     * Why the authorization-code scenarios cannot pass through the gateway (docs/conformance.md, A): with the
+     * per-user mode {@code user_oauth} the gateway's own first request to the suite's server carries no user
+     * token and is refused with 401, so the upstream never connects and no tool is offered to call.
+     */
+    @Test
+    void withUserOauthTheGatewaysOwnRequestsAreRefusedAndTheUpstreamNeverConnects() throws java.io.IOException {
+        java.nio.file.Path out = Peers.workDir(ConformanceGatewayClientIT.class).resolve("user-oauth");
+        Peers.Result run = Peers.run(List.of("bash", Peers.root().resolve("scripts/conformance-client.sh").toString(), "--out",
+                        out.toString(), "--gateway", "auth/metadata-default"),
+                Peers.workDir(ConformanceGatewayClientIT.class), Duration.ofMinutes(5),
+                Map.of("PORTCULLIS_JAR", Peers.jar().toString(), "GATEWAY_CREDENTIALS", "user_oauth"));
+        String scenario = java.nio.file.Files.readString(out.resolve("auth_metadata-default.txt"));
+        String report = "stdout:\n" + run.stdout() + "\nstderr:\n" + run.stderr() + "\nscenario:\n" + scenario;
+        assertThat(run.exit()).as(report).isZero(); // listed as an expected failure
+        assertThat(run.stdout()).as(report).contains("FAIL auth/metadata-default");
+        assertThat(scenario).as(report).contains("answered the server/discover probe with HTTP 401",
+                "the gateway offers no test-tool (offered: none): its upstream is not connected");
+    }
 }
