@@ -5,18 +5,37 @@
 # connect, and the suite's scenario servers judge connect's HTTP and OAuth requests. One scenario at
 # a time (each starts a JVM; the suite's own --suite mode starts them all at once).
 #
-#   scripts/conformance-client.sh [--out DIR] [SCENARIO...]
+#   scripts/conformance-client.sh [--out DIR] [--gateway] [SCENARIO...]
+#
+# With --gateway the client under test is the gateway's own upstream client instead (issue 17): the
+# command is test-support/conformance-gateway-client.mjs, which starts a Portcullis fronting the
+# scenario's server (credentials mode oauth for the auth scenarios) and drives it with the
+# TypeScript SDK over Streamable HTTP; expected failures in scripts/conformance-gateway-expected.txt,
+# results in target/conformance-gateway-client.
 #
 # Prints PASS/FAIL per scenario and the count; exits 1 when a scenario fails that is not listed as
 # an expected failure in scripts/conformance-client-expected.txt (each with its reason in
 # docs/conformance.md), or when a listed one passes (so the list stays true), 2 if a peer is
 # missing. Results per scenario in DIR (default target/conformance-client): checks.json, stdout,
 # stderr. PORTCULLIS picks the launcher (default ./portcullis, which builds the jar when stale), or
-# PORTCULLIS_JAR a jar.
+# PORTCULLIS_JAR a jar. CONFORMANCE_CLIENT_TIMEOUT_MS (default 120000) is the suite's time per
+# scenario (a gateway JVM started on a machine that runs a benchmark at high priority needs more).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-out="$root/target/conformance-client"
-if [ "${1:-}" = "--out" ]; then out=$(mkdir -p "$2" && cd "$2" && pwd); shift 2; fi
+out=""
+driver=conformance-client.mjs
+expected="$root/scripts/conformance-client-expected.txt"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
+    --gateway) driver=conformance-gateway-client.mjs; expected="$root/scripts/conformance-gateway-expected.txt"; shift ;;
+    *) break ;;
+  esac
+done
+if [ -z "$out" ]; then
+  out="$root/target/conformance-client"
+  [ "$driver" = conformance-client.mjs ] || out="$root/target/conformance-gateway-client"
+fi
 . "$root/scripts/jdk.sh"
 bin="$root/node_modules/.bin"
 node="$bin/node"
@@ -33,13 +52,12 @@ scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   mapfile -t scenarios < <("$node" "$bin/conformance" list 2>&1 | sed -n '/^Client scenarios/,$p' | sed -n 's/^  - \([^ ]*\).*/\1/p')
 fi
-expected="$root/scripts/conformance-client-expected.txt"
 rm -rf "$out"
 mkdir -p "$out"
 pass=0; status=0
 run() { # run <scenario> <report file>: the suite's own verdict is in the report
-  "$node" "$bin/conformance" client --command "$node $root/test-support/conformance-client.mjs" --scenario "$1" \
-    --timeout 120000 -o "$out/${1//\//_}" > "$2" 2>&1 || true
+  "$node" "$bin/conformance" client --command "$node $root/test-support/$driver" --scenario "$1" \
+    --timeout "${CONFORMANCE_CLIENT_TIMEOUT_MS:-120000}" -o "$out/${1//\//_}" > "$2" 2>&1 || true
 }
 for s in "${scenarios[@]}"; do
   report="$out/${s//\//_}.txt"

@@ -38,6 +38,11 @@ if (process.env.CONNECT_BASELINE) {
     args.push('--private-key', path.join(cache, 'key.pem'), '--private-key-alg', ctx.signing_algorithm ?? 'ES256');
   }
   if (scenario.startsWith('auth/client-credentials')) args.push('--grant', 'client_credentials');
+  if (ctx.idp_id_token) { // SEP-990 (auth/cross-app-access-complete-flow): the IdP's ID token, exchanged for an ID-JAG
+    env.CONFORMANCE_IDP_ID_TOKEN = ctx.idp_id_token;
+    args.push('--grant', 'enterprise', '--id-token-env', 'CONFORMANCE_IDP_ID_TOKEN',
+      '--idp-token-endpoint', ctx.idp_token_endpoint, '--idp-client-id', ctx.idp_client_id);
+  }
 }
 
 const client = new Client({ name: 'conformance-stdio-client', version: '1.0.0' },

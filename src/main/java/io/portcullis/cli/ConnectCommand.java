@@ -4,6 +4,7 @@ import io.portcullis.connect.Bridge;
 import io.portcullis.connect.ClientTls;
 import io.portcullis.connect.Logins;
 import io.portcullis.oauthclient.ClientSettings;
+import io.portcullis.oauthclient.EnterpriseGrant;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -50,8 +51,18 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--client-name", defaultValue = "portcullis connect", description = "client_name for dynamic registration (default: ${DEFAULT-VALUE})")
     String clientName;
 
-    @Option(names = "--grant", defaultValue = "authorization_code", description = "authorization_code (a user signs in) or client_credentials (a service)")
+    @Option(names = "--grant", defaultValue = "authorization_code", description = "authorization_code (a user signs in), client_credentials (a service)"
+            + " or enterprise (SEP-990: an ID token of the enterprise IdP, exchanged for an ID-JAG, then the JWT-bearer grant)")
     String grant;
+
+    @Option(names = "--id-token-env", description = "with --grant enterprise: environment variable holding the user's ID token from the IdP")
+    String idTokenEnv;
+
+    @Option(names = "--idp-token-endpoint", description = "with --grant enterprise: the IdP's token endpoint (RFC 8693 token exchange)")
+    URI idpTokenEndpoint;
+
+    @Option(names = "--idp-client-id", description = "with --grant enterprise: this client's id at the IdP")
+    String idpClientId;
 
     @Option(names = "--scope", description = "scopes to ask for besides those the server names")
     String scope;
@@ -104,9 +115,18 @@ final class ConnectCommand implements Callable<Integer> {
                     + (deleted ? "" : ", nothing to remove") + " (the OS keyring is not used)");
             return 0;
         }
-        if (!"authorization_code".equals(grant) && !"client_credentials".equals(grant)) {
-            log.println("portcullis connect: --grant is authorization_code or client_credentials");
+        if (!"authorization_code".equals(grant) && !"client_credentials".equals(grant) && !"enterprise".equals(grant)) {
+            log.println("portcullis connect: --grant is authorization_code, client_credentials or enterprise");
             return 2;
+        }
+        EnterpriseGrant enterprise = null;
+        if ("enterprise".equals(grant)) { // issue 17, SEP-990 (the suite's auth/cross-app-access-complete-flow)
+            String idToken = idTokenEnv == null ? null : System.getenv(idTokenEnv);
+            if (idToken == null || idToken.isBlank() || idpTokenEndpoint == null || idpClientId == null || clientId == null) {
+                log.println("portcullis connect: --grant enterprise needs --id-token-env (set), --idp-token-endpoint, --idp-client-id and --client-id");
+                return 2;
+            }
+            enterprise = new EnterpriseGrant(idpTokenEndpoint, idpClientId, idToken);
         }
         if (!"https".equals(gateway.getScheme()) && !isLoopback(gateway)) {
             log.println("portcullis connect: refusing to send credentials to " + gateway + " over plain HTTP; use https://");
@@ -137,7 +157,7 @@ final class ConnectCommand implements Callable<Integer> {
                 return 2;
             }
             ClientSettings settings = new ClientSettings(clientId, secret, authMethod, privateKey, privateKeyAlg, clientMetadataUrl, clientName,
-                    "client_credentials".equals(grant), scope);
+                    "client_credentials".equals(grant), scope, enterprise);
             bearer = Logins.oauth(gateway, settings, cache, http, browser == null ? null : List.of(browser.split(" ")),
                     Duration.ofSeconds(loginTimeout), log);
         }

@@ -18,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  *               audience: AUD, scope: "...", refresh_before: 30s}
  * credentials: {mode: service, token: {env: VAR} | {file: path}, allow_users: "reason"}
  * credentials: {mode: oauth, client_id: ID, client_secret: {env: VAR}, auth_method: client_secret_basic,
- *               scope: "...", allow_users: "reason"}       (issue 17; no client_id: dynamic registration)
+ *               scope: "...", allow_users: "reason"}       (issue 17; no client_id: dynamic registration;
+ *               private_key: key.pem, private_key_alg: ES256 instead of client_secret: private_key_jwt)
  * </pre>
  */
 final class CredentialsReader {
@@ -100,22 +101,33 @@ final class CredentialsReader {
      * grant, a service identity), discovered from the upstream's 401; the token goes on the whole connection.
      */
     private static UpstreamCredentials oauth(Fields f, JsonNode n, String cp, Path base) {
-        f.onlyKeys(n, cp, Set.of("mode", "client_id", "client_secret", "auth_method", "scope", "allow_users"));
+        f.onlyKeys(n, cp, Set.of("mode", "client_id", "client_secret", "auth_method", "scope", "allow_users", "private_key", "private_key_alg"));
         String clientId = f.string(n, "client_id", cp, null);
         UpstreamConfig.HeaderSource secret = source(f, n.get("client_secret"), cp + "/client_secret", "client_secret", base);
+        String key = f.string(n, "private_key", cp, null); // task h4: a private_key_jwt client (RFC 7523)
         if (secret != null && clientId == null) {
             f.problem(cp, "mode oauth: 'client_secret' needs 'client_id' (without one the gateway registers itself dynamically)");
         }
-        if (clientId != null && secret == null && !n.has("client_secret")) {
-            f.problem(cp, "mode oauth with 'client_id' needs 'client_secret' ({env: VAR} or {file: path}): the client-credentials "
-                    + "grant authenticates the client");
+        if (key != null && clientId == null) {
+            f.problem(cp, "mode oauth: 'private_key' needs 'client_id' (the key's client, pre-registered)");
+        }
+        if (key != null && n.has("client_secret")) {
+            f.problem(cp, "mode oauth: 'client_secret' and 'private_key' exclude each other (one way to authenticate the client)");
+        }
+        if (clientId != null && secret == null && !n.has("client_secret") && key == null) {
+            f.problem(cp, "mode oauth with 'client_id' needs 'client_secret' ({env: VAR} or {file: path}) or 'private_key': the "
+                    + "client-credentials grant authenticates the client");
         }
         String method = f.string(n, "auth_method", cp, null);
-        if (method != null && !Set.of("client_secret_basic", "client_secret_post").contains(method)) {
-            f.problem(cp + "/auth_method", "'auth_method' must be client_secret_basic or client_secret_post; got '" + method + "'");
+        if (method != null && !Set.of("client_secret_basic", "client_secret_post", "private_key_jwt").contains(method)) {
+            f.problem(cp + "/auth_method", "'auth_method' must be client_secret_basic, client_secret_post or private_key_jwt; got '"
+                    + method + "'");
+        } else if ("private_key_jwt".equals(method) && key == null) {
+            f.problem(cp + "/auth_method", "'auth_method' private_key_jwt needs 'private_key' (a PKCS#8 PEM file)");
         }
         return new UpstreamCredentials(Mode.OAUTH, null, null, clientId, secret, f.string(n, "scope", cp, null), null, null,
-                allowUsers(f, n, cp), null, method);
+                allowUsers(f, n, cp), null, method, key == null ? null : base.resolve(key).normalize(),
+                f.string(n, "private_key_alg", cp, "ES256"));
     }
 
     private static URI url(Fields f, String value, String cp, String key) {

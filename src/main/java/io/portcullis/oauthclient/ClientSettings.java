@@ -16,12 +16,21 @@ import java.nio.file.Path;
  * @param clientCredentials use the client-credentials grant (a service, no user) instead of the
  *                          authorization code grant
  * @param extraScope        scopes asked for in addition to those the resource names (space separated), or null
+ * @param enterprise        SEP-990 enterprise-managed authorization (an IdP's ID token exchanged for an ID-JAG,
+ *                          then the JWT-bearer grant) instead of a user signing in; null for none
  */
 public record ClientSettings(String clientId, String clientSecret, String authMethod, Path privateKey, String privateKeyAlg,
-                             URI clientMetadataUrl, String clientName, boolean clientCredentials, String extraScope) {
+                             URI clientMetadataUrl, String clientName, boolean clientCredentials, String extraScope,
+                             EnterpriseGrant enterprise) {
     public ClientSettings {
         clientName = clientName == null ? "portcullis" : clientName;
         privateKeyAlg = privateKeyAlg == null ? "ES256" : privateKeyAlg;
+    }
+
+    /** The settings without enterprise-managed authorization (the constructor before it). */
+    public ClientSettings(String clientId, String clientSecret, String authMethod, Path privateKey, String privateKeyAlg,
+                          URI clientMetadataUrl, String clientName, boolean clientCredentials, String extraScope) {
+        this(clientId, clientSecret, authMethod, privateKey, privateKeyAlg, clientMetadataUrl, clientName, clientCredentials, extraScope, null);
     }
 
     /** A public client signing users in with a pre-registered id (the settings of {@code connect} before issue 17). */

@@ -2,6 +2,7 @@ package io.portcullis.oauthclient;
 
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.JWTBearerGrant;
 import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import java.io.IOException;
@@ -19,7 +20,8 @@ import java.util.Set;
  * to sign in ({@link Discovery}), refuses metadata about another resource, picks a client id
  * ({@link Registration}), chooses the scopes (the challenge's, else the resource's
  * {@code scopes_supported}, else none; {@code offline_access} only where the server lists it),
- * obtains tokens with the authorization code grant + PKCE or the client-credentials grant, always
+ * obtains tokens with the authorization code grant + PKCE, the client-credentials grant or
+ * enterprise-managed authorization ({@link EnterpriseGrant}, SEP-990), always
  * for the server's resource (RFC 8707), refreshes them, and steps up on a 403
  * {@code insufficient_scope}. The caller bounds how often one request is re-authorized.
  */
@@ -128,7 +130,13 @@ public final class OAuthClient {
         Discovery.AuthServer as = d.authServer(issuer, prm == null);
         String scope = scope(ch, prm, as);
         Tokens t;
-        if (settings.clientCredentials()) {
+        if (settings.enterprise() != null) {
+            // SEP-990 enterprise-managed authorization: the IdP's ID token becomes an ID-JAG for this resource at this
+            // authorization server (RFC 8693), presented here with the JWT-bearer grant (RFC 7523); no user signs in
+            Registration.Client c = Registration.choose(settings, as, null, http, httpTimeout);
+            var jag = settings.enterprise().exchange(as.issuer(), resource, httpTimeout);
+            t = endpoint.request(as.tokenEndpoint(), as.issuer(), c, settings, new JWTBearerGrant(jag), resource, scope);
+        } else if (settings.clientCredentials()) {
             Registration.Client c = Registration.choose(settings, as, null, http, httpTimeout);
             t = endpoint.request(as.tokenEndpoint(), as.issuer(), c, settings, new ClientCredentialsGrant(), resource, scope);
         } else {

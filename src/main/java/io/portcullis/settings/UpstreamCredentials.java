@@ -25,11 +25,13 @@ import java.time.Duration;
  *                      (client_secret_basic, client_secret_post), or null to pick from what the server offers;
  *                      oauth also uses clientId (null: dynamic registration), clientSecret, scope (added to what the
  *                      upstream asks for) and usersReason, as service does
+ * @param privateKey    oauth: the PKCS#8 PEM key of a private_key_jwt client (RFC 7523) instead of a secret, or null
+ * @param privateKeyAlg oauth: its JWS algorithm (ES256 when not set)
  */
 public record UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId,
                                   UpstreamConfig.HeaderSource clientSecret, String scope, Duration refreshBefore,
                                   UpstreamConfig.HeaderSource token, String usersReason, URI authorizationEndpoint,
-                                  String authMethod) {
+                                  String authMethod, java.nio.file.Path privateKey, String privateKeyAlg) {
 
     /**
      * {@code none}, {@code token_exchange}, {@code service}, {@code user_oauth} (#16 item 1); {@code oauth}
@@ -52,6 +54,14 @@ public record UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint,
 
     public UpstreamCredentials {
         refreshBefore = refreshBefore == null ? DEFAULT_REFRESH_BEFORE : refreshBefore;
+    }
+
+    /** The shape before {@code oauth} had private_key_jwt: no private key. */
+    public UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId, UpstreamConfig.HeaderSource clientSecret,
+                               String scope, Duration refreshBefore, UpstreamConfig.HeaderSource token, String usersReason,
+                               URI authorizationEndpoint, String authMethod) {
+        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, authorizationEndpoint,
+                authMethod, null, null);
     }
 
     /** The shape before {@code oauth}: no token endpoint auth method. */

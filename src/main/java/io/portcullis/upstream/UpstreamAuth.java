@@ -82,8 +82,8 @@ final class UpstreamAuth {
         } catch (IllegalStateException e) {
             throw new IOException("credentials: the OAuth client secret of upstream " + config.name() + " is missing (" + e.getMessage() + ")");
         }
-        ClientSettings settings = new ClientSettings(c.clientId(), secret, c.authMethod(), null, null, null, "portcullis-gateway", true,
-                c.scope());
+        ClientSettings settings = new ClientSettings(c.clientId(), secret, c.authMethod(), c.privateKey(), c.privateKeyAlg(), null,
+                "portcullis-gateway", true, c.scope());
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().followRedirects(java.net.http.HttpClient.Redirect.NEVER)
                 .connectTimeout(HTTP_TIMEOUT).build();
         OAuthClient client = new OAuthClient(config.url(), settings, http, url -> {

@@ -103,6 +103,21 @@ class CredentialsConfigTest {
         assertThat(c.upstreams().get("files").credentials().clientSecret().envVar()).isEqualTo("FILES_CLIENT_SECRET");
     }
 
+    /** Issue 17 (task h4): mode oauth with a private_key_jwt client (RFC 7523), as the suite's auth/client-credentials-jwt asks. */
+    @Test
+    void oauthWithAPrivateKeyIsRead() throws Exception {
+        UpstreamCredentials o = read(HTTP + "    credentials: {mode: oauth, client_id: gw, private_key: keys/gw.pem, private_key_alg: RS256}\n")
+                .upstreams().get("crm").credentials();
+        assertThat(o.clientId()).isEqualTo("gw");
+        assertThat(o.clientSecret()).isNull();
+        assertThat(o.privateKey()).isNotNull();
+        assertThat(o.privateKey().endsWith(java.nio.file.Path.of("keys", "gw.pem"))).isTrue();
+        assertThat(o.privateKeyAlg()).isEqualTo("RS256");
+        assertThat(o.authMethod()).isNull();
+        assertThat(read(HTTP + "    credentials: {mode: oauth, client_id: gw, private_key: gw.pem, auth_method: private_key_jwt}\n")
+                .upstreams().get("crm").credentials().privateKeyAlg()).as("the default algorithm").isEqualTo("ES256");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "credentials: {}|4: 'credentials' needs 'mode'",
@@ -110,7 +125,10 @@ class CredentialsConfigTest {
         "credentials: {mode: magic}|4: 'mode' must be token_exchange, user_oauth, service, oauth or none; got 'magic'",
         "credentials: {mode: oauth, client_id: gw}|4: mode oauth with 'client_id' needs 'client_secret'",
         "credentials: {mode: oauth, client_secret: {env: S}}|4: mode oauth: 'client_secret' needs 'client_id'",
-        "credentials: {mode: oauth, client_id: gw, client_secret: {env: S}, auth_method: private_key_jwt}|4: 'auth_method' must be client_secret_basic or client_secret_post",
+        "credentials: {mode: oauth, client_id: gw, client_secret: {env: S}, auth_method: private_key_jwt}|4: 'auth_method' private_key_jwt needs 'private_key'",
+        "credentials: {mode: oauth, client_id: gw, client_secret: {env: S}, auth_method: none}|4: 'auth_method' must be client_secret_basic, client_secret_post or private_key_jwt",
+        "credentials: {mode: oauth, private_key: gw.pem}|4: mode oauth: 'private_key' needs 'client_id'",
+        "credentials: {mode: oauth, client_id: gw, client_secret: {env: S}, private_key: gw.pem}|4: mode oauth: 'client_secret' and 'private_key' exclude each other",
         "credentials: {mode: oauth, token_endpoint: 'https://x/t'}|4: unknown key 'token_endpoint'",
         "credentials: {mode: user_oauth}|4: mode user_oauth needs 'authorization_endpoint', 'token_endpoint' and 'client_id'",
         "credentials: {mode: user_oauth, authorization_endpoint: 'https://a/authorize', token_endpoint: 'https://a/token', client_id: gw}|1: an upstream uses credentials mode user_oauth, whose tokens are stored encrypted: add 'vault",

@@ -23,7 +23,8 @@ class ConformanceClientIT {
         String report = "stdout:\n" + run.stdout() + "\nstderr:\n" + run.stderr();
         assertThat(run.exit()).as(report).isZero();
         assertThat(run.stdout()).as(report).contains("PASS auth/metadata-default", "PASS auth/scope-step-up", "PASS auth/resource-mismatch",
-                "PASS auth/pre-registration", "PASS auth/client-credentials-basic", "PASS sse-retry");
+                "PASS auth/pre-registration", "PASS auth/client-credentials-basic", "PASS sse-retry",
+                "PASS auth/cross-app-access-complete-flow");
         assertThat(run.stdout()).as(report).containsPattern("conformance-client: \\d+ / 26 client scenarios pass");
     }
 }
