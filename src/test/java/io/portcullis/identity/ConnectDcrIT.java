@@ -65,13 +65,14 @@ class ConnectDcrIT {
     Run stdioClient(GatewayUnderTest gw, Path cache, String message) throws Exception {
         // the "browser" follows the redirects with cookies (the AS binds its interaction to them) to connect's loopback listener
         List<String> connect = ConnectProcess.command(gw.base() + "/mcp", "--ca", dir.resolve("ca.pem").toString(),
-                "--token-cache", cache.toString(), "--browser", "curl -sfL -b /dev/null -o /dev/null", "--login-timeout", "90");
+                "--token-cache", cache.toString(), "--browser", "curl -sfL -b /dev/null -o /dev/null", "--login-timeout", "150");
         Path err = Files.createTempFile(dir, "client", ".err");
         Process p = new ProcessBuilder(ROOT.resolve("node_modules/.bin/node").toString(),
-                ROOT.resolve("src/test/resources/identity/stdio-client.mjs").toString(), Json.write(Json.MAPPER.valueToTree(connect)), message)
+                ROOT.resolve("src/test/resources/identity/stdio-client.mjs").toString(), Json.write(Json.MAPPER.valueToTree(connect)), message,
+                "170000") // each request may take long on a loaded machine: the first one registers and signs in
                 .redirectError(err.toFile()).start();
         try {
-            assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("the stdio client finished").isTrue();
+            assertThat(p.waitFor(540, TimeUnit.SECONDS)).as("the stdio client finished").isTrue();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             String stderr = Files.readString(err);
             assertThat(out).as(stderr).isNotEmpty();
