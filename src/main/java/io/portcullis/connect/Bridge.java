@@ -372,7 +372,8 @@ public final class Bridge {
 
     /** Answers a request the gateway did not answer with a JSON-RPC error carrying its id; notifications are only logged. */
     private void fail(JsonNode msg, int code, String message) {
-        log.println("portcullis connect: " + message);
+        // one prefix: most callers' messages carry it already (ConnectDcrIT saw "portcullis connect: portcullis connect: ...")
+        log.println(message.startsWith("portcullis connect: ") ? message : "portcullis connect: " + message);
         if (msg.isObject() && msg.has("id") && msg.has("method")) {
             ObjectNode e = Json.object().put("jsonrpc", "2.0");
             e.set("id", msg.get("id"));
