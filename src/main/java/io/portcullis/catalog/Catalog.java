@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -118,7 +119,7 @@ public final class Catalog {
     public Catalog withInstructions(Map<String, String> byUpstream) {
         Catalog c = quarantined(quarantine);
         Map<String, Item> items = new java.util.TreeMap<>();
-        byUpstream.forEach((u, text) -> items.put(u, new Item(u, u, u, tools.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("instructions", text))));
+        byUpstream.forEach((u, text) -> items.put(u, new Item(u, u, u, JsonNodeFactory.instance.objectNode().put("instructions", text))));
         c.instructions = java.util.Collections.unmodifiableMap(items);
         return c;
     }
