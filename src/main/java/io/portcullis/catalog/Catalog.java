@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -62,8 +63,14 @@ public final class Catalog {
      */
     public record Quarantine(String reason, ObjectNode shown) {}
 
-    /** Quarantined items by {@code tool:}, {@code prompt:} or {@code resource:} and exposed name or URI (#15 item 1). */
+    /**
+     * Quarantined items by {@code tool:}, {@code prompt:}, {@code resource:}, {@code template:} or {@code instructions:}
+     * and exposed name, URI, URI template or upstream name (#15 item 1).
+     */
     private Map<String, Quarantine> quarantine = Map.of();
+
+    /** #15 item 1: each upstream's handshake instructions, as an item {@code {"instructions": TEXT}} named after it. */
+    private Map<String, Item> instructions = Map.of();
 
     private Catalog(CatalogSettings config, Map<String, ToolEntry> tools, Map<String, Item> prompts, Map<String, Item> resources,
                     List<Item> templates, List<String> problems, List<Hidden> hidden, List<Waiting> waiting) {
@@ -98,7 +105,28 @@ public final class Catalog {
                 waiting.add(new Waiting(u, prefix, Set.copyOf(catalogued), Entries.unlisted(config.catalog(), u.name()) != Unlisted.HIDE));
             }
         }
-        return new Catalog(config, built.tools, built.prompts, built.resources, built.templates, built.problems, built.hidden, List.copyOf(waiting));
+        Map<String, String> texts = new java.util.TreeMap<>();
+        upstreams.forEach(u -> {
+            if (u.instructions() != null) {
+                texts.put(u.name(), u.instructions());
+            }
+        });
+        return new Catalog(config, built.tools, built.prompts, built.resources, built.templates, built.problems, built.hidden,
+                List.copyOf(waiting)).withInstructions(texts);
+    }
+
+    /** #15 item 1: this catalog with these upstreams' handshake instructions (by upstream name); quarantines are kept. */
+    public Catalog withInstructions(Map<String, String> byUpstream) {
+        Catalog c = quarantined(quarantine);
+        Map<String, Item> items = new java.util.TreeMap<>();
+        byUpstream.forEach((u, text) -> items.put(u, new Item(u, u, u, JsonNodeFactory.instance.objectNode().put("instructions", text))));
+        c.instructions = java.util.Collections.unmodifiableMap(items);
+        return c;
+    }
+
+    /** #15 item 1: every upstream's handshake instructions (item name and upstream: the upstream's name), by upstream name. */
+    public Collection<Item> instructions() {
+        return instructions.values();
     }
 
     static Catalog build(CatalogSettings config, List<Source> sources) {
@@ -227,6 +255,7 @@ public final class Catalog {
     public Catalog quarantined(Map<String, Quarantine> items) {
         Catalog c = new Catalog(config, tools, prompts, resources, templates, problems, hidden, waiting);
         c.quarantine = Map.copyOf(items);
+        c.instructions = instructions;
         return c;
     }
 
@@ -326,18 +355,12 @@ public final class Catalog {
         if (direct != null) {
             return Optional.of(direct.upstream());
         }
-        Item best = null;
-        int bestLen = -1;
-        for (Item t : templates) {
-            String tpl = t.name();
-            int brace = tpl.indexOf('{');
-            String fixed = brace < 0 ? tpl : tpl.substring(0, brace);
-            if (uri.startsWith(fixed) && fixed.length() > bestLen) {
-                best = t;
-                bestLen = fixed.length();
-            }
-        }
-        return Optional.ofNullable(best).map(Item::upstream);
+        return template(uri).map(Item::upstream);
+    }
+
+    /** #15 item 2: the template a URI that no upstream listed is read through (longest fixed prefix), or empty. */
+    public Optional<Item> template(String uri) {
+        return resources.containsKey(uri) ? Optional.empty() : Templates.match(templates, uri);
     }
 
     /**
@@ -356,7 +379,8 @@ public final class Catalog {
             out.add("prompts");
         }
         if (!resources.equals(before.resources) || !templates.equals(before.templates)
-                || !resourceEntries().equals(before.resourceEntries()) || !keys("resource:").equals(before.keys("resource:"))) {
+                || !resourceEntries().equals(before.resourceEntries()) || !keys("resource:").equals(before.keys("resource:"))
+                || !keys("template:").equals(before.keys("template:"))) {
             out.add("resources");
         }
         return out;

@@ -17,6 +17,14 @@ public interface Offering {
     /** Whether it is connected and serving. */
     boolean ready();
 
+    /**
+     * #15 item 1: the {@code instructions} of its last handshake ({@code initialize} or {@code server/discover}),
+     * or null; pinned like a tool's definition and served to clients only in their accepted form.
+     */
+    default String instructions() {
+        return null;
+    }
+
     /** Why it is not ready and when a retry may succeed, for a call to one of its tools while it starts or is down. */
     Unavailable unavailable();
 

@@ -35,7 +35,7 @@ final class Capabilities {
         ObjectNode r = Json.object().put("protocolVersion", version.id());
         r.set("capabilities", capabilities(version));
         r.set("serverInfo", serverInfo());
-        r.put("instructions", INSTRUCTIONS);
+        r.put("instructions", ServedInstructions.of(INSTRUCTIONS, gateway.snapshot().catalog())); // #15 item 1
         return r;
     }
 
@@ -43,7 +43,7 @@ final class Capabilities {
         ObjectNode r = Json.object();
         r.putArray("supportedVersions").add(ProtocolVersion.V2026_07_28.id());
         r.set("capabilities", capabilities(ProtocolVersion.V2026_07_28));
-        r.put("instructions", INSTRUCTIONS);
+        r.put("instructions", ServedInstructions.of(INSTRUCTIONS, gateway.snapshot().catalog())); // #15 item 1
         return r;
     }
 

@@ -56,7 +56,7 @@ final class ItemCalls {
         Catalog c = snap.catalog();
         List<ObjectNode> out = new ArrayList<>();
         for (Catalog.Item r : templates ? c.templates() : c.resources()) {
-            var q = templates ? Optional.<Catalog.Quarantine>empty() : c.quarantine("resource:" + r.name()); // #15 item 1
+            var q = c.quarantine((templates ? "template:" : "resource:") + r.name()); // #15 item 1, templates: item 2 of the audit
             if ((q.isEmpty() || q.get().shown() != null) && admitted(snap, s, c.entry(r), "resource " + r.name())) {
                 out.add(q.map(Catalog.Quarantine::shown).orElse(r.definition()));
             }

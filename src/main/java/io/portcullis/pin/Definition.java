@@ -16,12 +16,14 @@ import tools.jackson.databind.node.ObjectNode;
  * canonical form ({@link Canonical}: keys sorted, no whitespace), and its SHA-256. A tool's pin
  * covers its name at the upstream, title, description, input and output schema, annotations and
  * icons; a prompt's its name, title, description, arguments and icons; a resource's its URI,
- * name, title, description, MIME type and icons. Other members (e.g. {@code _meta}, {@code execution})
+ * name, title, description, MIME type and icons; a resource template's URI template, name, title, description,
+ * MIME type, annotations and icons; an upstream's handshake {@code instructions} the text. Other members (e.g. {@code _meta}, {@code execution})
  * do not reach a model as instructions and do not count.
  *
- * @param kind       {@code tool}, {@code prompt}, {@code resource} or {@code template}
+ * @param kind       {@code tool}, {@code prompt}, {@code resource}, {@code template} or {@code instructions}
  * @param upstream   the upstream that offers it
- * @param name       its name at the upstream (a resource's URI, a template's URI template)
+ * @param name       its name at the upstream (a resource's URI, a template's URI template, the upstream's name for its
+ *                   instructions)
  * @param canonical  the covered members, canonical JSON
  * @param hash       {@code sha256:} and the hex SHA-256 of {@code canonical}
  */
@@ -34,6 +36,10 @@ public record Definition(String kind, String upstream, String name, String canon
             "annotations", "icons");
     private static final List<String> PROMPT = List.of("name", "title", "description", "arguments", "icons");
     private static final List<String> RESOURCE = List.of("uri", "uriTemplate", "name", "title", "description", "mimeType", "icons");
+    /** #15 item 2: a template's annotations count too (a resource's do not, so that its existing pins keep their hash). */
+    private static final List<String> TEMPLATE = List.of("uriTemplate", "name", "title", "description", "mimeType", "annotations",
+            "icons");
+    private static final List<String> INSTRUCTIONS = List.of("instructions");
 
     /**
      * The pinned form of {@code definition} as {@code upstream} served it.
@@ -69,6 +75,8 @@ public record Definition(String kind, String upstream, String name, String canon
         return switch (kind) {
             case "tool" -> TOOL;
             case "prompt" -> PROMPT;
+            case "template" -> TEMPLATE;
+            case "instructions" -> INSTRUCTIONS;
             default -> RESOURCE;
         };
     }

@@ -68,8 +68,8 @@ public final class DefinitionScanner {
             text(t, out);
         }
         String all = String.join("\n", texts);
-        if ("tool".equals(d.kind())) {
-            String own = normalized(d.name());
+        if ("tool".equals(d.kind()) || "instructions".equals(d.kind())) { // #15: an upstream's instructions may shadow too
+            String own = "tool".equals(d.kind()) ? normalized(d.name()) : "";
             for (Peer p : peers) {
                 if (p.upstream().equals(d.upstream())) {
                     continue;

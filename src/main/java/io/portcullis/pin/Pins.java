@@ -129,6 +129,8 @@ public final class Pins {
             catalog.tools().forEach(t -> q.put("tool:" + t.name(), new Catalog.Quarantine(why, null)));
             catalog.prompts().forEach(p -> q.put("prompt:" + p.name(), new Catalog.Quarantine(why, null)));
             catalog.resources().forEach(r -> q.put("resource:" + r.name(), new Catalog.Quarantine(why, null)));
+            catalog.templates().forEach(r -> q.put("template:" + r.name(), new Catalog.Quarantine(why, null)));
+            catalog.instructions().forEach(i -> q.put("instructions:" + i.name(), new Catalog.Quarantine(why, null)));
             return catalog.quarantined(q);
         }
         List<DefinitionScanner.Peer> peers = catalog.tools().stream()
@@ -144,6 +146,14 @@ public final class Pins {
         for (Catalog.Item r : catalog.resources()) {
             Definition d = Definition.of("resource", r.upstream(), r.name(), r.definition());
             check(d, r.name(), null, rows, peers, c).ifPresent(x -> q.put("resource:" + r.name(), x));
+        }
+        for (Catalog.Item r : catalog.templates()) { // #15 item 2 of the last audit: templates are pinned too
+            Definition d = Definition.of("template", r.upstream(), r.name(), r.definition());
+            check(d, r.name(), null, rows, peers, c).ifPresent(x -> q.put("template:" + r.name(), x));
+        }
+        for (Catalog.Item i : catalog.instructions()) { // #15 item 1: the upstream's handshake instructions
+            Definition d = Definition.of("instructions", i.upstream(), i.name(), i.definition());
+            check(d, i.name(), null, rows, peers, c).ifPresent(x -> q.put("instructions:" + i.name(), x));
         }
         return catalog.quarantined(q);
     }
@@ -232,9 +242,10 @@ public final class Pins {
 
     private java.util.Optional<Catalog.Quarantine> quarantine(Definition d, String exposed, String pinned, String what, String id) {
         ObjectNode shown = null;
-        if (config.showPinned() && pinned != null) {
+        // #15 item 1: an upstream's changed instructions are withheld and the accepted text served (ServedInstructions)
+        if ((config.showPinned() || "instructions".equals(d.kind())) && pinned != null) {
             shown = (ObjectNode) io.portcullis.protocol.Json.parse(pinned);
-            if (!"resource".equals(d.kind())) {
+            if (d.kind().equals("tool") || d.kind().equals("prompt")) {
                 shown.put("name", exposed); // a resource's name is its own, its URI is its key
             }
         }

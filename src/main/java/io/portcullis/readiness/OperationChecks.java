@@ -177,7 +177,7 @@ final class OperationChecks {
                     (pins.reviewNew() ? "every new definition not pre-approved (pins.review_new: true) and every changed one"
                             : "changed tool definitions and new ones with blocking findings (new ones without are pinned on "
                             + "first sight (pins.review_new: false))")
-                    + " wait for a reviewer with a role of " + pins.reviewers()
+                    + " (tools, prompts, resources, resource templates, upstream instructions) wait for a reviewer with a role of " + pins.reviewers()
                     + " (pins; portcullis review), not the author of the upstream's last config change"));
         }
         Review r = f.config().readiness().review();

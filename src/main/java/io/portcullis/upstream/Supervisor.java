@@ -114,6 +114,7 @@ final class Supervisor {
             up.negotiatedVersion = m.version();
             up.capabilities = m.discover().get("capabilities") instanceof ObjectNode o ? o : Json.object();
             up.serverInfo = m.discover().path("_meta").get(ModernEnvelope.SERVER_INFO_KEY) instanceof ObjectNode o ? o : Json.object();
+            up.instructions = instructions(m.discover()); // #15 item 1: pinned, never passed on unreviewed
             up.modern = true;
             c.negotiated(up.negotiatedVersion);
         } else {
@@ -144,8 +145,15 @@ final class Supervisor {
         up.negotiatedVersion = init.path("protocolVersion").asString(config.protocolVersion());
         up.capabilities = init.get("capabilities") instanceof ObjectNode o ? o : Json.object();
         up.serverInfo = init.get("serverInfo") instanceof ObjectNode o ? o : Json.object();
+        up.instructions = instructions(init); // #15 item 1: pinned, never passed on unreviewed
         c.negotiated(up.negotiatedVersion);
         c.send(Message.notification("notifications/initialized", null), null);
+    }
+
+    /** The handshake's {@code instructions}, or null when there are none (or they are not a string). */
+    private static String instructions(ObjectNode handshake) {
+        var i = handshake.get("instructions");
+        return i != null && i.isString() && !i.asString().isBlank() ? i.asString() : null;
     }
 
     /** Stops the listen subscriptions and closes the connection (a child process is stopped). */

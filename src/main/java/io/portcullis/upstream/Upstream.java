@@ -81,6 +81,8 @@ public final class Upstream implements AutoCloseable, Offering {
     volatile String negotiatedVersion;
     volatile ObjectNode serverInfo = Json.object();
     volatile ObjectNode capabilities = Json.object();
+    /** #15 item 1: the instructions of the last handshake, or null (pinned by pin.Pins). */
+    volatile String instructions;
     private volatile Thread supervisor;
     /** Whether the current connection speaks 2026-07-28 (else the legacy way, after initialize). */
     volatile boolean modern;
@@ -195,6 +197,11 @@ public final class Upstream implements AutoCloseable, Offering {
 
     public ObjectNode capabilities() {
         return capabilities;
+    }
+
+    @Override
+    public String instructions() {
+        return instructions;
     }
 
     /** Starts the supervisor, which connects now and reconnects with backoff whenever the connection dies. */

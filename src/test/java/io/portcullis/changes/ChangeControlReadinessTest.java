@@ -43,7 +43,8 @@ class ChangeControlReadinessTest {
     @Test
     void c72FlipsWhenToolDefinitionsAreNotPinnedAndSaysWhetherNewOnesWait() throws Exception {
         String ready = Files.readString(EXAMPLES.resolve("demo-ready.yaml"));
-        assertThat(String.join(" ", c72(ready, "prod").evidence())).contains("pinned on first sight (pins.review_new: false)");
+        assertThat(String.join(" ", c72(ready, "prod").evidence())).contains("pinned on first sight (pins.review_new: false)")
+                .contains("resource templates, upstream instructions"); // what the last audit of #15 left, now pinned
         assertThat(String.join(" ", c72(ready + "pins:\n  review_new: true\n", "prod").evidence()))
                 .contains("every new definition not pre-approved (pins.review_new: true)");
         Line off = c72(ready + "pins:\n  enabled: false\n", "prod");

@@ -147,6 +147,9 @@ public final class ItemAdmission implements Stage {
         String described = (prompt ? "prompt " : "resource ") + call.toolName();
         var quarantined = catalog == null ? Optional.<io.portcullis.catalog.Catalog.Quarantine>empty()
                 : catalog.quarantine((prompt ? "prompt:" : "resource:") + call.toolName());
+        if (quarantined.isEmpty() && catalog != null && !prompt) { // #15: a read through a quarantined template is refused
+            quarantined = catalog.template(call.toolName()).flatMap(t -> catalog.quarantine("template:" + t.name()));
+        }
         if (quarantined.isPresent()) {
             throw new GatewayException.Refused("pin", quarantined.get().reason()); // #15 item 1
         }

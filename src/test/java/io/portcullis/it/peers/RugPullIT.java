@@ -39,7 +39,7 @@ class RugPullIT {
             upstreams:
               rug:
                 command: %s
-            """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class)));
+            """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class, "--instructions")));
     private static final Principal REVIEWER = new Principal("rita", Principal.Kind.USER, "Rita", List.of("pin-reviewer"), "cli",
             "default", "local", null, null);
     private static final Principal DEVELOPER = new Principal("dave", Principal.Kind.USER, "Dave", List.of("developer"), "cli",
@@ -69,10 +69,12 @@ class RugPullIT {
         try (TestGateway gw = TestGateway.start(YAML)) {
             List<List<McpSchema.Tool>> refreshes = new CopyOnWriteArrayList<>();
             try (McpSyncClient client = connect(gw.url().toString(), refreshes)) {
-                // #15 item 1 "the upstream's instructions": they are not pinned because no client ever reads them; the
-                // gateway answers initialize with its own
+                // #15 item 1 "the upstream's instructions": pinned like a tool; these are poisoned on first sight, so the
+                // scanner holds them for review and a client reads only the gateway's own (DriftIT: a changed text)
                 assertThat(client.getServerInstructions()).isNotBlank().doesNotContain(RugPullServer.INSTRUCTIONS)
                         .doesNotContain("rug__pull");
+                assertThat(gw.gateway().reviews().show("rug/instructions/rug")).hasValueSatisfying(r ->
+                        assertThat(r.findings()).extracting(Finding::code).contains("hidden-instruction"));
                 McpSchema.Tool add = tool(client.listTools().tools(), "rug__add");
                 assertThat(add.description()).isEqualTo("Adds two numbers.");
                 assertThat(text(client.callTool(new McpSchema.CallToolRequest("rug__add", Map.of("a", 1, "b", 2))))).isEqualTo("3.0");
