@@ -25,11 +25,16 @@ import java.time.Duration;
  *                      (client_secret_basic, client_secret_post), or null to pick from what the server offers;
  *                      oauth also uses clientId (null: dynamic registration), clientSecret, scope (added to what the
  *                      upstream asks for) and usersReason, as service does
+ * @param maxUserSessions token_exchange, user_oauth (#16): the most per-user upstream connections (one upstream session
+ *                      each) kept open at once; over it the least recently used idle one is closed, and a new user is
+ *                      refused (control {@code credentials}) while none is idle
+ * @param userSessionIdle token_exchange, user_oauth (#16): a per-user upstream connection unused this long is closed
+ *                      (its upstream session ended with DELETE)
  */
 public record UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId,
                                   UpstreamConfig.HeaderSource clientSecret, String scope, Duration refreshBefore,
                                   UpstreamConfig.HeaderSource token, String usersReason, URI authorizationEndpoint,
-                                  String authMethod) {
+                                  String authMethod, int maxUserSessions, Duration userSessionIdle) {
 
     /**
      * {@code none}, {@code token_exchange}, {@code service}, {@code user_oauth} (#16 item 1); {@code oauth}
@@ -50,21 +55,45 @@ public record UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint,
     /** {@code credentials: {mode: none}}: the upstream gets no credential of the caller's or the gateway's. */
     public static final UpstreamCredentials NONE = new UpstreamCredentials(Mode.NONE, null, null, null, null, null, null, null, null, null, null);
 
+    /** #16: the default cap on per-user upstream connections of one upstream. */
+    public static final int DEFAULT_MAX_USER_SESSIONS = 100;
+    /** #16: the default idle time after which a per-user upstream connection is closed. */
+    public static final Duration DEFAULT_USER_SESSION_IDLE = Duration.ofMinutes(10);
+
     public UpstreamCredentials {
         refreshBefore = refreshBefore == null ? DEFAULT_REFRESH_BEFORE : refreshBefore;
+        maxUserSessions = maxUserSessions <= 0 ? DEFAULT_MAX_USER_SESSIONS : maxUserSessions;
+        userSessionIdle = userSessionIdle == null ? DEFAULT_USER_SESSION_IDLE : userSessionIdle;
+    }
+
+    /** The shape before per-user upstream connections: the default cap and idle time. */
+    public UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId, UpstreamConfig.HeaderSource clientSecret,
+                               String scope, Duration refreshBefore, UpstreamConfig.HeaderSource token, String usersReason,
+                               URI authorizationEndpoint, String authMethod) {
+        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, authorizationEndpoint,
+                authMethod, 0, null);
+    }
+
+    /**
+     * #16: whether the upstream is reached with each user's own token (token_exchange, user_oauth), so the
+     * gateway keeps one upstream connection per user, every request of it carrying that user's token.
+     */
+    public boolean perUser() {
+        return mode == Mode.TOKEN_EXCHANGE || mode == Mode.USER_OAUTH;
     }
 
     /** The shape before {@code oauth}: no token endpoint auth method. */
     public UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId, UpstreamConfig.HeaderSource clientSecret,
                                String scope, Duration refreshBefore, UpstreamConfig.HeaderSource token, String usersReason,
                                URI authorizationEndpoint) {
-        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, authorizationEndpoint, null);
+        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, authorizationEndpoint, null,
+                0, null);
     }
 
     /** The shape before {@code user_oauth}: no authorization endpoint. */
     public UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId, UpstreamConfig.HeaderSource clientSecret,
                                String scope, Duration refreshBefore, UpstreamConfig.HeaderSource token, String usersReason) {
-        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, null, null);
+        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, null, null, 0, null);
     }
 
     /** The scope as stored with a grant (the empty string for none). */
