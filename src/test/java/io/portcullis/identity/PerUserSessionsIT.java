@@ -77,7 +77,11 @@ class PerUserSessionsIT {
                   issuers:
                     - issuer: %3$s/default
                       discovery: %3$s/default/.well-known/openid-configuration
-                """.formatted(crm.url(), tickets.url(), idpBase, AUDIENCE), dir);
+                """.formatted(crm.url(), tickets.url(), idpBase, AUDIENCE), dir,
+                java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+                false); // crm answers nothing without a user's token: its shared (discovery) connection stays down
+        io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(60), "the tickets upstream is listed",
+                () -> gw.gateway.snapshot().catalog().tool("tickets__echo").isPresent());
         io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(60), "the IdP's keys are fetched", () -> {
             try {
                 gw.open("/mcp", token("warm-up"));

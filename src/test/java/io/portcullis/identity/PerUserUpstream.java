@@ -114,6 +114,9 @@ final class PerUserUpstream implements AutoCloseable {
     private boolean answer(Response res, Callback callback, Seen s, ObjectNode body) {
         seen.add(s);
         res.setStatus(s.status());
+        if (s.status() == 401) { // as the TypeScript SDK's bearer-auth middleware answers
+            res.getHeaders().put("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        }
         if (body == null) {
             callback.succeeded();
         } else {
