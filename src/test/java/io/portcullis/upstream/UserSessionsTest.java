@@ -125,6 +125,30 @@ class UserSessionsTest {
         assertThat(sessions.closeUser("bob", "https://other.example", null)).as("another issuer's bob").isZero();
     }
 
+    /** #16 item 4: what a user's connection sends tied to no call is handed on with that user's key alone. */
+    @Test
+    void aUsersConnectionsNotificationsAreForThatUserAlone() throws Exception {
+        List<String> got = new ArrayList<>();
+        sessions.onEvents(new UserSessions.UserEvents() {
+            @Override
+            public void listChanged(UserSessions.Key user, String kind) {
+                got.add(user.subject() + " " + kind);
+            }
+
+            @Override
+            public void notification(UserSessions.Key user, String upstream, tools.jackson.databind.node.ObjectNode message) {
+                got.add(user.subject() + " " + upstream + " " + message.path("method").asString(""));
+            }
+        });
+        Upstream shared = sessions.attach(new Upstream(config(10, Duration.ofMinutes(10)), upstream -> { }, null));
+        Upstream alice = sessions.session(shared, lease("alice"));
+        sessions.session(shared, lease("bob"));
+        alice.listener.notification(alice, io.portcullis.protocol.Message.notification("notifications/message",
+                io.portcullis.protocol.Json.object().put("level", "info")));
+        alice.listener.listingChanged(alice);
+        assertThat(got).containsExactly("alice crm notifications/message", "alice tools", "alice prompts", "alice resources");
+    }
+
     @Test
     void onlyHttpUpstreamsWithAPerUserModeArePerUser() {
         assertThat(UserSessions.perUser(config(1, null))).isTrue();
