@@ -95,11 +95,11 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         this.approvals = new io.portcullis.approval.Approvals(store, ticker.clock());
         approvals.apply(config.approvals());
         approvals.recorder(audit.approvalRecorder());
+        this.credentials = GatewayCredentials.open(store, identity, config, http); // #16: before the upstreams (per-user connections)
         Map<String, Upstream> ups = new LinkedHashMap<>();
         for (UpstreamConfig uc : config.upstreams().values()) {
-            ups.put(uc.name(), incidents.watch(new Upstream(uc, this, http)));
+            ups.put(uc.name(), incidents.watch(credentials.sessions().attach(new Upstream(uc, this, http))));
         }
-        this.credentials = GatewayCredentials.open(store, identity, config);
         this.changes = new io.portcullis.readiness.ConfigChanges(store);
         this.conversations = new io.portcullis.conversation.ConversationStore(store, ticker.clock()); // #13 item 4
         // #14 item 2 (C6.2): the run-time kill switches, read from the store now and kept fresh from start()
@@ -279,7 +279,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
                     existing.reconfigure(uc); // only live settings changed (timeout, ...): no restart (#21 item 6)
                     ups.put(uc.name(), existing);
                 } else {
-                    Upstream fresh = incidents.watch(new Upstream(uc, this, http));
+                    Upstream fresh = incidents.watch(credentials.sessions().attach(new Upstream(uc, this, http)));
                     if (existing != null) {
                         fresh.inheritListing(existing); // its tools stay known ("starting") while it restarts
                     }
@@ -379,7 +379,7 @@ public final class Gateway implements AutoCloseable, Upstream.Listener {
         kills.close();
         changeControl.close();
         java.util.Optional.ofNullable(pinWatch).ifPresent(io.portcullis.pin.PinWatch::close);
-        snapshot.upstreams().values().forEach(Upstream::close);
+        GatewayCredentials.close(credentials, snapshot.upstreams().values()); // #16: the per-user connections too
         approvals.close();
         incidents.close();
         rateLimits.close();

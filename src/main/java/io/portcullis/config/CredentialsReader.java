@@ -63,7 +63,8 @@ final class CredentialsReader {
     }
 
     private static UpstreamCredentials exchange(Fields f, JsonNode n, String cp, Path base) {
-        f.onlyKeys(n, cp, Set.of("mode", "token_endpoint", "client_id", "client_secret", "audience", "scope", "refresh_before"));
+        f.onlyKeys(n, cp, Set.of("mode", "token_endpoint", "client_id", "client_secret", "audience", "scope", "refresh_before",
+                "max_user_sessions", "user_session_idle"));
         String endpoint = f.string(n, "token_endpoint", cp, null);
         String clientId = f.string(n, "client_id", cp, null);
         String audience = f.string(n, "audience", cp, null);
@@ -74,13 +75,14 @@ final class CredentialsReader {
         UpstreamConfig.HeaderSource secret = source(f, n.get("client_secret"), cp + "/client_secret", "client_secret", base);
         Duration before = f.duration(n, "refresh_before", cp, UpstreamCredentials.DEFAULT_REFRESH_BEFORE);
         return new UpstreamCredentials(Mode.TOKEN_EXCHANGE, audience, uri, clientId, secret, f.string(n, "scope", cp, null),
-                before, null, null);
+                before, null, null, null, null, maxUserSessions(f, n, cp), f.duration(n, "user_session_idle", cp,
+                        UpstreamCredentials.DEFAULT_USER_SESSION_IDLE));
     }
 
     /** #16 item 1: per-user OAuth (authorization code + PKCE) to a third-party upstream, the gateway as client. */
     private static UpstreamCredentials userOauth(Fields f, JsonNode n, String cp, Path base) {
         f.onlyKeys(n, cp, Set.of("mode", "authorization_endpoint", "token_endpoint", "client_id", "client_secret", "audience", "scope",
-                "refresh_before"));
+                "refresh_before", "max_user_sessions", "user_session_idle"));
         String auth = f.string(n, "authorization_endpoint", cp, null);
         String endpoint = f.string(n, "token_endpoint", cp, null);
         String clientId = f.string(n, "client_id", cp, null);
@@ -93,7 +95,21 @@ final class CredentialsReader {
         UpstreamConfig.HeaderSource secret = source(f, n.get("client_secret"), cp + "/client_secret", "client_secret", base);
         Duration before = f.duration(n, "refresh_before", cp, UpstreamCredentials.DEFAULT_REFRESH_BEFORE);
         return new UpstreamCredentials(Mode.USER_OAUTH, f.string(n, "audience", cp, null), tokenUri, clientId, secret,
-                f.string(n, "scope", cp, null), before, null, null, authUri);
+                f.string(n, "scope", cp, null), before, null, null, authUri, null, maxUserSessions(f, n, cp),
+                f.duration(n, "user_session_idle", cp, UpstreamCredentials.DEFAULT_USER_SESSION_IDLE));
+    }
+
+    /** #16: {@code max_user_sessions}, the cap on per-user upstream connections (default 100). */
+    private static int maxUserSessions(Fields f, JsonNode n, String cp) {
+        JsonNode v = n.get("max_user_sessions");
+        if (v == null || v.isNull()) {
+            return UpstreamCredentials.DEFAULT_MAX_USER_SESSIONS;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > 100_000) {
+            f.problem(cp + "/max_user_sessions", "'max_user_sessions' must be a whole number from 1 to 100000; got " + v);
+            return UpstreamCredentials.DEFAULT_MAX_USER_SESSIONS;
+        }
+        return v.asInt();
     }
 
     /**

@@ -74,6 +74,12 @@ public final class UserGrants {
         }
     }
 
+    /** #16: told when a user's grant is deleted (revoked, or refused on refresh): their upstream connections close. */
+    public interface Revoked {
+        void revoked(String subject, String issuer, String upstream);
+    }
+
+    private final java.util.List<Revoked> revokedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final GrantStore grants;
     private final Clock clock;
     private final ConsentFlow flow;
@@ -239,6 +245,7 @@ public final class UserGrants {
         try {
             grants.delete(key);
             LOG.info("user_oauth grant of {} to {} deleted: {}", key.subject(), key.upstream(), why);
+            revoked(key.subject(), key.issuer(), key.upstream());
         } catch (SQLException e) {
             LOG.warn("user_oauth grant of {} to {} could not be deleted: {}", key.subject(), key.upstream(), e.getMessage());
         }
@@ -290,9 +297,19 @@ public final class UserGrants {
     /** Deletes grants (the admin API and {@code portcullis credentials revoke}); returns how many. */
     public int revoke(String subject, String issuer, String upstream) throws SQLException {
         int n = grants.revoke(subject, issuer, upstream);
+        revoked(subject, issuer, upstream);
         LOG.warn("user_oauth grants revoked: {} of {} (issuer {}) to {}", n, subject, issuer == null ? "any" : issuer,
                 upstream == null ? "every upstream" : upstream);
         return n;
+    }
+
+    /** #16: {@code r} is told of every deleted grant (its user's per-user upstream connections are closed). */
+    public void onRevoke(Revoked r) {
+        revokedListeners.add(r);
+    }
+
+    private void revoked(String subject, String issuer, String upstream) {
+        revokedListeners.forEach(r -> r.revoked(subject, issuer, upstream));
     }
 
     /** What a grant holds, sealed: the access token, the refresh token (or null), the access token's expiry (or null). */

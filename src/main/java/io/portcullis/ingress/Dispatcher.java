@@ -146,7 +146,7 @@ public final class Dispatcher {
         return switch (method) {
             case "ping" -> Json.object();
             case "server/discover" -> about.discover();
-            case "tools/list" -> Listings.tools(snap, s, params, gateway.killSwitches());
+            case "tools/list" -> Listings.tools(Listings.withOwnListings(gateway, snap, s), s, params, gateway.killSwitches()); // #16
             case "tools/call" -> toolsCall(snap, s, msg, out, origin);
             case "prompts/list" -> Listings.page(snap, params, "prompts", items.prompts(snap, s));
             case "prompts/get" -> items.promptsGet(snap, s, msg, out, origin);
@@ -259,7 +259,7 @@ public final class Dispatcher {
                 "upstream", upstreamName, "upstream " + upstreamName + " is not configured"));
         SessionRelay relay = new SessionRelay(s, out, msg.id());
         try {
-            return u.request(msg.method(), params, snap.timeout(upstreamName).orElse(u.config().timeout()), relay);
+            return u.forCaller(s.principal()).request(msg.method(), params, snap.timeout(upstreamName).orElse(u.config().timeout()), relay); // #16
         } finally {
             relay.done();
         }
@@ -348,7 +348,7 @@ public final class Dispatcher {
         var all = result.putArray("tasks");
         taskCalls.list(s, all);
         for (Upstream u : snap.upstreams().values()) {
-            if (!u.capabilities().has("tasks") || u.state() != Upstream.State.READY) {
+            if (!u.capabilities().has("tasks") || u.state() != Upstream.State.READY || s.tasks.values().stream().noneMatch(t -> t.upstream().equals(u.name()))) {
                 continue;
             }
             ObjectNode r = forward(snap, s, msg, out, u.name(), Json.object());

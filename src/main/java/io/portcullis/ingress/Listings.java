@@ -22,7 +22,11 @@ final class Listings {
     /** The tools this session's caller may see in its environment: the one admission decision (#12 item 3). */
     static List<ToolEntry> visibleTools(Snapshot snap, ClientSession s, io.portcullis.killswitch.KillSwitches kills) {
         List<ToolEntry> out = new ArrayList<>();
+        java.util.Map<String, java.util.Optional<java.util.Set<String>>> own = new java.util.HashMap<>();
         for (ToolEntry t : snap.catalog().tools()) {
+            if (!ownListing(snap, s, own, t)) {
+                continue;
+            }
             // #14 item 2 (C6.2): a tool a run-time kill switch refuses is hidden, like one the config switches off
             if (io.portcullis.pipeline.stages.KillSwitchStage.listed(kills, t, s.environment()) && Admission.listed(snap.catalog(), snap.policy(), snap.readiness(), snap.config().readiness().list(),
                     s.principal(), s.environment(), t)) {
@@ -30,6 +34,40 @@ final class Listings {
             }
         }
         return out;
+    }
+
+    /**
+     * #16: before a caller's {@code tools/list}, their own connection to each upstream reached with each user's own
+     * token is opened (when they have a credential there). When one of them gave the catalog its first listing
+     * (the upstream lists nothing without a user's token), the listing is served from the snapshot made with it.
+     */
+    static Snapshot withOwnListings(io.portcullis.Gateway gateway, Snapshot snap, ClientSession s) {
+        boolean adopted = false;
+        for (io.portcullis.upstream.Upstream u : snap.upstreams().values()) {
+            if (io.portcullis.upstream.UserSessions.perUser(u.config())) {
+                boolean before = u.listing().tools().isEmpty();
+                io.portcullis.upstream.UserSessions.toolsOf(u, s.principal());
+                adopted |= before && !u.listing().tools().isEmpty();
+            }
+        }
+        return adopted ? gateway.snapshot() : snap;
+    }
+
+    /**
+     * #16: a tool of an upstream reached with each user's own token is listed to a caller only when the caller's
+     * own upstream connection lists it (the upstream may show users different tools); a caller without a
+     * credential there sees none of its tools (fail closed: never another user's listing). Still filtered by
+     * catalog, policy and pins as every tool. One look per upstream and listing.
+     */
+    private static boolean ownListing(Snapshot snap, ClientSession s, java.util.Map<String, java.util.Optional<java.util.Set<String>>> own,
+                                      ToolEntry t) {
+        io.portcullis.upstream.Upstream u = snap.upstreams().get(t.upstream());
+        if (u == null || !io.portcullis.upstream.UserSessions.perUser(u.config())) {
+            return true;
+        }
+        java.util.Optional<java.util.Set<String>> names = own.computeIfAbsent(t.upstream(),
+                k -> java.util.Optional.ofNullable(io.portcullis.upstream.UserSessions.toolsOf(u, s.principal())));
+        return names.map(n -> n.contains(t.upstreamName())).orElse(true);
     }
 
     static ObjectNode tools(Snapshot snap, ClientSession s, ObjectNode params, io.portcullis.killswitch.KillSwitches kills)

@@ -89,6 +89,9 @@ public final class HttpServer implements AutoCloseable {
             sessions.share(new io.portcullis.ingress.EndedSessions(gateway.store())); // #19: a DELETE ends the session on every node
         }
         gateway.onEvent(sessions::onGatewayEvent);
+        if (gateway.credentials().sessions() != null) { // #16 item 4: a per-user connection's messages to its user alone
+            gateway.credentials().sessions().onEvents(new io.portcullis.ingress.UserEventsRelay(gateway, sessions));
+        }
         endpoint = new McpEndpoint(new Dispatcher(gateway), sessions);
         Handler health = new Healthz(gateway, this::draining);
         var local = AuditApi.tokenOrLoopback(() -> gateway.config().audit());

@@ -27,11 +27,17 @@ import java.time.Duration;
  *                      upstream asks for) and usersReason, as service does
  * @param privateKey    oauth: the PKCS#8 PEM key of a private_key_jwt client (RFC 7523) instead of a secret, or null
  * @param privateKeyAlg oauth: its JWS algorithm (ES256 when not set)
+ * @param maxUserSessions token_exchange, user_oauth (#16): the most per-user upstream connections (one upstream session
+ *                      each) kept open at once; over it the least recently used idle one is closed, and a new user is
+ *                      refused (control {@code credentials}) while none is idle
+ * @param userSessionIdle token_exchange, user_oauth (#16): a per-user upstream connection unused this long is closed
+ *                      (its upstream session ended with DELETE)
  */
 public record UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId,
                                   UpstreamConfig.HeaderSource clientSecret, String scope, Duration refreshBefore,
                                   UpstreamConfig.HeaderSource token, String usersReason, URI authorizationEndpoint,
-                                  String authMethod, java.nio.file.Path privateKey, String privateKeyAlg) {
+                                  String authMethod, java.nio.file.Path privateKey, String privateKeyAlg,
+                                  int maxUserSessions, Duration userSessionIdle) {
 
     /**
      * {@code none}, {@code token_exchange}, {@code service}, {@code user_oauth} (#16 item 1); {@code oauth}
@@ -52,29 +58,61 @@ public record UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint,
     /** {@code credentials: {mode: none}}: the upstream gets no credential of the caller's or the gateway's. */
     public static final UpstreamCredentials NONE = new UpstreamCredentials(Mode.NONE, null, null, null, null, null, null, null, null, null, null);
 
+    /** #16: the default cap on per-user upstream connections of one upstream. */
+    public static final int DEFAULT_MAX_USER_SESSIONS = 100;
+    /** #16: the default idle time after which a per-user upstream connection is closed. */
+    public static final Duration DEFAULT_USER_SESSION_IDLE = Duration.ofMinutes(10);
+
     public UpstreamCredentials {
         refreshBefore = refreshBefore == null ? DEFAULT_REFRESH_BEFORE : refreshBefore;
+        maxUserSessions = maxUserSessions <= 0 ? DEFAULT_MAX_USER_SESSIONS : maxUserSessions;
+        userSessionIdle = userSessionIdle == null ? DEFAULT_USER_SESSION_IDLE : userSessionIdle;
     }
 
-    /** The shape before {@code oauth} had private_key_jwt: no private key. */
+    /** The shape of per-user upstream connections (#16), without a private key: the cap and idle time given. */
+    public UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId, UpstreamConfig.HeaderSource clientSecret,
+                               String scope, Duration refreshBefore, UpstreamConfig.HeaderSource token, String usersReason,
+                               URI authorizationEndpoint, String authMethod, int maxUserSessions, Duration userSessionIdle) {
+        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, authorizationEndpoint,
+                authMethod, null, null, maxUserSessions, userSessionIdle);
+    }
+
+    /** The shape of {@code oauth} with private_key_jwt (#17), without per-user connections: the default cap and idle time. */
+    public UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId, UpstreamConfig.HeaderSource clientSecret,
+                               String scope, Duration refreshBefore, UpstreamConfig.HeaderSource token, String usersReason,
+                               URI authorizationEndpoint, String authMethod, java.nio.file.Path privateKey, String privateKeyAlg) {
+        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, authorizationEndpoint,
+                authMethod, privateKey, privateKeyAlg, 0, null);
+    }
+
+    /**
+     * #16: whether the upstream is reached with each user's own token (token_exchange, user_oauth), so the
+     * gateway keeps one upstream connection per user, every request of it carrying that user's token.
+     */
+    public boolean perUser() {
+        return mode == Mode.TOKEN_EXCHANGE || mode == Mode.USER_OAUTH;
+    }
+
+    /** The shape before {@code oauth} had private_key_jwt and before per-user connections: neither. */
     public UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId, UpstreamConfig.HeaderSource clientSecret,
                                String scope, Duration refreshBefore, UpstreamConfig.HeaderSource token, String usersReason,
                                URI authorizationEndpoint, String authMethod) {
         this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, authorizationEndpoint,
-                authMethod, null, null);
+                authMethod, null, null, 0, null);
     }
 
     /** The shape before {@code oauth}: no token endpoint auth method. */
     public UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId, UpstreamConfig.HeaderSource clientSecret,
                                String scope, Duration refreshBefore, UpstreamConfig.HeaderSource token, String usersReason,
                                URI authorizationEndpoint) {
-        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, authorizationEndpoint, null);
+        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, authorizationEndpoint, null,
+                0, null);
     }
 
     /** The shape before {@code user_oauth}: no authorization endpoint. */
     public UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId, UpstreamConfig.HeaderSource clientSecret,
                                String scope, Duration refreshBefore, UpstreamConfig.HeaderSource token, String usersReason) {
-        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, null, null);
+        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, null, null, 0, null);
     }
 
     /** The scope as stored with a grant (the empty string for none). */

@@ -50,6 +50,8 @@ final class HttpConnection implements Connection {
 
     private final UpstreamConfig config;
     private final HttpClient http;
+    /** #16: the user of a per-user connection (their token on every request), or null. */
+    private final UserToken user;
     volatile Sink sink;
     private volatile String sessionId;
     private volatile String protocolVersion;
@@ -78,9 +80,15 @@ final class HttpConnection implements Connection {
     }
 
     HttpConnection(UpstreamConfig config, HttpClient http, UpstreamAuth auth) {
+        this(config, http, auth, null);
+    }
+
+    /** @param user #16: the one user this connection belongs to, whose token goes on every request; null for a shared connection */
+    HttpConnection(UpstreamConfig config, HttpClient http, UpstreamAuth auth, UserToken user) {
         this.config = config;
         this.http = http;
         this.auth = auth;
+        this.user = user;
     }
 
     UpstreamAuth auth() {
@@ -174,6 +182,10 @@ final class HttpConnection implements Connection {
         String token = auth == null ? null : auth.token(); // issue 17: the gateway's OAuth token, once the upstream asked
         if (token != null) {
             r.headers(f -> f.put(HttpHeader.AUTHORIZATION, "Bearer " + token));
+        }
+        if (user != null) { // #16: a per-user connection: its user's current token on every request, or the request is not sent
+            String authorization = user.authorization();
+            r.headers(f -> f.put(HttpHeader.AUTHORIZATION, authorization));
         }
         String sid = sessionId;
         String version = protocolVersion;

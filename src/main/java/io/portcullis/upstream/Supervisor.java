@@ -104,7 +104,7 @@ final class Supervisor {
         UpstreamConfig config = up.config;
         Connection c = config.transport() == UpstreamConfig.Transport.STDIO
                 ? new StdioConnection(config, up::config)
-                : new HttpConnection(config, up.http, auth = UpstreamAuth.of(config, auth));
+                : new HttpConnection(config, up.http, auth = UpstreamAuth.of(config, auth), up.userToken); // #16: null unless per-user
         up.connection = c;
         up.modern = false;
         up.health.reset();

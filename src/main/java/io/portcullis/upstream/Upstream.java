@@ -90,6 +90,9 @@ public final class Upstream implements AutoCloseable, Offering {
     volatile String logLevel;
     final Negotiation negotiation;
     final Subscriptions subscriptions;
+    /** #16: set before start on a per-user connection (its user's token on every request); on a shared one, its per-user connections. */
+    volatile UserToken userToken;
+    volatile UserSessions users;
     private final Supervisor supervisorLoop = new Supervisor(this);
     private final Outbound outbound = new Outbound(this);
 
@@ -107,20 +110,25 @@ public final class Upstream implements AutoCloseable, Offering {
                 (params, timeout, relay) -> send("subscriptions/listen", params, timeout, relay), this::refreshListing);
     }
 
-    /**
-     * A started HTTP client for Streamable HTTP upstreams; the caller stops it. HTTP/1.1 (what MCP
-     * servers speak), no redirects followed, and pooled connections dropped after 4 s idle: Node
-     * servers, most MCP servers, close idle keep-alive connections after 5 s, and a call sent on
-     * a connection the server is closing would fail.
-     *
-     * @throws IllegalStateException when the client cannot start
-     */
+    /** A started HTTP client for Streamable HTTP upstreams; the caller stops it (what it is: {@link HttpConnection#newClient}). */
     public static HttpClient httpClient() {
         return HttpConnection.newClient();
     }
 
     public String name() {
         return config.name();
+    }
+
+    /**
+     * #16: the connection that serves {@code caller}: for an upstream reached with each user's own token
+     * ({@code token_exchange}, {@code user_oauth}) the caller's own ({@link UserSessions#route}), else this one.
+     *
+     * @throws GatewayException when the caller's credential cannot be had (control {@code credentials}), the cap
+     *         of per-user connections is reached with none idle, or their connection does not come up in time
+     */
+    public Upstream forCaller(io.portcullis.identity.Principal caller) throws GatewayException {
+        UserSessions u = users;
+        return u == null ? this : u.route(this, caller);
     }
 
     public UpstreamConfig config() {

@@ -137,6 +137,9 @@ class CredentialsConfigTest {
         "credentials: {mode: token_exchange, token_endpoint: 'ftp://x/t', client_id: gw, audience: a}|4: 'token_endpoint' must be an http:// or https:// URL",
         "credentials: {mode: token_exchange, token_endpoint: 'https://x/t', client_id: gw, audience: a, client_secret: s3cret}|4: 'client_secret' must be {env: VAR} or {file: path}",
         "credentials: {mode: token_exchange, token_endpoint: 'https://x/t', client_id: gw, audience: a, refresh_before: soon}|4: 'refresh_before' must be a duration",
+        "credentials: {mode: token_exchange, token_endpoint: 'https://x/t', client_id: gw, audience: a, max_user_sessions: 0}|4: 'max_user_sessions' must be a whole number from 1 to 100000",
+        "credentials: {mode: token_exchange, token_endpoint: 'https://x/t', client_id: gw, audience: a, user_session_idle: later}|4: 'user_session_idle' must be a duration",
+        "credentials: {mode: service, token: {env: A}, max_user_sessions: 5}|4: unknown key 'max_user_sessions'",
         "credentials: {mode: service}|4: mode service needs 'token'",
         "credentials: {mode: service, token: {env: A, file: b}}|4: 'token' needs exactly one of 'env' and 'file'",
         "credentials: {mode: service, token: {env: A}, allow_users: ''}|4: 'allow_users' is the reason why interactive users",
@@ -162,6 +165,9 @@ class CredentialsConfigTest {
         String yaml = section.substring(section.indexOf("```yaml\n") + 8, section.indexOf("```\n", section.indexOf("```yaml") + 8));
         GatewayConfig c = read(yaml);
         assertThat(c.upstreams().get("crm").credentials().mode()).isEqualTo(UpstreamCredentials.Mode.TOKEN_EXCHANGE);
+        // #16: the per-user connections' cap and idle time, as documented
+        assertThat(c.upstreams().get("crm").credentials().maxUserSessions()).isEqualTo(200);
+        assertThat(c.upstreams().get("crm").credentials().userSessionIdle()).isEqualTo(java.time.Duration.ofMinutes(5));
         assertThat(c.upstreams().get("reports").credentials().mode()).isEqualTo(UpstreamCredentials.Mode.SERVICE);
         assertThat(c.upstreams().get("weather").credentials()).isEqualTo(UpstreamCredentials.NONE);
     }

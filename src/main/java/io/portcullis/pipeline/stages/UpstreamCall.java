@@ -119,7 +119,9 @@ public final class UpstreamCall implements Stage {
             h.putAll(trace);
             headers = h;
         }
-        return u.request(method, io.portcullis.tracing.TraceContext.withMeta(params.apply(call), trace), t, call.relay(), guard, headers);
+        // #16: an upstream reached with each user's own token: the caller's own connection (own upstream session)
+        Upstream own = u.forCaller(call.principal());
+        return own.request(method, io.portcullis.tracing.TraceContext.withMeta(params.apply(call), trace), t, call.relay(), guard, headers);
     }
 
     @Override
