@@ -107,7 +107,8 @@ class TracingRelayIT {
                 "traceparent", "00-" + fromHeader + "-" + PARENT + "-01").status()).isEqualTo(202);
         String[][] expected = {{fromMeta, "notifications/roots/list_changed"}, {fromHeader, "notifications/cancelled"}};
         for (String[] e : expected) {
-            Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(receiver.trace(e[0])).isNotEmpty());
+            Eventually.eventually(Duration.ofSeconds(60), () -> assertThat(receiver.trace(e[0]))
+                    .as("spans received: %s", receiver.spans.stream().map(x -> x.traceId() + " " + x.name()).toList()).isNotEmpty());
             assertThat(receiver.trace(e[0])).singleElement().satisfies(x -> {
                 assertThat(x.kind()).isEqualTo(SpanKind.SPAN_KIND_SERVER);
                 assertThat(x.name()).isEqualTo(e[1]);
