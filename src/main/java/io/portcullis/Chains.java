@@ -79,15 +79,23 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
     static Chains build(Parts p) {
         // #18 item 2: the tracing of this config (the same SDK while the section is unchanged); off adds nothing to a chain
         var tracing = io.portcullis.tracing.Tracing.of(p.config() == null ? null : p.config().tracing());
+        // #18 item 1: each control's own time in every chain, when metrics are on (metrics: enabled: false wraps nothing)
+        var clock = p.config() == null || !p.config().metrics().enabled() ? io.portcullis.call.CallObserver.NONE : p.observer();
         Map<String, Pipeline> reads = new LinkedHashMap<>();
         for (String method : READ_METHODS) {
-            reads.put(method, new Pipeline(method, read(p, method), UpstreamCall.item(method, p.catalog(), p.upstreams(), p.config()), tracing));
+            reads.put(method, new Pipeline(method, timed(read(p, method), clock, method),
+                    io.portcullis.call.StageTimer.timed(UpstreamCall.item(method, p.catalog(), p.upstreams(), p.config()), clock, method), tracing));
         }
-        // #18 item 1: each control's own time, when metrics are on (metrics: enabled: false wraps nothing)
-        var clock = p.config() == null || !p.config().metrics().enabled() ? io.portcullis.call.CallObserver.NONE : p.observer();
-        return new Chains(new Pipeline("tools/call", toolCall(p).stream().map(s -> io.portcullis.call.StageTimer.timed(s, clock)).toList(),
+        return new Chains(new Pipeline("tools/call", timed(toolCall(p), clock, "tools/call"),
                 io.portcullis.call.StageTimer.timed(UpstreamCall.tool(p.upstreams(), p.config()), clock), tracing),
-                new Pipeline("tasks/result", taskResult(p), UpstreamCall.taskResult(p.upstreams(), p.config()), tracing), reads);
+                new Pipeline("tasks/result", timed(taskResult(p), clock, "tasks/result"),
+                        io.portcullis.call.StageTimer.timed(UpstreamCall.taskResult(p.upstreams(), p.config()), clock, "tasks/result"), tracing),
+                reads);
+    }
+
+    /** {@code stages} each timed in the chain of {@code method} (#18 item 1); themselves when metrics are off. */
+    private static List<Stage> timed(List<Stage> stages, io.portcullis.call.CallObserver clock, String method) {
+        return stages.stream().map(s -> io.portcullis.call.StageTimer.timed(s, clock, method)).toList();
     }
 
     /**

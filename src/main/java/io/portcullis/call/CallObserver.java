@@ -31,6 +31,16 @@ public interface CallObserver {
     }
 
     /**
+     * #18 item 1 (leftover): as {@link #stageTook(String, String, long)}, for a stage of the chain of
+     * {@code method} ({@code tools/call}, {@code tasks/result}, {@code resources/read},
+     * {@code resources/subscribe}, {@code prompts/get}, {@code completion/complete}: a fixed set).
+     * By default the method is dropped.
+     */
+    default void stageTook(String environment, String method, String control, long nanos) {
+        stageTook(environment, control, nanos);
+    }
+
+    /**
      * The gateway's observers: built once, before the listener that adds the metrics exists, and
      * handed to every snapshot's chain. An observer that throws is skipped: it never fails a call.
      * Held in an array that is replaced on change, so telling them allocates nothing per call.
@@ -68,9 +78,14 @@ public interface CallObserver {
 
         @Override
         public void stageTook(String environment, String control, long nanos) {
+            stageTook(environment, StageTimer.TOOL_CALL, control, nanos);
+        }
+
+        @Override
+        public void stageTook(String environment, String method, String control, long nanos) {
             for (CallObserver o : observers) {
                 try {
-                    o.stageTook(environment, control, nanos);
+                    o.stageTook(environment, method, control, nanos);
                 } catch (RuntimeException e) {
                     // as above
                 }

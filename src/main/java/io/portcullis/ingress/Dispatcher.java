@@ -92,7 +92,7 @@ public final class Dispatcher {
     public ObjectNode handle(ClientSession session, Message msg, Outbound out, Origin origin) {
         session.touch();
         if (msg.isNotification()) {
-            notification(session, msg);
+            io.portcullis.tracing.Tracing.current().notification(msg.method(), msg.params(), origin, session.version().id(), () -> notification(session, msg));
             return null;
         }
         JsonNode id = msg.id();

@@ -81,8 +81,8 @@ final class LegacyRequests {
         }
         res.getHeaders().put("Mcp-Session-Id", s.id());
         switch (msg.kind()) {
-            case NOTIFICATION -> {
-                dispatcher.handle(s, msg, Outbound.DROP);
+            case NOTIFICATION -> { // #18 item 2: with the request's trace headers, for the notification's span
+                dispatcher.handle(s, msg, Outbound.DROP, McpEndpoint.origin(req));
                 Replies.empty(res, 202);
             }
             case RESPONSE -> {

@@ -5,6 +5,8 @@ import io.portcullis.call.GatewayException;
 import io.portcullis.call.Relay;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
+import io.portcullis.tracing.TraceContext;
+import io.portcullis.tracing.Tracing;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +31,9 @@ final class SessionRelay implements Relay {
     private final ClientSession session;
     private final Outbound out;
     private final String clientRequestId;
+    /** The upstream call's trace context and upstream, from {@link #reached} (#18 item 2); empty and null before. */
+    private volatile Map<String, String> callTrace = Map.of();
+    private volatile String upstream;
 
     SessionRelay(ClientSession session, Outbound out, JsonNode clientRequestId) {
         this.session = session;
@@ -58,8 +63,16 @@ final class SessionRelay implements Relay {
         return min == null || LEVELS.getOrDefault(level, 1) >= LEVELS.getOrDefault(min, 1);
     }
 
+    /**
+     * #18 item 2: under a CLIENT span ({@code tracing.RelaySpans}) continued from the upstream's trace
+     * context, else from the upstream call's ({@link #reached}); tracing off: no span, params as they came.
+     */
     @Override
     public ObjectNode request(String method, ObjectNode params) throws GatewayException {
+        return Tracing.current().relayed(method, params, callTrace, upstream, p -> send(method, p));
+    }
+
+    private ObjectNode send(String method, ObjectNode params) throws GatewayException {
         String capability = NEEDS.get(method);
         if (session.version().isModern()) {
             return modern(method, params);
@@ -149,9 +162,12 @@ final class SessionRelay implements Relay {
         return session.key();
     }
 
+    /** Also keeps the trace context of the upstream call (its CLIENT span, current here) for the requests it relays (#18 item 2). */
     @Override
     public void reached(String upstream) {
         session.upstreams.add(upstream);
+        this.upstream = upstream;
+        this.callTrace = TraceContext.current();
     }
 
     void done() {

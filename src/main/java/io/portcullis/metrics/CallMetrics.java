@@ -88,21 +88,33 @@ public final class CallMetrics implements CallObserver {
 
     /**
      * #18 item 1 "per control: durations": the stage's own time (its time less the stages inside it,
-     * {@code call.StageTimer}). Labels: the environment (from the config) and the control (a stage
-     * name: a fixed set). The timer is looked up in a map of maps; registered once per pair.
+     * {@code call.StageTimer}) in the {@code tools/call} chain.
      */
     @Override
     public void stageTook(String environment, String control, long nanos) {
+        stageTook(environment, io.portcullis.call.StageTimer.TOOL_CALL, control, nanos);
+    }
+
+    /**
+     * #18 item 1: a stage's own time in the chain of {@code method}. Labels: the environment (from the
+     * config), the method (the chains' methods: a fixed set of six) and the control (a stage name: a
+     * fixed set). The timer is looked up in a map of maps (environment, then method and control);
+     * registered once per triple.
+     */
+    @Override
+    public void stageTook(String environment, String method, String control, long nanos) {
         String env = orNone(environment);
         ConcurrentHashMap<String, Timer> byControl = stageTimers.get(env);
         if (byControl == null) {
             byControl = stageTimers.computeIfAbsent(env, e -> new ConcurrentHashMap<>());
         }
-        Timer t = byControl.get(control);
+        String key = method + ' ' + control;
+        Timer t = byControl.get(key);
         if (t == null) {
-            t = byControl.computeIfAbsent(control, c -> Timer.builder("portcullis_control_duration")
-                    .description("Each control's own time in a tool call: its time less the controls inside it")
-                    .tags("environment", env, "control", c).serviceLevelObjectives(STAGE_BUCKETS).register(registry));
+            t = byControl.computeIfAbsent(key, k -> Timer.builder("portcullis_control_duration")
+                    .description("Each control's own time in a request's chain: its time less the controls inside it")
+                    .tags("environment", env, "method", method, "control", control).serviceLevelObjectives(STAGE_BUCKETS)
+                    .register(registry));
         }
         t.record(nanos, TimeUnit.NANOSECONDS);
     }

@@ -96,6 +96,26 @@ public final class Tracing implements io.portcullis.call.CallTracing {
         return tracer == null ? body.run() : RequestSpans.serve(tracer, method, params, origin, protocol, body);
     }
 
+    /**
+     * #18 item 2: a server-to-client request relayed to the client under a CLIENT span ({@link RelaySpans}),
+     * a child of the upstream's trace context in {@code params._meta}, else of {@code call} (the
+     * {@code traceparent} of the upstream call it belongs to, {@link TraceContext#current()}; may be empty);
+     * tracing off sends {@code params} alone.
+     */
+    public ObjectNode relayed(String method, ObjectNode params, java.util.Map<String, String> call, String upstream,
+                              RelaySpans.Send send) throws GatewayException {
+        return tracer == null ? send.send(params) : RelaySpans.relay(tracer, method, params, call, upstream, send);
+    }
+
+    /** #18 item 2: a client's notification handled under a SERVER span of its own ({@link RelaySpans}); tracing off runs {@code body} alone. */
+    public void notification(String method, ObjectNode params, io.portcullis.call.Origin origin, String protocol, Runnable body) {
+        if (tracer == null) {
+            body.run();
+        } else {
+            RelaySpans.notification(tracer, method, params, origin, protocol, body);
+        }
+    }
+
     /** Whether spans are made. */
     @Override
     public boolean on() {

@@ -72,3 +72,61 @@ VIEWS.reviews = async function () {
   $('review-cards').replaceChildren(...r.body.map(reviewCard));
   return [];
 };
+
+// #15 item 4 (C7.2), "the gateway keeps running on the last approved config and says so in ... the admin
+// page": the console's view of held config changes, VIEWS.changes (here rather than in a file of its
+// own: the console loads a fixed set of four scripts). What the gateway runs on, the held and decided
+// changes as a table, then for each held change its author, environments and diff (the effective config's widening and narrowing lines, as
+// text), with Approve and Reject (with a reason), POSTed to /admin/api/changes/approve|reject like every
+// console action: Authorization header and a JSON body, which no cross-site form can send. The admin
+// API decides who may (a role of change_control.reviewers, never the change's author); the page only
+// shows its answer. Everything a config author wrote (rule ids, conditions) is put in as text
+// (textContent), hidden characters as escapes; nothing is parsed as HTML.
+function changeCard(x) {
+  const c = el('article', 'request change');
+  c.dataset.changeId = x.id;
+  c.append(el('h3', null, 'Config change ' + x.id + ': ' + x.state + ' since ' + x.held_at),
+    el('p', 'details', 'Author: ' + (x.author || '(not named)') + (x.file_owner ? '; file owner: ' + x.file_owner : '')
+      + '; widens: ' + (x.environments.length ? x.environments.join(', ') : '-') + '; approvals needed: ' + x.quorum
+      + (x.approvers.length ? ' (approved by ' + x.approvers.join(', ') + ')' : '')),
+    el('p', 'details', 'Source: ' + x.source + '; config hash ' + (x.config_hash || '').substring(0, 16)));
+  const diff = el('pre', 'args diff');
+  diff.textContent = (x.diff.length ? x.diff : ['(no difference in the effective config)']).map(visible).join('\n');
+  c.append(el('h4', null, 'Diff of the effective config'), diff);
+  if (x.state !== 'held') {
+    return c;
+  }
+  const reason = el('textarea', 'comment');
+  reason.maxLength = 2000;
+  reason.placeholder = 'Reason for rejecting';
+  reason.setAttribute('aria-label', 'Reason for rejecting ' + x.id);
+  const out = el('p', 'result');
+  const buttons = ['approve', 'reject'].map((verdict) => {
+    const b = el('button', verdict === 'approve' ? 'approve' : 'deny reject', verdict === 'approve' ? 'Approve' : 'Reject');
+    b.type = 'button';
+    b.addEventListener('click', async () => {
+      buttons.forEach((y) => { y.disabled = true; });
+      const body = verdict === 'approve' ? { id: x.id } : { id: x.id, reason: reason.value };
+      const d = await api('/admin/api/changes/' + verdict, body);
+      say(out, d.ok, d.ok ? 'Decided: ' + d.body.state + ' (' + x.id + ').' : refusal(d));
+      buttons.forEach((y) => { y.disabled = d.ok; });
+    });
+    return b;
+  });
+  c.append(reason, ...buttons, out);
+  return c;
+}
+
+VIEWS.changes = async function () {
+  const r = await api('/admin/api/changes');
+  if (!r.ok) {
+    return [refusal(r)];
+  }
+  const running = $('changes-running');
+  running.textContent = visible('Running on ' + r.body.running_on + '.');
+  running.className = 'result ' + (r.body.waiting ? 'error' : 'ok');
+  fill('changes', r.body.changes.map((x) => tr([x.id, x.state, x.held_at, x.author, x.environments.join(', '),
+    x.approvers.join(', '), x.diff.length + ' line(s)'])), 'no config change is held or was decided');
+  $('change-cards').replaceChildren(...r.body.changes.filter((x) => x.state === 'held').map(changeCard));
+  return [];
+};

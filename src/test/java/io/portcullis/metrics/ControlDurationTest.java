@@ -75,15 +75,46 @@ class ControlDurationTest {
         assertThat(count(registry, "prod", "upstream")).isEqualTo(3); // the refused two never reached it
         assertThat(count(registry, "dev", "policy")).isEqualTo(1);
         assertThat(count(registry, "none", "upstream")).isEqualTo(1);
-        // bounded: 3 environments (none included) x 4 controls, and the labels are those two alone
+        // bounded: 3 environments (none included) x 4 controls, and the labels are those three alone
         List<Timer> timers = registry.find("portcullis_control_duration").timers().stream().toList();
         assertThat(timers).hasSize(12);
         assertThat(timers).allSatisfy(t -> assertThat(t.getId().getTags()).extracting(tag -> tag.getKey())
-                .containsExactlyInAnyOrder("environment", "control"));
+                .containsExactlyInAnyOrder("environment", "method", "control"));
+        assertThat(timers).allSatisfy(t -> assertThat(t.getId().getTag("method")).isEqualTo("tools/call"));
         // the timers are registered once and looked up afterwards: the same instance each time
         metrics.stageTook("prod", "policy", 1000);
         assertThat(registry.find("portcullis_control_duration").timers()).hasSize(12);
         assertThat(count(registry, "prod", "policy")).isEqualTo(6);
+    }
+
+    /** #18 item 1 (leftover): a read chain's stages are timed under their chain's method, apart from the tool chain's. */
+    @Test
+    void aReadChainsStagesAreTimedUnderItsMethod() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CallMetrics metrics = new CallMetrics(registry);
+        Pipeline read = new Pipeline(List.of(StageTimer.timed(named("call-log", (c, n) -> n.handle(c)), metrics, "resources/read"),
+                StageTimer.timed(named("admission", (c, n) -> n.handle(c)), metrics, "resources/read")),
+                StageTimer.timed(named("upstream", (c, n) -> Json.object()), metrics, "resources/read"));
+        Pipeline tool = new Pipeline(List.of(StageTimer.timed(named("call-log", (c, n) -> n.handle(c)), metrics)),
+                StageTimer.timed(named("upstream", (c, n) -> Json.object()), metrics));
+        for (int i = 0; i < 3; i++) {
+            read.call(call("prod", "file:///r"));
+        }
+        tool.call(call("prod", "echo"));
+        assertThat(count(registry, "prod", "resources/read", "call-log")).isEqualTo(3);
+        assertThat(count(registry, "prod", "resources/read", "admission")).isEqualTo(3);
+        assertThat(count(registry, "prod", "resources/read", "upstream")).isEqualTo(3);
+        assertThat(count(registry, "prod", "tools/call", "call-log")).isEqualTo(1);
+        assertThat(count(registry, "prod", "tools/call", "upstream")).isEqualTo(1);
+        assertThat(registry.find("portcullis_control_duration").timers()).hasSize(5);
+        // metrics off: nothing is wrapped
+        Stage bare = named("admission", (c, n) -> n.handle(c));
+        assertThat(StageTimer.timed(bare, io.portcullis.call.CallObserver.NONE, "prompts/get")).isSameAs(bare);
+    }
+
+    private static long count(SimpleMeterRegistry registry, String env, String method, String control) {
+        Timer t = registry.find("portcullis_control_duration").tags("environment", env, "method", method, "control", control).timer();
+        return t == null ? 0 : t.count();
     }
 
     private static long count(SimpleMeterRegistry registry, String env, String control) {

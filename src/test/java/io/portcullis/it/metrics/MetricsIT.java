@@ -195,7 +195,7 @@ class MetricsIT {
         Set<String> labels = new TreeSet<>();
         scrape.samples().stream().filter(s -> s.name().startsWith("portcullis_")).forEach(s -> labels.addAll(s.labels().keySet()));
         assertThat(labels).isSubsetOf("environment", "upstream", "tool", "risk", "outcome", "control", "decision", "class",
-                "state", "kind", "era", "le");
+                "state", "kind", "era", "method", "le");
         assertThat(scrape.text()).doesNotContain("hi 0").doesNotContain("acme-web").doesNotContain("demo__no_such_tool");
     }
 
