@@ -14,6 +14,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/jdk.sh
+. bench/lib.sh
 java="$JAVA_HOME/bin/java"
 jar="${BENCH_JAR:-$root/target/portcullis-0.1.0-SNAPSHOT.jar}"
 work="$root/target/bench-cluster"
@@ -31,31 +32,18 @@ command -v haproxy >/dev/null || { say "haproxy is missing (apt-get install hapr
 command -v psql >/dev/null || { say "psql is missing (apt-get install postgresql-client)"; exit 1; }
 [ -f "$jar" ] || { say "building the Portcullis jar"; mvn -q -B -o -DskipTests -Dmaven.test.skip=true package >&2; }
 classes="$root/bench/target/classes"
-if [ ! -d "$classes" ] || [ -n "$(find bench/src -newer "$classes" -print -quit)" ]; then
-  say "compiling the load generator"
-  rm -rf "$classes"; mkdir -p "$classes"
-  "$JAVA_HOME/bin/javac" --release 21 -d "$classes" $(find bench/src -name '*.java')
-  touch "$classes"
-fi
+bench_compile_loadgen "$classes"
 rm -rf "$work"; mkdir -p "$work"
 psql -h 127.0.0.1 -U postgres -d test -qc "CREATE SCHEMA $schema" >/dev/null
 
 pids=()
 stop_all() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
+  bench_stop 100 "${pids[@]}"
   psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
 }
 trap stop_all EXIT
 trap 'exit 130' INT TERM
-wait_for() { # wait_for <file> <text> <what>
-  for _ in $(seq 1800); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  say "$3 did not start; its log:"; cat "$1" >&2; exit 1
-}
+wait_for() { bench_wait_for 1800 "$@"; } # wait_for <file> <text> <what>
 
 mapfile -t ports < <("$java" -cp "$classes" io.portcullis.bench.FreePort 7)
 p_echo=${ports[0]} p_lb1=${ports[1]} p_lb3=${ports[2]}

@@ -13,6 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 . scripts/jdk.sh
+. bench/lib.sh
 java="$JAVA_HOME/bin/java"
 jar="${BENCH_JAR:-$root/target/portcullis-0.1.0-SNAPSHOT.jar}"
 work="$root/target/bench-scale"
@@ -31,29 +32,16 @@ if [ -z "${BENCH_JAR:-}" ] && { [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml
   mvn -q -B -DskipTests -Dmaven.test.skip=true package >&2
 fi
 classes="$root/bench/target/classes"
-if [ ! -d "$classes" ] || [ -n "$(find bench/src -newer "$classes" -print -quit)" ]; then
-  say "compiling the load generator"
-  rm -rf "$classes"; mkdir -p "$classes"
-  "$JAVA_HOME/bin/javac" --release 21 -d "$classes" $(find bench/src -name '*.java')
-  touch "$classes"
-fi
+bench_compile_loadgen "$classes"
 rm -rf "$work"; mkdir -p "$work"
 
 pids=()
 stop_all() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
+  bench_stop 50 "${pids[@]}"
 }
 trap stop_all EXIT
 trap 'exit 130' INT TERM
-wait_for() { # wait_for <file> <text> <what>
-  for _ in $(seq 900); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  say "$3 did not start; its log:"; cat "$1" >&2; exit 1
-}
+wait_for() { bench_wait_for 900 "$@"; } # wait_for <file> <text> <what>
 heap_kb() { # heap used after a full GC, in KB, of a JVM by pid
   "$JAVA_HOME/bin/jcmd" "$1" GC.run >/dev/null
   "$JAVA_HOME/bin/jcmd" "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc 0-9

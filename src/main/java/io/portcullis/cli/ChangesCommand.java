@@ -2,9 +2,7 @@ package io.portcullis.cli;
 
 import io.portcullis.protocol.Json;
 import io.portcullis.text.Visible;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
@@ -24,16 +22,14 @@ final class ChangesCommand implements Runnable {
     }
 
     @Command(name = "list", description = "Lists the held config changes (and decided ones), newest first.")
-    static final class ListChanges implements Callable<Integer> {
-        @Mixin
-        ApprovalsCommand.Target target = new ApprovalsCommand.Target();
+    static final class ListChanges extends AdminCall {
+        @Override
+        JsonNode send() throws Exception {
+            return target.send("GET", "/admin/api/changes", null);
+        }
 
         @Override
-        public Integer call() throws Exception {
-            JsonNode out = target.send("GET", "/admin/api/changes", null);
-            if (out == null) {
-                return Exit.USAGE;
-            }
+        void print(JsonNode out) {
             System.out.println("running on: " + Visible.escape(out.path("running_on").asString()));
             for (JsonNode c : out.path("changes")) {
                 System.out.printf("%s  %-10s  widens %s  by %s  approvals %d of %d  held %s%n", c.path("id").asString(),
@@ -43,25 +39,21 @@ final class ChangesCommand implements Runnable {
             if (out.path("changes").isEmpty()) {
                 System.out.println("no config change is held");
             }
-            return 0;
         }
     }
 
     @Command(name = "show", description = "Shows one held config change: its author, reviewers and diff.")
-    static final class Show implements Callable<Integer> {
-        @Mixin
-        ApprovalsCommand.Target target = new ApprovalsCommand.Target();
-
+    static final class Show extends AdminCall {
         @Parameters(index = "0", description = "the change id (as list prints it)")
         String id;
 
         @Override
-        public Integer call() throws Exception {
-            JsonNode c = target.send("GET", "/admin/api/changes/show?id=" + java.net.URLEncoder.encode(id,
-                    java.nio.charset.StandardCharsets.UTF_8), null);
-            if (c == null) {
-                return Exit.USAGE;
-            }
+        JsonNode send() throws Exception {
+            return target.send("GET", withId("/admin/api/changes/show", id), null);
+        }
+
+        @Override
+        void print(JsonNode c) {
             System.out.println("change " + c.path("id").asString() + " (" + c.path("state").asString() + ", held "
                     + c.path("held_at").asString() + ")");
             System.out.println("config: " + Visible.escape(c.path("source").asString()) + " sha256 " + c.path("config_hash").asString());
@@ -74,35 +66,28 @@ final class ChangesCommand implements Runnable {
             for (JsonNode line : c.path("diff")) {
                 System.out.println(Visible.escape(line.asString()));
             }
-            return 0;
         }
     }
 
     @Command(name = "approve", description = "Approves a held change (a role of change_control.reviewers; not its author).")
-    static final class Approve implements Callable<Integer> {
-        @Mixin
-        ApprovalsCommand.Target target = new ApprovalsCommand.Target();
-
+    static final class Approve extends AdminCall {
         @Parameters(index = "0", description = "the change id")
         String id;
 
         @Override
-        public Integer call() throws Exception {
-            JsonNode c = target.send("POST", "/admin/api/changes/approve", Json.object().put("id", id));
-            if (c == null) {
-                return Exit.USAGE;
-            }
+        JsonNode send() throws Exception {
+            return target.send("POST", "/admin/api/changes/approve", Json.object().put("id", id));
+        }
+
+        @Override
+        void print(JsonNode c) {
             System.out.println("change " + id + (c.path("state").asString().equals("approved") ? " approved: it is applied"
                     : " approval recorded (" + c.path("approvers").size() + " of " + c.path("quorum").asInt() + "); it stays held"));
-            return 0;
         }
     }
 
     @Command(name = "reject", description = "Rejects a held change: the gateway stays on the last approved config.")
-    static final class Reject implements Callable<Integer> {
-        @Mixin
-        ApprovalsCommand.Target target = new ApprovalsCommand.Target();
-
+    static final class Reject extends AdminCall {
         @Parameters(index = "0", description = "the change id")
         String id;
 
@@ -110,13 +95,13 @@ final class ChangesCommand implements Runnable {
         String reason;
 
         @Override
-        public Integer call() throws Exception {
-            JsonNode c = target.send("POST", "/admin/api/changes/reject", Json.object().put("id", id).put("reason", reason));
-            if (c == null) {
-                return Exit.USAGE;
-            }
+        JsonNode send() throws Exception {
+            return target.send("POST", "/admin/api/changes/reject", Json.object().put("id", id).put("reason", reason));
+        }
+
+        @Override
+        void print(JsonNode c) {
             System.out.println("change " + id + " rejected: the gateway stays on the last approved config");
-            return 0;
         }
     }
 

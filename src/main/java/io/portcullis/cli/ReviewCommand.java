@@ -2,9 +2,7 @@ package io.portcullis.cli;
 
 import io.portcullis.protocol.Json;
 import io.portcullis.text.Visible;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
@@ -27,16 +25,14 @@ final class ReviewCommand implements Runnable {
     }
 
     @Command(name = "list", description = "Lists the definitions waiting for review (and rejected ones).")
-    static final class ListReviews implements Callable<Integer> {
-        @Mixin
-        ApprovalsCommand.Target target = new ApprovalsCommand.Target();
+    static final class ListReviews extends AdminCall {
+        @Override
+        JsonNode send() throws Exception {
+            return target.send("GET", "/admin/api/reviews", null);
+        }
 
         @Override
-        public Integer call() throws Exception {
-            JsonNode list = target.send("GET", "/admin/api/reviews", null);
-            if (list == null) {
-                return Exit.USAGE; // no token
-            }
+        void print(JsonNode list) {
             for (JsonNode r : list) {
                 System.out.printf("%s  %-8s  %s  %d findings%s%n", Visible.escape(r.path("id").asString()), r.path("state").asString(),
                         r.path("pinned_hash").isNull() ? "new" : "changed", r.path("findings").size(),
@@ -45,24 +41,21 @@ final class ReviewCommand implements Runnable {
             if (list.isEmpty()) {
                 System.out.println("nothing waits for review");
             }
-            return 0;
         }
     }
 
     @Command(name = "show", description = "Shows one definition: what changed (pinned vs served) and the scanner's findings.")
-    static final class Show implements Callable<Integer> {
-        @Mixin
-        ApprovalsCommand.Target target = new ApprovalsCommand.Target();
-
+    static final class Show extends AdminCall {
         @Parameters(index = "0", description = "the review id, UPSTREAM/KIND/NAME (as list prints it)")
         String id;
 
         @Override
-        public Integer call() throws Exception {
-            JsonNode r = target.send("GET", "/admin/api/reviews/show?id=" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8), null);
-            if (r == null) {
-                return Exit.USAGE; // no token
-            }
+        JsonNode send() throws Exception {
+            return target.send("GET", withId("/admin/api/reviews/show", id), null);
+        }
+
+        @Override
+        void print(JsonNode r) {
             System.out.println(Visible.escape(r.path("id").asString()) + " (" + r.path("state").asString() + ", since "
                     + r.path("since").asString() + ")");
             System.out.println("pinned: " + (r.path("pinned_hash").isNull() ? "none (never accepted)" : r.path("pinned_hash").asString()));
@@ -79,15 +72,11 @@ final class ReviewCommand implements Runnable {
                 System.out.println("finding: " + f.path("severity").asString() + " " + f.path("code").asString() + ": "
                         + Visible.escape(f.path("detail").asString()));
             }
-            return 0;
         }
     }
 
     @Command(name = "accept", description = "Accepts the served definition (you need a role of pins.reviewers).")
-    static final class Accept implements Callable<Integer> {
-        @Mixin
-        ApprovalsCommand.Target target = new ApprovalsCommand.Target();
-
+    static final class Accept extends AdminCall {
         @Parameters(index = "0", description = "the review id, UPSTREAM/KIND/NAME")
         String id;
 
@@ -98,28 +87,25 @@ final class ReviewCommand implements Runnable {
         String override;
 
         @Override
-        public Integer call() throws Exception {
+        JsonNode send() throws Exception {
             var body = Json.object().put("id", id).put("hash", hash);
             if (override != null) {
                 body.put("override", override);
             }
-            JsonNode r = target.send("POST", "/admin/api/reviews/accept", body);
-            if (r == null) {
-                return Exit.USAGE;
-            }
+            return target.send("POST", "/admin/api/reviews/accept", body);
+        }
+
+        @Override
+        void print(JsonNode r) {
             String decision = r.path("decision").asString("accepted");
             System.out.println(decision.equals("accepted") ? Visible.escape(id) + " accepted: " + hash + " is now its pin"
                     : Visible.escape(id) + " " + decision + " reviewers (pins.quorum): it stays refused until the others accept "
                     + hash);
-            return 0;
         }
     }
 
     @Command(name = "reject", description = "Rejects the served definition: it stays refused.")
-    static final class Reject implements Callable<Integer> {
-        @Mixin
-        ApprovalsCommand.Target target = new ApprovalsCommand.Target();
-
+    static final class Reject extends AdminCall {
         @Parameters(index = "0", description = "the review id, UPSTREAM/KIND/NAME")
         String id;
 
@@ -130,13 +116,13 @@ final class ReviewCommand implements Runnable {
         String reason;
 
         @Override
-        public Integer call() throws Exception {
-            JsonNode r = target.send("POST", "/admin/api/reviews/reject", Json.object().put("id", id).put("hash", hash).put("reason", reason));
-            if (r == null) {
-                return Exit.USAGE;
-            }
+        JsonNode send() throws Exception {
+            return target.send("POST", "/admin/api/reviews/reject", Json.object().put("id", id).put("hash", hash).put("reason", reason));
+        }
+
+        @Override
+        void print(JsonNode r) {
             System.out.println(Visible.escape(id) + " rejected: it stays refused");
-            return 0;
         }
     }
 }

@@ -1,4 +1,4 @@
-// What the admin pages (approvals.js, kill-switches.js) share; loaded before each page's own script,
+// What the admin pages (approvals.js, kill-switches.js, console.js) share; loaded before each page's own script,
 // which declares KEY, its sessionStorage key for the bearer token. Everything the pages show is put
 // in as text (never as HTML), and every request carries the Authorization header, which no
 // cross-site form can send.
@@ -16,6 +16,21 @@ function headers(json) {
     h['Content-Type'] = 'application/json';
   }
   return h;
+}
+
+// The sign-in controls every page has: "Use token" keeps the pasted token for this tab only
+// (sessionStorage) and clears the field, "Sign out" forgets it, "Refresh" reloads; each then calls load.
+function bindSignIn(load) {
+  $('use-token').addEventListener('click', () => {
+    sessionStorage.setItem(KEY, $('token').value.trim());
+    $('token').value = '';
+    load();
+  });
+  $('refresh').addEventListener('click', load);
+  $('sign-out').addEventListener('click', () => {
+    sessionStorage.removeItem(KEY);
+    load();
+  });
 }
 
 function status(text) {

@@ -121,15 +121,6 @@ async function decide(id, verdict, comment, out, buttons) {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  $('use-token').addEventListener('click', () => {
-    sessionStorage.setItem(KEY, $('token').value.trim());
-    $('token').value = '';
-    load();
-  });
-  $('refresh').addEventListener('click', load);
-  $('sign-out').addEventListener('click', () => {
-    sessionStorage.removeItem(KEY);
-    load();
-  });
+  bindSignIn(load);
   load();
 });

@@ -175,16 +175,7 @@ async function load() {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  $('use-token').addEventListener('click', () => {
-    sessionStorage.setItem(KEY, $('token').value.trim());
-    $('token').value = '';
-    load();
-  });
-  $('refresh').addEventListener('click', load);
-  $('sign-out').addEventListener('click', () => {
-    sessionStorage.removeItem(KEY);
-    load();
-  });
+  bindSignIn(load);
   window.addEventListener('hashchange', load);
   if (typeof bindViews === 'function') {
     bindViews();

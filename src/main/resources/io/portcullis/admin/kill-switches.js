@@ -126,16 +126,7 @@ async function kill() {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  $('use-token').addEventListener('click', () => {
-    sessionStorage.setItem(KEY, $('token').value.trim());
-    $('token').value = '';
-    load();
-  });
-  $('refresh').addEventListener('click', load);
-  $('sign-out').addEventListener('click', () => {
-    sessionStorage.removeItem(KEY);
-    load();
-  });
+  bindSignIn(load);
   $('kill-button').addEventListener('click', kill);
   load();
 });

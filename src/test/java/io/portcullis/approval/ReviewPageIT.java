@@ -3,6 +3,7 @@ package io.portcullis.approval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.it.JvmPeers;
+import io.portcullis.it.LocalIdp;
 import io.portcullis.it.ModernRequests;
 import io.portcullis.it.NpmPeers;
 import io.portcullis.it.RugPullServer;
@@ -10,18 +11,10 @@ import io.portcullis.it.TestGateway;
 import io.portcullis.it.WireClient;
 import io.portcullis.it.WireReply;
 import io.portcullis.protocol.Json;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -50,32 +43,21 @@ class ReviewPageIT {
                 server: {host: 127.0.0.1, port: 0}
                 upstreams:
                   rug: {command: %s}
-                identity:
-                  admin_roles: [portcullis-admin]
-                  issuers:
-                    - issuer: %s/default
-                      discovery: %s/default/.well-known/openid-configuration
-                      claims: {roles: [groups]}
+                %s
                 policy:
                   rules:
                     - {id: reads, effect: allow}
                 pins:
                   reviewers: [security-review]
-                """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class, upstreamArgs)), idp, idp);
+                """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class, upstreamArgs)), LocalIdp.identity(idp));
     }
 
     @Test
     void item2_aReviewerSeesThePoisonedDiffAsTextAndAcceptsItFromTheConsole() throws Exception {
-        MockOAuth2Server idp = new MockOAuth2Server();
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
-        String base = "http://127.0.0.1:" + idp.baseUrl().port();
-        HttpClient http = HttpClient.newHttpClient();
-        for (String path : List.of("/default/.well-known/openid-configuration", "/default/jwks")) { // warm the IdP up
-            http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.discarding());
-        }
+        LocalIdp idp = LocalIdp.start();
+        String base = idp.base();
         try (TestGateway gw = TestGateway.start(yaml(base))) {
-            String rita = token(idp, base, gw, "rita", List.of("portcullis-admin", "security-review"));
+            String rita = idp.token(gw, "rita", List.of("portcullis-admin", "security-review"));
             assertThat(call(gw, rita)).isEqualTo("passed");
             // the rug pull: a new version serves a poisoned definition of add
             gw.reload(yaml(base, "--poisoned", "--markup"));
@@ -115,7 +97,7 @@ class ReviewPageIT {
                 assertThat(r.path("decision").path("override").asString()).isEqualTo(OVERRIDE);
             });
         } finally {
-            idp.shutdown();
+            idp.close();
         }
     }
 
@@ -134,13 +116,5 @@ class ReviewPageIT {
 
     private static String line(String out, String event) {
         return out.lines().filter(l -> l.contains("\"event\":\"" + event + "\"")).findFirst().orElseThrow(() -> new AssertionError(out));
-    }
-
-    private static String token(MockOAuth2Server idp, String base, TestGateway gw, String subject, List<String> groups) {
-        Map<String, Object> claims = new HashMap<>();
-        claims.put("iss", base + "/default");
-        claims.put("groups", groups);
-        return idp.issueToken("default", subject, gw.gateway().identity().resource(gw.gateway().config().defaultEnvironment().name()),
-                claims, 600).serialize();
     }
 }

@@ -2,11 +2,7 @@ package io.portcullis.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.protocol.Json;
 import io.portcullis.testing.Eventually;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 /**
  * #20 item 3 (last bullet), C4.2: the crash test under a busy disk. The data directory sits on a
@@ -33,21 +28,7 @@ class BusyDiskCrashIT {
         // under the clone's target/ (not /tmp, often a tmpfs): the disk the writer keeps busy
         Path dir = Path.of("target", "busy-disk-crash", UUID.randomUUID().toString()).toAbsolutePath();
         Files.createDirectories(dir);
-        Path config = dir.resolve("crash.yaml");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Files.writeString(config, """
-                server:
-                  host: 127.0.0.1
-                  port: 0
-                  data_dir: data
-                upstreams:
-                  demo:
-                    command: ["%s", "-cp", "%s", "io.portcullis.demo.DemoServer"]
-                audit:
-                  checkpoint_every: 200
-                catalog: {unlisted: allow}
-                readiness: {gate: {enforce: false}}   # about the audit log, not the G1 gate
-                """.formatted(java, Peers.JAR.toAbsolutePath()));
+        Path config = CrashLoad.writeConfig(dir);
         Path busyFile = dir.resolve("busy.bin");
         // the busy disk: 64 MiB written and fsynced again and again on the data directory's disk, for at most 900 s (stopped by PID when the test ends)
         Process busy = new ProcessBuilder("timeout", "900", "sh", "-c",
@@ -60,32 +41,14 @@ class BusyDiskCrashIT {
             Eventually.eventually(Duration.ofSeconds(30),
                     () -> assertThat(Files.exists(busyFile) && Files.size(busyFile) > 0).as("the disk writer writes").isTrue());
             gateway = Peers.portcullis("serve", "--config", config.toString()).start();
-            String url = AuditCrashIT.awaitListening(gateway, 300);
+            String url = CrashLoad.awaitListening(gateway, 300);
             client = Peers.node("test-support/audit-client.mjs", "load", url + "/mcp", "16", "busy", "500")
                     .redirectErrorStream(true).start();
-            Process c = client;
-            Thread reader = Thread.ofVirtual().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        if (line.startsWith("answered ")) {
-                            answered.add(line.substring("answered ".length()));
-                        }
-                    }
-                } catch (Exception ignored) {
-                    // the client died with the gateway
-                }
-            });
+            Thread reader = CrashLoad.collectAnswered(client, answered);
             Eventually.eventually(Duration.ofSeconds(300),
                     () -> assertThat(answered.size()).as("calls answered before the kill").isGreaterThanOrEqualTo(2500));
             assertThat(busy.isAlive()).as("the disk was still busy when the gateway was killed").isTrue();
-            List<ProcessHandle> upstreams = gateway.descendants().toList();
-            gateway.destroyForcibly(); // SIGKILL mid-load: no shutdown hook, no final checkpoint
-            gateway.waitFor(10, TimeUnit.SECONDS);
-            upstreams.forEach(ProcessHandle::destroyForcibly);
-            client.waitFor(20, TimeUnit.SECONDS);
-            client.destroyForcibly();
-            reader.join(5000);
+            CrashLoad.killMidLoad(gateway, client, reader); // SIGKILL mid-load: no shutdown hook, no final checkpoint
         } finally {
             stop(gateway);
             stop(client);
@@ -94,36 +57,8 @@ class BusyDiskCrashIT {
         }
         Set<String> seenAnswered = new HashSet<>(answered);
 
-        Process again = Peers.portcullis("serve", "--config", config.toString()).start();
-        try {
-            String url = AuditCrashIT.awaitListening(again, 300);
-            Peers.Run more = Peers.run(Peers.node("test-support/audit-client.mjs", "trace", url + "/mcp",
-                    "00-99999999999999999999999999999998-00f067aa0ba902b7-01", "after-busy-restart"), 300);
-            assertThat(more.out()).contains("demo__search_tickets");
-        } finally {
-            List<ProcessHandle> kids = again.descendants().toList();
-            again.destroy();
-            again.waitFor(20, TimeUnit.SECONDS);
-            kids.forEach(ProcessHandle::destroyForcibly);
-            again.destroyForcibly();
-        }
-
-        Peers.Run verify = Peers.run(Peers.portcullis("audit", "verify", "--config", config.toString()), 300);
-        assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
-        assertThat(verify.out()).contains("audit log INTACT");
-        Peers.Run export = Peers.run(Peers.portcullis("audit", "export", "--config", config.toString(), "--kind", "call"), 300);
-        assertThat(export.code()).isZero();
-        Set<String> recorded = new HashSet<>();
-        for (String line : export.out().lines().toList()) {
-            JsonNode r = Json.parse(line);
-            if ("allowed".equals(r.path("decision").path("outcome").asString())) {
-                recorded.add(r.path("arguments").path("message").asString(r.path("arguments").path("title").asString("")));
-            }
-        }
-        Set<String> missing = new HashSet<>(seenAnswered);
-        missing.removeAll(recorded);
-        assertThat(missing).as("answered calls without a durable record (of " + seenAnswered.size() + ")").isEmpty();
-        assertThat(recorded).contains("Follow-up on login timeouts"); // the chain goes on after the restart
+        CrashLoad.restartAndCall(config, 300, "00-99999999999999999999999999999998-00f067aa0ba902b7-01", "after-busy-restart");
+        CrashLoad.assertEveryAnsweredCallRecorded(config, seenAnswered, 300); // the chain goes on after the restart
     }
 
     private static void stop(Process p) throws InterruptedException {

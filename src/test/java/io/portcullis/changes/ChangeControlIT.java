@@ -3,23 +3,15 @@ package io.portcullis.changes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.changelog.Changelog;
+import io.portcullis.it.InProcessCli;
 import io.portcullis.it.JvmPeers;
+import io.portcullis.it.LocalIdp;
 import io.portcullis.it.RugPullServer;
 import io.portcullis.it.TestGateway;
 import io.portcullis.protocol.Json;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,12 +35,7 @@ class ChangeControlIT {
                     production: true
                 upstreams:
                   rug: {command: %s}
-                identity:
-                  admin_roles: [portcullis-admin]
-                  issuers:
-                    - issuer: %s/default
-                      discovery: %s/default/.well-known/openid-configuration
-                      claims: {roles: [groups]}
+                %s
                 pins:
                   reviewers: [security-review]
                 policy:
@@ -59,7 +46,7 @@ class ChangeControlIT {
                   hold_widening: [prod]
                   reviewers: [config-review]
                   author: %s
-                """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class, upstreamArgs)), idp, idp,
+                """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class, upstreamArgs)), LocalIdp.identity(idp),
                 deny ? "    - {id: no-add-in-prod, effect: deny, environments: [prod], when: 'tool.name == \"rug__add\"'}" : "",
                 author);
     }
@@ -70,18 +57,12 @@ class ChangeControlIT {
 
     @Test
     void aLooseningInProductionIsHeldUntilASecondPersonApprovesATighteningAppliesAtOnce() throws Exception {
-        MockOAuth2Server idp = new MockOAuth2Server();
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
-        String base = "http://127.0.0.1:" + idp.baseUrl().port();
-        HttpClient http = HttpClient.newHttpClient();
-        for (String path : List.of("/default/.well-known/openid-configuration", "/default/jwks")) { // warm the IdP up
-            http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.discarding());
-        }
+        LocalIdp idp = LocalIdp.start();
+        String base = idp.base();
         try (TestGateway gw = TestGateway.start(yaml(base, "alice", true))) {
-            String alice = token(idp, base, gw, "alice", List.of("config-review", "security-review"));
-            String rita = token(idp, base, gw, "rita", List.of("config-review"));
-            String dave = token(idp, base, gw, "dave", List.of("developer"));
+            String alice = idp.token(gw, "alice", List.of("config-review", "security-review"));
+            String rita = idp.token(gw, "rita", List.of("config-review"));
+            String dave = idp.token(gw, "dave", List.of("developer"));
             Path ritaToken = Files.writeString(dir.resolve("rita.token"), rita);
             Path aliceToken = Files.writeString(dir.resolve("alice.token"), alice);
             String url = "http://127.0.0.1:" + gw.port();
@@ -153,28 +134,11 @@ class ChangeControlIT {
             assertThat(accept.status()).isEqualTo(403);
             assertThat(accept.json().path("error").asString()).contains("alice made the last config change of upstream rug");
         } finally {
-            idp.shutdown();
+            idp.close();
         }
     }
 
     static String[] cli(String... args) {
-        java.io.PrintStream before = System.out;
-        var buf = new java.io.ByteArrayOutputStream();
-        int code;
-        try (var out = new java.io.PrintStream(buf, true, StandardCharsets.UTF_8)) {
-            System.setOut(out);
-            code = new picocli.CommandLine(new io.portcullis.cli.Main()).execute(args);
-        } finally {
-            System.setOut(before);
-        }
-        return new String[] {String.valueOf(code), buf.toString(StandardCharsets.UTF_8)};
-    }
-
-    private static String token(MockOAuth2Server idp, String base, TestGateway gw, String subject, List<String> groups) {
-        Map<String, Object> claims = new HashMap<>();
-        claims.put("iss", base + "/default");
-        claims.put("groups", groups);
-        return idp.issueToken("default", subject, gw.gateway().identity().resource(gw.gateway().config().defaultEnvironment().name()),
-                claims, 600).serialize();
+        return InProcessCli.run(args);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.it.JvmPeers;
+import io.portcullis.it.LocalIdp;
 import io.portcullis.it.ModernRequests;
 import io.portcullis.it.RugPullServer;
 import io.portcullis.it.TestGateway;
@@ -11,19 +12,10 @@ import io.portcullis.it.WireClient;
 import io.portcullis.it.WireReply;
 import io.portcullis.protocol.Json;
 import io.portcullis.store.StoreException;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -51,12 +43,7 @@ class ChangeControlRestartIT {
                     production: true
                 upstreams:
                   rug: {command: %s}
-                identity:
-                  admin_roles: [portcullis-admin]
-                  issuers:
-                    - issuer: %s/default
-                      discovery: %s/default/.well-known/openid-configuration
-                      claims: {roles: [groups]}
+                %s
                 policy:
                   rules:
                     - {id: reads, effect: allow}
@@ -65,25 +52,19 @@ class ChangeControlRestartIT {
                   hold_widening: [prod]
                   reviewers: [config-review]
                   author: %s
-                """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class)), idp, idp,
+                """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class)), LocalIdp.identity(idp),
                 deny ? "    - {id: no-add-in-prod, effect: deny, environments: [prod], when: 'tool.name == \"rug__add\"'}" : "",
                 author);
     }
 
     @Test
     void aRestartRunsOnTheLastApprovedConfigAndTheFilesWideningStaysHeld() throws Exception {
-        MockOAuth2Server idp = new MockOAuth2Server();
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
-        String base = "http://127.0.0.1:" + idp.baseUrl().port();
-        HttpClient http = HttpClient.newHttpClient();
-        for (String path : List.of("/default/.well-known/openid-configuration", "/default/jwks")) { // warm the IdP up
-            http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.discarding());
-        }
+        LocalIdp idp = LocalIdp.start();
+        String base = idp.base();
         String held;
         try {
             try (TestGateway gw = TestGateway.start(yaml(base, "alice", true), dir, true)) {
-                String rita = token(idp, base, gw, "rita", List.of("config-review"), "dev");
+                String rita = idp.token(gw, "rita", List.of("config-review"), "dev");
                 assertThat(gw.offer(yaml(base, "alice", true)).state()).as("serve offers the file's config at start").isEqualTo("applied");
                 // alice loosens production, rita approves: the last approved config is the loosened one
                 var first = gw.offer(yaml(base, "alice", false));
@@ -103,7 +84,7 @@ class ChangeControlRestartIT {
             try (TestGateway gw = TestGateway.start(yaml(base, "mallory", false), dir, true)) {
                 assertThat(denies(gw)).as("running on the last approved config, not on the held file").isTrue();
                 assertThat(gw.gateway().config().changeControl().author()).isEqualTo("rita");
-                String bob = token(idp, base, gw, "bob", List.of("developer"), "prod");
+                String bob = idp.token(gw, "bob", List.of("developer"), "prod");
                 assertThat(addInProd(gw, bob)).as("the old behaviour is enforced").isEqualTo("policy: denied by rule 'no-add-in-prod' (rules [no-add-in-prod])");
                 var again = gw.offer(yaml(base, "mallory", false)); // what serve does after the start
                 assertThat(again.state()).isEqualTo("held");
@@ -116,11 +97,11 @@ class ChangeControlRestartIT {
                         .contains("HELD for review").contains("runs on the last approved config");
                 var dev = gw.gateway().readiness().environment("dev").orElseThrow().line("C7.2").orElseThrow();
                 assertThat(String.join(" ", dev.evidence())).doesNotContain("HELD");
-                String olga = token(idp, base, gw, "olga", List.of("portcullis-admin"), "dev");
+                String olga = idp.token(gw, "olga", List.of("portcullis-admin"), "dev");
                 var api = gw.admin("GET", "/admin/api/readiness?env=prod", olga, null);
                 assertThat(api.status()).isEqualTo(200);
                 assertThat(api.json().toString()).contains("config change " + held).contains("HELD for review");
-                String rita = token(idp, base, gw, "rita", List.of("config-review"), "dev");
+                String rita = idp.token(gw, "rita", List.of("config-review"), "dev");
                 assertThat(gw.admin("GET", "/admin/api/changes", rita, null).json().path("waiting").asString()).isEqualTo(held);
 
                 // a second person approves after the restart: applied, and the readiness note is gone
@@ -143,7 +124,7 @@ class ChangeControlRestartIT {
                     .hasMessageContaining("the last approved config")
                     .hasMessageContaining("does not start on a config nobody approved");
         } finally {
-            idp.shutdown();
+            idp.close();
         }
     }
 
@@ -162,12 +143,5 @@ class ChangeControlRestartIT {
         return result.path("isError").asBoolean(false)
                 ? result.path("_meta").path("io.portcullis/refusal").path("control").asString() + ": "
                         + result.path("_meta").path("io.portcullis/refusal").path("reason").asString(result.toString()) : "passed";
-    }
-
-    private static String token(MockOAuth2Server idp, String base, TestGateway gw, String subject, List<String> groups, String env) {
-        Map<String, Object> claims = new HashMap<>();
-        claims.put("iss", base + "/default");
-        claims.put("groups", groups);
-        return idp.issueToken("default", subject, gw.gateway().identity().resource(env), claims, 600).serialize();
     }
 }

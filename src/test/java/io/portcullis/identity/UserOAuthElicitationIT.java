@@ -4,22 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.it.NpmPeers;
 import io.portcullis.protocol.Json;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.OAuth2Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -40,43 +35,13 @@ class UserOAuthElicitationIT {
 
     @Test
     void aUrlCapableClientIsAskedByUrlElicitationAndOthersGetTheLinkInText(@TempDir Path dir) throws Exception {
-        MockOAuth2Server idp = new MockOAuth2Server(new OAuth2Config(true));
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
-        String idpBase = "http://127.0.0.1:" + idp.baseUrl().port();
-        byte[] kek = new byte[32];
-        new java.security.SecureRandom().nextBytes(kek);
-        Files.writeString(dir.resolve("vault.kek"), Base64.getEncoder().encodeToString(kek));
+        MockOAuth2Server idp = UserOAuthSetup.startIdp();
+        String idpBase = UserOAuthSetup.base(idp);
+        UserOAuthSetup.writeKek(dir);
         try (VerifyingUpstream upstream = new VerifyingUpstream(idpBase + "/thirdparty");
-             GatewayUnderTest gw = new GatewayUnderTest("""
-                     server: {host: 127.0.0.1, port: 0, data_dir: data}
-                     environments: [dev]
-                     upstreams:
-                       tickets:
-                         url: "%1$s"
-                         timeout: 10s
-                         credentials:
-                           mode: user_oauth
-                           authorization_endpoint: %2$s/thirdparty/authorize
-                           token_endpoint: %2$s/thirdparty/token
-                           client_id: portcullis
-                           scope: "openid tickets"
-                     vault:
-                       kek: {file: vault.kek}
-                     identity:
-                       max_token_lifetime: 1h
-                       issuers:
-                         - issuer: %2$s/default
-                           discovery: %2$s/default/.well-known/openid-configuration
-                     """.formatted(upstream.url(), idpBase), dir)) {
+             GatewayUnderTest gw = new GatewayUnderTest(UserOAuthSetup.config(upstream.url(), idpBase, ""), dir)) {
             String alice = UserOAuthIT.token(idp, idpBase, gw, "alice", List.of());
-            io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(60), "the IdP's keys are fetched", () -> {
-                try {
-                    gw.open("/mcp", alice);
-                    return true;
-                } catch (IllegalStateException e) {
-                    return false;
-                }
-            });
+            UserOAuthSetup.awaitKeys(gw, alice);
 
             // 1. a 2025-11-25 client that declared elicitation.url: -32042 with one URL-mode elicitation
             JsonNode url = client(gw, alice, "{\"elicitation\":{\"url\":{}}}", "ue-url");

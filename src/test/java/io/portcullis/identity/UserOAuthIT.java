@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.audit.AuditQuery;
 import io.portcullis.it.NpmPeers;
 import io.portcullis.protocol.Json;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.OAuth2Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -43,44 +39,13 @@ class UserOAuthIT {
 
     @Test
     void aUserConsentsInTheBrowserAndTheRetriedCallArrivesAsTheirAccount(@TempDir Path dir) throws Exception {
-        MockOAuth2Server idp = new MockOAuth2Server(new OAuth2Config(true));
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
-        String idpBase = "http://127.0.0.1:" + idp.baseUrl().port();
-        byte[] kek = new byte[32];
-        new java.security.SecureRandom().nextBytes(kek);
-        Files.writeString(dir.resolve("vault.kek"), Base64.getEncoder().encodeToString(kek));
+        MockOAuth2Server idp = UserOAuthSetup.startIdp();
+        String idpBase = UserOAuthSetup.base(idp);
+        UserOAuthSetup.writeKek(dir);
         try (VerifyingUpstream upstream = new VerifyingUpstream(idpBase + "/thirdparty");
-             GatewayUnderTest gw = new GatewayUnderTest("""
-                     server: {host: 127.0.0.1, port: 0, data_dir: data}
-                     environments: [dev]
-                     upstreams:
-                       tickets:
-                         url: "%1$s"
-                         timeout: 10s
-                         credentials:
-                           mode: user_oauth
-                           authorization_endpoint: %2$s/thirdparty/authorize
-                           token_endpoint: %2$s/thirdparty/token
-                           client_id: portcullis
-                           scope: "openid tickets"
-                     vault:
-                       kek: {file: vault.kek}
-                     identity:
-                       max_token_lifetime: 1h
-                       admin_roles: [portcullis-admin]
-                       issuers:
-                         - issuer: %2$s/default
-                           discovery: %2$s/default/.well-known/openid-configuration
-                     """.formatted(upstream.url(), idpBase), dir)) {
+             GatewayUnderTest gw = new GatewayUnderTest(UserOAuthSetup.config(upstream.url(), idpBase, "admin_roles: [portcullis-admin]"), dir)) {
             String alice = token(idp, idpBase, gw, "alice", List.of());
-            io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(60), "the IdP's keys are fetched", () -> {
-                try {
-                    gw.open("/mcp", alice);
-                    return true;
-                } catch (IllegalStateException e) {
-                    return false;
-                }
-            });
+            UserOAuthSetup.awaitKeys(gw, alice);
             String sa = gw.open("/mcp", alice);
 
             // 1. no grant yet: refused, naming the control, with a consent link; nothing reached the upstream

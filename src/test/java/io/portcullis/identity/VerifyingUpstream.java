@@ -7,18 +7,14 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.portcullis.demo.DemoServer;
+import io.portcullis.it.LoopbackJetty;
 import io.portcullis.protocol.Json;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class VerifyingUpstream implements AutoCloseable {
     private final Server jetty = new Server();
-    private final ServerConnector connector = new ServerConnector(jetty);
+    private final ServerConnector connector;
     final AtomicInteger accepted = new AtomicInteger();
     final AtomicInteger refused = new AtomicInteger();
     private final DemoServer demo = new DemoServer(true);
@@ -38,54 +34,37 @@ final class VerifyingUpstream implements AutoCloseable {
         DefaultJWTProcessor<SecurityContext> jwt = new DefaultJWTProcessor<>();
         jwt.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
                 JWKSourceBuilder.create(URI.create(issuer + "/jwks").toURL()).build()));
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        jetty.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request req, Response res, Callback callback) throws Exception {
-                if (!"POST".equals(req.getMethod())) {
-                    res.setStatus(405);
-                    callback.succeeded();
-                    return true;
-                }
-                try (InputStream in = Content.Source.asInputStream(req)) {
-                    ObjectNode body = (ObjectNode) Json.MAPPER.readTree(in);
-                    String seen = null;
-                    if ("tools/call".equals(body.path("method").asString(""))) {
-                        String auth = req.getHeaders().get("Authorization");
-                        try {
-                            JWTClaimsSet c = jwt.process(auth.substring("Bearer ".length()), null);
-                            if (!issuer.equals(c.getIssuer())) {
-                                throw new IllegalArgumentException("issuer " + c.getIssuer());
-                            }
-                            seen = "seen sub=" + c.getSubject() + " aud=" + String.join(",", c.getAudience()) + ": ";
-                            accepted.incrementAndGet();
-                        } catch (Exception e) {
-                            refused.incrementAndGet();
-                            res.setStatus(401);
-                            callback.succeeded();
-                            return true;
+        connector = LoopbackJetty.start(jetty, (req, res, callback) -> {
+            if (!"POST".equals(req.getMethod())) {
+                LoopbackJetty.status(res, callback, 405);
+                return;
+            }
+            try (InputStream in = Content.Source.asInputStream(req)) {
+                ObjectNode body = (ObjectNode) Json.MAPPER.readTree(in);
+                String seen = null;
+                if ("tools/call".equals(body.path("method").asString(""))) {
+                    String auth = req.getHeaders().get("Authorization");
+                    try {
+                        JWTClaimsSet c = jwt.process(auth.substring("Bearer ".length()), null);
+                        if (!issuer.equals(c.getIssuer())) {
+                            throw new IllegalArgumentException("issuer " + c.getIssuer());
                         }
+                        seen = "seen sub=" + c.getSubject() + " aud=" + String.join(",", c.getAudience()) + ": ";
+                        accepted.incrementAndGet();
+                    } catch (Exception e) {
+                        refused.incrementAndGet();
+                        LoopbackJetty.status(res, callback, 401);
+                        return;
                     }
-                    ObjectNode answer = demo.answer(body);
-                    if (answer == null) {
-                        res.setStatus(202);
-                        callback.succeeded();
-                        return true;
-                    }
-                    if (seen != null && answer.path("result").path("content").path(0).isObject()) {
-                        ObjectNode first = (ObjectNode) answer.path("result").path("content").path(0);
-                        first.put("text", seen + first.path("text").asString(""));
-                    }
-                    res.setStatus(200);
-                    res.getHeaders().put("Content-Type", "application/json");
-                    res.write(true, ByteBuffer.wrap(Json.bytes(answer)), callback);
                 }
-                return true;
+                ObjectNode answer = demo.answer(body);
+                if (seen != null && answer != null && answer.path("result").path("content").path(0).isObject()) {
+                    ObjectNode first = (ObjectNode) answer.path("result").path("content").path(0);
+                    first.put("text", seen + first.path("text").asString(""));
+                }
+                LoopbackJetty.json(res, callback, answer);
             }
         });
-        jetty.start();
     }
 
     String url() {

@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -41,18 +40,7 @@ public final class BreakerServer implements AutoCloseable {
     private volatile CountDownLatch hang = new CountDownLatch(1);
 
     private BreakerServer() throws Exception {
-        connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        server.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request req, Response res, Callback cb) {
-                serve(req, res, cb);
-                return true;
-            }
-        });
-        server.start();
+        connector = LoopbackJetty.start(server, this::serve);
         port = connector.getLocalPort();
     }
 

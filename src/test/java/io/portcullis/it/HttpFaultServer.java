@@ -13,11 +13,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -61,19 +59,7 @@ public final class HttpFaultServer implements AutoCloseable {
     private record GetStream(Response response, Callback callback) {}
 
     private HttpFaultServer() throws Exception {
-        ServerConnector c = new ServerConnector(server);
-        c.setHost("127.0.0.1");
-        c.setPort(0);
-        server.addConnector(c);
-        server.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request req, Response res, Callback cb) {
-                serve(req, res, cb);
-                return true;
-            }
-        });
-        server.start();
-        port = c.getLocalPort();
+        port = LoopbackJetty.start(server, this::serve).getLocalPort();
     }
 
     public static HttpFaultServer start() throws Exception {

@@ -3,25 +3,18 @@ package io.portcullis.pin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.it.JvmPeers;
+import io.portcullis.it.LocalIdp;
 import io.portcullis.it.RugPullServer;
 import io.portcullis.it.TestGateway;
 import io.portcullis.protocol.Json;
 import io.portcullis.testing.Eventually;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -43,15 +36,10 @@ class ChangelogIT {
                 server: {host: 127.0.0.1, port: 0}
                 upstreams:
                   rug: {command: %s}
-                identity:
-                  admin_roles: [portcullis-admin]
-                  issuers:
-                    - issuer: %s/default
-                      discovery: %s/default/.well-known/openid-configuration
-                      claims: {roles: [groups]}
+                %s
                 pins:
                   reviewers: [security-review]
-                """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class, upstreamArgs)), idp, idp);
+                """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class, upstreamArgs)), LocalIdp.identity(idp));
     }
 
     static List<String> pageCommands() throws Exception {
@@ -65,20 +53,14 @@ class ChangelogIT {
 
     @Test
     void item6_aKillSwitchAndAReviewOnARunningGatewayAreInTheChangelog() throws Exception {
-        MockOAuth2Server idp = new MockOAuth2Server();
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
-        String base = "http://127.0.0.1:" + idp.baseUrl().port();
-        HttpClient http = HttpClient.newHttpClient();
-        for (String path : List.of("/default/.well-known/openid-configuration", "/default/jwks")) {
-            http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.discarding());
-        }
+        LocalIdp idp = LocalIdp.start();
+        String base = idp.base();
         try (TestGateway gw = TestGateway.start(yaml(base), dir, true)) {
             gw.reload(yaml(base, "--poisoned"));
             gw.awaitCatalog(c -> c.toolQuarantine("rug__add").isPresent());
-            String admin = token(idp, base, gw, "ada", List.of("portcullis-admin"));
-            String rita = token(idp, base, gw, "rita", List.of("security-review"));
-            String dave = token(idp, base, gw, "dave", List.of("developer"));
+            String admin = idp.token(gw, "ada", List.of("portcullis-admin"));
+            String rita = idp.token(gw, "rita", List.of("security-review"));
+            String dave = idp.token(gw, "dave", List.of("developer"));
             assertThat(gw.admin("GET", "/admin/api/changelog", dave, null).status()).isEqualTo(403); // admin roles only
             assertThat(gw.admin("GET", "/admin/api/changelog?since=yesterday", admin, null).status()).isEqualTo(400);
 
@@ -134,7 +116,7 @@ class ChangelogIT {
                 }
             }
         } finally {
-            idp.shutdown();
+            idp.close();
         }
     }
 
@@ -150,13 +132,5 @@ class ChangelogIT {
             }
         }
         return null;
-    }
-
-    private static String token(MockOAuth2Server idp, String base, TestGateway gw, String subject, List<String> groups) {
-        Map<String, Object> claims = new HashMap<>();
-        claims.put("iss", base + "/default");
-        claims.put("groups", groups);
-        return idp.issueToken("default", subject, gw.gateway().identity().resource(gw.gateway().config().defaultEnvironment().name()),
-                claims, 600).serialize();
     }
 }

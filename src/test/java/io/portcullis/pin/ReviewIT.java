@@ -2,22 +2,14 @@ package io.portcullis.pin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.it.InProcessCli;
 import io.portcullis.it.JvmPeers;
+import io.portcullis.it.LocalIdp;
 import io.portcullis.it.RugPullServer;
 import io.portcullis.it.TestGateway;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,40 +29,20 @@ class ReviewIT {
                 server: {host: 127.0.0.1, port: 0}
                 upstreams:
                   rug: {command: %s}
-                identity:
-                  admin_roles: [portcullis-admin]
-                  issuers:
-                    - issuer: %s/default
-                      discovery: %s/default/.well-known/openid-configuration
-                      claims: {roles: [groups]}
+                %s
                 pins:
                   reviewers: [security-review]
-                """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class, upstreamArgs)), idp, idp);
+                """.formatted(TestGateway.list(JvmPeers.testMain(RugPullServer.class, upstreamArgs)), LocalIdp.identity(idp));
     }
 
     static String[] cli(String... args) {
-        java.io.PrintStream before = System.out;
-        var buf = new java.io.ByteArrayOutputStream();
-        int code;
-        try (var out = new java.io.PrintStream(buf, true, StandardCharsets.UTF_8)) {
-            System.setOut(out);
-            code = new picocli.CommandLine(new io.portcullis.cli.Main()).execute(args);
-        } finally {
-            System.setOut(before);
-        }
-        return new String[] {String.valueOf(code), buf.toString(StandardCharsets.UTF_8)};
+        return InProcessCli.run(args);
     }
 
     @Test
     void item2_theReviewQueueThroughTheAdminApiAndTheCli() throws Exception {
-        MockOAuth2Server idp = new MockOAuth2Server();
-        idp.start(InetAddress.getByName("127.0.0.1"), 0);
-        String base = "http://127.0.0.1:" + idp.baseUrl().port();
-        HttpClient http = HttpClient.newHttpClient();
-        for (String path : List.of("/default/.well-known/openid-configuration", "/default/jwks")) { // warm the IdP up
-            http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.discarding());
-        }
+        LocalIdp idp = LocalIdp.start();
+        String base = idp.base();
         try (TestGateway gw = TestGateway.start(yaml(base))) {
             assertThat(gw.gateway().catalog().tool("rug__add")).isPresent();
             assertThat(gw.gateway().catalog().toolQuarantine("rug__add")).isEmpty();
@@ -78,8 +50,8 @@ class ReviewIT {
             gw.reload(yaml(base, "--poisoned"));
             gw.awaitCatalog(c -> c.toolQuarantine("rug__add").isPresent());
 
-            String dave = token(idp, base, gw, "dave", List.of("developer"));
-            String rita = token(idp, base, gw, "rita", List.of("security-review"));
+            String dave = idp.token(gw, "dave", List.of("developer"));
+            String rita = idp.token(gw, "rita", List.of("security-review"));
             assertThat(gw.admin("GET", "/admin/api/reviews", dave, null).status()).isEqualTo(403);
             var list = gw.admin("GET", "/admin/api/reviews", rita, null);
             assertThat(list.status()).isEqualTo(200);
@@ -118,7 +90,7 @@ class ReviewIT {
                 assertThat(r.path("decision").path("override").asString()).isEqualTo("vendor advisory VA-7, fixed upstream");
             });
         } finally {
-            idp.shutdown();
+            idp.close();
         }
     }
 
@@ -138,12 +110,5 @@ class ReviewIT {
         String[] json = cli("catalog", "list", "--format", "json", "--config", config.toString());
         var tools = io.portcullis.protocol.Json.parse(json[1]).path("tools");
         assertThat(tools.findValues("definition_hash")).allSatisfy(h -> assertThat(h.asString()).matches(Definition.HASH.pattern()));
-    }
-
-    private static String token(MockOAuth2Server idp, String base, TestGateway gw, String subject, List<String> groups) {
-        Map<String, Object> claims = new HashMap<>();
-        claims.put("iss", base + "/default");
-        claims.put("groups", groups);
-        return idp.issueToken("default", subject, gw.gateway().identity().resource(gw.gateway().config().defaultEnvironment().name()), claims, 600).serialize();
     }
 }
