@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * threads and Lettuce's event loop; Redis's own is not counted), per admitted call; latency is
  * each {@code admit}'s wall time. Not a test (it runs for a minute and depends on the machine's load).
  * Run (after {@code mvn -o -q -DskipTests package}; the class path as in {@code EgressScanCpuTime}):
- * {@code java -cp target/classes:target/test-classes:$(mvn -o -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout) io.portcullis.ratelimit.RedisLimitCpuTime [redis://127.0.0.1:6379]}
+ * {@code java -cp target/classes:target/test-classes:$(mvn -o -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout) io.portcullis.ratelimit.RedisLimitCpuTime [redis://127.0.0.1:6379 [calls per thread and round]]}
  */
 public final class RedisLimitCpuTime {
     private RedisLimitCpuTime() {}
@@ -35,6 +35,7 @@ public final class RedisLimitCpuTime {
 
     public static void main(String[] args) throws Exception {
         String url = args.length > 0 ? args[0] : "redis://127.0.0.1:6379";
+        int calls = args.length > 1 ? Integer.parseInt(args[1]) : 4_000; // per thread and round
         String prefix = "h7-bench-" + UUID.randomUUID() + ":";
         // one bucket: the bench/run.sh row (3); three: the loop breaker, a per-principal and a per-tool limit
         String one = "limits: [{id: bench, per: principal, limit: 1000000000, every: 1s}]";
@@ -49,11 +50,11 @@ public final class RedisLimitCpuTime {
                 old.apply(f.config);
                 now.apply(f.config);
                 for (int threads : new int[] {1, 4}) {
-                    run(old, f.tool, threads, 2_000); // warm-up, both
-                    run(now, f.tool, threads, 2_000);
+                    run(old, f.tool, threads, calls / 2); // warm-up, both
+                    run(now, f.tool, threads, calls / 2);
                     for (int round = 1; round <= 3; round++) {
-                        report(setup[0], threads, "Bucket4j CAS (before)", run(old, f.tool, threads, 4_000));
-                        report(setup[0], threads, "one Lua script (after)", run(now, f.tool, threads, 4_000));
+                        report(setup[0], threads, "Bucket4j CAS (before)", run(old, f.tool, threads, calls));
+                        report(setup[0], threads, "one Lua script (after)", run(now, f.tool, threads, calls));
                     }
                 }
             }
