@@ -8,11 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The conversation memory, durable in the gateway's store (SQLite or PostgreSQL; #13 item 4): a
@@ -35,12 +32,26 @@ public final class ConversationStore {
     private final GroupCommit writes;
     private final java.time.Clock clock;
     private volatile long lastPurge;
+    /** The rows in memory (#20): only on the embedded store, whose one writer is this process; null on PostgreSQL. */
+    private final FactsCache cache;
+    private final java.util.concurrent.atomic.AtomicLong queries = new java.util.concurrent.atomic.AtomicLong();
 
-    /** Opens the memory, creating its table on first start; {@code clock} is the time its windows run on. */
+    /**
+     * Opens the memory, creating its table on first start; {@code clock} is the time its windows run on.
+     * On the embedded SQLite store, which one gateway process holds at a time, reads are served from
+     * memory ({@link FactsCache}); on PostgreSQL every read queries the store (other nodes write too).
+     * One {@code ConversationStore} per store in a process (the gateway's).
+     */
     public ConversationStore(Store store, java.time.Clock clock) {
+        this(store, clock, store.dialect() == Store.Dialect.SQLITE);
+    }
+
+    /** @param inMemory whether reads are served from memory ({@link FactsCache}); only where this is the store's one writer */
+    ConversationStore(Store store, java.time.Clock clock, boolean inMemory) {
         this.store = store;
         this.writes = new GroupCommit(store);
         this.clock = clock;
+        this.cache = inMemory ? new FactsCache() : null;
         store.migrate("conversation", List.of(
                 "CREATE TABLE conversation_facts (conv_key VARCHAR(64) NOT NULL, kind VARCHAR(8) NOT NULL, "
                         + "item VARCHAR(256) NOT NULL, n BIGINT NOT NULL, call_ids VARCHAR(2000) NOT NULL, "
@@ -55,26 +66,51 @@ public final class ConversationStore {
 
     /** What the conversation holds within its window at {@code nowMs}. */
     public SessionFacts load(String key, long nowMs, Duration window) throws SQLException {
-        Map<String, List<String>> labels = new LinkedHashMap<>();
-        List<String> tools = new ArrayList<>();
-        long calls = 0;
+        String hashed = ConversationKey.hash(key);
+        if (cache == null) {
+            return FactsCache.inOrder(query(hashed, nowMs - window.toMillis())); // PostgreSQL: every read sees every node's writes
+        }
+        SessionFacts held = cache.get(hashed, nowMs, window);
+        if (held != null) {
+            return held;
+        }
+        // not held yet: read it while no batch commits (their after-commit updates run under the same lock)
+        writes.lock.lock();
+        try {
+            List<FactsCache.Row> rows = query(hashed, nowMs - window.toMillis());
+            cache.put(hashed, window, rows);
+            return cache.get(hashed, nowMs, window);
+        } finally {
+            writes.lock.unlock();
+        }
+    }
+
+    private List<FactsCache.Row> query(String hashed, long cutoff) throws SQLException {
+        queries.incrementAndGet();
+        List<FactsCache.Row> rows = new ArrayList<>();
         try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT kind, item, n, call_ids FROM conversation_facts "
+             PreparedStatement ps = c.prepareStatement("SELECT kind, item, n, call_ids, first_ms, last_ms FROM conversation_facts "
                      + "WHERE conv_key = ? AND last_ms >= ? ORDER BY first_ms, item")) {
-            ps.setString(1, ConversationKey.hash(key));
-            ps.setLong(2, nowMs - window.toMillis());
+            ps.setString(1, hashed);
+            ps.setLong(2, cutoff);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    switch (rs.getString(1)) {
-                        case LABEL -> labels.put(rs.getString(2), ids(rs.getString(4)));
-                        case TOOL -> tools.add(rs.getString(2));
-                        case CALLS -> calls = rs.getLong(3);
-                        default -> { }
-                    }
+                    rows.add(new FactsCache.Row(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getLong(5),
+                            rs.getLong(6)));
                 }
             }
         }
-        return new SessionFacts(labels, tools, calls);
+        return rows;
+    }
+
+    /** Reads of the store so far (tests: a conversation held in memory is not read again). */
+    long queries() {
+        return queries.get();
+    }
+
+    /** Whether reads are served from memory. */
+    boolean inMemory() {
+        return cache != null;
     }
 
     /**
@@ -85,6 +121,22 @@ public final class ConversationStore {
                        boolean rememberTool, int maxCallIds) throws SQLException {
         String hashed = ConversationKey.hash(key);
         long cutoff = nowMs - window.toMillis();
+        List<String> order = new ArrayList<>(); // the rows in the order the batch upserts them, for the view in memory
+        for (String label : new java.util.TreeSet<>(labels)) {
+            order.add(LABEL);
+            order.add(label.length() > MAX_ITEM ? label.substring(0, MAX_ITEM) : label);
+        }
+        if (tool != null && rememberTool) {
+            order.add(TOOL);
+            order.add(tool.length() > MAX_ITEM ? tool.substring(0, MAX_ITEM) : tool);
+        }
+        Runnable committed = cache == null ? () -> { } : () -> {
+            for (int i = 0; i < order.size(); i += 2) {
+                cache.upsert(hashed, window, order.get(i), order.get(i + 1), callId, nowMs, cutoff, maxCallIds);
+            }
+            cache.upsert(hashed, window, CALLS, "", callId, nowMs, cutoff, 1);
+        };
+        Runnable failed = cache == null ? () -> { } : () -> cache.drop(hashed);
         writes.write(hashed, c -> { // #20 item 3: concurrent calls' writes share one commit; this returns once ours is durable
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO conversation_facts "
                     + "(conv_key, kind, item, n, call_ids, first_ms, last_ms) VALUES (?, ?, ?, 1, ?, ?, ?) "
@@ -104,7 +156,7 @@ public final class ConversationStore {
                 add(ps, hashed, CALLS, "", callId, nowMs, cutoff, 1);
                 ps.executeBatch();
             }
-        });
+        }, committed, failed);
         purge(nowMs, cutoff);
     }
 
@@ -139,9 +191,5 @@ public final class ConversationStore {
             ps.setLong(1, cutoff);
             ps.executeUpdate();
         }
-    }
-
-    private static List<String> ids(String csv) {
-        return csv == null || csv.isEmpty() ? List.of() : Arrays.stream(csv.split(",")).filter(s -> !s.isEmpty()).toList();
     }
 }

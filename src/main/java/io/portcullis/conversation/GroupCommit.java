@@ -34,7 +34,9 @@ final class GroupCommit {
         void run(Connection c) throws SQLException;
     }
 
-    private record Pending(String order, Write write, CompletableFuture<Void> done) {}
+    private record Pending(String order, Write write, CompletableFuture<Void> done, Runnable committed, Runnable failed) {}
+
+    private static final Runnable NOTHING = () -> {};
 
     private final Store store;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -53,7 +55,16 @@ final class GroupCommit {
      * nodes' batches on PostgreSQL lock the rows of different conversations in the same order.
      */
     void write(String order, Write write) throws SQLException {
-        Pending p = new Pending(order, write, new CompletableFuture<>());
+        write(order, write, NOTHING, NOTHING);
+    }
+
+    /**
+     * As {@link #write(String, Write)}; {@code committed} runs once the batch is committed, in the
+     * batch's order, under the lock and before any caller returns; {@code failed} when it was not
+     * (the in-memory view of {@link FactsCache} follows the store this way).
+     */
+    void write(String order, Write write, Runnable committed, Runnable failed) throws SQLException {
+        Pending p = new Pending(order, write, new CompletableFuture<>(), committed, failed);
         queue.add(p);
         lock.lock();
         try {
@@ -99,11 +110,21 @@ final class GroupCommit {
                 return null;
             });
         } catch (SQLException | RuntimeException e) {
-            batch.forEach(each -> each.done().completeExceptionally(e)); // the whole batch fails closed
+            batch.forEach(each -> {
+                each.failed().run();
+                each.done().completeExceptionally(e); // the whole batch fails closed
+            });
             return;
         }
         commits.incrementAndGet();
         written.addAndGet(batch.size());
+        batch.forEach(each -> {
+            try {
+                each.committed().run();
+            } catch (RuntimeException e) {
+                each.failed().run(); // a view that could not follow forgets (and is read again), never diverges
+            }
+        });
         batch.forEach(each -> each.done().complete(null));
     }
 

@@ -6,9 +6,12 @@ import io.portcullis.catalog.Globs;
 import io.portcullis.catalog.ToolEntry;
 import io.portcullis.identity.Principal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -32,7 +35,8 @@ public final class RateLimits implements AutoCloseable {
     private final LocalBuckets local;
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private volatile RateLimitConfig config = RateLimitConfig.NONE;
-    private volatile RedisBuckets redis;
+    private volatile Buckets redis;
+    private final Function<RateLimitConfig.Redis, Buckets> redisBuckets;
     private volatile boolean redisDown;
 
     /** A limiter whose in-process buckets run on the system's monotonic clock. */
@@ -42,15 +46,21 @@ public final class RateLimits implements AutoCloseable {
 
     /** @param time the clock of the in-process buckets (tests move their own) */
     public RateLimits(TimeMeter time) {
+        this(time, RedisBuckets::new);
+    }
+
+    /** @param redisBuckets how the buckets in Redis are reached (the measurement {@code RedisLimitCpuTime} compares two) */
+    RateLimits(TimeMeter time, Function<RateLimitConfig.Redis, Buckets> redisBuckets) {
         this.local = new LocalBuckets(time);
+        this.redisBuckets = redisBuckets;
     }
 
     /** Applies a (re)loaded config: buckets in process keep their counts; a changed Redis setting reconnects. */
     public synchronized void apply(RateLimitConfig next) {
         RateLimitConfig old = config;
         if (!Objects.equals(old.redis(), next.redis())) {
-            RedisBuckets r = redis;
-            redis = next.redis() == null ? null : new RedisBuckets(next.redis());
+            Buckets r = redis;
+            redis = next.redis() == null ? null : redisBuckets.apply(next.redis());
             redisDown = false;
             if (r != null) {
                 r.close();
@@ -85,27 +95,34 @@ public final class RateLimits implements AutoCloseable {
     public Permit admit(Principal principal, String env, ToolEntry tool, JsonNode arguments) throws GatewayException.Refused {
         RateLimitConfig.EnvLimits limits = config.of(env);
         String who = principalKey(principal);
+        // the loop breaker first, then every matching limit in config order: all taken in one go
+        // (one round trip on Redis, #20), stopping at the first bucket that has no token
+        List<Buckets.Take> takes = new ArrayList<>(limits.limits().size() + 1);
+        List<RateLimitConfig.Limit> which = new ArrayList<>(limits.limits().size() + 1);
         if (limits.loop() != null) {
             RateLimitConfig.Loop loop = limits.loop();
-            String key = env + ":loop:" + loop.max() + "/" + loop.within().toMillis() + ":"
-                    + Keys.hash(who + "\n" + tool.name() + "\n" + Keys.canonical(arguments));
-            long wait = take(key, loop.max(), loop.within(), "loop");
-            if (wait > 0) {
-                throw refused("loop breaker: " + tool.name() + " was called with the same arguments more than " + loop.max()
-                        + " times within " + human(loop.within()) + " by " + principal.subject() + " in " + env
-                        + " (rule 'loop', rate_limits.environments." + env + ".loop)", wait, "loop");
-            }
+            takes.add(new Buckets.Take(env + ":loop:" + loop.max() + "/" + loop.within().toMillis() + ":"
+                    + Keys.hash(who + "\n" + tool.name() + "\n" + Keys.canonical(arguments)), loop.max(), loop.within(), "loop"));
+            which.add(null);
         }
         for (RateLimitConfig.Limit l : limits.limits()) {
-            if (!applies(l, principal, tool)) {
-                continue;
+            if (applies(l, principal, tool)) {
+                String key = env + ":" + l.id() + ":" + l.limit() + "/" + l.every().toMillis() + ":" + Keys.hash(scope(l, who, principal, tool));
+                takes.add(new Buckets.Take(key, l.limit(), l.every(), l.id()));
+                which.add(l);
             }
-            String key = env + ":" + l.id() + ":" + l.limit() + "/" + l.every().toMillis() + ":" + Keys.hash(scope(l, who, principal, tool));
-            long wait = take(key, l.limit(), l.every(), l.id());
-            if (wait > 0) {
-                throw refused("rate limit '" + l.id() + "' (" + l.describe() + ") reached for " + subjectOf(l, principal, tool)
-                        + " in " + env, wait, l.id());
+        }
+        Buckets.Outcome o = takes.isEmpty() ? Buckets.Outcome.PASSED : takeAll(takes);
+        if (o.refused() >= 0) {
+            RateLimitConfig.Limit l = which.get(o.refused());
+            if (l == null) {
+                RateLimitConfig.Loop loop = limits.loop();
+                throw refused("loop breaker: " + tool.name() + " was called with the same arguments more than " + loop.max()
+                        + " times within " + human(loop.within()) + " by " + principal.subject() + " in " + env
+                        + " (rule 'loop', rate_limits.environments." + env + ".loop)", o.waitNanos(), "loop");
             }
+            throw refused("rate limit '" + l.id() + "' (" + l.describe() + ") reached for " + subjectOf(l, principal, tool)
+                    + " in " + env, o.waitNanos(), l.id());
         }
         if (limits.concurrency() <= 0) {
             return NOTHING;
@@ -148,17 +165,23 @@ public final class RateLimits implements AutoCloseable {
 
     /** Takes a token from the shared bucket, or applies the fallback while Redis is unreachable. */
     private long take(String key, long capacity, Duration period, String rule) throws GatewayException.Refused {
-        RedisBuckets r = redis;
+        Buckets.Outcome o = takeAll(List.of(new Buckets.Take(key, capacity, period, rule)));
+        return o.refused() < 0 ? 0 : o.waitNanos();
+    }
+
+    /** Takes a token from each shared bucket in order (one round trip), or applies the fallback while Redis is unreachable. */
+    private Buckets.Outcome takeAll(List<Buckets.Take> takes) throws GatewayException.Refused {
+        Buckets r = redis;
         if (r == null) {
-            return local.take(key, capacity, period);
+            return local.takeAll(takes);
         }
         try {
-            long wait = r.take(key, capacity, period);
+            Buckets.Outcome o = r.takeAll(takes);
             if (redisDown) {
                 redisDown = false;
                 LOG.info("rate limits: Redis answers again; limits are shared by every node");
             }
-            return wait;
+            return o;
         } catch (RuntimeException e) {
             if (!redisDown) {
                 redisDown = true;
@@ -166,11 +189,11 @@ public final class RateLimits implements AutoCloseable {
                         config.fallback().id());
             }
             if (config.fallback() == RateLimitConfig.Fallback.LOCAL) {
-                return local.take(key, capacity, period);
+                return local.takeAll(takes);
             }
             throw new GatewayException.Refused(CONTROL, "the shared rate-limit store (Redis) is unreachable, so calls that a "
-                    + "rate limit applies to are refused until it is back (rule '" + rule + "'; rate_limits.on_redis_down: "
-                    + "fail_closed); retry after 1 s", 1, rule);
+                    + "rate limit applies to are refused until it is back (rule '" + takes.get(0).rule() + "'; rate_limits.on_redis_down: "
+                    + "fail_closed); retry after 1 s", 1, takes.get(0).rule());
         }
     }
 
@@ -229,7 +252,7 @@ public final class RateLimits implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        RedisBuckets r = redis;
+        Buckets r = redis;
         redis = null;
         if (r != null) {
             r.close();

@@ -1,38 +1,80 @@
 package io.portcullis.ratelimit;
 
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
  * Buckets in Redis, shared by every gateway node that names the same Redis and key prefix
- * (#14 item 3): Bucket4j's Lettuce backend, compare-and-swap on one key per bucket, each key
- * expiring once its bucket would be full again. A node that cannot reach Redis (down, or slower
- * than {@code timeout}) gets an exception at once, not a queue: commands are rejected while
+ * (#14 item 3). Every bucket of one call is taken in <b>one round trip</b> (#20, #14's 0.3 ms
+ * target): a Lua script ({@link #SCRIPT}, run by {@code EVALSHA}) takes a token from each bucket in
+ * order and stops at the first that has none, as checking them one by one did. Redis runs a script
+ * alone, so the buckets of concurrent calls from any node never interleave. Up to session 7 this was
+ * Bucket4j's Lettuce backend: compare-and-swap, at least two round trips per bucket and call
+ * ({@code Bucket4jRedisBuckets} in the test sources, measured against this one by
+ * {@code RedisLimitCpuTime}; docs/performance.md).
+ * <p>
+ * Each bucket is one string key {@code <key_prefix>rl2:<bucket>}: the tokens left and when they were
+ * counted, on Redis's clock ({@code TIME}), so the nodes' own clocks do not matter. Tokens refill
+ * evenly ({@code capacity} per {@code period}, greedily, as Bucket4j's {@code refillGreedy}); a key
+ * expires once its bucket would be full again. A node that cannot reach Redis (down, or slower than
+ * {@code timeout}) gets an exception at once, not a queue: commands are rejected while
  * disconnected, and Lettuce reconnects in the background, so shared limits come back on their own
  * when Redis does. The connection is opened in the background, so a gateway starts while Redis is down.
  */
 final class RedisBuckets implements Buckets {
     private static final long CONNECT_RETRY_NANOS = Duration.ofSeconds(1).toNanos();
+
+    /**
+     * KEYS[i]: a bucket; ARGV[2i-1], ARGV[2i]: its capacity and its period in microseconds. Returns
+     * {0, 0} when every bucket gave a token, else {i, microseconds until bucket i has one}; buckets
+     * before i keep their tokens taken, buckets after i are not touched.
+     */
+    static final String SCRIPT = """
+            if redis.replicate_commands then redis.replicate_commands() end
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            for i = 1, #KEYS do
+              local capacity = tonumber(ARGV[2 * i - 1])
+              local period = tonumber(ARGV[2 * i])
+              local tokens = capacity
+              local state = redis.call('GET', KEYS[i])
+              if state then
+                local left, at = string.match(state, '^(%S+) (%S+)$')
+                left, at = tonumber(left), tonumber(at)
+                if left and at then
+                  local elapsed = now - at
+                  if elapsed < 0 then elapsed = 0 end
+                  tokens = math.min(capacity, left + elapsed * capacity / period)
+                end
+              end
+              if tokens < 1 then
+                return {i, math.ceil((1 - tokens) * period / capacity)}
+              end
+              tokens = tokens - 1
+              local full = math.ceil((capacity - tokens) * period / capacity / 1000)
+              if full < 1 then full = 1 end
+              redis.call('SET', KEYS[i], string.format('%.17g %.17g', tokens, now), 'PX', full)
+            end
+            return {0, 0}
+            """;
 
     private final ClientResources resources;
     private final RedisClient client;
@@ -40,9 +82,10 @@ final class RedisBuckets implements Buckets {
     private final RedisURI uri;
     private final Duration timeout;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
-    private volatile ProxyManager<byte[]> proxies;
-    private CompletableFuture<ProxyManager<byte[]>> attempt;
+    private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> attempt;
     private long nextConnect = System.nanoTime();
+    private final String sha;
+    private final byte[] script = SCRIPT.getBytes(StandardCharsets.UTF_8);
 
     RedisBuckets(RateLimitConfig.Redis redis) {
         this.uri = RedisURI.create(redis.uri());
@@ -60,30 +103,68 @@ final class RedisBuckets implements Buckets {
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
                 .timeoutOptions(TimeoutOptions.enabled(redis.timeout()))
                 .build());
-        this.prefix = redis.keyPrefix() + "rl:";
+        this.prefix = redis.keyPrefix() + "rl2:";
+        this.sha = sha1(script);
         connect(); // at start, so that the first calls find it connected
     }
 
     @Override
     public long take(String key, long capacity, Duration period) {
-        BucketConfiguration config = BucketConfiguration.builder()
-                .addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(capacity, period).build()).build();
-        ConsumptionProbe probe = proxies().builder().build((prefix + key).getBytes(StandardCharsets.UTF_8), () -> config)
-                .tryConsumeAndReturnRemaining(1);
-        return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
+        Outcome o = takeAll(List.of(new Take(key, capacity, period, "")));
+        return o.refused() < 0 ? 0 : o.waitNanos();
+    }
+
+    @Override
+    public Outcome takeAll(List<Take> takes) {
+        if (takes.isEmpty()) {
+            return Outcome.PASSED;
+        }
+        byte[][] keys = new byte[takes.size()][];
+        byte[][] args = new byte[takes.size() * 2][];
+        for (int i = 0; i < takes.size(); i++) {
+            Take t = takes.get(i);
+            keys[i] = (prefix + t.key()).getBytes(StandardCharsets.UTF_8);
+            args[2 * i] = ascii(t.capacity());
+            args[2 * i + 1] = ascii(Math.max(1, t.period().toNanos() / 1000));
+        }
+        RedisCommands<byte[], byte[]> redis = connection().sync();
+        List<Object> reply;
+        try {
+            reply = redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+        } catch (RedisNoScriptException e) {
+            reply = redis.eval(script, ScriptOutputType.MULTI, keys, args); // a Redis that restarted (or flushed scripts) loads it again
+        }
+        int refused = (int) ((Long) reply.get(0)).longValue();
+        if (refused == 0) {
+            return Outcome.PASSED;
+        }
+        long waitMicros = (Long) reply.get(1);
+        return new Outcome(refused - 1, Math.max(1, waitMicros * 1000));
+    }
+
+    private static byte[] ascii(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String sha1(byte[] text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(text));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+        }
     }
 
     /**
-     * The bucket store once connected. The connection is opened in the background (from the
-     * constructor, and again at most once a second while it fails); a call waits for an attempt in
-     * flight at most {@code timeout}, so a slow or black-holed Redis never holds calls longer.
+     * The connection once open. It is opened in the background (from the constructor, and again at
+     * most once a second while it fails); a call waits for an attempt in flight at most
+     * {@code timeout}, so a slow or black-holed Redis never holds calls longer.
      */
-    private ProxyManager<byte[]> proxies() {
-        ProxyManager<byte[]> p = proxies;
-        if (p != null) {
-            return p;
+    private StatefulRedisConnection<byte[], byte[]> connection() {
+        StatefulRedisConnection<byte[], byte[]> c = connection;
+        if (c != null) {
+            return c;
         }
-        CompletableFuture<ProxyManager<byte[]>> attempt = connect();
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> attempt = connect();
         try {
             return attempt.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -97,19 +178,15 @@ final class RedisBuckets implements Buckets {
     }
 
     /** The connection attempt in flight or done, or a new one when the last failed more than a second ago. */
-    private synchronized CompletableFuture<ProxyManager<byte[]>> connect() {
-        CompletableFuture<ProxyManager<byte[]>> a = attempt;
+    private synchronized CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connect() {
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> a = attempt;
         if (a != null && (!a.isCompletedExceptionally() || System.nanoTime() - nextConnect < 0)) {
             return a;
         }
         nextConnect = System.nanoTime() + CONNECT_RETRY_NANOS;
         a = client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture().thenApply(c -> {
             connection = c;
-            ProxyManager<byte[]> pm = Bucket4jLettuce.casBasedBuilder(c)
-                    .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-                    .build();
-            proxies = pm;
-            return pm;
+            return c;
         });
         attempt = a;
         return a;

@@ -87,11 +87,18 @@ class ConversationGroupCommitTest {
             ConversationStore m = new ConversationStore(s, time);
             ConversationMemory stage = new ConversationMemory(ConversationMemoryTest.ON, m);
             GroupCommit writes = m.writes();
+            List<CallContext> fetches = new ArrayList<>();
+            for (int i = 0; i < N; i++) {
+                CallContext fetch = ConversationMemoryTest.call("c-" + i,
+                        ConversationMemoryTest.tool("web__fetch", List.of("untrusted")), "user-" + i, null);
+                fetches.add(fetch);
+                // #20 session 8: a conversation not yet held in memory is read under the commit lock (FactsCache),
+                // so the calls' conversations are read first, as a gateway that served them before would hold them
+                m.load(ConversationKey.of(fetch, ConversationMemoryTest.ON), time.millis(), ConversationMemoryTest.ON.window());
+            }
             writes.lock.lock();
             try {
-                for (int i = 0; i < N; i++) {
-                    CallContext fetch = ConversationMemoryTest.call("c-" + i,
-                            ConversationMemoryTest.tool("web__fetch", List.of("untrusted")), "user-" + i, null);
+                for (CallContext fetch : fetches) {
                     calls.add(pool.submit(() -> stage.handle(fetch, c -> ConversationMemoryTest.ok())));
                 }
                 // every call has read its memory and queued its write; now the batch's commit will fail

@@ -36,4 +36,22 @@ class ConversationStorePostgresIT {
                     .containsKeys("customer-data", "untrusted");
         }
     }
+
+    /** #20 session 8: the read is served from memory only on the embedded store; here each node sees the other's labels at once. */
+    @Test
+    void onPostgresEveryReadSeesTheOtherNodesWrites_noCopyInMemory() throws Exception {
+        ManualTicker time = new ManualTicker();
+        try (Store a = node(); Store b = node()) {
+            ConversationStore nodeA = new ConversationStore(a, time);
+            ConversationStore nodeB = new ConversationStore(b, time);
+            assertThat(nodeA.inMemory()).isFalse();
+            nodeA.record("carol", time.millis(), ConversationStoreTest.WINDOW, "call-a", "crm__lookup", List.of("customer-data"), true, 3);
+            assertThat(nodeA.load("carol", time.millis(), ConversationStoreTest.WINDOW).labels()).containsOnlyKeys("customer-data");
+            nodeB.record("carol", time.millis(), ConversationStoreTest.WINDOW, "call-b", "web__fetch", List.of("untrusted"), true, 3);
+            // the same node-A object that read before B's write: B's label is there on A's next call
+            assertThat(nodeA.load("carol", time.millis(), ConversationStoreTest.WINDOW).labels())
+                    .containsOnlyKeys("customer-data", "untrusted");
+            assertThat(nodeA.load("carol", time.millis(), ConversationStoreTest.WINDOW).calls()).isEqualTo(2);
+        }
+    }
 }
