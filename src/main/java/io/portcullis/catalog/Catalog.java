@@ -138,8 +138,8 @@ public final class Catalog {
         List<Hidden> hidden = new ArrayList<>();
         CatalogConfig cc = config.catalog();
         String sep = config.server().toolSeparator();
-        Map<String, List<String>> toolOwners = owners(sources, sep, Listing::tools);
-        Map<String, List<String>> promptOwners = owners(sources, sep, Listing::prompts);
+        Map<String, List<String>> toolOwners = Owners.of(sources, sep, Listing::tools);
+        Map<String, List<String>> promptOwners = Owners.of(sources, sep, Listing::prompts);
         for (Source src : sources) {
             UpstreamConfig u = src.upstream();
             String prefix = u.prefix();
@@ -157,7 +157,7 @@ public final class Catalog {
                     continue;
                 }
                 if (toolOwners.get(exposed).size() > 1) {
-                    String why = collision("tool", exposed, toolOwners.get(exposed));
+                    String why = Owners.collision("tool", exposed, toolOwners.get(exposed));
                     if (!problems.contains(why)) {
                         problems.add(why);
                     }
@@ -180,7 +180,7 @@ public final class Catalog {
                 }
                 String exposed = prefix.isEmpty() ? original : prefix + sep + original;
                 if (promptOwners.get(exposed).size() > 1) {
-                    String why = collision("prompt", exposed, promptOwners.get(exposed));
+                    String why = Owners.collision("prompt", exposed, promptOwners.get(exposed));
                     if (!problems.contains(why)) {
                         problems.add(why);
                     }
@@ -215,33 +215,6 @@ public final class Catalog {
         problems.forEach(p -> LOG.warn("catalog: {}", p));
         return new Catalog(config, java.util.Collections.unmodifiableMap(tools), prompts, resources, List.copyOf(templates), List.copyOf(problems), List.copyOf(hidden),
                 List.of());
-    }
-
-    /**
-     * #11 item 4: who offers each exposed name. The config keeps prefixes apart, so a name offered
-     * twice comes from one upstream listing it twice, or from listings changed at run time; then
-     * no one of them may have the name (which one a call would reach, and which catalog entry
-     * would govern it, is not knowable), so every tool of that name is hidden until it is unique.
-     */
-    private static Map<String, List<String>> owners(List<Source> sources, String sep,
-                                                    java.util.function.Function<Listing, Iterable<JsonNode>> items) {
-        Map<String, List<String>> out = new java.util.HashMap<>();
-        for (Source src : sources) {
-            String prefix = src.upstream().prefix();
-            for (JsonNode t : items.apply(src.listing())) {
-                String original = t.path("name").asString("");
-                if (t.isObject() && !original.isEmpty()) {
-                    out.computeIfAbsent(prefix.isEmpty() ? original : prefix + sep + original, k -> new ArrayList<>())
-                            .add(src.upstream().name());
-                }
-            }
-        }
-        return out;
-    }
-
-    private static String collision(String kind, String exposed, List<String> upstreams) {
-        return kind + " name '" + exposed + "' is offered more than once (by " + String.join(", ", upstreams)
-                + "); every " + kind + " of that name is hidden until it is unique";
     }
 
     private static ObjectNode annotations(ObjectNode def) {

@@ -76,8 +76,7 @@ public final class Upstream implements AutoCloseable, Offering {
     volatile String lastError = "starting";
     volatile Listing listing = Listing.EMPTY;
     /** One listing fetch at a time; set when a list_changed arrives ({@link #refreshListing}). */
-    private final java.util.concurrent.locks.ReentrantLock listingLock = new java.util.concurrent.locks.ReentrantLock();
-    private volatile boolean listingStale;
+    private final ListingRefresh listings = new ListingRefresh(this);
     volatile String negotiatedVersion;
     volatile ObjectNode serverInfo = Json.object();
     volatile ObjectNode capabilities = Json.object();
@@ -376,40 +375,14 @@ public final class Upstream implements AutoCloseable, Offering {
     }
 
 
-    /**
-     * Fetches the listings and keeps them. One fetch at a time: a {@code list_changed} that arrives
-     * while another fetch is on its way marks the listing stale, and the refresh fetches again after
-     * it, so an older answer can never overwrite a newer one (the handshake's fetch racing the
-     * refresh of a server that adds tools right after {@code initialize}, as server-everything does).
-     */
+    /** Fetches the listings and keeps them, one fetch at a time ({@link ListingRefresh}). */
     Listing fetchListing() throws GatewayException {
-        listingLock.lock();
-        try {
-            listingStale = false;
-            Listing l = Listings.fetch(this::internal, capabilities);
-            listing = l;
-            return l;
-        } finally {
-            listingLock.unlock();
-        }
+        return listings.fetch();
     }
 
+    /** After a {@code list_changed}: fetches again unless a fetch that started after it has it ({@link ListingRefresh}). */
     void refreshListing() {
-        listingStale = true;
-        try {
-            listingLock.lock();
-            try {
-                if (!listingStale) {
-                    return; // a fetch that started after the change has it, and tells the listener
-                }
-                fetchListing();
-            } finally {
-                listingLock.unlock();
-            }
-            listener.listingChanged(this);
-        } catch (GatewayException e) {
-            LOG.warn("upstream {}: could not refresh listings: {}", name(), e.getMessage());
-        }
+        listings.refresh();
     }
 
 }
