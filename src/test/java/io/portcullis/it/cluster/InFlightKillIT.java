@@ -141,13 +141,15 @@ class InFlightKillIT {
     private static JsonNode killMidCall(int lbPort, Map<Path, GatewayProcess> nodes, String tool, boolean streaming) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Peers.node().toString(), Peers.root().resolve("test-support/in-flight-client.mjs").toString(),
                 "http://127.0.0.1:" + lbPort + "/mcp", tool));
+        Path progress = dir.resolve("progress-" + tool);
         if (streaming) {
-            cmd.add("streaming");
+            cmd.addAll(List.of("streaming", progress.toString())); // the client writes it when the progress reached it
         }
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             CompletableFuture<Peers.Result> client = CompletableFuture.supplyAsync(() -> Peers.run(cmd, dir, Duration.ofSeconds(150)), threads);
             Path arrivals = Eventually.eventually(Duration.ofSeconds(120), () -> client.isDone() ? Path.of("client-ended")
-                    : nodes.keySet().stream().filter(f -> holds(f, tool)).findFirst().orElse(null), f -> f != null);
+                    : nodes.keySet().stream().filter(f -> holds(f, tool) && (!streaming || Files.exists(progress))).findFirst().orElse(null),
+                    f -> f != null);
             assertThat(client.isDone()).as("the client ended before its call reached the upstream: %s", client.getNow(null)).isFalse();
             nodes.get(arrivals).kill(); // SIGKILL of the node process this test started that holds the call, mid-call
             JsonNode out = client.get(150, TimeUnit.SECONDS).ok();
@@ -175,8 +177,9 @@ class InFlightKillIT {
         GatewayProcess b = node("nodeB", portB, arrivals, "", Map.of());
         JsonNode out = killMidCall(lbClosing, Map.of(arrivals, b), "block", false);
         // the SDK reports the HTTP 502 and the error file's JSON-RPC error: a clean, readable failure of this call only
+        assertThat(out.path("blocked").path("code").asInt()).as(out.toString()).isEqualTo(502);
         assertThat(out.path("blocked").path("error").asString())
-                .contains("HTTP 502", "stopped before it answered; the call may have run", "\"control\":\"load-balancer\"");
+                .contains("Error POSTing to endpoint", "stopped before it answered; the call may have run", "\"control\":\"load-balancer\"");
         // HAProxy's log: the 502 it made, termination state SH (the server closed while HAProxy waited for the response headers)
         List<String> lines = Eventually.eventually(Duration.ofSeconds(10), () -> logLines("closing"),
                 ls -> ls.stream().anyMatch(l -> l.contains(" 502 ") && l.contains(" SH-- ") && l.contains("\"POST /mcp HTTP/1.1\"")));
