@@ -102,9 +102,10 @@ class InFlightKillIT {
                   retry-on conn-failure 503
                   option httpchk GET /readyz
                   default-server inter 300ms fall 2 rise 2
+                  http-response set-header X-Served-By %s
                   server nodeC1 127.0.0.1:%d check
                   server nodeC2 127.0.0.1:%d check
-                """.formatted(died, lbKeepAlive, lbClosing, lbCluster, portA, portB, portC[0], portC[1]);
+                """.formatted(died, lbKeepAlive, lbClosing, lbCluster, portA, portB, "%s", portC[0], portC[1]);
         Path cfgFile = Files.writeString(dir.resolve("haproxy.cfg"), cfg);
         haproxyLog = dir.resolve("haproxy.log");
         haproxy = new ProcessBuilder("haproxy", "-db", "-f", cfgFile.toString()).redirectErrorStream(true)
@@ -217,6 +218,15 @@ class InFlightKillIT {
         Path a1 = dir.resolve("arrivals-c1");
         Path a2 = dir.resolve("arrivals-c2");
         Map<Path, GatewayProcess> nodes = Map.of(a1, node("nodeC1", portC[0], a1, store, env), a2, node("nodeC2", portC[1], a2, store, env));
+        // both nodes in HAProxy's rotation before the session starts (its health checks saw them up)
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        Eventually.eventually(Duration.ofSeconds(60), "HAProxy routes to both nodes", () -> {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + lbCluster + "/healthz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            r.headers().firstValue("X-Served-By").ifPresent(seen::add);
+            return seen.size() == 2;
+        });
         JsonNode out = killMidCall(lbCluster, nodes, "block_streaming", true);
         JsonNode blocked = out.path("blocked");
         // -32603 from the other node, not the SDK's own timeout (-32001 after 90 s in the client)
