@@ -90,7 +90,7 @@ final class LegacyRequests {
                 Replies.empty(res, 202);
             }
             case REQUEST -> {
-                HttpReply reply = new HttpReply(res, s, "post-" + s.postStreams.incrementAndGet());
+                HttpReply reply = new HttpReply(res, s, LostStreams.postStream(s.postStreams.incrementAndGet(), msg.id()));
                 reply.finish(200, dispatcher.handle(s, msg, reply, McpEndpoint.origin(req)));
             }
         }

@@ -10,6 +10,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The GET side of legacy Streamable HTTP: the session's stream of server-initiated messages, and
@@ -46,6 +47,14 @@ final class LegacyStreams {
             stream = id.stream();
             if (!id.here()) {
                 // #19 item 3: an id another node issued (or this node before a restart): its events are not here
+                JsonNode lost = stream.equals(GET) ? null : LostStreams.requestId(stream);
+                if (lost != null) {
+                    // #19 item 2: the stream names its request: end that request cleanly (its node died or restarted)
+                    LOG.info("session {}: Last-Event-ID {} of a POST stream another node held: its request ended with an error",
+                            Sessions.shortId(s.id()), last);
+                    LostStreams.answer(res, s.id(), lost);
+                    return;
+                }
                 if (!stream.equals(GET)) {
                     LOG.info("session {}: Last-Event-ID {} of a POST stream another node held: refused", Sessions.shortId(s.id()), last);
                     McpEndpoint.error(res, 400, null, -32000, "Invalid event ID: that stream was held by another gateway node (or by "

@@ -54,7 +54,7 @@ class StreamingIT {
             assertThat(stream.header("Content-Type")).startsWith("text/event-stream");
             for (int i = 1; i <= 3; i++) {
                 SseReader.Event e = stream.next();
-                assertThat(e.id()).matches("post-\\w+\\.[0-9a-z]+_\\d+"); // <stream>.<node epoch>_<seq> (#19 item 3)
+                assertThat(e.id()).matches("post-[\\w~-]+\\.[0-9a-z]+_\\d+"); // <stream>.<node epoch>_<seq> (#19 item 3)
                 JsonNode n = Json.parse(e.data());
                 assertThat(n.path("method").asString()).isEqualTo("notifications/progress");
                 assertThat(n.path("params").path("progressToken").asString()).isEqualTo("my-token");
@@ -122,7 +122,7 @@ class StreamingIT {
             stream.next(); // the first message arrives after the priming event
             assertThat(stream.primed()).hasSize(1);
             primingId = stream.primed().getFirst();
-            assertThat(primingId).matches("post-\\w+\\.[0-9a-z]+_\\d+"); // <stream>.<node epoch>_<seq> (#19 item 3)
+            assertThat(primingId).matches("post-[\\w~-]+\\.[0-9a-z]+_\\d+"); // <stream>.<node epoch>_<seq> (#19 item 3)
         } // the client loses the stream
         try (SseStream resumed = s.get(primingId)) {
             assertThat(resumed.status()).isEqualTo(200);
