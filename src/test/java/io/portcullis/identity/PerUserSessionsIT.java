@@ -35,6 +35,9 @@ class PerUserSessionsIT {
     CountingUpstream tickets;
     /** h9: a strict user_oauth upstream: answers nothing (401) without a token of the third party's issuer. */
     PerUserUpstream desk;
+    /** h9: an upstream whose answers are resumed with GET + Last-Event-ID (SEP-1699 polling), reached per user. */
+    io.portcullis.it.HttpFaultServer faults;
+    static final String FAULTS_AUDIENCE = "https://faults.example/mcp";
     GatewayUnderTest gw;
     String idpBase;
 
@@ -47,6 +50,7 @@ class PerUserSessionsIT {
         tickets = new CountingUpstream();
         // the third party's authorization server is the IdP's issuer "thirdparty"; a redeemed code gives a token with audience "default"
         desk = new PerUserUpstream(idpBase + "/thirdparty", "default");
+        faults = io.portcullis.it.HttpFaultServer.start();
         Files.writeString(dir.resolve("exchange-secret"), "gateway-secret\n");
         byte[] kek = new byte[32];
         new java.security.SecureRandom().nextBytes(kek);
@@ -83,6 +87,15 @@ class PerUserSessionsIT {
                       token_endpoint: %3$s/thirdparty/token
                       client_id: portcullis
                       scope: "openid desk"
+                  faults:
+                    url: "%6$s"
+                    timeout: 20s
+                    credentials:
+                      mode: token_exchange
+                      token_endpoint: %3$s/default/token
+                      client_id: portcullis
+                      client_secret: {file: exchange-secret}
+                      audience: %7$s
                 vault:
                   kek: {file: vault.kek}
                 identity:
@@ -90,7 +103,7 @@ class PerUserSessionsIT {
                   issuers:
                     - issuer: %3$s/default
                       discovery: %3$s/default/.well-known/openid-configuration
-                """.formatted(crm.url(), tickets.url(), idpBase, AUDIENCE, desk.url()), dir,
+                """.formatted(crm.url(), tickets.url(), idpBase, AUDIENCE, desk.url(), faults.url(), FAULTS_AUDIENCE), dir,
                 java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
                 false); // crm answers nothing without a user's token: its shared (discovery) connection stays down
         io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(60), "the tickets upstream is listed",
@@ -111,6 +124,7 @@ class PerUserSessionsIT {
         crm.close();
         tickets.close();
         desk.close();
+        faults.close();
         idp.shutdown();
     }
 
@@ -232,5 +246,27 @@ class PerUserSessionsIT {
         assertThat(mine).allMatch(x -> thirdPartySubject.equals(x.subject()) && x.status() != 403, "one user's own session");
         assertThat(desk.seen).extracting(PerUserUpstream.Seen::authorization).doesNotContain("Bearer " + erin);
         assertThat(list(erin, s).body()).as("her own listing now").contains("desk__echo");
+    }
+
+    /**
+     * h9, #16: an answer on a user's own connection that the upstream ends early (SEP-1699 polling) is resumed
+     * with GET + Last-Event-ID, and that GET carries the same user's exchanged token (audience = the upstream),
+     * never the client's own token and never none.
+     */
+    @Test
+    void aResumedAnswerOnAUsersOwnConnectionCarriesThatUsersExchangedToken() throws Exception {
+        io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(60), "the faults upstream is listed",
+                () -> gw.gateway.snapshot().catalog().tool("faults__poll").isPresent());
+        String frank = token("frank");
+        String s = gw.open("/mcp", frank);
+        int before = faults.resumptions.get();
+        String body = call(frank, s, "faults__poll", "pu-frank-poll").body();
+        assertThat(body).doesNotContain("isError\":true").contains("pu-frank-poll");
+        assertThat(faults.resumptions.get()).isEqualTo(before + 1);
+        String auth = faults.resumedWith.getLast();
+        assertThat(auth).startsWith("Bearer ").isNotEqualTo("Bearer " + frank);
+        var claims = SignedJWT.parse(auth.substring("Bearer ".length())).getJWTClaimsSet();
+        assertThat(claims.getSubject()).isEqualTo("frank");
+        assertThat(claims.getAudience()).containsExactly(FAULTS_AUDIENCE);
     }
 }
