@@ -173,7 +173,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
         return List.of(
                 new CallLog(p.observer()), // #18 item 1: the metrics of every tool call are recorded here, once
                 p.audit().outcomeStage(),
-                new CatalogLookup(p.catalog()),
+                new CatalogLookup(p.catalog(), p.config(), p.credentials()), // #16: a strict per-user upstream: consent first
                 new PinCheck(p.catalog()),
                 new KillSwitchStage(p.kills()),
                 new RateLimit(p.limits()),

@@ -147,7 +147,7 @@ public final class Dispatcher {
             case "ping" -> Json.object();
             case "server/discover" -> about.discover();
             case "tools/list" -> Listings.tools(Listings.withOwnListings(gateway, snap, s), s, params, gateway.killSwitches()); // #16
-            case "tools/call" -> toolsCall(snap, s, msg, out, origin);
+            case "tools/call" -> toolsCall(Listings.forCall(gateway, snap, s, params), s, msg, out, origin); // #16
             case "prompts/list" -> Listings.page(snap, params, "prompts", items.prompts(snap, s));
             case "prompts/get" -> items.promptsGet(snap, s, msg, out, origin);
             case "resources/list" -> Listings.page(snap, params, "resources", items.resources(snap, s, false));

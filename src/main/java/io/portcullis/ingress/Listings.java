@@ -54,6 +54,26 @@ final class Listings {
     }
 
     /**
+     * #16 (h9): a call to a tool the catalog does not know yet whose upstream is reached with each user's own
+     * token and has never listed (it answers nothing without a user's token): the caller's own connection is
+     * opened and lists first (only when they have a credential there; else nothing is opened and the chain's
+     * credentials step offers the consent link), and the call runs on the snapshot made with that listing.
+     */
+    static Snapshot forCall(io.portcullis.Gateway gateway, Snapshot snap, ClientSession s, ObjectNode params) {
+        String name = params == null ? "" : params.path("name").asString("");
+        if (snap.catalog() == null || snap.catalog().tool(name).isPresent() || s.principal() == null) {
+            return snap;
+        }
+        var owner = snap.catalog().notReadyOwner(name);
+        io.portcullis.upstream.Upstream u = owner.isEmpty() ? null : snap.upstreams().get(owner.get().name());
+        if (u == null || !io.portcullis.upstream.UserSessions.perUser(u.config())) {
+            return snap;
+        }
+        io.portcullis.upstream.UserSessions.toolsOf(u, s.principal());
+        return u.listing().tools().isEmpty() ? snap : gateway.snapshot();
+    }
+
+    /**
      * #16: a tool of an upstream reached with each user's own token is listed to a caller only when the caller's
      * own upstream connection lists it (the upstream may show users different tools); a caller without a
      * credential there sees none of its tools (fail closed: never another user's listing). Still filtered by

@@ -33,6 +33,11 @@ class PerUserSessionsIT {
     MockOAuth2Server idp;
     PerUserUpstream crm;
     CountingUpstream tickets;
+    /** h9: a strict user_oauth upstream: answers nothing (401) without a token of the third party's issuer. */
+    PerUserUpstream desk;
+    /** h9: an upstream whose answers are resumed with GET + Last-Event-ID (SEP-1699 polling), reached per user. */
+    io.portcullis.it.HttpFaultServer faults;
+    static final String FAULTS_AUDIENCE = "https://faults.example/mcp";
     GatewayUnderTest gw;
     String idpBase;
 
@@ -43,6 +48,9 @@ class PerUserSessionsIT {
         idpBase = "http://127.0.0.1:" + idp.baseUrl().port();
         crm = new PerUserUpstream(idpBase + "/default", AUDIENCE);
         tickets = new CountingUpstream();
+        // the third party's authorization server is the IdP's issuer "thirdparty"; a redeemed code gives a token with audience "default"
+        desk = new PerUserUpstream(idpBase + "/thirdparty", "default");
+        faults = io.portcullis.it.HttpFaultServer.start();
         Files.writeString(dir.resolve("exchange-secret"), "gateway-secret\n");
         byte[] kek = new byte[32];
         new java.security.SecureRandom().nextBytes(kek);
@@ -70,6 +78,24 @@ class PerUserSessionsIT {
                       authorization_endpoint: %3$s/thirdparty/authorize
                       token_endpoint: %3$s/thirdparty/token
                       client_id: portcullis
+                  desk:
+                    url: "%5$s"
+                    timeout: 20s
+                    credentials:
+                      mode: user_oauth
+                      authorization_endpoint: %3$s/thirdparty/authorize
+                      token_endpoint: %3$s/thirdparty/token
+                      client_id: portcullis
+                      scope: "openid desk"
+                  faults:
+                    url: "%6$s"
+                    timeout: 20s
+                    credentials:
+                      mode: token_exchange
+                      token_endpoint: %3$s/default/token
+                      client_id: portcullis
+                      client_secret: {file: exchange-secret}
+                      audience: %7$s
                 vault:
                   kek: {file: vault.kek}
                 identity:
@@ -77,7 +103,7 @@ class PerUserSessionsIT {
                   issuers:
                     - issuer: %3$s/default
                       discovery: %3$s/default/.well-known/openid-configuration
-                """.formatted(crm.url(), tickets.url(), idpBase, AUDIENCE), dir,
+                """.formatted(crm.url(), tickets.url(), idpBase, AUDIENCE, desk.url(), faults.url(), FAULTS_AUDIENCE), dir,
                 java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
                 false); // crm answers nothing without a user's token: its shared (discovery) connection stays down
         io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(60), "the tickets upstream is listed",
@@ -97,6 +123,8 @@ class PerUserSessionsIT {
         gw.close();
         crm.close();
         tickets.close();
+        desk.close();
+        faults.close();
         idp.shutdown();
     }
 
@@ -177,5 +205,68 @@ class PerUserSessionsIT {
         assertThat(r.body()).contains("isError\":true").contains("credentials").contains("/oauth/connect/tickets?ticket=");
         assertThat(tickets.calls()).isEqualTo(before);
         assertThat(gw.gateway.credentials().sessions().openCount("tickets")).isZero();
+    }
+
+    /**
+     * h9, #16: a strict {@code user_oauth} upstream (401 on every request without a user's token) has never
+     * listed its tools, so the catalog does not know them: the FIRST user without a grant calling one gets the
+     * consent link (not "starting", not unknown) and the upstream sees nothing of hers; her tools/list shows
+     * none of its tools. After consent (the link followed with an HTTP client, no sign-in page), the same call
+     * opens her own connection, lists, and runs on her own upstream session with her own token.
+     */
+    @Test
+    void aStrictUserOAuthUpstreamOffersTheConsentLinkToTheFirstCallerAndAfterConsentTheCallRunsOnTheirOwnSession()
+            throws Exception {
+        String erin = token("erin");
+        String s = gw.open("/mcp", erin);
+        assertThat(gw.gateway.snapshot().catalog().tool("desk__echo")).as("nobody has listed desk yet").isEmpty();
+        GatewayUnderTest.Reply r = call(erin, s, "desk__echo", "pu-erin-1");
+        assertThat(r.body()).contains("isError\":true").contains("credentials").contains("/oauth/connect/desk?ticket=")
+                .doesNotContain("Unknown tool").doesNotContain("pu-erin-1\"");
+        assertThat(desk.seen).as("no request with a user's token").allMatch(x -> x.subject() == null && x.authorization() == null);
+        assertThat(gw.gateway.credentials().sessions().openCount("desk")).isZero();
+        assertThat(list(erin, s).body()).as("none of desk's tools without a grant").doesNotContain("desk__echo");
+
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("http://127\\.0\\.0\\.1:\\d+/oauth/connect/desk\\?ticket=[A-Za-z0-9_-]+").matcher(r.body());
+        assertThat(m.find()).as(r.body()).isTrue();
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.ALWAYS).cookieHandler(new java.net.CookieManager()).build();
+        java.net.http.HttpResponse<String> page = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("Connected").contains("desk");
+
+        String ok = call(erin, s, "desk__echo", "pu-erin-2").body();
+        assertThat(ok).as(ok + " / upstream saw " + desk.seen).doesNotContain("isError\":true").contains("seen sub=").contains("pu-erin-2");
+        assertThat(gw.gateway.credentials().sessions().openCount("desk")).isEqualTo(1);
+        List<PerUserUpstream.Seen> mine = desk.seen.stream().filter(x -> x.subject() != null).toList();
+        assertThat(mine).extracting(PerUserUpstream.Seen::method).contains("initialize", "tools/list", "tools/call");
+        String thirdPartySubject = mine.getFirst().subject();
+        assertThat(mine).allMatch(x -> thirdPartySubject.equals(x.subject()) && x.status() != 403, "one user's own session");
+        assertThat(desk.seen).extracting(PerUserUpstream.Seen::authorization).doesNotContain("Bearer " + erin);
+        assertThat(list(erin, s).body()).as("her own listing now").contains("desk__echo");
+    }
+
+    /**
+     * h9, #16: an answer on a user's own connection that the upstream ends early (SEP-1699 polling) is resumed
+     * with GET + Last-Event-ID, and that GET carries the same user's exchanged token (audience = the upstream),
+     * never the client's own token and never none.
+     */
+    @Test
+    void aResumedAnswerOnAUsersOwnConnectionCarriesThatUsersExchangedToken() throws Exception {
+        io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(60), "the faults upstream is listed",
+                () -> gw.gateway.snapshot().catalog().tool("faults__poll").isPresent());
+        String frank = token("frank");
+        String s = gw.open("/mcp", frank);
+        int before = faults.resumptions.get();
+        String body = call(frank, s, "faults__poll", "pu-frank-poll").body();
+        assertThat(body).doesNotContain("isError\":true").contains("pu-frank-poll");
+        assertThat(faults.resumptions.get()).isEqualTo(before + 1);
+        String auth = faults.resumedWith.getLast();
+        assertThat(auth).startsWith("Bearer ").isNotEqualTo("Bearer " + frank);
+        var claims = SignedJWT.parse(auth.substring("Bearer ".length())).getJWTClaimsSet();
+        assertThat(claims.getSubject()).isEqualTo("frank");
+        assertThat(claims.getAudience()).containsExactly(FAULTS_AUDIENCE);
     }
 }

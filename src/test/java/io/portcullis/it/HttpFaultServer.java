@@ -49,6 +49,8 @@ public final class HttpFaultServer implements AutoCloseable {
     public final List<String> arrivals = new CopyOnWriteArrayList<>();
     /** How many {@code Last-Event-ID} resumptions were served. */
     public final AtomicInteger resumptions = new AtomicInteger();
+    /** h9, #16: the Authorization header of each served resumption ("null" when none was sent). */
+    public final List<String> resumedWith = new CopyOnWriteArrayList<>();
     private final Server server = new Server();
     private final Map<String, String> parked = new ConcurrentHashMap<>();
     private final AtomicInteger eventIds = new AtomicInteger();
@@ -197,6 +199,7 @@ public final class HttpFaultServer implements AutoCloseable {
         res.getHeaders().put("Content-Type", "text/event-stream");
         String answer = last == null ? null : parked.remove(last);
         if (answer != null) {
+            resumedWith.add(String.valueOf(req.getHeaders().get("Authorization")));
             resumptions.incrementAndGet();
             res.write(true, utf8("id: " + last + "-answer\ndata: " + answer + "\n\n"), cb);
             return;
