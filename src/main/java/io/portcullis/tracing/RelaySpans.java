@@ -2,7 +2,6 @@ package io.portcullis.tracing;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -62,9 +61,7 @@ public final class RelaySpans {
             JsonNode error = answer == null ? null : answer.get("error");
             if (error != null) {
                 String code = error.path("code").isNumber() ? Integer.toString(error.path("code").asInt()) : "error";
-                span.setAttribute(Semantics.ERROR_TYPE, code);
-                span.setAttribute("rpc.response.status_code", code);
-                span.setStatus(StatusCode.ERROR, "the client answered JSON-RPC error " + code);
+                Semantics.rpcError(span, code, "the client answered JSON-RPC error " + code);
             }
             return answer;
         } catch (GatewayException e) {

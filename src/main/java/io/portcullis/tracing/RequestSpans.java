@@ -3,7 +3,6 @@ package io.portcullis.tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.portcullis.call.GatewayException;
@@ -60,9 +59,7 @@ public final class RequestSpans {
             }
             return body.run();
         } catch (ProtocolException e) {
-            span.setAttribute(Semantics.ERROR_TYPE, Integer.toString(e.code()));
-            span.setAttribute("rpc.response.status_code", Integer.toString(e.code()));
-            span.setStatus(StatusCode.ERROR, "JSON-RPC error " + e.code());
+            Semantics.rpcError(span, Integer.toString(e.code()), "JSON-RPC error " + e.code());
             throw e;
         } catch (GatewayException e) {
             Semantics.failed(span, e);

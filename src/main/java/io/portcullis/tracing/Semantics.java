@@ -65,6 +65,13 @@ final class Semantics {
         span.setStatus(StatusCode.ERROR, e.control() == null ? "failed" : "refused or failed at " + e.control());
     }
 
+    /** A JSON-RPC error answer: {@code error.type} and {@code rpc.response.status_code} are its code. */
+    static void rpcError(Span span, String code, String description) {
+        span.setAttribute(ERROR_TYPE, code);
+        span.setAttribute("rpc.response.status_code", code);
+        span.setStatus(StatusCode.ERROR, description);
+    }
+
     /** The gateway's own error (a bug, not a control): the span says its class, never its message. */
     static void crashed(Span span, RuntimeException e) {
         span.setAttribute(ERROR_TYPE, e.getClass().getName());

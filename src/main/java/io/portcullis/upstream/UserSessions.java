@@ -159,8 +159,11 @@ public final class UserSessions implements AutoCloseable {
      */
     public static Set<String> toolsOf(Upstream shared, Principal caller) {
         UserSessions s = shared.users;
-        if (s == null || !perUser(shared.config())) {
+        if (!perUser(shared.config())) {
             return null;
+        }
+        if (s == null) {
+            return Set.of(); // per-user by its config but with no per-user connections: list none (fail closed)
         }
         try {
             java.util.Set<String> names = new java.util.HashSet<>();

@@ -161,6 +161,13 @@ class UserSessionsTest {
         assertThat(config(0, null).credentials().userSessionIdle()).isEqualTo(Duration.ofMinutes(10));
     }
 
+    @Test
+    void aPerUserUpstreamWithoutItsPerUserConnectionsListsNothing_failClosed() {
+        Upstream detached = new Upstream(config(10, Duration.ofMinutes(10)), upstream -> { }, null); // never attached
+        assertThat(UserSessions.toolsOf(detached, io.portcullis.identity.Principal.anonymous("default", "c")))
+                .as("no other user's (or the shared) listing: none").isEmpty();
+    }
+
     /** A call holding a slot of a connection's bulkhead until closed. */
     static final class Busy implements AutoCloseable {
         private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
