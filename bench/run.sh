@@ -35,6 +35,15 @@ peak_seconds=${BENCH_PEAK_SECONDS:-5}
 # and that compiling, counted, was most of the CPU per call of a short peak (#12)
 peak_warmup=${BENCH_PEAK_WARMUP:-1}
 concurrency=${BENCH_CONCURRENCY:-32}
+# BENCH_ORDER: "together" (default: each target at the same time as its baseline) or "alternate"
+# (each alone, in slices of BENCH_SLICE_SECONDS in the order A B B A ..., after a BENCH_SETTLE_SECONDS
+# gap each; the report adds the median of the paired differences with a 95% interval, and with
+# BENCH_LIMIT_MS a verdict on the added p50; bench/README.md "How it measures")
+order=${BENCH_ORDER:-together}
+case "$order" in together|alternate) ;; *) echo "BENCH_ORDER must be together or alternate, not '$order'" >&2; exit 2 ;; esac
+slice_seconds=${BENCH_SLICE_SECONDS:-1}
+settle_seconds=${BENCH_SETTLE_SECONDS:-0.2}
+limit_ms=${BENCH_LIMIT_MS:-}
 # BENCH_PROFILE: "anonymous" (default: no identity section, the shipped defaults) or "full" (every
 # control on, bench/full-profile.sh; #20 item 1)
 profile=${BENCH_PROFILE:-anonymous}
@@ -316,18 +325,23 @@ row() { local IFS=$'\t'; echo "$*"; }
     echo "- settings: BENCH_A_YAML='${BENCH_A_YAML:-}' BENCH_B_YAML='${BENCH_B_YAML:-}' BENCH_A_UPSTREAM_YAML='${BENCH_A_UPSTREAM_YAML:-}' BENCH_MESSAGE_BYTES=${BENCH_MESSAGE_BYTES:-0} (the echoed message, so the result, in bytes)"
   fi
   echo "- command: bench/run.sh (rates $rates calls/s, $seconds s per target per rate in $rounds rounds, after a $warmup s warm-up; peak: $concurrency callers, $peak_seconds s after $peak_warmup s uncounted)"
+  if [ "$order" = alternate ]; then
+    echo "- order: alternate (BENCH_ORDER): each target and its baseline alone, slices of $slice_seconds s in the order A B B A ..., each after a $settle_seconds s gap; the slices are in target/bench/slices.tsv${limit_ms:+; limit on the added p50: $limit_ms ms}"
+  fi
   echo
 } >"$work/results.md"
 
 n_rates=$(tr ',' '\n' <<<"$rates" | wc -l)
-say "measuring for about $(( (11 * (warmup + peak_seconds + peak_warmup + 1) + 9 * n_rates * seconds) / 60 + 1 )) minutes"
+fixed_factor=$([ "$order" = alternate ] && echo 20 || echo 9) # alternate: each side alone, so about twice the time
+say "measuring for about $(( (11 * (warmup + peak_seconds + peak_warmup + 1) + fixed_factor * n_rates * seconds) / 60 + 1 )) minutes"
 # the gateways whose per-control times (their own /metrics, read with the local admin token of admin.local)
 # are reported for the fixed-rate rounds: A (every portcullis-http-* target) and B when there is one
 metrics_dirs="A=$data_dir${jar_b:+,B=$data_dir-b}"
 "${prio[@]}" "$java" -Xms256m -Dbench.message.bytes="${BENCH_MESSAGE_BYTES:-0}" -cp "$classes" io.portcullis.bench.Bench --targets "$work/targets.tsv" --rates "$rates" \
   --seconds "$seconds" --warmup "$warmup" --peak-seconds "$peak_seconds" --peak-warmup "$peak_warmup" --concurrency "$concurrency" --rounds "$rounds" \
   --target-rate "${rates##*,}" --logs "$work" --out "$work/table.md" ${BENCH_ONLY:+--only "$BENCH_ONLY"} \
-  ${credentials:+--credentials "$credentials"} --metrics "$metrics_dirs" >/dev/null
+  ${credentials:+--credentials "$credentials"} --metrics "$metrics_dirs" \
+  --order "$order" --slice-seconds "$slice_seconds" --settle-seconds "$settle_seconds" ${limit_ms:+--limit-ms "$limit_ms"} >/dev/null
 
 cat "$work/table.md" >>"$work/results.md"
 echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)$( [ -r /proc/pressure/cpu ] && echo "; CPU pressure avg60: $(awk '/^some/ {sub("avg60=", "", $3); print $3 "%"}' /proc/pressure/cpu)")" >>"$work/results.md"

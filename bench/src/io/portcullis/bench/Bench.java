@@ -39,7 +39,8 @@ public final class Bench {
         if (!opt.containsKey("targets")) {
             System.err.println("usage: Bench --targets FILE [--rates 200,500,1000] [--seconds 8] [--warmup 4]"
                     + " [--rounds 4] [--peak-seconds 5] [--peak-warmup 1] [--concurrency 32] [--target-rate 1000] [--logs DIR] [--out FILE]"
-                    + " [--only name,name] [--credentials FILE] [--metrics name=data_dir,...]");
+                    + " [--only name,name] [--credentials FILE] [--metrics name=data_dir,...]"
+                    + " [--order together|alternate] [--slice-seconds 1] [--settle-seconds 0.2] [--limit-ms 0.1]");
             System.exit(2);
         }
         List<Spec> specs = read(Path.of(opt.get("targets")));
@@ -59,7 +60,16 @@ public final class Bench {
                 ? Files.readAllLines(Path.of(opt.get("credentials"))).stream().filter(l -> !l.isBlank()).toList()
                 : List.of();
         Map<String, Target> targets = new LinkedHashMap<>();
-        Report report = new Report(specs, rates, rounds, concurrency, Double.parseDouble(opt.get("target-rate")));
+        // --order alternate: each target and its baseline offered the rate alone, in alternating slices (Slices, Paired)
+        String order = opt.getOrDefault("order", "together");
+        if (!order.equals("together") && !order.equals("alternate")) {
+            throw new IllegalArgumentException("--order must be together or alternate, not " + order);
+        }
+        Paired paired = new Paired(opt.containsKey("limit-ms") ? Double.parseDouble(opt.get("limit-ms")) : Double.NaN);
+        Slices slices = order.equals("alternate") ? new Slices(Double.parseDouble(opt.getOrDefault("slice-seconds", "1")),
+                Double.parseDouble(opt.getOrDefault("settle-seconds", "0.2")), paired,
+                Path.of(opt.get("logs"), "slices.tsv")) : null;
+        Report report = new Report(specs, rates, rounds, concurrency, Double.parseDouble(opt.get("target-rate")), paired);
         // --metrics name=data_dir,...: the gateways whose per-control times are read before and after the rounds
         ControlTimes controlTimes = ControlTimes.of(opt.get("metrics"));
         String controlTable = "";
@@ -87,9 +97,12 @@ public final class Bench {
                             continue; // measured alongside the targets it is the baseline of
                         }
                         Target t = targets.get(s.name());
+                        Target bt = b == null ? null : targets.get(b.name());
                         Samples[] m = b == null
                                 ? new Samples[] {measure(t, serving(s, t), null, List.of(), rate, seconds / rounds)[0]}
-                                : measure(t, serving(s, t), targets.get(b.name()), serving(b, targets.get(b.name())), rate, seconds / rounds);
+                                : slices != null
+                                ? slices.round(s, t, serving(s, t), b, bt, serving(b, bt), rate, seconds / rounds, round)
+                                : measure(t, serving(s, t), bt, serving(b, bt), rate, seconds / rounds);
                         report.fixed(s.name(), b == null ? null : b.name(), rate, m);
                         log("%-30s %5.0f/s round %d: p50 %7.3f ms  p99 %8.3f ms  errors %d%s%s", s.name(), rate, round + 1,
                                 m[0].percentileMs(50), m[0].percentileMs(99), m[0].errors() + m[0].unfinished(),
@@ -113,6 +126,9 @@ public final class Bench {
             }
         } finally {
             targets.values().forEach(Target::close);
+            if (slices != null) {
+                slices.close();
+            }
         }
         String text = report.markdown() + controlTable;
         System.out.println(text);

@@ -33,8 +33,15 @@ final class Report {
     /** Per target and rate: its rounds, each {target samples, baseline samples measured alongside}. */
     private final Map<String, List<Samples[]>> pairs = new HashMap<>();
     private final Map<String, Samples> peaks = new HashMap<>();
+    /** The alternating order's paired slices (empty in the side-by-side order). */
+    private final Paired paired;
 
     Report(List<Bench.Spec> specs, double[] rates, int rounds, int concurrency, double targetRate) {
+        this(specs, rates, rounds, concurrency, targetRate, new Paired(Double.NaN));
+    }
+
+    Report(List<Bench.Spec> specs, double[] rates, int rounds, int concurrency, double targetRate, Paired paired) {
+        this.paired = paired;
         this.specs = specs;
         this.rates = rates;
         this.rounds = rounds;
@@ -110,8 +117,10 @@ final class Report {
 
     String markdown() {
         StringBuilder b = new StringBuilder();
+        String paired = this.paired.markdown(specs, rates);
         b.append("### Latency at fixed offered loads (open loop, from the intended send time; each target measured ")
-                .append("at the same time as its baseline; medians of ").append(rounds).append(" rounds)\n\n")
+                .append(paired.isEmpty() ? "at the same time as its baseline" : "alone, in slices alternating with its baseline's")
+                .append("; medians of ").append(rounds).append(" rounds)\n\n")
                 .append("| target | offered/s | achieved/s | p50 ms | p99 ms | added p50 ms | added p99 ms | vs | worst p99 ms | added CPU µs/call | errors |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
         for (double rate : rates) {
@@ -131,6 +140,7 @@ final class Report {
                         .append(r.failed()).append(" |\n");
             }
         }
+        b.append(paired);
         b.append("\n### Peak throughput (closed loop, ").append(concurrency).append(" concurrent callers)\n\n")
                 .append("| target | peak calls/s | p50 ms | p99 ms | CPU µs/call | errors | vs peer |\n")
                 .append("|---|---:|---:|---:|---:|---:|---|\n");
