@@ -10,6 +10,8 @@
 #
 #   bench/cluster.sh                          # ~4 minutes; report on stdout and in target/bench-cluster/results.md
 #   BENCH_RATES=200 BENCH_SECONDS=5 BENCH_ROUNDS=2 bench/cluster.sh   # shorter
+#   BENCH_ORDER=alternate BENCH_LIMIT_MS=0.2 BENCH_RATES=200 bench/cluster.sh   # 3 nodes and 1 alone, in alternating
+#                                             # slices, with the paired interval and a verdict (bench/README.md)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -121,7 +123,9 @@ row() { local IFS=$'\t'; echo "$*"; }
 say "measuring"
 "$java" -Xms256m -cp "$classes" io.portcullis.bench.Bench --targets "$work/targets.tsv" --rates "$rates" \
   --seconds "$seconds" --warmup "$warmup" --peak-seconds "$peak_seconds" --peak-warmup "$peak_warmup" --concurrency "$concurrency" \
-  --rounds "$rounds" --target-rate "${rates##*,}" --logs "$work" --out "$work/table.md" >/dev/null
+  --rounds "$rounds" --target-rate "${rates##*,}" --logs "$work" --out "$work/table.md" \
+  --order "${BENCH_ORDER:-together}" --slice-seconds "${BENCH_SLICE_SECONDS:-1}" --settle-seconds "${BENCH_SETTLE_SECONDS:-0.2}" \
+  ${BENCH_LIMIT_MS:+--limit-ms "$BENCH_LIMIT_MS"} >/dev/null
 cat "$work/table.md" >>"$work/results.md"
 echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/results.md"
 cat "$work/results.md"

@@ -10,6 +10,10 @@
 #   BENCH_JAR_B=target/portcullis-0.1.0-SNAPSHOT.jar BENCH_A_YAML='egress: {enabled: false}' BENCH_MESSAGE_BYTES=2048 \
 #     BENCH_RATES=1000 BENCH_ONLY=http-direct,portcullis-http-legacy,B-portcullis-http-legacy bench/run.sh
 #                                # one build, egress off (A) against on (B), 2 KB results (#13; docs/performance.md)
+#   BENCH_ORDER=alternate BENCH_LIMIT_MS=0.1 BENCH_JAR_B=target/portcullis-0.1.0-SNAPSHOT.jar BENCH_RATES=1000 BENCH_SECONDS=32 \
+#     BENCH_ONLY=portcullis-http-legacy,B-portcullis-http-legacy bench/run.sh
+#                                # A and B alone, in alternating 1 s slices (A B B A ...): the median of the paired
+#                                # differences, its 95% interval and a verdict on B's added p50 (bench/README.md)
 #   BENCH_PROFILE=full bench/run.sh   # every control on (#20 item 1; bench/full-profile.sh, bench/README.md)
 #   BENCH_PROFILE=full BENCH_JAR_B=target/portcullis-0.1.0-SNAPSHOT.jar BENCH_A_WITHOUT=tracing bench/run.sh
 #                                # the full profile in B against the same build without tracing in A: B adds = tracing's cost
@@ -332,8 +336,11 @@ row() { local IFS=$'\t'; echo "$*"; }
 } >"$work/results.md"
 
 n_rates=$(tr ',' '\n' <<<"$rates" | wc -l)
-fixed_factor=$([ "$order" = alternate ] && echo 20 || echo 9) # alternate: each side alone, so about twice the time
-say "measuring for about $(( (11 * (warmup + peak_seconds + peak_warmup + 1) + fixed_factor * n_rates * seconds) / 60 + 1 )) minutes"
+n_targets=$(if [ -n "${BENCH_ONLY:-}" ]; then tr ',' '\n' <<<"$BENCH_ONLY" | wc -l; else wc -l <"$work/targets.tsv"; fi)
+# the rows measured with a baseline (about all but the two direct ones); alternate: each side alone, so twice the time
+n_fixed=$(( n_targets > 2 ? n_targets - 2 : 1 ))
+if [ "$order" = alternate ]; then n_fixed=$(( 2 * n_fixed + 1 )); fi
+say "measuring for about $(( (n_targets * (warmup + peak_seconds + peak_warmup + 1) + n_fixed * n_rates * seconds) / 60 + 1 )) minutes"
 # the gateways whose per-control times (their own /metrics, read with the local admin token of admin.local)
 # are reported for the fixed-rate rounds: A (every portcullis-http-* target) and B when there is one
 metrics_dirs="A=$data_dir${jar_b:+,B=$data_dir-b}"

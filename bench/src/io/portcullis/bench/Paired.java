@@ -95,11 +95,19 @@ final class Paired {
 
     /** The verdict on an added p50 against {@code limitMs} from the interval (see the class comment). */
     static String verdict(Summary s, double limitMs) {
+        return verdict(s, limitMs, 0);
+    }
+
+    /**
+     * The same, fail closed: with {@code saturatedSlices} &gt; 0 (slices that fell behind the rate, whose
+     * latency is a queue's) an interval under the limit is not taken as "met".
+     */
+    static String verdict(Summary s, double limitMs, int saturatedSlices) {
         if (Double.isNaN(s.low())) {
             return "not resolved (" + s.pairs() + " pairs; a 95% interval needs at least 6)";
         }
         if (s.high() <= limitMs) {
-            return "met";
+            return saturatedSlices == 0 ? "met" : "not resolved (" + saturatedSlices + " slices saturated)";
         }
         if (s.low() > limitMs) {
             return "not met";
@@ -131,7 +139,7 @@ final class Paired {
                         .append(signed(p50.median())).append(" | ").append(interval(p50)).append(" | ")
                         .append(signed(p99.median())).append(" | ").append(interval(p99)).append(" | ")
                         .append(sat).append(" of ").append(2 * d.size()).append(" | ")
-                        .append(Double.isNaN(limitMs) ? "" : verdict(p50, limitMs)).append(" |\n");
+                        .append(Double.isNaN(limitMs) ? "" : verdict(p50, limitMs, sat)).append(" |\n");
             }
         }
         return b.toString();

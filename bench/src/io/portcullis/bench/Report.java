@@ -17,7 +17,9 @@ import java.util.Map;
  * every round it ran in); "added" is the median over rounds of the difference from the baseline
  * measured at the same time (paired, so that the shared machine's noise, which hits both, mostly
  * cancels); "worst p99" is the highest per-round p99, the noise left in; "added CPU" is the CPU
- * the target's processes used beyond the baseline's, per call.
+ * the target's processes used beyond the baseline's, per call. In the alternating order
+ * (BENCH_ORDER=alternate) a round's samples of each side are its slices merged, and the paired
+ * slices' table ({@link Paired}) follows the latency table.
  */
 final class Report {
     private static final double MAX_ADDED_P50_MS = 1.0;

@@ -117,6 +117,9 @@ class BenchPairedTest {
         assertThat(verdict(summary(0.05, 0.07, 0.08, 0.10, 0.15, 0.20), 0.1))
                 .isEqualTo("not resolved at this noise (CI 0.050..0.200)");
         assertThat(verdict(summary(0.01, 0.02), 0.1)).startsWith("not resolved (2 pairs");
+        // fail closed: an interval under the limit from slices that fell behind the rate (queues) is no "met"
+        assertThat(call(null, "Paired", "verdict", new Class<?>[] {type("Paired$Summary"), double.class, int.class},
+                summary(0.01, 0.02, 0.03, 0.04, 0.05, 0.08), 0.1, 3)).isEqualTo("not resolved (3 slices saturated)");
     }
 
     @Test
