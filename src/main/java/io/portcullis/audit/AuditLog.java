@@ -175,6 +175,11 @@ public final class AuditLog implements AutoCloseable {
         return writer.node();
     }
 
+    /** The writer (tests hold it busy with a job so that calls share one batch). */
+    AuditWriter writer() {
+        return writer;
+    }
+
     /** #18 item 1: the writer's counters (records, failures, queue depth, commit durations). */
     public AuditStats stats() {
         return writer.stats;
