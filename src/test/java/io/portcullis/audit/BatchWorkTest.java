@@ -39,6 +39,7 @@ class BatchWorkTest {
 
     @AfterEach
     void close() throws Exception {
+        threads.shutdownNow();
         if (f != null) {
             f.close();
         }
@@ -86,6 +87,9 @@ class BatchWorkTest {
         }
     }
 
+    /** One thread per call (the common pool of a 2-core machine would run them one after another). */
+    private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
+
     private CompletableFuture<Object> call(SideRow work, CallContext call) {
         return CompletableFuture.supplyAsync(() -> {
             try {
@@ -96,7 +100,7 @@ class BatchWorkTest {
             } catch (GatewayException e) {
                 return e;
             }
-        });
+        }, threads);
     }
 
     @Test
