@@ -22,7 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
  * (and the chain rules, {@link ChainRules}, can act on them). On the way out it adds to the
  * conversation what the call brought: the classes egress detected, the labels the catalog
  * declares for the tool ({@code produces}, {@code untrusted}), the tool, and the call's audit id;
- * the labels the conversation had and gained go into the audit record.
+ * the labels the conversation had and gained go into the audit record. The rows are committed in
+ * the transaction of the call's audit outcome record when one is on the path (#13 item 4, session 9:
+ * {@link RowsWithRecord}, one commit per call instead of two), else by the memory's own group commit.
  *
  * <p>Fail closed: when the memory cannot be read, a call to a tool labelled {@code egress} is
  * refused naming this control (other tools go on, the failure noted in their record, and what they
