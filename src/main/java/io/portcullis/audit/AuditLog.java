@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -176,6 +175,11 @@ public final class AuditLog implements AutoCloseable {
         return writer.node();
     }
 
+    /** The writer (tests hold it busy with a job so that calls share one batch). */
+    AuditWriter writer() {
+        return writer;
+    }
+
     /** #18 item 1: the writer's counters (records, failures, queue depth, commit durations). */
     public AuditStats stats() {
         return writer.stats;
@@ -312,41 +316,19 @@ public final class AuditLog implements AutoCloseable {
      * writer had already committed to writing it as decided, the answer waits for that commit.
      */
     void recordOrRefuse(ObjectNode rec, java.util.function.Supplier<ObjectNode> ifRefused, CallContext call) throws GatewayException.Refused {
-        String env = rec.path("environment").asString();
-        AuditWriter.Pending p = writer.submit(env, AuditWriter.Encoded.of(rec), ifRefused == null ? null : () -> AuditWriter.Encoded.of(ifRefused.get()));
-        long timeout = config.writeTimeout().toMillis();
-        try {
-            try {
-                p.done().get(timeout, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                if (p.abandon()) {
-                    throw refuse(call, rec, "no durable write within " + config.writeTimeout().toMillis()
-                            + " ms; if the record lands later it records this refusal");
-                }
-                // the writer is committing it as decided right now: that commit decides the answer
-                p.done().get(timeout, TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.abandon();
-            throw refuse(call, rec, "interrupted while waiting for the audit record");
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            p.abandon();
-            throw refuse(call, rec, e instanceof ExecutionException ? store.describe(e.getCause()) : e.toString());
-        }
+        recordOrRefuse(rec, ifRefused, call, null);
+    }
+
+    /** As above, {@code work} committed with the record; null, or the store's rejection of the work alone ({@link RecordWait}). */
+    Exception recordOrRefuse(ObjectNode rec, java.util.function.Supplier<ObjectNode> ifRefused, CallContext call,
+                             io.portcullis.call.WithRecord work) throws GatewayException.Refused {
+        return RecordWait.await(writer, config.writeTimeout(), store, rec, ifRefused, call, work);
     }
 
     /** The refusal a call gets when its record is not durable in time. */
     static GatewayException.Refused auditRefusal(boolean intent) {
         return new GatewayException.Refused("audit", "the audit log could not record this call, so it was not "
                 + (intent ? "made" : "answered") + "; the operator has been alerted");
-    }
-
-    private GatewayException.Refused refuse(CallContext call, ObjectNode rec, String why) {
-        // one line per interval while the fault lasts (#21 item 9); the writer's line says what the fault is
-        AuditWriter.REPEATS.log("refused", more -> LOG.error("AUDIT FAILURE: the {} record of call {} ({}) is not durable, "
-                + "the call is refused: {}{}", rec.path("kind").asString(), call.callId(), call.toolName(), why, more));
-        return auditRefusal("intent".equals(rec.path("kind").asString()));
     }
 
     /** Signs a checkpoint now over every chain's head; waits until it is stored. */

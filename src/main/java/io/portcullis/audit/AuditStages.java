@@ -38,6 +38,7 @@ final class AuditStages {
             ObjectNode result = null;
             GatewayException failure = null;
             RuntimeException crash = null;
+            call.trail().recordCarries(); // #13 item 4, session 9: controls' writes may commit with this record
             try {
                 result = next.handle(call);
             } catch (GatewayException e) {
@@ -49,8 +50,20 @@ final class AuditStages {
             // and a record that lands later must say that, not what was decided before
             // the refusal's record is built only if the wait is given up (#20 item 3), with the call's end as now
             java.time.Instant ended = java.time.Instant.now();
-            log.recordOrRefuse(log.records().outcome(kind, call, result, failure, crash, ended),
-                    () -> log.records().outcome(kind, call, null, AuditLog.auditRefusal(false), null, ended), call);
+            io.portcullis.call.WithRecord work = call.trail().withRecord();
+            Exception rejected = log.recordOrRefuse(log.records().outcome(kind, call, result, failure, crash, ended),
+                    () -> log.records().outcome(kind, call, null, AuditLog.auditRefusal(false), null, ended), call, work);
+            if (rejected != null) {
+                // the store rejected only the work (the conversation's rows): the control says what the call gets now
+                GatewayException.Refused instead = work.rejected(rejected);
+                if (instead != null) {
+                    result = null;
+                    failure = instead;
+                    crash = null;
+                }
+                log.recordOrRefuse(log.records().outcome(kind, call, result, failure, crash, ended),
+                        () -> log.records().outcome(kind, call, null, AuditLog.auditRefusal(false), null, ended), call);
+            }
             if (failure != null) {
                 throw failure;
             }

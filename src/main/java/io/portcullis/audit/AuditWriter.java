@@ -60,8 +60,14 @@ final class AuditWriter implements AutoCloseable {
      * was built and encoded for every call, doubling the audit's share of each call's CPU).
      */
     record Pending(String env, Encoded asDecided, Supplier<Encoded> ifAbandoned, AtomicReference<Encoded> instead,
-                   boolean abandonable, AtomicInteger state, CompletableFuture<Appended> done) {
+                   boolean abandonable, AtomicInteger state, CompletableFuture<Appended> done,
+                   io.portcullis.call.WithRecord work) {
         static final int WAITING = 0, ABANDONED = 1, COMMITTING = 2;
+
+        Pending(String env, Encoded asDecided, Supplier<Encoded> ifAbandoned, AtomicReference<Encoded> instead, boolean abandonable,
+                AtomicInteger state, CompletableFuture<Appended> done) {
+            this(env, asDecided, ifAbandoned, instead, abandonable, state, done, null);
+        }
 
         /** Called by a caller that stops waiting; false when the writer already committed to writing it as decided. */
         boolean abandon() {
@@ -139,15 +145,17 @@ final class AuditWriter implements AutoCloseable {
     /** Queues a record that is written whatever happens; the future completes once it is durable, or fails. */
     CompletableFuture<Appended> submit(String env, String rec, Columns columns) {
         return submit(new Pending(env, new Encoded(rec, columns), null, new AtomicReference<>(), false, new AtomicInteger(),
-                new CompletableFuture<>()));
+                new CompletableFuture<>(), null));
     }
 
     /**
      * Queues a call's record that its caller may abandon (see {@link Pending#abandon}); then
-     * the record {@code ifAbandoned} builds then (null: nothing) is written instead.
+     * the record {@code ifAbandoned} builds then (null: nothing) is written instead. {@code work} (or
+     * null) commits in the record's transaction ({@link BatchWork}; #13 item 4, session 9).
      */
-    Pending submit(String env, Encoded asDecided, Supplier<Encoded> ifAbandoned) {
-        Pending p = new Pending(env, asDecided, ifAbandoned, new AtomicReference<>(), true, new AtomicInteger(), new CompletableFuture<>());
+    Pending submit(String env, Encoded asDecided, Supplier<Encoded> ifAbandoned, io.portcullis.call.WithRecord work) {
+        Pending p = new Pending(env, asDecided, ifAbandoned, new AtomicReference<>(), true, new AtomicInteger(), new CompletableFuture<>(),
+                work);
         submit(p);
         return p;
     }
@@ -199,6 +207,7 @@ final class AuditWriter implements AutoCloseable {
                 }
             } catch (Throwable t) {
                 LOG.error("AUDIT WRITER FAILURE: {}", t.toString(), t);
+                BatchWork.failed(batch);
                 batch.forEach(p -> p.done().completeExceptionally(t));
                 stats.failed(batch.size());
                 batch.clear();
@@ -212,6 +221,7 @@ final class AuditWriter implements AutoCloseable {
     private void write(List<Pending> batch) {
         Map<String, AuditTables.Head> next = new HashMap<>();
         List<Appended> landed = new ArrayList<>(batch.size());
+        Map<Pending, Exception> rejected = new java.util.IdentityHashMap<>(); // works the store rejected alone (BatchWork)
         int written = 0;
         long began = System.nanoTime();
         try (Connection c = store.connection()) {
@@ -220,18 +230,25 @@ final class AuditWriter implements AutoCloseable {
                 // inserts waited (a locked or frozen database), the batch is rolled back and built again
                 // with that record's refusal, so that no record says "allowed" to a client that was refused
                 boolean again = true;
+                boolean guarded = false;
                 int n = 0;
                 while (again) {
                     store.beginWrite(tx);
                     next.clear();
                     landed.clear();
-                    n = insert(tx, batch, next, landed);
+                    rejected.clear();
+                    if (!BatchWork.run(tx, batch, guarded, rejected)) {
+                        tx.rollback(); // a call's work failed: again, each work under a savepoint
+                        guarded = true;
+                        continue;
+                    }
+                    n = insert(tx, batch, next, landed, rejected);
                     again = false;
                     for (int i = 0; i < batch.size(); i++) {
                         Pending p = batch.get(i);
                         Appended row = landed.get(i);
                         if (p.abandonable() && !p.state().compareAndSet(Pending.WAITING, Pending.COMMITTING)
-                                && p.current() != (row == null ? null : row.as())) {
+                                && BatchWork.toWrite(p, rejected) != (row == null ? null : row.as())) {
                             again = true; // abandoned after its row was built as decided
                         }
                     }
@@ -247,6 +264,7 @@ final class AuditWriter implements AutoCloseable {
             String why = store.describe(e);
             REPEATS.log("write " + why.replaceAll("\\d+", "#"), more -> LOG.error("AUDIT STORE FAILURE: {} record(s) could not be written; their calls "
                     + "are refused: {}{}", batch.size(), why, more));
+            BatchWork.failed(batch);
             batch.forEach(p -> p.done().completeExceptionally(e));
             stats.failed(batch.size());
             return;
@@ -254,17 +272,19 @@ final class AuditWriter implements AutoCloseable {
         stats.committed(written, System.nanoTime() - began);
         heads.putAll(next);
         sinceCheckpoint += written;
+        BatchWork.after(batch, rejected);
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(landed.get(i));
+            BatchWork.complete(batch.get(i), landed.get(i), rejected);
         }
     }
 
     /** Adds the rows of the batch, each as its state says now; returns how many were written (an abandoned intent is not). */
-    private int insert(Connection c, List<Pending> batch, Map<String, AuditTables.Head> next, List<Appended> landed) throws SQLException {
+    private int insert(Connection c, List<Pending> batch, Map<String, AuditTables.Head> next, List<Appended> landed,
+                       Map<Pending, Exception> rejected) throws SQLException {
         int n = 0;
         try (PreparedStatement ps = c.prepareStatement(AuditTables.INSERT)) {
             for (Pending p : batch) {
-                Encoded e = p.current();
+                Encoded e = BatchWork.toWrite(p, rejected);
                 if (e == null) {
                     landed.add(null);
                     continue;
@@ -281,7 +301,6 @@ final class AuditWriter implements AutoCloseable {
         return n;
     }
 
-
     /**
      * Links one record to the head of its chain and adds its insert to the batch. The body is the
      * canonical JSON of {@code {chain, index, prev, record}} (keys already in sorted order):
@@ -291,21 +310,10 @@ final class AuditWriter implements AutoCloseable {
      */
     Appended link(PreparedStatement ps, String chain, AuditTables.Head h, String rec, Columns columns) throws SQLException {
         long seq = h.seq() + 1;
-        String body = body(chain, seq, h.hash(), rec, columns);
+        String body = Canonical.body(chain, seq, h.hash(), rec, columns);
         String hash = HEX.formatHex(sha.digest(body.getBytes(StandardCharsets.UTF_8)));
         AuditTables.insert(ps, chain, seq, columns, hash, body);
         return new Appended(chain, seq, hash);
-    }
-
-    /** A record's body: {@code {"chain":..,"index":{..},"prev":..,"record":..}}, canonical. */
-    static String body(String chain, long seq, String prev, String rec, Columns columns) {
-        StringBuilder b = new StringBuilder(rec.length() + chain.length() + 400);
-        b.append("{\"chain\":");
-        Canonical.string(chain, b);
-        b.append(",\"index\":");
-        columns.encode(seq, b);
-        b.append(",\"prev\":\"").append(prev).append("\",\"record\":").append(rec).append('}');
-        return b.toString();
     }
 
     /** The head of a chain: cached, else read from the store (and the chain registered). */

@@ -146,4 +146,15 @@ public final class Canonical {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
     }
+
+    /** A record's body: {@code {"chain":..,"index":{..},"prev":..,"record":..}}, canonical. */
+    static String body(String chain, long seq, String prev, String rec, Columns columns) {
+        StringBuilder b = new StringBuilder(rec.length() + chain.length() + 400);
+        b.append("{\"chain\":");
+        Canonical.string(chain, b);
+        b.append(",\"index\":");
+        columns.encode(seq, b);
+        b.append(",\"prev\":\"").append(prev).append("\",\"record\":").append(rec).append('}');
+        return b.toString();
+    }
 }

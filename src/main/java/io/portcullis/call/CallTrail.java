@@ -25,6 +25,8 @@ public final class CallTrail {
     private final java.util.Set<String> detected = new java.util.concurrent.ConcurrentSkipListSet<>();
     private volatile io.portcullis.policy.SessionFacts conversation;
     private volatile List<String> conversationGained;
+    private volatile boolean recordCarries;
+    private volatile WithRecord withRecord;
     private volatile List<String> produces = List.of();
     private volatile String traceId;
     private volatile String spanId;
@@ -198,5 +200,24 @@ public final class CallTrail {
 
     public void produces(List<String> labels) {
         this.produces = List.copyOf(labels);
+    }
+
+    /** Set by the audit outcome stage (#13 item 4, session 9): this call's record commits {@link #withRecord} work with it. */
+    public void recordCarries() {
+        this.recordCarries = true;
+    }
+
+    /** Whether a durable outcome record will carry {@link #withRecord} work; false: a control commits its own writes. */
+    public boolean recordCarriesWork() {
+        return recordCarries;
+    }
+
+    /** Work to commit in the transaction of this call's outcome record, or null. */
+    public WithRecord withRecord() {
+        return withRecord;
+    }
+
+    public void withRecord(WithRecord work) {
+        this.withRecord = work;
     }
 }

@@ -22,7 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
  * (and the chain rules, {@link ChainRules}, can act on them). On the way out it adds to the
  * conversation what the call brought: the classes egress detected, the labels the catalog
  * declares for the tool ({@code produces}, {@code untrusted}), the tool, and the call's audit id;
- * the labels the conversation had and gained go into the audit record.
+ * the labels the conversation had and gained go into the audit record. The rows are committed in
+ * the transaction of the call's audit outcome record when one is on the path (#13 item 4, session 9:
+ * {@link RowsWithRecord}, one commit per call instead of two), else by the memory's own group commit.
  *
  * <p>Fail closed: when the memory cannot be read, a call to a tool labelled {@code egress} is
  * refused naming this control (other tools go on, the failure noted in their record, and what they
@@ -137,16 +139,46 @@ public final class ConversationMemory implements Stage {
         call.trail().conversationGained(gained);
         String toolName = tool != null && delivered ? tool.name() : null;
         boolean rememberTool = toolName != null && (had.tools().contains(toolName) || had.tools().size() < cfg().maxTools());
+        long now = clock.millis();
+        if (call.trail().recordCarriesWork()) {
+            // #13 item 4, session 9: the rows commit with the call's audit outcome record (one commit, not two)
+            call.trail().withRecord(new RowsWithRecord(store.rows(key, now, cfg().window(), call.callId(), toolName, labels,
+                    rememberTool, cfg().maxCallIds()), call, labels, gained, failure == null));
+            purge(now);
+            return;
+        }
         try {
-            store.record(key, clock.millis(), cfg().window(), call.callId(), toolName, labels, rememberTool, cfg().maxCallIds());
+            store.record(key, now, cfg().window(), call.callId(), toolName, labels, rememberTool, cfg().maxCallIds());
         } catch (java.sql.SQLException | RuntimeException e) {
-            LOG.error("conversation memory could not record call {}: {}", call.callId(), e.toString());
-            call.trail().note("conversation: the memory could not record this call's labels " + labels);
-            if (failure == null && !gained.isEmpty()) {
-                throw new GatewayException.Refused(name(), "the result was withheld: it adds " + gained
-                        + " to the conversation, and the conversation memory could not record that");
+            GatewayException.Refused withheld = notRecorded(call, labels, gained, failure == null, e);
+            if (withheld != null) {
+                throw withheld;
             }
         }
+    }
+
+    /** The old windows' rows go at most once a minute; a failure there loses nothing of this call's. */
+    private void purge(long now) {
+        try {
+            store.purge(now, now - cfg().window().toMillis());
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.warn("conversation memory could not delete rows past their window: {}", e.toString());
+        }
+    }
+
+    /**
+     * The labels of {@code call} could not be recorded: noted on its trail; the refusal that withholds
+     * its result when it was delivered and added labels (later calls would not know of them), else null.
+     */
+    static GatewayException.Refused notRecorded(CallContext call, java.util.Collection<String> labels, List<String> gained,
+                                                boolean delivered, Exception e) {
+        LOG.error("conversation memory could not record call {}: {}", call.callId(), e.toString());
+        call.trail().note("conversation: the memory could not record this call's labels " + labels);
+        if (delivered && !gained.isEmpty()) {
+            return new GatewayException.Refused("conversation", "the result was withheld: it adds " + gained
+                    + " to the conversation, and the conversation memory could not record that");
+        }
+        return null;
     }
 
     private ConversationConfig cfg() {

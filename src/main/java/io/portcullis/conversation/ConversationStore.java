@@ -26,7 +26,6 @@ public final class ConversationStore {
     static final String LABEL = "label";
     static final String TOOL = "tool";
     static final String CALLS = "calls";
-    private static final int MAX_ITEM = 256;
 
     private final Store store;
     private final GroupCommit writes;
@@ -115,49 +114,25 @@ public final class ConversationStore {
 
     /**
      * Adds one call to the conversation: its labels, its tool (unless the conversation already
-     * holds {@code maxTools} others), one to the call count; each with the call's audit id.
+     * holds {@code maxTools} others), one to the call count; each with the call's audit id. Commits
+     * them itself (group commit); returns once they are durable.
      */
     public void record(String key, long nowMs, Duration window, String callId, String tool, Collection<String> labels,
                        boolean rememberTool, int maxCallIds) throws SQLException {
-        String hashed = ConversationKey.hash(key);
-        long cutoff = nowMs - window.toMillis();
-        List<String> order = new ArrayList<>(); // the rows in the order the batch upserts them, for the view in memory
-        for (String label : new java.util.TreeSet<>(labels)) {
-            order.add(LABEL);
-            order.add(label.length() > MAX_ITEM ? label.substring(0, MAX_ITEM) : label);
-        }
-        if (tool != null && rememberTool) {
-            order.add(TOOL);
-            order.add(tool.length() > MAX_ITEM ? tool.substring(0, MAX_ITEM) : tool);
-        }
-        Runnable committed = cache == null ? () -> { } : () -> {
-            for (int i = 0; i < order.size(); i += 2) {
-                cache.upsert(hashed, window, order.get(i), order.get(i + 1), callId, nowMs, cutoff, maxCallIds);
-            }
-            cache.upsert(hashed, window, CALLS, "", callId, nowMs, cutoff, 1);
-        };
-        Runnable failed = cache == null ? () -> { } : () -> cache.drop(hashed);
-        writes.write(hashed, c -> { // #20 item 3: concurrent calls' writes share one commit; this returns once ours is durable
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO conversation_facts "
-                    + "(conv_key, kind, item, n, call_ids, first_ms, last_ms) VALUES (?, ?, ?, 1, ?, ?, ?) "
-                    + "ON CONFLICT (conv_key, kind, item) DO UPDATE SET "
-                    + "n = CASE WHEN conversation_facts.last_ms < ? THEN 1 ELSE conversation_facts.n + 1 END, "
-                    + "call_ids = CASE WHEN conversation_facts.last_ms < ? THEN excluded.call_ids "
-                    + "WHEN conversation_facts.n < ? THEN conversation_facts.call_ids || ',' || excluded.call_ids "
-                    + "ELSE conversation_facts.call_ids END, "
-                    + "first_ms = CASE WHEN conversation_facts.last_ms < ? THEN excluded.first_ms ELSE conversation_facts.first_ms END, "
-                    + "last_ms = excluded.last_ms")) {
-                for (String label : new java.util.TreeSet<>(labels)) { // one row order for every writer (PostgreSQL locks)
-                    add(ps, hashed, LABEL, label, callId, nowMs, cutoff, maxCallIds);
-                }
-                if (tool != null && rememberTool) {
-                    add(ps, hashed, TOOL, tool, callId, nowMs, cutoff, maxCallIds);
-                }
-                add(ps, hashed, CALLS, "", callId, nowMs, cutoff, 1);
-                ps.executeBatch();
-            }
-        }, committed, failed);
-        purge(nowMs, cutoff);
+        ConversationRows rows = rows(key, nowMs, window, callId, tool, labels, rememberTool, maxCallIds);
+        // #20 item 3: concurrent calls' writes share one commit; this returns once ours is durable
+        writes.write(rows.hashed, rows::write, rows::committed, rows::failed);
+        purge(nowMs, nowMs - window.toMillis());
+    }
+
+    /**
+     * The same call's rows, for a committer that is not this memory's own: the audit writer commits them
+     * with the call's outcome record (#13 item 4, session 9). {@link #purge} is the caller's.
+     */
+    ConversationRows rows(String key, long nowMs, Duration window, String callId, String tool, Collection<String> labels,
+                          boolean rememberTool, int maxCallIds) {
+        return new ConversationRows(ConversationKey.hash(key), nowMs, window, callId, tool, labels, rememberTool, maxCallIds,
+                cache, writes.lock);
     }
 
     /** The group commit behind {@link #record} (tests count its commits). */
@@ -165,23 +140,8 @@ public final class ConversationStore {
         return writes;
     }
 
-    private static void add(PreparedStatement ps, String key, String kind, String item, String callId, long now, long cutoff,
-                            int maxIds) throws SQLException {
-        ps.setString(1, key);
-        ps.setString(2, kind);
-        ps.setString(3, item.length() > MAX_ITEM ? item.substring(0, MAX_ITEM) : item);
-        ps.setString(4, callId);
-        ps.setLong(5, now);
-        ps.setLong(6, now);
-        ps.setLong(7, cutoff);
-        ps.setLong(8, cutoff);
-        ps.setLong(9, maxIds);
-        ps.setLong(10, cutoff);
-        ps.addBatch();
-    }
-
-    /** Deletes what has left its window, at most once a minute. */
-    private void purge(long nowMs, long cutoff) throws SQLException {
+    /** Deletes what has left its window, at most once a minute (its own statement, outside any batch). */
+    void purge(long nowMs, long cutoff) throws SQLException {
         if (nowMs - lastPurge < 60_000) {
             return;
         }

@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Group commit for the conversation memory's writes (#20 item 3; the pattern of the audit
+ * Group commit for the conversation memory's writes where no audit outcome record carries them
+ * (since #13 item 4 session 9 the tool and read chains commit them with the record, {@link RowsWithRecord};
+ * this remains for a stage used without one). #20 item 3; the pattern of the audit
  * writer's, {@code io.portcullis.audit.AuditWriter}, without its thread). A caller queues its
  * write and takes the commit lock; whoever holds it takes every write queued so far (up to
  * {@link #MAX_BATCH}), runs them all in one transaction and completes their futures only after

@@ -58,7 +58,7 @@ public class AuditRecordBenchmark {
         rec = records.outcome(call, AuditFixture.text("[{\"id\":100,\"title\":\"Login page times out\"}]"), null, null);
         encoded = Canonical.encode(rec);
         columns = Columns.of(rec);
-        String body = AuditWriter.body("node-1/dev", 7, AuditTables.ZERO, encoded, columns);
+        String body = Canonical.body("node-1/dev", 7, AuditTables.ZERO, encoded, columns);
         stored = new StoredRow.Raw(7, columns, Canonical.sha256(body), body.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -69,7 +69,7 @@ public class AuditRecordBenchmark {
 
     @Benchmark
     public String link() {
-        String body = AuditWriter.body("node-1/dev", ++seq, AuditTables.ZERO, encoded, columns);
+        String body = Canonical.body("node-1/dev", ++seq, AuditTables.ZERO, encoded, columns);
         return HexFormat.of().formatHex(sha.digest(body.getBytes(StandardCharsets.UTF_8)));
     }
 
