@@ -28,8 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  * SERVER span continued from its {@code _meta} or its HTTP header. Session 9: a progress notification the
  * upstream sends during a call is a SERVER span of the call's trace under the upstream call's span, whose
  * context reaches the client in the relayed notification's {@code _meta}; the {@code roots/list} the
- * upstream asks at connect is a SERVER span; a 2026-07-28 notification is continued from its HTTP header,
- * and from its {@code _meta} when it has both.
+ * upstream asks at connect is a SERVER span; a 2026-07-28 notification, and a notification in a 2025-03-26
+ * batch, is continued from its HTTP header, and from its {@code _meta} when it has both.
  */
 class TracingRelayIT {
     private static final String PARENT = "00f067aa0ba902b7";
@@ -180,6 +180,20 @@ class TracingRelayIT {
             }));
         }
         assertThat(receiver.trace(ignoredHeader)).isEmpty();
+    }
+
+    @Test
+    void aBatchedNotificationIsContinuedFromTheHeaderOfItsPost() {
+        String fromHeader = "cbf92f3577b34da6a3ce929d0e0e4736";
+        LegacySession s = LegacySession.open(client, "2025-03-26");
+        WireReply r = client.post("[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":97}}]",
+                s.headers("traceparent", "00-" + fromHeader + "-" + PARENT + "-01"));
+        assertThat(r.status()).isEqualTo(202);
+        Eventually.eventually(Duration.ofSeconds(30), () -> assertThat(receiver.trace(fromHeader)).singleElement().satisfies(x -> {
+            assertThat(x.kind()).isEqualTo(SpanKind.SPAN_KIND_SERVER);
+            assertThat(x.name()).isEqualTo("notifications/cancelled");
+            assertThat(x.parentSpanId()).isEqualTo(PARENT);
+        }));
     }
 
     /** A 2026-07-28 notification (the envelope in _meta, no session) with the trace context in _meta and/or the header. */
