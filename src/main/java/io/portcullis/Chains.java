@@ -84,12 +84,15 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
         Map<String, Pipeline> reads = new LinkedHashMap<>();
         for (String method : READ_METHODS) {
             reads.put(method, new Pipeline(method, timed(read(p, method), clock, method),
-                    io.portcullis.call.StageTimer.timed(UpstreamCall.item(method, p.catalog(), p.upstreams(), p.config()), clock, method), tracing));
+                    io.portcullis.call.StageTimer.timed(UpstreamCall.item(method, p.catalog(), p.upstreams(), p.config()), clock, method),
+                    tracing, clock));
         }
+        // #18 (session 9): the tracing's own time is the control "tracing" when metrics and tracing are both on
         return new Chains(new Pipeline("tools/call", timed(toolCall(p), clock, "tools/call"),
-                io.portcullis.call.StageTimer.timed(UpstreamCall.tool(p.upstreams(), p.config()), clock), tracing),
+                io.portcullis.call.StageTimer.timed(UpstreamCall.tool(p.upstreams(), p.config()), clock), tracing, clock),
                 new Pipeline("tasks/result", timed(taskResult(p), clock, "tasks/result"),
-                        io.portcullis.call.StageTimer.timed(UpstreamCall.taskResult(p.upstreams(), p.config()), clock, "tasks/result"), tracing),
+                        io.portcullis.call.StageTimer.timed(UpstreamCall.taskResult(p.upstreams(), p.config()), clock, "tasks/result"),
+                        tracing, clock),
                 reads);
     }
 

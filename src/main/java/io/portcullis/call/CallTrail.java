@@ -36,6 +36,8 @@ public final class CallTrail {
      * and a hand-over to another thread (the upstream call's timeout) happens-before its join.
      */
     long innerNanos;
+    /** #18 (session 9): the stage spans' own time in this call so far ({@link TracingTimer} alone reads and writes it). */
+    long tracingNanos;
 
     /**
      * #18 items 2, 3: the OpenTelemetry trace and span id of the call's server span, set when tracing

@@ -278,7 +278,7 @@ final class LegacyRequests {
         for (Message m : messages) {
             switch (m.kind()) {
                 case RESPONSE -> dispatcher.clientResponse(s, m);
-                case NOTIFICATION -> dispatcher.handle(s, m, Outbound.DROP);
+                case NOTIFICATION -> dispatcher.handle(s, m, Outbound.DROP, McpEndpoint.origin(req)); // #18 item 2: header context
                 case REQUEST -> answers.add(dispatcher.handle(s, m, Outbound.DROP, McpEndpoint.origin(req)));
             }
         }

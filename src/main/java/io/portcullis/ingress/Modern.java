@@ -65,7 +65,8 @@ final class Modern {
             s.logLevel(level.asString());
         }
         if (!msg.isRequest()) {
-            dispatcher.handle(s, msg, Outbound.DROP);
+            // #18 item 2 (session 9): a notification's trace context may come in the HTTP headers alone (_meta wins)
+            dispatcher.handle(s, msg, Outbound.DROP, McpEndpoint.origin(req));
             Replies.empty(res, 202);
             return;
         }

@@ -22,6 +22,8 @@ public final class Pipeline {
     private final String method;
     private final io.portcullis.call.CallTracing tracing;
     private final CallHandler traced;
+    /** #18 (session 9): where the tracing's own time goes (metrics on), else NONE. */
+    private final io.portcullis.call.CallObserver clock;
 
     /**
      * @param stages   the controls, in order
@@ -37,13 +39,24 @@ public final class Pipeline {
      * plain chain alone: no span, no wrapper per call.
      */
     public Pipeline(String method, List<Stage> stages, Stage terminal, io.portcullis.call.CallTracing tracing) {
+        this(method, stages, terminal, tracing, io.portcullis.call.CallObserver.NONE);
+    }
+
+    /**
+     * The same, with the tracing's own time told to {@code clock} as the control {@code tracing} (#18 session 9,
+     * {@link io.portcullis.call.TracingTimer}) when metrics are on ({@code clock} is not NONE).
+     */
+    public Pipeline(String method, List<Stage> stages, Stage terminal, io.portcullis.call.CallTracing tracing,
+                    io.portcullis.call.CallObserver clock) {
         this.stages = List.copyOf(stages);
         this.terminal = terminal;
         this.method = method;
         this.tracing = tracing;
+        this.clock = clock;
         this.chain = compose(this.stages, terminal);
-        this.traced = tracing.on() ? compose(this.stages.stream().map(s -> tracing.traced(method, s, false)).toList(),
-                tracing.traced(method, terminal, true)) : null;
+        this.traced = tracing.on() ? compose(this.stages.stream()
+                        .map(s -> io.portcullis.call.TracingTimer.span(tracing.traced(method, s, false), clock)).toList(),
+                io.portcullis.call.TracingTimer.span(tracing.traced(method, terminal, true), clock)) : null;
     }
 
     private static CallHandler compose(List<Stage> stages, Stage terminal) {
@@ -83,7 +96,8 @@ public final class Pipeline {
      * @throws GatewayException when a stage refuses or the upstream fails
      */
     public ObjectNode call(CallContext call) throws GatewayException {
-        return traced == null ? chain.handle(call) : tracing.serve(method, call, traced, chain);
+        return traced == null ? chain.handle(call)
+                : io.portcullis.call.TracingTimer.serve(call, clock, method, c -> tracing.serve(method, c, traced, chain));
     }
 
     /**

@@ -97,6 +97,42 @@ public final class TraceContext {
         return p;
     }
 
+    /**
+     * #18 item 2 (session 9): a copy of {@code message} (a notification relayed to a client) whose
+     * {@code params._meta} has the current span's context, replacing what the upstream put there; the
+     * message itself when no span is current (tracing off) or it has no params object.
+     */
+    public static ObjectNode messageWithMeta(ObjectNode message) {
+        if (message == null || !(message.get("params") instanceof ObjectNode params)) {
+            return message;
+        }
+        Map<String, String> trace = current();
+        if (trace.isEmpty()) {
+            return message;
+        }
+        ObjectNode copy = message.objectNode();
+        copy.setAll(message);
+        copy.set("params", withMeta(params, trace));
+        return copy;
+    }
+
+    /**
+     * The {@code traceparent} / {@code tracestate} strings of {@code params._meta} (what the gateway sent
+     * upstream with a call: its CLIENT span's context), or an empty map.
+     */
+    public static Map<String, String> ofMeta(ObjectNode params) {
+        if (params == null || !(params.get("_meta") instanceof ObjectNode meta) || string(meta.get("traceparent")) == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("traceparent", string(meta.get("traceparent")));
+        String ts = string(meta.get("tracestate"));
+        if (ts != null) {
+            out.put("tracestate", ts);
+        }
+        return out;
+    }
+
     private static String string(JsonNode n) {
         return n == null || !n.isString() ? null : n.asString();
     }

@@ -116,6 +116,18 @@ public final class Tracing implements io.portcullis.call.CallTracing {
         }
     }
 
+    /**
+     * #18 item 2 (session 9): what an upstream initiates and the gateway handles as its client, under a
+     * SERVER span ({@link UpstreamSpans}): a request the gateway answers itself ({@code roots/list},
+     * {@code ping}) or a notification ({@code notifications/message}, {@code progress}, {@code list_changed},
+     * ...), continued from its {@code _meta}, else from {@code call} (the trace context of the upstream call it
+     * belongs to; may be empty); tracing off runs {@code body} alone.
+     */
+    public <T> T fromUpstream(String method, ObjectNode params, Map<String, String> call, String upstream,
+                              java.util.function.Supplier<T> body) {
+        return tracer == null ? body.get() : UpstreamSpans.handle(tracer, method, params, call, upstream, body);
+    }
+
     /** Whether spans are made. */
     @Override
     public boolean on() {

@@ -22,7 +22,12 @@ final class Calls {
      *                that fails after that may still have acted upstream
      */
     record Pending(CompletableFuture<JsonNode> response, Relay relay, JsonNode clientToken,
-                   java.util.concurrent.atomic.AtomicBoolean reached) {}
+                   java.util.concurrent.atomic.AtomicBoolean reached, java.util.Map<String, String> trace) {
+        Pending(CompletableFuture<JsonNode> response, Relay relay, JsonNode clientToken,
+                java.util.concurrent.atomic.AtomicBoolean reached) {
+            this(response, relay, clientToken, reached, java.util.Map.of());
+        }
+    }
 
     /**
      * Our request was answered with an HTTP error status and no JSON-RPC answer: kept apart from
@@ -53,7 +58,9 @@ final class Calls {
 
     Pending open(long id, Relay relay, ObjectNode params) {
         JsonNode token = params != null && params.get("_meta") instanceof ObjectNode meta ? meta.get("progressToken") : null;
-        Pending p = new Pending(new CompletableFuture<>(), relay, token, new java.util.concurrent.atomic.AtomicBoolean());
+        // #18 item 2 (session 9): the call's trace context as it went upstream (the gateway's CLIENT span; empty when tracing is off)
+        Pending p = new Pending(new CompletableFuture<>(), relay, token, new java.util.concurrent.atomic.AtomicBoolean(),
+                io.portcullis.tracing.TraceContext.ofMeta(params));
         pending.put(id, p);
         return p;
     }
@@ -138,23 +145,36 @@ final class Calls {
 
     /** Forwards a progress notification to the client that owns the token, with the client's token. */
     void progress(Message msg) {
-        String token = msg.params().path("progressToken").asString("");
-        if (!token.startsWith("pc-")) {
-            return;
-        }
-        long id;
-        try {
-            id = Long.parseLong(token.substring(3));
-        } catch (NumberFormatException e) {
-            return;
-        }
-        Pending p = pending.get(id);
+        Pending p = byToken(msg);
         if (p == null || p.clientToken() == null) {
             return;
         }
         ObjectNode params = msg.params().deepCopy();
         params.set("progressToken", p.clientToken());
-        p.relay().notify(Message.notification("notifications/progress", params));
+        // #18 item 2 (session 9): the relay span's context in _meta when tracing is on (else as the upstream sent it)
+        p.relay().notify(io.portcullis.tracing.TraceContext.messageWithMeta(Message.notification("notifications/progress", params)));
+    }
+
+    /** The call a progress notification's token ({@code pc-<id>}) names, or null. */
+    private Pending byToken(Message msg) {
+        String token = msg.params() == null ? "" : msg.params().path("progressToken").asString("");
+        if (!token.startsWith("pc-")) {
+            return null;
+        }
+        try {
+            return pending.get(Long.parseLong(token.substring(3)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * #18 item 2 (session 9): the trace context of the call an upstream's message belongs to (its progress
+     * token's call, else the call {@link #relayFor} finds), as it went upstream; empty when none.
+     */
+    java.util.Map<String, String> traceFor(Message msg, Long relatedId) {
+        Pending p = "notifications/progress".equals(msg.method()) ? byToken(msg) : pendingFor(relatedId);
+        return p == null ? java.util.Map.of() : p.trace();
     }
 
     /**
@@ -166,21 +186,27 @@ final class Calls {
      * {@link io.portcullis.call.ClientKey#NONE}, such as a held subscriptions/listen) are never a client to talk to.
      */
     Relay relayFor(Long relatedId) {
+        Pending p = pendingFor(relatedId);
+        return p == null ? null : p.relay();
+    }
+
+    /** The call {@link #relayFor} names (the same rules), or null. */
+    private Pending pendingFor(Long relatedId) {
         if (relatedId != null) {
             Pending p = pending.get(relatedId);
             if (p != null && p.relay() != Relay.NONE) {
                 // the gateway's own long-lived request (a held subscriptions/listen) has no client to guess at
-                return p.relay().owner().none() ? null : p.relay();
+                return p.relay().owner().none() ? null : p;
             }
         }
-        Relay newest = null;
+        Pending newest = null;
         for (Pending p : pending.descendingMap().values()) {
             if (p.relay() == Relay.NONE || p.relay().owner().none()) {
                 continue;
             }
             if (newest == null) {
-                newest = p.relay();
-            } else if (!newest.owner().equals(p.relay().owner())) {
+                newest = p;
+            } else if (!newest.relay().owner().equals(p.relay().owner())) {
                 return null; // calls of two clients in flight: which one asked is unknowable
             }
         }

@@ -89,6 +89,16 @@ final class Inbound implements Connection.Sink {
     }
 
     private void serveRequest(Message msg, Long relatedId) {
+        io.portcullis.tracing.Tracing tracing = io.portcullis.tracing.Tracing.current();
+        if (tracing.on() && ("roots/list".equals(msg.method()) || "ping".equals(msg.method()))) {
+            // #18 item 2 (session 9): a request the gateway answers itself is a SERVER span, in the trace of the call it belongs to
+            tracing.fromUpstream(msg.method(), msg.params(), up.calls.traceFor(msg, relatedId), name(), () -> answer(msg, relatedId));
+        } else {
+            answer(msg, relatedId);
+        }
+    }
+
+    private ObjectNode answer(Message msg, Long relatedId) {
         UpstreamConfig config = up.config;
         boolean roots = "roots/list".equals(msg.method());
         ObjectNode answer = ServerRequests.answer(name(), msg, roots ? null : up.calls.relayFor(relatedId), config.roots());
@@ -105,9 +115,24 @@ final class Inbound implements Connection.Sink {
             LOG.info("upstream {}: roots/list answered from config ({}): {}", name(), config.roots().source(), config.roots().uris());
             up.listener.rootsServed(up, config.roots());
         }
+        return answer;
     }
 
     private void notification(Message msg, Long relatedId) {
+        io.portcullis.tracing.Tracing tracing = io.portcullis.tracing.Tracing.current();
+        if (!tracing.on()) {
+            route(msg, relatedId);
+            return;
+        }
+        // #18 item 2 (session 9): a SERVER span for its handling, in the trace of the call it belongs to; what reaches
+        // the client carries the span's context in _meta (TraceContext.messageWithMeta)
+        tracing.fromUpstream(msg.method(), msg.params(), up.calls.traceFor(msg, relatedId), name(), () -> {
+            route(msg, relatedId);
+            return null;
+        });
+    }
+
+    private void route(Message msg, Long relatedId) {
         String method = msg.method();
         switch (method) {
             case "notifications/progress" -> up.calls.progress(msg);
@@ -117,9 +142,9 @@ final class Inbound implements Connection.Sink {
                 boolean untied = up.config.transport() == UpstreamConfig.Transport.HTTP ? relatedId == null : !up.calls.clientCallsInFlight();
                 Relay relay = untied ? null : up.calls.relayFor(relatedId);
                 if (relay != null) {
-                    relay.notify(msg.node());
+                    relay.notify(io.portcullis.tracing.TraceContext.messageWithMeta(msg.node()));
                 } else if (untied) {
-                    up.listener.notification(up, msg.node());
+                    up.listener.notification(up, io.portcullis.tracing.TraceContext.messageWithMeta(msg.node()));
                 } else {
                     // calls of several clients in flight over stdio: whose it is cannot be known, so nobody gets it
                     LOG.debug("upstream {} log (not attributable to one client, not relayed): {}", name(), msg.params());
@@ -128,7 +153,8 @@ final class Inbound implements Connection.Sink {
             case "notifications/tools/list_changed", "notifications/prompts/list_changed",
                  "notifications/resources/list_changed" -> Thread.ofVirtual().start(up::refreshListing);
             case "notifications/cancelled", "notifications/subscriptions/acknowledged" -> { }
-            default -> up.listener.notification(up, ModernEnvelope.withoutSubscriptionId(msg.node()));
+            default -> up.listener.notification(up,
+                    io.portcullis.tracing.TraceContext.messageWithMeta(ModernEnvelope.withoutSubscriptionId(msg.node())));
         }
     }
 }

@@ -25,7 +25,11 @@ import tools.jackson.databind.node.ObjectNode;
  * from the client's {@code _meta}), a child of the upstream call's span, its context reaching the
  * client in the relayed request's {@code _meta}, ending at the client's answer; a client's
  * notification ({@code notifications/roots/list_changed}, {@code notifications/cancelled}) is a
- * SERVER span continued from its {@code _meta} or its HTTP header.
+ * SERVER span continued from its {@code _meta} or its HTTP header. Session 9: a progress notification the
+ * upstream sends during a call is a SERVER span of the call's trace under the upstream call's span, whose
+ * context reaches the client in the relayed notification's {@code _meta}; the {@code roots/list} the
+ * upstream asks at connect is a SERVER span; a 2026-07-28 notification, and a notification in a 2025-03-26
+ * batch, is continued from its HTTP header, and from its {@code _meta} when it has both.
  */
 class TracingRelayIT {
     private static final String PARENT = "00f067aa0ba902b7";
@@ -116,5 +120,94 @@ class TracingRelayIT {
                 assertThat(x.attribute("mcp.method.name")).isEqualTo(e[1]);
             });
         }
+    }
+
+    @Test
+    void aProgressNotificationFromTheUpstreamIsAServerSpanOfTheCallsTraceAndTheClientGetsItsContext() throws Exception {
+        String trace = "8bf92f3577b34da6a3ce929d0e0e4736";
+        LegacySession s = LegacySession.open(client, "2025-11-25");
+        ObjectNode p = Json.object().put("name", "everything__trigger-long-running-operation");
+        p.putObject("arguments").put("duration", 0.2).put("steps", 2);
+        p.putObject("_meta").put("progressToken", 77).put("traceparent", "00-" + trace + "-" + PARENT + "-01");
+        List<tools.jackson.databind.JsonNode> all;
+        try (SseStream stream = s.stream(s.message("tools/call", p))) {
+            all = StreamingIT.drain(stream);
+        }
+        assertThat(all).hasSize(3);
+        tools.jackson.databind.JsonNode progress = all.getFirst();
+        assertThat(progress.path("method").asString()).isEqualTo("notifications/progress");
+        assertThat(progress.path("params").path("progressToken").asInt()).isEqualTo(77);
+        String tp = progress.path("params").path("_meta").path("traceparent").asString();
+        Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(receiver.trace(trace))
+                .filteredOn(x -> x.name().equals("notifications/progress")).hasSize(2));
+        List<OtlpReceiver.Received> spans = receiver.trace(trace);
+        OtlpReceiver.Received upstreamCall = spans.stream().filter(x -> x.kind() == SpanKind.SPAN_KIND_CLIENT
+                && x.name().equals("tools/call everything__trigger-long-running-operation")).findFirst().orElseThrow();
+        assertThat(spans).filteredOn(x -> x.name().equals("notifications/progress")).allSatisfy(x -> {
+            assertThat(x.kind()).isEqualTo(SpanKind.SPAN_KIND_SERVER);
+            assertThat(x.parentSpanId()).isEqualTo(upstreamCall.spanId());
+            assertThat(x.attribute("mcp.method.name")).isEqualTo("notifications/progress");
+            assertThat(x.attribute("portcullis.upstream")).isEqualTo("everything");
+        });
+        assertThat(spans).filteredOn(x -> tp.equals("00-" + trace + "-" + x.spanId() + "-01")).singleElement()
+                .satisfies(x -> assertThat(x.name()).isEqualTo("notifications/progress"));
+    }
+
+    @Test
+    void theRootsListTheUpstreamAsksIsAServerSpan() {
+        // server-everything asks roots/list once connected (the gateway declares roots): answered from config
+        Eventually.eventually(Duration.ofSeconds(30), () -> assertThat(receiver.spans)
+                .as("spans received: %s", receiver.spans.stream().map(OtlpReceiver.Received::name).toList())
+                .anySatisfy(x -> {
+                    assertThat(x.name()).isEqualTo("roots/list");
+                    assertThat(x.kind()).isEqualTo(SpanKind.SPAN_KIND_SERVER);
+                    assertThat(x.attribute("portcullis.upstream")).isEqualTo("everything");
+                }));
+    }
+
+    @Test
+    void aModernNotificationIsContinuedFromItsHeaderAndFromMetaWhenItHasBoth() {
+        String fromHeader = "9bf92f3577b34da6a3ce929d0e0e4736";
+        String fromMeta = "abf92f3577b34da6a3ce929d0e0e4736";
+        String ignoredHeader = "bbf92f3577b34da6a3ce929d0e0e4736";
+        assertThat(modernNotification(null, fromHeader).status()).isEqualTo(202);
+        assertThat(modernNotification(fromMeta, ignoredHeader).status()).isEqualTo(202);
+        for (String t : List.of(fromHeader, fromMeta)) {
+            Eventually.eventually(Duration.ofSeconds(30), () -> assertThat(receiver.trace(t)).singleElement().satisfies(x -> {
+                assertThat(x.kind()).isEqualTo(SpanKind.SPAN_KIND_SERVER);
+                assertThat(x.name()).isEqualTo("notifications/cancelled");
+                assertThat(x.parentSpanId()).isEqualTo(PARENT);
+            }));
+        }
+        assertThat(receiver.trace(ignoredHeader)).isEmpty();
+    }
+
+    @Test
+    void aBatchedNotificationIsContinuedFromTheHeaderOfItsPost() {
+        String fromHeader = "cbf92f3577b34da6a3ce929d0e0e4736";
+        LegacySession s = LegacySession.open(client, "2025-03-26");
+        WireReply r = client.post("[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":97}}]",
+                s.headers("traceparent", "00-" + fromHeader + "-" + PARENT + "-01"));
+        assertThat(r.status()).isEqualTo(202);
+        Eventually.eventually(Duration.ofSeconds(30), () -> assertThat(receiver.trace(fromHeader)).singleElement().satisfies(x -> {
+            assertThat(x.kind()).isEqualTo(SpanKind.SPAN_KIND_SERVER);
+            assertThat(x.name()).isEqualTo("notifications/cancelled");
+            assertThat(x.parentSpanId()).isEqualTo(PARENT);
+        }));
+    }
+
+    /** A 2026-07-28 notification (the envelope in _meta, no session) with the trace context in _meta and/or the header. */
+    private static WireReply modernNotification(String metaTrace, String headerTrace) {
+        ObjectNode p = Json.object().put("requestId", 98);
+        ObjectNode meta = p.putObject("_meta");
+        meta.put("io.modelcontextprotocol/protocolVersion", ModernRequests.VERSION);
+        meta.putObject("io.modelcontextprotocol/clientCapabilities");
+        meta.putObject("io.modelcontextprotocol/clientInfo").put("name", "portcullis-it").put("version", "1");
+        if (metaTrace != null) {
+            meta.put("traceparent", "00-" + metaTrace + "-" + PARENT + "-01");
+        }
+        return client.post(Json.write(io.portcullis.protocol.Message.notification("notifications/cancelled", p)),
+                "MCP-Protocol-Version", ModernRequests.VERSION, "Mcp-Method", "notifications/cancelled",
+                "traceparent", "00-" + headerTrace + "-" + PARENT + "-01");
     }
 }
