@@ -137,14 +137,16 @@ public final class ConsentFlow {
         CodeVerifier verifier = new CodeVerifier();
         String state = random();
         ConsentClient.Plan plan = c.discovered() ? plans.plan(upstream, url, c, URI.create(redirectUri()), timeout) : null;
+        String stepUp = grants.stepUpScopes(t.key()); // issue 17 (task h3): the scopes an upstream's 403 asked for
         prune(now);
         states.put(state, new Pending(t.key(), verifier, now.plus(TTL), plan));
         if (plan != null) {
-            return ConsentClient.authorizationUrl(plan, URI.create(redirectUri()), new State(state), verifier);
+            return ConsentClient.authorizationUrl(plan, stepUp, URI.create(redirectUri()), new State(state), verifier);
         }
+        String scope = ConsentClient.union(c.scope(), stepUp);
         return new AuthorizationRequest.Builder(new ResponseType(ResponseType.Value.CODE), new ClientID(c.clientId()))
                 .endpointURI(c.authorizationEndpoint()).redirectionURI(URI.create(redirectUri()))
-                .scope(c.scope() == null ? null : Scope.parse(c.scope())).state(new State(state))
+                .scope(scope == null ? null : Scope.parse(scope)).state(new State(state))
                 .codeChallenge(verifier, CodeChallengeMethod.S256).build().toURI();
     }
 

@@ -76,11 +76,17 @@ public final class ConsentClient {
 
     /** The authorization request a user's browser is sent to: code flow, PKCE S256, {@code state}, RFC 8707 resource. */
     public static URI authorizationUrl(Plan p, URI redirect, State state, CodeVerifier verifier) {
+        return authorizationUrl(p, null, redirect, state, verifier);
+    }
+
+    /** As above, with {@code stepUp} (the scopes an upstream's 403 {@code insufficient_scope} asked for, or null) added to the plan's. */
+    public static URI authorizationUrl(Plan p, String stepUp, URI redirect, State state, CodeVerifier verifier) {
+        String scope = union(p.scope(), stepUp);
         AuthorizationRequest.Builder b = new AuthorizationRequest.Builder(new ResponseType(ResponseType.Value.CODE), new ClientID(p.clientId()))
                 .endpointURI(p.authorizationEndpoint()).redirectionURI(redirect).state(state)
                 .codeChallenge(verifier, CodeChallengeMethod.S256).resources(p.resource());
-        if (p.scope() != null) {
-            b.scope(Scope.parse(p.scope()));
+        if (scope != null) {
+            b.scope(Scope.parse(scope));
         }
         return b.build().toURI();
     }
@@ -93,6 +99,18 @@ public final class ConsentClient {
      */
     public static Tokens redeem(Plan p, AuthorizationGrant grant, Duration timeout) throws IOException {
         return new TokenEndpoint(timeout).request(p.tokenEndpoint(), p.issuer(), p.client(), p.settings(), grant, p.resource(), null);
+    }
+
+    /** The union of two space-separated scopes (either may be null), in order; null when empty. */
+    public static String union(String a, String b) {
+        java.util.Set<String> s = new java.util.LinkedHashSet<>();
+        for (String part : new String[] {a, b}) {
+            if (part != null) {
+                s.addAll(java.util.Arrays.asList(part.trim().split("\\s+")));
+            }
+        }
+        s.remove("");
+        return s.isEmpty() ? null : String.join(" ", s);
     }
 
     /** The upstream's answer to an initialize without a token: its 401 challenge, or none. */

@@ -175,4 +175,28 @@ class DiscoveredConsentTest {
                 .hasMessageContaining("unknown, used or expired");
         assertThat(requests).isEmpty();
     }
+
+    /** Issue 17 (task h3): a 403 insufficient_scope on alice's own connection asks her to consent to more, at most twice in a row. */
+    @Test
+    void aStepUpAsksForConsentToTheLargerScopeAndIsBounded() throws Exception {
+        ConsentFlow flow = grants.flow();
+        URI url = URI.create(base + "/mcp");
+        URI first = flow.begin("tickets", ticket(ALICE), discovered(), url, Duration.ofSeconds(5));
+        flow.finish(query(first).get("state"), "code-0", discovered(), Duration.ofSeconds(5));
+        for (int i = 1; i <= StepUps.MAX; i++) {
+            grants.stepUp("tickets", discovered(), ALICE, "tickets:read tickets:write");
+            grants.stepUp("tickets", discovered(), ALICE, "tickets:write"); // refused again before she consents: the same step-up
+            UserGrants.Refusal r = assertRefusal(ALICE);
+            assertThat(r.getMessage()).contains("asks for more scope (tickets:read tickets:write)");
+            URI again = flow.begin("tickets", r.link().substring(r.link().indexOf("ticket=") + 7), discovered(), url, Duration.ofSeconds(5));
+            assertThat(query(again)).containsEntry("scope", "tickets:read offline_access tickets:write");
+            flow.finish(query(again).get("state"), "code-" + i, discovered(), Duration.ofSeconds(5));
+            assertThat(grants.delegation("tickets", discovered(), ALICE, Duration.ofSeconds(5)).authorization()).isEqualTo("Bearer at-alice");
+        }
+        grants.stepUp("tickets", discovered(), ALICE, "tickets:write");
+        assertThatThrownBy(() -> grants.delegation("tickets", discovered(), ALICE, Duration.ofSeconds(5)))
+                .hasMessageContaining("the gateway stops asking")
+                .satisfies(e -> assertThat(((UserGrants.Refusal) e).link()).isNull());
+        assertThat(assertRefusal(BOB).getMessage()).contains("you have not connected your account"); // bob's state is his own
+    }
 }
