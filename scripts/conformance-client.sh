@@ -9,7 +9,8 @@
 #
 # With --gateway the client under test is the gateway's own upstream client instead (issue 17): the
 # command is test-support/conformance-gateway-client.mjs, which starts a Portcullis fronting the
-# scenario's server (credentials mode oauth for the auth scenarios) and drives it with the
+# scenario's server (credentials mode oauth for the client-credentials auth scenarios, user_oauth
+# with discovered endpoints and a consent link for the authorization-code ones) and drives it with the
 # TypeScript SDK over Streamable HTTP; expected failures in scripts/conformance-gateway-expected.txt,
 # results in target/conformance-gateway-client.
 #

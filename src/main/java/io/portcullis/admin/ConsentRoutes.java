@@ -64,7 +64,10 @@ public final class ConsentRoutes extends Handler.Abstract {
     private void connect(String upstream, Request req, Response res) throws IOException {
         ConsentFlow flow = gateway.credentials().grants().flow();
         try {
-            var to = flow.begin(upstream, param(req, "ticket"), settings(upstream));
+            // issue 17 (task h3): an upstream without configured endpoints is discovered from its URL
+            UpstreamConfig u = gateway.config().upstreams().get(upstream);
+            var to = flow.begin(upstream, param(req, "ticket"), settings(upstream), u == null ? null : u.url(),
+                    u == null ? java.time.Duration.ofSeconds(10) : u.timeout());
             res.getHeaders().put(HttpHeader.LOCATION, to.toString());
             res.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
             res.getHeaders().put("Referrer-Policy", "no-referrer");

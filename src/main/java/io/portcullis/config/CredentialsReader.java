@@ -79,24 +79,36 @@ final class CredentialsReader {
                         UpstreamCredentials.DEFAULT_USER_SESSION_IDLE));
     }
 
-    /** #16 item 1: per-user OAuth (authorization code + PKCE) to a third-party upstream, the gateway as client. */
+    /**
+     * #16 item 1: per-user OAuth (authorization code + PKCE) to a third-party upstream, the gateway as client.
+     * Issue 17 (task h3): without {@code authorization_endpoint} and {@code token_endpoint} they are discovered
+     * from the upstream and the client is pre-registered ({@code client_id}), a client ID metadata document
+     * ({@code client_metadata_url}) or registered dynamically (RFC 7591).
+     */
     private static UpstreamCredentials userOauth(Fields f, JsonNode n, String cp, Path base) {
         f.onlyKeys(n, cp, Set.of("mode", "authorization_endpoint", "token_endpoint", "client_id", "client_secret", "audience", "scope",
-                "refresh_before", "max_user_sessions", "user_session_idle"));
+                "refresh_before", "max_user_sessions", "user_session_idle", "client_metadata_url"));
         String auth = f.string(n, "authorization_endpoint", cp, null);
         String endpoint = f.string(n, "token_endpoint", cp, null);
         String clientId = f.string(n, "client_id", cp, null);
-        if (auth == null || endpoint == null || clientId == null) {
-            f.problem(cp, "mode user_oauth needs 'authorization_endpoint', 'token_endpoint' and 'client_id' (the gateway's client at "
-                    + "the upstream's authorization server)");
+        if ((auth != null || endpoint != null) && (auth == null || endpoint == null || clientId == null)) {
+            f.problem(cp, "mode user_oauth with configured endpoints needs 'authorization_endpoint', 'token_endpoint' and 'client_id' "
+                    + "(the gateway's client at the upstream's authorization server); without both endpoints they are discovered");
         }
         URI authUri = url(f, auth, cp, "authorization_endpoint");
         URI tokenUri = url(f, endpoint, cp, "token_endpoint");
+        URI metadataUrl = url(f, f.string(n, "client_metadata_url", cp, null), cp, "client_metadata_url");
+        if (metadataUrl != null && !"https".equals(metadataUrl.getScheme())) {
+            f.problem(cp + "/client_metadata_url", "'client_metadata_url' must be an https:// URL (a client ID metadata document)");
+        }
         UpstreamConfig.HeaderSource secret = source(f, n.get("client_secret"), cp + "/client_secret", "client_secret", base);
+        if (secret != null && clientId == null) {
+            f.problem(cp, "mode user_oauth: 'client_secret' needs 'client_id' (without one the gateway registers itself dynamically)");
+        }
         Duration before = f.duration(n, "refresh_before", cp, UpstreamCredentials.DEFAULT_REFRESH_BEFORE);
         return new UpstreamCredentials(Mode.USER_OAUTH, f.string(n, "audience", cp, null), tokenUri, clientId, secret,
-                f.string(n, "scope", cp, null), before, null, null, authUri, null, maxUserSessions(f, n, cp),
-                f.duration(n, "user_session_idle", cp, UpstreamCredentials.DEFAULT_USER_SESSION_IDLE));
+                f.string(n, "scope", cp, null), before, null, null, authUri, null, null, null, maxUserSessions(f, n, cp),
+                f.duration(n, "user_session_idle", cp, UpstreamCredentials.DEFAULT_USER_SESSION_IDLE), metadataUrl);
     }
 
     /** #16: {@code max_user_sessions}, the cap on per-user upstream connections (default 100). */

@@ -21,6 +21,8 @@ import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
+import io.portcullis.oauthclient.ConsentClient;
+import io.portcullis.oauthclient.OAuthClientException;
 import io.portcullis.settings.UpstreamCredentials;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -76,13 +78,15 @@ public final class ConsentFlow {
 
     private record Ticket(GrantStore.Key key, Instant until) {}
 
-    private record Pending(GrantStore.Key key, CodeVerifier verifier, Instant until) {}
+    /** A started sign-in: whose it is (bound to the caller who got the link), its PKCE verifier, and the discovered plan (or null). */
+    private record Pending(GrantStore.Key key, CodeVerifier verifier, Instant until, ConsentClient.Plan plan) {}
 
     private final UserGrants grants;
     private final Clock clock;
     private final Supplier<String> base;
     private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
     private final Map<String, Pending> states = new ConcurrentHashMap<>();
+    private final DiscoveredPlans plans = new DiscoveredPlans();
 
     ConsentFlow(UserGrants grants, Clock clock, Supplier<String> base) {
         this.grants = grants;
@@ -111,6 +115,17 @@ public final class ConsentFlow {
      * flow, PKCE S256, a fresh state) to send the browser to.
      */
     public URI begin(String upstream, String ticket, UpstreamCredentials c) throws Failed {
+        return begin(upstream, ticket, c, null, Duration.ofSeconds(10));
+    }
+
+    /**
+     * As {@link #begin(String, String, UpstreamCredentials)}; issue 17 (task h3): when the upstream's
+     * endpoints are not configured, they are discovered from {@code url} by the shared OAuth client, the
+     * gateway registered there (pre-registered, client ID metadata document, RFC 7591), and the URL
+     * carries the RFC 8707 {@code resource} and the scopes the upstream asks for. The ticket is checked
+     * (and spent) first: nobody without a link makes the gateway discover or register.
+     */
+    public URI begin(String upstream, String ticket, UpstreamCredentials c, URI url, Duration timeout) throws Failed {
         Ticket t = ticket == null ? null : tickets.remove(ticket);
         Instant now = clock.instant();
         if (t == null || !now.isBefore(t.until()) || !t.key().upstream().equals(upstream)) {
@@ -121,11 +136,17 @@ public final class ConsentFlow {
         }
         CodeVerifier verifier = new CodeVerifier();
         String state = random();
+        ConsentClient.Plan plan = c.discovered() ? plans.plan(upstream, url, c, URI.create(redirectUri()), timeout) : null;
+        String stepUp = grants.stepUpScopes(t.key()); // issue 17 (task h3): the scopes an upstream's 403 asked for
         prune(now);
-        states.put(state, new Pending(t.key(), verifier, now.plus(TTL)));
+        states.put(state, new Pending(t.key(), verifier, now.plus(TTL), plan));
+        if (plan != null) {
+            return ConsentClient.authorizationUrl(plan, stepUp, URI.create(redirectUri()), new State(state), verifier);
+        }
+        String scope = ConsentClient.union(c.scope(), stepUp);
         return new AuthorizationRequest.Builder(new ResponseType(ResponseType.Value.CODE), new ClientID(c.clientId()))
                 .endpointURI(c.authorizationEndpoint()).redirectionURI(URI.create(redirectUri()))
-                .scope(c.scope() == null ? null : Scope.parse(c.scope())).state(new State(state))
+                .scope(scope == null ? null : Scope.parse(scope)).state(new State(state))
                 .codeChallenge(verifier, CodeChallengeMethod.S256).build().toURI();
     }
 
@@ -151,8 +172,9 @@ public final class ConsentFlow {
             throw new Failed("upstream " + p.key().upstream() + " does not use per-user OAuth (user_oauth)");
         }
         try {
-            UserGrants.Tokens t = redeem(p.key().upstream(), c, new AuthorizationCodeGrant(new AuthorizationCode(code),
-                    URI.create(redirectUri()), p.verifier()), timeout);
+            AuthorizationCodeGrant grant = new AuthorizationCodeGrant(new AuthorizationCode(code), URI.create(redirectUri()), p.verifier());
+            UserGrants.Tokens t = p.plan() != null ? redeem(p.key().upstream(), p.plan(), grant, timeout)
+                    : redeem(p.key().upstream(), c, grant, timeout);
             UserGrants.checkAudience(p.key().upstream(), c, t.access());
             grants.store(p.key(), t);
             return p.key().subject();
@@ -167,7 +189,17 @@ public final class ConsentFlow {
 
     /** Redeems a refresh token. */
     UserGrants.Tokens refresh(String upstream, UpstreamCredentials c, String refresh, Duration timeout) throws Refused, Unreachable {
-        UserGrants.Tokens t = redeem(upstream, c, new RefreshTokenGrant(new RefreshToken(refresh)), timeout);
+        RefreshTokenGrant grant = new RefreshTokenGrant(new RefreshToken(refresh));
+        UserGrants.Tokens t;
+        if (c.discovered()) { // issue 17 (task h3): with the client the gateway registered, for the discovered resource
+            ConsentClient.Plan plan = plans.known(upstream, c);
+            if (plan == null) {
+                throw new Refused("the client registration behind this grant is not known since the gateway started");
+            }
+            t = redeem(upstream, plan, grant, timeout);
+        } else {
+            t = redeem(upstream, c, grant, timeout);
+        }
         return t.refresh() != null ? t : new UserGrants.Tokens(t.access(), refresh, t.expiresAt()); // the old one stays valid
     }
 
@@ -208,6 +240,23 @@ public final class ConsentFlow {
         }
         return new UserGrants.Tokens(tokens.getAccessToken().getValue(),
                 tokens.getRefreshToken() == null ? null : tokens.getRefreshToken().getValue(), expires);
+    }
+
+    /** Issue 17 (task h3): redeems at the discovered token endpoint, as the registered client, for the discovered resource. */
+    private UserGrants.Tokens redeem(String upstream, ConsentClient.Plan plan, AuthorizationGrant grant, Duration timeout)
+            throws Refused, Unreachable {
+        try {
+            io.portcullis.oauthclient.Tokens t = ConsentClient.redeem(plan, grant, timeout);
+            return new UserGrants.Tokens(t.accessToken(), t.refreshToken(), t.expiresAt());
+        } catch (OAuthClientException e) {
+            Exception f = DiscoveredPlans.failure(upstream, plan.tokenEndpoint(), e);
+            if (f instanceof Refused r) {
+                throw r;
+            }
+            throw (Unreachable) f;
+        } catch (java.io.IOException e) {
+            throw new Unreachable("the authorization server of upstream " + upstream + " could not be reached (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     private void prune(Instant now) {

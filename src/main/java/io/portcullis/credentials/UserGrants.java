@@ -83,6 +83,7 @@ public final class UserGrants {
     private final GrantStore grants;
     private final Clock clock;
     private final ConsentFlow flow;
+    private final StepUps stepUps = new StepUps();
     private volatile Vault vault;
     private volatile String vaultProblem = "no 'vault' section is configured";
 
@@ -194,6 +195,13 @@ public final class UserGrants {
         if (row == null) {
             throw consent(upstream, key, "you have not connected your account at upstream " + upstream + " yet");
         }
+        if (stepUps.exhausted(key)) { // issue 17 (task h3): the retry bound of step-ups
+            throw new Refusal("upstream " + upstream + " refused your grant for lack of scope " + (StepUps.MAX + 1)
+                    + " times in a row after each consent; the gateway stops asking (ask its operator about the scopes)");
+        }
+        if (stepUps.due(key)) {
+            throw consent(upstream, key, "upstream " + upstream + " asks for more scope (" + stepUps.scopes(key) + ")");
+        }
         Tokens t;
         try {
             t = Tokens.parse(v.open(row.sealed(), key.record()));
@@ -227,6 +235,26 @@ public final class UserGrants {
         return fresh;
     }
 
+    /**
+     * Issue 17 (task h3): {@code caller}'s own connection to {@code upstream} was refused with 403
+     * {@code insufficient_scope} asking for {@code scope}: their next call asks them to consent to it.
+     */
+    public void stepUp(String upstream, UpstreamCredentials c, Principal caller, String scope) {
+        try {
+            GrantStore.Key key = key(upstream, c, caller);
+            stepUps.asked(key, scope);
+            LOG.info("user_oauth grant of {} to {}: the upstream asks for more scope; the next call asks for consent", key.subject(),
+                    upstream);
+        } catch (Refusal anonymous) {
+            // no grant can exist for an unattributed caller
+        }
+    }
+
+    /** Issue 17 (task h3): the scopes an upstream asked for on a step-up, added to the next authorization request of {@code key}. */
+    String stepUpScopes(GrantStore.Key key) {
+        return stepUps.scopes(key);
+    }
+
     /** Stores a grant sealed by the vault. */
     void store(GrantStore.Key key, Tokens t) throws Refusal {
         Vault v = vault;
@@ -239,11 +267,13 @@ public final class UserGrants {
         } catch (Vault.VaultException | SQLException e) {
             throw new Refusal("the grant could not be stored (" + e.getClass().getSimpleName() + ")");
         }
+        stepUps.consented(key);
     }
 
     private void forget(GrantStore.Key key, String why) {
         try {
             grants.delete(key);
+            stepUps.forget(key);
             LOG.info("user_oauth grant of {} to {} deleted: {}", key.subject(), key.upstream(), why);
             revoked(key.subject(), key.issuer(), key.upstream());
         } catch (SQLException e) {

@@ -34,11 +34,21 @@ public final class UserUpstreamTokens implements UserSessions.Resolver {
         String issuer = caller.issuer() != null ? caller.issuer() : "auth:" + caller.authMethod();
         UserSessions.Key key = new UserSessions.Key(issuer, caller.subject(), upstream.name(), c.scopeKey());
         authorization(upstream, caller); // the caller has a credential now, or nothing is opened for them
-        UserToken token = () -> {
-            try {
-                return authorization(upstream, caller);
-            } catch (GatewayException e) {
-                throw new IOException(e.getMessage());
+        UserToken token = new UserToken() {
+            @Override
+            public String authorization() throws IOException {
+                try {
+                    return UserUpstreamTokens.this.authorization(upstream, caller);
+                } catch (GatewayException e) {
+                    throw new IOException(e.getMessage());
+                }
+            }
+
+            @Override
+            public void insufficientScope(String scope) { // issue 17 (task h3): user_oauth asks this user to consent to more
+                if (grants != null && c.mode() == UpstreamCredentials.Mode.USER_OAUTH) {
+                    grants.stepUp(upstream.name(), c, caller, scope);
+                }
             }
         };
         return new UserSessions.Lease(key, token);

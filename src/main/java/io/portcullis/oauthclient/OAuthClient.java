@@ -11,9 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
  * The OAuth client of one MCP server (C1.4, issue 17), on the Nimbus OAuth SDK: it discovers where
@@ -153,29 +150,9 @@ public final class OAuthClient {
         log.println("portcullis connect: signed in to " + issuer + " for " + resource);
     }
 
-    /** The challenge's scope, else the resource's scopes_supported, else none; a step-up keeps what was granted. */
+    /** The challenge's scope, else the resource's scopes_supported, else none; a step-up keeps what was granted ({@link Scopes}). */
     private String scope(Challenge ch, Discovery.Resource prm, Discovery.AuthServer as) {
-        Set<String> s = new LinkedHashSet<>();
-        if (ch.insufficientScope() && tokens != null && tokens.scope() != null) {
-            s.addAll(split(tokens.scope()));
-        }
-        if (ch.scope() != null) {
-            s.addAll(split(ch.scope()));
-        } else if (prm != null) {
-            s.addAll(prm.scopesSupported());
-        }
-        if (settings.extraScope() != null) {
-            s.addAll(split(settings.extraScope()));
-        }
-        if (!settings.clientCredentials() && as.scopesSupported().contains("offline_access")) {
-            s.add("offline_access"); // SEP-2207: refresh tokens only where the server offers them
-        }
-        s.remove("");
-        return s.isEmpty() ? null : String.join(" ", s);
-    }
-
-    private static Set<String> split(String scope) {
-        return new LinkedHashSet<>(Arrays.asList(scope.trim().split("\\s+")));
+        return Scopes.choose(ch, prm, as, tokens == null ? null : tokens.scope(), settings.extraScope(), settings.clientCredentials());
     }
 
     private void save(Tokens t) throws IOException {

@@ -65,7 +65,7 @@ final class TokenEndpoint {
         if (!resp.indicatesSuccess()) {
             var err = resp.toErrorResponse().getErrorObject();
             throw new OAuthClientException("the token endpoint refused: " + err.getCode()
-                    + (err.getDescription() == null ? "" : " (" + err.getDescription() + ")"));
+                    + (err.getDescription() == null ? "" : " (" + err.getDescription() + ")"), err.getCode() == null ? "error" : err.getCode());
         }
         AccessTokenResponse ok = resp.toSuccessResponse();
         var access = ok.getTokens().getAccessToken();

@@ -32,12 +32,14 @@ import java.time.Duration;
  *                      refused (control {@code credentials}) while none is idle
  * @param userSessionIdle token_exchange, user_oauth (#16): a per-user upstream connection unused this long is closed
  *                      (its upstream session ended with DELETE)
+ * @param clientMetadataUrl user_oauth without endpoints (issue 17, task h3): the https URL of the gateway's client ID
+ *                      metadata document, used as client_id where the authorization server supports them; or null
  */
 public record UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId,
                                   UpstreamConfig.HeaderSource clientSecret, String scope, Duration refreshBefore,
                                   UpstreamConfig.HeaderSource token, String usersReason, URI authorizationEndpoint,
                                   String authMethod, java.nio.file.Path privateKey, String privateKeyAlg,
-                                  int maxUserSessions, Duration userSessionIdle) {
+                                  int maxUserSessions, Duration userSessionIdle, URI clientMetadataUrl) {
 
     /**
      * {@code none}, {@code token_exchange}, {@code service}, {@code user_oauth} (#16 item 1); {@code oauth}
@@ -67,6 +69,23 @@ public record UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint,
         refreshBefore = refreshBefore == null ? DEFAULT_REFRESH_BEFORE : refreshBefore;
         maxUserSessions = maxUserSessions <= 0 ? DEFAULT_MAX_USER_SESSIONS : maxUserSessions;
         userSessionIdle = userSessionIdle == null ? DEFAULT_USER_SESSION_IDLE : userSessionIdle;
+    }
+
+    /** The shape before user_oauth discovered its endpoints (issue 17, task h3): no client ID metadata document. */
+    public UpstreamCredentials(Mode mode, String audience, URI tokenEndpoint, String clientId, UpstreamConfig.HeaderSource clientSecret,
+                               String scope, Duration refreshBefore, UpstreamConfig.HeaderSource token, String usersReason,
+                               URI authorizationEndpoint, String authMethod, java.nio.file.Path privateKey, String privateKeyAlg,
+                               int maxUserSessions, Duration userSessionIdle) {
+        this(mode, audience, tokenEndpoint, clientId, clientSecret, scope, refreshBefore, token, usersReason, authorizationEndpoint,
+                authMethod, privateKey, privateKeyAlg, maxUserSessions, userSessionIdle, null);
+    }
+
+    /**
+     * Issue 17 (task h3): {@code user_oauth} without configured endpoints discovers them from the upstream and
+     * registers itself (the shared OAuth client, {@code io.portcullis.oauthclient.ConsentClient}).
+     */
+    public boolean discovered() {
+        return mode == Mode.USER_OAUTH && authorizationEndpoint == null;
     }
 
     /** The shape of per-user upstream connections (#16), without a private key: the cap and idle time given. */

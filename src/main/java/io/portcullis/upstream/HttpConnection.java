@@ -320,6 +320,11 @@ final class HttpConnection implements Connection {
      * longer know: that, like 404, means the session is gone and the upstream must be reconnected.
      */
 
+    /** #16: the user of a per-user connection, or null for a shared one. */
+    UserToken user() {
+        return user;
+    }
+
     void failed(Long requestId, String why) {
         if (requestId != null && !closed) {
             // End the waiting call now, not at its timeout.

@@ -50,6 +50,8 @@ final class PostAnswer {
             Content.Source.consumeAll(body, Callback.NOOP);
         } else if (conn.auth() != null && conn.auth().challenged(conn, request, response, body)) {
             return; // issue 17: a 401 or a step-up, taken care of by the gateway's OAuth client
+        } else if (status == 403 && conn.user() != null && requestId != null && stepUp(conn, response, body, requestId)) {
+            return; // issue 17 (task h3): a per-user connection's step-up, asked of its user at their next call
         } else if (status / 100 != 2 && type.startsWith("application/json")) {
             Thread.ofVirtual().name("refused-" + name).start(() -> {
                 byte[] bytes = answer.bounded(body);
@@ -66,6 +68,28 @@ final class PostAnswer {
         } else {
             Thread.ofVirtual().name("post-" + name).start(() -> answer.json(body));
         }
+    }
+
+    /**
+     * Issue 17 (task h3): a 403 {@code insufficient_scope} to a per-user connection's request: the call fails
+     * (control {@code credentials}) and the user's next call asks them to consent to the scope the
+     * upstream names (the gateway has no browser to do it within the call).
+     */
+    private static boolean stepUp(HttpConnection conn, Response response, Content.Source body, Long requestId) {
+        io.portcullis.oauthclient.Challenge ch = io.portcullis.oauthclient.Challenge.parse(response.getHeaders().get(HttpHeader.WWW_AUTHENTICATE));
+        if (!ch.insufficientScope()) {
+            return false;
+        }
+        Content.Source.consumeAll(body, Callback.NOOP);
+        conn.user().insufficientScope(ch.scope());
+        conn.failed(requestId, "credentials: upstream " + conn.config().name() + " asks for more scope (403 insufficient_scope"
+                + (ch.scope() == null ? "" : ", scope " + oneLine(ch.scope())) + "); call again to consent to it");
+        return true;
+    }
+
+    private static String oneLine(String s) {
+        String t = s.replaceAll("[\\p{Cntrl}]", " ");
+        return t.length() > 200 ? t.substring(0, 200) : t;
     }
 
     /** A JSON answer, read whole (within the bound) before it is delivered. */

@@ -207,7 +207,17 @@ public final class UserSessions implements AutoCloseable {
             closeEntry(lru, "the least recently used of " + c.maxUserSessions() + " (max_user_sessions)");
         }
         AtomicReference<UserToken> token = new AtomicReference<>(lease.token());
-        Upstream up = factory.open(shared.config(), listener(shared, lease.key()), () -> token.get().authorization());
+        Upstream up = factory.open(shared.config(), listener(shared, lease.key()), new UserToken() {
+            @Override
+            public String authorization() throws java.io.IOException {
+                return token.get().authorization();
+            }
+
+            @Override
+            public void insufficientScope(String scope) { // issue 17 (task h3): a step-up, told to the current lease
+                token.get().insufficientScope(scope);
+            }
+        });
         open.put(lease.key(), new Entry(up, shared, token, now));
         LOG.info("{}: per-user upstream connection opened ({} open)", lease.key(), mine.size() + 1);
         startSweeper();

@@ -19,4 +19,12 @@ public interface UserToken {
      *         user's credential cannot be had now: the request is not sent (fail closed)
      */
     String authorization() throws IOException;
+
+    /**
+     * Issue 17 (task h3): the upstream refused a request of this connection with 403
+     * {@code insufficient_scope}, asking for {@code scope} (or null when it named none): the user's next
+     * call asks for their consent to it (a step-up). Must not block.
+     */
+    default void insufficientScope(String scope) {
+    }
 }

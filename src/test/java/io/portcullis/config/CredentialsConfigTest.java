@@ -130,7 +130,10 @@ class CredentialsConfigTest {
         "credentials: {mode: oauth, private_key: gw.pem}|4: mode oauth: 'private_key' needs 'client_id'",
         "credentials: {mode: oauth, client_id: gw, client_secret: {env: S}, private_key: gw.pem}|4: mode oauth: 'client_secret' and 'private_key' exclude each other",
         "credentials: {mode: oauth, token_endpoint: 'https://x/t'}|4: unknown key 'token_endpoint'",
-        "credentials: {mode: user_oauth}|4: mode user_oauth needs 'authorization_endpoint', 'token_endpoint' and 'client_id'",
+        // issue 17 (task h3): without endpoints user_oauth discovers them; with one, the others are needed
+        "credentials: {mode: user_oauth, token_endpoint: 'https://a/token'}|4: mode user_oauth with configured endpoints needs 'authorization_endpoint', 'token_endpoint' and 'client_id'",
+        "credentials: {mode: user_oauth, client_secret: {env: S}}|4: mode user_oauth: 'client_secret' needs 'client_id'",
+        "credentials: {mode: user_oauth, client_metadata_url: 'http://a/client.json'}|4: 'client_metadata_url' must be an https:// URL",
         "credentials: {mode: user_oauth, authorization_endpoint: 'https://a/authorize', token_endpoint: 'https://a/token', client_id: gw}|1: an upstream uses credentials mode user_oauth, whose tokens are stored encrypted: add 'vault",
         "credentials: {mode: user_oauth, authorization_endpoint: 'javascript:x', token_endpoint: 'https://a/token', client_id: gw}|4: 'authorization_endpoint' must be an http:// or https:// URL",
         "credentials: {mode: token_exchange, client_id: gw}|4: mode token_exchange needs 'token_endpoint', 'client_id' and 'audience'",
