@@ -39,7 +39,9 @@ public final class CallMetrics implements CallObserver {
 
     private final MeterRegistry registry;
     /** #18 item 1: the control-duration timers by environment, then control: looked up per stage, registered once. */
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Timer>> stageTimers = new ConcurrentHashMap<>();
+    /** Environment, then method, then control (#12: no key is built per call; the names are constants, their hashes cached). */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<String, Timer>>> stageTimers =
+            new ConcurrentHashMap<>();
 
     public CallMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -98,22 +100,27 @@ public final class CallMetrics implements CallObserver {
     /**
      * #18 item 1: a stage's own time in the chain of {@code method}. Labels: the environment (from the
      * config), the method (the chains' methods: a fixed set of six) and the control (a stage name: a
-     * fixed set). The timer is looked up in a map of maps (environment, then method and control);
-     * registered once per triple.
+     * fixed set). The timer is looked up in maps of maps (environment, method, control: no key string
+     * built per stage and call, #12); registered once per triple.
      */
     @Override
     public void stageTook(String environment, String method, String control, long nanos) {
         String env = orNone(environment);
-        ConcurrentHashMap<String, Timer> byControl = stageTimers.get(env);
-        if (byControl == null) {
-            byControl = stageTimers.computeIfAbsent(env, e -> new ConcurrentHashMap<>());
+        String m = orNone(method);
+        String c = orNone(control);
+        var byMethod = stageTimers.get(env);
+        if (byMethod == null) {
+            byMethod = stageTimers.computeIfAbsent(env, e -> new ConcurrentHashMap<>());
         }
-        String key = method + ' ' + control;
-        Timer t = byControl.get(key);
+        ConcurrentHashMap<String, Timer> byControl = byMethod.get(m);
+        if (byControl == null) {
+            byControl = byMethod.computeIfAbsent(m, k -> new ConcurrentHashMap<>());
+        }
+        Timer t = byControl.get(c);
         if (t == null) {
-            t = byControl.computeIfAbsent(key, k -> Timer.builder("portcullis_control_duration")
+            t = byControl.computeIfAbsent(c, k -> Timer.builder("portcullis_control_duration")
                     .description("Each control's own time in a request's chain: its time less the controls inside it")
-                    .tags("environment", env, "method", method, "control", control).serviceLevelObjectives(STAGE_BUCKETS)
+                    .tags("environment", env, "method", m, "control", c).serviceLevelObjectives(STAGE_BUCKETS)
                     .register(registry));
         }
         t.record(nanos, TimeUnit.NANOSECONDS);
