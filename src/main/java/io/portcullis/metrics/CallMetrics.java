@@ -38,8 +38,10 @@ public final class CallMetrics implements CallObserver {
             Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(60)};
 
     private final MeterRegistry registry;
-    /** #18 item 1: the control-duration timers by environment, then control: looked up per stage, registered once. */
-    /** Environment, then method, then control (#12: no key is built per call; the names are constants, their hashes cached). */
+    /**
+     * #18 item 1: the control-duration timers by environment, then method, then control: looked up per
+     * stage, registered once (#12: no key is built per call; the names are constants, their hashes cached).
+     */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<String, Timer>>> stageTimers =
             new ConcurrentHashMap<>();
 
