@@ -44,6 +44,11 @@ public final class CallMetrics implements CallObserver {
      */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<String, Timer>>> stageTimers =
             new ConcurrentHashMap<>();
+    /** #12: each label set's call meters, registered once (a Micrometer builder and meter-id lookup per call cost the HTTP rows). */
+    private final ConcurrentHashMap<Labels, Meters> meters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
+    /** Environment, then decision: the policy decision counters (one per tool call that reached policy). */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> decisions = new ConcurrentHashMap<>();
 
     public CallMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -57,24 +62,37 @@ public final class CallMetrics implements CallObserver {
         String upstream = tool != null ? tool.upstream() : orNone(trail.upstream());
         String name = tool != null ? tool.name() : UNKNOWN;
         String result = outcome(outcome);
-        Counter.builder("portcullis_calls")
-                .description("Tool calls by environment, upstream, tool, risk class, outcome and the control that refused or failed them")
-                .tags("environment", env, "upstream", upstream, "tool", name,
-                        "risk", tool == null ? "none" : tool.risk().id(), "outcome", result, "control", orNone(control))
-                .register(registry).increment();
-        timer("portcullis_call_duration", "Whole tool calls, every control and the upstream", env, upstream, result)
-                .record(took);
+        // #12: the meters of a label set are built and registered once, then found here on every call
+        Labels labels = new Labels(env, upstream, name, tool == null ? "none" : tool.risk().id(), result, orNone(control));
+        Meters m = meters.get(labels);
+        if (m == null) {
+            m = meters.computeIfAbsent(labels, this::register);
+        }
+        m.calls().increment();
+        m.whole().record(took);
         Duration up = trail.upstreamTime();
         if (up != null) {
-            Timer.builder("portcullis_upstream_duration").description("The upstream alone: from the request sent to its answer")
-                    .tags("upstream", upstream).serviceLevelObjectives(BUCKETS).register(registry).record(up);
+            Timer t = upstreamTimers.get(upstream);
+            if (t == null) {
+                t = upstreamTimers.computeIfAbsent(upstream, u -> Timer.builder("portcullis_upstream_duration")
+                        .description("The upstream alone: from the request sent to its answer")
+                        .tags("upstream", u).serviceLevelObjectives(BUCKETS).register(registry));
+            }
+            t.record(up);
         }
         // the gateway's own share: the whole call less the upstream (every control, the audit writes, the relay)
-        timer("portcullis_gateway_duration", "The gateway's own share of tool calls (the whole call less the upstream)",
-                env, upstream, result).record(up == null ? took : took.minus(up).isNegative() ? Duration.ZERO : took.minus(up));
+        m.gateway().record(up == null ? took : took.minus(up).isNegative() ? Duration.ZERO : took.minus(up));
         if (trail.decision() != null) {
-            Counter.builder("portcullis_policy_decisions").description("Policy decisions on tool calls")
-                    .tags("environment", env, "decision", trail.decision()).register(registry).increment();
+            var byDecision = decisions.get(env);
+            if (byDecision == null) {
+                byDecision = decisions.computeIfAbsent(env, e -> new ConcurrentHashMap<>());
+            }
+            Counter d = byDecision.get(trail.decision());
+            if (d == null) {
+                d = byDecision.computeIfAbsent(trail.decision(), k -> Counter.builder("portcullis_policy_decisions")
+                        .description("Policy decisions on tool calls").tags("environment", env, "decision", k).register(registry));
+            }
+            d.increment();
             if ("require_approval".equals(trail.decision())) {
                 Counter.builder("portcullis_approval_waits").description("Tool calls that waited for an approval, by how they ended")
                         .tags("environment", env, "outcome", result).register(registry).increment();
@@ -88,6 +106,24 @@ public final class CallMetrics implements CallObserver {
             Counter.builder("portcullis_egress_detections").description("Tool calls whose result held data of a detection class")
                     .tags("environment", env, "class", detected).register(registry).increment();
         }
+    }
+
+    /** The labels of a tool call's meters (#18 item 1). */
+    private record Labels(String env, String upstream, String tool, String risk, String outcome, String control) {}
+
+    /** The meters every tool call of one label set records. */
+    private record Meters(Counter calls, Timer whole, Timer gateway) {}
+
+    private Meters register(Labels l) {
+        Counter calls = Counter.builder("portcullis_calls")
+                .description("Tool calls by environment, upstream, tool, risk class, outcome and the control that refused or failed them")
+                .tags("environment", l.env(), "upstream", l.upstream(), "tool", l.tool(),
+                        "risk", l.risk(), "outcome", l.outcome(), "control", l.control())
+                .register(registry);
+        return new Meters(calls,
+                timer("portcullis_call_duration", "Whole tool calls, every control and the upstream", l.env(), l.upstream(), l.outcome()),
+                timer("portcullis_gateway_duration", "The gateway's own share of tool calls (the whole call less the upstream)",
+                        l.env(), l.upstream(), l.outcome()));
     }
 
     /**
