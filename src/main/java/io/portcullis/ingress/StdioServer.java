@@ -1,6 +1,7 @@
 package io.portcullis.ingress;
 
 import io.portcullis.Gateway;
+import io.portcullis.protocol.BatchingWriter;
 import io.portcullis.protocol.ErrorCodes;
 import io.portcullis.protocol.Json;
 import io.portcullis.protocol.Message;
@@ -32,7 +33,8 @@ public final class StdioServer {
 
     private final Dispatcher dispatcher;
     private final String environment;
-    private final JsonLines.Writer out;
+    /** #12: answers that finish together leave in one write (the stdio peak rows). */
+    private final BatchingWriter out;
     private final long maxMessageBytes;
     private final InputStream in;
     private volatile ClientSession session;
@@ -41,7 +43,7 @@ public final class StdioServer {
         this.dispatcher = new Dispatcher(gateway);
         this.environment = environment;
         this.in = in;
-        this.out = new JsonLines.Writer(out);
+        this.out = new BatchingWriter(out);
         this.maxMessageBytes = gateway.config().server().maxBodyBytes();
         gateway.onEvent((kind, message) -> {
             ClientSession s = session;

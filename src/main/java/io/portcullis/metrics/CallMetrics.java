@@ -38,8 +38,17 @@ public final class CallMetrics implements CallObserver {
             Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(60)};
 
     private final MeterRegistry registry;
-    /** #18 item 1: the control-duration timers by environment, then control: looked up per stage, registered once. */
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Timer>> stageTimers = new ConcurrentHashMap<>();
+    /**
+     * #18 item 1: the control-duration timers by environment, then method, then control: looked up per
+     * stage, registered once (#12: no key is built per call; the names are constants, their hashes cached).
+     */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<String, Timer>>> stageTimers =
+            new ConcurrentHashMap<>();
+    /** #12: each label set's call meters, registered once (a Micrometer builder and meter-id lookup per call cost the HTTP rows). */
+    private final ConcurrentHashMap<Labels, Meters> meters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
+    /** Environment, then decision: the policy decision counters (one per tool call that reached policy). */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> decisions = new ConcurrentHashMap<>();
 
     public CallMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -53,24 +62,37 @@ public final class CallMetrics implements CallObserver {
         String upstream = tool != null ? tool.upstream() : orNone(trail.upstream());
         String name = tool != null ? tool.name() : UNKNOWN;
         String result = outcome(outcome);
-        Counter.builder("portcullis_calls")
-                .description("Tool calls by environment, upstream, tool, risk class, outcome and the control that refused or failed them")
-                .tags("environment", env, "upstream", upstream, "tool", name,
-                        "risk", tool == null ? "none" : tool.risk().id(), "outcome", result, "control", orNone(control))
-                .register(registry).increment();
-        timer("portcullis_call_duration", "Whole tool calls, every control and the upstream", env, upstream, result)
-                .record(took);
+        // #12: the meters of a label set are built and registered once, then found here on every call
+        Labels labels = new Labels(env, upstream, name, tool == null ? "none" : tool.risk().id(), result, orNone(control));
+        Meters m = meters.get(labels);
+        if (m == null) {
+            m = meters.computeIfAbsent(labels, this::register);
+        }
+        m.calls().increment();
+        m.whole().record(took);
         Duration up = trail.upstreamTime();
         if (up != null) {
-            Timer.builder("portcullis_upstream_duration").description("The upstream alone: from the request sent to its answer")
-                    .tags("upstream", upstream).serviceLevelObjectives(BUCKETS).register(registry).record(up);
+            Timer t = upstreamTimers.get(upstream);
+            if (t == null) {
+                t = upstreamTimers.computeIfAbsent(upstream, u -> Timer.builder("portcullis_upstream_duration")
+                        .description("The upstream alone: from the request sent to its answer")
+                        .tags("upstream", u).serviceLevelObjectives(BUCKETS).register(registry));
+            }
+            t.record(up);
         }
         // the gateway's own share: the whole call less the upstream (every control, the audit writes, the relay)
-        timer("portcullis_gateway_duration", "The gateway's own share of tool calls (the whole call less the upstream)",
-                env, upstream, result).record(up == null ? took : took.minus(up).isNegative() ? Duration.ZERO : took.minus(up));
+        m.gateway().record(up == null ? took : took.minus(up).isNegative() ? Duration.ZERO : took.minus(up));
         if (trail.decision() != null) {
-            Counter.builder("portcullis_policy_decisions").description("Policy decisions on tool calls")
-                    .tags("environment", env, "decision", trail.decision()).register(registry).increment();
+            var byDecision = decisions.get(env);
+            if (byDecision == null) {
+                byDecision = decisions.computeIfAbsent(env, e -> new ConcurrentHashMap<>());
+            }
+            Counter d = byDecision.get(trail.decision());
+            if (d == null) {
+                d = byDecision.computeIfAbsent(trail.decision(), k -> Counter.builder("portcullis_policy_decisions")
+                        .description("Policy decisions on tool calls").tags("environment", env, "decision", k).register(registry));
+            }
+            d.increment();
             if ("require_approval".equals(trail.decision())) {
                 Counter.builder("portcullis_approval_waits").description("Tool calls that waited for an approval, by how they ended")
                         .tags("environment", env, "outcome", result).register(registry).increment();
@@ -86,6 +108,24 @@ public final class CallMetrics implements CallObserver {
         }
     }
 
+    /** The labels of a tool call's meters (#18 item 1). */
+    private record Labels(String env, String upstream, String tool, String risk, String outcome, String control) {}
+
+    /** The meters every tool call of one label set records. */
+    private record Meters(Counter calls, Timer whole, Timer gateway) {}
+
+    private Meters register(Labels l) {
+        Counter calls = Counter.builder("portcullis_calls")
+                .description("Tool calls by environment, upstream, tool, risk class, outcome and the control that refused or failed them")
+                .tags("environment", l.env(), "upstream", l.upstream(), "tool", l.tool(),
+                        "risk", l.risk(), "outcome", l.outcome(), "control", l.control())
+                .register(registry);
+        return new Meters(calls,
+                timer("portcullis_call_duration", "Whole tool calls, every control and the upstream", l.env(), l.upstream(), l.outcome()),
+                timer("portcullis_gateway_duration", "The gateway's own share of tool calls (the whole call less the upstream)",
+                        l.env(), l.upstream(), l.outcome()));
+    }
+
     /**
      * #18 item 1 "per control: durations": the stage's own time (its time less the stages inside it,
      * {@code call.StageTimer}) in the {@code tools/call} chain.
@@ -98,22 +138,27 @@ public final class CallMetrics implements CallObserver {
     /**
      * #18 item 1: a stage's own time in the chain of {@code method}. Labels: the environment (from the
      * config), the method (the chains' methods: a fixed set of six) and the control (a stage name: a
-     * fixed set). The timer is looked up in a map of maps (environment, then method and control);
-     * registered once per triple.
+     * fixed set). The timer is looked up in maps of maps (environment, method, control: no key string
+     * built per stage and call, #12); registered once per triple.
      */
     @Override
     public void stageTook(String environment, String method, String control, long nanos) {
         String env = orNone(environment);
-        ConcurrentHashMap<String, Timer> byControl = stageTimers.get(env);
-        if (byControl == null) {
-            byControl = stageTimers.computeIfAbsent(env, e -> new ConcurrentHashMap<>());
+        String m = orNone(method);
+        String c = orNone(control);
+        var byMethod = stageTimers.get(env);
+        if (byMethod == null) {
+            byMethod = stageTimers.computeIfAbsent(env, e -> new ConcurrentHashMap<>());
         }
-        String key = method + ' ' + control;
-        Timer t = byControl.get(key);
+        ConcurrentHashMap<String, Timer> byControl = byMethod.get(m);
+        if (byControl == null) {
+            byControl = byMethod.computeIfAbsent(m, k -> new ConcurrentHashMap<>());
+        }
+        Timer t = byControl.get(c);
         if (t == null) {
-            t = byControl.computeIfAbsent(key, k -> Timer.builder("portcullis_control_duration")
+            t = byControl.computeIfAbsent(c, k -> Timer.builder("portcullis_control_duration")
                     .description("Each control's own time in a request's chain: its time less the controls inside it")
-                    .tags("environment", env, "method", method, "control", control).serviceLevelObjectives(STAGE_BUCKETS)
+                    .tags("environment", env, "method", m, "control", c).serviceLevelObjectives(STAGE_BUCKETS)
                     .register(registry));
         }
         t.record(nanos, TimeUnit.NANOSECONDS);

@@ -97,4 +97,49 @@ class OutboxTest {
             box.close();
         }
     }
+
+    /**
+     * #12 (the stdio peak rows): requests that wait together reach the child in one write, in their
+     * order, each on its own line, and each is reported sent.
+     */
+    @Test
+    void item12_requestsQueuedTogetherReachTheChildInOneWrite() throws Exception {
+        CountDownLatch unblock = new CountDownLatch(1);
+        CountDownLatch first = new CountDownLatch(1);
+        java.util.List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        OutputStream pipe = new OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                if (first.getCount() > 0) {
+                    first.countDown();
+                    try {
+                        unblock.await(); // the child is busy with the first request
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+                writes.add(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        };
+        java.util.List<Long> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Outbox box = new Outbox("t", pipe, why -> { }, sent::add);
+        try {
+            assertThat(box.offer("{\"id\":1}".getBytes(), 1L, 0)).isTrue();
+            first.await();
+            for (long id = 2; id <= 5; id++) {
+                assertThat(box.offer(("{\"id\":" + id + "}").getBytes(), id, 0)).isTrue();
+            }
+            unblock.countDown();
+            io.portcullis.testing.Eventually.eventually(Duration.ofSeconds(10), "all were written", () -> writes.size() >= 2);
+            assertThat(writes).containsExactly("{\"id\":1}\n", "{\"id\":2}\n{\"id\":3}\n{\"id\":4}\n{\"id\":5}\n");
+            assertThat(sent).containsExactly(1L, 2L, 3L, 4L, 5L);
+        } finally {
+            box.close();
+        }
+    }
 }
