@@ -77,7 +77,11 @@ final class RespConnection implements AutoCloseable {
             RespConnection c = new RespConnection(s);
             if (password != null) {
                 byte[] pw = utf8(password);
-                c.call(user == null ? new byte[][] {ascii("AUTH"), pw} : new byte[][] {ascii("AUTH"), utf8(user), pw});
+                try {
+                    c.call(user == null ? new byte[][] {ascii("AUTH"), pw} : new byte[][] {ascii("AUTH"), utf8(user), pw});
+                } catch (RedisError e) {
+                    throw new IOException("Redis refused the URL's credentials (AUTH): " + e.getMessage());
+                }
             }
             if (uri.getDatabase() != 0) {
                 c.call(ascii("SELECT"), ascii(Integer.toString(uri.getDatabase())));
