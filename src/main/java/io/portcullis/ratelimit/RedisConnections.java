@@ -5,20 +5,25 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The blocking connections to one Redis that {@link RedisBuckets} lends to its callers, one caller
  * per connection at a time (#14, session 9). A caller takes an idle connection or opens one (loopback:
- * a fraction of a millisecond); at most {@link #MAX_IDLE} are kept. A node that cannot reach Redis
+ * a fraction of a millisecond); at most {@link #MAX_IDLE} are kept idle and {@link #MAX_IN_FLIGHT}
+ * open. A node that cannot reach Redis
  * gets an exception at once, not a queue: after a failed connect no call tries again for a second
  * ({@link #RETRY_NANOS}), so shared limits come back within about a second of Redis, and a
- * black-holed Redis holds a call at most {@code timeout} (connect, then each read). One connection
+ * black-holed Redis holds a call about twice {@code timeout} at most (connect, then the reply). One connection
  * is opened in the background at start, so the first calls find it open and a gateway starts while
  * Redis is down.
  */
 final class RedisConnections implements AutoCloseable {
     static final int MAX_IDLE = 64;
+    /** Connections open at once at most (one per call in flight): a burst waits up to the timeout for one. */
+    static final int MAX_IN_FLIGHT = 256;
     private static final long RETRY_NANOS = Duration.ofSeconds(1).toNanos();
 
     /** What {@link #call} does on a connection. */
@@ -31,6 +36,7 @@ final class RedisConnections implements AutoCloseable {
     private final Duration timeout;
     private final String user;
     private final String password;
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final ConcurrentLinkedDeque<RespConnection> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger idleCount = new AtomicInteger();
     private volatile long retryAt = System.nanoTime();
@@ -64,6 +70,22 @@ final class RedisConnections implements AutoCloseable {
      * @throws IllegalStateException when Redis cannot be reached or answer within the timeout
      */
     <T> T call(Exchange<T> exchange) {
+        try {
+            if (!inFlight.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException(MAX_IN_FLIGHT + " calls already wait for Redis at " + uri.getHost() + ":" + uri.getPort());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a connection to Redis", e);
+        }
+        try {
+            return exchange(exchange);
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private <T> T exchange(Exchange<T> exchange) {
         RespConnection c = take();
         boolean reused = c != null;
         for (int attempt = 0; ; attempt++) {
