@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  * a key prefix of the run's own. Prints p50/p99/max of admit's wall time, how late the calls started (the
  * schedule's own delay), and the process CPU per call (Redis's own CPU is read from
  * {@code INFO commandstats} by the caller). Not a test (it depends on the machine's load). Run:
- * {@code java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.portcullis.ratelimit.RedisLimitStageTime [rate [seconds [rounds [work µs]]]]}
+ * (after {@code mvn -o -q -DskipTests package}) {@code java -cp target/test-classes:target/portcullis-0.1.0-SNAPSHOT.jar io.portcullis.ratelimit.RedisLimitStageTime [rate [seconds [rounds [work µs]]]]} ({@code -Donly=before,after} picks backends)
  */
 public final class RedisLimitStageTime {
     private RedisLimitStageTime() {}
