@@ -3,6 +3,7 @@ package io.portcullis.ratelimit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Buckets in Redis, shared by every gateway node that names the same Redis and key prefix
@@ -23,15 +24,12 @@ import java.util.List;
  * Redis does; a gateway starts while Redis is down.
  * <p>
  * Since session 9 the caller's own (virtual) thread sends the script and reads the reply on a
- * blocking connection of its own ({@link RespConnection}); up to session 8 Lettuce's sync API did,
+ * blocking Jedis connection of its own ({@link RedisConnections}); up to session 8 Lettuce's sync API did,
  * through its Netty event loop thread: two more thread wake-ups per call, which on a loaded
  * machine were most of the stage's time ({@code LettuceRedisBuckets} in the test sources, measured
  * against this one by {@code RedisLimitStageTime}; docs/performance.md, "Redis rate limits (#14, session 9)").
  */
 final class RedisBuckets implements Buckets {
-    private static final byte[] EVALSHA = RespConnection.ascii("EVALSHA");
-    private static final byte[] EVAL = RespConnection.ascii("EVAL");
-
     /**
      * KEYS[i]: a bucket; ARGV[2i-1], ARGV[2i]: its capacity and its period in microseconds. Returns
      * {0, 0} when every bucket gave a token, else {i, microseconds until bucket i has one}; buckets
@@ -74,7 +72,7 @@ final class RedisBuckets implements Buckets {
     RedisBuckets(RateLimitConfig.Redis config) {
         this.redis = new RedisConnections(config);
         this.prefix = config.keyPrefix() + "rl2:";
-        this.sha = RespConnection.ascii(sha1(script));
+        this.sha = sha1(script).getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
@@ -89,28 +87,19 @@ final class RedisBuckets implements Buckets {
             return Outcome.PASSED;
         }
         // EVALSHA sha numkeys key... arg...: every bucket of the call in one command, one round trip
-        byte[][] command = new byte[3 + takes.size() * 3][];
-        command[0] = EVALSHA;
-        command[1] = sha;
-        command[2] = ascii(takes.size());
+        byte[][] params = new byte[takes.size() * 3][];
         for (int i = 0; i < takes.size(); i++) {
             Take t = takes.get(i);
-            command[3 + i] = (prefix + t.key()).getBytes(StandardCharsets.UTF_8);
-            command[3 + takes.size() + 2 * i] = ascii(t.capacity());
-            command[3 + takes.size() + 2 * i + 1] = ascii(Math.max(1, t.period().toNanos() / 1000));
+            params[i] = (prefix + t.key()).getBytes(StandardCharsets.UTF_8);
+            params[takes.size() + 2 * i] = ascii(t.capacity());
+            params[takes.size() + 2 * i + 1] = ascii(Math.max(1, t.period().toNanos() / 1000));
         }
         Object reply = redis.call(c -> {
             try {
-                return c.call(command);
-            } catch (RespConnection.RedisError e) {
-                if (!e.noScript()) {
-                    throw e;
-                }
+                return c.evalsha(sha, takes.size(), params);
+            } catch (JedisNoScriptException e) {
                 // a Redis that restarted (or flushed its scripts) loads it again: the same command with the script's text
-                byte[][] eval = command.clone();
-                eval[0] = EVAL;
-                eval[1] = script;
-                return c.call(eval);
+                return c.eval(script, takes.size(), params);
             }
         });
         if (!(reply instanceof List<?> l) || l.size() != 2 || !(l.get(0) instanceof Long refused) || !(l.get(1) instanceof Long waitMicros)) {
