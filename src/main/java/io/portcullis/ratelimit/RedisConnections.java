@@ -62,6 +62,7 @@ final class RedisConnections implements AutoCloseable {
         URI uri = config.uri();
         this.at = new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
         JedisClientConfig client = clientConfig(uri, config.timeout());
+        var sockets = BoundedSocket.factory(at, client); // replies held to the size of ours (BoundedReplies)
         GenericObjectPoolConfig<Conn> p = new GenericObjectPoolConfig<>();
         p.setMaxTotal(MAX_IN_FLIGHT);
         p.setMaxIdle(MAX_IDLE);
@@ -73,7 +74,7 @@ final class RedisConnections implements AutoCloseable {
         this.pool = new GenericObjectPool<>(new BasePooledObjectFactory<>() {
             @Override
             public Conn create() {
-                return new Conn(new Jedis(at, client)); // connects, AUTH, SELECT: each within the timeout
+                return new Conn(new Jedis(sockets, client)); // connects, AUTH, SELECT: each within the timeout
             }
 
             @Override
