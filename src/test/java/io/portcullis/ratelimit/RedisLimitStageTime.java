@@ -28,7 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  * a key prefix of the run's own. Prints p50/p99/max of admit's wall time, how late the calls started (the
  * schedule's own delay), and the process CPU per call (Redis's own CPU is read from
  * {@code INFO commandstats} by the caller). Not a test (it depends on the machine's load). Run:
- * (after {@code mvn -o -q -DskipTests package}) {@code java -cp target/test-classes:target/portcullis-0.1.0-SNAPSHOT.jar io.portcullis.ratelimit.RedisLimitStageTime [rate [seconds [rounds [work µs]]]]} ({@code -Donly=before,after} picks backends)
+ * (after {@code mvn -o -q -DskipTests package} and, since Lettuce is test scope (session 9),
+ * {@code mvn -o -q dependency:build-classpath -Dmdep.outputFile=target/test.cp}) {@code java -cp
+ * target/test-classes:target/portcullis-0.1.0-SNAPSHOT.jar:$(cat target/test.cp) io.portcullis.ratelimit.RedisLimitStageTime [rate [seconds [rounds [work µs]]]]}
+ * ({@code -Donly=before,after} picks backends; "after" is Jedis on the caller's thread since h7, session 9)
  */
 public final class RedisLimitStageTime {
     private RedisLimitStageTime() {}
