@@ -1,25 +1,9 @@
 package io.portcullis.ratelimit;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Buckets in Redis, shared by every gateway node that names the same Redis and key prefix
@@ -35,13 +19,17 @@ import java.util.concurrent.TimeoutException;
  * counted, on Redis's clock ({@code TIME}), so the nodes' own clocks do not matter. Tokens refill
  * evenly ({@code capacity} per {@code period}, greedily, as Bucket4j's {@code refillGreedy}); a key
  * expires once its bucket would be full again. A node that cannot reach Redis (down, or slower than
- * {@code timeout}) gets an exception at once, not a queue: commands are rejected while
- * disconnected, and Lettuce reconnects in the background, so shared limits come back on their own
- * when Redis does. The connection is opened in the background, so a gateway starts while Redis is down.
+ * {@code timeout}) gets an exception at once, not a queue ({@link RedisConnections}: a failed
+ * connect is tried again at most once a second), so shared limits come back on their own when
+ * Redis does; a gateway starts while Redis is down.
+ * <p>
+ * Since session 9 the caller's own (virtual) thread sends the script and reads the reply on a
+ * blocking Jedis connection of its own ({@link RedisConnections}); up to session 8 Lettuce's sync API did,
+ * through its Netty event loop thread: two more thread wake-ups per call, which on a loaded
+ * machine were most of the stage's time ({@code LettuceRedisBuckets} in the test sources, measured
+ * against this one by {@code RedisLimitStageTime}; docs/performance.md, "Redis rate limits (#14, session 9)").
  */
 final class RedisBuckets implements Buckets {
-    private static final long CONNECT_RETRY_NANOS = Duration.ofSeconds(1).toNanos();
-
     /**
      * KEYS[i]: a bucket; ARGV[2i-1], ARGV[2i]: its capacity and its period in microseconds. Returns
      * {0, 0} when every bucket gave a token, else {i, microseconds until bucket i has one}; buckets
@@ -76,36 +64,15 @@ final class RedisBuckets implements Buckets {
             return {0, 0}
             """;
 
-    private final ClientResources resources;
-    private final RedisClient client;
+    private final RedisConnections redis;
     private final String prefix;
-    private final RedisURI uri;
-    private final Duration timeout;
-    private volatile StatefulRedisConnection<byte[], byte[]> connection;
-    private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> attempt;
-    private long nextConnect = System.nanoTime();
-    private final String sha;
+    private final byte[] sha;
     private final byte[] script = SCRIPT.getBytes(StandardCharsets.UTF_8);
 
-    RedisBuckets(RateLimitConfig.Redis redis) {
-        this.uri = RedisURI.create(redis.uri());
-        this.timeout = redis.timeout();
-        // the handshake of a new connection may take longer than one command (a cold JVM, a loaded host);
-        // commands are held to the configured timeout (TimeoutOptions below)
-        uri.setTimeout(Duration.ofSeconds(5).compareTo(timeout) > 0 ? Duration.ofSeconds(5) : timeout);
-        // reconnect attempts at most 1 s apart, so shared limits come back within a second of Redis
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS)).build();
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
-                .timeoutOptions(TimeoutOptions.enabled(redis.timeout()))
-                .build());
-        this.prefix = redis.keyPrefix() + "rl2:";
-        this.sha = sha1(script);
-        connect(); // at start, so that the first calls find it connected
+    RedisBuckets(RateLimitConfig.Redis config) {
+        this.redis = new RedisConnections(config);
+        this.prefix = config.keyPrefix() + "rl2:";
+        this.sha = sha1(script).getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
@@ -119,27 +86,29 @@ final class RedisBuckets implements Buckets {
         if (takes.isEmpty()) {
             return Outcome.PASSED;
         }
-        byte[][] keys = new byte[takes.size()][];
-        byte[][] args = new byte[takes.size() * 2][];
+        // EVALSHA sha numkeys key... arg...: every bucket of the call in one command, one round trip
+        byte[][] params = new byte[takes.size() * 3][];
         for (int i = 0; i < takes.size(); i++) {
             Take t = takes.get(i);
-            keys[i] = (prefix + t.key()).getBytes(StandardCharsets.UTF_8);
-            args[2 * i] = ascii(t.capacity());
-            args[2 * i + 1] = ascii(Math.max(1, t.period().toNanos() / 1000));
+            params[i] = (prefix + t.key()).getBytes(StandardCharsets.UTF_8);
+            params[takes.size() + 2 * i] = ascii(t.capacity());
+            params[takes.size() + 2 * i + 1] = ascii(Math.max(1, t.period().toNanos() / 1000));
         }
-        RedisCommands<byte[], byte[]> redis = connection().sync();
-        List<Object> reply;
-        try {
-            reply = redis.evalsha(sha, ScriptOutputType.MULTI, keys, args);
-        } catch (RedisNoScriptException e) {
-            reply = redis.eval(script, ScriptOutputType.MULTI, keys, args); // a Redis that restarted (or flushed scripts) loads it again
+        Object reply = redis.call(c -> {
+            try {
+                return c.evalsha(sha, takes.size(), params);
+            } catch (JedisNoScriptException e) {
+                // a Redis that restarted (or flushed its scripts) loads it again: the same command with the script's text
+                return c.eval(script, takes.size(), params);
+            }
+        });
+        if (!(reply instanceof List<?> l) || l.size() != 2 || !(l.get(0) instanceof Long refused) || !(l.get(1) instanceof Long waitMicros)) {
+            throw new IllegalStateException("Redis answered the rate-limit script with something else: " + reply);
         }
-        int refused = (int) ((Long) reply.get(0)).longValue();
         if (refused == 0) {
             return Outcome.PASSED;
         }
-        long waitMicros = (Long) reply.get(1);
-        return new Outcome(refused - 1, Math.max(1, waitMicros * 1000));
+        return new Outcome((int) (refused - 1), Math.max(1, waitMicros * 1000));
     }
 
     private static byte[] ascii(long n) {
@@ -154,51 +123,8 @@ final class RedisBuckets implements Buckets {
         }
     }
 
-    /**
-     * The connection once open. It is opened in the background (from the constructor, and again at
-     * most once a second while it fails); a call waits for an attempt in flight at most
-     * {@code timeout}, so a slow or black-holed Redis never holds calls longer.
-     */
-    private StatefulRedisConnection<byte[], byte[]> connection() {
-        StatefulRedisConnection<byte[], byte[]> c = connection;
-        if (c != null) {
-            return c;
-        }
-        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> attempt = connect();
-        try {
-            return attempt.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while connecting to Redis", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot connect to Redis: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("not connected to Redis yet (connecting)", e);
-        }
-    }
-
-    /** The connection attempt in flight or done, or a new one when the last failed more than a second ago. */
-    private synchronized CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connect() {
-        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> a = attempt;
-        if (a != null && (!a.isCompletedExceptionally() || System.nanoTime() - nextConnect < 0)) {
-            return a;
-        }
-        nextConnect = System.nanoTime() + CONNECT_RETRY_NANOS;
-        a = client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture().thenApply(c -> {
-            connection = c;
-            return c;
-        });
-        attempt = a;
-        return a;
-    }
-
     @Override
     public void close() {
-        StatefulRedisConnection<byte[], byte[]> c = connection;
-        if (c != null) {
-            c.close();
-        }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        redis.close();
     }
 }

@@ -62,7 +62,7 @@ public final class RedisLimitCpuTime {
         System.out.printf("load average at the end %.2f%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
-    private record Fixture(RateLimitConfig config, ToolEntry tool) {}
+    record Fixture(RateLimitConfig config, ToolEntry tool) {}
 
     private record Result(long cpuNanos, long calls, long[] latencies, long wallNanos) {}
 
