@@ -99,6 +99,9 @@ final class RedisConnections implements AutoCloseable {
             } catch (RespConnection.RedisError e) {
                 give(c); // Redis answered: the connection is fine
                 throw e;
+            } catch (RuntimeException e) {
+                c.close(); // in an unknown state: never lent again
+                throw e;
             } catch (IOException e) {
                 c.close();
                 c = null;

@@ -124,17 +124,17 @@ final class RespConnection implements AutoCloseable {
         return switch (type) {
             case '+' -> line;
             case '-' -> new RedisError(line);
-            case ':' -> Long.parseLong(line);
-            case '$' -> bulk(Integer.parseInt(line));
+            case ':' -> number(line);
+            case '$' -> bulk(number(line));
             case '*' -> {
-                int n = Integer.parseInt(line);
+                long n = number(line);
                 if (n < 0) {
                     yield null;
                 }
                 if (n > 1024 || depth > 4) {
                     throw new IOException("not a reply of Redis to this client (an array of " + n + ")");
                 }
-                List<Object> items = new ArrayList<>(n);
+                List<Object> items = new ArrayList<>((int) n);
                 for (int i = 0; i < n; i++) {
                     items.add(read(depth + 1));
                 }
@@ -145,18 +145,26 @@ final class RespConnection implements AutoCloseable {
         };
     }
 
-    private byte[] bulk(int n) throws IOException {
+    private byte[] bulk(long n) throws IOException {
         if (n < 0) {
             return null;
         }
         if (n > MAX_BULK) {
             throw new IOException("a reply of " + n + " bytes is not one of this client's");
         }
-        byte[] b = in.readNBytes(n);
+        byte[] b = in.readNBytes((int) n);
         if (b.length < n || in.read() != '\r' || in.read() != '\n') {
             throw new EOFException("Redis closed the connection mid-reply");
         }
         return b;
+    }
+
+    private static long number(String line) throws IOException {
+        try {
+            return Long.parseLong(line);
+        } catch (NumberFormatException e) {
+            throw new IOException("not a reply of Redis (a number expected, got " + line.length() + " characters)");
+        }
     }
 
     private String line() throws IOException {

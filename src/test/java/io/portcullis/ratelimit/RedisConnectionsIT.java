@@ -89,6 +89,9 @@ class RedisConnectionsIT {
         RedisBuckets huge = buckets(peer("$999999999\r\n".getBytes(StandardCharsets.US_ASCII)), Duration.ofSeconds(2));
         assertThatThrownBy(() -> huge.take("k", 5, Duration.ofMinutes(1))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("bytes");
+        RedisBuckets notANumber = buckets(peer(":12x\r\n".getBytes(StandardCharsets.US_ASCII)), Duration.ofSeconds(2));
+        assertThatThrownBy(() -> notANumber.take("k", 5, Duration.ofMinutes(1))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("number expected");
         RedisBuckets wrongShape = buckets(peer(":7\r\n".getBytes(StandardCharsets.US_ASCII)), Duration.ofSeconds(2));
         assertThatThrownBy(() -> wrongShape.take("k", 5, Duration.ofMinutes(1))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("something else");
