@@ -106,6 +106,11 @@ class UserSessionRefusalTest {
         ex.close();
     }
 
+    /** The requests the upstream got (notifications are sent without waiting: one may land late). */
+    private List<String> requests() {
+        return methods.stream().filter(m -> !m.startsWith("notifications/")).toList();
+    }
+
     private UpstreamConfig config(UpstreamConfig.Protocol protocol) {
         UpstreamCredentials c = new UpstreamCredentials(UpstreamCredentials.Mode.TOKEN_EXCHANGE, "aud", URI.create("http://127.0.0.1:1/token"),
                 "gw", null, null, null, null, null, null, null, 10, Duration.ofMinutes(10));
@@ -161,12 +166,12 @@ class UserSessionRefusalTest {
                     .isInstanceOf(GatewayException.Refused.class)
                     .satisfies(e -> assertThat(((GatewayException.Refused) e).control()).isEqualTo("credentials"))
                     .hasMessage("credentials: upstream crm refused the user's token (HTTP 403)");
-            assertThat(methods).containsExactly("initialize", "notifications/initialized", "tools/list");
+            assertThat(requests()).containsExactly("initialize", "tools/list");
             assertThat(stepUps).as("a plain 403 is no step-up").isEmpty();
             // the next call opens a new connection (the upstream is asked again, once)
             methods.clear();
             assertThatThrownBy(() -> sessions.route(shared, alice)).isInstanceOf(GatewayException.Refused.class);
-            assertThat(methods).containsExactly("initialize", "notifications/initialized", "tools/list");
+            assertThat(requests()).containsExactly("initialize", "tools/list");
         }
     }
 
