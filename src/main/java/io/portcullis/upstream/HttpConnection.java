@@ -56,6 +56,8 @@ final class HttpConnection implements Connection {
     private volatile String sessionId;
     private volatile String protocolVersion;
     private volatile boolean closed;
+    /** Issue 17 (task h8): the refusal of this per-user connection's user ({@link #refusal}), or null. */
+    private volatile String refusal;
     /** The legacy session's GET stream, opened once the version is negotiated. */
     private volatile GetStream getStream;
     private volatile boolean modern;
@@ -184,7 +186,13 @@ final class HttpConnection implements Connection {
             r.headers(f -> f.put(HttpHeader.AUTHORIZATION, "Bearer " + token));
         }
         if (user != null) { // #16: a per-user connection: its user's current token on every request, or the request is not sent
-            String authorization = user.authorization();
+            String authorization;
+            try {
+                authorization = user.authorization();
+            } catch (IOException e) {
+                refuse(e.getMessage()); // issue 17 (task h8): the credentials layer refused (a consent due, the step-up bound)
+                throw e;
+            }
             r.headers(f -> f.put(HttpHeader.AUTHORIZATION, authorization));
         }
         String sid = sessionId;
@@ -323,6 +331,20 @@ final class HttpConnection implements Connection {
     /** #16: the user of a per-user connection, or null for a shared one. */
     UserToken user() {
         return user;
+    }
+
+    /**
+     * Issue 17 (task h8): why this per-user connection's user was refused (the upstream's 401/403 to their token,
+     * or no token for them now), or null. Read by the supervisor when the connection fails to start: refused, it is
+     * not started again with the same token, and the caller is told the refusal at once ({@link UserSessions#route}).
+     */
+    String refusal() {
+        return refusal;
+    }
+
+    void refuse(String why) {
+        String w = why == null ? "refused" : why;
+        refusal = w.startsWith("credentials:") ? w : "credentials: " + w;
     }
 
     void failed(Long requestId, String why) {

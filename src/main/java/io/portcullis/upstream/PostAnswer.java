@@ -46,6 +46,9 @@ final class PostAnswer {
         int status = response.getStatus();
         String type = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
         type = type == null ? "" : type;
+        if ((status == 401 || status == 403) && conn.user() != null) { // issue 17 (task h8): the upstream refused this user's token
+            conn.refuse("upstream " + name + " refused the user's token (HTTP " + status + refusalDetail(response) + ")");
+        }
         if (status == 202 || status == 204) {
             Content.Source.consumeAll(body, Callback.NOOP);
         } else if (conn.auth() != null && conn.auth().challenged(conn, request, response, body)) {
@@ -85,6 +88,12 @@ final class PostAnswer {
         conn.failed(requestId, "credentials: upstream " + conn.config().name() + " asks for more scope (403 insufficient_scope"
                 + (ch.scope() == null ? "" : ", scope " + oneLine(ch.scope())) + "); call again to consent to it");
         return true;
+    }
+
+    /** The challenge's error and scope, for the refusal's text (the upstream's words: one line, bounded). */
+    private static String refusalDetail(Response response) {
+        io.portcullis.oauthclient.Challenge ch = io.portcullis.oauthclient.Challenge.parse(response.getHeaders().get(HttpHeader.WWW_AUTHENTICATE));
+        return (ch.insufficientScope() ? " insufficient_scope" : "") + (ch.scope() == null ? "" : ", scope " + oneLine(ch.scope()));
     }
 
     private static String oneLine(String s) {

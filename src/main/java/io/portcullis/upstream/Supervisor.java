@@ -50,6 +50,9 @@ final class Supervisor {
                 } catch (Exception e) {
                     // lastError reaches clients ("not available: ..."): a message, never a class name
                     up.lastError = e.getMessage() == null ? "unexpected failure while connecting" : up.config.scrub(e.getMessage());
+                    if (refusedUser()) {
+                        return; // issue 17 (task h8): closed; the user's next call opens a new connection (after their consent)
+                    }
                     if (e instanceof GatewayException || e instanceof IOException) {
                         LOG.warn("upstream {} failed to start: {}", up.name(), up.lastError);
                     } else {
@@ -81,6 +84,24 @@ final class Supervisor {
             // whatever the supervisor was doing when close() came, no child process may outlive it
             disconnect();
         }
+    }
+
+    /**
+     * Issue 17 (task h8): a per-user connection whose start the upstream refused with 401/403 (or for which the
+     * credentials layer had no token): retrying with the same token only meets the same refusal, and the caller
+     * waiting for it would wait out the upstream's timeout. It is closed now (fail closed), its refusal kept for
+     * {@link UserSessions#route}, which answers it at once (with the consent link when a step-up is due).
+     */
+    private boolean refusedUser() {
+        String why = up.userToken != null && up.connection instanceof HttpConnection h ? h.refusal() : null;
+        if (why == null) {
+            return false;
+        }
+        up.refused = up.config.scrub(why);
+        up.lastError = up.refused;
+        LOG.info("upstream {}: per-user connection refused at start, closed: {}", up.name(), up.refused);
+        up.close();
+        return true;
     }
 
     /**

@@ -92,6 +92,8 @@ public final class Upstream implements AutoCloseable, Offering {
     /** #16: set before start on a per-user connection (its user's token on every request); on a shared one, its per-user connections. */
     volatile UserToken userToken;
     volatile UserSessions users;
+    /** Issue 17 (task h8): why a per-user connection's user was refused at start (it is then closed), or null. */
+    volatile String refused;
     private final Supervisor supervisorLoop = new Supervisor(this);
     private final Outbound outbound = new Outbound(this);
 

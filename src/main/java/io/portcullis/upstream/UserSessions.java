@@ -134,22 +134,59 @@ public final class UserSessions implements AutoCloseable {
      * The caller's own connection to {@code shared}'s upstream, opened when they have none, once it is ready.
      *
      * @throws GatewayException control {@code credentials} when the caller has no credential or the cap is
-     *         reached with none idle; control {@code upstream} when it does not come up within the upstream's timeout
+     *         reached with none idle, or when the upstream refused the caller's token as it started (issue 17, task h8:
+     *         at once, not at the timeout); control {@code upstream} when its attempt to start failed or did not end
+     *         within the upstream's timeout
      */
     Upstream route(Upstream shared, Principal caller) throws GatewayException {
         if (!perUser(shared.config())) {
             return shared;
         }
-        Upstream u = session(shared, resolver.lease(shared.config(), caller));
+        Lease lease = resolver.lease(shared.config(), caller);
+        Upstream u = session(shared, lease);
         try {
-            if (!u.awaitReady(shared.config().timeout())) {
-                throw u.notReady();
+            if (!awaitAttempt(u, shared.config().timeout())) {
+                throw refusal(shared, caller, lease.key(), u);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw u.notReady();
         }
         return u;
+    }
+
+    /**
+     * Issue 17 (task h8): waits while the connection's current attempt to start runs, at most {@code timeout};
+     * whether it is ready. An attempt that failed ends the wait at once (the caller is told now, as a shared
+     * upstream's are, not after the backoff's next attempts), and so does a refused one (the connection closed).
+     */
+    static boolean awaitAttempt(Upstream u, Duration timeout) throws InterruptedException {
+        long failures = u.restarts();
+        long end = System.nanoTime() + timeout.toNanos();
+        while (u.state() == Upstream.State.STARTING && u.restarts() == failures && end - System.nanoTime() > 0) {
+            Thread.sleep(20);
+        }
+        return u.state() == Upstream.State.READY;
+    }
+
+    /**
+     * Issue 17 (task h8): why the caller's connection is not ready. Refused at start (the upstream's 401/403 to
+     * their token): control {@code credentials}, and the credentials layer is asked again first, so that a step-up
+     * the 403 made due reaches the caller with its consent link (or the step-up bound with its refusal).
+     */
+    private GatewayException refusal(Upstream shared, Principal caller, Key key, Upstream u) throws GatewayException {
+        String why = u.refused;
+        if (why == null) {
+            return u.notReady();
+        }
+        synchronized (this) {
+            Entry e = open.get(key);
+            if (e != null && e.up == u) {
+                open.remove(key); // closed already; the next call opens a new one
+            }
+        }
+        resolver.lease(shared.config(), caller); // throws the consent link (or the bound) when the refusal made one due
+        return new GatewayException.Refused("credentials", why);
     }
 
     /**
