@@ -18,10 +18,12 @@ import java.util.Arrays;
  * rows already present: the steady state). Prints, per variant and round (variants alternate): WAL
  * bytes per commit (autocheckpoint off, -wal file growth) and wall time per commit (autocheckpoint on,
  * as served). Not a test; standalone (java.sql and sqlite-jdbc only):
- * {@code java -cp ~/.m2/.../sqlite-jdbc-*.jar src/test/java/io/portcullis/conversation/FactsWalBytes.java [commits] [B] [rounds]}
+ * {@code java -cp ~/.m2/.../sqlite-jdbc-*.jar src/test/java/io/portcullis/conversation/FactsWalBytes.java [commits] [B] [rounds] [conversations]}
  */
 public final class FactsWalBytes {
     private FactsWalBytes() {}
+
+    private static int conversations = 64;
 
     private static final String UPSERT = "INSERT INTO conversation_facts "
             + "(conv_key, kind, item, n, call_ids, first_ms, last_ms) VALUES (?, ?, ?, 1, ?, ?, ?) "
@@ -36,6 +38,7 @@ public final class FactsWalBytes {
         int commits = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int perBatch = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        conversations = args.length > 3 ? Integer.parseInt(args[3]) : 64;
         String[] variants = {"none", "old", "new"};
         for (int r = 0; r < rounds; r++) {
             for (String v : variants) {
@@ -92,7 +95,7 @@ public final class FactsWalBytes {
                     for (int b = 0; b < perBatch; b++) {
                         long now = System.currentTimeMillis();
                         int call = i * perBatch + b;
-                        String conv = String.format("%064x", call % 64);
+                        String conv = String.format("%064x", call % conversations);
                         String tool = "srv__tool" + call % 3;
                         if (!variant.equals("none")) {
                             PreparedStatement ps = variant.equals("old") ? c.prepareStatement(UPSERT)
@@ -107,7 +110,7 @@ public final class FactsWalBytes {
                         audit.setLong(1, ++seq);
                         audit.setLong(2, now);
                         audit.setString(3, "c-" + call);
-                        audit.setString(4, "subject-" + call % 64);
+                        audit.setString(4, "subject-" + call % conversations);
                         audit.setString(5, tool);
                         audit.setString(6, String.format("%064x", seq));
                         audit.setString(7, body);
