@@ -51,11 +51,7 @@ public final class ConversationStore {
         this.writes = new GroupCommit(store);
         this.clock = clock;
         this.cache = inMemory ? new FactsCache() : null;
-        store.migrate("conversation", List.of(
-                "CREATE TABLE conversation_facts (conv_key VARCHAR(64) NOT NULL, kind VARCHAR(8) NOT NULL, "
-                        + "item VARCHAR(256) NOT NULL, n BIGINT NOT NULL, call_ids VARCHAR(2000) NOT NULL, "
-                        + "first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL, PRIMARY KEY (conv_key, kind, item))",
-                "CREATE INDEX conversation_facts_last ON conversation_facts (last_ms)"));
+        store.migrate("conversation", FactsSchema.migrations(store.dialect()));
     }
 
     /** The time the windows run on. */
