@@ -55,19 +55,10 @@ public final class ConsentClient {
      */
     public static Plan discover(URI server, ClientSettings s, URI redirect, HttpClient http, Duration timeout) throws IOException {
         Challenge ch = probe(server, http, timeout);
-        Discovery d = new Discovery(http, timeout);
-        Discovery.Resource prm = d.resource(server, ch.resourceMetadata());
-        URI resource;
-        String issuer;
-        if (prm != null) {
-            Discovery.checkResource(server, prm.resource()); // RFC 9728 section 3.3: before any authorization or token request
-            resource = prm.resource();
-            issuer = prm.authorizationServers().getFirst();
-        } else {
-            resource = server; // a 2025-03-26 server: no metadata, its origin is the authorization server
-            issuer = Discovery.origin(server);
-        }
-        Discovery.AuthServer as = d.authServer(issuer, prm == null);
+        Discovery.Located at = new Discovery(http, timeout).locate(server, ch.resourceMetadata());
+        Discovery.Resource prm = at.prm();
+        URI resource = at.resource();
+        Discovery.AuthServer as = at.as();
         String scope = Scopes.choose(ch, prm, as, null, s.extraScope(), false);
         Registration.Client c = Registration.choose(s, as, redirect, http, timeout);
         return new Plan(resource, as.issuer(), as.authorizationEndpoint(), as.tokenEndpoint(), scope, c.clientId(), c.clientSecret(),

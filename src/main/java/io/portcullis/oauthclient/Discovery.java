@@ -67,6 +67,34 @@ public final class Discovery {
      * RFC 9728 section 3.3 and RFC 8707: the metadata must be about this server. The resource must
      * have the server's scheme and authority, and its path must be the server's or a prefix of it.
      */
+    /**
+     * Where a server's tokens come from (#17 item 1): its protected-resource metadata (the
+     * {@code WWW-Authenticate} hint, then path-based, then root), the resource checked against the
+     * server before any authorization or token request (RFC 9728 section 3.3), and its authorization
+     * server's metadata; a 2025-03-26 server without metadata has its origin as authorization server.
+     * One place for {@code connect} ({@link OAuthClient}) and the gateway's consent links ({@link ConsentClient}).
+     *
+     * @param prm    null for a 2025-03-26 server without protected-resource metadata
+     * @param issuer the authorization server as the metadata names it (or the server's origin)
+     */
+    public record Located(Resource prm, URI resource, String issuer, AuthServer as) {}
+
+    /** See {@link Located}. */
+    public Located locate(URI server, String hint) throws IOException {
+        Resource prm = resource(server, hint);
+        URI resource;
+        String issuer;
+        if (prm != null) {
+            checkResource(server, prm.resource()); // RFC 9728 section 3.3: before any authorization or token request
+            resource = prm.resource();
+            issuer = prm.authorizationServers().getFirst();
+        } else {
+            resource = server; // a 2025-03-26 server: no metadata, its origin is the authorization server
+            issuer = origin(server);
+        }
+        return new Located(prm, resource, issuer, authServer(issuer, prm == null));
+    }
+
     public static void checkResource(URI server, URI resource) throws OAuthClientException {
         boolean sameOrigin = server.getScheme().equalsIgnoreCase(String.valueOf(resource.getScheme()))
                 && String.valueOf(server.getRawAuthority()).toLowerCase(Locale.ROOT)

@@ -112,19 +112,11 @@ public final class OAuthClient {
     }
 
     private void authorize(Challenge ch) throws IOException {
-        Discovery d = new Discovery(http, httpTimeout);
-        Discovery.Resource prm = d.resource(server, ch.resourceMetadata());
-        URI resource;
-        String issuer;
-        if (prm != null) {
-            Discovery.checkResource(server, prm.resource());
-            resource = prm.resource();
-            issuer = prm.authorizationServers().getFirst();
-        } else {
-            resource = server; // a 2025-03-26 server: no metadata, its origin is the authorization server
-            issuer = Discovery.origin(server);
-        }
-        Discovery.AuthServer as = d.authServer(issuer, prm == null);
+        Discovery.Located at = new Discovery(http, httpTimeout).locate(server, ch.resourceMetadata());
+        Discovery.Resource prm = at.prm();
+        URI resource = at.resource();
+        String issuer = at.issuer();
+        Discovery.AuthServer as = at.as();
         String scope = scope(ch, prm, as);
         Tokens t;
         if (settings.enterprise() != null) {
