@@ -29,39 +29,8 @@ import java.util.concurrent.TimeoutException;
 final class LettuceRedisBuckets implements Buckets {
     private static final long CONNECT_RETRY_NANOS = Duration.ofSeconds(1).toNanos();
 
-    /**
-     * KEYS[i]: a bucket; ARGV[2i-1], ARGV[2i]: its capacity and its period in microseconds. Returns
-     * {0, 0} when every bucket gave a token, else {i, microseconds until bucket i has one}; buckets
-     * before i keep their tokens taken, buckets after i are not touched.
-     */
-    static final String SCRIPT = """
-            if redis.replicate_commands then redis.replicate_commands() end
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-            for i = 1, #KEYS do
-              local capacity = tonumber(ARGV[2 * i - 1])
-              local period = tonumber(ARGV[2 * i])
-              local tokens = capacity
-              local state = redis.call('GET', KEYS[i])
-              if state then
-                local left, at = string.match(state, '^(%S+) (%S+)$')
-                left, at = tonumber(left), tonumber(at)
-                if left and at then
-                  local elapsed = now - at
-                  if elapsed < 0 then elapsed = 0 end
-                  tokens = math.min(capacity, left + elapsed * capacity / period)
-                end
-              end
-              if tokens < 1 then
-                return {i, math.ceil((1 - tokens) * period / capacity)}
-              end
-              tokens = tokens - 1
-              local full = math.ceil((capacity - tokens) * period / capacity / 1000)
-              if full < 1 then full = 1 end
-              redis.call('SET', KEYS[i], string.format('%.17g %.17g', tokens, now), 'PX', full)
-            end
-            return {0, 0}
-            """;
+    /** The same script as the Jedis path ({@link RedisBuckets#SCRIPT}): only the client differs. */
+    static final String SCRIPT = RedisBuckets.SCRIPT;
 
     private final ClientResources resources;
     private final RedisClient client;
