@@ -157,13 +157,22 @@ public final class ConversationMemory implements Stage {
         }
     }
 
-    /** The old windows' rows go at most once a minute; a failure there loses nothing of this call's. */
+    /**
+     * The old windows' rows go at most once a minute, on a thread of their own: with no index on
+     * last_ms the delete scans the table, which no call should wait for; a failure loses nothing of any call's.
+     */
     private void purge(long now) {
-        try {
-            store.purge(now, now - cfg().window().toMillis());
-        } catch (java.sql.SQLException | RuntimeException e) {
-            LOG.warn("conversation memory could not delete rows past their window: {}", e.toString());
+        if (!store.purgeDue(now)) {
+            return;
         }
+        long cutoff = now - cfg().window().toMillis();
+        Thread.ofVirtual().name("conversation-purge").start(() -> {
+            try {
+                store.deleteBefore(cutoff);
+            } catch (java.sql.SQLException | RuntimeException e) {
+                LOG.warn("conversation memory could not delete rows past their window: {}", e.toString());
+            }
+        });
     }
 
     /**

@@ -30,7 +30,7 @@ public final class ConversationStore {
     private final Store store;
     private final GroupCommit writes;
     private final java.time.Clock clock;
-    private volatile long lastPurge;
+    private final java.util.concurrent.atomic.AtomicLong lastPurge = new java.util.concurrent.atomic.AtomicLong();
     /** The rows in memory (#20): only on the embedded store, whose one writer is this process; null on PostgreSQL. */
     private final FactsCache cache;
     private final java.util.concurrent.atomic.AtomicLong queries = new java.util.concurrent.atomic.AtomicLong();
@@ -138,10 +138,19 @@ public final class ConversationStore {
 
     /** Deletes what has left its window, at most once a minute (its own statement, outside any batch). */
     void purge(long nowMs, long cutoff) throws SQLException {
-        if (nowMs - lastPurge < 60_000) {
-            return;
+        if (purgeDue(nowMs)) {
+            deleteBefore(cutoff);
         }
-        lastPurge = nowMs;
+    }
+
+    /** Claims the purge of this minute: true for one caller at most once a minute. */
+    boolean purgeDue(long nowMs) {
+        long last = lastPurge.get();
+        return nowMs - last >= 60_000 && lastPurge.compareAndSet(last, nowMs);
+    }
+
+    /** Deletes the rows last seen before {@code cutoff} (a scan: there is no index on last_ms). */
+    void deleteBefore(long cutoff) throws SQLException {
         try (Connection c = store.connection();
              PreparedStatement ps = c.prepareStatement("DELETE FROM conversation_facts WHERE last_ms < ?")) {
             ps.setLong(1, cutoff);
