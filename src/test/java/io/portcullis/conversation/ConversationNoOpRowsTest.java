@@ -170,4 +170,53 @@ class ConversationNoOpRowsTest {
             assertThat(m.writes().commits()).isZero();
         }
     }
+
+    /**
+     * The deterministic measure of docs/performance.md "#13, session 10": the bench's shape (one anonymous
+     * conversation, one tool, no label; the default policy and chain rules read no session.calls) at 1,000
+     * calls/s for 120 s. Session 9 wrote 2 rows per call (the tool and the calls row): 240,000 upserts.
+     */
+    @Test
+    void benchShape_120000CallsAt1msApart_sixRowsInFiveCommits() throws Exception {
+        try (Store s = Store.open(new StoreConfig(null, dir, 4))) {
+            ConversationStore m = new ConversationStore(s, time);
+            m.load("anonymous", time.millis(), WINDOW);
+            for (int i = 0; i < 120_000; i++) {
+                m.record("anonymous", time.millis(), WINDOW, "c-" + i, "bench__echo", List.of(), true, 3, false);
+                time.advance(Duration.ofMillis(1));
+            }
+            // calls 0-2 (the tool row filling its 3 ids, the calls row once); the calls row at 60,001 ms, the tool row at 60,003 ms
+            assertThat(m.rowsWritten()).isEqualTo(6);
+            assertThat(m.writes().commits()).isEqualTo(5);
+            assertThat(m.load("anonymous", time.millis(), WINDOW).calls()).isEqualTo(120_000);
+            assertThat(reloaded(s, "anonymous").calls()).as("the count as of the last refresh").isEqualTo(60_002);
+        }
+    }
+
+    /** Random calls over hours with the calls row read or not (policy reloads): a reload gives what memory holds at every step. */
+    @Test
+    void randomCallsOverHours_aReloadGivesTheSameLabelsAndTools_andTheSameCountWhenItIsRead() throws Exception {
+        java.util.Random r = new java.util.Random(10);
+        List<String> vocabulary = List.of("customer-data", "pii", "pii.email", "untrusted", "secret");
+        try (Store s = Store.open(new StoreConfig(null, dir, 4))) {
+            ConversationStore m = new ConversationStore(s, time);
+            List<String> convs = List.of("alice", "bob", "carol");
+            for (int i = 0; i < 800; i++) {
+                String conv = convs.get(r.nextInt(convs.size()));
+                time.advance(Duration.ofMillis(r.nextInt(r.nextInt(10) == 0 ? 4_000_000 : 90_000)));
+                m.load(conv, time.millis(), WINDOW);
+                List<String> labels = r.nextInt(4) == 0 ? List.of(vocabulary.get(r.nextInt(vocabulary.size()))) : List.of();
+                boolean read = r.nextInt(5) == 0;
+                m.record(conv, time.millis(), WINDOW, "c" + i, "tool-" + r.nextInt(3), labels, true, 1 + r.nextInt(3), read);
+                SessionFacts held = m.load(conv, time.millis(), WINDOW);
+                SessionFacts stored = reloaded(s, conv);
+                sameLabelsAndTools(held, stored, "call " + i);
+                if (read) {
+                    assertThat(held).as("call " + i + ", the count read by a rule").isEqualTo(stored);
+                } else {
+                    assertThat(stored.calls()).as("call " + i).isLessThanOrEqualTo(held.calls());
+                }
+            }
+        }
+    }
 }
