@@ -218,6 +218,11 @@ public final class ConversationMemory implements Stage {
         return tool == null || tool.labels().contains("egress");
     }
 
+    /** Whether this stage writes the call count on every call (its snapshot's policy may read session.calls). */
+    public boolean writesCalls() {
+        return writeCalls;
+    }
+
     @Override
     public String name() {
         return "conversation";

@@ -26,6 +26,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * the window, by first seen, then item). A failed batch drops the conversations it touched (the
  * next call reloads them); a different window drops an entry too. At most {@link #MAX_CONVERSATIONS}
  * conversations are held; beyond that, entries are dropped (a miss reloads; nothing is lost).
+ *
+ * <p>#13, session 10 (no-op rows skipped): {@link #plan} says which of a call's rows the store must
+ * get; a skipped label or tool row changes nothing here either (the replica stays the store's rows),
+ * while a skipped calls row is counted here ({@link Row#extra}) and written with the row's refresh or
+ * when a rule reads the count. So labels and tools always equal a reload's; the count equals it when
+ * it is written per call, and is otherwise at least the stored one.
  */
 final class FactsCache {
     static final int MAX_CONVERSATIONS = 20_000;
