@@ -193,10 +193,12 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
 
     /**
      * Whether the conversation memory writes {@code session.calls} on every call (#13, session 10): when a
-     * rule of this snapshot's policy may read it; with no policy (a chain built only for its shape), yes.
+     * rule of this snapshot's policy may read it, or {@code conversation.count_calls: every_call}; with no
+     * policy (a chain built only for its shape), yes.
      */
     private static boolean countsCalls(Parts p) {
-        return p.policy() == null || p.policy().readsSessionCalls();
+        return p.policy() == null || p.policy().readsSessionCalls()
+                || p.config() != null && p.config().conversation().countEveryCall();
     }
 
     /** The snapshot's egress settings (C5.1, C5.2); none while only the chain's shape is asked for ({@link #controls}). */
