@@ -182,13 +182,23 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
                 new RateLimit(p.limits()),
                 new ToolSwitch(),
                 new ReadinessGate(p.readiness()),
-                new ConversationMemory(p.config() == null ? null : p.config().conversation(), p.conversations()),
+                new ConversationMemory(p.config() == null ? null : p.config().conversation(), p.conversations(), countsCalls(p)),
                 new EgressScan(egress(p)),
                 new ResultLimit(),
                 new Arguments(),
                 new PolicyCheck(p.policy(), p.approvals()),
                 new UpstreamCredential(p.config(), p.credentials()),
                 p.audit().intentStage());
+    }
+
+    /**
+     * Whether the conversation memory writes {@code session.calls} on every call (#13, session 10): when a
+     * rule of this snapshot's policy may read it, or {@code conversation.count_calls: every_call}; with no
+     * policy (a chain built only for its shape), yes.
+     */
+    private static boolean countsCalls(Parts p) {
+        return p.policy() == null || p.policy().readsSessionCalls()
+                || p.config() != null && p.config().conversation().countEveryCall();
     }
 
     /** The snapshot's egress settings (C5.1, C5.2); none while only the chain's shape is asked for ({@link #controls}). */
@@ -235,7 +245,7 @@ public record Chains(Pipeline toolCall, Pipeline taskResult, Map<String, Pipelin
         return List.of(
                 new CallLog(),
                 p.audit().readStage(method),
-                ConversationMemory.reads(p.config() == null ? null : p.config().conversation(), p.conversations()),
+                ConversationMemory.reads(p.config() == null ? null : p.config().conversation(), p.conversations(), countsCalls(p)),
                 new EgressScan(egress(p)),
                 new ItemAdmission(method, p.catalog(), p.policy(), p.readiness(), p.kills()),
                 new UpstreamCredential(p.config(), p.credentials())); // #16: after admission, so nothing refused is exchanged

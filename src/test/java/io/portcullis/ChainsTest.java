@@ -86,4 +86,24 @@ class ChainsTest {
         assertThatThrownBy(() -> p.call(null)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("last stage");
     }
+
+    /** #13, session 10: the conversation stages write the call count per call only when the snapshot's policy may read it. */
+    @Test
+    void theConversationStagesWriteTheCountPerCallOnlyWhenThePolicyReadsIt() throws Exception {
+        var plain = io.portcullis.policy.Policy.compile(io.portcullis.policy.PolicyConfig.defaults());
+        var reads = io.portcullis.policy.Policy.compile(new io.portcullis.policy.PolicyConfig(List.of(
+                io.portcullis.policy.PolicyRule.of("many", io.portcullis.policy.Effect.DENY, "session.calls > 100")), java.util.Set.of()));
+        assertThat(writesCalls(plain, null)).isFalse();
+        assertThat(writesCalls(plain, "resources/read")).isFalse();
+        assertThat(writesCalls(reads, null)).isTrue();
+        assertThat(writesCalls(reads, "resources/read")).isTrue();
+        assertThat(writesCalls(null, null)).as("no policy: written, conservatively").isTrue();
+    }
+
+    private boolean writesCalls(io.portcullis.policy.Policy policy, String readMethod) {
+        var parts = new Chains.Parts(null, Map.of(), Catalog.EMPTY, policy, null, audit, null);
+        var stages = readMethod == null ? Chains.toolCall(parts) : Chains.read(parts, readMethod);
+        return stages.stream().filter(s -> s instanceof io.portcullis.conversation.ConversationMemory)
+                .map(s -> ((io.portcullis.conversation.ConversationMemory) s).writesCalls()).findFirst().orElseThrow();
+    }
 }

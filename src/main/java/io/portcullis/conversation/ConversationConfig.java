@@ -16,14 +16,22 @@ import java.util.List;
  * @param approvers    roles that may approve what the chain rules hold for approval
  * @param maxTools     at most this many distinct tools are remembered per conversation ({@code session.tools})
  * @param maxCallIds   at most this many audit ids are kept per label (the earliest ones), for naming causes
+ * @param countEveryCall {@code count_calls: every_call}: the call count is written on every call even when no
+ *                     policy rule reads {@code session.calls} (default {@code when_read}; #13, session 10)
  */
 public record ConversationConfig(boolean enabled, Duration window, boolean byRequest, boolean chainRules, List<String> approvers,
-                                 int maxTools, int maxCallIds) {
+                                 int maxTools, int maxCallIds, boolean countEveryCall) {
 
     public static final ConversationConfig OFF = new ConversationConfig(false, Duration.ofHours(24), false, false,
             List.of("approver"), 100, 3);
 
     public ConversationConfig {
         approvers = List.copyOf(approvers);
+    }
+
+    /** The count written only when a rule reads it ({@code count_calls: when_read}). */
+    public ConversationConfig(boolean enabled, Duration window, boolean byRequest, boolean chainRules, List<String> approvers,
+                              int maxTools, int maxCallIds) {
+        this(enabled, window, byRequest, chainRules, approvers, maxTools, maxCallIds, false);
     }
 }

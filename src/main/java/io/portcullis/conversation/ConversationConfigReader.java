@@ -15,7 +15,7 @@ public final class ConversationConfigReader {
         if (!f.isObject(n, p, "'conversation'")) {
             return ConversationConfig.OFF;
         }
-        f.onlyKeys(n, p, Set.of("enabled", "window", "key", "chain_rules", "approvers", "max_tools", "max_call_ids"));
+        f.onlyKeys(n, p, Set.of("enabled", "window", "key", "chain_rules", "approvers", "max_tools", "max_call_ids", "count_calls"));
         ConversationConfig d = ConversationConfig.OFF;
         boolean enabled = f.bool(n, "enabled", p, false);
         Duration window = f.duration(n, "window", p, d.window());
@@ -39,7 +39,11 @@ public final class ConversationConfigReader {
         }
         int maxTools = (int) f.integer(n, "max_tools", p, d.maxTools(), 1, 1000);
         int maxIds = (int) f.integer(n, "max_call_ids", p, d.maxCallIds(), 1, 20);
+        String count = f.string(n, "count_calls", p, "when_read");
+        if (!count.equals("when_read") && !count.equals("every_call")) {
+            f.problem(p + "/count_calls", "'count_calls' must be when_read or every_call");
+        }
         return new ConversationConfig(enabled, window, key.equals("principal+request"), rules.equals("default"), approvers,
-                maxTools, maxIds);
+                maxTools, maxIds, count.equals("every_call"));
     }
 }

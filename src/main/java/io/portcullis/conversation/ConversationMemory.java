@@ -46,17 +46,29 @@ public final class ConversationMemory implements Stage {
     private final ConversationStore store;
     private final Clock clock;
     private final boolean reads;
+    private final boolean writeCalls;
 
     /**
      * @param config null or disabled: the stage passes every call on untouched
      * @param store  the memory; null while enabled fails closed (egress tools refused)
      */
     public ConversationMemory(ConversationConfig config, ConversationStore store) {
-        this(config, store, false);
+        this(config, store, false, true);
     }
 
-    private ConversationMemory(ConversationConfig config, ConversationStore store, boolean reads) {
+    /**
+     * @param writeCalls whether the call count ({@code session.calls}) is written to the store on every call:
+     *                   true when some policy rule may read it ({@code Policy#readsSessionCalls}); else, where the
+     *                   memory is served from memory, the count is kept there and written with the row's refresh
+     *                   (#13, session 10; docs/chains.md)
+     */
+    public ConversationMemory(ConversationConfig config, ConversationStore store, boolean writeCalls) {
+        this(config, store, false, writeCalls);
+    }
+
+    private ConversationMemory(ConversationConfig config, ConversationStore store, boolean reads, boolean writeCalls) {
         this.reads = reads;
+        this.writeCalls = writeCalls;
         this.config = config;
         this.store = store;
         this.clock = store == null ? Clock.systemUTC() : store.clock();
@@ -64,7 +76,12 @@ public final class ConversationMemory implements Stage {
 
     /** The stage of a read chain (#13 item 4): a read's labels join its conversation; no read is refused for an unreadable memory. */
     public static ConversationMemory reads(ConversationConfig config, ConversationStore store) {
-        return new ConversationMemory(config, store, true);
+        return reads(config, store, true);
+    }
+
+    /** The same; {@code writeCalls} as for {@link #ConversationMemory(ConversationConfig, ConversationStore, boolean)}. */
+    public static ConversationMemory reads(ConversationConfig config, ConversationStore store, boolean writeCalls) {
+        return new ConversationMemory(config, store, true, writeCalls);
     }
 
     @Override
@@ -142,13 +159,16 @@ public final class ConversationMemory implements Stage {
         long now = clock.millis();
         if (call.trail().recordCarriesWork()) {
             // #13 item 4, session 9: the rows commit with the call's audit outcome record (one commit, not two)
-            call.trail().withRecord(new RowsWithRecord(store.rows(key, now, cfg().window(), call.callId(), toolName, labels,
-                    rememberTool, cfg().maxCallIds()), call, labels, gained, failure == null));
+            ConversationRows rows = store.rows(key, now, cfg().window(), call.callId(), toolName, labels, rememberTool,
+                    cfg().maxCallIds(), writeCalls);
+            if (!rows.empty()) { // #13, session 10: a call that changes no stored row leaves its record's commit as it was
+                call.trail().withRecord(new RowsWithRecord(rows, call, labels, gained, failure == null));
+            }
             purge(now);
             return;
         }
         try {
-            store.record(key, now, cfg().window(), call.callId(), toolName, labels, rememberTool, cfg().maxCallIds());
+            store.record(key, now, cfg().window(), call.callId(), toolName, labels, rememberTool, cfg().maxCallIds(), writeCalls);
         } catch (java.sql.SQLException | RuntimeException e) {
             GatewayException.Refused withheld = notRecorded(call, labels, gained, failure == null, e);
             if (withheld != null) {
@@ -165,7 +185,7 @@ public final class ConversationMemory implements Stage {
         if (!store.purgeDue(now)) {
             return;
         }
-        long cutoff = now - cfg().window().toMillis();
+        long cutoff = store.cutoff(now, cfg().window());
         Thread.ofVirtual().name("conversation-purge").start(() -> {
             try {
                 store.deleteBefore(cutoff);
@@ -196,6 +216,11 @@ public final class ConversationMemory implements Stage {
 
     private static boolean egress(ToolEntry tool) {
         return tool == null || tool.labels().contains("egress");
+    }
+
+    /** Whether this stage writes the call count on every call (its snapshot's policy may read session.calls). */
+    public boolean writesCalls() {
+        return writeCalls;
     }
 
     @Override

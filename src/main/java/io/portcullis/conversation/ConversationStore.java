@@ -34,6 +34,9 @@ public final class ConversationStore {
     /** The rows in memory (#20): only on the embedded store, whose one writer is this process; null on PostgreSQL. */
     private final FactsCache cache;
     private final java.util.concurrent.atomic.AtomicLong queries = new java.util.concurrent.atomic.AtomicLong();
+    static final long MAX_REFRESH_MS = 60_000;
+    private final boolean lazy;
+    private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Opens the memory, creating its table on first start; {@code clock} is the time its windows run on.
@@ -51,6 +54,7 @@ public final class ConversationStore {
         this.writes = new GroupCommit(store);
         this.clock = clock;
         this.cache = inMemory ? new FactsCache() : null;
+        this.lazy = store.dialect() == Store.Dialect.SQLITE;
         store.migrate("conversation", FactsSchema.migrations(store.dialect()));
     }
 
@@ -63,18 +67,18 @@ public final class ConversationStore {
     public SessionFacts load(String key, long nowMs, Duration window) throws SQLException {
         String hashed = ConversationKey.hash(key);
         if (cache == null) {
-            return FactsCache.inOrder(query(hashed, nowMs - window.toMillis())); // PostgreSQL: every read sees every node's writes
+            return FactsCache.inOrder(query(hashed, cutoff(nowMs, window))); // PostgreSQL: every read sees every node's writes
         }
-        SessionFacts held = cache.get(hashed, nowMs, window);
+        SessionFacts held = cache.get(hashed, cutoff(nowMs, window), window);
         if (held != null) {
             return held;
         }
         // not held yet: read it while no batch commits (their after-commit updates run under the same lock)
         writes.lock.lock();
         try {
-            List<FactsCache.Row> rows = query(hashed, nowMs - window.toMillis());
+            List<FactsCache.Row> rows = query(hashed, cutoff(nowMs, window));
             cache.put(hashed, window, rows);
-            return cache.get(hashed, nowMs, window);
+            return cache.get(hashed, cutoff(nowMs, window), window);
         } finally {
             writes.lock.unlock();
         }
@@ -98,6 +102,27 @@ public final class ConversationStore {
         return rows;
     }
 
+    /**
+     * How old a row's stored {@code last_ms} may grow before a call that changes nothing else in it
+     * rewrites it (#13, session 10: no-op rows skipped): window/16, at most one minute, on SQLite (where
+     * this process, the one writer, skips such writes when it holds the conversation in memory); 0 on
+     * PostgreSQL (every row is written on every call, as before). A property of the store, so that every
+     * reader of it agrees.
+     */
+    long refresh(Duration window) {
+        return lazy ? Math.min(window.toMillis() / 16, MAX_REFRESH_MS) : 0;
+    }
+
+    /**
+     * Rows last written before this are past their window: a row stays live for {@code window} +
+     * {@link #refresh} after its stored last_ms, so for at least {@code window} after the last call
+     * that touched it (whose write was skipped at most {@code refresh} after the stored one). Every
+     * reader uses it: the query, the view in memory, the upsert's start-over, the purge.
+     */
+    long cutoff(long nowMs, Duration window) {
+        return nowMs - window.toMillis() - refresh(window);
+    }
+
     /** Reads of the store so far (tests: a conversation held in memory is not read again). */
     long queries() {
         return queries.get();
@@ -115,10 +140,18 @@ public final class ConversationStore {
      */
     public void record(String key, long nowMs, Duration window, String callId, String tool, Collection<String> labels,
                        boolean rememberTool, int maxCallIds) throws SQLException {
-        ConversationRows rows = rows(key, nowMs, window, callId, tool, labels, rememberTool, maxCallIds);
-        // #20 item 3: concurrent calls' writes share one commit; this returns once ours is durable
-        writes.write(rows.hashed, rows::write, rows::committed, rows::failed);
-        purge(nowMs, nowMs - window.toMillis());
+        record(key, nowMs, window, callId, tool, labels, rememberTool, maxCallIds, true);
+    }
+
+    /** The same; {@code writeCalls}: whether the calls row is written on every call (a policy rule reads session.calls). */
+    void record(String key, long nowMs, Duration window, String callId, String tool, Collection<String> labels,
+                boolean rememberTool, int maxCallIds, boolean writeCalls) throws SQLException {
+        ConversationRows rows = rows(key, nowMs, window, callId, tool, labels, rememberTool, maxCallIds, writeCalls);
+        if (!rows.empty()) { // #13, session 10: a call that changes no stored row commits nothing
+            // #20 item 3: concurrent calls' writes share one commit; this returns once ours is durable
+            writes.write(rows.hashed, rows::write, rows::committed, rows::failed);
+        }
+        purge(nowMs, cutoff(nowMs, window));
     }
 
     /**
@@ -126,9 +159,16 @@ public final class ConversationStore {
      * with the call's outcome record (#13 item 4, session 9). {@link #purge} is the caller's.
      */
     ConversationRows rows(String key, long nowMs, Duration window, String callId, String tool, Collection<String> labels,
-                          boolean rememberTool, int maxCallIds) {
-        return new ConversationRows(ConversationKey.hash(key), nowMs, window, callId, tool, labels, rememberTool, maxCallIds,
-                cache, writes.lock);
+                          boolean rememberTool, int maxCallIds, boolean writeCalls) {
+        ConversationRows rows = new ConversationRows(ConversationKey.hash(key), nowMs, window, cutoff(nowMs, window),
+                refresh(window), writeCalls, callId, tool, labels, rememberTool, maxCallIds, cache, writes.lock);
+        written.addAndGet(rows.size());
+        return rows;
+    }
+
+    /** Rows handed to a committer so far (tests, the deterministic measure of #13 session 10: rows per call). */
+    long rowsWritten() {
+        return written.get();
     }
 
     /** The group commit behind {@link #record} (tests count its commits). */

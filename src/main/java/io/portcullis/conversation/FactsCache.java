@@ -26,6 +26,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * the window, by first seen, then item). A failed batch drops the conversations it touched (the
  * next call reloads them); a different window drops an entry too. At most {@link #MAX_CONVERSATIONS}
  * conversations are held; beyond that, entries are dropped (a miss reloads; nothing is lost).
+ *
+ * <p>#13, session 10 (no-op rows skipped): {@link #plan} says which of a call's rows the store must
+ * get; a skipped label or tool row changes nothing here either (the replica stays the store's rows),
+ * while a skipped calls row is counted here ({@link Row#extra}) and written with the row's refresh or
+ * when a rule reads the count. So labels and tools always equal a reload's; the count equals it when
+ * it is written per call, and is otherwise at least the stored one.
  */
 final class FactsCache {
     static final int MAX_CONVERSATIONS = 20_000;
@@ -38,6 +44,10 @@ final class FactsCache {
         String callIds;
         long firstMs;
         long lastMs;
+        /** Calls row only (#13, session 10): calls counted in memory and not written yet ({@link #plan}). */
+        long extra;
+        /** Calls row only: counted calls whose write is in flight (on the stored n once committed). */
+        long claimed;
 
         Row(String kind, String item, long n, String callIds, long firstMs, long lastMs) {
             this.kind = kind;
@@ -61,8 +71,11 @@ final class FactsCache {
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-    /** The facts of conversation {@code hashed} at {@code nowMs}, or null when it must be read from the store. */
-    SessionFacts get(String hashed, long nowMs, Duration window) {
+    /**
+     * The facts of conversation {@code hashed}, its rows last written at or after {@code cutoff} (the
+     * store's {@code ConversationStore#cutoff}, as the query), or null when it must be read from the store.
+     */
+    SessionFacts get(String hashed, long cutoff, Duration window) {
         Entry e = entries.get(hashed);
         if (e == null) {
             return null;
@@ -72,7 +85,7 @@ final class FactsCache {
             return null;
         }
         synchronized (e) {
-            return facts(new ArrayList<>(e.rows.values()), nowMs - window.toMillis());
+            return facts(new ArrayList<>(e.rows.values()), cutoff);
         }
     }
 
@@ -92,8 +105,52 @@ final class FactsCache {
         entries.put(hashed, e);
     }
 
+    /**
+     * Which of one call's rows must be written (#13, session 10: no-op rows skipped), or null when
+     * {@code hashed} is not held (then all are). A label or tool row is skipped when it is live, its
+     * call ids full ({@code n >= maxIds}: nothing reads n then, and its ids cannot change) and its stored
+     * {@code last_ms} is at most {@code refresh} old. The calls row (last) is skipped, and the call counted
+     * here ({@link Row#extra}), unless {@code writeCalls} (a rule reads session.calls), or its stored
+     * {@code last_ms} is older than {@code refresh}, or it is not held; when written it adds the calls
+     * counted here since ({@code calls[0]}, claimed until {@link #upsert} applies it).
+     *
+     * @param order kind, item, kind, item... of the label and tool rows
+     */
+    boolean[] plan(String hashed, Duration window, List<String> order, long nowMs, long refresh, long cutoff, int maxIds,
+                   boolean writeCalls, long[] calls) {
+        Entry e = entries.get(hashed);
+        if (e == null || !e.window.equals(window)) {
+            return null;
+        }
+        boolean[] write = new boolean[order.size() / 2];
+        synchronized (e) {
+            for (int i = 0; i < write.length; i++) {
+                Row r = e.rows.get(order.get(2 * i) + '\n' + order.get(2 * i + 1));
+                write[i] = r == null || r.lastMs < cutoff || r.n < maxIds || r.lastMs < nowMs - refresh;
+            }
+            Row c = e.rows.get(ConversationStore.CALLS + '\n');
+            if (c == null || c.lastMs < cutoff) {
+                calls[0] = 1;
+            } else if (writeCalls || c.lastMs < nowMs - refresh) {
+                calls[0] = 1 + c.extra;
+                c.claimed += c.extra;
+                c.extra = 0;
+            } else {
+                c.extra++;
+                calls[0] = 0;
+            }
+        }
+        return write;
+    }
+
     /** One committed upsert (the SQL of {@link ConversationStore#record}, row by row); a no-op for a conversation not held. */
     void upsert(String hashed, Duration window, String kind, String item, String callId, long nowMs, long cutoff, long maxIds) {
+        upsert(hashed, window, kind, item, callId, nowMs, cutoff, maxIds, 1);
+    }
+
+    /** The same, adding {@code add} to n (the calls row: this call and those counted in memory before it). */
+    void upsert(String hashed, Duration window, String kind, String item, String callId, long nowMs, long cutoff, long maxIds,
+                long add) {
         Entry e = entries.get(hashed);
         if (e == null) {
             return;
@@ -110,7 +167,9 @@ final class FactsCache {
             }
             boolean expired = r.lastMs < cutoff;
             r.callIds = expired ? callId : r.n < maxIds ? r.callIds + ',' + callId : r.callIds;
-            r.n = expired ? 1 : r.n + 1;
+            r.n = expired ? 1 : r.n + add;
+            r.claimed = Math.max(0, r.claimed - (add - 1));
+            r.extra = expired ? 0 : r.extra;
             r.firstMs = expired ? nowMs : r.firstMs;
             r.lastMs = nowMs;
         }
@@ -142,7 +201,7 @@ final class FactsCache {
             switch (r.kind) {
                 case ConversationStore.LABEL -> labels.put(r.item, ids(r.callIds));
                 case ConversationStore.TOOL -> tools.add(r.item);
-                case ConversationStore.CALLS -> calls = r.n;
+                case ConversationStore.CALLS -> calls = r.n + r.extra + r.claimed;
                 default -> { }
             }
         }

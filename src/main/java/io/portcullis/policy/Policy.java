@@ -230,6 +230,11 @@ public final class Policy {
         }
     }
 
+    /** Whether some rule (enforced or audit-only) may read {@code session.calls} ({@link SessionReads}; #13, session 10). */
+    public boolean readsSessionCalls() {
+        return SessionReads.calls(candidates.all().stream().map(r -> r.rule().condition()).toList());
+    }
+
     /** The ids of the rules, in config order. */
     public List<String> ruleIds() {
         return candidates.all().stream().map(r -> r.rule().id()).toList();

@@ -58,6 +58,15 @@ class ConversationConfigTest {
     }
 
     @Test
+    void session10_theCallCountIsWrittenEveryCallOnlyWhenReadUnlessConfigured() throws Exception {
+        assertThat(parse("conversation: {enabled: true}").conversation().countEveryCall()).isFalse();
+        assertThat(parse("conversation: {enabled: true, count_calls: when_read}").conversation().countEveryCall()).isFalse();
+        assertThat(parse("conversation: {enabled: true, count_calls: every_call}").conversation().countEveryCall()).isTrue();
+        assertThatThrownBy(() -> parse("conversation: {enabled: true, count_calls: sometimes}"))
+                .hasMessageContaining("count_calls").hasMessageContaining("every_call");
+    }
+
+    @Test
     void item4_mistakesAreReportedWithFileAndLine() {
         assertThatThrownBy(() -> parse("""
                 conversation:
