@@ -148,7 +148,7 @@ public final class Tracing implements io.portcullis.call.CallTracing {
                 .setSpanKind(SpanKind.SERVER)
                 .startSpan();
         SpanContext sc = span.getSpanContext();
-        call.trail().trace(sc.getTraceId(), sc.getSpanId());
+        call.trail().trace(sc.getTraceId(), sc.getSpanId(), sc.isSampled());
         String oldTrace = MDC.get("trace_id");
         String oldSpan = MDC.get("span_id");
         MDC.put("trace_id", sc.getTraceId());
