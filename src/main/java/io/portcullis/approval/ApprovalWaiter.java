@@ -180,7 +180,8 @@ final class ApprovalWaiter {
         ObjectNode p = note.putObject("params");
         p.set("progressToken", token);
         p.put("progress", n).put("message", message);
-        call.relay().notify(note);
+        // #18 (session 10): the gateway's own notification, a CLIENT span in the waiting call's trace
+        io.portcullis.tracing.Tracing.current().own(note, call.relay()::notify);
     }
 
     private static String votes(ApprovalRequest r) {

@@ -28,9 +28,13 @@ import tools.jackson.databind.node.ObjectNode;
  * @param source      {@code meta} or {@code http}: where the trace context came from
  * @param userRequestId   the client's user-request id, or null
  * @param userRequestText the user's request text, or null
+ * @param logTraceId  #18 session 10: the OTel trace id of an unsampled call that started its own trace
+ *                    (no client context): the id its log lines carry, kept in the body as
+ *                    {@code log_trace_id} but not as {@code trace_id} (the indexed column), since no
+ *                    backend holds that trace; else null
  */
 record RequestContext(String traceparent, String tracestate, String traceId, String parentId, String source,
-                      String userRequestId, String userRequestText) {
+                      String userRequestId, String userRequestText, String logTraceId) {
 
     static final String USER_REQUEST_KEY = "io.portcullis/userRequest";
     private static final Pattern TRACEPARENT = Pattern.compile("([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?");
@@ -55,10 +59,15 @@ record RequestContext(String traceparent, String tracestate, String traceId, Str
             id = string(ur);
         }
         RequestContext rc = of(tp, ts, source, id, text, sanitizer);
-        // #18 items 2, 3: with tracing on, the record's trace id is the OTel trace's (the client's continued, or a new one)
+        // #18 items 2, 3: with tracing on, the record's trace id is the OTel trace's (the client's continued, or a new one);
+        // session 10: a new trace's id only when it was sampled (exported), else it stays out of the indexed column
         String otel = call.trail().traceId();
-        return otel == null || otel.equals(rc.traceId) ? rc
-                : new RequestContext(rc.traceparent, rc.tracestate, otel, rc.parentId, rc.source, rc.userRequestId, rc.userRequestText);
+        if (otel == null || otel.equals(rc.traceId)) {
+            return rc;
+        }
+        boolean indexed = call.trail().sampled();
+        return new RequestContext(rc.traceparent, rc.tracestate, indexed ? otel : rc.traceId, rc.parentId, rc.source,
+                rc.userRequestId, rc.userRequestText, indexed ? null : otel);
     }
 
     /** The context from values kept elsewhere (an approval request keeps the traceparent and user request it was made for). */
@@ -74,7 +83,7 @@ record RequestContext(String traceparent, String tracestate, String traceId, Str
             }
         }
         return new RequestContext(cut(tp, 256), cut(ts, 512), traceId, parentId, source, cut(userRequestId, 256),
-                sanitizer.text(userRequestText));
+                sanitizer.text(userRequestText), null);
     }
 
     /** Writes the non-null fields into a record's {@code request} object. */
@@ -86,6 +95,7 @@ record RequestContext(String traceparent, String tracestate, String traceId, Str
         CallRecords.putIfSet(req, "source", source);
         CallRecords.putIfSet(req, "user_request_id", userRequestId);
         CallRecords.putIfSet(req, "user_request_text", userRequestText);
+        CallRecords.putIfSet(req, "log_trace_id", logTraceId);
     }
 
     /** The id {@code audit trace} finds this request by. */

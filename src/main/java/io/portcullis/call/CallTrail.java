@@ -30,6 +30,7 @@ public final class CallTrail {
     private volatile List<String> produces = List.of();
     private volatile String traceId;
     private volatile String spanId;
+    private volatile boolean sampled;
     /**
      * #18 item 1: the whole time of the stages inside the one running now, in nanoseconds
      * ({@link StageTimer} alone reads and writes it). Plain: a call's stages run one after another,
@@ -42,7 +43,7 @@ public final class CallTrail {
     /**
      * #18 items 2, 3: the OpenTelemetry trace and span id of the call's server span, set when tracing
      * is on (the client's trace continued, or a new one); null when tracing is off. The audit record's
-     * trace id is this one when it is set.
+     * trace id is this one when it is set and the trace can be found: sampled, or the client's (session 10).
      */
     public String traceId() {
         return traceId;
@@ -52,9 +53,24 @@ public final class CallTrail {
         return spanId;
     }
 
+    /** As {@link #trace(String, String, boolean)} for a sampled span. */
     public void trace(String trace, String span) {
+        trace(trace, span, true);
+    }
+
+    /**
+     * @param sampled whether the span is sampled (recorded and exported): #18 session 10, the audit
+     *                record indexes a trace id the gateway made only when its trace was exported
+     */
+    public void trace(String trace, String span, boolean sampled) {
         this.traceId = trace;
         this.spanId = span;
+        this.sampled = sampled;
+    }
+
+    /** Whether the call's server span was sampled; false when tracing is off. */
+    public boolean sampled() {
+        return sampled;
     }
 
     /** The upstream serving a call that is not a tool's ({@code resources/read}, {@code prompts/get}); null otherwise. */

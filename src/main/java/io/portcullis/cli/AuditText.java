@@ -26,7 +26,9 @@ final class AuditText {
 
     static void trace(String id, List<ObjectNode> records, PrintStream out) {
         if (records.isEmpty()) {
-            out.println("No records for request " + id + " (give the traceparent's 32-hex trace id or the io.portcullis/userRequest id).");
+            out.println("No records for request " + id + " (give the traceparent's 32-hex trace id or the io.portcullis/userRequest id)."
+                    + " A trace id seen only in the gateway's log lines (an unsampled call, no client trace context) is not"
+                    + " indexed: search by the call_id of the same line, portcullis audit search --call <call-id>.");
             return;
         }
         Set<String> calls = new LinkedHashSet<>();

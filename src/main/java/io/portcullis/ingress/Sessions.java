@@ -302,7 +302,10 @@ public final class Sessions implements AutoCloseable {
      */
     public void onGatewayEvent(String kind, ObjectNode message) {
         switch (kind) {
-            case "tools", "prompts", "resources" -> broadcast("notifications/" + kind + "/list_changed", null);
+            // #18 (session 10): the gateway's own notification, one CLIENT span for the broadcast
+            case "tools", "prompts", "resources" -> io.portcullis.tracing.Tracing.current().own(
+                    Message.notification("notifications/" + kind + "/list_changed", null),
+                    m -> sessions.values().forEach(s -> s.events.append(LegacyStreams.GET, m)));
             case "notification" -> {
                 if (message != null && "notifications/resources/updated".equals(message.path("method").asString(""))) {
                     String uri = message.path("params").path("uri").asString("");

@@ -48,7 +48,8 @@ public final class StdioServer {
         gateway.onEvent((kind, message) -> {
             ClientSession s = session;
             if (s != null && Sessions.isListKind(kind)) {
-                write(Message.notification("notifications/" + kind + "/list_changed", null));
+                io.portcullis.tracing.Tracing.current().own(Message.notification("notifications/" + kind + "/list_changed", null),
+                        this::write); // #18 (session 10): the gateway's own notification, a CLIENT span
             }
         });
     }

@@ -38,8 +38,9 @@ public final class UserEventsRelay implements UserSessions.UserEvents {
 
     @Override
     public void listChanged(UserSessions.Key user, String kind) {
-        ObjectNode msg = Message.notification("notifications/" + kind + "/list_changed", null);
-        of(user).forEach(s -> s.events.append(LegacyStreams.GET, msg));
+        // #18 (session 10): the gateway's own notification, a CLIENT span
+        io.portcullis.tracing.Tracing.current().own(Message.notification("notifications/" + kind + "/list_changed", null),
+                msg -> of(user).forEach(s -> s.events.append(LegacyStreams.GET, msg)));
     }
 
     @Override

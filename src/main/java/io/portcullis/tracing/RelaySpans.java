@@ -21,7 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       operation"), from the relayed request until the client's answer, its status the answer's
  *       (a JSON-RPC error sets {@code error.type} to its code). Its parent is the upstream's own trace
  *       context when the request carries one in {@code _meta} (the upstream continued the gateway's
- *       trace), else the upstream call's span that the request belongs to, else none (a new trace).
+ *       trace), else the upstream call's span that the request belongs to, else none (a new trace); when a
+ *       span is current (session 10: the SERVER span of the upstream's request, {@link UpstreamSpans}), that one.
  *       The span's context goes to the client in the request's {@code _meta}, replacing the upstream's.</li>
  *   <li>A client's notification ({@code notifications/cancelled}, {@code notifications/roots/list_changed},
  *       ...): one SERVER span for its handling, continued from its {@code _meta}, then the HTTP header.</li>
@@ -45,7 +46,9 @@ public final class RelaySpans {
             throws GatewayException {
         boolean known = method != null && RELAYED.contains(method);
         ObjectNode meta = params != null && params.get("_meta") instanceof ObjectNode m ? m : null;
-        Context parent = TraceContext.extract(meta, Origin.NONE); // the upstream's, when it sent a plausible one
+        // session 10: under the SERVER span of the upstream's request (UpstreamSpans), which chose the same parent
+        Context parent = Span.current().getSpanContext().isValid() ? Context.current()
+                : TraceContext.extract(meta, Origin.NONE); // the upstream's, when it sent a plausible one
         if (!Span.fromContext(parent).getSpanContext().isValid()) {
             parent = TraceContext.extract(null, Origin.http(null, call.get("traceparent"), call.get("tracestate")));
         }

@@ -128,6 +128,18 @@ public final class Tracing implements io.portcullis.call.CallTracing {
         return tracer == null ? body.get() : UpstreamSpans.handle(tracer, method, params, call, upstream, body);
     }
 
+    /**
+     * #18 (session 10): a notification the gateway sends a client on its own ({@code list_changed}, an
+     * approval's progress) under a CLIENT span ({@link OwnSpans}); tracing off sends {@code message} alone.
+     */
+    public void own(ObjectNode message, java.util.function.Consumer<ObjectNode> send) {
+        if (tracer == null) {
+            send.accept(message);
+        } else {
+            OwnSpans.send(tracer, message, send);
+        }
+    }
+
     /** Whether spans are made. */
     @Override
     public boolean on() {
@@ -148,7 +160,7 @@ public final class Tracing implements io.portcullis.call.CallTracing {
                 .setSpanKind(SpanKind.SERVER)
                 .startSpan();
         SpanContext sc = span.getSpanContext();
-        call.trail().trace(sc.getTraceId(), sc.getSpanId());
+        call.trail().trace(sc.getTraceId(), sc.getSpanId(), sc.isSampled());
         String oldTrace = MDC.get("trace_id");
         String oldSpan = MDC.get("span_id");
         MDC.put("trace_id", sc.getTraceId());

@@ -21,6 +21,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>A request the gateway answers itself ({@code roots/list} from its config, #11 item 1, and
  *       {@code ping}): one SERVER span, from the request until the answer is sent; a JSON-RPC error
  *       answer sets {@code error.type}.</li>
+ *   <li>#18 (session 10): a request the gateway relays to its client ({@code sampling/createMessage},
+ *       {@code elicitation/create}): one SERVER span from its arrival until the answer goes back upstream;
+ *       the relay to the client is its child, a CLIENT span ({@link RelaySpans}).</li>
  *   <li>A notification ({@code notifications/message}, {@code notifications/progress}, the
  *       {@code list_changed} ones, {@code notifications/resources/updated}, ...): one SERVER span for its
  *       handling, the relay to the client included; what is relayed carries the span's context in its
@@ -33,7 +36,7 @@ import tools.jackson.databind.node.ObjectNode;
  * ids while it runs.
  */
 final class UpstreamSpans {
-    static final Set<String> SERVED = Set.of("roots/list", "ping");
+    static final Set<String> SERVED = Set.of("roots/list", "ping", "sampling/createMessage", "elicitation/create");
     static final Set<String> NOTIFICATIONS = Set.of("notifications/message", "notifications/progress",
             "notifications/tools/list_changed", "notifications/prompts/list_changed", "notifications/resources/list_changed",
             "notifications/resources/updated", "notifications/cancelled", "notifications/subscriptions/acknowledged",

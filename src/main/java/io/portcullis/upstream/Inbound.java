@@ -90,8 +90,12 @@ final class Inbound implements Connection.Sink {
 
     private void serveRequest(Message msg, Long relatedId) {
         io.portcullis.tracing.Tracing tracing = io.portcullis.tracing.Tracing.current();
-        if (tracing.on() && ("roots/list".equals(msg.method()) || "ping".equals(msg.method()))) {
-            // #18 item 2 (session 9): a request the gateway answers itself is a SERVER span, in the trace of the call it belongs to
+        if (tracing.on() && msg.method() != null && switch (msg.method()) {
+            case "roots/list", "ping", "sampling/createMessage", "elicitation/create" -> true;
+            default -> false;
+        }) {
+            // #18 item 2 (session 9): a request the gateway answers itself is a SERVER span, in the trace of the call it belongs
+            // to; session 10: one it relays to the client too (sampling, elicitation), the relay's CLIENT span its child
             tracing.fromUpstream(msg.method(), msg.params(), up.calls.traceFor(msg, relatedId), name(), () -> answer(msg, relatedId));
         } else {
             answer(msg, relatedId);

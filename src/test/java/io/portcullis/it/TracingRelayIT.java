@@ -29,7 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
  * upstream sends during a call is a SERVER span of the call's trace under the upstream call's span, whose
  * context reaches the client in the relayed notification's {@code _meta}; the {@code roots/list} the
  * upstream asks at connect is a SERVER span; a 2026-07-28 notification, and a notification in a 2025-03-26
- * batch, is continued from its HTTP header, and from its {@code _meta} when it has both.
+ * batch, is continued from its HTTP header, and from its {@code _meta} when it has both. Session 10: the
+ * upstream's {@code sampling/createMessage} is a SERVER span when it arrives, the relay's CLIENT span its child.
  */
 class TracingRelayIT {
     private static final String PARENT = "00f067aa0ba902b7";
@@ -86,13 +87,19 @@ class TracingRelayIT {
         }
         Eventually.eventually(Duration.ofSeconds(20), () -> assertThat(receiver.trace(trace))
                 .anySatisfy(x -> assertThat(x.kind()).isEqualTo(SpanKind.SPAN_KIND_SERVER))
-                .anySatisfy(x -> assertThat(x.name()).isEqualTo("sampling/createMessage")));
+                .filteredOn(x -> x.name().equals("sampling/createMessage")).hasSize(2));
         List<OtlpReceiver.Received> spans = receiver.trace(trace);
-        OtlpReceiver.Received relay = spans.stream().filter(x -> x.name().equals("sampling/createMessage")).findFirst().orElseThrow();
+        OtlpReceiver.Received relay = spans.stream().filter(x -> x.name().equals("sampling/createMessage")
+                && x.kind() == SpanKind.SPAN_KIND_CLIENT).findFirst().orElseThrow();
+        OtlpReceiver.Received arrived = spans.stream().filter(x -> x.name().equals("sampling/createMessage")
+                && x.kind() == SpanKind.SPAN_KIND_SERVER).findFirst().orElseThrow();
         OtlpReceiver.Received upstreamCall = spans.stream().filter(x -> x.kind() == SpanKind.SPAN_KIND_CLIENT
                 && x.name().equals("tools/call everything__trigger-sampling-request")).findFirst().orElseThrow();
-        assertThat(relay.kind()).isEqualTo(SpanKind.SPAN_KIND_CLIENT);
-        assertThat(relay.parentSpanId()).isEqualTo(upstreamCall.spanId());
+        // session 10: the upstream's request is a SERVER span when it arrives (under the upstream call: server-everything
+        // sends no _meta context), the relay to the client its CLIENT child
+        assertThat(arrived.parentSpanId()).isEqualTo(upstreamCall.spanId());
+        assertThat(arrived.attribute("portcullis.upstream")).isEqualTo("everything");
+        assertThat(relay.parentSpanId()).isEqualTo(arrived.spanId());
         assertThat(relay.attribute("mcp.method.name")).isEqualTo("sampling/createMessage");
         assertThat(relay.attribute("portcullis.upstream")).isEqualTo("everything");
         // the client got the relay span's context, so its own work joins the same trace

@@ -136,6 +136,7 @@ class TracingTest {
         assertThat(up.mdcSpan()).isEqualTo(server.getSpanId());
         assertThat(c.trail().traceId()).isEqualTo(TRACE);
         assertThat(c.trail().spanId()).isEqualTo(server.getSpanId());
+        assertThat(c.trail().sampled()).isTrue(); // session 10: the audit record indexes it
         assertThat(MDC.get("trace_id")).isNull();
     }
 
@@ -220,6 +221,7 @@ class TracingTest {
         p.call(c);
         assertThat(spans.getFinishedSpanItems()).isEmpty();
         assertThat(c.trail().traceId()).matches("[0-9a-f]{32}");
+        assertThat(c.trail().sampled()).isFalse(); // session 10: the audit record keeps it out of the index
         // not sampled: the flags' low bit is clear (02 is the W3C level 2 "random trace id" flag)
         assertThat(sent.getFirst().headers().get("traceparent")).matches("00-" + c.trail().traceId() + "-" + c.trail().spanId() + "-0[02]");
         // a client's sampled flag is followed (parent-based)
