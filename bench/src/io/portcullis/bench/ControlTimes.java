@@ -36,6 +36,7 @@ final class ControlTimes {
 
     private final Map<String, Path> gateways; // target name → data directory
     private final Map<String, Scrape> before = new LinkedHashMap<>();
+    private final Map<String, String> beforeText = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ControlTimes(Map<String, Path> gateways) {
@@ -55,20 +56,30 @@ final class ControlTimes {
     }
 
     void start() {
-        gateways.forEach((name, dir) -> before.put(name, scrapeOrNull(name, dir)));
+        gateways.forEach((name, dir) -> {
+            String text = textOrNull(name, dir);
+            beforeText.put(name, text);
+            before.put(name, text == null ? null : read(text));
+        });
     }
 
-    /** The Markdown table of what each control spent between {@link #start} and now. */
+    /**
+     * The Markdown tables of what each control spent between {@link #start} and now, and of how each
+     * gateway's audit group commit batched meanwhile ({@link AuditCommits}, #19).
+     */
     String finish() {
         if (gateways.isEmpty()) {
             return "";
         }
+        Map<String, String> afterText = new LinkedHashMap<>();
         StringBuilder out = new StringBuilder("\n### Time each control spent on the call path, in process "
                 + "(fixed-rate rounds only; from each gateway's portcullis_control_duration_seconds)\n\n"
                 + "| target | control | calls | mean µs | p50 µs (at most) | p99 µs (at most) |\n|---|---|---:|---:|---:|---:|\n");
         gateways.forEach((name, dir) -> {
             Scrape a = before.get(name);
-            Scrape b = scrapeOrNull(name, dir);
+            String text = textOrNull(name, dir);
+            afterText.put(name, text);
+            Scrape b = text == null ? null : read(text);
             if (a == null || b == null) {
                 out.append("| ").append(name).append(" | (metrics not readable) | | | | |\n");
                 return;
@@ -85,7 +96,7 @@ final class ControlTimes {
                         bound(a, b, control, count * 0.5), bound(a, b, control, count * 0.99)));
             }
         });
-        return out.toString();
+        return out + AuditCommits.table(beforeText, afterText);
     }
 
     private static String bound(Scrape a, Scrape b, String control, double share) {
@@ -99,7 +110,7 @@ final class ControlTimes {
         return "?";
     }
 
-    private Scrape scrapeOrNull(String name, Path dir) {
+    private String textOrNull(String name, Path dir) {
         try {
             String local = Files.readString(dir.resolve("admin.local"));
             Map<String, String> f = new LinkedHashMap<>();
@@ -115,7 +126,7 @@ final class ControlTimes {
                 Bench.log("metrics of %s: HTTP %d", name, r.statusCode());
                 return null;
             }
-            return read(r.body());
+            return r.body();
         } catch (Exception e) {
             Bench.log("metrics of %s not readable: %s", name, e);
             return null;
