@@ -1,5 +1,6 @@
 package io.portcullis.bench;
 
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,31 +46,42 @@ final class AuditCommits {
 
     /** The Markdown table, one row per gateway named in {@code after}: what changed since {@code before}. */
     static String table(Map<String, String> before, Map<String, String> after) {
+        return table(List.of("all"), List.of(before, after));
+    }
+
+    /**
+     * The Markdown table, one row per gateway per phase (an offered rate): phase {@code i} runs from
+     * {@code scrapes[i]} to {@code scrapes[i + 1]}, each a map of gateway name to its scrape (null: not read).
+     */
+    static String table(List<String> phases, List<Map<String, String>> scrapes) {
         StringBuilder out = new StringBuilder("\n### Audit group commit per gateway, in process (fixed-rate rounds only; "
                 + "from portcullis_audit_records_total, portcullis_audit_commit_duration_seconds, portcullis_audit_commit_records)\n\n"
-                + "| gateway | records | commits | records per commit | commit mean ms | batch-size histogram: mean |\n"
-                + "|---|---:|---:|---:|---:|---:|\n");
-        after.forEach((name, text) -> {
-            String was = before.get(name);
-            if (was == null || text == null) {
-                out.append("| ").append(name).append(" | (metrics not readable) | | | | |\n");
-                return;
+                + "| gateway | offered/s | records | commits | records per commit | commit mean ms | batch-size histogram: mean |\n"
+                + "|---|---|---:|---:|---:|---:|---:|\n");
+        for (String name : scrapes.get(scrapes.size() - 1).keySet()) {
+            for (int i = 0; i < phases.size(); i++) {
+                out.append(row(name, phases.get(i), scrapes.get(i).get(name), scrapes.get(i + 1).get(name)));
             }
-            Totals a = read(was);
-            Totals b = read(text);
-            double records = b.records() - a.records();
-            double commits = b.commits() - a.commits();
-            if (Double.isNaN(records) || Double.isNaN(commits)) {
-                out.append("| ").append(name).append(" | (no audit writer metrics) | | | | |\n");
-                return;
-            }
-            double batches = b.batches() - a.batches();
-            String histogram = Double.isNaN(batches) ? "not exported by this build"
-                    : batches > 0 ? String.format("%.2f", (b.batchRecords() - a.batchRecords()) / batches) : "-";
-            out.append(String.format("| %s | %.0f | %.0f | %s | %s | %s |%n", name, records, commits,
-                    commits > 0 ? String.format("%.2f", records / commits) : "-",
-                    commits > 0 ? String.format("%.3f", (b.commitSeconds() - a.commitSeconds()) / commits * 1e3) : "-", histogram));
-        });
+        }
         return out.toString();
+    }
+
+    private static String row(String name, String phase, String was, String text) {
+        if (was == null || text == null) {
+            return "| " + name + " | " + phase + " | (metrics not readable) | | | | |\n";
+        }
+        Totals a = read(was);
+        Totals b = read(text);
+        double records = b.records() - a.records();
+        double commits = b.commits() - a.commits();
+        if (Double.isNaN(records) || Double.isNaN(commits)) {
+            return "| " + name + " | " + phase + " | (no audit writer metrics) | | | | |\n";
+        }
+        double batches = b.batches() - a.batches();
+        String histogram = Double.isNaN(batches) ? "not exported by this build"
+                : batches > 0 ? String.format("%.2f", (b.batchRecords() - a.batchRecords()) / batches) : "-";
+        return String.format("| %s | %s | %.0f | %.0f | %s | %s | %s |%n", name, phase, records, commits,
+                commits > 0 ? String.format("%.2f", records / commits) : "-",
+                commits > 0 ? String.format("%.3f", (b.commitSeconds() - a.commitSeconds()) / commits * 1e3) : "-", histogram);
     }
 }

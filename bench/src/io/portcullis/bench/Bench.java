@@ -113,6 +113,7 @@ public final class Bench {
                                         " | %s p50 %7.3f ms  p99 %8.3f ms", b.name(), m[1].percentileMs(50), m[1].percentileMs(99)));
                     }
                 }
+                controlTimes.phaseDone(String.format("%.0f", rate));
             }
             controlTable = controlTimes.finish();
             for (Spec s : specs) {

@@ -37,6 +37,8 @@ final class ControlTimes {
     private final Map<String, Path> gateways; // target name → data directory
     private final Map<String, Scrape> before = new LinkedHashMap<>();
     private final Map<String, String> beforeText = new LinkedHashMap<>();
+    private final java.util.List<String> phases = new java.util.ArrayList<>(); // #19: the audit commits per offered rate
+    private final java.util.List<Map<String, String>> phaseEnds = new java.util.ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ControlTimes(Map<String, Path> gateways) {
@@ -61,6 +63,17 @@ final class ControlTimes {
             beforeText.put(name, text);
             before.put(name, text == null ? null : read(text));
         });
+    }
+
+    /** Marks the end of one phase of the rounds (one offered rate): the audit table gets a row per gateway per phase. */
+    void phaseDone(String label) {
+        if (gateways.isEmpty()) {
+            return;
+        }
+        Map<String, String> now = new LinkedHashMap<>();
+        gateways.forEach((name, dir) -> now.put(name, textOrNull(name, dir)));
+        phases.add(label);
+        phaseEnds.add(now);
     }
 
     /**
@@ -96,7 +109,12 @@ final class ControlTimes {
                         bound(a, b, control, count * 0.5), bound(a, b, control, count * 0.99)));
             }
         });
-        return out + AuditCommits.table(beforeText, afterText);
+        if (phases.isEmpty()) {
+            return out + AuditCommits.table(beforeText, afterText);
+        }
+        java.util.List<Map<String, String>> scrapes = new java.util.ArrayList<>(java.util.List.of(beforeText));
+        scrapes.addAll(phaseEnds);
+        return out + AuditCommits.table(phases, scrapes);
     }
 
     private static String bound(Scrape a, Scrape b, String control, double share) {

@@ -79,15 +79,27 @@ class BenchAuditCommitsTest {
         before.put("node3 (three-nodes)", scrape(1, 1, 0.1, 1L, 1L));
         after.put("node3 (three-nodes)", null);
         String t = table(before, after);
-        assertThat(t).contains("| gateway | records | commits | records per commit | commit mean ms | batch-size histogram: mean |");
-        assertThat(t).contains("| node1 (one-node) | 800 | 400 | 2.00 | 2.000 | 2.00 |");
-        assertThat(t).contains("| node2 (three-nodes) | 267 | 200 | 1.34 | 2.500 | not exported by this build |");
-        assertThat(t).contains("| node3 (three-nodes) | (metrics not readable) |");
+        assertThat(t).contains("| gateway | offered/s | records | commits | records per commit | commit mean ms | batch-size histogram: mean |");
+        assertThat(t).contains("| node1 (one-node) | all | 800 | 400 | 2.00 | 2.000 | 2.00 |");
+        assertThat(t).contains("| node2 (three-nodes) | all | 267 | 200 | 1.34 | 2.500 | not exported by this build |");
+        assertThat(t).contains("| node3 (three-nodes) | all | (metrics not readable) |");
+    }
+
+    @Test
+    void eachOfferedRateIsItsOwnRowFromTheScrapesAtItsEnds() throws Exception {
+        Method m = Class.forName("io.portcullis.bench.AuditCommits", true, bench).getDeclaredMethod("table", List.class, List.class);
+        m.setAccessible(true);
+        // 200/s: 400 records in 400 commits; 1000/s: 2,000 records in 800 commits
+        List<Map<String, String>> scrapes = List.of(Map.of("node1", scrape(100, 100, 0.1, 100L, 100L)),
+                Map.of("node1", scrape(500, 500, 0.5, 500L, 500L)), Map.of("node1", scrape(2500, 1300, 1.7, 1300L, 2500L)));
+        String t = (String) m.invoke(null, List.of("200", "1000"), scrapes);
+        assertThat(t).contains("| node1 | 200 | 400 | 400 | 1.00 | 1.000 | 1.00 |", "| node1 | 1000 | 2000 | 800 | 2.50 | 1.500 | 2.50 |");
+        assertThat(t.indexOf("| node1 | 200 |")).isLessThan(t.indexOf("| node1 | 1000 |"));
     }
 
     @Test
     void aNodeWithoutAuditMetricsSaysSoRatherThanAFigure() throws Exception {
         String t = table(Map.of("n", "jvm_threads_live_threads 30\n"), Map.of("n", "jvm_threads_live_threads 31\n"));
-        assertThat(t).contains("| n | (no audit writer metrics) |");
+        assertThat(t).contains("| n | all | (no audit writer metrics) |");
     }
 }
