@@ -40,7 +40,7 @@ public final class Bench {
             System.err.println("usage: Bench --targets FILE [--rates 200,500,1000] [--seconds 8] [--warmup 4]"
                     + " [--rounds 4] [--peak-seconds 5] [--peak-warmup 1] [--concurrency 32] [--target-rate 1000] [--logs DIR] [--out FILE]"
                     + " [--only name,name] [--credentials FILE] [--metrics name=data_dir,...]"
-                    + " [--order together|alternate] [--slice-seconds 1] [--settle-seconds 0.2] [--limit-ms 0.1]");
+                    + " [--order together|alternate] [--slice-seconds 1] [--settle-seconds 0.2] [--limit-ms 0.1] [--warmup-only true]");
             System.exit(2);
         }
         List<Spec> specs = read(Path.of(opt.get("targets")));
@@ -82,6 +82,9 @@ public final class Bench {
                 log("warm-up %s: %.0f s closed loop", s.name(), warmup);
                 targets.get(s.name()).closedLoop(concurrency, 0, warmup);
             }
+            if (Boolean.parseBoolean(opt.get("warmup-only"))) {
+                return; // bench/cluster.sh's per-node warm-up (#19): every node its own closed loop, nothing measured
+            }
             // Side by side, at the same moments: each target runs at the same time as its baseline,
             // their calls interleaved half an interval apart, in short rounds. A stall of the shared
             // machine then hits both alike, and the difference is what the target adds.
@@ -110,6 +113,7 @@ public final class Bench {
                                         " | %s p50 %7.3f ms  p99 %8.3f ms", b.name(), m[1].percentileMs(50), m[1].percentileMs(99)));
                     }
                 }
+                controlTimes.phaseDone(String.format("%.0f", rate));
             }
             controlTable = controlTimes.finish();
             for (Spec s : specs) {

@@ -36,6 +36,9 @@ final class ControlTimes {
 
     private final Map<String, Path> gateways; // target name → data directory
     private final Map<String, Scrape> before = new LinkedHashMap<>();
+    private final Map<String, String> beforeText = new LinkedHashMap<>();
+    private final java.util.List<String> phases = new java.util.ArrayList<>(); // #19: the audit commits per offered rate
+    private final java.util.List<Map<String, String>> phaseEnds = new java.util.ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ControlTimes(Map<String, Path> gateways) {
@@ -55,20 +58,41 @@ final class ControlTimes {
     }
 
     void start() {
-        gateways.forEach((name, dir) -> before.put(name, scrapeOrNull(name, dir)));
+        gateways.forEach((name, dir) -> {
+            String text = textOrNull(name, dir);
+            beforeText.put(name, text);
+            before.put(name, text == null ? null : read(text));
+        });
     }
 
-    /** The Markdown table of what each control spent between {@link #start} and now. */
+    /** Marks the end of one phase of the rounds (one offered rate): the audit table gets a row per gateway per phase. */
+    void phaseDone(String label) {
+        if (gateways.isEmpty()) {
+            return;
+        }
+        Map<String, String> now = new LinkedHashMap<>();
+        gateways.forEach((name, dir) -> now.put(name, textOrNull(name, dir)));
+        phases.add(label);
+        phaseEnds.add(now);
+    }
+
+    /**
+     * The Markdown tables of what each control spent between {@link #start} and now, and of how each
+     * gateway's audit group commit batched meanwhile ({@link AuditCommits}, #19).
+     */
     String finish() {
         if (gateways.isEmpty()) {
             return "";
         }
+        Map<String, String> afterText = new LinkedHashMap<>();
         StringBuilder out = new StringBuilder("\n### Time each control spent on the call path, in process "
                 + "(fixed-rate rounds only; from each gateway's portcullis_control_duration_seconds)\n\n"
                 + "| target | control | calls | mean µs | p50 µs (at most) | p99 µs (at most) |\n|---|---|---:|---:|---:|---:|\n");
         gateways.forEach((name, dir) -> {
             Scrape a = before.get(name);
-            Scrape b = scrapeOrNull(name, dir);
+            String text = textOrNull(name, dir);
+            afterText.put(name, text);
+            Scrape b = text == null ? null : read(text);
             if (a == null || b == null) {
                 out.append("| ").append(name).append(" | (metrics not readable) | | | | |\n");
                 return;
@@ -85,7 +109,12 @@ final class ControlTimes {
                         bound(a, b, control, count * 0.5), bound(a, b, control, count * 0.99)));
             }
         });
-        return out.toString();
+        if (phases.isEmpty()) {
+            return out + AuditCommits.table(beforeText, afterText);
+        }
+        java.util.List<Map<String, String>> scrapes = new java.util.ArrayList<>(java.util.List.of(beforeText));
+        scrapes.addAll(phaseEnds);
+        return out + AuditCommits.table(phases, scrapes);
     }
 
     private static String bound(Scrape a, Scrape b, String control, double share) {
@@ -99,7 +128,7 @@ final class ControlTimes {
         return "?";
     }
 
-    private Scrape scrapeOrNull(String name, Path dir) {
+    private String textOrNull(String name, Path dir) {
         try {
             String local = Files.readString(dir.resolve("admin.local"));
             Map<String, String> f = new LinkedHashMap<>();
@@ -115,7 +144,7 @@ final class ControlTimes {
                 Bench.log("metrics of %s: HTTP %d", name, r.statusCode());
                 return null;
             }
-            return read(r.body());
+            return r.body();
         } catch (Exception e) {
             Bench.log("metrics of %s not readable: %s", name, e);
             return null;

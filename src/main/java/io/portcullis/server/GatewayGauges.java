@@ -2,6 +2,7 @@ package io.portcullis.server;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,6 +69,11 @@ final class GatewayGauges {
                         Duration.ofSeconds(1), Duration.ofSeconds(5))
                 .register(registry);
         audit.onCommit(nanos -> commits.record(Duration.ofNanos(nanos)));
+        // #19: the group commit's batch size (records per commit), fixed buckets: 11 series whatever the load
+        DistributionSummary batch = DistributionSummary.builder("portcullis_audit_commit_records")
+                .description("Audit records per group commit (the writer's batch size)")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256).register(registry);
+        audit.onBatch(batch::record);
         gauge("portcullis_kill_switches_active", "Run-time kill switches in force on this node", g -> g.killSwitches().active().size());
         for (String kind : List.of("tool", "prompt", "resource")) {
             Gauge.builder("portcullis_quarantined", gateway, g -> g.catalog().quarantinedCount(kind)).tag("kind", kind)

@@ -184,6 +184,10 @@ class MetricsIT {
         assertThat(scrape.sum("portcullis_audit_records_total")).isGreaterThanOrEqualTo(N + M + K + U);
         assertThat(scrape.sum("portcullis_audit_failures_total")).isZero();
         assertThat(scrape.sum("portcullis_audit_commit_duration_seconds_count")).isPositive();
+        // #19: records per commit (the group commit's batch size), fixed buckets 1 .. 256
+        assertThat(scrape.sum("portcullis_audit_commit_records_count")).isPositive();
+        assertThat(scrape.sum("portcullis_audit_commit_records_sum")).isPositive();
+        assertThat(scrape.values("portcullis_audit_commit_records_bucket", "le")).hasSize(10).contains("1.0", "256.0", "+Inf");
         assertThat(scrape.names()).contains("portcullis_audit_queue_depth", "portcullis_kill_switches_active",
                 "portcullis_quarantined", "portcullis_approvals_pending", "portcullis_store_connections",
                 "portcullis_sessions_open", "jvm_memory_used_bytes", "process_cpu_usage", "jvm_threads_live_threads");
