@@ -3,16 +3,9 @@ package io.portcullis.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,14 +23,7 @@ class BenchAuditCommitsTest {
 
     @BeforeAll
     static void compileTheLoadGenerator() throws Exception {
-        Path out = Path.of("target/bench-unit-classes-audit");
-        Files.createDirectories(out);
-        List<String> args = new ArrayList<>(List.of("--release", "21", "-d", out.toString()));
-        try (Stream<Path> files = Files.walk(Path.of("bench/src"))) {
-            files.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
-        }
-        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new))).isZero();
-        bench = new URLClassLoader(new URL[] {out.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        bench = LoadGeneratorClasses.compile("bench-unit-classes-audit");
     }
 
     private static String table(Map<String, String> before, Map<String, String> after) throws Exception {

@@ -7,16 +7,11 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Stream;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,14 +28,7 @@ class BenchPairedTest {
 
     @BeforeAll
     static void compileTheLoadGenerator() throws Exception {
-        Path out = Path.of("target/bench-unit-classes");
-        Files.createDirectories(out);
-        List<String> args = new ArrayList<>(List.of("--release", "21", "-d", out.toString()));
-        try (Stream<Path> files = Files.walk(Path.of("bench/src"))) {
-            files.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
-        }
-        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new))).isZero();
-        bench = new URLClassLoader(new URL[] {out.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        bench = LoadGeneratorClasses.compile("bench-unit-classes");
     }
 
     private static Class<?> type(String name) throws Exception {
