@@ -2,7 +2,8 @@
 # Scale with size (#20 item 4): does the p50 of a call move when the gateway is big? Four gateways
 # run side by side on the same echo upstream: "small" (one upstream, one tool, the default policy:
 # the baseline) and three big ones, each measured at the same moments as "small":
-#   scale-tools      1,000 tools in the catalog (an upstream listing 999 + the echo) x 200 policy rules
+#   scale-tools      1,000 tools in the catalog (an upstream listing 999 + the echo) x 200 policy rules; it calls
+#                    http__echo on the same echo upstream as small, and a ninth of the per-tool rules are on it
 #   scale-sessions   10,000 open legacy sessions held (memory per session measured: heap after GC)
 #   scale-upstreams  100 upstreams (HTTP, all on the one echo server: the gateway's cost, not 100 JVMs')
 # Everything listens on 127.0.0.1 and is stopped on exit. See bench/README.md ("Scale with size").
@@ -82,7 +83,10 @@ sed -e "s/port: $p_small/port: $p_sessions/" -e "s|data-small|data-sessions|" "$
     if [ $((i % 10)) -eq 0 ]; then
       printf '    - {id: generic-%d, effect: deny, when: '"'"'has(args.path) && args.path.contains("../%d")'"'"'}\n' "$i" "$i"
     else
-      printf '    - {id: tool-%d, effect: deny, when: '"'"'tool.name == "many__tool%04d" && args.message == "forbidden-%d"'"'"'}\n' "$i" "$(( (i * 7) % (n_tools - 2) + 1 ))" "$i"
+      # every 9th per-tool rule is on the tool the row calls (http__echo, on the same echo upstream as small,
+      # so that the row differs from small only in the gateway's catalog and policy); the rest on many__toolNNNN
+      if [ $((i % 9)) -eq 1 ]; then target=http__echo; else target=$(printf 'many__tool%04d' $(( (i * 7) % (n_tools - 2) + 1 ))); fi
+      printf '    - {id: tool-%d, effect: deny, when: '"'"'tool.name == "%s" && args.message == "forbidden-%d"'"'"'}\n' "$i" "$target" "$i"
     fi
   done
 } >"$work/tools.yaml"
@@ -126,14 +130,15 @@ say "$opened; heap after GC $before KB -> $after KB: $per_session_text"
 row() { local IFS=$'\t'; echo "$*"; }
 {
   row small direct - - http-legacy http__echo "${gw_pid[small]},$pid_echo" "http://127.0.0.1:$p_small/mcp"
-  row scale-tools compare small - http-legacy "$(printf 'many__tool%04d' $(( (n_tools - 2 + 1) / 2 )))" "${gw_pid[tools]},$pid_many" "http://127.0.0.1:$p_tools/mcp"
+  row scale-tools compare small - http-legacy http__echo "${gw_pid[tools]},$pid_echo" "http://127.0.0.1:$p_tools/mcp"
   row scale-sessions compare small - http-legacy http__echo "${gw_pid[sessions]},$pid_echo" "http://127.0.0.1:$p_sessions/mcp"
   row scale-upstreams compare small - http-legacy "$(printf 'u%03d__echo' $(( (n_upstreams + 1) / 2 )))" "${gw_pid[upstreams]},$pid_echo" "http://127.0.0.1:$p_upstreams/mcp"
 } >"$work/targets.tsv"
 
 say "measuring at $rate calls/s: $rounds rounds of $seconds s per target, after $warmup s warm-up each"
 "$java" -Xms256m -cp "$classes" io.portcullis.bench.Bench --targets "$work/targets.tsv" --rates "$rate" --seconds "$seconds" \
-  --warmup "$warmup" --rounds "$rounds" --peak-seconds 1 --peak-warmup 0 --target-rate "$rate" --logs "$work" --out "$work/table.md" >/dev/null
+  --warmup "$warmup" --rounds "$rounds" --peak-seconds 1 --peak-warmup 0 --target-rate "$rate" --logs "$work" --out "$work/table.md" \
+  --metrics "small=$work/data-small,scale-tools=$work/data-tools,scale-sessions=$work/data-sessions,scale-upstreams=$work/data-upstreams" >/dev/null
 
 {
   echo "## Scale run of $(date -u '+%Y-%m-%d %H:%M UTC')"
