@@ -138,7 +138,9 @@ class TracingRelayIT {
         p.putObject("_meta").put("progressToken", 77).put("traceparent", "00-" + trace + "-" + PARENT + "-01");
         List<tools.jackson.databind.JsonNode> all;
         try (SseStream stream = s.stream(s.message("tools/call", p))) {
-            all = StreamingIT.drain(stream);
+            // server-everything logs "Roots updated" when its first roots/list is answered, which can fall
+            // within this call (the upstream session starts with it): a log message, not what is tested here
+            all = StreamingIT.drain(stream).stream().filter(m -> !"notifications/message".equals(m.path("method").asString())).toList();
         }
         assertThat(all).hasSize(3);
         tools.jackson.databind.JsonNode progress = all.getFirst();
