@@ -29,9 +29,7 @@ final class OwnSpans {
         boolean known = OWN.contains(method);
         Span span = tracer.spanBuilder(known ? method : "mcp").setSpanKind(SpanKind.CLIENT).startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            if (span.isRecording()) {
-                span.setAttribute("mcp.method.name", known ? method : "_OTHER");
-            }
+            Semantics.message(span, method, known, null);
             send.accept(TraceContext.messageWithMeta(message));
         } catch (RuntimeException e) {
             Semantics.crashed(span, e);

@@ -9,7 +9,6 @@ import io.portcullis.call.GatewayException;
 import io.portcullis.call.Origin;
 import java.util.Map;
 import java.util.Set;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -54,18 +53,9 @@ public final class RelaySpans {
         }
         Span span = tracer.spanBuilder(known ? method : "mcp").setParent(parent).setSpanKind(SpanKind.CLIENT).startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            if (span.isRecording()) {
-                span.setAttribute("mcp.method.name", known ? method : "_OTHER");
-                if (upstream != null) {
-                    span.setAttribute("portcullis.upstream", upstream);
-                }
-            }
+            Semantics.message(span, method, known, upstream);
             ObjectNode answer = send.send(TraceContext.withMeta(params, TraceContext.current()));
-            JsonNode error = answer == null ? null : answer.get("error");
-            if (error != null) {
-                String code = error.path("code").isNumber() ? Integer.toString(error.path("code").asInt()) : "error";
-                Semantics.rpcError(span, code, "the client answered JSON-RPC error " + code);
-            }
+            Semantics.answerError(span, answer, "the client");
             return answer;
         } catch (GatewayException e) {
             Semantics.failed(span, e);

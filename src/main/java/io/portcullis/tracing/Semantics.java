@@ -72,6 +72,29 @@ final class Semantics {
         span.setStatus(StatusCode.ERROR, description);
     }
 
+    /**
+     * A relayed or gateway-sent MCP message's attributes (#18 item 2): {@code mcp.method.name} ({@code _OTHER} for a
+     * method not in the known list) and, when there is one, {@code portcullis.upstream}; nothing when not recording.
+     */
+    static void message(Span span, String method, boolean known, String upstream) {
+        if (!span.isRecording()) {
+            return;
+        }
+        span.setAttribute("mcp.method.name", known ? method : "_OTHER");
+        if (upstream != null) {
+            span.setAttribute("portcullis.upstream", upstream);
+        }
+    }
+
+    /** An answer that carries a JSON-RPC error (a request's result): {@link #rpcError} with its code; null or no error: nothing. */
+    static void answerError(Span span, tools.jackson.databind.JsonNode answer, String who) {
+        tools.jackson.databind.JsonNode error = answer == null ? null : answer.get("error");
+        if (error != null) {
+            String code = error.path("code").isNumber() ? Integer.toString(error.path("code").asInt()) : "error";
+            rpcError(span, code, who + " answered JSON-RPC error " + code);
+        }
+    }
+
     /** The gateway's own error (a bug, not a control): the span says its class, never its message. */
     static void crashed(Span span, RuntimeException e) {
         span.setAttribute(ERROR_TYPE, e.getClass().getName());

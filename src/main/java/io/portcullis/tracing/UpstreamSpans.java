@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.MDC;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -63,16 +62,10 @@ final class UpstreamSpans {
         MDC.put("trace_id", span.getSpanContext().getTraceId());
         MDC.put("span_id", span.getSpanContext().getSpanId());
         try (Scope ignored = span.makeCurrent()) {
-            if (span.isRecording()) {
-                span.setAttribute("mcp.method.name", known ? method : "_OTHER");
-                if (upstream != null) {
-                    span.setAttribute("portcullis.upstream", upstream);
-                }
-            }
+            Semantics.message(span, method, known, upstream);
             T out = body.get();
-            if (out instanceof ObjectNode answer && answer.get("error") instanceof JsonNode error) {
-                String code = error.path("code").isNumber() ? Integer.toString(error.path("code").asInt()) : "error";
-                Semantics.rpcError(span, code, "the gateway answered JSON-RPC error " + code);
+            if (out instanceof ObjectNode answer) {
+                Semantics.answerError(span, answer, "the gateway");
             }
             return out;
         } catch (RuntimeException e) {
