@@ -20,6 +20,10 @@
 #   BENCH_JAR=a.jar BENCH_JAR_B=b.jar bench/run.sh   # two builds side by side (what bench/compare.sh does):
 #     every Portcullis row of jar B ("B-...") is measured at the same moments as jar A's row, which
 #     is its baseline, so its "added" columns are B minus A in one run
+#   BENCH_BUSY_DISK=1 BENCH_RATES=500 BENCH_ONLY=http-direct,portcullis-http-legacy bench/run.sh
+#                                # the gateways' data directory on a busy disk (#20 item 3): a background writer
+#                                # (dd, 64 MiB written and fsynced again and again next to the data directory,
+#                                # bounded by timeout, stopped by its PID) runs through the whole measurement
 #   BENCH_JFR=target/prof bench/run.sh   # each gateway records a JFR profile (gateway.jfr, gateway-b.jfr in that
 #                                # directory) for `jfr view hot-methods` (#20 item 3; docs/performance.md)
 set -euo pipefail
@@ -120,7 +124,7 @@ stop_all() {
     kill -9 "$pid" 2>/dev/null || true
   done
 }
-trap 'stop_all; [ -n "${BENCH_DATA_DIR:-}" ] && rm -rf "$data_dir" "$data_dir-stdio" "$data_dir-b" "$data_dir-stdio-b"' EXIT
+trap 'stop_all; rm -f "${busy_file:-}"; [ -n "${BENCH_DATA_DIR:-}" ] && rm -rf "$data_dir" "$data_dir-stdio" "$data_dir-b" "$data_dir-stdio-b"' EXIT
 trap 'exit 130' INT TERM
 
 wait_for() { # wait_for <file> <text> <what>
@@ -340,6 +344,19 @@ n_targets=$(if [ -n "${BENCH_ONLY:-}" ]; then tr ',' '\n' <<<"$BENCH_ONLY" | wc 
 # the rows measured with a baseline (about all but the two direct ones); alternate: each side alone, so twice the time
 n_fixed=$(( n_targets > 2 ? n_targets - 2 : 1 ))
 if [ "$order" = alternate ]; then n_fixed=$(( 2 * n_fixed + 1 )); fi
+# BENCH_BUSY_DISK=1: a disk writer next to the gateways' data directory for the whole measurement (#20 item 3)
+busy_note=""
+if [ "${BENCH_BUSY_DISK:-0}" = 1 ]; then
+  busy_file="$(dirname "$data_dir")/busy-disk.bin"
+  busy_seconds=$(( n_targets * (warmup + peak_seconds + peak_warmup + 1) + n_fixed * n_rates * seconds + 600 ))
+  # timeout bounds it in time; stop_all stops it by its PID (timeout passes the signal on to the loop)
+  timeout "$busy_seconds" sh -c "while :; do dd if=/dev/zero of='$busy_file' bs=1M count=64 conv=fsync status=none; done" &
+  pids+=($!)
+  for _ in $(seq 300); do [ -s "$busy_file" ] && break; sleep 0.1; done
+  busy_note="busy disk: dd writing and fsyncing 64 MiB again and again to $busy_file ($(df --output=source "$(dirname "$data_dir")" | tail -1)), the data directory's disk, through the whole measurement"
+  say "$busy_note"
+  echo "- $busy_note" >>"$work/results.md"
+fi
 say "measuring for about $(( (n_targets * (warmup + peak_seconds + peak_warmup + 1) + n_fixed * n_rates * seconds) / 60 + 1 )) minutes"
 # the gateways whose per-control times (their own /metrics, read with the local admin token of admin.local)
 # are reported for the fixed-rate rounds: A (every portcullis-http-* target) and B when there is one

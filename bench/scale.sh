@@ -9,6 +9,12 @@
 # Everything listens on 127.0.0.1 and is stopped on exit. See bench/README.md ("Scale with size").
 #
 #   bench/scale.sh                       # ~4 minutes; report on stdout and in target/bench-scale/results.md
+# By default (BENCH_ORDER=alternate) each big gateway and small are offered the rate alone, in alternating
+# 0.5 s slices (A B B A ...), and "within 10%" is decided on the paired differences' 95% interval;
+#   BENCH_ORDER=together bench/scale.sh   # each big gateway at the same moments as small (the old order: a ratio of p50s)
+#   BENCH_GATEWAY_WARMUP=0 bench/scale.sh # no equal warm-up first (small is then warmed with every row, each big one once)
+# Before measuring, every gateway is driven directly in a closed loop for BENCH_GATEWAY_WARMUP seconds (default:
+# BENCH_WARMUP), one after the other, so that each is as warm as small, which is otherwise warmed with every row.
 #   SCALE_SESSIONS=2000 SCALE_TOOLS=200 SCALE_UPSTREAMS=20 SCALE_RULES=40 BENCH_SECONDS=2 BENCH_ROUNDS=2 BENCH_WARMUP=2 bench/scale.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,6 +28,7 @@ rate=${BENCH_RATES:-500}
 seconds=${BENCH_SECONDS:-8}
 rounds=${BENCH_ROUNDS:-4}
 warmup=${BENCH_WARMUP:-10}
+gateway_warmup=${BENCH_GATEWAY_WARMUP:-$warmup}
 n_tools=${SCALE_TOOLS:-1000}
 n_rules=${SCALE_RULES:-200}
 n_sessions=${SCALE_SESSIONS:-10000}
@@ -135,28 +142,44 @@ row() { local IFS=$'\t'; echo "$*"; }
   row scale-upstreams compare small - http-legacy "$(printf 'u%03d__echo' $(( (n_upstreams + 1) / 2 )))" "${gw_pid[upstreams]},$pid_echo" "http://127.0.0.1:$p_upstreams/mcp"
 } >"$work/targets.tsv"
 
+if [ "$gateway_warmup" != 0 ]; then # every gateway the same JIT warm-up (small is otherwise warmed with each row)
+  cut -f1-7,8 "$work/targets.tsv" | awk -F'\t' -v OFS='\t' '{$2="portcullis"; $3="-"; print}' >"$work/gateway-warmup.tsv"
+  say "warming up each gateway: ${gateway_warmup} s of closed loop each"
+  "$java" -Xms256m -cp "$classes" io.portcullis.bench.Bench --targets "$work/gateway-warmup.tsv" --warmup "$gateway_warmup" \
+    --concurrency "${BENCH_CONCURRENCY:-32}" --logs "$work" --warmup-only true >/dev/null
+fi
+
 say "measuring at $rate calls/s: $rounds rounds of $seconds s per target, after $warmup s warm-up each"
 "$java" -Xms256m -cp "$classes" io.portcullis.bench.Bench --targets "$work/targets.tsv" --rates "$rate" --seconds "$seconds" \
   --warmup "$warmup" --rounds "$rounds" --peak-seconds 1 --peak-warmup 0 --target-rate "$rate" --logs "$work" --out "$work/table.md" \
+  --order "${BENCH_ORDER:-alternate}" --slice-seconds "${BENCH_SLICE_SECONDS:-0.5}" --settle-seconds "${BENCH_SETTLE_SECONDS:-0.2}" \
+  ${BENCH_LIMIT_MS:+--limit-ms "$BENCH_LIMIT_MS"} \
   --metrics "small=$work/data-small,scale-tools=$work/data-tools,scale-sessions=$work/data-sessions,scale-upstreams=$work/data-upstreams" >/dev/null
 
 {
   echo "## Scale run of $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "- machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; JDK: $("$java" -version 2>&1 | head -1)"
-  echo "- command: bench/scale.sh ($rate calls/s offered, $rounds rounds of $seconds s, tools $n_tools, rules $n_rules, sessions $n_sessions, upstreams $n_upstreams)"
+  echo "- command: bench/scale.sh ($rate calls/s offered, $rounds rounds of $seconds s, order ${BENCH_ORDER:-alternate}, each gateway first warmed for $gateway_warmup s, tools $n_tools, rules $n_rules, sessions $n_sessions, upstreams $n_upstreams)"
   echo "- sessions: $opened; heap used after GC $before KB before, $after KB after: **$per_session_text**"
   echo
-  echo "| target | p50 ms | small's p50 ms (same rounds) | added p50 ms | p50 ratio | within 10% |"
-  echo "|---|---:|---:|---:|---:|---|"
-  # the latency table's rows: | name | offered | achieved | p50 | p99 | added p50 | ...
-  awk -F'|' 'NF >= 12 && /^\| small /{gsub(/ /,"",$5); base=$5; if ($4 ~ /saturated/) sat["small"]=1}
-    NF >= 12 && /^\| scale-/{name=$2; gsub(/ /,"",name); p50=$5; gsub(/ /,"",p50); add=$7; gsub(/ /,"",add); rows[name]=p50 "|" add; if ($4 ~ /saturated/) sat[name]=1}
+  echo "| target | p50 ms | small's p50 ms (same rounds) | added p50 ms | p50 ratio | paired added p50 ms, median (95% CI) | within 10% |"
+  echo "|---|---:|---:|---:|---:|---|---|"
+  # the latency table's rows (| name | offered | achieved | p50 | p99 | added p50 | ...) and, in the alternate order,
+  # the paired slices' rows (| name | vs | offered | pairs | median added p50 | CI | ...); each read in its own section
+  awk -F'|' '/^### /{sec=($0 ~ /^### Latency/) ? "lat" : ($0 ~ /^### Paired/) ? "pair" : ""}
+    sec == "lat" && NF >= 12 && /^\| small /{gsub(/ /,"",$5); base=$5; if ($4 ~ /saturated/) sat["small"]=1}
+    sec == "lat" && NF >= 12 && /^\| scale-/{name=$2; gsub(/ /,"",name); p50=$5; gsub(/ /,"",p50); add=$7; gsub(/ /,"",add); rows[name]=p50 "|" add; if ($4 ~ /saturated/) sat[name]=1}
+    sec == "pair" && NF >= 12 && /^\| scale-/{name=$2; gsub(/ /,"",name); med=$6; gsub(/ /,"",med); ci=$7; sub(/^ +/,"",ci); sub(/ +$/,"",ci);
+      hi=ci; sub(/ \(.*$/,"",hi); sub(/^.*\.\. */,"",hi); pmed[name]=med; pci[name]=ci; phi[name]=hi}
     END {for (n in rows) {split(rows[n], v, "|");
-      if (v[1] !~ /^[0-9.]+$/ || v[2] !~ /^[-+0-9.]+$/ || base + 0 <= 0) {printf "| %s | %s | %s | %s | n/a | no (calls failed) |\n", n, v[1], base, v[2]; continue}
+      if (v[1] !~ /^[0-9.]+$/ || v[2] !~ /^[-+0-9.]+$/ || base + 0 <= 0) {printf "| %s | %s | %s | %s | n/a | | no (calls failed) |\n", n, v[1], base, v[2]; continue}
       ratio=v[1]/base; # the p50 of the row over the p50 of small: both medians, never negative (the paired added column can be)
-      verdict=(sat[n] || sat["small"]) ? "no verdict: saturated (the machine did not keep up with the offered rate; lower BENCH_RATES)" : (ratio <= 1.10 ? "yes" : "no");
-      printf "| %s | %s | %s | %s | %.2f | %s |\n", n, v[1], base, v[2], ratio, verdict}}' "$work/table.md" | sort
+      paired=(n in pmed) ? pmed[n] " (" pci[n] ")" : "";
+      # alternate order: within 10% when the paired interval upper end is at most 10% of small p50; else by the ratio
+      ok=(n in phi) ? (phi[n] + 0 <= 0.10 * base) : (ratio <= 1.10);
+      verdict=(sat[n] || sat["small"]) ? "no verdict: saturated (the machine did not keep up with the offered rate; lower BENCH_RATES)" : (ok ? "yes" : "no");
+      printf "| %s | %s | %s | %s | %.2f | %s | %s |\n", n, v[1], base, v[2], ratio, paired, verdict}}' "$work/table.md" | sort
   echo
   cat "$work/table.md"
 } >"$work/results.md"

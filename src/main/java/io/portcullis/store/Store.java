@@ -24,8 +24,20 @@ public final class Store implements AutoCloseable {
 
     public enum Dialect { SQLITE, POSTGRES }
 
+    /**
+     * The serving gateway's SQLite writers checkpoint the WAL themselves only past this many pages
+     * (64 MiB at 4 KiB pages): a safety net that bounds the WAL; {@link WalCheckpointer} does the
+     * checkpoints, off the commit path (#20 item 3). Other processes that open the store (the CLI)
+     * keep SQLite's default of 1,000 pages.
+     */
+    static final int WAL_AUTOCHECKPOINT_PAGES = 16_384;
+    /** How often the serving gateway's WAL is checkpointed on its own thread. */
+    static final long WAL_CHECKPOINT_MILLIS = 200;
+
     private final HikariDataSource pool;
     private final Dialect dialect;
+    /** The serving gateway's WAL checkpointer (embedded store only), or null. */
+    private WalCheckpointer checkpointer;
     /** The SQLite file, or null for PostgreSQL. */
     private final java.nio.file.Path file;
 
@@ -63,10 +75,28 @@ public final class Store implements AutoCloseable {
      * @throws StoreException as {@link #open(StoreConfig)}
      */
     public static Store openServing(StoreConfig config) {
-        return open(config, config.embedded() && config.sqliteExclusive());
+        return openServing(config, WAL_CHECKPOINT_MILLIS);
+    }
+
+    /** As {@link #openServing(StoreConfig)}, with the WAL checkpointed every {@code checkpointMillis} (tests). */
+    static Store openServing(StoreConfig config, long checkpointMillis) {
+        Store store = open(config, config.embedded() && config.sqliteExclusive(), config.embedded());
+        if (config.embedded()) {
+            store.checkpointer = WalCheckpointer.start(store, checkpointMillis);
+        }
+        return store;
+    }
+
+    /** The serving gateway's WAL checkpointer, or null (PostgreSQL, or a store not opened for serving). */
+    WalCheckpointer walCheckpointer() {
+        return checkpointer;
     }
 
     private static Store open(StoreConfig config, boolean exclusive) {
+        return open(config, exclusive, false);
+    }
+
+    private static Store open(StoreConfig config, boolean exclusive, boolean ownCheckpoints) {
         HikariConfig hc = new HikariConfig();
         Dialect dialect;
         if (config.embedded()) {
@@ -79,7 +109,8 @@ public final class Store implements AutoCloseable {
             // failing; synchronous=FULL makes a commit durable when it returns.
             hc.setJdbcUrl("jdbc:sqlite:" + (exclusive ? "file:" : "") + config.dataDir().toAbsolutePath().resolve("portcullis.db")
                     + "?" + (exclusive ? "vfs=unix-excl&" : "")
-                    + "journal_mode=WAL&busy_timeout=10000&synchronous=FULL&foreign_keys=true");
+                    + "journal_mode=WAL&busy_timeout=10000&synchronous=FULL&foreign_keys=true"
+                    + (ownCheckpoints ? "&wal_autocheckpoint=" + WAL_AUTOCHECKPOINT_PAGES : ""));
             hc.setMaximumPoolSize(4);
             dialect = Dialect.SQLITE;
         } else {
@@ -290,6 +321,9 @@ public final class Store implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         pool.close();
     }
 }
