@@ -347,12 +347,16 @@ if [ "$order" = alternate ]; then n_fixed=$(( 2 * n_fixed + 1 )); fi
 # BENCH_BUSY_DISK=1: a disk writer next to the gateways' data directory for the whole measurement (#20 item 3)
 busy_note=""
 if [ "${BENCH_BUSY_DISK:-0}" = 1 ]; then
+  # the disk's own floor: one record-sized write + fdatasync after the other for 10 s, quiet and then busy
+  echo "- the data directory's disk, quiet: $("$java" -cp "$classes" io.portcullis.bench.FsyncProbe "$(dirname "$data_dir")" 10) ms (bench FsyncProbe: 1,500-byte appends, each flushed before the next)" >>"$work/results.md"
   busy_file="$(dirname "$data_dir")/busy-disk.bin"
   busy_seconds=$(( n_targets * (warmup + peak_seconds + peak_warmup + 1) + n_fixed * n_rates * seconds + 600 ))
   # timeout bounds it in time; stop_all stops it by its PID (timeout passes the signal on to the loop)
-  timeout "$busy_seconds" sh -c "while :; do dd if=/dev/zero of='$busy_file' bs=1M count=64 conv=fsync status=none; done" &
+  # (the loop stops its current dd by that dd's PID when it is told to stop)
+  timeout "$busy_seconds" sh -c "trap 'kill \$w 2>/dev/null; exit 0' TERM; while :; do dd if=/dev/zero of='$busy_file' bs=1M count=64 conv=fsync status=none & w=\$!; wait \$w; done" &
   pids+=($!)
   for _ in $(seq 300); do [ -s "$busy_file" ] && break; sleep 0.1; done
+  echo "- the same disk, busy: $("$java" -cp "$classes" io.portcullis.bench.FsyncProbe "$(dirname "$data_dir")" 10) ms" >>"$work/results.md"
   busy_note="busy disk: dd writing and fsyncing 64 MiB again and again to $busy_file ($(df --output=source "$(dirname "$data_dir")" | tail -1)), the data directory's disk, through the whole measurement"
   say "$busy_note"
   echo "- $busy_note" >>"$work/results.md"

@@ -8,13 +8,14 @@
 #   scale-upstreams  100 upstreams (HTTP, all on the one echo server: the gateway's cost, not 100 JVMs')
 # Everything listens on 127.0.0.1 and is stopped on exit. See bench/README.md ("Scale with size").
 #
-#   bench/scale.sh                       # ~4 minutes; report on stdout and in target/bench-scale/results.md
+#   bench/scale.sh                       # ~9 minutes; report on stdout and in target/bench-scale/results.md
 # By default (BENCH_ORDER=alternate) each big gateway and small are offered the rate alone, in alternating
 # 0.5 s slices (A B B A ...), and "within 10%" is decided on the paired differences' 95% interval;
 #   BENCH_ORDER=together bench/scale.sh   # each big gateway at the same moments as small (the old order: a ratio of p50s)
 #   BENCH_GATEWAY_WARMUP=0 bench/scale.sh # no equal warm-up first (small is then warmed with every row, each big one once)
-# Before measuring, every gateway is driven directly in a closed loop for BENCH_GATEWAY_WARMUP seconds (default:
-# BENCH_WARMUP), one after the other, so that each is as warm as small, which is otherwise warmed with every row.
+# Before measuring, every gateway is driven directly in a closed loop for BENCH_GATEWAY_WARMUP seconds (default 60:
+# a gateway's JIT settles after about 45 s at peak, the 1,000-tool one later than small), one after the other, so
+# that each is as warm as small, which is otherwise warmed again with every row.
 #   SCALE_SESSIONS=2000 SCALE_TOOLS=200 SCALE_UPSTREAMS=20 SCALE_RULES=40 BENCH_SECONDS=2 BENCH_ROUNDS=2 BENCH_WARMUP=2 bench/scale.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,10 +26,10 @@ java="$JAVA_HOME/bin/java"
 jar="${BENCH_JAR:-$root/target/portcullis-0.1.0-SNAPSHOT.jar}"
 work="$root/target/bench-scale"
 rate=${BENCH_RATES:-500}
-seconds=${BENCH_SECONDS:-8}
-rounds=${BENCH_ROUNDS:-4}
+seconds=${BENCH_SECONDS:-24}
+rounds=${BENCH_ROUNDS:-2}
 warmup=${BENCH_WARMUP:-10}
-gateway_warmup=${BENCH_GATEWAY_WARMUP:-$warmup}
+gateway_warmup=${BENCH_GATEWAY_WARMUP:-60}
 n_tools=${SCALE_TOOLS:-1000}
 n_rules=${SCALE_RULES:-200}
 n_sessions=${SCALE_SESSIONS:-10000}
@@ -179,6 +180,7 @@ say "measuring at $rate calls/s: $rounds rounds of $seconds s per target, after 
       # alternate order: within 10% when the paired interval upper end is at most 10% of small p50; else by the ratio
       ok=(n in phi) ? (phi[n] + 0 <= 0.10 * base) : (ratio <= 1.10);
       verdict=(sat[n] || sat["small"]) ? "no verdict: saturated (the machine did not keep up with the offered rate; lower BENCH_RATES)" : (ok ? "yes" : "no");
+      if ((n in phi) && phi[n] !~ /^[-+0-9.]+$/) verdict="no verdict: too few pairs for a 95% interval (raise BENCH_SECONDS)";
       printf "| %s | %s | %s | %s | %.2f | %s | %s |\n", n, v[1], base, v[2], ratio, paired, verdict}}' "$work/table.md" | sort
   echo
   cat "$work/table.md"

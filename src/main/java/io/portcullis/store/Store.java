@@ -32,7 +32,7 @@ public final class Store implements AutoCloseable {
      */
     static final int WAL_AUTOCHECKPOINT_PAGES = 16_384;
     /** How often the serving gateway's WAL is checkpointed on its own thread. */
-    static final long WAL_CHECKPOINT_MILLIS = 200;
+    static final long WAL_CHECKPOINT_MILLIS = 1_000;
 
     private final HikariDataSource pool;
     private final Dialect dialect;
