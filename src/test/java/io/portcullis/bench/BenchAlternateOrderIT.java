@@ -2,13 +2,11 @@ package io.portcullis.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -23,33 +21,22 @@ import org.junit.jupiter.api.Test;
  * the table, never a latency (the machine is shared; the figures belong to docs/performance.md).
  */
 class BenchAlternateOrderIT {
-    private static final Path JAR = Path.of(System.getProperty("portcullis.jar", "target/portcullis-0.1.0-SNAPSHOT.jar"));
 
     @Test
     void theAlternateOrderRunsSlicesABBAAndReportsThePairedDifferencesWithAnInterval() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", "bench/run.sh").redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("BENCH_JAR", JAR.toAbsolutePath().toString());
-        pb.environment().put("BENCH_ONLY", "http-direct,portcullis-http-legacy");
-        pb.environment().put("BENCH_ORDER", "alternate");
-        pb.environment().put("BENCH_SLICE_SECONDS", "0.5");
-        pb.environment().put("BENCH_SETTLE_SECONDS", "0.1");
-        pb.environment().put("BENCH_LIMIT_MS", "0.1");
-        pb.environment().put("BENCH_RATES", "100");
-        pb.environment().put("BENCH_SECONDS", "3");
-        pb.environment().put("BENCH_ROUNDS", "1");
-        pb.environment().put("BENCH_WARMUP", "2");
-        pb.environment().put("BENCH_PEAK_SECONDS", "1");
-        pb.environment().put("BENCH_NICE", "0");
-        Process p = pb.start();
-        String out;
-        try {
-            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(600, TimeUnit.SECONDS)).as("bench/run.sh finished").isTrue();
-        } finally {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-        assertThat(p.exitValue()).as(out).isZero();
+        String out = BenchScripts.run("bench/run.sh", java.util.Map.ofEntries(
+                java.util.Map.entry("BENCH_ONLY", "http-direct,portcullis-http-legacy"),
+                java.util.Map.entry("BENCH_ORDER", "alternate"),
+                java.util.Map.entry("BENCH_SLICE_SECONDS", "0.5"),
+                java.util.Map.entry("BENCH_SETTLE_SECONDS", "0.1"),
+                java.util.Map.entry("BENCH_LIMIT_MS", "0.1"),
+                java.util.Map.entry("BENCH_RATES", "100"),
+                java.util.Map.entry("BENCH_SECONDS", "3"),
+                java.util.Map.entry("BENCH_ROUNDS", "1"),
+                java.util.Map.entry("BENCH_WARMUP", "2"),
+                java.util.Map.entry("BENCH_PEAK_SECONDS", "1"),
+                java.util.Map.entry("BENCH_NICE", "0")
+        ));
         assertThat(out).contains("- order: alternate (BENCH_ORDER)", "### Paired slices (BENCH_ORDER=alternate",
                 "alone, in slices alternating with its baseline's", "### Peak throughput",
                 "### Time each control spent on the call path, in process");

@@ -3,11 +3,9 @@ package io.portcullis.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.testing.Eventually;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,30 +16,19 @@ import org.junit.jupiter.api.Test;
  * never a latency (the figures belong to docs/performance.md).
  */
 class BenchBusyDiskIT {
-    private static final Path JAR = Path.of(System.getProperty("portcullis.jar", "target/portcullis-0.1.0-SNAPSHOT.jar"));
 
     @Test
     void theBusyDiskRunReportsTheDisksFloorAndStopsItsWriter() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", "bench/run.sh").redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("BENCH_JAR", JAR.toAbsolutePath().toString());
-        pb.environment().put("BENCH_BUSY_DISK", "1");
-        pb.environment().put("BENCH_ONLY", "http-direct,portcullis-http-legacy");
-        pb.environment().put("BENCH_RATES", "100");
-        pb.environment().put("BENCH_SECONDS", "2");
-        pb.environment().put("BENCH_ROUNDS", "1");
-        pb.environment().put("BENCH_WARMUP", "1");
-        pb.environment().put("BENCH_PEAK_SECONDS", "1");
-        pb.environment().put("BENCH_NICE", "0");
-        Process p = pb.start();
-        String out;
-        try {
-            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(600, TimeUnit.SECONDS)).as("bench/run.sh finished").isTrue();
-        } finally {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-        assertThat(p.exitValue()).as(out).isZero();
+        String out = BenchScripts.run("bench/run.sh", java.util.Map.ofEntries(
+                java.util.Map.entry("BENCH_BUSY_DISK", "1"),
+                java.util.Map.entry("BENCH_ONLY", "http-direct,portcullis-http-legacy"),
+                java.util.Map.entry("BENCH_RATES", "100"),
+                java.util.Map.entry("BENCH_SECONDS", "2"),
+                java.util.Map.entry("BENCH_ROUNDS", "1"),
+                java.util.Map.entry("BENCH_WARMUP", "1"),
+                java.util.Map.entry("BENCH_PEAK_SECONDS", "1"),
+                java.util.Map.entry("BENCH_NICE", "0")
+        ));
         String flush = "fsync \\d+ p50 [0-9.]+ p90 [0-9.]+ p99 [0-9.]+ max [0-9.]+ ms";
         assertThat(out).containsPattern("- the data directory's disk, quiet: " + flush)
                 .containsPattern("- the same disk, busy: " + flush)

@@ -2,11 +2,8 @@ package io.portcullis.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -21,31 +18,20 @@ import org.junit.jupiter.api.Test;
  * the report's content, never a time (the figures belong to docs/performance.md).
  */
 class BenchControlTimesIT {
-    private static final Path JAR = Path.of(System.getProperty("portcullis.jar", "target/portcullis-0.1.0-SNAPSHOT.jar"));
     private static final Pattern ROW = Pattern.compile(
             "^\\| A \\| ([a-z_-]+) \\| (\\d+) \\| ([0-9.]+) \\| (\\d+|> largest bucket) \\| (\\d+|> largest bucket) \\|$", Pattern.MULTILINE);
 
     @Test
     void theReportCountsEachControlsOwnTimeForTheFixedRateCallsOnly() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", "bench/run.sh").redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("BENCH_JAR", JAR.toAbsolutePath().toString());
-        pb.environment().put("BENCH_ONLY", "portcullis-http-legacy");
-        pb.environment().put("BENCH_RATES", "100");
-        pb.environment().put("BENCH_SECONDS", "2");
-        pb.environment().put("BENCH_ROUNDS", "2");
-        pb.environment().put("BENCH_WARMUP", "2");
-        pb.environment().put("BENCH_PEAK_SECONDS", "1");
-        pb.environment().put("BENCH_NICE", "0");
-        Process p = pb.start();
-        String out;
-        try {
-            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(600, TimeUnit.SECONDS)).as("bench/run.sh finished").isTrue();
-        } finally {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-        assertThat(p.exitValue()).as(out).isZero();
+        String out = BenchScripts.run("bench/run.sh", java.util.Map.ofEntries(
+                java.util.Map.entry("BENCH_ONLY", "portcullis-http-legacy"),
+                java.util.Map.entry("BENCH_RATES", "100"),
+                java.util.Map.entry("BENCH_SECONDS", "2"),
+                java.util.Map.entry("BENCH_ROUNDS", "2"),
+                java.util.Map.entry("BENCH_WARMUP", "2"),
+                java.util.Map.entry("BENCH_PEAK_SECONDS", "1"),
+                java.util.Map.entry("BENCH_NICE", "0")
+        ));
         assertThat(out).contains("### Time each control spent on the call path, in process");
         Map<String, Long> calls = new LinkedHashMap<>();
         Matcher m = ROW.matcher(out);

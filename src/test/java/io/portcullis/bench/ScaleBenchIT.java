@@ -2,9 +2,6 @@ package io.portcullis.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -17,30 +14,20 @@ import org.junit.jupiter.api.Test;
  * never a latency (the machine is shared; the figures belong to docs/performance.md).
  */
 class ScaleBenchIT {
-    private static final Path JAR = Path.of(System.getProperty("portcullis.jar", "target/portcullis-0.1.0-SNAPSHOT.jar"));
 
     @Test
     void item4_theScaleBenchRunsAndReportsEveryRow() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", "bench/scale.sh").redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("BENCH_JAR", JAR.toAbsolutePath().toString());
-        pb.environment().put("SCALE_TOOLS", "50");
-        pb.environment().put("SCALE_RULES", "20");
-        pb.environment().put("SCALE_SESSIONS", "300");
-        pb.environment().put("SCALE_UPSTREAMS", "5");
-        pb.environment().put("BENCH_RATES", "100");
-        pb.environment().put("BENCH_SECONDS", "4"); // 0.5 s slices: enough pairs for a 95% interval
-        pb.environment().put("BENCH_ROUNDS", "2");
-        pb.environment().put("BENCH_WARMUP", "1");
-        Process p = pb.start();
-        String out;
-        try {
-            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(600, TimeUnit.SECONDS)).as("bench/scale.sh finished").isTrue();
-        } finally {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-        assertThat(p.exitValue()).as(out).isZero();
+        String out = BenchScripts.run("bench/scale.sh", java.util.Map.ofEntries(
+                java.util.Map.entry("SCALE_TOOLS", "50"),
+                java.util.Map.entry("SCALE_RULES", "20"),
+                java.util.Map.entry("SCALE_SESSIONS", "300"),
+                java.util.Map.entry("SCALE_UPSTREAMS", "5"),
+                java.util.Map.entry("BENCH_RATES", "100"),
+                java.util.Map.entry("BENCH_SECONDS", "4"), // 0.5 s slices: enough pairs for a 95% interval
+                java.util.Map.entry("BENCH_ROUNDS", "2"),
+                java.util.Map.entry("BENCH_WARMUP", "1"),
+                java.util.Map.entry("BENCH_GATEWAY_WARMUP", "1")
+        ));
         assertThat(out).contains("opened 300 refused 0").containsPattern("\\*\\*(about \\d+ bytes per open session|not measurable at this size \\(the heap after GC moved by -?\\d+ KB; open more sessions\\))\\*\\*");
         for (String row : new String[] {"scale-tools", "scale-sessions", "scale-upstreams"}) {
             // | row | p50 | small's p50 | added | ratio | paired median (95% CI) | verdict |
