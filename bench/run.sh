@@ -344,13 +344,14 @@ n_targets=$(if [ -n "${BENCH_ONLY:-}" ]; then tr ',' '\n' <<<"$BENCH_ONLY" | wc 
 # the rows measured with a baseline (about all but the two direct ones); alternate: each side alone, so twice the time
 n_fixed=$(( n_targets > 2 ? n_targets - 2 : 1 ))
 if [ "$order" = alternate ]; then n_fixed=$(( 2 * n_fixed + 1 )); fi
+estimate=$(( n_targets * (warmup + peak_seconds + peak_warmup + 1) + n_fixed * n_rates * seconds )) # seconds of measuring
 # BENCH_BUSY_DISK=1: a disk writer next to the gateways' data directory for the whole measurement (#20 item 3)
 busy_note=""
 if [ "${BENCH_BUSY_DISK:-0}" = 1 ]; then
   # the disk's own floor: one record-sized write + fdatasync after the other for 10 s, quiet and then busy
   echo "- the data directory's disk, quiet: $("$java" -cp "$classes" io.portcullis.bench.FsyncProbe "$(dirname "$data_dir")" 10) ms (bench FsyncProbe: 1,500-byte appends, each flushed before the next)" >>"$work/results.md"
   busy_file="$(dirname "$data_dir")/busy-disk.bin"
-  busy_seconds=$(( n_targets * (warmup + peak_seconds + peak_warmup + 1) + n_fixed * n_rates * seconds + 600 ))
+  busy_seconds=$(( estimate + 600 ))
   # timeout bounds it in time; stop_all stops it by its PID (timeout passes the signal on to the loop)
   # (the loop stops its current dd by that dd's PID when it is told to stop)
   timeout "$busy_seconds" sh -c "trap 'kill \$w 2>/dev/null; exit 0' TERM; while :; do dd if=/dev/zero of='$busy_file' bs=1M count=64 conv=fsync status=none & w=\$!; wait \$w; done" &
@@ -361,7 +362,7 @@ if [ "${BENCH_BUSY_DISK:-0}" = 1 ]; then
   say "$busy_note"
   echo "- $busy_note" >>"$work/results.md"
 fi
-say "measuring for about $(( (n_targets * (warmup + peak_seconds + peak_warmup + 1) + n_fixed * n_rates * seconds) / 60 + 1 )) minutes"
+say "measuring for about $(( estimate / 60 + 1 )) minutes"
 # the gateways whose per-control times (their own /metrics, read with the local admin token of admin.local)
 # are reported for the fixed-rate rounds: A (every portcullis-http-* target) and B when there is one
 metrics_dirs="A=$data_dir${jar_b:+,B=$data_dir-b}"

@@ -144,7 +144,7 @@ row() { local IFS=$'\t'; echo "$*"; }
 } >"$work/targets.tsv"
 
 if [ "$gateway_warmup" != 0 ]; then # every gateway the same JIT warm-up (small is otherwise warmed with each row)
-  cut -f1-7,8 "$work/targets.tsv" | awk -F'\t' -v OFS='\t' '{$2="portcullis"; $3="-"; print}' >"$work/gateway-warmup.tsv"
+  awk -F'\t' -v OFS='\t' '{$2="portcullis"; $3="-"; print}' "$work/targets.tsv" >"$work/gateway-warmup.tsv"
   say "warming up each gateway: ${gateway_warmup} s of closed loop each"
   "$java" -Xms256m -cp "$classes" io.portcullis.bench.Bench --targets "$work/gateway-warmup.tsv" --warmup "$gateway_warmup" \
     --concurrency "${BENCH_CONCURRENCY:-32}" --logs "$work" --warmup-only true >/dev/null

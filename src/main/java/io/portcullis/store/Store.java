@@ -62,7 +62,7 @@ public final class Store implements AutoCloseable {
                         + "in its config to let commands write beside it (see docs/operations/store.md)");
             }
         }
-        return open(config, false);
+        return open(config, false, false);
     }
 
     /**
@@ -90,10 +90,6 @@ public final class Store implements AutoCloseable {
     /** The serving gateway's WAL checkpointer, or null (PostgreSQL, or a store not opened for serving). */
     WalCheckpointer walCheckpointer() {
         return checkpointer;
-    }
-
-    private static Store open(StoreConfig config, boolean exclusive) {
-        return open(config, exclusive, false);
     }
 
     private static Store open(StoreConfig config, boolean exclusive, boolean ownCheckpoints) {

@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ final class WalCheckpointer implements AutoCloseable {
     private final Store store;
     private final ScheduledExecutorService timer;
     private volatile boolean failing;
-    private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong done = new AtomicLong();
     private volatile Result last;
 
     private WalCheckpointer(Store store, ScheduledExecutorService timer) {
@@ -43,11 +44,8 @@ final class WalCheckpointer implements AutoCloseable {
 
     /** Starts checkpointing {@code store} every {@code intervalMillis} (its first one after the same delay). */
     static WalCheckpointer start(Store store, long intervalMillis) {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wal-checkpoint");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("wal-checkpoint").unstarted(r));
         WalCheckpointer c = new WalCheckpointer(store, timer);
         timer.scheduleWithFixedDelay(c::tick, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
         return c;
