@@ -69,7 +69,7 @@ final class PostAnswer {
             Thread.ofVirtual().name("sse-" + name).start(() -> new SseAnswer(conn, requestId)
                     .read(Content.Source.asInputStream(body)));
         } else {
-            Thread.ofVirtual().name("post-" + name).start(() -> answer.json(body));
+            AnswerBody.read(body, HttpConnection.MAX_ANSWER_BYTES, answer.new JsonBody()); // no thread of its own (#20 item 3)
         }
     }
 
@@ -101,12 +101,30 @@ final class PostAnswer {
         return t.length() > 200 ? t.substring(0, 200) : t;
     }
 
-    /** A JSON answer, read whole (within the bound) before it is delivered. */
-    private void json(Content.Source body) {
-        byte[] bytes = bounded(body);
-        if (bytes == null) {
-            return;
+    /** A JSON answer, read whole (within the bound) before it is delivered; told on a client thread of Jetty's. */
+    private final class JsonBody implements AnswerBody.Done {
+        @Override
+        public void read(byte[] bytes) {
+            try {
+                json(bytes);
+            } catch (RuntimeException e) { // never into Jetty's thread: the call fails with one line instead
+                LOG.warn("upstream {}: handling an answer failed ({})", conn.config().name(), conn.config().scrub(String.valueOf(e)));
+                conn.failed(requestId, "the answer could not be handled");
+            }
         }
+
+        @Override
+        public void tooLarge() {
+            PostAnswer.this.tooLarge();
+        }
+
+        @Override
+        public void broke(Throwable failure) {
+            PostAnswer.this.broke(failure);
+        }
+    }
+
+    private void json(byte[] bytes) {
         if (requestId != null) {
             conn.open.remove(requestId, request); // read to its end: nothing left to release
         }
@@ -131,13 +149,21 @@ final class PostAnswer {
             if (bytes.length <= HttpConnection.MAX_ANSWER_BYTES) {
                 return bytes;
             }
-            request.abort(new HttpConnection.Released("the answer is over " + HttpConnection.MAX_ANSWER_BYTES + " bytes"));
-            conn.tooLarge(requestId);
+            tooLarge();
         } catch (IOException e) {
-            LOG.warn("upstream {}: reading an answer failed ({})", conn.config().name(), conn.config().scrub(String.valueOf(e)));
-            conn.failed(requestId, Reasons.STREAM_BROKE);
+            broke(e);
         }
         return null;
+    }
+
+    private void tooLarge() {
+        request.abort(new HttpConnection.Released("the answer is over " + HttpConnection.MAX_ANSWER_BYTES + " bytes"));
+        conn.tooLarge(requestId);
+    }
+
+    private void broke(Throwable e) {
+        LOG.warn("upstream {}: reading an answer failed ({})", conn.config().name(), conn.config().scrub(String.valueOf(e)));
+        conn.failed(requestId, Reasons.STREAM_BROKE);
     }
 
     /**
