@@ -107,6 +107,8 @@ final class AuditWriter implements AutoCloseable {
     /** SHA-256 for {@link #link}, which only the writer thread runs: one instance, not one per record. */
     private final MessageDigest sha = Canonical.digest();
     private final Thread thread;
+    /** The writer thread's connection while it is busy (#20 item 3). */
+    private final WriterConnection conn;
     private volatile boolean closing;
     private volatile int checkpointEvery;
     private volatile Duration checkpointInterval;
@@ -125,6 +127,7 @@ final class AuditWriter implements AutoCloseable {
         } catch (SQLException e) {
             throw new io.portcullis.store.StoreException("cannot read the audit checkpoints: " + e.getMessage(), e);
         }
+        conn = new WriterConnection(store);
         thread = Thread.ofPlatform().name("audit-writer").daemon(true).unstarted(this::loop);
         thread.start();
     }
@@ -186,6 +189,9 @@ final class AuditWriter implements AutoCloseable {
         while (!(closing && queue.isEmpty())) {
             try {
                 long waitMs = Math.max(1, checkpointInterval.toMillis() - (System.nanoTime() - lastCheckpointNanos) / 1_000_000);
+                if (!conn.idle()) {
+                    waitMs = Math.min(waitMs, WriterConnection.IDLE_NANOS / 1_000_000 + 1); // to give it back when idle
+                }
                 Object first = queue.poll(waitMs, TimeUnit.MILLISECONDS);
                 if (first instanceof Task t) {
                     task(t);
@@ -207,6 +213,7 @@ final class AuditWriter implements AutoCloseable {
                 }
             } catch (Throwable t) {
                 LOG.error("AUDIT WRITER FAILURE: {}", t.toString(), t);
+                conn.close();
                 BatchWork.failed(batch);
                 batch.forEach(p -> p.done().completeExceptionally(t));
                 stats.failed(batch.size());
@@ -216,6 +223,7 @@ final class AuditWriter implements AutoCloseable {
         if (sinceCheckpoint > 0) {
             checkpoint();
         }
+        conn.close();
     }
 
     private void write(List<Pending> batch) {
@@ -224,8 +232,8 @@ final class AuditWriter implements AutoCloseable {
         Map<Pending, Exception> rejected = new java.util.IdentityHashMap<>(); // works the store rejected alone (BatchWork)
         int written = 0;
         long began = System.nanoTime();
-        try (Connection c = store.connection()) {
-            written = Store.inTransaction(c, tx -> {
+        try {
+            written = conn.inTransaction(tx -> {
                 // #21 item 5: the rows are built from each record's state; if a caller gave up while the
                 // inserts waited (a locked or frozen database), the batch is rolled back and built again
                 // with that record's refusal, so that no record says "allowed" to a client that was refused
@@ -233,7 +241,7 @@ final class AuditWriter implements AutoCloseable {
                 boolean guarded = false;
                 int n = 0;
                 while (again) {
-                    store.beginWrite(tx);
+                    conn.beginWrite();
                     next.clear();
                     landed.clear();
                     rejected.clear();
@@ -282,22 +290,22 @@ final class AuditWriter implements AutoCloseable {
     private int insert(Connection c, List<Pending> batch, Map<String, AuditTables.Head> next, List<Appended> landed,
                        Map<Pending, Exception> rejected) throws SQLException {
         int n = 0;
-        try (PreparedStatement ps = c.prepareStatement(AuditTables.INSERT)) {
-            for (Pending p : batch) {
-                Encoded e = BatchWork.toWrite(p, rejected);
-                if (e == null) {
-                    landed.add(null);
-                    continue;
-                }
-                String chain = chain(node, p.env());
-                AuditTables.Head h = next.containsKey(chain) ? next.get(chain) : head(c, chain, p.env());
-                Appended a = link(ps, chain, h, e.rec(), e.columns());
-                next.put(chain, new AuditTables.Head(a.seq(), a.hash()));
-                landed.add(new Appended(a.chain(), a.seq(), a.hash(), e));
-                n++;
+        PreparedStatement ps = conn.insert(); // kept from batch to batch: what a failed batch added is dropped first
+        ps.clearBatch();
+        for (Pending p : batch) {
+            Encoded e = BatchWork.toWrite(p, rejected);
+            if (e == null) {
+                landed.add(null);
+                continue;
             }
-            ps.executeBatch();
+            String chain = chain(node, p.env());
+            AuditTables.Head h = next.containsKey(chain) ? next.get(chain) : head(c, chain, p.env());
+            Appended a = link(ps, chain, h, e.rec(), e.columns());
+            next.put(chain, new AuditTables.Head(a.seq(), a.hash()));
+            landed.add(new Appended(a.chain(), a.seq(), a.hash(), e));
+            n++;
         }
+        ps.executeBatch();
         return n;
     }
 
