@@ -136,7 +136,12 @@ final class PostAnswer {
             conn.failed(requestId, "the answer is not JSON");
             return;
         }
-        conn.deliver(msg, requestId);
+        if (msg instanceof ObjectNode o && o.has("id") && !o.has("method")) {
+            conn.deliver(msg, requestId); // a response: it completes its waiting call, nothing here blocks
+        } else {
+            // a request, a notification or a batch of them is relayed to clients, which may block: off Jetty's thread
+            Thread.ofVirtual().name("post-" + conn.config().name()).start(() -> conn.deliver(msg, requestId));
+        }
     }
 
     /**
