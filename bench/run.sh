@@ -113,13 +113,15 @@ data_dir=$(mktemp -d "${BENCH_DATA_DIR:-$work}/portcullis-bench-data.XXXXXX")
 # --- start the servers, remember their pids, stop them (and their children) on exit --------
 pids=()
 stop_all() {
-  local pid kids
-  for pid in "${pids[@]}"; do
+  # the last started first, each given its time before the next: a gateway of the full profile flushes its
+  # spans to the sidecar's OTLP sink while it stops (the OpenTelemetry SDK waits up to 10 s for that), so
+  # the sink, started before the gateways, must still be there
+  local i pid kids
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    pid=${pids[$i]}
     kids=$(ps -o pid= --ppid "$pid" 2>/dev/null || true)
     kill "$pid" 2>/dev/null || true
     for k in $kids; do kill "$k" 2>/dev/null || true; done
-  done
-  for pid in "${pids[@]}"; do
     for _ in $(seq "$stop_wait"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   done
