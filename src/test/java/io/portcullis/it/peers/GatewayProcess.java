@@ -131,6 +131,9 @@ public final class GatewayProcess implements AutoCloseable {
                     io.portcullis.it.LegacySession.open(client, "2025-11-25").request("tools/list", null).path("result").path("tools")),
                     listed -> listed.containsAll(wanted));
         } catch (AssertionError e) {
+            // a caller that writes `gateway = start(...).awaitTools(...)` never gets this gateway to close when it
+            // fails here: it is stopped now, or it outlives the test (seen: a failed @BeforeAll left one running)
+            close();
             throw new AssertionError("tools " + wanted + " never listed", e);
         }
         return this;
