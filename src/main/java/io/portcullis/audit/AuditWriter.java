@@ -265,7 +265,7 @@ final class AuditWriter implements AutoCloseable {
                     }
                 }
                 return n;
-            }, AuditWriter::rollbackFailed);
+            }, WriterConnection::rollbackFailed);
         } catch (SQLException | RuntimeException e) {
             next.keySet().forEach(heads::remove);
             // #21 item 9: what the failure means (a full disk, named with its path), once per interval, not once per batch
@@ -345,7 +345,7 @@ final class AuditWriter implements AutoCloseable {
                 Store.inTransaction(c, tx -> {
                     t.job().run(tx, this);
                     return null;
-                }, AuditWriter::rollbackFailed);
+                }, WriterConnection::rollbackFailed);
             } catch (SQLException | RuntimeException e) {
                 heads.clear();
                 throw e;
@@ -365,7 +365,7 @@ final class AuditWriter implements AutoCloseable {
                 lastCheckpoint = Store.inTransaction(c, tx -> {
                     store.beginWrite(tx);
                     return checkpoints.write(tx, lastCheckpoint);
-                }, AuditWriter::rollbackFailed);
+                }, WriterConnection::rollbackFailed);
             } catch (SQLException | RuntimeException e) {
                 try {
                     lastCheckpoint = Checkpoints.last(c, node);
@@ -383,14 +383,6 @@ final class AuditWriter implements AutoCloseable {
             REPEATS.log("checkpoint " + why.replaceAll("\\d+", "#"), more -> LOG.error("AUDIT CHECKPOINT FAILURE: the checkpoint could not be signed or "
                     + "stored: {}{}", why, more));
         }
-    }
-
-    /** A rollback after a failed write failed too: the write's failure is what counts (it is reported and fails closed). */
-    private static void rollbackFailed(SQLException e) {
-        if (String.valueOf(e.getMessage()).contains("no transaction is active")) {
-            return; // SQLite already rolled it back (a full disk does that): nothing to undo, nothing to report
-        }
-        REPEATS.log("rollback", more -> LOG.warn("audit rollback failed: {}{}", e.getMessage(), more));
     }
 
     /** Writes what is queued, signs a last checkpoint and stops the thread. */

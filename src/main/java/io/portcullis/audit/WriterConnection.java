@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The audit writer's connection while it is busy (#20 item 3). A batch used to borrow a pooled
@@ -25,6 +27,7 @@ import java.util.function.LongSupplier;
  * Used by the writer thread only.
  */
 final class WriterConnection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("portcullis.audit");
     /** Hikari's own window: a connection used within it is lent without a check. */
     static final long IDLE_NANOS = 500_000_000L;
 
@@ -77,6 +80,14 @@ final class WriterConnection implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** A rollback after a failed write failed too: the write's failure is what counts (it is reported and fails closed). */
+    static void rollbackFailed(SQLException e) {
+        if (String.valueOf(e.getMessage()).contains("no transaction is active")) {
+            return; // SQLite already rolled it back (a full disk does that): nothing to undo, nothing to report
+        }
+        AuditWriter.REPEATS.log("rollback", more -> LOG.warn("audit rollback failed: {}{}", e.getMessage(), more));
     }
 
     /** Takes the write lock first in the transaction ({@link Store#beginWrite}), with the statement prepared once. */
