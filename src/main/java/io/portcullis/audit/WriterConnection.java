@@ -54,10 +54,7 @@ final class WriterConnection implements AutoCloseable {
      * rollback): the failure is the caller's to report.
      */
     <T> T inTransaction(Store.Work<T> work, Consumer<SQLException> rollbackFailed) throws SQLException {
-        if (c != null && nanos.getAsLong() - lastUsed > IDLE_NANOS) {
-            close();
-        }
-        if (c == null) {
+        if (idle()) { // a connection kept past the window is not trusted: a fresh one from the pool
             c = store.connection();
             try {
                 c.setAutoCommit(false);
